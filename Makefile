@@ -1,0 +1,180 @@
+# Keel: the top-level Makefile.
+#
+#   make run                 build the kernel, a GRUB ISO, boot it in QEMU
+#   make test                everything CI runs (check, unit tests, grades, book)
+#   make run CHAPTER=1       the kernel as it stands at the end of chapter 1
+#   make grade CHAPTER=1 [TEST=name]
+#   make print-kernel        build, then print the kernel ELF's path
+#   make qemu-gdb            QEMU waiting for gdb (see .gdbinit)
+#   make book                the HTML book in build/book/html/
+#   make check               clang-format, cppcheck (warnings are errors)
+#   make deps                install what the build needs (tools/deps.sh)
+#
+# Chapters are views of one tree: chapters/NN-slug/chapter.mk lists the
+# files chapter NN adds, and CHAPTER=N builds the union of chapters 1..N
+# with -DCHAPTER=N. Each chapter builds in its own folder, build/chNN/.
+
+MAKEFLAGS += --no-builtin-rules --no-print-directory
+.SUFFIXES:
+SHELL := /bin/bash
+
+CHAPTER_DIRS := $(sort $(dir $(wildcard chapters/[0-9][0-9]-*/chapter.mk)))
+LAST_CHAPTER := $(words $(CHAPTER_DIRS))
+CHAPTER ?= $(LAST_CHAPTER)
+CH := $(shell printf %02d $(CHAPTER))
+
+ifeq ($(filter $(CHAPTER),$(shell seq 1 $(LAST_CHAPTER))),)
+$(error CHAPTER=$(CHAPTER) does not exist: chapters are 1..$(LAST_CHAPTER))
+endif
+
+KERNEL_SRCS :=
+CHAPTER_FILES :=
+HOST_TESTS :=
+include $(addsuffix chapter.mk,$(wordlist 1,$(CHAPTER),$(CHAPTER_DIRS)))
+
+KEEL_VERSION := 0.1
+B := build/ch$(CH)
+KERNEL := $(B)/keel.elf
+ISO := $(B)/keel.iso
+CMDLINE ?=
+INITRD ?=
+
+CC := gcc
+LD := ld
+NM := nm
+PYTHON := python3
+GDB ?= gdb
+QEMU ?= qemu-system-x86_64
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wundef -Wvla -Wimplicit-fallthrough
+KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) \
+	-ffreestanding -mno-red-zone -mcmodel=kernel -mgeneral-regs-only \
+	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
+	-mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables \
+	-fno-common
+KERNEL_CPPFLAGS := -DCHAPTER=$(CHAPTER) -DKEEL_VERSION='"$(KEEL_VERSION)"' \
+	-Ikernel/include -Ikernel/arch/x86_64/include
+KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
+	-T kernel/arch/x86_64/kernel.ld
+
+KOBJS := $(patsubst %,$(B)/obj/%.o,$(KERNEL_SRCS))
+
+.PHONY: all kernel iso print-kernel run qemu-gdb grade test check format \
+	host-test book deps deps-auto clean compile_commands.json
+
+all: kernel
+
+kernel: $(KERNEL)
+
+print-kernel: $(KERNEL)
+	@echo $(KERNEL)
+
+$(B)/obj/%.c.o: %.c Makefile $(CHAPTER_DIRS:%=%chapter.mk)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(KERNEL_CPPFLAGS) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/obj/%.S.o: %.S Makefile
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(CC) $(KERNEL_CPPFLAGS) -D__ASSEMBLY__ -g -MMD -MP -c $< -o $@
+
+# Two links: the first one's function symbols become the symbol table of
+# the second (kernel/lib/ksyms.c). .ksyms follows .text in the linker
+# script, so filling it moves no function; the cmp proves it.
+$(KERNEL): $(KOBJS) kernel/arch/x86_64/kernel.ld tools/gen-ksyms.sh
+	@echo "  LD      $@"
+	@NM=$(NM) sh tools/gen-ksyms.sh > $(B)/ksyms0.S
+	@$(CC) -c $(B)/ksyms0.S -o $(B)/ksyms0.o
+	@$(LD) $(KERNEL_LDFLAGS) -o $(B)/keel.pass1.elf $(KOBJS) $(B)/ksyms0.o
+	@NM=$(NM) sh tools/gen-ksyms.sh $(B)/keel.pass1.elf > $(B)/ksyms.S
+	@$(CC) -c $(B)/ksyms.S -o $(B)/ksyms.o
+	@$(LD) $(KERNEL_LDFLAGS) -o $@.tmp $(KOBJS) $(B)/ksyms.o
+	@NM=$(NM) sh tools/gen-ksyms.sh $@.tmp | cmp -s - $(B)/ksyms.S || \
+		{ echo "error: symbol table moved between links" >&2; exit 1; }
+	@mv $@.tmp $@
+
+-include $(KOBJS:.o=.d)
+
+iso: $(ISO)
+
+$(ISO): $(KERNEL) tools/mkiso.sh FORCE
+	@echo "  ISO     $@ (cmdline: $(CMDLINE))"
+	@sh tools/mkiso.sh $(KERNEL) $@ "$(CMDLINE)" $(INITRD)
+
+FORCE:
+
+run: deps-auto
+	@$(MAKE) $(ISO) CHAPTER=$(CHAPTER) CMDLINE="$(CMDLINE)"
+	@$(PYTHON) tools/keelqemu.py run $(ISO)
+
+GDBPORT := $(shell expr 26000 + $$(id -u) % 5000)
+
+qemu-gdb: deps-auto
+	@$(MAKE) $(ISO) CHAPTER=$(CHAPTER) CMDLINE="$(CMDLINE)"
+	@sed -e "s|@KERNEL@|$(KERNEL)|; s|@PORT@|$(GDBPORT)|" tools/gdbinit.in > .gdbinit
+	@echo "*** QEMU waits for gdb: in another terminal run '$(GDB)' here (port $(GDBPORT))"
+	@$(PYTHON) tools/keelqemu.py gdb $(ISO) $(GDBPORT)
+
+grade: deps-auto kernel
+	@$(PYTHON) grading/grade.py --chapter $(CHAPTER) \
+		$(if $(TEST),--test $(TEST)) $(GRADEFLAGS)
+
+# ---- checks and tests ------------------------------------------------------
+
+C_FILES = $(shell git ls-files -co --exclude-standard -- 'kernel/*.c' 'kernel/*.h' 'grading/host/*.c' 2>/dev/null)
+
+check: deps-auto
+	@echo "  CHECK   clang-format"
+	@clang-format --dry-run --Werror $(C_FILES)
+	@echo "  CHECK   cppcheck"
+	@cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+		--inline-suppr --suppress=missingIncludeSystem \
+		-D__GNUC__ -DCHAPTER=$(CHAPTER) -Ikernel/include \
+		-Ikernel/arch/x86_64/include $(filter %.c,$(C_FILES))
+	@echo "  CHECK   kernel builds for every chapter with -Werror"
+	@for n in $$(seq 1 $(LAST_CHAPTER)); do \
+		$(MAKE) kernel CHAPTER=$$n || exit 1; done
+
+format:
+	@clang-format -i $(C_FILES)
+
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Ikernel/include \
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+
+define host_test_rule
+build/host/test_$(1): $$(HOST_TEST_$(1)_SRCS)
+	@mkdir -p build/host
+	@echo "  HOSTCC  $$@"
+	@$$(CC) $$(HOST_CFLAGS) -o $$@ $$^
+endef
+$(foreach t,$(HOST_TESTS),$(eval $(call host_test_rule,$(t))))
+
+host-test: $(HOST_TESTS:%=build/host/test_%)
+	@set -e; for t in $^; do echo "  RUN     $$t"; ./$$t; done
+
+book: deps-auto
+	@mkdir -p build/book
+	@echo "  DOXYGEN book -> build/book/html/index.html"
+	@doxygen book/Doxyfile > build/book/doxygen.log 2>&1 || \
+		{ cat build/book/doxygen.log; exit 1; }
+
+test: deps-auto
+	@bash tools/test.sh
+
+# ---- environment -------------------------------------------------------------
+
+deps:
+	@bash tools/deps.sh
+
+# make run / test call this: a quick check, the full install only if needed.
+deps-auto:
+	@bash tools/deps.sh --check >/dev/null 2>&1 || bash tools/deps.sh
+
+compile_commands.json:
+	@$(PYTHON) tools/compile-commands.py $(CC) "$(KERNEL_CPPFLAGS) $(KERNEL_CFLAGS)" $(KERNEL_SRCS) > $@
+	@echo "  GEN     $@"
+
+clean:
+	rm -rf build .gdbinit

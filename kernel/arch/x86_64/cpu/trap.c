@@ -1,0 +1,176 @@
+/**
+ * @file
+ * @ingroup arch
+ * @brief Where every interrupt and exception lands, and the exception report.
+ *
+ * trap_dispatch() is called by trap_entry (vectors.S) with the saved
+ * registers. Vectors 32-47 are hardware interrupts and go to irq_handle().
+ * Vectors 0-31 are CPU exceptions; in chapter 1 every exception is a kernel
+ * bug, so exception_handle() prints everything a student needs to find it:
+ * the exception's name, the decoded error code, CR2 for a page fault, the
+ * registers, and a symbolized backtrace; then it stops the machine with
+ * status KEEL_EXIT_PANIC. Later chapters route user-mode faults to signals.
+ */
+#include "asm/cpu.h"
+#include "asm/trap.h"
+#include "kernel/arch.h"
+#include "kernel/ksyms.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+
+/** Mnemonic and name of each of the 32 exception vectors (Intel SDM 6.3). */
+static const char *const exception_names[32][2] = {
+    {"#DE", "Divide Error"},
+    {"#DB", "Debug"},
+    {"NMI", "Non-Maskable Interrupt"},
+    {"#BP", "Breakpoint"},
+    {"#OF", "Overflow"},
+    {"#BR", "BOUND Range Exceeded"},
+    {"#UD", "Invalid Opcode"},
+    {"#NM", "Device Not Available"},
+    {"#DF", "Double Fault"},
+    {"#09", "Coprocessor Segment Overrun"},
+    {"#TS", "Invalid TSS"},
+    {"#NP", "Segment Not Present"},
+    {"#SS", "Stack-Segment Fault"},
+    {"#GP", "General Protection"},
+    {"#PF", "Page Fault"},
+    {"#15", "Reserved"},
+    {"#MF", "x87 Floating-Point Error"},
+    {"#AC", "Alignment Check"},
+    {"#MC", "Machine Check"},
+    {"#XM", "SIMD Floating-Point"},
+    {"#VE", "Virtualization"},
+    {"#CP", "Control Protection"},
+    {"#22", "Reserved"},
+    {"#23", "Reserved"},
+    {"#24", "Reserved"},
+    {"#25", "Reserved"},
+    {"#26", "Reserved"},
+    {"#27", "Reserved"},
+    {"#HV", "Hypervisor Injection"},
+    {"#VC", "VMM Communication"},
+    {"#SX", "Security"},
+    {"#31", "Reserved"},
+};
+
+#define VEC_PAGE_FAULT 14
+#define PF_PRESENT 0x1
+#define PF_WRITE 0x2
+#define PF_USER 0x4
+#define PF_RESERVED 0x8
+#define PF_INSTR 0x10
+
+/*
+ * Decode a page-fault error code into words:
+ *
+ *   bit 4 3 2 1 0
+ *       | | | | +- 0: page not present   1: protection violation
+ *       | | | +--- 0: read               1: write
+ *       | | +----- 0: kernel mode        1: user mode
+ *       | +------- 1: a reserved bit was set in a page-table entry
+ *       +--------- 1: instruction fetch (NX)
+ */
+// [decode_pf]
+static void
+decode_page_fault(uint64_t err, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s %s %s%s%s",
+             err & PF_PRESENT ? "protection" : "not-present",
+             err & PF_WRITE ? "write" : "read",
+             err & PF_USER ? "user" : "kernel",
+             err & PF_RESERVED ? " reserved-bit" : "",
+             err & PF_INSTR ? " instruction-fetch" : "");
+}
+// [decode_pf]
+
+/*
+ * Decode a selector error code (#TS, #NP, #SS, #GP): bit 0 external event,
+ * bits 1-2 which table (GDT, IDT, LDT), bits 3-15 the descriptor index.
+ */
+static void
+decode_selector(uint64_t err, char *buf, size_t size)
+{
+    static const char *const tables[4] = {"GDT", "IDT", "LDT", "IDT"};
+    if (err == 0) {
+        snprintf(buf, size, "no selector");
+        return;
+    }
+    snprintf(buf, size, "%s%s index %lu (selector 0x%lx)",
+             err & 1 ? "external " : "", tables[(err >> 1) & 3],
+             (err >> 3) & 0x1fff, err & 0xfff8);
+}
+
+static void
+print_registers(const struct trap_frame *tf)
+{
+    pr_emerg("  rip=0x%016lx cs=0x%lx rflags=0x%lx\n", tf->rip, tf->cs,
+             tf->rflags);
+    pr_emerg("  rsp=0x%016lx ss=0x%lx\n", tf->rsp, tf->ss);
+    pr_emerg("  rax=0x%016lx rbx=0x%016lx rcx=0x%016lx\n", tf->rax, tf->rbx,
+             tf->rcx);
+    pr_emerg("  rdx=0x%016lx rsi=0x%016lx rdi=0x%016lx\n", tf->rdx, tf->rsi,
+             tf->rdi);
+    pr_emerg("  rbp=0x%016lx r8 =0x%016lx r9 =0x%016lx\n", tf->rbp, tf->r8,
+             tf->r9);
+    pr_emerg("  r10=0x%016lx r11=0x%016lx r12=0x%016lx\n", tf->r10, tf->r11,
+             tf->r12);
+    pr_emerg("  r13=0x%016lx r14=0x%016lx r15=0x%016lx\n", tf->r13, tf->r14,
+             tf->r15);
+    pr_emerg("  cr0=0x%016lx cr3=0x%016lx cr4=0x%016lx\n", read_cr0(),
+             read_cr3(), read_cr4());
+}
+
+static void
+print_frame(uint64_t pc, void *ctx)
+{
+    char sym[128];
+    (void)ctx;
+    ksym_format(sym, sizeof(sym), pc);
+    pr_emerg("  [<%016lx>] %s\n", pc, sym);
+}
+
+/**
+ * @brief Report a CPU exception taken in the kernel and stop the machine.
+ *
+ * Prints `EXCEPTION: <mnemonic> <name> (vector N) error=0x... <decoded>`,
+ * then CR2 for a page fault, the registers and a backtrace that starts at
+ * the faulting instruction. Never returns.
+ * @param tf the registers at the fault
+ * @pre interrupts off (we came through an interrupt gate)
+ */
+void
+exception_handle(struct trap_frame *tf)
+{
+    char what[96] = "";
+    unsigned v = tf->vector;
+    if (v == VEC_PAGE_FAULT)
+        decode_page_fault(tf->error, what, sizeof(what));
+    else if (v == 10 || v == 11 || v == 12 || v == 13)
+        decode_selector(tf->error, what, sizeof(what));
+    pr_emerg("EXCEPTION: %s %s (vector %u) error=0x%lx %s\n",
+             exception_names[v][0], exception_names[v][1], v, tf->error,
+             what);
+    if (v == VEC_PAGE_FAULT)
+        pr_emerg("  cr2=0x%016lx (the address that faulted)\n", read_cr2());
+    print_registers(tf);
+    pr_emerg("backtrace:\n");
+    arch_walk_stack(tf->rbp, tf->rip, print_frame, NULL);
+    panic("unhandled %s in kernel mode", exception_names[v][1]);
+}
+
+/**
+ * @brief The C side of every trap: route by vector.
+ * @param tf the saved registers (struct trap_frame), on the current stack
+ * @pre interrupts off
+ */
+void
+trap_dispatch(struct trap_frame *tf)
+{
+    if (tf->vector < 32)
+        exception_handle(tf);
+    else if (tf->vector < IRQ_BASE + IRQ_COUNT)
+        irq_handle(tf);
+    else
+        pr_warn("trap: stray vector %lu ignored\n", tf->vector);
+}

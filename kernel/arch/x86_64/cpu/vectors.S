@@ -1,0 +1,83 @@
+/**
+ * @file
+ * @ingroup arch
+ * @brief Entry stubs for all 256 vectors and the common trap path.
+ *
+ * The CPU pushes an error code for vectors 8, 10-14, 17, 21, 29 and 30 and
+ * nothing for the others. To give trap_dispatch() one frame layout, each
+ * stub pushes a zero where the CPU did not, then its vector number, and
+ * jumps to trap_entry, which saves the general registers (the struct
+ * trap_frame of asm/trap.h), calls trap_dispatch(frame), restores them and
+ * returns with iretq.
+ */
+
+/* vectors for which the CPU pushes an error code */
+#define HAS_ERROR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
+                      (v) == 21 || (v) == 29 || (v) == 30)
+
+    .text
+    .balign 16
+    .globl trap_stub_base
+trap_stub_base:
+    .set vec, 0
+    .rept 256
+    .balign 16
+    .if HAS_ERROR(vec)
+    pushq $vec
+    .else
+    pushq $0
+    pushq $vec
+    .endif
+    jmp trap_entry
+    .set vec, vec + 1
+    .endr
+
+// [trap_entry]
+trap_entry:
+    pushq %rax
+    pushq %rbx
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %rbp
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    cld
+    movq %rsp, %rdi          /* struct trap_frame * */
+    call trap_dispatch
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rbp
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rbx
+    popq %rax
+    addq $16, %rsp           /* vector and error code */
+    iretq
+// [trap_entry]
+
+    /* the address of each stub, for idt.c */
+    .section .rodata
+    .balign 8
+    .globl trap_stubs
+trap_stubs:
+    .set vec, 0
+    .rept 256
+    .quad trap_stub_base + vec * 16
+    .set vec, vec + 1
+    .endr

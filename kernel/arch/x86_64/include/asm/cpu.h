@@ -1,0 +1,94 @@
+/**
+ * @file
+ * @ingroup arch
+ * @brief Control registers, MSRs and other one-instruction CPU wrappers.
+ */
+#ifndef ASM_CPU_H
+#define ASM_CPU_H
+
+#include "kernel/types.h"
+
+/** The faulting linear address of the last page fault. */
+static inline uint64_t
+read_cr2(void)
+{
+    uint64_t v;
+    __asm__ __volatile__("mov %%cr2, %0" : "=r"(v));
+    return v;
+}
+
+/** The physical address of the current top-level page table. */
+static inline uint64_t
+read_cr3(void)
+{
+    uint64_t v;
+    __asm__ __volatile__("mov %%cr3, %0" : "=r"(v));
+    return v;
+}
+
+/** Switch page tables (and flush non-global TLB entries). */
+static inline void
+write_cr3(uint64_t v)
+{
+    __asm__ __volatile__("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+/** Control register 0 (paging, protection, write-protect bits). */
+static inline uint64_t
+read_cr0(void)
+{
+    uint64_t v;
+    __asm__ __volatile__("mov %%cr0, %0" : "=r"(v));
+    return v;
+}
+
+/** Control register 4 (PAE, SMEP, ... feature enables). */
+static inline uint64_t
+read_cr4(void)
+{
+    uint64_t v;
+    __asm__ __volatile__("mov %%cr4, %0" : "=r"(v));
+    return v;
+}
+
+/** Read model-specific register @p msr. */
+static inline uint64_t
+rdmsr(uint32_t msr)
+{
+    uint32_t lo, hi;
+    __asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+/** Write @p val to model-specific register @p msr. */
+static inline void
+wrmsr(uint32_t msr, uint64_t val)
+{
+    __asm__ __volatile__("wrmsr"
+                         :
+                         : "c"(msr), "a"((uint32_t)val),
+                           "d"((uint32_t)(val >> 32)));
+}
+
+/** The RFLAGS register. */
+static inline uint64_t
+read_rflags(void)
+{
+    uint64_t v;
+    __asm__ __volatile__("pushfq; popq %0" : "=r"(v));
+    return v;
+}
+
+/** The frame pointer of the calling function. */
+static inline uint64_t
+read_rbp(void)
+{
+    uint64_t v;
+    __asm__ __volatile__("mov %%rbp, %0" : "=r"(v));
+    return v;
+}
+
+/** RFLAGS.IF: interrupts enabled. */
+#define RFLAGS_IF (1UL << 9)
+
+#endif /* ASM_CPU_H */

@@ -1,0 +1,54 @@
+/**
+ * @file
+ * @ingroup arch
+ * @brief x86 port I/O: the in/out instructions as tiny named functions.
+ *
+ * Legacy PC devices (the 16550 UART, the 8259 PIC, the 8254 PIT, the VGA
+ * cursor) live in a separate 64 KiB I/O address space reached only with these
+ * instructions. Drivers of such devices include this header.
+ */
+#ifndef ASM_IO_H
+#define ASM_IO_H
+
+#include "kernel/types.h"
+
+/** Write byte @p val to I/O port @p port. */
+static inline void
+outb(uint16_t port, uint8_t val)
+{
+    __asm__ __volatile__("outb %0, %1" : : "a"(val), "Nd"(port));
+}
+
+/** Read a byte from I/O port @p port. */
+static inline uint8_t
+inb(uint16_t port)
+{
+    uint8_t val;
+    __asm__ __volatile__("inb %1, %0" : "=a"(val) : "Nd"(port));
+    return val;
+}
+
+/** Write 16-bit @p val to I/O port @p port. */
+static inline void
+outw(uint16_t port, uint16_t val)
+{
+    __asm__ __volatile__("outw %0, %1" : : "a"(val), "Nd"(port));
+}
+
+/** Read 16 bits from I/O port @p port. */
+static inline uint16_t
+inw(uint16_t port)
+{
+    uint16_t val;
+    __asm__ __volatile__("inw %1, %0" : "=a"(val) : "Nd"(port));
+    return val;
+}
+
+/** A short delay: a write to the unused POST-code port 0x80. */
+static inline void
+io_wait(void)
+{
+    outb(0x80, 0);
+}
+
+#endif /* ASM_IO_H */

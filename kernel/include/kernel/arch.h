@@ -1,0 +1,76 @@
+/**
+ * @file
+ * @ingroup arch
+ * @brief The machine interface: everything portable code may ask of the CPU.
+ *
+ * Portable code (mm, proc, fs, net, ...) never reaches into
+ * kernel/arch/x86_64/; it calls the arch_* functions declared here. That keeps
+ * the machine-specific parts in one tree a reader can study on its own.
+ *
+ * The virtual memory layout the boot code sets up:
+ *
+ * @verbatim
+ *   0xffffffffffffffff +------------------------------+
+ *                      | kernel image (text, data,    |  KERNEL_VMA + 1 MiB
+ *   0xffffffff80000000 | bss), linked here            |  = physical 1 MiB
+ *                      +------------------------------+
+ *                      |            unused            |
+ *   0xffff800100000000 +------------------------------+
+ *                      | direct map of the first 4 GiB|  phys_to_virt()
+ *   0xffff800000000000 +------------------------------+  DMAP_BASE
+ *                      |   non-canonical hole         |
+ *   0x00007fffffffffff +------------------------------+
+ *                      |   user space (chapter 3)     |
+ *   0x0000000000000000 +------------------------------+
+ * @endverbatim
+ */
+#ifndef KERNEL_ARCH_H
+#define KERNEL_ARCH_H
+
+#include "kernel/compiler.h"
+#include "kernel/types.h"
+
+/** Where the kernel image is linked: physical 0 maps here. */
+#define KERNEL_VMA 0xffffffff80000000UL
+/** Base of the direct map: physical address p is at DMAP_BASE + p. */
+#define DMAP_BASE 0xffff800000000000UL
+/** How much physical memory the boot page tables direct-map. */
+#define DMAP_BOOT_SIZE (4UL << 30)
+/** Size of a page. */
+#define PAGE_SIZE 4096UL
+
+/** @brief The kernel virtual address of physical address @p pa. */
+static inline void *
+phys_to_virt(paddr_t pa)
+{
+    return (void *)(pa + DMAP_BASE);
+}
+
+/** @brief The physical address of a direct-map or kernel-image pointer. */
+static inline paddr_t
+virt_to_phys(const void *va)
+{
+    vaddr_t v = (vaddr_t)va;
+    return v >= KERNEL_VMA ? v - KERNEL_VMA : v - DMAP_BASE;
+}
+
+/** Saved interrupt state, returned by arch_irq_save(). */
+typedef uint64_t irqflags_t;
+
+void arch_init(void);
+void arch_irq_enable(void);
+void arch_irq_disable(void);
+irqflags_t arch_irq_save(void);
+void arch_irq_restore(irqflags_t flags);
+bool arch_irq_enabled(void);
+void arch_idle(void);
+__noreturn void arch_halt(void);
+__noreturn void arch_power_off(int status);
+void arch_dump_stack(void);
+
+/** Called for each frame by arch_walk_stack(). */
+typedef void (*stack_visit_fn)(uint64_t pc, void *ctx);
+int arch_walk_stack(uint64_t fp, uint64_t pc, stack_visit_fn visit,
+                    void *ctx);
+
+#endif /* KERNEL_ARCH_H */

@@ -1,0 +1,14 @@
+/**
+ * @file
+ * @ingroup arch
+ * @brief Hardware interrupt lines: drivers ask for one and get called.
+ */
+#ifndef KERNEL_IRQ_H
+#define KERNEL_IRQ_H
+
+/** An interrupt handler; runs with interrupts off. */
+typedef void (*irq_handler_fn)(unsigned irq, void *ctx);
+
+int irq_register(unsigned irq, irq_handler_fn handler, void *ctx);
+
+#endif /* KERNEL_IRQ_H */

@@ -1,0 +1,62 @@
+/**
+ * @file
+ * @ingroup lib
+ * @brief printk, log levels and console registration.
+ *
+ * Every message the kernel prints goes through printk(). A message may start
+ * with a level marker (KERN_ERR, KERN_INFO, ...) exactly as in Linux; the
+ * `quiet` command-line word hides the chatty levels from the consoles. All
+ * messages are also kept in a ring buffer, so that text printed before the
+ * first console exists is not lost: it is replayed when a console registers.
+ */
+#ifndef KERNEL_PRINTK_H
+#define KERNEL_PRINTK_H
+
+#include "kernel/compiler.h"
+#include "kernel/types.h"
+
+/** @name Log levels, as two-byte prefixes (SOH + digit), Linux values. */
+///@{
+#define KERN_SOH "\001"
+#define KERN_EMERG KERN_SOH "0"
+#define KERN_ALERT KERN_SOH "1"
+#define KERN_CRIT KERN_SOH "2"
+#define KERN_ERR KERN_SOH "3"
+#define KERN_WARNING KERN_SOH "4"
+#define KERN_NOTICE KERN_SOH "5"
+#define KERN_INFO KERN_SOH "6"
+#define KERN_DEBUG KERN_SOH "7"
+///@}
+
+/** Level used when a message carries no marker. */
+#define LOGLEVEL_DEFAULT 4
+
+/**
+ * @brief An output device for kernel messages (serial port, VGA screen).
+ *
+ * Drivers fill one in and hand it to console_register(); printk() then
+ * writes every visible message to every registered console.
+ */
+struct console {
+    const char *name; /**< short name shown at registration */
+    /** Write @p len bytes; called with interrupts off. */
+    void (*write)(struct console *con, const char *buf, size_t len);
+    struct console *next; /**< registry link, owned by printk.c */
+};
+
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
+int vprintk(const char *fmt, va_list ap);
+int printk(const char *fmt, ...) __printf(1, 2);
+void console_register(struct console *con);
+void printk_set_console_loglevel(int level);
+int printk_console_loglevel(void);
+
+#define pr_emerg(...) printk(KERN_EMERG __VA_ARGS__)
+#define pr_err(...) printk(KERN_ERR __VA_ARGS__)
+#define pr_warn(...) printk(KERN_WARNING __VA_ARGS__)
+#define pr_notice(...) printk(KERN_NOTICE __VA_ARGS__)
+#define pr_info(...) printk(KERN_INFO __VA_ARGS__)
+#define pr_debug(...) printk(KERN_DEBUG __VA_ARGS__)
+
+#endif /* KERNEL_PRINTK_H */

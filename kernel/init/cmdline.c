@@ -1,0 +1,97 @@
+/**
+ * @file
+ * @ingroup init
+ * @brief Parse the kernel command line into words and answer lookups.
+ *
+ * The line is copied once and split in place: each space becomes a NUL,
+ * each `key=value` word keeps a pointer to its value. Lookups are linear;
+ * the line is short and read only at boot. No locking (boot only).
+ */
+#include "kernel/boot.h"
+#include "kernel/cmdline.h"
+#include "kernel/string.h"
+
+#define MAX_WORDS 64
+
+static char line_copy[BOOT_CMDLINE_MAX];
+static const char *keys[MAX_WORDS];
+static const char *values[MAX_WORDS]; /**< "" for a bare word */
+static int nwords;
+
+/**
+ * @brief Split @p line into words; later calls see this line.
+ * @param line the command line from the boot loader
+ */
+void
+cmdline_init(const char *line)
+{
+    strlcpy(line_copy, line, sizeof(line_copy));
+    nwords = 0;
+    char *p = line_copy;
+    while (*p && nwords < MAX_WORDS) {
+        while (*p == ' ')
+            *p++ = 0;
+        if (*p == 0)
+            break;
+        keys[nwords] = p;
+        values[nwords] = "";
+        while (*p && *p != ' ') {
+            if (*p == '=' && values[nwords][0] == 0 &&
+                values[nwords] != p + 1) {
+                *p = 0;
+                values[nwords] = p + 1;
+            }
+            p++;
+        }
+        nwords++;
+    }
+}
+
+/**
+ * @brief The value of `key=value`, "" for a bare `key`, NULL if absent.
+ * @param key the word to look for; the last occurrence wins
+ */
+const char *
+cmdline_get(const char *key)
+{
+    const char *found = NULL;
+    for (int i = 0; i < nwords; i++) {
+        if (strcmp(keys[i], key) == 0)
+            found = values[i];
+    }
+    return found;
+}
+
+/** @brief Whether @p key appears at all. */
+bool
+cmdline_has(const char *key)
+{
+    return cmdline_get(key) != NULL;
+}
+
+/**
+ * @brief A boolean word: `key` or `key=1` is true; `key=0`, absent false.
+ * @param key the word
+ */
+bool
+cmdline_flag(const char *key)
+{
+    const char *v = cmdline_get(key);
+    return v != NULL && strcmp(v, "0") != 0 && strcmp(v, "no") != 0;
+}
+
+/**
+ * @brief A numeric `key=N` (decimal, 0x hex), or @p fallback.
+ * @param key      the word
+ * @param fallback returned when absent or not a number
+ */
+unsigned long
+cmdline_ulong(const char *key, unsigned long fallback)
+{
+    const char *v = cmdline_get(key);
+    const char *end;
+    if (v == NULL || *v == 0)
+        return fallback;
+    unsigned long n = strtoul(v, &end, 0);
+    return *end == 0 ? n : fallback;
+}

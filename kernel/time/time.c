@@ -1,0 +1,52 @@
+/**
+ * @file
+ * @ingroup time
+ * @brief The tick counter and uptime.
+ *
+ * jiffies counts timer interrupts since boot (the Linux name). A 64-bit
+ * counter at HZ = 100 wraps after about 5.8 billion years. Written only by
+ * time_tick() in the timer interrupt; read anywhere: a 64-bit aligned load
+ * is atomic on x86_64, and `volatile` makes every read see the memory.
+ */
+#include "kernel/time.h"
+
+static volatile uint64_t jiffies;
+static wallclock_fn wallclock;
+
+/** @brief Count one timer interrupt. @pre interrupts off (IRQ context) */
+void
+time_tick(void)
+{
+    jiffies++;
+}
+
+/** @brief Timer ticks since boot. */
+uint64_t
+time_jiffies(void)
+{
+    return jiffies;
+}
+
+/** @brief Nanoseconds since boot, at tick resolution (10 ms). */
+uint64_t
+time_uptime_ns(void)
+{
+    return jiffies * (NSEC_PER_SEC / HZ);
+}
+
+/**
+ * @brief Install the driver that reads wall-clock time (the CMOS RTC).
+ * @param read returns seconds since the Unix epoch
+ */
+void
+time_set_wallclock(wallclock_fn read)
+{
+    wallclock = read;
+}
+
+/** @brief Seconds since the Unix epoch from the wall clock, 0 if none. */
+uint64_t
+time_wallclock(void)
+{
+    return wallclock != NULL ? wallclock() : 0;
+}

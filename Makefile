@@ -60,8 +60,9 @@ KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 
 KOBJS := $(patsubst %,$(B)/obj/%.o,$(KERNEL_SRCS))
 
-.PHONY: all kernel iso print-kernel run qemu-gdb grade test check format \
-	host-test book deps deps-auto clean compile_commands.json
+.PHONY: all kernel iso print-kernel print-last-chapter run qemu-gdb grade \
+	test check format host-test book deps deps-auto clean \
+	compile_commands.json snapshot handout branches lint-chapters
 
 all: kernel
 
@@ -69,6 +70,9 @@ kernel: $(KERNEL)
 
 print-kernel: $(KERNEL)
 	@echo $(KERNEL)
+
+print-last-chapter:
+	@echo $(LAST_CHAPTER)
 
 $(B)/obj/%.c.o: %.c Makefile $(CHAPTER_DIRS:%=%chapter.mk)
 	@mkdir -p $(dir $@)
@@ -121,6 +125,20 @@ grade: deps-auto kernel
 	@$(PYTHON) grading/grade.py --chapter $(CHAPTER) \
 		$(if $(TEST),--test $(TEST)) $(GRADEFLAGS)
 
+# ---- chapters as views of the tree (tools/chapters.py) -----------------------
+
+OUT ?= build/$@-ch$(CH)
+
+snapshot handout:
+	@python3 tools/chapters.py $@ $(CHAPTER) $(OUT)
+	@echo "  build it: make -C $(OUT) run   grade it: make -C $(OUT) grade"
+
+branches:
+	@python3 tools/chapters.py branches
+
+lint-chapters:
+	@python3 tools/chapters.py lint
+
 # ---- checks and tests ------------------------------------------------------
 
 C_FILES = $(shell git ls-files -co --exclude-standard -- 'kernel/*.c' 'kernel/*.h' 'grading/host/*.c' 2>/dev/null)
@@ -144,10 +162,14 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Ikernel/include \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 
 define host_test_rule
-build/host/test_$(1): $$(HOST_TEST_$(1)_SRCS)
-	@mkdir -p build/host
+build/host/test_$(1): $$(HOST_TEST_$(1)_SRCS) $$(HOST_TEST_$(1)_KSRCS)
+	@mkdir -p build/host/$(1)
 	@echo "  HOSTCC  $$@"
-	@$$(CC) $$(HOST_CFLAGS) -o $$@ $$^
+	@for f in $$(HOST_TEST_$(1)_KSRCS); do \
+		$$(CC) $$(HOST_CFLAGS) $$(HOST_TEST_$(1)_KFLAGS) -c $$$$f \
+			-o build/host/$(1)/$$$$(basename $$$$f .c).o || exit 1; done
+	@$$(CC) $$(HOST_CFLAGS) -o $$@ $$(HOST_TEST_$(1)_SRCS) \
+		$$(patsubst %.c,build/host/$(1)/%.o,$$(notdir $$(HOST_TEST_$(1)_KSRCS)))
 endef
 $(foreach t,$(HOST_TESTS),$(eval $(call host_test_rule,$(t))))
 
@@ -161,7 +183,7 @@ book: deps-auto
 		{ cat build/book/doxygen.log; exit 1; }
 
 test: deps-auto
-	@bash tools/test.sh
+	@QUICK=$(QUICK) bash tools/test.sh
 
 # ---- environment -------------------------------------------------------------
 

@@ -43,6 +43,9 @@ pit_init(void)
     outb(PIT_CH0, divisor & 0xff);
     outb(PIT_CH0, divisor >> 8);
     return irq_register(PIT_IRQ, pit_interrupt, NULL);
+    // === stub
+    // (void)pit_interrupt;
+    // return 0;
     // <<< exercise 1.3 timer
 }
 // [pit_init]

@@ -66,8 +66,8 @@ bt_level1(struct walk_log *log)
 static int
 selftest_backtrace(void)
 {
-    static const char *const want[] = {"bt_level3", "bt_level2",
-                                       "bt_level1", "selftest_backtrace"};
+    static const char *const want[] = {"bt_level3", "bt_level2", "bt_level1",
+                                       "selftest_backtrace"};
     struct walk_log log = {.n = 0};
     bt_level1(&log);
     for (int i = 0; i < log.n; i++)

@@ -7,8 +7,8 @@
  * each `key=value` word keeps a pointer to its value. Lookups are linear;
  * the line is short and read only at boot. No locking (boot only).
  */
-#include "kernel/boot.h"
 #include "kernel/cmdline.h"
+#include "kernel/boot.h"
 #include "kernel/string.h"
 
 #define MAX_WORDS 64
@@ -50,6 +50,7 @@ cmdline_init(const char *line)
 /**
  * @brief The value of `key=value`, "" for a bare `key`, NULL if absent.
  * @param key the word to look for; the last occurrence wins
+ * @return the value, "" or NULL; valid until the next cmdline_init()
  */
 const char *
 cmdline_get(const char *key)
@@ -62,7 +63,11 @@ cmdline_get(const char *key)
     return found;
 }
 
-/** @brief Whether @p key appears at all. */
+/**
+ * @brief Whether @p key appears at all.
+ * @param key the word
+ * @return true if the line holds `key` or `key=...`
+ */
 bool
 cmdline_has(const char *key)
 {
@@ -72,6 +77,7 @@ cmdline_has(const char *key)
 /**
  * @brief A boolean word: `key` or `key=1` is true; `key=0`, absent false.
  * @param key the word
+ * @return false when absent or set to `0` or `no`, true otherwise
  */
 bool
 cmdline_flag(const char *key)
@@ -84,6 +90,7 @@ cmdline_flag(const char *key)
  * @brief A numeric `key=N` (decimal, 0x hex), or @p fallback.
  * @param key      the word
  * @param fallback returned when absent or not a number
+ * @return the number, or @p fallback
  */
 unsigned long
 cmdline_ulong(const char *key, unsigned long fallback)

@@ -127,7 +127,11 @@ multiboot2_parse(uint32_t magic, paddr_t info)
 }
 // [parse]
 
-/** @brief Name of a memory region type, as printed in the boot log. */
+/**
+ * @brief Name of a memory region type, as printed in the boot log.
+ * @param type the region type
+ * @return a constant string; "reserved" for unknown types
+ */
 const char *
 mem_type_name(enum mem_type type)
 {
@@ -152,8 +156,8 @@ void
 boot_info_print(void)
 {
     uint64_t avail = 0;
-    pr_info("bootloader: %s\n", boot_info.loader[0] ? boot_info.loader
-                                                    : "(unknown)");
+    pr_info("bootloader: %s\n",
+            boot_info.loader[0] ? boot_info.loader : "(unknown)");
     for (int i = 0; i < boot_info.nregions; i++) {
         const struct mem_region *r = &boot_info.regions[i];
         pr_info("mmap: [0x%016lx-0x%016lx] %s\n", r->base,

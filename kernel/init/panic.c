@@ -3,8 +3,8 @@
  * @ingroup init
  * @brief panic(): report a broken kernel invariant and stop.
  */
-#include "kernel/arch.h"
 #include "kernel/panic.h"
+#include "kernel/arch.h"
 #include "kernel/printk.h"
 
 static bool in_panic;

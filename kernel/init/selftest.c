@@ -6,17 +6,19 @@
  * Tests register with SELFTEST() (kernel/selftest.h) into the .selftests
  * linker set. Each prints one result line the grader reads:
  *
+ * @verbatim
  *   selftest: <name>: PASS
  *   selftest: <name>: FAIL: <reason>
+ * @endverbatim
  *
  * and the runner powers off with status 0 when all passed, 1 otherwise.
  * Results are printed at KERN_NOTICE so they show even with `quiet`.
  * Runs in kmain's context with interrupts on; no locking.
  */
+#include "kernel/selftest.h"
 #include "kernel/arch.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
-#include "kernel/selftest.h"
 #include "kernel/string.h"
 
 extern const struct selftest __selftests_start[], __selftests_end[];
@@ -63,6 +65,8 @@ void
 selftest_main(const char *which)
 {
     int run = 0, failed = 0;
+    // the linker set is one array between two linker-script symbols
+    // cppcheck-suppress comparePointers
     for (const struct selftest *t = __selftests_start; t < __selftests_end;
          t++) {
         if (strcmp(which, "list") == 0) {
@@ -79,8 +83,7 @@ selftest_main(const char *which)
             failed++;
     }
     if (strcmp(which, "list") != 0 && run == 0) {
-        pr_notice("selftest: %s: FAIL: no such test (try test=list)\n",
-                  which);
+        pr_notice("selftest: %s: FAIL: no such test (try test=list)\n", which);
         failed = 1;
     }
     int status = failed ? KEEL_EXIT_TEST_FAILED : KEEL_EXIT_OK;

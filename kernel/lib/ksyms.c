@@ -66,13 +66,13 @@ ksym_format(char *buf, size_t size, uint64_t addr)
     struct ksym s;
     if (!ksym_lookup(addr, &s))
         return snprintf(buf, size, "?");
-    return snprintf(buf, size, "%s+0x%lx/0x%lx", s.name, addr - s.addr,
-                    s.size);
+    return snprintf(buf, size, "%s+0x%lx/0x%lx", s.name, addr - s.addr, s.size);
 }
 
 /**
  * @brief The address of the function called @p name, or 0.
  * @param name a function name
+ * @return its start address, 0 when no function has that name
  */
 uint64_t
 ksym_address(const char *name)

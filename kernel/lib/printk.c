@@ -13,8 +13,8 @@
  * included; the whole operation runs with interrupts disabled (one CPU in
  * chapter 1; chapter 3 adds a spinlock).
  */
-#include "kernel/arch.h"
 #include "kernel/printk.h"
+#include "kernel/arch.h"
 #include "kernel/string.h"
 
 #define LOG_SIZE 16384
@@ -117,7 +117,10 @@ printk_set_console_loglevel(int level)
     console_loglevel = level;
 }
 
-/** @brief The current console log level. */
+/**
+ * @brief The current console log level.
+ * @return messages below this level reach the consoles
+ */
 int
 printk_console_loglevel(void)
 {

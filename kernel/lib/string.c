@@ -9,7 +9,13 @@
  */
 #include "kernel/string.h"
 
-/** @brief Copy @p n bytes; the areas must not overlap. @return @p dst */
+/**
+ * @brief Copy @p n bytes; the areas must not overlap.
+ * @param dst where to copy to
+ * @param src where to copy from
+ * @param n   how many bytes
+ * @return @p dst
+ */
 void *
 memcpy(void *dst, const void *src, size_t n)
 {
@@ -20,7 +26,13 @@ memcpy(void *dst, const void *src, size_t n)
     return dst;
 }
 
-/** @brief Copy @p n bytes between areas that may overlap. @return @p dst */
+/**
+ * @brief Copy @p n bytes between areas that may overlap.
+ * @param dst where to copy to
+ * @param src where to copy from
+ * @param n   how many bytes
+ * @return @p dst
+ */
 void *
 memmove(void *dst, const void *src, size_t n)
 {
@@ -36,7 +48,13 @@ memmove(void *dst, const void *src, size_t n)
     return dst;
 }
 
-/** @brief Fill @p n bytes with the byte @p c. @return @p dst */
+/**
+ * @brief Fill @p n bytes with the byte @p c.
+ * @param dst the area
+ * @param c   the byte value (only its low 8 bits count)
+ * @param n   how many bytes
+ * @return @p dst
+ */
 void *
 memset(void *dst, int c, size_t n)
 {
@@ -46,7 +64,13 @@ memset(void *dst, int c, size_t n)
     return dst;
 }
 
-/** @brief Compare @p n bytes. @return <0, 0 or >0, as the first difference */
+/**
+ * @brief Compare @p n bytes.
+ * @param a the first area
+ * @param b the second area
+ * @param n how many bytes
+ * @return <0, 0 or >0, as the first difference
+ */
 int
 memcmp(const void *a, const void *b, size_t n)
 {
@@ -58,7 +82,11 @@ memcmp(const void *a, const void *b, size_t n)
     return 0;
 }
 
-/** @brief Length of the string @p s. */
+/**
+ * @brief Length of the string @p s.
+ * @param s a NUL-terminated string
+ * @return the number of characters before the NUL
+ */
 size_t
 strlen(const char *s)
 {
@@ -68,7 +96,12 @@ strlen(const char *s)
     return n;
 }
 
-/** @brief Length of @p s, but at most @p max. */
+/**
+ * @brief Length of @p s, but at most @p max.
+ * @param s   a string, not necessarily terminated within @p max bytes
+ * @param max the most bytes to look at
+ * @return strlen(@p s), or @p max if that is smaller
+ */
 size_t
 strnlen(const char *s, size_t max)
 {
@@ -78,7 +111,12 @@ strnlen(const char *s, size_t max)
     return n;
 }
 
-/** @brief Compare two strings. @return <0, 0 or >0 */
+/**
+ * @brief Compare two strings.
+ * @param a the first string
+ * @param b the second string
+ * @return <0, 0 or >0, as the first difference (as unsigned chars)
+ */
 int
 strcmp(const char *a, const char *b)
 {
@@ -89,7 +127,13 @@ strcmp(const char *a, const char *b)
     return (unsigned char)*a - (unsigned char)*b;
 }
 
-/** @brief Compare at most @p n characters. @return <0, 0 or >0 */
+/**
+ * @brief Compare at most @p n characters.
+ * @param a the first string
+ * @param b the second string
+ * @param n the most characters to compare
+ * @return <0, 0 or >0, as the first difference (as unsigned chars)
+ */
 int
 strncmp(const char *a, const char *b, size_t n)
 {
@@ -100,7 +144,12 @@ strncmp(const char *a, const char *b, size_t n)
     return 0;
 }
 
-/** @brief First occurrence of @p c in @p s, or NULL. */
+/**
+ * @brief First occurrence of @p c in @p s.
+ * @param s the string
+ * @param c the character; 0 finds the terminating NUL
+ * @return a pointer into @p s, or NULL
+ */
 char *
 strchr(const char *s, int c)
 {
@@ -114,6 +163,9 @@ strchr(const char *s, int c)
 
 /**
  * @brief Copy a string into a buffer of @p size bytes, always terminated.
+ * @param dst  the buffer
+ * @param src  the string
+ * @param size the size of @p dst; 0 copies nothing
  * @return strlen(@p src): a result >= @p size means it was truncated
  */
 size_t

@@ -25,15 +25,15 @@
 
 /** The parsed form of one % conversion. */
 struct spec {
-    bool left;      /**< '-': pad on the right */
-    bool zero;      /**< '0': pad numbers with zeros */
-    bool plus;      /**< '+': always print a sign */
-    bool space;     /**< ' ': a space where a '+' would go */
-    bool alt;       /**< '#': 0x for hex, leading 0 for octal */
-    int width;      /**< minimum field width, 0 if none */
-    int precision;  /**< -1 if none */
-    int length;     /**< size of the argument in bytes: 1, 2, 4 or 8 */
-    char conv;      /**< the conversion character */
+    bool left;     /**< '-': pad on the right */
+    bool zero;     /**< '0': pad numbers with zeros */
+    bool plus;     /**< '+': always print a sign */
+    bool space;    /**< ' ': a space where a '+' would go */
+    bool alt;      /**< '#': 0x for hex, leading 0 for octal */
+    int width;     /**< minimum field width, 0 if none */
+    int precision; /**< -1 if none */
+    int length;    /**< size of the argument in bytes: 1, 2, 4 or 8 */
+    char conv;     /**< the conversion character */
 };
 
 /** A bounded output buffer that still counts what did not fit. */
@@ -142,6 +142,21 @@ format_number(struct out *o, const struct spec *sp, uint64_t value,
         out_char(o, tmp[--n]);
     if (sp->left)
         out_repeat(o, ' ', sp->width - len);
+    // === stub: plain digits only; no sign flags, prefix, width or precision
+    // static const char digits[] = "0123456789abcdef";
+    // unsigned base = sp->conv == 'o' ? 8 : sp->conv == 'u' ? 10 : 16;
+    // if (sp->conv == 'd' || sp->conv == 'i')
+    //     base = 10;
+    // char tmp[24];
+    // int n = 0;
+    // do {
+    //     tmp[n++] = digits[value % base];
+    //     value /= base;
+    // } while (value != 0);
+    // if (negative)
+    //     out_char(o, '-');
+    // while (n > 0)
+    //     out_char(o, tmp[--n]);
     // <<< exercise 1.1 printk-numbers
 }
 // [format_number]

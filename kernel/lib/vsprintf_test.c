@@ -64,11 +64,10 @@ print_seeded_lines(uint32_t seed)
     uint32_t st = seed ? seed : 1;
     char s[8];
     for (int i = 0; i < 20; i++) {
-        uint32_t a = xorshift32(&st), b = xorshift32(&st),
-                 c = xorshift32(&st);
+        uint32_t a = xorshift32(&st), b = xorshift32(&st), c = xorshift32(&st);
         snprintf(s, sizeof(s), "s%d", i);
-        pr_notice("printk: %d|%u|%x|%08x|%-6d|%5u|%lx|%c|%s|%%\n",
-                  (int32_t)a, b, c, a, (int32_t)b % 100000, c % 100000,
+        pr_notice("printk: %d|%u|%x|%08x|%-6d|%5u|%lx|%c|%s|%%\n", (int32_t)a,
+                  b, c, a, (int32_t)b % 100000, c % 100000,
                   (uint64_t)a << 32 | b, (char)(33 + c % 94), s);
     }
 }
@@ -91,8 +90,7 @@ selftest_printk(void)
     // truncation: C99 return value and a terminated buffer
     int n = snprintf(buf, 4, "%d", 123456);
     if (n != 6 || strcmp(buf, "123") != 0)
-        return selftest_fail("truncation: returned %d, buffer \"%s\"", n,
-                             buf);
+        return selftest_fail("truncation: returned %d, buffer \"%s\"", n, buf);
     if (cmdline_has("seed"))
         print_seeded_lines((uint32_t)cmdline_ulong("seed", 1));
     return 0;

@@ -20,14 +20,20 @@ time_tick(void)
     jiffies++;
 }
 
-/** @brief Timer ticks since boot. */
+/**
+ * @brief Timer ticks since boot.
+ * @return jiffies, HZ of them a second
+ */
 uint64_t
 time_jiffies(void)
 {
     return jiffies;
 }
 
-/** @brief Nanoseconds since boot, at tick resolution (10 ms). */
+/**
+ * @brief Nanoseconds since boot, at tick resolution (10 ms).
+ * @return the uptime in nanoseconds
+ */
 uint64_t
 time_uptime_ns(void)
 {
@@ -44,7 +50,10 @@ time_set_wallclock(wallclock_fn read)
     wallclock = read;
 }
 
-/** @brief Seconds since the Unix epoch from the wall clock, 0 if none. */
+/**
+ * @brief Seconds since the Unix epoch from the wall clock, 0 if none.
+ * @return the wall-clock time, or 0 when no driver installed a clock
+ */
 uint64_t
 time_wallclock(void)
 {

@@ -39,14 +39,22 @@
 /** Size of a page. */
 #define PAGE_SIZE 4096UL
 
-/** @brief The kernel virtual address of physical address @p pa. */
+/**
+ * @brief The kernel virtual address of physical address @p pa.
+ * @param pa a physical address the direct map covers
+ * @return where the kernel sees it: DMAP_BASE + @p pa
+ */
 static inline void *
 phys_to_virt(paddr_t pa)
 {
     return (void *)(pa + DMAP_BASE);
 }
 
-/** @brief The physical address of a direct-map or kernel-image pointer. */
+/**
+ * @brief The physical address of a direct-map or kernel-image pointer.
+ * @param va a pointer into the direct map or the kernel image
+ * @return the physical address behind it
+ */
 static inline paddr_t
 virt_to_phys(const void *va)
 {
@@ -70,7 +78,6 @@ void arch_dump_stack(void);
 
 /** Called for each frame by arch_walk_stack(). */
 typedef void (*stack_visit_fn)(uint64_t pc, void *ctx);
-int arch_walk_stack(uint64_t fp, uint64_t pc, stack_visit_fn visit,
-                    void *ctx);
+int arch_walk_stack(uint64_t fp, uint64_t pc, stack_visit_fn visit, void *ctx);
 
 #endif /* KERNEL_ARCH_H */

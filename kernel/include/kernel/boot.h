@@ -23,16 +23,16 @@ enum mem_type {
 
 /** One region of the physical memory map. */
 struct mem_region {
-    paddr_t base;     /**< first byte */
-    uint64_t length;  /**< size in bytes */
+    paddr_t base;       /**< first byte */
+    uint64_t length;    /**< size in bytes */
     enum mem_type type; /**< what the firmware says it is */
 };
 
 /** A boot module (the first one is the initramfs). */
 struct boot_module {
-    paddr_t start;      /**< first byte */
-    paddr_t end;        /**< one past the last byte */
-    char cmdline[64];   /**< the string after the file name in grub.cfg */
+    paddr_t start;    /**< first byte */
+    paddr_t end;      /**< one past the last byte */
+    char cmdline[64]; /**< the string after the file name in grub.cfg */
 };
 
 #define BOOT_MAX_REGIONS 64
@@ -41,14 +41,14 @@ struct boot_module {
 
 /** Everything Keel keeps from the multiboot2 information block. */
 struct boot_info {
-    char cmdline[BOOT_CMDLINE_MAX]; /**< kernel command line */
-    char loader[64];                /**< boot loader name */
+    char cmdline[BOOT_CMDLINE_MAX];              /**< kernel command line */
+    char loader[64];                             /**< boot loader name */
     struct mem_region regions[BOOT_MAX_REGIONS]; /**< memory map */
-    int nregions;                   /**< entries used in regions */
+    int nregions;                                /**< entries used in regions */
     struct boot_module modules[BOOT_MAX_MODULES]; /**< modules, in order */
-    int nmodules;                   /**< entries used in modules */
-    paddr_t info_start;             /**< the multiboot2 block itself */
-    paddr_t info_end;               /**< one past its last byte */
+    int nmodules;       /**< entries used in modules */
+    paddr_t info_start; /**< the multiboot2 block itself */
+    paddr_t info_end;   /**< one past its last byte */
 };
 
 extern struct boot_info boot_info;

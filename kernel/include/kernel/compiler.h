@@ -27,18 +27,18 @@
 #define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a)-1))
 
 /** Smaller of two values of the same type (each evaluated once). */
-#define MIN(a, b)                                                             \
-    ({                                                                        \
-        __typeof__(a) _a = (a);                                               \
-        __typeof__(b) _b = (b);                                               \
-        _a < _b ? _a : _b;                                                    \
+#define MIN(a, b)                                                              \
+    ({                                                                         \
+        __typeof__(a) _a = (a);                                                \
+        __typeof__(b) _b = (b);                                                \
+        _a < _b ? _a : _b;                                                     \
     })
 /** Larger of two values of the same type (each evaluated once). */
-#define MAX(a, b)                                                             \
-    ({                                                                        \
-        __typeof__(a) _a = (a);                                               \
-        __typeof__(b) _b = (b);                                               \
-        _a > _b ? _a : _b;                                                    \
+#define MAX(a, b)                                                              \
+    ({                                                                         \
+        __typeof__(a) _a = (a);                                                \
+        __typeof__(b) _b = (b);                                                \
+        _a > _b ? _a : _b;                                                     \
     })
 
 /** Stop the compiler from caching a memory value across this point. */

@@ -5,7 +5,7 @@
  *
  * A subsystem does not get a line in main.c; it registers a function with
  * `initcall(level, fn)`. The macro puts a pointer to fn into a linker
- * section named after the level, and kernel_init() runs the sections in
+ * section named after the level, and initcalls_run() runs the sections in
  * order. A later chapter thus adds a driver by adding a file, with no edit
  * to code that already exists (DESIGN.md: registration through linker sets).
  *
@@ -31,8 +31,8 @@ struct initcall {
  * arch (2, CPU and interrupt set-up), core (3, memory, time), driver (4),
  * late (5).
  */
-#define initcall(level, fn)                                                   \
-    static const struct initcall __initcall_##fn __used __aligned(8)         \
+#define initcall(level, fn)                                                    \
+    static const struct initcall __initcall_##fn __used __aligned(8)           \
         __section(".initcall." #level) = {fn, #fn}
 // [initcall]
 

@@ -14,18 +14,18 @@
 
 /** @name Exit statuses seen by QEMU's isa-debug-exit (QEMU rc = 2*s+1). */
 ///@{
-#define KEEL_EXIT_OK 0
-#define KEEL_EXIT_TEST_FAILED 1
-#define KEEL_EXIT_PANIC 2
+#define KEEL_EXIT_OK 0          /**< success: QEMU exits 1 */
+#define KEEL_EXIT_TEST_FAILED 1 /**< a self-test failed: QEMU exits 3 */
+#define KEEL_EXIT_PANIC 2       /**< panic or CPU exception: QEMU exits 5 */
 ///@}
 
 __noreturn void panic(const char *fmt, ...) __printf(1, 2);
 
 /** Panic naming the broken invariant when @p cond is false. */
-#define BUG_ON(cond)                                                          \
-    do {                                                                      \
-        if (cond)                                                             \
-            panic("BUG_ON(%s) at %s:%d", #cond, __FILE__, __LINE__);          \
+#define BUG_ON(cond)                                                           \
+    do {                                                                       \
+        if (cond)                                                              \
+            panic("BUG_ON(%s) at %s:%d", #cond, __FILE__, __LINE__);           \
     } while (0)
 
 #endif /* KERNEL_PANIC_H */

@@ -17,15 +17,15 @@
 
 /** @name Log levels, as two-byte prefixes (SOH + digit), Linux values. */
 ///@{
-#define KERN_SOH "\001"
-#define KERN_EMERG KERN_SOH "0"
-#define KERN_ALERT KERN_SOH "1"
-#define KERN_CRIT KERN_SOH "2"
-#define KERN_ERR KERN_SOH "3"
-#define KERN_WARNING KERN_SOH "4"
-#define KERN_NOTICE KERN_SOH "5"
-#define KERN_INFO KERN_SOH "6"
-#define KERN_DEBUG KERN_SOH "7"
+#define KERN_SOH "\001"           /**< start of a level marker (ASCII SOH) */
+#define KERN_EMERG KERN_SOH "0"   /**< the system is unusable */
+#define KERN_ALERT KERN_SOH "1"   /**< action must be taken at once */
+#define KERN_CRIT KERN_SOH "2"    /**< critical condition */
+#define KERN_ERR KERN_SOH "3"     /**< error */
+#define KERN_WARNING KERN_SOH "4" /**< warning */
+#define KERN_NOTICE KERN_SOH "5"  /**< normal but significant */
+#define KERN_INFO KERN_SOH "6"    /**< informational */
+#define KERN_DEBUG KERN_SOH "7"   /**< debugging detail */
 ///@}
 
 /** Level used when a message carries no marker. */

@@ -26,8 +26,8 @@ struct selftest {
 };
 
 /** Register @p fn as self-test @p name with flags @p flg. */
-#define SELFTEST(name, fn, flg)                                               \
-    static const struct selftest __selftest_##fn __used __aligned(8)         \
+#define SELFTEST(name, fn, flg)                                                \
+    static const struct selftest __selftest_##fn __used __aligned(8)           \
         __section(".selftests") = {name, fn, flg}
 
 int selftest_fail(const char *fmt, ...) __printf(1, 2);

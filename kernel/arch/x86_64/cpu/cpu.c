@@ -60,7 +60,10 @@ arch_irq_restore(irqflags_t flags)
         arch_irq_enable();
 }
 
-/** @brief Are interrupts on? */
+/**
+ * @brief Are interrupts on?
+ * @return true when RFLAGS.IF is set
+ */
 bool
 arch_irq_enabled(void)
 {

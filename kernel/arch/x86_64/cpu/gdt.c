@@ -20,9 +20,9 @@
 /** The 64-bit Task State Segment (Intel SDM vol. 3, 8.7). */
 struct tss {
     uint32_t reserved0;
-    uint64_t rsp[3];  /**< stack on entry from ring 0..2 (rsp[0]: user) */
+    uint64_t rsp[3]; /**< stack on entry from ring 0..2 (rsp[0]: user) */
     uint64_t reserved1;
-    uint64_t ist[7];  /**< Interrupt Stack Table slots 1..7 */
+    uint64_t ist[7]; /**< Interrupt Stack Table slots 1..7 */
     uint64_t reserved2;
     uint16_t reserved3;
     uint16_t iomap_base; /**< no I/O bitmap: past the end of the TSS */

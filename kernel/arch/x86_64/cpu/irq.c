@@ -7,9 +7,9 @@
  * handler when the line fires and acknowledges the PIC. One handler per line
  * is enough for the legacy devices of chapter 1.
  */
+#include "kernel/irq.h"
 #include "asm/trap.h"
 #include "kernel/arch.h"
-#include "kernel/irq.h"
 #include "kernel/printk.h"
 #include "uapi/errno.h"
 

@@ -15,7 +15,7 @@
 #include "kernel/printk.h"
 
 #define DEBUG_EXIT_PORT 0xf4
-#define QEMU_ACPI_PM1A_CNT 0x604  /* QEMU (PIIX4/ICH9 PM, PM1a control) */
+#define QEMU_ACPI_PM1A_CNT 0x604   /* QEMU (PIIX4/ICH9 PM, PM1a control) */
 #define BOCHS_ACPI_PM1A_CNT 0xb004 /* Bochs and old QEMU */
 #define ACPI_SLP_S5 0x2000
 

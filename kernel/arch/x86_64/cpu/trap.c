@@ -11,8 +11,8 @@
  * registers, and a symbolized backtrace; then it stops the machine with
  * status KEEL_EXIT_PANIC. Later chapters route user-mode faults to signals.
  */
-#include "asm/cpu.h"
 #include "asm/trap.h"
+#include "asm/cpu.h"
 #include "kernel/arch.h"
 #include "kernel/ksyms.h"
 #include "kernel/panic.h"
@@ -149,8 +149,7 @@ exception_handle(struct trap_frame *tf)
     else if (v == 10 || v == 11 || v == 12 || v == 13)
         decode_selector(tf->error, what, sizeof(what));
     pr_emerg("EXCEPTION: %s %s (vector %u) error=0x%lx %s\n",
-             exception_names[v][0], exception_names[v][1], v, tf->error,
-             what);
+             exception_names[v][0], exception_names[v][1], v, tf->error, what);
     if (v == VEC_PAGE_FAULT)
         pr_emerg("  cr2=0x%016lx (the address that faulted)\n", read_cr2());
     print_registers(tf);

@@ -8,7 +8,10 @@
 
 #include "kernel/types.h"
 
-/** The faulting linear address of the last page fault. */
+/**
+ * @brief Read CR2.
+ * @return the faulting linear address of the last page fault
+ */
 static inline uint64_t
 read_cr2(void)
 {
@@ -17,7 +20,10 @@ read_cr2(void)
     return v;
 }
 
-/** The physical address of the current top-level page table. */
+/**
+ * @brief Read CR3.
+ * @return the physical address of the current top-level page table
+ */
 static inline uint64_t
 read_cr3(void)
 {
@@ -26,14 +32,20 @@ read_cr3(void)
     return v;
 }
 
-/** Switch page tables (and flush non-global TLB entries). */
+/**
+ * @brief Switch page tables (and flush non-global TLB entries).
+ * @param v the physical address of the new top-level table, for CR3
+ */
 static inline void
 write_cr3(uint64_t v)
 {
     __asm__ __volatile__("mov %0, %%cr3" : : "r"(v) : "memory");
 }
 
-/** Control register 0 (paging, protection, write-protect bits). */
+/**
+ * @brief Read CR0.
+ * @return control register 0 (paging, protection, write-protect bits)
+ */
 static inline uint64_t
 read_cr0(void)
 {
@@ -42,7 +54,10 @@ read_cr0(void)
     return v;
 }
 
-/** Control register 4 (PAE, SMEP, ... feature enables). */
+/**
+ * @brief Read CR4.
+ * @return control register 4 (PAE, SMEP, ... feature enables)
+ */
 static inline uint64_t
 read_cr4(void)
 {
@@ -51,7 +66,11 @@ read_cr4(void)
     return v;
 }
 
-/** Read model-specific register @p msr. */
+/**
+ * @brief Read model-specific register @p msr.
+ * @param msr the register number (MSR_EFER, ...)
+ * @return its 64-bit value (EDX:EAX)
+ */
 static inline uint64_t
 rdmsr(uint32_t msr)
 {
@@ -60,7 +79,11 @@ rdmsr(uint32_t msr)
     return ((uint64_t)hi << 32) | lo;
 }
 
-/** Write @p val to model-specific register @p msr. */
+/**
+ * @brief Write @p val to model-specific register @p msr.
+ * @param msr the register number
+ * @param val the value, split into EDX:EAX
+ */
 static inline void
 wrmsr(uint32_t msr, uint64_t val)
 {
@@ -70,7 +93,10 @@ wrmsr(uint32_t msr, uint64_t val)
                            "d"((uint32_t)(val >> 32)));
 }
 
-/** The RFLAGS register. */
+/**
+ * @brief Read RFLAGS.
+ * @return the flags register (RFLAGS_IF: interrupts on)
+ */
 static inline uint64_t
 read_rflags(void)
 {
@@ -79,7 +105,10 @@ read_rflags(void)
     return v;
 }
 
-/** The frame pointer of the calling function. */
+/**
+ * @brief Read RBP.
+ * @return the frame pointer of the calling function
+ */
 static inline uint64_t
 read_rbp(void)
 {

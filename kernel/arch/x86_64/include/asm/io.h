@@ -12,14 +12,22 @@
 
 #include "kernel/types.h"
 
-/** Write byte @p val to I/O port @p port. */
+/**
+ * @brief Write byte @p val to I/O port @p port.
+ * @param port the port number
+ * @param val  the byte
+ */
 static inline void
 outb(uint16_t port, uint8_t val)
 {
     __asm__ __volatile__("outb %0, %1" : : "a"(val), "Nd"(port));
 }
 
-/** Read a byte from I/O port @p port. */
+/**
+ * @brief Read a byte from I/O port @p port.
+ * @param port the port number
+ * @return the byte the device put on the bus
+ */
 static inline uint8_t
 inb(uint16_t port)
 {
@@ -28,14 +36,22 @@ inb(uint16_t port)
     return val;
 }
 
-/** Write 16-bit @p val to I/O port @p port. */
+/**
+ * @brief Write 16-bit @p val to I/O port @p port.
+ * @param port the port number
+ * @param val  the 16-bit value
+ */
 static inline void
 outw(uint16_t port, uint16_t val)
 {
     __asm__ __volatile__("outw %0, %1" : : "a"(val), "Nd"(port));
 }
 
-/** Read 16 bits from I/O port @p port. */
+/**
+ * @brief Read 16 bits from I/O port @p port.
+ * @param port the port number
+ * @return the 16-bit value
+ */
 static inline uint16_t
 inw(uint16_t port)
 {

@@ -19,7 +19,7 @@
  *     6    0x33     user code (64-bit)       __USER_CS
  *     8    0x40     TSS (16 bytes: 8 and 9)  GDT_TSS
  * @endverbatim
- * This header is shared with assembly: only #defines.
+ * This header is shared with assembly, so it holds only macros.
  */
 #ifndef ASM_SEGMENT_H
 #define ASM_SEGMENT_H

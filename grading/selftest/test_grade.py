@@ -1,0 +1,269 @@
+"""Tests of grade.py and gradelib.py: output shape, selection, reports.
+
+Why: students and Gradescope read the grader's output, and `make test`
+relies on its exit code. These tests run grade.py end to end in a copy of
+the repository with a fake kernel and fake QEMU (see fakerepo.py), and
+exercise gradelib's helpers in-process.
+"""
+
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import unittest
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from unittest import mock
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fakerepo import GRADING, fake_env, make_fake_repo  # noqa: E402
+
+sys.path.insert(0, str(GRADING))
+import gradelib  # noqa: E402
+
+
+def grade(root, *args, **env):
+    """Run the fake repository's grade.py; return (exit code, stdout)."""
+    p = subprocess.run(
+        [sys.executable, str(root / "grading" / "grade.py")] + list(args),
+        cwd=str(root), env=fake_env(**env), stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        universal_newlines=True, timeout=120)
+    return p.returncode, p.stdout
+
+
+class EndToEnd(unittest.TestCase):
+    """grade.py against a fake chapter-1 kernel."""
+
+    @classmethod
+    def setUpClass(cls):
+        """One fake repository for the whole class."""
+        cls.tmp, cls.root = make_fake_repo()
+
+    @classmethod
+    def tearDownClass(cls):
+        """Remove the fake repository."""
+        cls.tmp.cleanup()
+
+    def test_full_marks(self):
+        """A correct kernel gets 60/60, exit 0, and valid reports."""
+        js, xml = self.root / "results.json", self.root / "junit.xml"
+        rc, out = grade(self.root, "--chapter", "1", "--json", str(js),
+                        "--junit", str(xml))
+        self.assertEqual(rc, 0, out)
+        self.assertIn("Score: 60/60", out)
+        self.assertRegex(out, r"== Test boot == \(\d+\.\ds\) \n")
+        self.assertIn("== Test   boot: banner == \n  boot: banner: OK \n",
+                      out)
+        self.assertIn("Part boot score: 25/25", out)
+        data = json.loads(js.read_text())
+        self.assertEqual(data["score"], 60)
+        self.assertIn("execution_time", data)
+        banner = [t for t in data["tests"] if t["name"].endswith("banner")]
+        self.assertEqual(banner[0], {
+            "name": "ch01 boot: banner", "score": 5, "max_score": 5,
+            "status": "passed", "output": "OK", "visibility": "visible"})
+        self.assertEqual(sum(t["max_score"] for t in data["tests"]), 60)
+        suite = ET.parse(str(xml)).getroot().find("testsuite")
+        self.assertEqual(suite.get("failures"), "0")
+        self.assertEqual(len(suite.findall("testcase")), 14)
+
+    def test_select_child_runs_parent(self):
+        """--test CHILD runs its parent boot too, and scores only CHILD."""
+        rc, out = grade(self.root, "--chapter", "1", "--test", "printk-pass")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("== Test printk == ", out)
+        self.assertNotIn("formatted lines", out)
+        self.assertIn("Score: 3/3", out)
+
+    def test_select_groups(self):
+        """Comma lists and repeated --test select whole groups."""
+        rc, out = grade(self.root, "--chapter", "1", "--test",
+                        "fault,printk", "--test", "selftests")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("Score: 35/35", out)
+        self.assertNotIn("boot: banner", out)
+
+    def test_unknown_name(self):
+        """An unknown test name is a usage error, not a zero score."""
+        rc, out = grade(self.root, "--chapter", "1", "--test", "nonesuch")
+        self.assertEqual(rc, 2)
+        self.assertIn("no test or group named 'nonesuch'", out)
+
+    def test_list(self):
+        """--list shows names and points without booting anything."""
+        rc, out = grade(self.root, "--chapter", "1", "--list")
+        self.assertEqual(rc, 0)
+        self.assertRegex(out, r"  boot-uptime +10  boot: uptime ticks")
+        self.assertRegex(out, r"total +60")
+
+    def test_build_failure(self):
+        """A broken build fails every booting test with the compiler text."""
+        rc, out = grade(self.root, "--chapter", "1", "--test", "fault",
+                        FAKE_BUILD_FAIL=1)
+        self.assertEqual(rc, 1)
+        self.assertIn("kernel build failed", out)
+        self.assertIn("main.c:1: error: boom", out)
+        self.assertIn("fault: exit status 2: FAIL \n    parent failed", out)
+        self.assertIn("Score: 0/10", out)
+
+    def test_missing_qemu(self):
+        """Without QEMU the boot fails and says to run make deps."""
+        rc, out = grade(self.root, "--chapter", "1", "--test", "printk",
+                        KEEL_QEMU="no-such-qemu-x")
+        self.assertEqual(rc, 1)
+        self.assertIn("make deps", out)
+
+    def test_failure_keeps_log(self):
+        """A failed test names its saved console log, which exists."""
+        rc, out = grade(self.root, "--chapter", "1", "--test", "selftests",
+                        FAKE_KEEL_BUGS="selftest-fail")
+        self.assertEqual(rc, 1)
+        m = re.search(r"QEMU output saved to (\S+)", out)
+        self.assertTrue(m, out)
+        log = self.root / m.group(1)
+        self.assertIn("FAIL: list_del", log.read_text())
+        rc, out = grade(self.root, "--chapter", "1", "--test", "selftests")
+        self.assertEqual(rc, 0)
+        self.assertFalse(log.exists(), "a stale log survived a passing run")
+
+
+class Harness(unittest.TestCase):
+    """gradelib in-process: registration, parents, checks."""
+
+    def setUp(self):
+        """Start from an empty registry."""
+        gradelib.reset()
+        gradelib.set_chapter(1)
+        self.addCleanup(gradelib.reset)
+        env = mock.patch.dict(os.environ, fake_env(), clear=True)
+        env.start()
+        self.addCleanup(env.stop)
+
+    def run_quiet(self, names=None):
+        """Run tests with stdout captured; return (exit code, text)."""
+        buf = io.StringIO()
+        with mock.patch("sys.stdout", buf):
+            rc = gradelib.run_tests(names)
+        return rc, buf.getvalue()
+
+    def test_parent_failure_fails_children(self):
+        """Children of a failed parent fail without running."""
+        ran = []
+
+        @gradelib.test(0, "p")
+        def test_p():
+            """Parent that cannot boot."""
+            gradelib.fail("no boot")
+
+        @gradelib.test(3, "p: c", parent=test_p)
+        def test_p_c():
+            """Child that must not run."""
+            ran.append(1)
+
+        gradelib.set_kernel("unused")
+        rc, out = self.run_quiet()
+        self.assertEqual(rc, 1)
+        self.assertEqual(ran, [])
+        self.assertIn("  p: c: FAIL \n    parent failed", out)
+        self.assertIn("Score: 0/3", out)
+
+    def test_names_and_duplicates(self):
+        """Names come from function names; duplicates are refused."""
+        @gradelib.test(1)
+        def test_fork_cow():
+            """Named by its function."""
+
+        self.assertEqual(gradelib.tests()[0].name, "fork-cow")
+        with self.assertRaises(ValueError):
+            @gradelib.test(1, name="fork-cow")
+            def test_other():
+                """Clashes with fork-cow."""
+
+    def test_parent_by_name(self):
+        """A parent may be named by string; the group follows it."""
+        @gradelib.test(0)
+        def test_grp():
+            """Parent named by string."""
+
+        @gradelib.test(1, parent="grp")
+        def test_grp_x():
+            """Child of grp."""
+
+        self.assertEqual(gradelib.tests()[1].group, "grp")
+        self.assertEqual([t.name for t in gradelib.select(["grp-x"])],
+                         ["grp", "grp-x"])
+
+    def test_broken_test_reports_traceback(self):
+        """A bug in a test is reported as such, not as a student failure."""
+        @gradelib.test(1)
+        def test_buggy():
+            """A test with a bug in it."""
+            {}["missing"]
+
+        gradelib.set_kernel("unused")
+        rc, out = self.run_quiet()
+        self.assertIn("error in the test itself", out)
+        self.assertIn("KeyError", out)
+
+    def test_expect_in_order(self):
+        """A list of patterns must match in order."""
+        res = _FakeResult("one\ntwo\nthree\n")
+        m = gradelib.expect([r"one", r"three"], res)
+        self.assertEqual(m[1].group(0), "three")
+        with self.assertRaises(gradelib.TestFailure) as cm:
+            gradelib.expect([r"three", r"one"], res)
+        self.assertIn("after /three/", str(cm.exception))
+        self.assertIn("last console lines", str(cm.exception))
+
+    def test_expect_not_quotes_line(self):
+        """expect_not shows the offending line."""
+        res = _FakeResult("a\nselftest: x: FAIL: why\nb\n")
+        with self.assertRaises(gradelib.TestFailure) as cm:
+            gradelib.expect_not(r"FAIL", res)
+        self.assertIn("selftest: x: FAIL: why", str(cm.exception))
+
+    def test_assert_equal_diff(self):
+        """Lists are compared with a unified diff."""
+        with self.assertRaises(gradelib.TestFailure) as cm:
+            gradelib.assert_equal(["a", "b"], ["a", "c"], "differs")
+        text = str(cm.exception)
+        self.assertIn("-c", text)
+        self.assertIn("+b", text)
+
+    def test_token_is_random(self):
+        """Tokens differ between calls and are hex."""
+        a, b = gradelib.token(), gradelib.token()
+        self.assertNotEqual(a, b)
+        self.assertRegex(a, r"^[0-9a-f]{16}$")
+
+
+class ClassroomWorkflow(unittest.TestCase):
+    """The checked-in Classroom workflow matches the tests' points."""
+
+    def test_template_is_current(self):
+        """classroom.yml equals make_workflow.py's output for chapter 1."""
+        folder = GRADING / "classroom"
+        p = subprocess.run(
+            [sys.executable, str(folder / "make_workflow.py"), "--chapter",
+             "1"], stdout=subprocess.PIPE, universal_newlines=True,
+            check=True)
+        self.assertEqual(p.stdout, (folder / "classroom.yml").read_text(),
+                         "regenerate grading/classroom/classroom.yml")
+
+
+class _FakeResult:
+    """Just enough of keelqemu.RunResult for the check helpers."""
+
+    def __init__(self, output):
+        """Hold output as if QEMU had printed it and exited with status 0."""
+        self.output = output
+        self.reason = "exit status 0"
+        self.elapsed = 0.0
+        self.status = 0
+
+
+if __name__ == "__main__":
+    unittest.main()

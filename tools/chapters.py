@@ -1,0 +1,502 @@
+#!/usr/bin/env python3
+"""Chapters as views of one tree: snapshots, handouts, branches and lint.
+
+The checked-in tree is the finished kernel. Chapter N is generated from it:
+
+* the files of chapters 1..N (chapters/NN-slug/chapter.mk lists what each
+  chapter adds) plus every file no chapter claims (the Makefile, tools,
+  the grader): later chapters' files are left out;
+* `#if CHAPTER >= M` guards resolved with unifdef for CHAPTER=N;
+* exercise regions reduced to their solution (snapshot) or, for chapter
+  N's own exercises, to their stub (handout).
+
+An exercise region in a source file looks like this (C or assembly
+comments, `//` shown):
+
+    // >>> exercise 1.2 backtrace
+    ... the solution ...
+    // === stub: optional words
+    // ... the stub, each line commented out ...
+    // <<< exercise 1.2 backtrace
+
+and exercises/NN-slug/K-name.md describes exercise N.K. Its header lines
+`Points: P` and `Tests: group, group` say what the grader gives for it.
+
+Commands (also reached through make):
+
+    chapters.py snapshot N DIR      the clean reference tree of chapter N
+    chapters.py handout N DIR       the student tree of chapter N
+    chapters.py branches            git branches chNN-slug, chNN-slug-handout
+    chapters.py lint                manifests, regions and exercises agree
+    chapters.py check-snapshot N    the snapshot builds and grades full marks
+    chapters.py check-handout N     the handout builds and loses exactly the
+                                    points of chapter N's exercises
+
+Standard library only.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SOURCE_EXTS = (".c", ".h", ".S", ".ld")
+REGION_START = re.compile(r"^(\s*)(//|#|/\*)\s*>>> exercise (\d+)\.(\d+)\s+(\S+)")
+REGION_STUB = re.compile(r"^\s*(//|#|/\*)\s*=== stub")
+REGION_END = re.compile(r"^\s*(//|#|/\*)\s*<<< exercise (\d+)\.(\d+)")
+# files that drive the chapter machinery itself: not part of a chapter view
+MACHINERY = {"tools/chapters.py"}
+
+
+class ChapterError(Exception):
+    """A problem in the manifests or regions, reported without a traceback."""
+
+
+# ---------------------------------------------------------------- manifests
+
+
+def parse_make_vars(path):
+    """Read `VAR += words` / `VAR := words` lines of a chapter.mk file.
+
+    Handles backslash continuations and comments, which is all a manifest
+    uses; returns {var: [words]} with += lists concatenated.
+    """
+    text = open(path).read().replace("\\\n", " ")
+    out = {}
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        m = re.match(r"([A-Za-z0-9_]+)\s*(\+=|:=|=)\s*(.*)", line)
+        if not m:
+            continue
+        name, op, words = m.group(1), m.group(2), m.group(3).split()
+        if op == "+=":
+            out.setdefault(name, []).extend(words)
+        else:
+            out[name] = words
+    return out
+
+
+def chapters():
+    """The chapters in order: a list of (number, slug, directory)."""
+    base = os.path.join(ROOT, "chapters")
+    result = []
+    for name in sorted(os.listdir(base)):
+        m = re.match(r"(\d\d)-(.+)$", name)
+        if m and os.path.isfile(os.path.join(base, name, "chapter.mk")):
+            result.append((int(m.group(1)), name, os.path.join(base, name)))
+    for i, (num, _, _) in enumerate(result):
+        if num != i + 1:
+            raise ChapterError("chapters must be numbered 01, 02, ... "
+                               "without gaps")
+    return result
+
+
+def chapter_files(num, slug):
+    """Every file chapter num adds: manifest lists plus its own folders."""
+    mk = parse_make_vars(os.path.join(ROOT, "chapters", slug, "chapter.mk"))
+    files = set(mk.get("KERNEL_SRCS", []) + mk.get("CHAPTER_FILES", []))
+    for var, words in mk.items():
+        if var.startswith("HOST_TEST_") and (var.endswith("_SRCS")):
+            files.update(words)
+    for folder in ("chapters/" + slug, "exercises/" + slug):
+        for dirpath, _, names in os.walk(os.path.join(ROOT, folder)):
+            for n in names:
+                files.add(os.path.relpath(os.path.join(dirpath, n), ROOT))
+    prefix = "grading/tests/ch%02d_" % num
+    for n in os.listdir(os.path.join(ROOT, "grading", "tests")):
+        if ("grading/tests/" + n).startswith(prefix):
+            files.add("grading/tests/" + n)
+    return files
+
+
+def tracked_files():
+    """The files of the tree: tracked or new, not ignored (as git sees it)."""
+    out = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT,
+        check=True, capture_output=True, text=True).stdout
+    return sorted(f for f in out.splitlines()
+                  if os.path.isfile(os.path.join(ROOT, f)))
+
+
+def files_of_view(num):
+    """The files of chapter num's view: claimed by 1..num, or by nobody."""
+    claimed_later = set()
+    for n, slug, _ in chapters():
+        if n > num:
+            claimed_later |= chapter_files(n, slug)
+    return [f for f in tracked_files()
+            if f not in claimed_later and f not in MACHINERY]
+
+
+# ---------------------------------------------------------------- regions
+
+
+def scan_regions(path):
+    """Find exercise regions in one file: a list of dicts (line numbers 0-based).
+
+    Raises ChapterError for a region that is not closed, closed twice, or
+    nested, so a broken marker fails loudly instead of shipping.
+    """
+    regions, cur = [], None
+    for i, line in enumerate(open(path, errors="replace").read().split("\n")):
+        m = REGION_START.match(line)
+        if m:
+            if cur:
+                raise ChapterError("%s:%d: exercise region inside region %s"
+                                   % (path, i + 1, cur["id"]))
+            cur = {"id": "%s.%s" % (m.group(3), m.group(4)),
+                   "chapter": int(m.group(3)), "name": m.group(5),
+                   "indent": m.group(1), "start": i, "stub": None}
+            continue
+        if cur and REGION_STUB.match(line):
+            cur["stub"] = i
+            continue
+        m = REGION_END.match(line)
+        if m:
+            rid = "%s.%s" % (m.group(2), m.group(3))
+            if not cur or rid != cur["id"]:
+                raise ChapterError("%s:%d: end of exercise %s without its start"
+                                   % (path, i + 1, rid))
+            cur["end"] = i
+            regions.append(cur)
+            cur = None
+    if cur:
+        raise ChapterError("%s: exercise %s is never closed"
+                           % (path, cur["id"]))
+    return regions
+
+
+def uncomment(line):
+    """A stub line as code: drop the `// ` (or `# `) that kept it inert."""
+    m = re.match(r"^(\s*)(//|#) ?(.*)$", line)
+    return m.group(1) + m.group(3) if m else line
+
+
+def exercise_doc(ex_id):
+    """The exercise file of exercise "N.K" (path relative to ROOT) or None."""
+    num, k = ex_id.split(".")
+    for n, slug, _ in chapters():
+        if n == int(num):
+            folder = os.path.join(ROOT, "exercises", slug)
+            if os.path.isdir(folder):
+                for name in sorted(os.listdir(folder)):
+                    if re.match(r"%s-.*\.md$" % k, name):
+                        return "exercises/%s/%s" % (slug, name)
+    return None
+
+
+def render_regions(text, path, stub_chapter):
+    """Resolve the exercise regions of one file's text.
+
+    Regions of chapter stub_chapter become their stub plus a TODO pointing
+    at the exercise file; every other region keeps its solution. All
+    marker lines disappear.
+    """
+    lines = text.split("\n")
+    out, i = [], 0
+    regions = {r["start"]: r for r in scan_regions(path)}
+    while i < len(lines):
+        r = regions.get(i)
+        if r is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        stub_at = r["stub"] if r["stub"] is not None else r["end"]
+        if r["chapter"] == stub_chapter:
+            doc = exercise_doc(r["id"]) or "exercises/"
+            out.append("%s// TODO(%s): %s -- see %s"
+                       % (r["indent"], r["id"], r["name"], doc))
+            out.extend(uncomment(line) for line in lines[stub_at + 1:r["end"]])
+        else:
+            out.extend(lines[r["start"] + 1:stub_at])
+        i = r["end"] + 1
+    return "\n".join(out)
+
+
+def resolve_guards(text, num):
+    """Resolve `#if CHAPTER ...` guards with unifdef for CHAPTER=num."""
+    if "CHAPTER" not in text:
+        return text
+    proc = subprocess.run(["unifdef", "-DCHAPTER=%d" % num],
+                          input=text, capture_output=True, text=True)
+    if proc.returncode == 2:
+        raise ChapterError("unifdef failed: " + proc.stderr.strip())
+    return proc.stdout
+
+
+# ---------------------------------------------------------------- views
+
+
+def write_view(num, dest, handout):
+    """Write chapter num's snapshot (or handout) into the folder dest."""
+    if os.path.exists(dest):
+        shutil.rmtree(dest)
+    for rel in files_of_view(num):
+        src, dst = os.path.join(ROOT, rel), os.path.join(dest, rel)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        if rel.endswith(SOURCE_EXTS):
+            text = open(src).read()
+            text = render_regions(text, src, num if handout else -1)
+            if rel.startswith("kernel/"):
+                text = resolve_guards(text, num)
+            with open(dst, "w") as f:
+                f.write(text)
+            shutil.copymode(src, dst)
+        else:
+            shutil.copy2(src, dst)
+
+
+def exercises_of(num):
+    """Chapter num's exercises: id -> {points, tests, doc}."""
+    result = {}
+    for n, slug, _ in chapters():
+        if n != num:
+            continue
+        folder = os.path.join(ROOT, "exercises", slug)
+        if not os.path.isdir(folder):
+            return result
+        for name in sorted(os.listdir(folder)):
+            m = re.match(r"(\d+)-.*\.md$", name)
+            if not m:
+                continue
+            text = open(os.path.join(folder, name)).read()
+            pts = re.search(r"^Points:\s*(\d+)", text, re.M)
+            tests = re.search(r"^Tests:\s*(.+)$", text, re.M)
+            result["%d.%s" % (num, m.group(1))] = {
+                "doc": "exercises/%s/%s" % (slug, name),
+                "points": int(pts.group(1)) if pts else None,
+                "tests": [t.strip() for t in tests.group(1).split(",")]
+                if tests else [],
+            }
+    return result
+
+
+def all_regions():
+    """Every exercise region of the tree: id -> (file, region)."""
+    found = {}
+    for rel in tracked_files():
+        if rel.endswith(SOURCE_EXTS):
+            for r in scan_regions(os.path.join(ROOT, rel)):
+                if r["id"] in found:
+                    raise ChapterError("exercise %s has two regions (%s, %s)"
+                                       % (r["id"], found[r["id"]][0], rel))
+                found[r["id"]] = (rel, r)
+    return found
+
+
+def lint():
+    """Check that manifests, regions and exercise files agree; list problems."""
+    problems = []
+    owner = {}
+    for num, slug, _ in chapters():
+        for f in sorted(chapter_files(num, slug)):
+            if not os.path.isfile(os.path.join(ROOT, f)):
+                problems.append("%s/chapter.mk names a missing file %s"
+                                % (slug, f))
+            if f in owner:
+                problems.append("%s is claimed by chapters %s and %s"
+                                % (f, owner[f], slug))
+            owner[f] = slug
+    for f in tracked_files():
+        if f.startswith(("kernel/", "net/", "fs/", "book/", "grading/tests/"))\
+                and f not in owner and not f.startswith("book/figures/") \
+                and os.path.basename(f) not in ("Doxyfile", "index.md",
+                                                "groups.md", "groups.dox")\
+                and not f.startswith("grading/tests/fake"):
+            problems.append("%s belongs to no chapter (add it to a chapter.mk)"
+                            % f)
+    regions = all_regions()
+    for num, slug, _ in chapters():
+        for ex_id, ex in exercises_of(num).items():
+            if ex_id not in regions:
+                problems.append("%s: no region `>>> exercise %s` in the source"
+                                % (ex["doc"], ex_id))
+            if ex["points"] is None or not ex["tests"]:
+                problems.append("%s: needs `Points:` and `Tests:` lines"
+                                % ex["doc"])
+    for ex_id, (rel, r) in regions.items():
+        if exercise_doc(ex_id) is None:
+            problems.append("%s: exercise %s has no exercises/ file"
+                            % (rel, ex_id))
+        if r["stub"] is None:
+            problems.append("%s: exercise %s has no `=== stub` part"
+                            % (rel, ex_id))
+    for num, _, _ in chapters():
+        if len(exercises_of(num)) < 3:
+            problems.append("chapter %d has fewer than 3 exercises" % num)
+    return problems
+
+
+# ---------------------------------------------------------------- checks
+
+
+def run(cmd, cwd, log):
+    """Run cmd in cwd, appending its output to log; True on exit 0."""
+    with open(log, "a") as f:
+        f.write("$ %s\n" % " ".join(cmd))
+        f.flush()
+        return subprocess.run(cmd, cwd=cwd, stdout=f,
+                              stderr=subprocess.STDOUT).returncode == 0
+
+
+def grade_view(num, handout):
+    """Build and grade a fresh view; return (ok_build, results json, log)."""
+    kind = "handout" if handout else "snapshot"
+    dest = os.path.join(ROOT, "build", kind + "s", "ch%02d" % num)
+    write_view(num, dest, handout)
+    log = os.path.join(ROOT, "build", kind + "s", "ch%02d.log" % num)
+    open(log, "w").close()
+    if not run(["make", "-s", "kernel"], dest, log):
+        return False, None, log
+    res = os.path.join(dest, "build", "results.json")
+    run(["python3", "grading/grade.py", "--chapter", str(num), "--json", res],
+        dest, log)
+    if not os.path.exists(res):
+        return True, None, log
+    return True, json.load(open(res)), log
+
+
+def test_group(name):
+    """(chapter, group) of a results.json name: `ch01 printk: lines` ->
+    (1, `printk`)."""
+    m = re.match(r"ch(\d+) ([^:]+)", name)
+    if m:
+        return int(m.group(1)), m.group(2).strip()
+    return None, name.split(":", 1)[0].strip()
+
+
+def check_snapshot(num):
+    """The snapshot of chapter num builds on its own and grades full marks."""
+    ok, res, log = grade_view(num, handout=False)
+    if not ok or res is None:
+        print("snapshot %d: build or grade failed; see %s" % (num, log))
+        return False
+    full = sum(t["max_score"] for t in res["tests"])
+    if res["score"] != full or full == 0:
+        print("snapshot %d: score %s/%s, not full marks; see %s"
+              % (num, res["score"], full, log))
+        return False
+    print("snapshot %d: builds and grades %s/%s" % (num, res["score"], full))
+    return True
+
+
+def check_handout(num):
+    """The handout of chapter num loses exactly its exercises' points."""
+    exercises = exercises_of(num)
+    expect_groups = {(num, g) for ex in exercises.values()
+                     for g in ex["tests"]}
+    expect_lost = sum(ex["points"] or 0 for ex in exercises.values())
+    ok, res, log = grade_view(num, handout=True)
+    if not ok or res is None:
+        print("handout %d: does not build or grade; see %s" % (num, log))
+        return False
+    good = True
+    lost = 0
+    for t in res["tests"]:
+        group = test_group(t["name"])
+        if t["max_score"] == 0:
+            continue
+        if group in expect_groups and t["score"] != 0:
+            print("handout %d: %s passes, but its exercise is stubbed"
+                  % (num, t["name"]))
+            good = False
+        if group not in expect_groups and t["score"] != t["max_score"]:
+            print("handout %d: %s fails, but belongs to no chapter-%d "
+                  "exercise" % (num, t["name"], num))
+            for line in t.get("output", "").splitlines()[:6]:
+                print("    " + line)
+            good = False
+        lost += t["max_score"] - t["score"]
+    if lost != expect_lost:
+        print("handout %d: loses %d points, exercises are worth %d"
+              % (num, lost, expect_lost))
+        good = False
+    print("handout %d: %s (lost %d points: %s); log %s"
+          % (num, "ok" if good else "WRONG", lost,
+             ", ".join(sorted(exercises)), os.path.relpath(log, ROOT)))
+    return good
+
+
+# ---------------------------------------------------------------- branches
+
+
+def git(*args, env=None, cwd=ROOT):
+    """Run git in the repository, returning its stdout stripped."""
+    return subprocess.run(["git"] + list(args), cwd=cwd, env=env, check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+def commit_tree_of(folder, parent, message):
+    """Commit the contents of folder (not touching the work tree or index)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, GIT_INDEX_FILE=os.path.join(tmp, "index"),
+                   GIT_WORK_TREE=folder)
+        git("add", "-A", "-f", ".", env=env, cwd=folder)
+        tree = git("write-tree", env=env, cwd=folder)
+    args = ["commit-tree", tree, "-m", message]
+    if parent:
+        args += ["-p", parent]
+    return git(*args)
+
+
+def branches():
+    """Create chNN-slug and chNN-slug-handout branches, linear by chapter."""
+    parent = None
+    with tempfile.TemporaryDirectory() as tmp:
+        for num, slug, _ in chapters():
+            snap = os.path.join(tmp, "snap")
+            write_view(num, snap, handout=False)
+            commit = commit_tree_of(snap, parent,
+                                    "Chapter %d (%s): reference" % (num, slug))
+            git("update-ref", "refs/heads/ch" + slug, commit)
+            hand = os.path.join(tmp, "hand")
+            write_view(num, hand, handout=True)
+            hcommit = commit_tree_of(hand, parent,
+                                     "Chapter %d (%s): handout" % (num, slug))
+            git("update-ref", "refs/heads/ch%s-handout" % slug, hcommit)
+            print("branches: ch%s, ch%s-handout" % (slug, slug))
+            parent = commit
+
+
+# ---------------------------------------------------------------- main
+
+
+def main(argv):
+    """Dispatch the command line (see the module docstring)."""
+    if len(argv) < 2:
+        print(__doc__)
+        return 2
+    cmd, args = argv[1], argv[2:]
+    try:
+        if cmd in ("snapshot", "handout") and len(args) == 2:
+            write_view(int(args[0]), os.path.abspath(args[1]),
+                       cmd == "handout")
+            print("%s of chapter %s written to %s" % (cmd, args[0], args[1]))
+            return 0
+        if cmd == "lint":
+            problems = lint()
+            for p in problems:
+                print("lint: " + p)
+            print("lint: %s" % ("ok" if not problems
+                                 else "%d problems" % len(problems)))
+            return 1 if problems else 0
+        if cmd == "check-snapshot" and len(args) == 1:
+            return 0 if check_snapshot(int(args[0])) else 1
+        if cmd == "check-handout" and len(args) == 1:
+            return 0 if check_handout(int(args[0])) else 1
+        if cmd == "branches":
+            branches()
+            return 0
+    except ChapterError as e:
+        print("chapters: " + str(e), file=sys.stderr)
+        return 1
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

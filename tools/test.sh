@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# tools/test.sh: everything `make test` (and so CI) runs, step by step.
+#
+# Each step prints a progress line, runs to the end even when an earlier
+# step failed (so one run shows every problem), and the script closes with
+# "N passed, N failed" and a non-zero exit if anything failed.
+# QUICK=1 (make test QUICK=1) is the inner loop: only the last chapter is
+# graded, and snapshots and handouts are skipped.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+MAKE=${MAKE:-make}
+QUICK=${QUICK:-}
+LAST=$($MAKE -s print-last-chapter)
+passed=0
+failed=0
+failed_steps=()
+start=$SECONDS
+
+step() {
+    local name=$1
+    shift
+    local t0=$SECONDS
+    echo "==> [$((SECONDS - start))s] $name"
+    if "$@"; then
+        passed=$((passed + 1))
+        echo "==> $name: ok ($((SECONDS - t0))s)"
+    else
+        failed=$((failed + 1))
+        failed_steps+=("$name")
+        echo "==> $name: FAILED ($((SECONDS - t0))s)"
+    fi
+}
+
+step "static checks (clang-format, cppcheck, -Werror builds)" $MAKE -s check
+step "host unit tests" $MAKE -s host-test
+step "grader self-tests" python3 -m unittest discover -s grading/selftest -q
+if [ -n "$QUICK" ]; then
+    step "grade chapter $LAST" $MAKE -s grade CHAPTER="$LAST"
+else
+    for n in $(seq 1 "$LAST"); do
+        step "grade chapter $n" $MAKE -s grade CHAPTER="$n"
+    done
+    if [ -f tools/chapters.py ]; then
+        step "chapter lint" python3 tools/chapters.py lint
+        for n in $(seq 1 "$LAST"); do
+            step "snapshot $n builds and grades" python3 tools/chapters.py check-snapshot "$n"
+            step "handout $n loses exactly its exercises" python3 tools/chapters.py check-handout "$n"
+        done
+    fi
+fi
+step "book (doxygen, warnings are errors)" $MAKE -s book
+
+echo
+echo "make test finished in $((SECONDS - start))s"
+for s in "${failed_steps[@]}"; do
+    echo "  failed: $s"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -60,9 +60,9 @@ KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 
 KOBJS := $(patsubst %,$(B)/obj/%.o,$(KERNEL_SRCS))
 
-.PHONY: all kernel iso print-kernel print-last-chapter run qemu-gdb grade \
+.PHONY: all kernel iso print-kernel print-last-chapter run qemu-gdb gdb grade \
 	test check format host-test book deps deps-auto clean \
-	compile_commands.json snapshot handout branches lint-chapters
+	compile_commands.json snapshot handout branches lint-chapters autograder
 
 all: kernel
 
@@ -118,8 +118,14 @@ GDBPORT := $(shell expr 26000 + $$(id -u) % 5000)
 qemu-gdb: deps-auto
 	@$(MAKE) $(ISO) CHAPTER=$(CHAPTER) CMDLINE="$(CMDLINE)"
 	@sed -e "s|@KERNEL@|$(KERNEL)|; s|@PORT@|$(GDBPORT)|" tools/gdbinit.in > .gdbinit
-	@echo "*** QEMU waits for gdb: in another terminal run '$(GDB)' here (port $(GDBPORT))"
+	@echo "*** QEMU waits for gdb on port $(GDBPORT): in another terminal run 'make gdb'"
 	@$(PYTHON) tools/keelqemu.py gdb $(ISO) $(GDBPORT)
+
+# the debugger side of qemu-gdb: loads .gdbinit explicitly (gdb's auto-load
+# refuses a .gdbinit in the current folder unless told it is safe)
+gdb:
+	@test -f .gdbinit || { echo "run 'make qemu-gdb' first (it writes .gdbinit)" >&2; exit 1; }
+	@$(GDB) -q -x .gdbinit
 
 grade: deps-auto kernel
 	@$(PYTHON) grading/grade.py --chapter $(CHAPTER) \
@@ -135,6 +141,10 @@ snapshot handout:
 
 branches:
 	@python3 tools/chapters.py branches
+
+# the Gradescope bundle: setup.sh, run_autograder, grader/ (grading/README.md)
+autograder:
+	@python3 tools/autograder.py $(CHAPTER) build/autograder-ch$(CH).zip
 
 lint-chapters:
 	@python3 tools/chapters.py lint

@@ -434,8 +434,9 @@ def commit_tree_of(folder, parent, message):
     """Commit the contents of folder (not touching the work tree or index)."""
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, GIT_INDEX_FILE=os.path.join(tmp, "index"),
-                   GIT_WORK_TREE=folder)
-        git("add", "-A", "-f", ".", env=env, cwd=folder)
+                   GIT_WORK_TREE=folder,
+                   GIT_DIR=git("rev-parse", "--absolute-git-dir"))
+        git("add", "-A", ".", env=env, cwd=folder)
         tree = git("write-tree", env=env, cwd=folder)
     args = ["commit-tree", tree, "-m", message]
     if parent:

@@ -36,4 +36,4 @@ pause "The grader: one boot per group, random tokens, a score."
 make -s grade CHAPTER=1 || true
 
 echo
-echo "Done. Next: 'make qemu-gdb CHAPTER=1', then in another terminal 'gdb', 'break kmain', 'continue'."
+echo "Done. Next: 'make qemu-gdb CHAPTER=1', then in another terminal 'make gdb', 'break kmain', 'continue'."

@@ -22,9 +22,22 @@ The -cdrom file is JSON, in one of two forms:
         {"hang": true}           sleep forever
 
   {"kernel": ..., "cmdline": ...}   written by the fake tools/mkiso.sh:
-        simulate a chapter-1 Keel kernel that reads the command line.
-        FAKE_KEEL_BUGS (comma list) switches on deliberate bugs, so the
-        tests can check that each chapter-1 test catches its bug.
+        simulate a chapter-1 Keel kernel that reads the command line and
+        runs the self-test `test=NAME` names (printk, fault, backtrace,
+        timer), or idles printing its uptime. FAKE_KEEL_BUGS (comma list)
+        switches on deliberate bugs, so the tests can check that each
+        chapter-1 test catches its bug and only it:
+          banner-chapter       the banner names the wrong chapter
+          no-token             the cmdline line drops the token= word
+          printk-sign          printk's %d prints the unsigned value
+          triple-fault         the page fault resets the machine
+          fault-hang           after the fault report the kernel hangs
+          backtrace-one-frame  the stack walker stops after the innermost
+                               frame (the handout of exercise 1.2)
+          dead-timer           no timer interrupt ever arrives (the
+                               handout of exercise 1.3)
+          fast-ticks           the timer fires far too often
+          rtc-stuck            the CMOS clock never advances
 
 FAKE_QEMU_ARGV, if set, names a file that receives the argument list.
 """
@@ -123,12 +136,12 @@ def c_format(i, a, b, c, bugs):
 
 def printk_test(seed, bugs):
     """The kernel's printk self-test."""
+    selftest_start("printk")
     gen = xorshift32(seed)
     for i in range(20):
         a, b, c = next(gen), next(gen), next(gen)
         out("printk: %s\r\n" % c_format(i, a, b, c, bugs))
-    out("selftest: printk: PASS\r\n")
-    power_off(0)
+    selftest_end("printk")
 
 
 def power_off(status):
@@ -137,17 +150,42 @@ def power_off(status):
     debug_exit(status)
 
 
+def selftest_start(name):
+    """The line the kernel prints before running a self-test."""
+    out("selftest: %s: running\r\n" % name)
+
+
+def selftest_end(name, reason=None):
+    """Report a self-test's verdict and power off, as selftest_main does."""
+    if reason is None:
+        out("selftest: %s: PASS\r\n" % name)
+    else:
+        out("selftest: %s: FAIL: %s\r\n" % (name, reason))
+    out("selftest: 1 run, %d failed\r\n" % (reason is not None))
+    power_off(0 if reason is None else 1)
+
+
+def walk_stack(frames, bugs):
+    """The frame-pointer walk, innermost first; the handout's walker
+    stops after the first frame."""
+    return frames[:1] if "backtrace-one-frame" in bugs else frames
+
+
 def fault_test(bugs):
     """A page fault in selftest_fault, reported the way Keel reports it."""
+    selftest_start("fault")
+    out("selftest: fault: writing to 0xdead0000\r\n")
     if "triple-fault" in bugs:
         sys.exit(0)
     out("EXCEPTION: #PF Page Fault (vector 14) err=0x2 "
         "(not-present write kernel)\r\n")
-    out("  rip=ffffffff80101234 cr2=0x0000000000000010 "
+    out("  rip=ffffffff80101234 cr2=0x00000000dead0000 "
         "rsp=ffffffff80200f00\r\n")
     out("backtrace:\r\n")
-    out("  [<ffffffff80101234>] selftest_fault+0x14/0x30\r\n")
-    out("  [<ffffffff80100100>] kmain+0x80/0x120\r\n")
+    for frame in walk_stack(["[<ffffffff80101234>] selftest_fault+0x14/0x30",
+                             "[<ffffffff80100e40>] selftest_main+0x60/0x110",
+                             "[<ffffffff80100100>] kmain+0x80/0x120"], bugs):
+        out("  %s\r\n" % frame)
     if "fault-hang" in bugs:
         while True:
             time.sleep(1)
@@ -155,14 +193,41 @@ def fault_test(bugs):
     power_off(2)
 
 
-def all_tests(bugs):
-    """test=all: a few self-tests, one failing when asked to."""
-    out("selftest: string: PASS\r\nselftest: bitmap: PASS\r\n")
-    if "selftest-fail" in bugs:
-        out("selftest: list: FAIL: list_del left a dangling link\r\n")
-        power_off(1)
-    out("selftest: list: PASS\r\n")
-    power_off(0)
+BT_WANT = ["bt_level3", "bt_level2", "bt_level1", "selftest_backtrace"]
+
+
+def backtrace_test(bugs):
+    """test=backtrace: name the frames of three nested calls."""
+    selftest_start("backtrace")
+    names = walk_stack(BT_WANT + ["selftest_main", "kmain"], bugs)
+    for i, name in enumerate(names):
+        out("backtrace-test: frame %d: %s\r\n" % (i, name))
+    reason = None
+    if len(names) < len(BT_WANT):
+        reason = "walk stopped after %d frames" % len(names)
+    selftest_end("backtrace", reason)
+
+
+HZ = 100
+
+
+def timer_test(bugs):
+    """test=timer: count the ticks of one CMOS-clock second (bounded)."""
+    selftest_start("timer")
+    ticks = HZ
+    if "dead-timer" in bugs:
+        ticks = 0
+    elif "fast-ticks" in bugs:
+        ticks = 20 * HZ
+    if "rtc-stuck" in bugs:
+        reason = "wall clock does not advance"
+    elif ticks == 0:
+        reason = "no timer interrupts in one second"
+    elif not HZ // 2 <= ticks <= HZ * 3 // 2:
+        reason = "%d ticks in one second, expected about %d" % (ticks, HZ)
+    else:
+        reason = None
+    selftest_end("timer", reason)
 
 
 def memory_map(mb):
@@ -177,12 +242,19 @@ def memory_map(mb):
 
 
 def idle(bugs):
-    """The idle loop: one uptime update per second, forever."""
+    """The idle loop: one uptime update per second, forever (none at all
+    when the timer is dead)."""
     n = 0
     while True:
         time.sleep(0 if "fast-ticks" in bugs else TICK)
+        if "dead-timer" in bugs:
+            continue
         n += 1
         out("\ruptime: %d s" % n)
+
+
+SELFTESTS = {"fault": fault_test, "backtrace": backtrace_test,
+             "timer": timer_test}
 
 
 def simulate(image, argv):
@@ -199,13 +271,16 @@ def simulate(image, argv):
         line = " ".join(w for w in line.split() if not w.startswith("token="))
     out("cmdline: %s\r\n" % line)
     memory_map(int(arg_after(argv, "-m", "256M").rstrip("M")))
+    out("keel: boot complete, interrupts on\r\n")
     test = words.get("test")
     if test == "printk":
         printk_test(int(words.get("seed", "0")), bugs)
-    elif test == "fault":
-        fault_test(bugs)
-    elif test == "all":
-        all_tests(bugs)
+    elif test in SELFTESTS:
+        SELFTESTS[test](bugs)
+    elif test is not None:
+        out("selftest: %s: FAIL: no such test (try test=list)\r\n" % test)
+        out("selftest: 0 run, 1 failed\r\n")
+        power_off(1)
     idle(bugs)
 
 

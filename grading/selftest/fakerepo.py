@@ -2,8 +2,9 @@
 
 Why: grade.py finds the repository as the parent of grading/ and runs
 `make print-kernel` and tools/mkiso.sh there. To test it end to end without
-the real kernel we copy the harness into a temporary tree whose Makefile and
-mkiso.sh are stubs, and point KEEL_QEMU at fake_qemu.py.
+the real kernel we copy the harness (and the exercises, whose `Tests:` lines
+grade.py reads) into a temporary tree whose Makefile and mkiso.sh are
+stubs, and point KEEL_QEMU at fake_qemu.py.
 """
 
 import os
@@ -53,6 +54,8 @@ def make_fake_repo():
     shutil.copy(str(REPO / "tools" / "keelqemu.py"), str(root / "tools"))
     shutil.copytree(str(GRADING), str(root / "grading"),
                     ignore=shutil.ignore_patterns("__pycache__", "selftest"))
+    # grade.py names unfinished exercises from their `Tests:` lines.
+    shutil.copytree(str(REPO / "exercises"), str(root / "exercises"))
     (root / "Makefile").write_text(MAKEFILE)
     mkiso = root / "tools" / "mkiso.sh"
     mkiso.write_text(MKISO % sys.executable)

@@ -139,14 +139,56 @@ class CatchesBugs(unittest.TestCase):
         """Known bugs in a fake kernel fail exactly the matching tests."""
         rc, out = grade(self.root, "--chapter", "1", FAKE_KEEL_BUGS=",".join(
             ["banner-chapter", "no-token", "fast-ticks", "printk-sign",
-             "selftest-fail", "triple-fault"]))
+             "triple-fault"]))
         self.assertEqual(rc, 1)
         self.assertEqual(failed_titles(out), {
-            "boot: banner", "boot: cmdline echoed", "boot: uptime ticks",
-            "printk: formatted lines", "selftests: all pass",
+            "boot: banner", "boot: cmdline echoed",
+            "printk: formatted lines",
             "fault: exit status 2", "fault: page fault decoded",
-            "fault: backtrace symbolized"}, out)
-        self.assertIn("Score: 8/60", out)
+            "fault: backtrace symbolized",
+            "timer: uptime ticks", "timer: rate against the wall clock"},
+            out)
+        self.assertIn("not about 2 s", out)
+        self.assertIn("ticks in one second, expected about", out)
+        self.assertIn("Score: 25/75", out)
+
+    def test_handout_fails_only_its_exercises(self):
+        """With exercises 1.1-1.3 unsolved (a printk bug, the one-frame
+        walker, no timer) only their groups fail, and the summary names
+        the three exercise files. The dead timer's boot runs into its
+        timeout, so timeouts are scaled down."""
+        rc, out = grade(self.root, "--chapter", "1", FAKE_KEEL_BUGS=",".join(
+            ["printk-sign", "backtrace-one-frame", "dead-timer"]),
+            KEEL_TIMEOUT_SCALE=0.05)
+        self.assertEqual(rc, 1)
+        self.assertEqual(failed_titles(out), {
+            "printk: formatted lines",
+            "backtrace: frames in order", "backtrace: self-test passes",
+            "timer: uptime ticks", "timer: rate against the wall clock"},
+            out)
+        self.assertIn("+bt_level3\n", out)
+        self.assertIn("-bt_level2\n", out)
+        self.assertIn("no `uptime: N s` ticks", out)
+        self.assertIn("run ended: timeout after 1.5s", out)
+        self.assertIn("FAIL: no timer interrupts in one second", out)
+        self.assertIn("Score: 30/75", out)
+        self.assertIn("Exercises to finish:\n"
+                      "  exercise 1.1 (exercises/01-boot/1-printk-numbers.md)"
+                      ": not passing yet\n"
+                      "  exercise 1.2 (exercises/01-boot/2-backtrace.md)"
+                      ": not passing yet\n"
+                      "  exercise 1.3 (exercises/01-boot/3-timer.md)"
+                      ": not passing yet\n", out)
+
+    def test_stuck_wall_clock(self):
+        """Ticks that arrive in time but a self-test that cannot measure
+        them against the CMOS clock fail only the rate check."""
+        rc, out = grade(self.root, "--chapter", "1", "--test", "timer",
+                        FAKE_KEEL_BUGS="rtc-stuck")
+        self.assertEqual(failed_titles(out),
+                         {"timer: rate against the wall clock"}, out)
+        self.assertIn("wall clock does not advance", out)
+        self.assertIn("Score: 8/15", out)
 
     def test_hang_after_fault(self):
         """A kernel that reports the fault but never exits loses 2 points

@@ -48,27 +48,31 @@ class EndToEnd(unittest.TestCase):
         cls.tmp.cleanup()
 
     def test_full_marks(self):
-        """A correct kernel gets 60/60, exit 0, and valid reports."""
+        """A correct kernel gets 75/75, exit 0, and valid reports."""
         js, xml = self.root / "results.json", self.root / "junit.xml"
         rc, out = grade(self.root, "--chapter", "1", "--json", str(js),
                         "--junit", str(xml))
         self.assertEqual(rc, 0, out)
-        self.assertIn("Score: 60/60", out)
+        self.assertIn("Score: 75/75", out)
         self.assertRegex(out, r"== Test boot == \(\d+\.\ds\) \n")
         self.assertIn("== Test   boot: banner == \n  boot: banner: OK \n",
                       out)
-        self.assertIn("Part boot score: 25/25", out)
+        for part in ("boot score: 15/15", "fault score: 10/10",
+                     "printk score: 20/20", "backtrace score: 15/15",
+                     "timer score: 15/15"):
+            self.assertIn("Part " + part, out)
+        self.assertNotIn("Exercises to finish", out)
         data = json.loads(js.read_text())
-        self.assertEqual(data["score"], 60)
+        self.assertEqual(data["score"], 75)
         self.assertIn("execution_time", data)
         banner = [t for t in data["tests"] if t["name"].endswith("banner")]
         self.assertEqual(banner[0], {
             "name": "ch01 boot: banner", "score": 5, "max_score": 5,
             "status": "passed", "output": "OK", "visibility": "visible"})
-        self.assertEqual(sum(t["max_score"] for t in data["tests"]), 60)
+        self.assertEqual(sum(t["max_score"] for t in data["tests"]), 75)
         suite = ET.parse(str(xml)).getroot().find("testsuite")
         self.assertEqual(suite.get("failures"), "0")
-        self.assertEqual(len(suite.findall("testcase")), 14)
+        self.assertEqual(len(suite.findall("testcase")), 17)
 
     def test_select_child_runs_parent(self):
         """--test CHILD runs its parent boot too, and scores only CHILD."""
@@ -76,15 +80,16 @@ class EndToEnd(unittest.TestCase):
         self.assertEqual(rc, 0, out)
         self.assertIn("== Test printk == ", out)
         self.assertNotIn("formatted lines", out)
-        self.assertIn("Score: 3/3", out)
+        self.assertIn("Score: 5/5", out)
 
     def test_select_groups(self):
         """Comma lists and repeated --test select whole groups."""
         rc, out = grade(self.root, "--chapter", "1", "--test",
-                        "fault,printk", "--test", "selftests")
+                        "fault,printk", "--test", "backtrace")
         self.assertEqual(rc, 0, out)
-        self.assertIn("Score: 35/35", out)
+        self.assertIn("Score: 45/45", out)
         self.assertNotIn("boot: banner", out)
+        self.assertNotIn("timer", out)
 
     def test_unknown_name(self):
         """An unknown test name is a usage error, not a zero score."""
@@ -96,8 +101,9 @@ class EndToEnd(unittest.TestCase):
         """--list shows names and points without booting anything."""
         rc, out = grade(self.root, "--chapter", "1", "--list")
         self.assertEqual(rc, 0)
-        self.assertRegex(out, r"  boot-uptime +10  boot: uptime ticks")
-        self.assertRegex(out, r"total +60")
+        self.assertRegex(out, r"  timer-uptime +8  timer: uptime ticks")
+        self.assertRegex(out, r"total +75")
+        self.assertNotIn("==", out)
 
     def test_build_failure(self):
         """A broken build fails every booting test with the compiler text."""
@@ -118,16 +124,31 @@ class EndToEnd(unittest.TestCase):
 
     def test_failure_keeps_log(self):
         """A failed test names its saved console log, which exists."""
-        rc, out = grade(self.root, "--chapter", "1", "--test", "selftests",
-                        FAKE_KEEL_BUGS="selftest-fail")
+        rc, out = grade(self.root, "--chapter", "1", "--test", "backtrace",
+                        FAKE_KEEL_BUGS="backtrace-one-frame")
         self.assertEqual(rc, 1)
         m = re.search(r"QEMU output saved to (\S+)", out)
         self.assertTrue(m, out)
         log = self.root / m.group(1)
-        self.assertIn("FAIL: list_del", log.read_text())
-        rc, out = grade(self.root, "--chapter", "1", "--test", "selftests")
-        self.assertEqual(rc, 0)
+        self.assertIn("FAIL: walk stopped after 1 frames", log.read_text())
+        rc, out = grade(self.root, "--chapter", "1", "--test", "backtrace")
+        self.assertEqual(rc, 0, out)
         self.assertFalse(log.exists(), "a stale log survived a passing run")
+
+    def test_exercise_summary(self):
+        """A failed group names its exercise file; groups that did not run
+        and groups of no exercise are not named."""
+        rc, out = grade(self.root, "--chapter", "1", "--test",
+                        "fault,backtrace", FAKE_KEEL_BUGS=",".join(
+                            ["backtrace-one-frame", "fault-hang"]),
+                        KEEL_TIMEOUT_SCALE=0.05)
+        self.assertEqual(rc, 1)
+        self.assertIn("fault: exit status 2: FAIL", out)
+        tail = out[out.index("Score: "):]
+        self.assertEqual(tail.splitlines()[1:], [
+            "Exercises to finish:",
+            "  exercise 1.2 (exercises/01-boot/2-backtrace.md): "
+            "not passing yet"], out)
 
 
 class Harness(unittest.TestCase):

@@ -31,7 +31,7 @@ void kmain(uint32_t magic, paddr_t info);
 static __noreturn void
 idle_loop(void)
 {
-    uint64_t shown = 0;
+    uint64_t shown = UINT64_MAX; // print "uptime: 0 s" at once
     bool quiet = cmdline_flag("quiet");
     for (;;) {
         arch_idle();

@@ -242,15 +242,17 @@ def memory_map(mb):
 
 
 def idle(bugs):
-    """The idle loop: one uptime update per second, forever (none at all
-    when the timer is dead)."""
+    """The idle loop: `uptime: 0 s` at the first tick, then one update per
+    second, forever (none at all when the timer is dead: the CPU sleeps
+    waiting for an interrupt that never comes)."""
+    if "dead-timer" in bugs:
+        while True:
+            time.sleep(1)
     n = 0
     while True:
-        time.sleep(0 if "fast-ticks" in bugs else TICK)
-        if "dead-timer" in bugs:
-            continue
-        n += 1
         out("\ruptime: %d s" % n)
+        time.sleep(0 if "fast-ticks" in bugs else TICK)
+        n += 1
 
 
 SELFTESTS = {"fault": fault_test, "backtrace": backtrace_test,

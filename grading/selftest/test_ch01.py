@@ -166,8 +166,8 @@ class CatchesBugs(unittest.TestCase):
             "backtrace: frames in order", "backtrace: self-test passes",
             "timer: uptime ticks", "timer: rate against the wall clock"},
             out)
-        self.assertIn("+bt_level3\n", out)
         self.assertIn("-bt_level2\n", out)
+        self.assertIn("FAIL: walk stopped after 1 frames", out)
         self.assertIn("no `uptime: N s` ticks", out)
         self.assertIn("run ended: timeout after 1.5s", out)
         self.assertIn("FAIL: no timer interrupts in one second", out)

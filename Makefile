@@ -54,7 +54,7 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) \
 	-mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables \
 	-fno-common
 KERNEL_CPPFLAGS := -DCHAPTER=$(CHAPTER) -DKEEL_VERSION='"$(KEEL_VERSION)"' \
-	-Ikernel/include -Ikernel/arch/x86_64/include
+	-Ikernel/include -Ikernel/arch/x86_64/include -Ifs/include
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	-T kernel/arch/x86_64/kernel.ld
 
@@ -169,7 +169,7 @@ format:
 	@clang-format -i $(C_FILES)
 
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Ikernel/include \
-	-fsanitize=address,undefined -fno-sanitize-recover=all
+	-Ifs/include -fsanitize=address,undefined -fno-sanitize-recover=all
 
 define host_test_rule
 build/host/test_$(1): $$(HOST_TEST_$(1)_SRCS) $$(HOST_TEST_$(1)_KSRCS)

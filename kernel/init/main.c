@@ -17,6 +17,14 @@
 #include "kernel/printk.h"
 #include "kernel/selftest.h"
 #include "kernel/time.h"
+#if CHAPTER >= 2
+#include "kernel/mm.h"
+#endif
+#if CHAPTER >= 3
+#include "fs/initramfs.h"
+#include "kernel/proc.h"
+#include "kernel/sched.h"
+#endif
 
 #ifndef KEEL_VERSION
 #define KEEL_VERSION "0.1"
@@ -34,7 +42,12 @@ idle_loop(void)
     uint64_t shown = UINT64_MAX; // print "uptime: 0 s" at once
     bool quiet = cmdline_flag("quiet");
     for (;;) {
+#if CHAPTER >= 3
+        if (!sched_yield()) // other threads first; sleep if there are none
+            arch_idle();
+#else
         arch_idle();
+#endif
         uint64_t secs = time_jiffies() / HZ;
         if (secs != shown && !quiet) {
             shown = secs;
@@ -42,6 +55,21 @@ idle_loop(void)
         }
     }
 }
+
+#if CHAPTER >= 3
+/* Start process 1 from the initramfs: `init=PATH`, or /init. */
+static void
+start_init(void)
+{
+    const char *path = cmdline_get("init");
+    if (path == NULL || *path == 0)
+        path = "/init";
+    int err = proc_start_init(path);
+    if (err < 0)
+        pr_warn("keel: cannot start %s (error %d); the kernel idles\n", path,
+                err);
+}
+#endif
 
 /**
  * @brief The C entry point, called once by entry.S.
@@ -63,6 +91,15 @@ kmain(uint32_t magic, paddr_t info)
         panic("not started by a multiboot2 boot loader (magic 0x%x)", magic);
     pr_info("cmdline: %s\n", boot_info.cmdline);
     boot_info_print();
+#if CHAPTER >= 2
+    pmm_init();     // physical frames from the memory map
+    kmalloc_init(); // the kernel heap
+    vmm_init();     // the kernel's own page tables
+#endif
+#if CHAPTER >= 3
+    sched_init();     // from here on kmain is a thread among others
+    initramfs_init(); // the first module: the programs to run
+#endif
 
     arch_init(); // GDT, TSS, IDT, interrupt controllers
     initcalls_run(2);
@@ -75,6 +112,9 @@ kmain(uint32_t magic, paddr_t info)
     const char *test = cmdline_get("test");
     if (test != NULL)
         selftest_main(test);
+#if CHAPTER >= 3
+    start_init();
+#endif
     idle_loop();
 }
 // [kmain]

@@ -126,3 +126,20 @@ printk_console_loglevel(void)
 {
     return console_loglevel;
 }
+
+/**
+ * @brief Write raw bytes to every console (and the log): a program's output.
+ *
+ * Used by write(2) on the console until the terminal layer of a later
+ * chapter takes over; no level, no formatting, any length.
+ * @param buf the bytes
+ * @param len how many
+ */
+void
+console_write(const char *buf, size_t len)
+{
+    irqflags_t flags = arch_irq_save();
+    log_append(buf, len);
+    consoles_write(buf, len);
+    arch_irq_restore(flags);
+}

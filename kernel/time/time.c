@@ -9,6 +9,9 @@
  * is atomic on x86_64, and `volatile` makes every read see the memory.
  */
 #include "kernel/time.h"
+#if CHAPTER >= 3
+#include "kernel/sched.h"
+#endif
 
 static volatile uint64_t jiffies;
 static wallclock_fn wallclock;
@@ -18,6 +21,9 @@ void
 time_tick(void)
 {
     jiffies++;
+#if CHAPTER >= 3
+    sched_tick();
+#endif
 }
 
 /**

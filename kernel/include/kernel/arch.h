@@ -80,4 +80,37 @@ void arch_dump_stack(void);
 typedef void (*stack_visit_fn)(uint64_t pc, void *ctx);
 int arch_walk_stack(uint64_t fp, uint64_t pc, stack_visit_fn visit, void *ctx);
 
+#if CHAPTER >= 2
+/* page tables (kernel/arch/x86_64/mm/pgtable.c); flags are VM_* of mm.h */
+int arch_map_page(paddr_t root, vaddr_t va, paddr_t pa, unsigned vmflags);
+int arch_map_huge(paddr_t root, vaddr_t va, paddr_t pa, unsigned vmflags);
+int arch_unmap_page(paddr_t root, vaddr_t va);
+bool arch_translate(paddr_t root, vaddr_t va, paddr_t *pa, unsigned *vmflags);
+void arch_dump_walk(paddr_t root, vaddr_t va);
+paddr_t arch_pgtable_create(void);
+void arch_pgtable_activate(paddr_t root);
+paddr_t arch_pgtable_active(void);
+uint64_t arch_cycles(void);
+#endif
+
+#if CHAPTER >= 3
+/* threads (kernel/arch/x86_64/proc/): a new thread's first stack frame,
+ * and the switch from one kernel stack to another */
+uint64_t arch_thread_prepare(vaddr_t stack_top, int (*fn)(void *), void *arg);
+void arch_context_switch(uint64_t *save_sp, uint64_t load_sp);
+/* user mode (kernel/arch/x86_64/cpu/user.c, syscall.S) */
+void arch_set_kernel_stack(vaddr_t top);
+void arch_set_fs_base(uint64_t base);
+size_t arch_frame_size(void);
+void arch_frame_set_return(void *frame, uint64_t value);
+void arch_frame_reset(void *frame, uint64_t rip, uint64_t rsp);
+uint64_t arch_syscall_args(const void *frame, long args[6]);
+__noreturn void arch_enter_user(uint64_t rip, uint64_t rsp);
+__noreturn void arch_resume_user(void *frame);
+paddr_t arch_uvm_create(paddr_t kernel_root);
+int arch_uvm_fork(paddr_t parent, paddr_t child);
+void arch_uvm_destroy(paddr_t root);
+int arch_uvm_protect(paddr_t root, vaddr_t va, unsigned vmflags);
+#endif
+
 #endif /* KERNEL_ARCH_H */

@@ -49,6 +49,7 @@ int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 int vprintk(const char *fmt, va_list ap);
 int printk(const char *fmt, ...) __printf(1, 2);
 void console_register(struct console *con);
+void console_write(const char *buf, size_t len);
 void printk_set_console_loglevel(int level);
 int printk_console_loglevel(void);
 

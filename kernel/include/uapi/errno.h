@@ -50,5 +50,6 @@
 #define ENOSYS 38
 #define ENOTEMPTY 39
 #define ELOOP 40
+#define ETIMEDOUT 110
 
 #endif /* UAPI_ERRNO_H */

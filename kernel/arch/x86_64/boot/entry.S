@@ -205,6 +205,10 @@ boot_pdpt_high:
     .skip 4096
 boot_pd:
     .skip 4 * 4096
+    /* unmapped by vmm_init (chapter 2): running off the stack faults */
+    .globl boot_stack_guard
+boot_stack_guard:
+    .skip 4096
     .globl boot_stack_bottom, boot_stack_top
 boot_stack_bottom:
     .skip 16384

@@ -106,3 +106,13 @@ gdt_init(void)
                            "r"(GDT_TSS)
                          : "rax", "memory");
 }
+
+/**
+ * @brief Set the stack the CPU switches to on an interrupt from user mode.
+ * @param rsp0 the current thread's kernel stack top
+ */
+void
+tss_set_rsp0(uint64_t rsp0)
+{
+    tss.rsp[0] = rsp0;
+}

@@ -17,6 +17,13 @@
 #include "kernel/ksyms.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#if CHAPTER >= 2
+#include "kernel/mm.h"
+#endif
+#if CHAPTER >= 3
+#include "kernel/proc.h"
+#include "kernel/sched.h"
+#endif
 
 /** Mnemonic and name of each of the 32 exception vectors (Intel SDM 6.3). */
 static const char *const exception_names[32][2] = {
@@ -104,8 +111,10 @@ decode_selector(uint64_t err, char *buf, size_t size)
 static void
 print_registers(const struct trap_frame *tf)
 {
-    pr_emerg("  rip=0x%016lx cs=0x%lx rflags=0x%lx\n", tf->rip, tf->cs,
-             tf->rflags);
+    char sym[96];
+    ksym_format(sym, sizeof(sym), tf->rip);
+    pr_emerg("  rip=0x%016lx <%s> cs=0x%lx rflags=0x%lx\n", tf->rip, sym,
+             tf->cs, tf->rflags);
     pr_emerg("  rsp=0x%016lx ss=0x%lx\n", tf->rsp, tf->ss);
     pr_emerg("  rax=0x%016lx rbx=0x%016lx rcx=0x%016lx\n", tf->rax, tf->rbx,
              tf->rcx);
@@ -130,6 +139,56 @@ print_frame(uint64_t pc, void *ctx)
     pr_emerg("  [<%016lx>] %s\n", pc, sym);
 }
 
+#if CHAPTER >= 3
+/* Linux signal numbers for the faults a program can cause. */
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGBUS 7
+#define SIGFPE 8
+#define SIGSEGV 11
+
+/*
+ * An exception in user mode is the program's, not the kernel's: a page
+ * fault may just need a page (demand paging, copy-on-write); anything else
+ * kills the process with the signal Linux would send.
+ */
+// [user_exception]
+static void
+user_exception(struct trap_frame *tf)
+{
+    int sig = SIGSEGV;
+    switch (tf->vector) {
+    case VEC_PAGE_FAULT:
+        if (mm_fault(proc_current()->mm, read_cr2(), tf->error & PF_WRITE,
+                     tf->error & PF_INSTR) == 0)
+            return;
+        break;
+    case 0:  // #DE divide error
+    case 16: // #MF x87
+    case 19: // #XM SIMD
+        sig = SIGFPE;
+        break;
+    case 6: // #UD
+        sig = SIGILL;
+        break;
+    case 1: // #DB
+    case 3: // #BP int3
+        sig = SIGTRAP;
+        break;
+    case 17: // #AC
+        sig = SIGBUS;
+        break;
+    default:
+        break;
+    }
+    pr_info("keel: %s in user mode at rip 0x%lx (cr2 0x%lx)\n",
+            exception_names[tf->vector][1], tf->rip,
+            tf->vector == VEC_PAGE_FAULT ? read_cr2() : 0);
+    proc_kill_fault(sig);
+}
+// [user_exception]
+#endif
+
 /**
  * @brief Report a CPU exception taken in the kernel and stop the machine.
  *
@@ -144,14 +203,24 @@ exception_handle(struct trap_frame *tf)
 {
     char what[96] = "";
     unsigned v = tf->vector;
+#if CHAPTER >= 3
+    if ((tf->cs & 3) == 3) {
+        user_exception(tf);
+        return;
+    }
+#endif
     if (v == VEC_PAGE_FAULT)
         decode_page_fault(tf->error, what, sizeof(what));
     else if (v == 10 || v == 11 || v == 12 || v == 13)
         decode_selector(tf->error, what, sizeof(what));
     pr_emerg("EXCEPTION: %s %s (vector %u) error=0x%lx %s\n",
              exception_names[v][0], exception_names[v][1], v, tf->error, what);
-    if (v == VEC_PAGE_FAULT)
+    if (v == VEC_PAGE_FAULT) {
         pr_emerg("  cr2=0x%016lx (the address that faulted)\n", read_cr2());
+#if CHAPTER >= 2
+        vmm_dump_walk(read_cr2());
+#endif
+    }
     print_registers(tf);
     pr_emerg("backtrace:\n");
     arch_walk_stack(tf->rbp, tf->rip, print_frame, NULL);
@@ -168,8 +237,11 @@ trap_dispatch(struct trap_frame *tf)
 {
     if (tf->vector < 32)
         exception_handle(tf);
-    else if (tf->vector < IRQ_BASE + IRQ_COUNT)
+    else if (tf->vector < IRQ_BASE + IRQ_COUNT) {
         irq_handle(tf);
-    else
+#if CHAPTER >= 3
+        sched_preempt(); // the slice may be over: run someone else
+#endif
+    } else
         pr_warn("trap: stray vector %lu ignored\n", tf->vector);
 }

@@ -52,6 +52,9 @@ trap_entry:
     cld
     movq %rsp, %rdi          /* struct trap_frame * */
     call trap_dispatch
+    /* the way back to the interrupted code; also used to enter user mode */
+    .globl trap_return
+trap_return:
     popq %r15
     popq %r14
     popq %r13

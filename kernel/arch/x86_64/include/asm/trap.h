@@ -49,6 +49,7 @@ void trap_dispatch(struct trap_frame *tf);
 void exception_handle(struct trap_frame *tf);
 void irq_handle(struct trap_frame *tf);
 void gdt_init(void);
+void tss_set_rsp0(uint64_t rsp0);
 void idt_init(void);
 void pic_init(void);
 void pic_eoi(unsigned irq);

@@ -1,0 +1,169 @@
+/**
+ * @file
+ * @ingroup mm
+ * @brief Memory management: physical frames, page tables, the kernel heap.
+ *
+ * Three layers, each built on the one before (chapter 2):
+ *
+ * - frames: the buddy allocator hands out runs of 2^order physical pages
+ *   (kernel/mm/buddy.c is the pure algorithm, kernel/mm/pmm.c feeds it the
+ *   multiboot2 memory map);
+ * - page tables: map, unmap and translate virtual pages in the kernel's
+ *   4-level tables (kernel/mm/vmm.c over the x86_64 walker in
+ *   kernel/arch/x86_64/mm/pgtable.c);
+ * - the heap: slab caches of fixed-size objects (kernel/mm/slab.c) and
+ *   kmalloc/kfree on top of them (kernel/mm/kmalloc.c).
+ */
+#ifndef KERNEL_MM_H
+#define KERNEL_MM_H
+
+#include "kernel/list.h"
+#include "kernel/types.h"
+
+#define PAGE_SHIFT 12
+/** Largest buddy order: blocks of 2^BUDDY_MAX_ORDER pages (4 MiB). */
+#define BUDDY_MAX_ORDER 10
+
+/* ------------------------------------------------------------------ buddy */
+
+/** Per-page state kept by the buddy allocator (one per physical page). */
+struct buddy_page {
+    struct list_node link; /**< on a free list when it heads a free block */
+    uint8_t order;         /**< order of the block it heads, if free */
+    uint8_t flags;         /**< BUDDY_PAGE_* */
+};
+
+/** The page heads a free block of order `order`. */
+#define BUDDY_PAGE_FREE 0x1
+/** The page is usable RAM (not a hole, not reserved forever). */
+#define BUDDY_PAGE_USABLE 0x2
+
+/**
+ * @brief A buddy allocator over pages [base_pfn, base_pfn + npages).
+ *
+ * Pure data structure: it never touches the memory it manages, only the
+ * `pages` array, so it runs unchanged in host unit tests.
+ */
+struct buddy {
+    uint64_t base_pfn;        /**< first page frame number managed */
+    uint64_t npages;          /**< number of pages managed */
+    struct buddy_page *pages; /**< npages descriptors */
+    struct list_node free[BUDDY_MAX_ORDER + 1]; /**< free blocks per order */
+    uint64_t nfree[BUDDY_MAX_ORDER + 1];        /**< blocks on each list */
+    uint64_t free_pages;                        /**< pages in all free blocks */
+};
+
+void buddy_init(struct buddy *b, uint64_t base_pfn, uint64_t npages,
+                struct buddy_page *pages);
+void buddy_add_range(struct buddy *b, uint64_t pfn, uint64_t count);
+int64_t buddy_alloc(struct buddy *b, unsigned order);
+void buddy_free(struct buddy *b, uint64_t pfn, unsigned order);
+
+/* ------------------------------------------------------------ frames (pmm) */
+
+void pmm_init(void);
+paddr_t pmm_alloc_pages(unsigned order);
+void pmm_free_pages(paddr_t pa, unsigned order);
+paddr_t pmm_alloc_frame(void);
+void pmm_free_frame(paddr_t pa);
+uint64_t pmm_free_frames(void);
+uint64_t pmm_total_frames(void);
+
+/* ------------------------------------------------------------ page tables */
+
+/** @name Mapping permissions for vmm_map() (portable names). */
+///@{
+#define VM_READ 0x1    /**< readable (every mapping is) */
+#define VM_WRITE 0x2   /**< writable */
+#define VM_EXEC 0x4    /**< executable (else NX is set) */
+#define VM_USER 0x8    /**< accessible from user mode */
+#define VM_GLOBAL 0x10 /**< global: kept in the TLB across CR3 writes */
+///@}
+
+void vmm_init(void);
+int vmm_map(vaddr_t va, paddr_t pa, unsigned flags);
+int vmm_unmap(vaddr_t va);
+bool vmm_translate(vaddr_t va, paddr_t *pa, unsigned *flags);
+void vmm_dump_walk(vaddr_t va);
+
+/* ------------------------------------------------------------------- heap */
+
+/**
+ * @brief A slab cache: fixed-size objects carved out of whole pages.
+ *
+ * Each slab is one page: a header followed by objects; free objects of a
+ * slab are chained through their first word. Slabs sit on three lists by
+ * how full they are.
+ */
+struct slab_cache {
+    const char *name;         /**< for statistics and error messages */
+    size_t obj_size;          /**< bytes handed to the caller */
+    size_t stride;            /**< bytes per object in the slab */
+    unsigned per_slab;        /**< objects in one slab page */
+    struct list_node partial; /**< slabs with free and used objects */
+    struct list_node full;    /**< slabs with no free object */
+    struct list_node empty;   /**< slabs with no used object */
+    uint64_t allocated;       /**< objects handed out now */
+    uint64_t slabs;           /**< slab pages owned now */
+    struct list_node link;    /**< on the list of all caches */
+};
+
+void slab_cache_init(struct slab_cache *c, const char *name, size_t size);
+void *slab_alloc(struct slab_cache *c);
+void slab_free(struct slab_cache *c, void *obj);
+void slab_shrink(struct slab_cache *c);
+struct slab_cache *slab_cache_of(const void *obj);
+
+void kmalloc_init(void);
+void *kmalloc(size_t size);
+void *kzalloc(size_t size);
+void kfree(void *ptr);
+void kmalloc_shrink(void);
+uint64_t kmalloc_bytes_in_use(void);
+void kmalloc_print_stats(void);
+
+/* hooks the slab layer needs from below (pages), so it can run on a host */
+void *slab_page_alloc(void);
+void slab_page_free(void *page);
+
+#if CHAPTER >= 3
+/* ------------------------------------------------ user address spaces */
+
+/** The first address that is not user space (the canonical hole). */
+#define USER_TOP 0x0000800000000000UL
+/** Where the user stack ends (its top), and its size. */
+#define USER_STACK_TOP 0x00007ffffffff000UL
+#define USER_STACK_SIZE (8UL << 20)
+
+/** A region of a user address space: [start, end), one set of rights. */
+struct vma {
+    vaddr_t start;         /**< first byte, page-aligned */
+    vaddr_t end;           /**< one past the last byte, page-aligned */
+    unsigned prot;         /**< VM_READ | VM_WRITE | VM_EXEC */
+    struct list_node link; /**< in mm.vmas, sorted by address */
+};
+
+/** A user address space: page tables plus the regions that may be used. */
+struct mm {
+    paddr_t root;          /**< PML4; its upper half is the kernel's */
+    struct list_node vmas; /**< struct vma, sorted */
+    vaddr_t brk_start;     /**< start of the heap (end of the data) */
+    vaddr_t brk;           /**< current end of the heap */
+};
+
+struct mm *mm_create(void);
+void mm_destroy(struct mm *mm);
+struct mm *mm_fork(struct mm *parent);
+int mm_map_anon(struct mm *mm, vaddr_t start, size_t len, unsigned prot);
+struct vma *mm_find_vma(struct mm *mm, vaddr_t va);
+int mm_copy_to(struct mm *mm, vaddr_t va, const void *src, size_t len);
+int mm_fault(struct mm *mm, vaddr_t va, bool write, bool exec);
+void mm_activate(struct mm *mm);
+paddr_t mm_kernel_root(void);
+
+void pmm_ref(paddr_t pa);
+void pmm_put(paddr_t pa);
+unsigned pmm_refcount(paddr_t pa);
+#endif
+
+#endif /* KERNEL_MM_H */

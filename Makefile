@@ -30,6 +30,7 @@ endif
 KERNEL_SRCS :=
 CHAPTER_FILES :=
 HOST_TESTS :=
+USER_PROGS :=
 include $(addsuffix chapter.mk,$(wordlist 1,$(CHAPTER),$(CHAPTER_DIRS)))
 
 KEEL_VERSION := 0.1
@@ -37,7 +38,8 @@ B := build/ch$(CH)
 KERNEL := $(B)/keel.elf
 ISO := $(B)/keel.iso
 CMDLINE ?=
-INITRD ?=
+# from chapter 3 on, the chapters' user programs boot as the initramfs
+INITRD ?= $(if $(USER_PROGS),$(B)/initrd.cpio)
 
 CC := gcc
 LD := ld
@@ -62,7 +64,8 @@ KOBJS := $(patsubst %,$(B)/obj/%.o,$(KERNEL_SRCS))
 
 .PHONY: all kernel iso print-kernel print-last-chapter run qemu-gdb gdb grade \
 	test check format host-test book deps deps-auto clean \
-	compile_commands.json snapshot handout branches lint-chapters autograder
+	compile_commands.json snapshot handout branches lint-chapters autograder \
+	user initrd
 
 all: kernel
 
@@ -103,7 +106,7 @@ $(KERNEL): $(KOBJS) kernel/arch/x86_64/kernel.ld tools/gen-ksyms.sh
 
 iso: $(ISO)
 
-$(ISO): $(KERNEL) tools/mkiso.sh FORCE
+$(ISO): $(KERNEL) tools/mkiso.sh $(INITRD) FORCE
 	@echo "  ISO     $@ (cmdline: $(CMDLINE))"
 	@sh tools/mkiso.sh $(KERNEL) $@ "$(CMDLINE)" $(INITRD)
 
@@ -127,9 +130,46 @@ gdb:
 	@test -f .gdbinit || { echo "run 'make qemu-gdb' first (it writes .gdbinit)" >&2; exit 1; }
 	@$(GDB) -q -x .gdbinit
 
-grade: deps-auto kernel
+grade: deps-auto kernel $(INITRD)
 	@$(PYTHON) grading/grade.py --chapter $(CHAPTER) \
 		$(if $(TEST),--test $(TEST)) $(GRADEFLAGS)
+
+# ---- user programs and the initramfs -----------------------------------------
+#
+# Chapters list their programs in USER_PROGS: each is one C file in user/,
+# linked static against musl. The initramfs is a newc cpio archive of a
+# folder laid out as the root file system: /init, /bin/<the others>, and
+# the files of user/rootfs/. grading/oracle.py runs the same binaries on
+# Linux with ROOT set to that folder, for the expected output.
+
+USER_CC := musl-gcc
+USER_CFLAGS := -static -O2 -Wall -Wextra -Werror
+USER_BINS := $(USER_PROGS:%=build/user/%)
+USER_ROOT := build/user/root
+USER_ROOTFS := $(shell find user/rootfs -type f 2>/dev/null)
+
+user: $(USER_BINS)
+
+initrd: $(INITRD)
+
+$(USER_BINS): build/user/%: user/%.c
+	@mkdir -p $(dir $@)
+	@echo "  USERCC  $<"
+	@$(USER_CC) $(USER_CFLAGS) -o $@ $<
+
+# /notelf.txt must be executable whatever the checkout's file modes: on
+# Linux (the oracle) execve would say EACCES before looking inside it.
+$(B)/initrd.cpio: $(USER_BINS) $(USER_ROOTFS) Makefile
+	@echo "  CPIO    $@"
+	@rm -rf $(USER_ROOT) && mkdir -p $(USER_ROOT)/bin $(dir $@)
+	@cp -a user/rootfs/. $(USER_ROOT)/
+	@chmod 755 $(USER_ROOT)/notelf.txt
+	@for p in $(USER_PROGS); do \
+		if [ $$p = init ]; then cp build/user/$$p $(USER_ROOT)/init; \
+		else cp build/user/$$p $(USER_ROOT)/bin/$$p; fi; done
+	@cd $(USER_ROOT) && find . | LC_ALL=C sort | \
+		cpio -o -H newc -R 0:0 --quiet > $(CURDIR)/$@.tmp
+	@mv $@.tmp $@
 
 # ---- chapters as views of the tree (tools/chapters.py) -----------------------
 
@@ -151,7 +191,7 @@ lint-chapters:
 
 # ---- checks and tests ------------------------------------------------------
 
-C_FILES = $(shell git ls-files -co --exclude-standard -- 'kernel/*.c' 'kernel/*.h' 'grading/host/*.c' 2>/dev/null)
+C_FILES = $(shell git ls-files -co --exclude-standard -- 'kernel/*.c' 'kernel/*.h' 'fs/*.c' 'fs/*.h' 'net/*.c' 'net/*.h' 'grading/host/*.c' 'user/*.c' 2>/dev/null)
 
 check: deps-auto
 	@echo "  CHECK   clang-format"
@@ -160,7 +200,8 @@ check: deps-auto
 	@cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--inline-suppr --suppress=missingIncludeSystem \
 		-D__GNUC__ -DCHAPTER=$(CHAPTER) -Ikernel/include \
-		-Ikernel/arch/x86_64/include $(filter %.c,$(C_FILES))
+		-Ikernel/arch/x86_64/include -Ifs/include \
+		$(filter-out user/%,$(filter %.c,$(C_FILES)))
 	@echo "  CHECK   kernel builds for every chapter with -Werror"
 	@for n in $$(seq 1 $(LAST_CHAPTER)); do \
 		$(MAKE) kernel CHAPTER=$$n || exit 1; done
@@ -178,7 +219,8 @@ build/host/test_$(1): $$(HOST_TEST_$(1)_SRCS) $$(HOST_TEST_$(1)_KSRCS)
 	@for f in $$(HOST_TEST_$(1)_KSRCS); do \
 		$$(CC) $$(HOST_CFLAGS) $$(HOST_TEST_$(1)_KFLAGS) -c $$$$f \
 			-o build/host/$(1)/$$$$(basename $$$$f .c).o || exit 1; done
-	@$$(CC) $$(HOST_CFLAGS) -o $$@ $$(HOST_TEST_$(1)_SRCS) \
+	@$$(CC) $$(HOST_CFLAGS) $$(HOST_TEST_$(1)_CFLAGS) -o $$@ \
+		$$(HOST_TEST_$(1)_SRCS) \
 		$$(patsubst %.c,build/host/$(1)/%.o,$$(notdir $$(HOST_TEST_$(1)_KSRCS)))
 endef
 $(foreach t,$(HOST_TESTS),$(eval $(call host_test_rule,$(t))))

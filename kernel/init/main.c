@@ -36,6 +36,8 @@ void kmain(uint32_t magic, paddr_t info);
  * With nothing else to run, sleep until the next interrupt and, once a
  * second, rewrite the uptime line in place ("\r", no newline).
  */
+static bool show_uptime = true;
+
 static __noreturn void
 idle_loop(void)
 {
@@ -49,7 +51,7 @@ idle_loop(void)
         arch_idle();
 #endif
         uint64_t secs = time_jiffies() / HZ;
-        if (secs != shown && !quiet) {
+        if (secs != shown && !quiet && show_uptime) {
             shown = secs;
             printk(KERN_NOTICE "\ruptime: %lu s", secs);
         }
@@ -68,6 +70,8 @@ start_init(void)
     if (err < 0)
         pr_warn("keel: cannot start %s (error %d); the kernel idles\n", path,
                 err);
+    else
+        show_uptime = false; // the console belongs to the programs now
 }
 #endif
 

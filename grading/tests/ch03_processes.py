@@ -1,0 +1,276 @@
+"""Chapter 3 tests: threads, the scheduler, wait queues, mutexes, initramfs.
+
+Why these checks: everything later runs in threads, sleeps on wait queues
+and takes locks; a scheduler that loses a wake-up or a mutex that lets two
+threads in shows up chapters later as a hang or a corrupted file. The
+in-kernel self-tests (kernel/proc/sched_test.c) bound every wait, so a
+broken scheduler fails here instead of hanging.
+
+Groups (100 points). Each group belongs to exactly one exercise (or to
+none), so a handout with the exercises stubbed loses exactly their groups:
+
+  threads    (20)  exercise 3.1. `test=threads`: four yielding threads run
+                   round-robin; `test=preempt`: two threads that never
+                   yield both progress (timer preemption).
+  sleep      (20)  exercise 3.2. `test=waitqueue`: 1000 tokens through one
+                   slot between a producer and a consumer; `test=sleep`.
+  processes  (30)  exercise 3.2 too (wait4 sleeps until a child exits, and
+                   needs exercise 3.1's scheduler to run anything). Boot the
+                   chapter's initramfs: /init forks, execs and waits for
+                   every test program in user/. Linux is the oracle: each
+                   program's part of the console must equal what the same
+                   binary prints on the host (grading/oracle.py).
+  mutex      (20)  exercise 3.3. `test=mutex`: no update lost under a
+                   mutex with yields inside the critical section.
+  initramfs  (10)  boot with a cpio archive holding a file with a random
+                   name and content; `test=initramfs` must find it.
+"""
+
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+from gradelib import (assert_equal, assert_status, assert_true, boot,
+                      chapter, expect, expect_not, result, test, token)
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import oracle  # noqa: E402  (grading/oracle.py)
+
+
+def selftest_passes(name, timeout=60, **kw):
+    """Boot `test=NAME` and require its PASS line and exit status 0."""
+    boot("test=%s" % name, timeout=timeout, **kw)
+    expect_not(r"selftest: %s: FAIL" % name, msg="the self-test failed:")
+    expect(r"selftest: %s: PASS" % name)
+    assert_status(0)
+
+
+def newc_archive(files):
+    """A newc cpio archive (bytes) of {name: bytes}, the format of the
+    kernel's initramfs, written here so the test needs no tools."""
+    out = bytearray()
+
+    def entry(name, mode, data, ino):
+        name_b = name.encode() + b"\0"
+        fields = [ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0,
+                  len(name_b), 0]
+        hdr = b"070701" + b"".join(b"%08x" % f for f in fields)
+        out.extend(hdr + name_b)
+        out.extend(b"\0" * (-len(out) % 4))
+        out.extend(data)
+        out.extend(b"\0" * (-len(out) % 4))
+
+    for i, (name, data) in enumerate(sorted(files.items())):
+        entry(name, 0o100644, data, i + 1)
+    entry("TRAILER!!!", 0, b"", 0)
+    return bytes(out)
+
+
+# ----------------------------------------------------------------- threads
+
+
+@test(0, "threads")
+def test_threads():
+    """Boot the round-robin self-test."""
+    boot("quiet=0 test=threads", timeout=60)
+
+
+@test(10, "threads: round-robin", parent=test_threads)
+def test_threads_rr():
+    """Four yielding threads run in turn and all return their results."""
+    expect_not(r"selftest: threads: FAIL", msg="the self-test failed:")
+    expect(r"selftest: threads: PASS")
+    assert_status(0)
+
+
+@test(10, "threads: preemption", parent=test_threads)
+def test_threads_preempt():
+    """Two threads that never yield both make progress."""
+    selftest_passes("preempt")
+
+
+# ------------------------------------------------------------------- sleep
+
+
+@test(0, "sleep")
+def test_sleep():
+    """Boot the producer/consumer self-test."""
+    boot("test=waitqueue", timeout=60)
+
+
+@test(12, "sleep: producer and consumer", parent=test_sleep)
+def test_sleep_waitqueue():
+    """1000 hand-offs through wait queues, none lost, in order."""
+    expect_not(r"selftest: waitqueue: FAIL", msg="the self-test failed:")
+    expect(r"selftest: waitqueue: PASS")
+    assert_status(0)
+
+
+@test(8, "sleep: timed sleep", parent=test_sleep)
+def test_sleep_ticks():
+    """A thread asleep for 20 ticks wakes after them, not before."""
+    selftest_passes("sleep")
+
+
+# ------------------------------------------------------------------- mutex
+
+
+@test(0, "mutex")
+def test_mutex():
+    """Boot the mutex self-test."""
+    boot("test=mutex", timeout=90)
+
+
+@test(20, "mutex: no lost update", parent=test_mutex)
+def test_mutex_counter():
+    """Four threads, 200 increments each, yields inside the section: 800."""
+    expect_not(r"selftest: mutex: FAIL", msg="the self-test failed:")
+    expect(r"selftest: mutex: PASS")
+    assert_status(0)
+
+
+# --------------------------------------------------------------- initramfs
+
+
+@test(0, "initramfs")
+def test_initramfs():
+    """Boot with a fresh archive: a random file name holding a random token."""
+    name, value = "t%s" % token(4), token()
+    archive = newc_archive({
+        "init": b"not a program yet\n",
+        "etc/motd": b"keel\n",
+        name: value.encode() + b"\n",
+    })
+    fd, path = tempfile.mkstemp(suffix=".cpio")
+    with os.fdopen(fd, "wb") as f:
+        f.write(archive)
+    try:
+        boot("test=initramfs initrd_file=/%s initrd_token=%s"
+             % (name, value), timeout=60, initrd=path)
+    finally:
+        os.unlink(path)
+
+
+@test(10, "initramfs: file found", parent=test_initramfs)
+def test_initramfs_found():
+    """The cpio reader finds the file and its content matches the token."""
+    expect(r"initramfs: \d+ files")
+    expect_not(r"selftest: initramfs: FAIL", msg="the self-test failed:")
+    expect(r"selftest: initramfs: PASS")
+    assert_status(0)
+
+
+# --------------------------------------------------------------- processes
+
+# init runs these in order (user/init.c); each one's output ends with
+# init's line `init: /bin/NAME exited ...` or `... killed by signal N`.
+PROGRAMS = ["hello", "forktest", "cowtest", "exectest", "waittest",
+            "segvtest", "deeprec"]
+KERNEL_LINE = re.compile(r"^(keel: |Keel )")
+
+
+def sections(text):
+    """Split init's transcript into {program: its lines, init's line last}."""
+    out, cur, name = {}, [], None
+    for line in text.splitlines():
+        cur.append(line)
+        m = re.match(r"init: /bin/(\w+) (exited|killed)", line)
+        if m:
+            out[m.group(1)] = cur
+            cur = []
+    out["_rest"] = cur
+    return out
+
+
+def user_lines():
+    """The console without the kernel's own lines: what user programs wrote."""
+    return "\n".join(ln for ln in result().output.splitlines()
+                     if not KERNEL_LINE.match(ln))
+
+
+REPO = Path(__file__).resolve().parent.parent.parent
+
+
+def chapter_initrd():
+    """The initramfs `make` packs for the graded chapter (built if missing)."""
+    path = REPO / "build" / ("ch%02d" % chapter()) / "initrd.cpio"
+    if not path.exists():
+        import subprocess
+        subprocess.run(["make", "-s", "initrd", "CHAPTER=%d" % chapter()],
+                       cwd=str(REPO), check=False)
+    assert_true(path.exists(), "no %s: `make initrd` failed" % path)
+    return str(path)
+
+
+@test(0, "processes")
+def test_processes():
+    """Boot the chapter's initramfs and let /init run every program."""
+    boot("quiet", timeout=60, initrd=chapter_initrd())
+
+
+def program_matches(name):
+    """One program's console section equals its output on Linux."""
+    want = sections(oracle.host_output("init")).get(name)
+    assert_true(want is not None, "the host oracle did not run %s" % name)
+    got = sections(user_lines()).get(name)
+    assert_true(got is not None, "no `init: /bin/%s exited` line: the "
+                "program did not run to its end\n  run ended: %s"
+                % (name, result().reason))
+    assert_equal(got, want, "/bin/%s printed something else than on Linux:"
+                 % name)
+
+
+@test(4, "processes: hello (exec, argv, envp)", parent=test_processes)
+def test_processes_hello():
+    """A static musl program starts: argc, argv, environment."""
+    program_matches("hello")
+
+
+@test(5, "processes: forktest (fork, exit codes, limits)",
+      parent=test_processes)
+def test_processes_forktest():
+    """Children exit with their codes; 50 children are forked and reaped."""
+    program_matches("forktest")
+
+
+@test(5, "processes: cowtest (copy-on-write)", parent=test_processes)
+def test_processes_cowtest():
+    """Parent and child see their own writes after fork, nothing shared."""
+    program_matches("cowtest")
+
+
+@test(4, "processes: exectest (exec errors)", parent=test_processes)
+def test_processes_exectest():
+    """ENOENT, ENOEXEC, EACCES, EFAULT from execve; then a real exec."""
+    program_matches("exectest")
+
+
+@test(4, "processes: waittest (wait4)", parent=test_processes)
+def test_processes_waittest():
+    """WNOHANG, a specific pid, ECHILD, status encoding."""
+    program_matches("waittest")
+
+
+@test(4, "processes: segvtest (faults kill only the child)",
+      parent=test_processes)
+def test_processes_segvtest():
+    """Bad accesses kill the child with SIGSEGV; the parent goes on."""
+    program_matches("segvtest")
+    expect(r"keel: pid \d+ \(segvtest\) killed by signal 11")
+
+
+@test(2, "processes: deeprec (a deep user stack)", parent=test_processes)
+def test_processes_deeprec():
+    """10000 nested calls with 256-byte frames: the stack grows on demand."""
+    program_matches("deeprec")
+
+
+@test(2, "processes: init finishes, the kernel powers off",
+      parent=test_processes)
+def test_processes_done():
+    """`init: all done`, then init's exit 0 powers the machine off."""
+    expect(r"init: all done")
+    expect(r"keel: init exited with status 0")
+    assert_status(0)

@@ -1,0 +1,81 @@
+/**
+ * @file
+ * @ingroup proc
+ * @brief Processes: an address space, a thread, a parent and children.
+ *
+ * A process is what a user program runs in: its own address space (struct
+ * mm), one thread (chapter 3; threads of one process come with clone in a
+ * later chapter), a process id, a parent that will collect its exit status
+ * with wait4, and its children. A process that has exited but not been
+ * waited for is a zombie: it keeps only its pid and status.
+ */
+#ifndef KERNEL_PROC_H
+#define KERNEL_PROC_H
+
+#include "kernel/list.h"
+#include "kernel/mm.h"
+#include "kernel/sched.h"
+#include "kernel/sync.h"
+
+/** The most processes that may exist at once (fork gives -EAGAIN past it). */
+#define PROC_MAX 64
+
+/** Where a process is in its life. */
+enum proc_state {
+    PROC_RUNNING, /**< alive (its thread may be running or sleeping) */
+    PROC_ZOMBIE,  /**< exited, status kept for the parent's wait4 */
+};
+
+/** A process. */
+struct proc {
+    int pid;                      /**< process id; 1 is init */
+    char name[16];                /**< the program's name, for messages */
+    enum proc_state state;        /**< see enum proc_state */
+    int exit_status;              /**< wait4 status word, Linux encoding */
+    struct mm *mm;                /**< the address space */
+    struct thread *thread;        /**< its one thread */
+    struct proc *parent;          /**< who waits for it (init when orphaned) */
+    struct list_node children;    /**< its children, through sibling */
+    struct list_node sibling;     /**< in the parent's children */
+    struct wait_queue child_exit; /**< sleep here in wait4 */
+    uint64_t fs_base;        /**< the FS base (TLS) user set with arch_prctl */
+    vaddr_t clear_child_tid; /**< set_tid_address */
+};
+
+/** What the ELF loader found: where to start, and the auxv facts. */
+struct elf_image {
+    vaddr_t entry;     /**< the program's entry point (after relocation) */
+    vaddr_t phdr;      /**< user address of the program headers, or 0 */
+    unsigned phnum;    /**< number of program headers */
+    unsigned phent;    /**< size of one program header */
+    vaddr_t load_bias; /**< 0 for ET_EXEC, the base for static-PIE */
+    vaddr_t brk;       /**< end of the highest segment: the heap's start */
+};
+
+int elf_check(const void *image, size_t size);
+int elf_load(struct mm *mm, const void *image, size_t size,
+             struct elf_image *out);
+int ustack_setup(struct mm *mm, char *const argv[], int argc,
+                 char *const envp[], int envc, const struct elf_image *img,
+                 const char *execfn, vaddr_t *sp);
+
+struct proc *proc_current(void);
+struct proc *proc_alloc(struct proc *parent, const char *name);
+void proc_set_init(struct proc *p);
+int proc_start_init(const char *path);
+int proc_fork(void);
+int proc_execve(const char *path, char *const argv[], int argc,
+                char *const envp[], int envc);
+__noreturn void proc_exit(int status);
+int proc_wait4(int pid, int *status, int options);
+void proc_kill_fault(int signal);
+
+/** @name Linux wait status words. */
+///@{
+/** The status of a process that exited with @p code. */
+#define W_EXITCODE(code) (((code)&0xff) << 8)
+/** The status of a process killed by signal @p sig. */
+#define W_SIGNALED(sig) ((sig)&0x7f)
+///@}
+
+#endif /* KERNEL_PROC_H */

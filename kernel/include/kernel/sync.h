@@ -1,0 +1,63 @@
+/**
+ * @file
+ * @ingroup sync
+ * @brief Spinlocks, wait queues and mutexes.
+ *
+ * A spinlock protects data that interrupt handlers also touch: taking it
+ * turns interrupts off on this CPU and spins (with an atomic exchange) until
+ * no other CPU holds it. Keel runs on one CPU for now, so the spin never
+ * spins, but the code is already correct for more.
+ *
+ * A wait queue is where threads sleep until an event: a thread adds itself
+ * and gives up the CPU; whoever makes the event happen wakes the queue.
+ * A mutex is a lock whose waiters sleep on a wait queue instead of
+ * spinning, for long critical sections in thread context only.
+ */
+#ifndef KERNEL_SYNC_H
+#define KERNEL_SYNC_H
+
+#include "kernel/arch.h"
+#include "kernel/list.h"
+
+/** A spinlock; initialise with SPINLOCK_INIT or spin_init(). */
+struct spinlock {
+    volatile int locked; /**< 1 while held */
+    const char *name;    /**< for error messages */
+};
+
+/** Static initialiser: `struct spinlock l = SPINLOCK_INIT("name");` */
+#define SPINLOCK_INIT(n)                                                       \
+    {                                                                          \
+        0, n                                                                   \
+    }
+
+void spin_init(struct spinlock *l, const char *name);
+irqflags_t spin_lock_irqsave(struct spinlock *l);
+void spin_unlock_irqrestore(struct spinlock *l, irqflags_t flags);
+bool spin_is_locked(const struct spinlock *l);
+
+/** Threads waiting for an event. */
+struct wait_queue {
+    struct spinlock lock;     /**< protects waiters */
+    struct list_node waiters; /**< threads, through thread.wait_link */
+};
+
+void wait_queue_init(struct wait_queue *wq, const char *name);
+void wait_queue_sleep(struct wait_queue *wq, struct spinlock *held,
+                      irqflags_t *flags);
+int wait_queue_wake_one(struct wait_queue *wq);
+int wait_queue_wake_all(struct wait_queue *wq);
+
+/** A sleeping lock, for thread context. */
+struct mutex {
+    struct spinlock lock;   /**< protects the fields below */
+    bool locked;            /**< held by owner */
+    struct thread *owner;   /**< the holder, for error checks */
+    struct wait_queue wait; /**< threads waiting for it */
+};
+
+void mutex_init(struct mutex *m, const char *name);
+void mutex_lock(struct mutex *m);
+void mutex_unlock(struct mutex *m);
+
+#endif /* KERNEL_SYNC_H */

@@ -1,0 +1,270 @@
+/**
+ * @file
+ * @ingroup mm
+ * @brief User address spaces: regions, demand paging, copy-on-write.
+ *
+ * A process's memory is described twice. Its regions (struct vma: start,
+ * end, rights) say what it *may* touch; its page tables say what is mapped
+ * *now*. The two differ on purpose:
+ *
+ * - demand paging: a region starts with no pages at all; the first touch
+ *   of a page faults, and mm_fault() maps a zeroed frame there;
+ * - copy-on-write: fork shares every frame read-only between parent and
+ *   child; the first write faults, and mm_fault() gives the writer its own
+ *   copy (or, if it is the last user, simply makes the page writable).
+ *
+ * A fault outside every region, or against its rights, is the program's
+ * bug: mm_fault() says -EFAULT and the caller delivers SIGSEGV.
+ *
+ * Locking: a process has one thread in chapter 3, so its mm is only used
+ * by that thread (and by the kernel while creating it); no lock yet.
+ */
+#include "kernel/arch.h"
+#include "kernel/mm.h"
+#include "kernel/string.h"
+#include "uapi/errno.h"
+
+static paddr_t kernel_root;
+
+/**
+ * @brief A new, empty address space (the kernel mapped, nothing else).
+ * @return the mm, or NULL when memory is out
+ * @pre vmm_init() has run, and this runs first on the kernel's tables
+ */
+struct mm *
+mm_create(void)
+{
+    if (kernel_root == 0)
+        kernel_root = arch_pgtable_active();
+    struct mm *mm = kzalloc(sizeof(*mm));
+    if (mm == NULL)
+        return NULL;
+    mm->root = arch_uvm_create(kernel_root);
+    if (mm->root == 0) {
+        kfree(mm);
+        return NULL;
+    }
+    list_init(&mm->vmas);
+    return mm;
+}
+
+/**
+ * @brief Free an address space: its regions, frames and tables.
+ * @param mm an mm that is not active on the CPU
+ */
+void
+mm_destroy(struct mm *mm)
+{
+    while (!list_empty(&mm->vmas)) {
+        struct list_node *n = mm->vmas.next;
+        list_remove(n);
+        kfree(list_entry(n, struct vma, link));
+    }
+    arch_uvm_destroy(mm->root);
+    kfree(mm);
+}
+
+/**
+ * @brief The region containing @p va, or NULL.
+ * @param mm the address space
+ * @param va any address
+ * @return the region, or NULL when @p va is in none
+ */
+struct vma *
+mm_find_vma(struct mm *mm, vaddr_t va)
+{
+    struct list_node *n;
+    list_for_each(n, &mm->vmas)
+    {
+        struct vma *v = list_entry(n, struct vma, link);
+        if (va >= v->start && va < v->end)
+            return v;
+    }
+    return NULL;
+}
+
+/**
+ * @brief Add a region of demand-zero pages [start, start + len).
+ * @param mm    the address space
+ * @param start page-aligned user address
+ * @param len   length in bytes (rounded up to pages)
+ * @param prot  VM_READ | VM_WRITE | VM_EXEC
+ * @return 0; -EINVAL for a misaligned, empty, non-user or overlapping
+ *         range; -ENOMEM
+ */
+int
+mm_map_anon(struct mm *mm, vaddr_t start, size_t len, unsigned prot)
+{
+    vaddr_t end = ALIGN_UP(start + len, PAGE_SIZE);
+    if ((start & (PAGE_SIZE - 1)) || len == 0 || end <= start || end > USER_TOP)
+        return -EINVAL;
+    struct list_node *n, *pos = &mm->vmas;
+    list_for_each(n, &mm->vmas)
+    {
+        struct vma *v = list_entry(n, struct vma, link);
+        if (start < v->end && v->start < end)
+            return -EINVAL;
+        if (v->start < start)
+            pos = n;
+    }
+    struct vma *v = kzalloc(sizeof(*v));
+    if (v == NULL)
+        return -ENOMEM;
+    v->start = start;
+    v->end = end;
+    v->prot = prot & (VM_READ | VM_WRITE | VM_EXEC);
+    list_insert_after(pos, &v->link);
+    return 0;
+}
+
+/* Map a fresh zeroed frame at page @p va with @p prot; 0 or -ENOMEM. */
+static int
+map_zero_page(struct mm *mm, vaddr_t va, unsigned prot)
+{
+    paddr_t pa = pmm_alloc_frame();
+    if (pa == 0)
+        return -ENOMEM;
+    memset(phys_to_virt(pa), 0, PAGE_SIZE);
+    int err = arch_map_page(mm->root, va, pa, prot | VM_USER);
+    if (err < 0)
+        pmm_free_frame(pa);
+    return err;
+}
+
+/*
+ * Copy-on-write: page @p va is present but read-only and the region may be
+ * written. The last user keeps the frame; others get a private copy.
+ */
+// [cow]
+static int
+break_cow(struct mm *mm, vaddr_t va, paddr_t pa, unsigned prot)
+{
+    if (pmm_refcount(pa) == 1)
+        return arch_uvm_protect(mm->root, va, prot | VM_USER);
+    paddr_t copy = pmm_alloc_frame();
+    if (copy == 0)
+        return -ENOMEM;
+    memcpy(phys_to_virt(copy), phys_to_virt(pa), PAGE_SIZE);
+    arch_unmap_page(mm->root, va);
+    pmm_put(pa);
+    return arch_map_page(mm->root, va, copy, prot | VM_USER);
+}
+// [cow]
+
+/**
+ * @brief Resolve a fault at @p va: demand-zero or copy-on-write.
+ * @param mm    the faulting address space
+ * @param va    the faulting address
+ * @param write the access was a write
+ * @param exec  the access was an instruction fetch
+ * @return 0 when the access may now be retried; -EFAULT when the program
+ *         had no right to it; -ENOMEM
+ */
+int
+mm_fault(struct mm *mm, vaddr_t va, bool write, bool exec)
+{
+    struct vma *v = mm_find_vma(mm, va);
+    if (v == NULL || (write && !(v->prot & VM_WRITE)) ||
+        (exec && !(v->prot & VM_EXEC)) || !(v->prot & VM_READ))
+        return -EFAULT;
+    vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);
+    paddr_t pa;
+    unsigned flags;
+    if (!arch_translate(mm->root, page, &pa, &flags))
+        return map_zero_page(mm, page, v->prot);
+    if (write && !(flags & VM_WRITE))
+        return break_cow(mm, page, pa, v->prot);
+    return 0; // already fine: another path mapped it
+}
+
+/**
+ * @brief Copy kernel bytes into user memory of @p mm (not necessarily the
+ *        active one), mapping and un-sharing pages as a write would.
+ *
+ * Used to load programs and build stacks: it writes through the direct
+ * map, and ignores the region's rights (the kernel fills read-only code).
+ * @param mm  the address space
+ * @param va  user destination
+ * @param src kernel source
+ * @param len bytes
+ * @return 0, -EFAULT (outside every region), -ENOMEM
+ */
+int
+mm_copy_to(struct mm *mm, vaddr_t va, const void *src, size_t len)
+{
+    const uint8_t *s = src;
+    while (len > 0) {
+        struct vma *v = mm_find_vma(mm, va);
+        if (v == NULL)
+            return -EFAULT;
+        vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);
+        paddr_t pa;
+        unsigned flags;
+        int err = 0;
+        if (!arch_translate(mm->root, page, &pa, &flags))
+            err = map_zero_page(mm, page, v->prot);
+        else if (pmm_refcount(pa) > 1)
+            err = break_cow(mm, page, pa, v->prot);
+        if (err < 0 || !arch_translate(mm->root, va, &pa, NULL))
+            return err < 0 ? err : -EFAULT;
+        size_t n = MIN(len, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
+        memcpy(phys_to_virt(pa), s, n);
+        s += n;
+        va += n;
+        len -= n;
+    }
+    return 0;
+}
+
+/**
+ * @brief A copy-on-write copy of @p parent for fork.
+ * @param parent the forking process's address space
+ * @return the child's mm, or NULL when memory is out
+ */
+struct mm *
+mm_fork(struct mm *parent)
+{
+    struct mm *child = mm_create();
+    if (child == NULL)
+        return NULL;
+    struct list_node *n;
+    list_for_each(n, &parent->vmas)
+    {
+        struct vma *v = list_entry(n, struct vma, link);
+        if (mm_map_anon(child, v->start, v->end - v->start, v->prot) < 0)
+            goto err_destroy;
+    }
+    if (arch_uvm_fork(parent->root, child->root) < 0)
+        goto err_destroy;
+    child->brk_start = parent->brk_start;
+    child->brk = parent->brk;
+    return child;
+
+err_destroy:
+    mm_destroy(child);
+    return NULL;
+}
+
+/**
+ * @brief Switch the CPU to @p mm's page tables.
+ * @param mm the address space, or NULL for the kernel's own tables
+ */
+void
+mm_activate(struct mm *mm)
+{
+    if (kernel_root == 0)
+        kernel_root = arch_pgtable_active();
+    arch_pgtable_activate(mm != NULL ? mm->root : kernel_root);
+}
+
+/**
+ * @brief The kernel's own page tables (what kernel threads run on).
+ * @return the physical address of the kernel's PML4
+ */
+paddr_t
+mm_kernel_root(void)
+{
+    if (kernel_root == 0)
+        kernel_root = arch_pgtable_active();
+    return kernel_root;
+}

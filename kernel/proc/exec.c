@@ -1,0 +1,161 @@
+/**
+ * @file
+ * @ingroup proc
+ * @brief execve and the start of init: a program replaces a process's image.
+ *
+ * execve builds the new image completely *before* touching the old one: a
+ * fresh address space, the ELF segments loaded into it (kernel/proc/elf.c),
+ * the stack with argv, envp and the auxiliary vector (kernel/proc/ustack.c).
+ * Only when all of that worked does the process switch to it and free the
+ * old one, so a failed exec returns an error to a process that is still
+ * intact. The pid, the parent and the children stay; the registers start
+ * fresh at the program's entry point.
+ *
+ * Programs come from the initramfs in chapter 3 (the VFS of chapter 5
+ * generalises this to any file).
+ */
+#include "fs/initramfs.h"
+#include "kernel/arch.h"
+#include "kernel/printk.h"
+#include "kernel/proc.h"
+#include "kernel/string.h"
+#include "uapi/errno.h"
+
+/* A program's bytes from the initramfs: -ENOENT, -EACCES (not a file). */
+static int
+find_program(const char *path, struct cpio_entry *e)
+{
+    int err = initramfs_lookup(path, e);
+    if (err < 0)
+        return err;
+    if ((e->mode & CPIO_S_IFMT) != CPIO_S_IFREG)
+        return -EACCES;
+    return 0;
+}
+
+/* Build a complete new image of @p path; on success *mmp, *entry, *sp. */
+static int
+build_image(const char *path, char *const argv[], int argc, char *const envp[],
+            int envc, struct mm **mmp, vaddr_t *entry, vaddr_t *sp)
+{
+    struct cpio_entry e;
+    int err = find_program(path, &e);
+    if (err < 0)
+        return err;
+    struct mm *mm = mm_create();
+    if (mm == NULL)
+        return -ENOMEM;
+    struct elf_image img;
+    err = elf_load(mm, e.data, e.size, &img);
+    if (err == 0)
+        err = ustack_setup(mm, argv, argc, envp, envc, &img, path, sp);
+    if (err < 0) {
+        mm_destroy(mm);
+        return err;
+    }
+    mm->brk_start = mm->brk = img.brk;
+    *mmp = mm;
+    *entry = img.entry;
+    return 0;
+}
+
+/* The last part of a path: the process's new name. */
+static const char *
+basename(const char *path)
+{
+    const char *slash = path;
+    for (const char *c = path; *c; c++) {
+        if (*c == '/')
+            slash = c + 1;
+    }
+    return slash;
+}
+
+/**
+ * @brief execve(): replace the current process's program.
+ * @param path the program (a path in the initramfs)
+ * @param argv argc kernel copies of the arguments
+ * @param argc their number
+ * @param envp envc kernel copies of the environment strings
+ * @param envc their number
+ * @return does not return to the old program on success (the saved user
+ *         registers now start the new one; the value 0 is ignored);
+ *         -ENOENT, -EACCES, -ENOEXEC, -E2BIG, -ENOMEM on failure
+ */
+// [execve]
+int
+proc_execve(const char *path, char *const argv[], int argc, char *const envp[],
+            int envc)
+{
+    struct proc *p = proc_current();
+    struct thread *self = thread_current();
+    struct mm *mm;
+    vaddr_t entry, sp;
+    int err = build_image(path, argv, argc, envp, envc, &mm, &entry, &sp);
+    if (err < 0)
+        return err;
+
+    // the point of no return: switch to the new image, drop the old one
+    struct mm *old = p->mm;
+    irqflags_t flags = arch_irq_save();
+    p->mm = mm;
+    self->mm_root = mm->root;
+    mm_activate(mm);
+    self->fs_base = p->fs_base = 0;
+    arch_set_fs_base(0);
+    arch_irq_restore(flags);
+    mm_destroy(old);
+    strlcpy(p->name, basename(path), sizeof(p->name));
+    strlcpy(self->name, p->name, sizeof(self->name));
+    arch_frame_reset(self->user_frame, entry, sp);
+    arch_fpu_reset(self->fpu);
+    arch_fpu_restore(self->fpu);
+    return 0;
+}
+// [execve]
+
+/* init's thread: enter user mode at the entry point saved for it. */
+static int
+init_thread(void *arg)
+{
+    vaddr_t *start = arg; // entry, sp
+    arch_enter_user(start[0], start[1]);
+}
+
+/**
+ * @brief Create process 1 running @p path from the initramfs.
+ * @param path the program, usually "/init" (or the `init=` word)
+ * @return 0, or the error that prevented it (the kernel then idles)
+ */
+int
+proc_start_init(const char *path)
+{
+    static vaddr_t start[2];
+    static char *const envp[] = {"HOME=/", "TERM=linux", NULL};
+    char *argv[] = {(char *)path, NULL};
+    struct mm *mm;
+    int err = build_image(path, argv, 1, envp, 2, &mm, &start[0], &start[1]);
+    if (err < 0)
+        return err;
+    struct proc *p = proc_alloc(NULL, basename(path));
+    if (p == NULL) {
+        mm_destroy(mm);
+        return -ENOMEM;
+    }
+    p->mm = mm;
+    proc_set_init(p);
+    irqflags_t flags = arch_irq_save();
+    struct thread *t = thread_create(init_thread, start, p->name);
+    if (t == NULL) {
+        arch_irq_restore(flags);
+        return -ENOMEM;
+    }
+    t->proc = p;
+    t->mm_root = mm->root;
+    arch_fpu_reset(t->fpu);
+    thread_detach(t);
+    p->thread = t;
+    arch_irq_restore(flags);
+    pr_info("keel: started %s as pid %d\n", path, p->pid);
+    return 0;
+}

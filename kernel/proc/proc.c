@@ -1,0 +1,280 @@
+/**
+ * @file
+ * @ingroup proc
+ * @brief Processes: the table, fork, exit, wait4, and death by a fault.
+ *
+ * The process tree: every process but init has a parent, and each parent
+ * keeps a list of its children. exit turns a process into a zombie (its
+ * memory is freed at once, its pid and status stay) and wakes the parent;
+ * wait4 in the parent collects the status and frees the zombie. Orphans
+ * go to init (pid 1), which must wait for them in turn. When init itself
+ * exits, Keel powers off: there is nothing left to run.
+ *
+ * fork copies the address space copy-on-write (kernel/mm/uvm.c) and gives
+ * the child a thread whose kernel stack begins with a copy of the parent's
+ * saved user registers, rax = 0: the child "returns" from fork with 0, the
+ * parent with the child's pid.
+ *
+ * Locking: proc_lock protects the table, the tree and every state and
+ * status field; a process's mm is used only by its own thread.
+ */
+#include "kernel/proc.h"
+#include "kernel/arch.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/string.h"
+#include "uapi/errno.h"
+
+static struct spinlock proc_lock = SPINLOCK_INIT("proc");
+static struct proc *procs[PROC_MAX];
+static int last_pid;
+static struct proc *init_proc;
+
+/** Room for a copy of the saved user registers (arch_frame_size()). */
+#define FRAME_MAX 256
+
+/**
+ * @brief The process of the running thread.
+ * @return the process, or NULL for a kernel thread
+ */
+struct proc *
+proc_current(void)
+{
+    return thread_current()->proc;
+}
+
+/**
+ * @brief A new process with no memory and no thread: a table slot and a pid.
+ * @param parent the parent, or NULL for init
+ * @param name   its name
+ * @return the process, or NULL (-EAGAIN: table full, or memory out)
+ */
+struct proc *
+proc_alloc(struct proc *parent, const char *name)
+{
+    struct proc *p = kzalloc(sizeof(*p));
+    if (p == NULL)
+        return NULL;
+    irqflags_t flags = spin_lock_irqsave(&proc_lock);
+    int slot = -1;
+    for (int i = 0; i < PROC_MAX && slot < 0; i++) {
+        if (procs[i] == NULL)
+            slot = i;
+    }
+    if (slot < 0) {
+        spin_unlock_irqrestore(&proc_lock, flags);
+        kfree(p);
+        return NULL;
+    }
+    procs[slot] = p;
+    p->pid = ++last_pid;
+    p->parent = parent;
+    list_init(&p->children);
+    list_init(&p->sibling);
+    if (parent != NULL)
+        list_push_back(&parent->children, &p->sibling);
+    spin_unlock_irqrestore(&proc_lock, flags);
+    strlcpy(p->name, name, sizeof(p->name));
+    wait_queue_init(&p->child_exit, "child_exit");
+    return p;
+}
+
+/* Take @p p out of the table and free it. @pre proc_lock held */
+static void
+proc_free_locked(struct proc *p)
+{
+    for (int i = 0; i < PROC_MAX; i++) {
+        if (procs[i] == p)
+            procs[i] = NULL;
+    }
+    list_remove(&p->sibling);
+    kfree(p);
+}
+
+/* The child's first code after fork: back to user mode with rax = 0. */
+static int
+fork_child_return(void *frame)
+{
+    arch_resume_user(frame);
+}
+
+/**
+ * @brief fork(): copy the current process.
+ * @return the child's pid in the parent; -EAGAIN when the process table
+ *         is full; -ENOMEM
+ * @pre called from a system call of a user process
+ */
+// [fork]
+int
+proc_fork(void)
+{
+    struct proc *parent = proc_current();
+    struct thread *self = thread_current();
+    struct proc *child = proc_alloc(parent, parent->name);
+    if (child == NULL)
+        return -EAGAIN;
+    child->mm = mm_fork(parent->mm);
+    if (child->mm == NULL)
+        goto err_free;
+    child->fs_base = parent->fs_base;
+
+    // the child resumes user mode from a copy of our frame, with rax = 0
+    size_t size = arch_frame_size();
+    uint8_t frame[FRAME_MAX] __aligned(16);
+    BUG_ON(size > sizeof(frame));
+    memcpy(frame, self->user_frame, size);
+    arch_frame_set_return(frame, 0);
+    irqflags_t flags = arch_irq_save(); // runnable only when complete
+    struct thread *t =
+        thread_create_with_frame(fork_child_return, frame, size, child->name);
+    if (t == NULL) {
+        arch_irq_restore(flags);
+        mm_destroy(child->mm);
+        goto err_free;
+    }
+    t->proc = child;
+    t->mm_root = child->mm->root;
+    t->fs_base = child->fs_base;
+    thread_detach(t);
+    child->thread = t;
+    arch_irq_restore(flags);
+    return child->pid;
+
+err_free:;
+    irqflags_t f = spin_lock_irqsave(&proc_lock);
+    proc_free_locked(child);
+    spin_unlock_irqrestore(&proc_lock, f);
+    return -ENOMEM;
+}
+// [fork]
+
+/* Give @p p's children to init; wake init if one is already a zombie.
+ * @pre proc_lock held */
+static void
+reparent_children(struct proc *p)
+{
+    bool zombie = false;
+    while (!list_empty(&p->children)) {
+        struct list_node *n = p->children.next;
+        struct proc *c = list_entry(n, struct proc, sibling);
+        list_remove(n);
+        c->parent = init_proc;
+        list_push_back(&init_proc->children, &c->sibling);
+        zombie |= c->state == PROC_ZOMBIE;
+    }
+    if (zombie)
+        wait_queue_wake_all(&init_proc->child_exit);
+}
+
+/**
+ * @brief End the current process with wait status @p status.
+ *
+ * Frees the address space at once, hands the children to init, becomes a
+ * zombie and wakes the parent. When init exits, the machine powers off.
+ * @param status a Linux wait status (W_EXITCODE or W_SIGNALED)
+ */
+__noreturn void
+proc_exit(int status)
+{
+    struct proc *p = proc_current();
+    struct thread *self = thread_current();
+    if (p == init_proc) {
+        pr_notice("keel: init exited with status %d%s\n", (status >> 8) & 0xff,
+                  (status & 0x7f) ? " (killed by a signal)" : "");
+        pr_notice("keel: power off (status %d)\n", status == 0 ? 0 : 3);
+        arch_power_off(status == 0 ? 0 : 3);
+    }
+    // leave the address space before freeing it
+    irqflags_t irq = arch_irq_save();
+    self->mm_root = mm_kernel_root();
+    mm_activate(NULL);
+    arch_irq_restore(irq);
+    mm_destroy(p->mm);
+    p->mm = NULL;
+
+    irqflags_t flags = spin_lock_irqsave(&proc_lock);
+    reparent_children(p);
+    p->exit_status = status;
+    p->state = PROC_ZOMBIE;
+    struct proc *parent = p->parent;
+    spin_unlock_irqrestore(&proc_lock, flags);
+    wait_queue_wake_all(&parent->child_exit);
+    thread_exit(0);
+}
+
+/* A child of @p p that @p pid selects (-1: any), zombie first; sets *any
+ * when some child matches at all. @pre proc_lock held */
+static struct proc *
+find_zombie(struct proc *p, int pid, bool *any)
+{
+    struct list_node *n;
+    *any = false;
+    list_for_each(n, &p->children)
+    {
+        struct proc *c = list_entry(n, struct proc, sibling);
+        if (pid != -1 && c->pid != pid)
+            continue;
+        *any = true;
+        if (c->state == PROC_ZOMBIE)
+            return c;
+    }
+    return NULL;
+}
+
+/**
+ * @brief wait4(): collect a child's exit status.
+ * @param pid     -1 for any child, or a child's pid (other forms: -EINVAL)
+ * @param status  receives the wait status
+ * @param options 0 or WNOHANG (1)
+ * @return the child's pid; 0 with WNOHANG when none has exited; -ECHILD
+ *         when no child matches
+ */
+// [wait4]
+int
+proc_wait4(int pid, int *status, int options)
+{
+    struct proc *self = proc_current();
+    if (pid < -1 || pid == 0)
+        return -EINVAL; // process groups come with job control
+    irqflags_t flags = spin_lock_irqsave(&proc_lock);
+    for (;;) {
+        bool any;
+        struct proc *z = find_zombie(self, pid, &any);
+        if (z != NULL) {
+            int zpid = z->pid;
+            *status = z->exit_status;
+            proc_free_locked(z);
+            spin_unlock_irqrestore(&proc_lock, flags);
+            return zpid;
+        }
+        if (!any || (options & 1)) {
+            spin_unlock_irqrestore(&proc_lock, flags);
+            return any ? 0 : -ECHILD;
+        }
+        wait_queue_sleep(&self->child_exit, &proc_lock, &flags);
+    }
+}
+// [wait4]
+
+/**
+ * @brief Kill the current process for a fault it caused (SIGSEGV, ...).
+ * @param signal the signal number its parent's wait4 will report
+ */
+void
+proc_kill_fault(int signal)
+{
+    struct proc *p = proc_current();
+    pr_notice("keel: pid %d (%s) killed by signal %d\n", p->pid, p->name,
+              signal);
+    proc_exit(W_SIGNALED(signal));
+}
+
+/**
+ * @brief Make @p p init, the process orphans are given to.
+ * @param p the first user process
+ */
+void
+proc_set_init(struct proc *p)
+{
+    init_proc = p;
+}

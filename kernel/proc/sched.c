@@ -1,0 +1,267 @@
+/**
+ * @file
+ * @ingroup proc
+ * @brief The scheduler: one run queue, round-robin, preemption on the tick.
+ *
+ * Runnable threads wait in FIFO order on the run queue. schedule() puts
+ * the current thread at the back (if it can still run), takes the thread
+ * at the front and switches to it. The timer calls sched_tick() every
+ * tick: it wakes sleepers whose time has come and, when the current
+ * thread has used its SCHED_SLICE ticks, asks for a reschedule, which the
+ * trap path performs on its way out of the interrupt (sched_preempt()).
+ *
+ * When nothing can run, schedule() waits for an interrupt right there
+ * (`sti; hlt`) until a tick or a wake-up puts a thread on the queue: there
+ * is no separate idle thread.
+ *
+ * Locking: sched_lock protects the run queue, the sleep list, `current`
+ * and every thread's state. It is held across the context switch itself
+ * and released by whoever runs next: the thread returning from its own
+ * schedule() call, or a new thread in thread_start().
+ */
+#include "kernel/sched.h"
+#include "kernel/arch.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/string.h"
+#include "kernel/time.h"
+
+struct spinlock sched_lock = SPINLOCK_INIT("sched");
+static struct list_node run_queue = LIST_INIT(run_queue);
+static struct list_node sleepers = LIST_INIT(sleepers);
+static struct thread kmain_thread;
+static struct thread *current;
+static bool need_resched;
+static bool idling;
+static uint64_t switches;
+
+/**
+ * @brief Make the boot flow the first thread, `kmain`.
+ * @pre called once from kmain, after kmalloc_init() and vmm_init()
+ */
+void
+sched_init(void)
+{
+    extern char boot_stack_top[];
+    kmain_thread.tid = 0;
+    strlcpy(kmain_thread.name, "kmain", sizeof(kmain_thread.name));
+    kmain_thread.state = THREAD_RUNNING;
+    kmain_thread.kstack_top = (vaddr_t)boot_stack_top;
+    kmain_thread.slice = SCHED_SLICE;
+    list_init(&kmain_thread.run_link);
+    list_init(&kmain_thread.wait_link);
+    kmain_thread.mm_root = arch_pgtable_active();
+    current = &kmain_thread;
+    arch_set_kernel_stack(kmain_thread.kstack_top);
+    kstack_init();
+    pr_info("sched: round-robin, %d ticks a slice\n", SCHED_SLICE);
+}
+
+/**
+ * @brief Put a new thread at the back of the run queue.
+ * @param t a RUNNABLE thread on no list
+ * @pre sched_lock held
+ */
+void
+sched_enqueue_locked(struct thread *t)
+{
+    list_push_back(&run_queue, &t->run_link);
+}
+
+/**
+ * @brief The thread running on this CPU.
+ * @return the current thread (never NULL once sched_init() has run)
+ */
+struct thread *
+thread_current(void)
+{
+    return current;
+}
+
+/**
+ * @brief Choose the next thread to run, or NULL when none is runnable.
+ *
+ * Round-robin: the thread that has waited longest, at the front of the run
+ * queue, goes next; schedule() puts a preempted thread at the back.
+ * @return the thread, taken off the run queue
+ * @pre sched_lock held
+ */
+// [pick_next]
+static struct thread *
+sched_pick_next(void)
+{
+    // >>> exercise 3.1 round-robin
+    if (list_empty(&run_queue))
+        return NULL;
+    struct list_node *first = run_queue.next;
+    list_remove(first);
+    return list_entry(first, struct thread, run_link);
+    // === stub: nobody else ever gets the CPU
+    // return NULL;
+    // <<< exercise 3.1 round-robin
+}
+// [pick_next]
+
+/*
+ * Wait for an interrupt with the lock dropped, until a thread is runnable.
+ * Ticks and wake-ups during the wait fill the run queue.
+ */
+static struct thread *
+wait_for_runnable(irqflags_t *flags)
+{
+    struct thread *next;
+    while ((next = sched_pick_next()) == NULL) {
+        idling = true;
+        spin_unlock_irqrestore(&sched_lock, *flags);
+        arch_idle();
+        *flags = spin_lock_irqsave(&sched_lock);
+        idling = false;
+    }
+    return next;
+}
+
+/**
+ * @brief Give the CPU to the next runnable thread.
+ *
+ * The current thread goes to the back of the run queue if it is still
+ * running; a thread that set itself SLEEPING or ZOMBIE before calling
+ * stays off it. Returns when this thread is chosen again.
+ * @pre sched_lock not held; any interrupt state
+ */
+// [schedule]
+void
+schedule(void)
+{
+    irqflags_t flags = spin_lock_irqsave(&sched_lock);
+    struct thread *prev = current;
+    if (prev->state == THREAD_RUNNING) {
+        prev->state = THREAD_RUNNABLE;
+        list_push_back(&run_queue, &prev->run_link);
+    }
+    struct thread *next = sched_pick_next();
+    if (next == NULL && prev->state == THREAD_RUNNABLE) {
+        list_remove(&prev->run_link); // nobody else: keep running
+        next = prev;
+    } else if (next == NULL) {
+        next = wait_for_runnable(&flags);
+    }
+    next->state = THREAD_RUNNING;
+    next->slice = SCHED_SLICE;
+    need_resched = false;
+    if (next != prev) {
+        current = next;
+        switches++;
+        // the machine state that belongs to a thread: its kernel stack
+        // for entries from user mode, its page tables, its FS base
+        arch_set_kernel_stack(next->kstack_top);
+        if (next->mm_root != prev->mm_root)
+            arch_pgtable_activate(next->mm_root);
+        if (next->fs_base != prev->fs_base)
+            arch_set_fs_base(next->fs_base);
+        arch_fpu_save(prev->fpu);
+        arch_fpu_restore(next->fpu);
+        arch_context_switch(&prev->ksp, next->ksp);
+        // back on prev's stack: someone switched to us
+    }
+    spin_unlock_irqrestore(&sched_lock, flags);
+    sched_reap();
+}
+// [schedule]
+
+/**
+ * @brief Let other runnable threads run first.
+ * @return true if another thread ran before this one came back
+ */
+bool
+sched_yield(void)
+{
+    uint64_t before = switches;
+    schedule();
+    return switches != before;
+}
+
+/**
+ * @brief Make a sleeping thread runnable (no-op for any other state).
+ * @param t the thread
+ * @pre sched_lock not held
+ */
+void
+sched_wake(struct thread *t)
+{
+    irqflags_t flags = spin_lock_irqsave(&sched_lock);
+    if (t->state == THREAD_SLEEPING) {
+        list_remove(&t->run_link); // off the sleep list, if it was on it
+        t->state = THREAD_RUNNABLE;
+        list_push_back(&run_queue, &t->run_link);
+    }
+    spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+/**
+ * @brief Sleep for at least @p ticks timer ticks.
+ * @param ticks how long; 0 just yields
+ */
+void
+sched_sleep_ticks(uint64_t ticks)
+{
+    irqflags_t flags = spin_lock_irqsave(&sched_lock);
+    current->wake_at = time_jiffies() + ticks;
+    current->state = THREAD_SLEEPING;
+    list_push_back(&sleepers, &current->run_link);
+    spin_unlock_irqrestore(&sched_lock, flags);
+    schedule();
+}
+
+/**
+ * @brief The timer's hook: wake due sleepers, count down the slice.
+ * @pre interrupt context (interrupts off)
+ */
+void
+sched_tick(void)
+{
+    if (current == NULL)
+        return;
+    irqflags_t flags = spin_lock_irqsave(&sched_lock);
+    uint64_t now = time_jiffies();
+    struct list_node *n = sleepers.next;
+    while (n != &sleepers) {
+        struct thread *t = list_entry(n, struct thread, run_link);
+        n = n->next;
+        if (t->wake_at <= now) {
+            list_remove(&t->run_link);
+            t->state = THREAD_RUNNABLE;
+            list_push_back(&run_queue, &t->run_link);
+        }
+    }
+    if (current->slice > 0)
+        current->slice--;
+    if (current->slice == 0 && !list_empty(&run_queue))
+        need_resched = true;
+    spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+/**
+ * @brief Has the tick asked for a reschedule?
+ * @return true when the current thread's slice is over and another waits
+ */
+bool
+sched_need_resched(void)
+{
+    return need_resched;
+}
+
+/**
+ * @brief Preempt the current thread if its slice is over.
+ *
+ * Called by the trap path after an interrupt was handled, on the
+ * interrupted thread's stack. Not while schedule() itself is waiting for
+ * an interrupt (it will pick the next thread anyway).
+ * @pre interrupts off
+ */
+void
+sched_preempt(void)
+{
+    if (need_resched && !idling && current != NULL &&
+        current->state == THREAD_RUNNING)
+        schedule();
+}

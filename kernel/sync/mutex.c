@@ -1,0 +1,70 @@
+/**
+ * @file
+ * @ingroup sync
+ * @brief Mutexes: locks that put their waiters to sleep.
+ *
+ * A spinlock is right for a few instructions with interrupts off; a
+ * critical section that may itself sleep (wait for a disk, copy from user
+ * memory) needs a lock whose waiters sleep instead: a mutex. Its state is
+ * protected by a spinlock; a thread that finds it locked sleeps on the
+ * mutex's wait queue and checks again when woken. Thread context only.
+ */
+#include "kernel/panic.h"
+#include "kernel/sched.h"
+#include "kernel/sync.h"
+
+/**
+ * @brief Initialise an unlocked mutex.
+ * @param m    the mutex
+ * @param name for error messages
+ */
+void
+mutex_init(struct mutex *m, const char *name)
+{
+    spin_init(&m->lock, name);
+    m->locked = false;
+    m->owner = NULL;
+    wait_queue_init(&m->wait, name);
+}
+
+/**
+ * @brief Take @p m, sleeping while another thread holds it.
+ * @param m the mutex
+ * @pre thread context; the caller does not hold @p m (that would
+ *      deadlock, and panics)
+ */
+// [mutex_lock]
+void
+mutex_lock(struct mutex *m)
+{
+    irqflags_t flags = spin_lock_irqsave(&m->lock);
+    if (m->locked && m->owner == thread_current())
+        panic("mutex %s: locked twice by %s", m->lock.name,
+              thread_current()->name);
+    // >>> exercise 3.3 mutex
+    while (m->locked)
+        wait_queue_sleep(&m->wait, &m->lock, &flags);
+    // === stub: no waiting: two threads can be inside at once
+    // <<< exercise 3.3 mutex
+    m->locked = true;
+    m->owner = thread_current();
+    spin_unlock_irqrestore(&m->lock, flags);
+}
+// [mutex_lock]
+
+/**
+ * @brief Release @p m and wake one waiter.
+ * @param m the mutex, held by the caller
+ */
+void
+mutex_unlock(struct mutex *m)
+{
+    irqflags_t flags = spin_lock_irqsave(&m->lock);
+    if (!m->locked || m->owner != thread_current())
+        panic("mutex %s: unlocked by %s, not its owner", m->lock.name,
+              thread_current()->name);
+    m->locked = false;
+    m->owner = NULL;
+    spin_unlock_irqrestore(&m->lock, flags);
+    wait_queue_wake_one(&m->wait);
+}

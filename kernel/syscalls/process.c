@@ -1,0 +1,185 @@
+/**
+ * @file
+ * @ingroup syscalls
+ * @brief fork, execve, exit, wait4 and the process-id calls.
+ *
+ * Thin wrappers: copy the arguments in from user memory (execve's strings
+ * with Linux's limits), call the process layer (kernel/proc/), copy the
+ * results out.
+ */
+#include "kernel/mm.h"
+#include "kernel/proc.h"
+#include "kernel/syscall.h"
+#include "kernel/uaccess.h"
+#include "uapi/errno.h"
+
+#define PATH_MAX 4096
+#define ARG_MAX_COUNT 1024
+#define ARG_MAX_BYTES (128 * 1024)
+
+/**
+ * @brief fork() and vfork() (vfork is a plain fork here).
+ * @param a the six argument registers (unused)
+ * @return the child's pid (0 in the child); -EAGAIN when the process
+ *         table is full; -ENOMEM
+ */
+long
+sys_fork(const long a[6] __unused)
+{
+    return proc_fork();
+}
+
+/* Copy a NULL-terminated user array of strings into @p buf (packed), the
+ * pointers into @p out; returns the count or -E2BIG / -EFAULT. */
+static long
+copy_strings(long uvec, char **out, char *buf, size_t *used)
+{
+    long n = 0;
+    for (; uvec != 0; n++) {
+        uint64_t ptr;
+        if (n >= ARG_MAX_COUNT)
+            return -E2BIG;
+        if (copy_from_user(&ptr, UPTR(uvec + n * 8), 8) < 0)
+            return -EFAULT;
+        if (ptr == 0)
+            break;
+        long len =
+            strncpy_from_user(buf + *used, UPTR(ptr), ARG_MAX_BYTES - *used);
+        if (len == -ENAMETOOLONG)
+            return -E2BIG;
+        if (len < 0)
+            return len;
+        out[n] = buf + *used;
+        *used += len + 1;
+    }
+    out[n] = NULL;
+    return n;
+}
+
+/**
+ * @brief execve(path, argv, envp).
+ * @param a the six argument registers
+ * @return no return on success; -EFAULT, -ENAMETOOLONG, -E2BIG, -ENOENT,
+ *         -EACCES, -ENOEXEC, -ENOMEM
+ */
+long
+sys_execve(const long a[6])
+{
+    long path = a[0];
+    long argv = a[1];
+    long envp = a[2];
+    long err = -ENOMEM;
+    char *kpath = kmalloc(PATH_MAX);
+    char *strings = kmalloc(ARG_MAX_BYTES);
+    char **vec = kmalloc(2 * (ARG_MAX_COUNT + 1) * sizeof(char *));
+    if (kpath == NULL || strings == NULL || vec == NULL)
+        goto out;
+    err = strncpy_from_user(kpath, UPTR(path), PATH_MAX);
+    if (err < 0)
+        goto out;
+    size_t used = 0;
+    long argc = copy_strings(argv, vec, strings, &used);
+    err = argc;
+    if (argc < 0)
+        goto out;
+    char **kenvp = vec + ARG_MAX_COUNT + 1;
+    long envc = copy_strings(envp, kenvp, strings, &used);
+    err = envc;
+    if (envc < 0)
+        goto out;
+    err = proc_execve(kpath, vec, argc, kenvp, envc);
+out:
+    kfree(vec);
+    kfree(strings);
+    kfree(kpath);
+    return err;
+}
+
+/**
+ * @brief exit(code) and exit_group(code): never returns.
+ * @param a the six argument registers (unused)
+ * @return never returns
+ */
+long
+sys_exit(const long a[6])
+{
+    long code = a[0];
+    proc_exit(W_EXITCODE(code));
+}
+
+/**
+ * @brief wait4(pid, status, options, rusage) (rusage is not filled in).
+ * @param a the six argument registers
+ * @return the child's pid, 0 (WNOHANG), -ECHILD, -EINVAL, -EFAULT
+ */
+long
+sys_wait4(const long a[6])
+{
+    long pid = a[0];
+    long status = a[1];
+    long options = a[2];
+    if (options & ~1L)
+        return -EINVAL;
+    int st = 0;
+    long r = proc_wait4((int)pid, &st, (int)options);
+    if (r > 0 && status != 0 && copy_to_user(UPTR(status), &st, 4) < 0)
+        return -EFAULT;
+    return r;
+}
+
+/**
+ * @brief getpid().
+ * @param a the six argument registers (unused)
+ * @return the process id
+ */
+long
+sys_getpid(const long a[6] __unused)
+{
+    return proc_current()->pid;
+}
+
+/**
+ * @brief gettid(): one thread per process, so the pid.
+ * @param a the six argument registers (unused)
+ * @return the thread id (the pid: one thread per process)
+ */
+long
+sys_gettid(const long a[6])
+{
+    return sys_getpid(a);
+}
+
+/**
+ * @brief getppid(): the parent's pid (0 for init).
+ * @param a the six argument registers (unused)
+ * @return the parent's process id (0 for init)
+ */
+long
+sys_getppid(const long a[6] __unused)
+{
+    struct proc *p = proc_current();
+    return p->parent != NULL ? p->parent->pid : 0;
+}
+
+/**
+ * @brief getuid() and friends: everyone is root until users exist.
+ * @param a the six argument registers (unused)
+ * @return 0 (root)
+ */
+long
+sys_getuid(const long a[6] __unused)
+{
+    return 0;
+}
+
+/**
+ * @brief sched_yield().
+ * @param a the six argument registers (unused)
+ * @return 0
+ */
+long
+sys_sched_yield(const long a[6] __unused)
+{
+    sched_yield();
+    return 0;
+}

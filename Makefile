@@ -159,10 +159,12 @@ $(USER_BINS): build/user/%: user/%.c
 
 # /notelf.txt must be executable whatever the checkout's file modes: on
 # Linux (the oracle) execve would say EACCES before looking inside it.
-$(B)/initrd.cpio: $(USER_BINS) $(USER_ROOTFS) Makefile
+# ROOTFS_EXTRA=dir adds a folder of your own files on top.
+$(B)/initrd.cpio: $(USER_BINS) $(USER_ROOTFS) Makefile $(if $(ROOTFS_EXTRA),FORCE)
 	@echo "  CPIO    $@"
 	@rm -rf $(USER_ROOT) && mkdir -p $(USER_ROOT)/bin $(dir $@)
 	@cp -a user/rootfs/. $(USER_ROOT)/
+	@if [ -n "$(ROOTFS_EXTRA)" ]; then cp -a "$(ROOTFS_EXTRA)"/. $(USER_ROOT)/; fi
 	@chmod 755 $(USER_ROOT)/notelf.txt
 	@for p in $(USER_PROGS); do \
 		if [ $$p = init ]; then cp build/user/$$p $(USER_ROOT)/init; \

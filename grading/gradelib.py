@@ -439,6 +439,26 @@ def assert_status(expected, res=None):
             _context(res)))
 
 
+
+def expect_selftest(name, res=None):
+    """Require the in-kernel self-test NAME to have passed.
+
+    The kernel's runner (kernel/init/selftest.c) prints `selftest: NAME:
+    PASS` or `selftest: NAME: FAIL: reason` and powers off with status 0
+    only when every test passed; all three are checked.
+    """
+    expect_not(r"selftest: %s: FAIL" % re.escape(name), res=res,
+               msg="the self-test failed:")
+    expect(r"selftest: %s: PASS" % re.escape(name), res=res)
+    assert_status(0, res=res)
+
+
+def boot_selftest(name, timeout=60, **kwargs):
+    """Boot `test=NAME` (plus boot()'s keyword arguments) and require it to
+    pass (expect_selftest)."""
+    boot("test=%s" % name, timeout=timeout, **kwargs)
+    expect_selftest(name)
+
 # ------------------------------------------------------------------ running
 
 

@@ -40,6 +40,7 @@ KERNEL_SRCS += \
 CHAPTER_FILES += \
 	kernel/arch/x86_64/kernel.ld \
 	kernel/arch/x86_64/include/asm/cpu.h \
+	kernel/arch/x86_64/include/asm/frame.h \
 	kernel/arch/x86_64/include/asm/io.h \
 	kernel/arch/x86_64/include/asm/segment.h \
 	kernel/arch/x86_64/include/asm/trap.h \

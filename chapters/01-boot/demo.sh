@@ -7,15 +7,8 @@
 # on this terminal; the boots that end by themselves need no keys, the
 # interactive one ends with Ctrl-A then X.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-
-pause() {
-    echo
-    echo "---- $1"
-    if [ -t 0 ]; then
-        read -r -p "[Enter] " _
-    fi
-}
+# shellcheck source=../../tools/demo-lib.sh
+source "$(dirname "$0")/../../tools/demo-lib.sh"
 
 pause "Build chapter 1's kernel; the last line is the ELF GRUB will load."
 make -s print-kernel CHAPTER=1

@@ -6,15 +6,8 @@
 # Each step says what to point out, waits for Enter, then runs. Every boot
 # here ends by itself except the first (quit with Ctrl-A then X).
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-
-pause() {
-    echo
-    echo "---- $1"
-    if [ -t 0 ]; then
-        read -r -p "[Enter] " _
-    fi
-}
+# shellcheck source=../../tools/demo-lib.sh
+source "$(dirname "$0")/../../tools/demo-lib.sh"
 
 pause "Boot chapter 2: the pmm: line (frames from the memory map) and the vmm: line (our own page tables). Ctrl-A X to quit."
 make -s run CHAPTER=2

@@ -81,7 +81,8 @@ HOST_TEST_elf_CFLAGS := -DCHAPTER=3
 # The first user programs (user/*.c, static with musl), packed with the
 # files of user/rootfs/ into the initramfs that `make run` boots; their
 # expected output is what they print on Linux (grading/oracle.py).
-USER_PROGS += init hello forktest cowtest exectest waittest segvtest deeprec
+USER_PROGS += init hello forktest cowtest exectest waittest segvtest deeprec \
+	forkbomb
 CHAPTER_FILES += \
 	user/init.c \
 	user/hello.c \
@@ -91,5 +92,6 @@ CHAPTER_FILES += \
 	user/waittest.c \
 	user/segvtest.c \
 	user/deeprec.c \
+	user/forkbomb.c \
 	user/rootfs/notelf.txt \
 	grading/oracle.py

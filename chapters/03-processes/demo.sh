@@ -4,15 +4,8 @@
 # Each step says what to point out, waits for Enter, then runs; every boot
 # ends by itself.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-
-pause() {
-    echo
-    echo "---- $1"
-    if [ -t 0 ]; then
-        read -r -p "[Enter] " _
-    fi
-}
+# shellcheck source=../../tools/demo-lib.sh
+source "$(dirname "$0")/../../tools/demo-lib.sh"
 
 pause "Four threads yield in turn: round-robin order, results returned through join."
 make -s run CHAPTER=3 CMDLINE="test=threads" || true

@@ -15,6 +15,7 @@
  * One CPU: the scratch slot for the user rsp is a plain global. With more
  * CPUs it moves into per-CPU data reached through swapgs.
  */
+#include "asm/frame.h"
 #include "asm/segment.h"
 
 #define SYSCALL_VECTOR 0x100  /* in trap_frame.vector: not an interrupt */
@@ -40,21 +41,7 @@ syscall_entry:
     pushq %rcx                      /* rip */
     pushq $0                        /* error */
     pushq $SYSCALL_VECTOR           /* vector */
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    PUSH_REGS
     cld
     movq %rsp, %rdi
     xorl %ebp, %ebp                 /* backtraces end here */

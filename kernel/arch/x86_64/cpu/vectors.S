@@ -10,6 +10,7 @@
  * trap_frame of asm/trap.h), calls trap_dispatch(frame), restores them and
  * returns with iretq.
  */
+#include "asm/frame.h"
 
 /* vectors for which the CPU pushes an error code */
 #define HAS_ERROR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
@@ -34,42 +35,14 @@ trap_stub_base:
 
 // [trap_entry]
 trap_entry:
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    PUSH_REGS
     cld
     movq %rsp, %rdi          /* struct trap_frame * */
     call trap_dispatch
     /* the way back to the interrupted code; also used to enter user mode */
     .globl trap_return
 trap_return:
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    POP_REGS
     addq $16, %rsp           /* vector and error code */
     iretq
 // [trap_entry]

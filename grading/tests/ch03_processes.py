@@ -17,7 +17,8 @@ none), so a handout with the exercises stubbed loses exactly their groups:
   processes  (35)  exercise 3.2 too (wait4 sleeps until a child exits, and
                    needs exercise 3.1's scheduler to run anything). Boot the
                    chapter's initramfs: /init forks, execs and waits for
-                   every test program in user/. Linux is the oracle: each
+                   every test program in user/, in a random order passed
+                   on the kernel command line after `--`. Linux is the oracle: each
                    program's part of the console must equal what the same
                    binary prints on the host (grading/oracle.py).
   mutex      (20)  exercise 3.3. `test=mutex`: no update lost under a
@@ -28,6 +29,7 @@ none), so a handout with the exercises stubbed loses exactly their groups:
 
 import os
 import re
+import secrets
 import sys
 import tempfile
 from pathlib import Path
@@ -190,15 +192,23 @@ def chapter_initrd():
     return str(path)
 
 
+# A fresh order per run, passed to init after `--` on the kernel command
+# line: canned output in the wrong order cannot pass.
+ORDER = ["/bin/%s" % p for p in PROGRAMS]
+secrets.SystemRandom().shuffle(ORDER)
+
+
 @test(0, "processes")
 def test_processes():
-    """Boot the chapter's initramfs and let /init run every program."""
-    boot("quiet", timeout=60, initrd=chapter_initrd())
+    """Boot the chapter's initramfs; /init runs every program, in this
+    run's random order."""
+    boot("quiet -- %s" % " ".join(ORDER), timeout=60,
+         initrd=chapter_initrd())
 
 
 def program_matches(name):
     """One program's console section equals its output on Linux."""
-    want = sections(oracle.host_output("init")).get(name)
+    want = sections(oracle.host_output("init", ORDER)).get(name)
     assert_true(want is not None, "the host oracle did not run %s" % name)
     got = sections(user_lines()).get(name)
     assert_true(got is not None, "no `init: /bin/%s exited` line: the "
@@ -256,7 +266,12 @@ def test_processes_deeprec():
 @test(2, "processes: init finishes, the kernel powers off",
       parent=test_processes)
 def test_processes_done():
-    """`init: all done`, then init's exit 0 powers the machine off."""
+    """init ran the programs in this run's order, said `init: all done`,
+    and its exit 0 powered the machine off."""
+    ran = re.findall(r"^init: (/bin/\w+) (?:exited|killed)", user_lines(),
+                     re.M)
+    assert_equal(ran, ORDER, "init did not run the programs in the order "
+                 "given after `--` on the command line:")
     expect(r"init: all done")
     expect(r"keel: init exited with status 0")
     assert_status(0)

@@ -17,6 +17,8 @@ static char line_copy[BOOT_CMDLINE_MAX];
 static const char *keys[MAX_WORDS];
 static const char *values[MAX_WORDS]; /**< "" for a bare word */
 static int nwords;
+static const char *init_words[MAX_WORDS]; /**< the words after `--` */
+static int ninit_words;
 
 /**
  * @brief Split @p line into words; later calls see this line.
@@ -27,12 +29,27 @@ cmdline_init(const char *line)
 {
     strlcpy(line_copy, line, sizeof(line_copy));
     nwords = 0;
+    ninit_words = 0;
+    bool for_init = false;
     char *p = line_copy;
-    while (*p && nwords < MAX_WORDS) {
+    while (*p && nwords < MAX_WORDS && ninit_words < MAX_WORDS) {
         while (*p == ' ')
             *p++ = 0;
         if (*p == 0)
             break;
+        // `--`: the rest of the line is for init, as in Linux
+        if (!for_init && p[0] == '-' && p[1] == '-' &&
+            (p[2] == ' ' || p[2] == 0)) {
+            for_init = true;
+            p += 2;
+            continue;
+        }
+        if (for_init) {
+            init_words[ninit_words++] = p;
+            while (*p && *p != ' ')
+                p++;
+            continue;
+        }
         keys[nwords] = p;
         values[nwords] = "";
         while (*p && *p != ' ') {
@@ -101,4 +118,23 @@ cmdline_ulong(const char *key, unsigned long fallback)
         return fallback;
     unsigned long n = strtoul(v, &end, 0);
     return *end == 0 ? n : fallback;
+}
+
+/**
+ * @brief The words after `--`: arguments for init, as Linux passes them.
+ *
+ * `keel quiet -- /bin/hello /bin/cowtest` starts init with argv
+ * {"/init", "/bin/hello", "/bin/cowtest"}. Words after `--` are also not
+ * looked up as kernel parameters.
+ * @param out receives pointers to the words (valid for the kernel's life)
+ * @param max room in @p out
+ * @return the number of words stored
+ */
+int
+cmdline_init_args(const char **out, int max)
+{
+    int n = 0;
+    for (; n < ninit_words && n < max; n++)
+        out[n] = init_words[n];
+    return n;
 }

@@ -59,14 +59,17 @@ idle_loop(void)
 }
 
 #if CHAPTER >= 3
-/* Start process 1 from the initramfs: `init=PATH`, or /init. */
+/* Start process 1 from the initramfs: `init=PATH`, or /init; the words
+ * after `--` on the command line are its arguments. */
 static void
 start_init(void)
 {
     const char *path = cmdline_get("init");
     if (path == NULL || *path == 0)
         path = "/init";
-    int err = proc_start_init(path);
+    const char *args[INIT_MAX_ARGS];
+    int nargs = cmdline_init_args(args, INIT_MAX_ARGS);
+    int err = proc_start_init(path, args, nargs);
     if (err < 0)
         pr_warn("keel: cannot start %s (error %d); the kernel idles\n", path,
                 err);

@@ -124,17 +124,24 @@ init_thread(void *arg)
 
 /**
  * @brief Create process 1 running @p path from the initramfs.
- * @param path the program, usually "/init" (or the `init=` word)
+ * @param path  the program, usually "/init" (or the `init=` word)
+ * @param args  its arguments after argv[0] (the command line after `--`)
+ * @param nargs how many (at most INIT_MAX_ARGS are used)
  * @return 0, or the error that prevented it (the kernel then idles)
  */
 int
-proc_start_init(const char *path)
+proc_start_init(const char *path, const char *const args[], int nargs)
 {
     static vaddr_t start[2];
     static char *const envp[] = {"HOME=/", "TERM=linux", NULL};
-    char *argv[] = {(char *)path, NULL};
+    char *argv[INIT_MAX_ARGS + 2];
+    int argc = 0;
+    argv[argc++] = (char *)path;
+    for (int i = 0; i < nargs && i < INIT_MAX_ARGS; i++)
+        argv[argc++] = (char *)args[i];
+    argv[argc] = NULL;
     struct mm *mm;
-    int err = build_image(path, argv, 1, envp, 2, &mm, &start[0], &start[1]);
+    int err = build_image(path, argv, argc, envp, 2, &mm, &start[0], &start[1]);
     if (err < 0)
         return err;
     struct proc *p = proc_alloc(NULL, basename(path));

@@ -16,5 +16,6 @@ const char *cmdline_get(const char *key);
 bool cmdline_has(const char *key);
 bool cmdline_flag(const char *key);
 unsigned long cmdline_ulong(const char *key, unsigned long fallback);
+int cmdline_init_args(const char **out, int max);
 
 #endif /* KERNEL_CMDLINE_H */

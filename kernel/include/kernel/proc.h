@@ -62,7 +62,10 @@ int ustack_setup(struct mm *mm, char *const argv[], int argc,
 struct proc *proc_current(void);
 struct proc *proc_alloc(struct proc *parent, const char *name);
 void proc_set_init(struct proc *p);
-int proc_start_init(const char *path);
+/** The most arguments init takes from the command line (after `--`). */
+#define INIT_MAX_ARGS 32
+
+int proc_start_init(const char *path, const char *const args[], int nargs);
 int proc_fork(void);
 int proc_execve(const char *path, char *const argv[], int argc,
                 char *const envp[], int envc);

@@ -215,7 +215,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Ikernel/include \
 	-Ifs/include -fsanitize=address,undefined -fno-sanitize-recover=all
 
 define host_test_rule
-build/host/test_$(1): $$(HOST_TEST_$(1)_SRCS) $$(HOST_TEST_$(1)_KSRCS)
+build/host/test_$(1): $$(HOST_TEST_$(1)_SRCS) $$(HOST_TEST_$(1)_KSRCS) grading/host/hostcheck.h
 	@mkdir -p build/host/$(1)
 	@echo "  HOSTCC  $$@"
 	@for f in $$(HOST_TEST_$(1)_KSRCS); do \

@@ -24,21 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hostcheck.h"
+
 #include "kernel/mm.h"
 #include "kernel/panic.h"
-
-static int checked;
-static int failed;
-
-#define CHECK(cond, ...)                                                       \
-    do {                                                                       \
-        checked++;                                                             \
-        if (!(cond) && failed++ < 20) {                                        \
-            fprintf(stderr, "FAIL %s:%d: ", __func__, __LINE__);               \
-            fprintf(stderr, __VA_ARGS__);                                      \
-            fputc('\n', stderr);                                               \
-        }                                                                      \
-    } while (0)
 
 /* ---------------------------------------------------------------- panic */
 
@@ -242,10 +231,7 @@ static uint64_t rng = 0x2545f4914f6cdd1dULL;
 static uint64_t
 next_random(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
+    return xorshift64(&rng);
 }
 
 /* An aligned order-k block: one order-0 alloc leaves one block per order. */
@@ -541,6 +527,5 @@ main(void)
     test_fragmentation();
     test_random();
     test_panics();
-    printf("test_buddy: %d checked, %d failed\n", checked, failed);
-    return failed != 0;
+    return check_report("test_buddy");
 }

@@ -21,21 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hostcheck.h"
+
 #include "fs/cpio.h"
 #include "uapi/errno.h"
-
-static int checked;
-static int failed;
-
-#define CHECK(cond, ...)                                                       \
-    do {                                                                       \
-        checked++;                                                             \
-        if (!(cond) && failed++ < 20) {                                        \
-            fprintf(stderr, "FAIL %s:%d: ", __func__, __LINE__);               \
-            fprintf(stderr, __VA_ARGS__);                                      \
-            fputc('\n', stderr);                                               \
-        }                                                                      \
-    } while (0)
 
 /* Header fields after the magic, as in cpio.c. */
 enum {
@@ -539,10 +528,7 @@ static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 static uint64_t
 rnd(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
+    return xorshift64(&rng);
 }
 
 /* A valid archive with a few members of random names and sizes. */
@@ -695,6 +681,5 @@ main(void)
     test_names();
     test_sizes();
     test_fuzz();
-    printf("test_cpio: %d checked, %d failed\n", checked, failed);
-    return failed != 0;
+    return check_report("test_cpio");
 }

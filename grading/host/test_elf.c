@@ -30,23 +30,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hostcheck.h"
+
 #include "kernel/mm.h"
 #include "kernel/proc.h"
 #include "uapi/elf.h"
 #include "uapi/errno.h"
-
-static int checked;
-static int failed;
-
-#define CHECK(cond, ...)                                                       \
-    do {                                                                       \
-        checked++;                                                             \
-        if (!(cond) && failed++ < 20) {                                        \
-            fprintf(stderr, "FAIL %s:%d: ", __func__, __LINE__);               \
-            fprintf(stderr, __VA_ARGS__);                                      \
-            fputc('\n', stderr);                                               \
-        }                                                                      \
-    } while (0)
 
 /* As in elf.c. */
 #define DYN_BASE 0x0000555555554000UL
@@ -779,10 +768,7 @@ static uint64_t rng_state = 0x2545f4914f6cdd1dUL;
 static uint64_t
 rng(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
+    return xorshift64(&rng_state);
 }
 
 static const uint64_t interesting[] = {
@@ -1061,6 +1047,5 @@ main(int argc, char *argv[])
     test_stack_limits();
     mem_reset();
     free(pages);
-    printf("test_elf: %d checked, %d failed\n", checked, failed);
-    return failed != 0;
+    return check_report("test_elf");
 }

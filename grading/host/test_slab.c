@@ -23,25 +23,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hostcheck.h"
+
 #include "kernel/mm.h"
 #include "kernel/panic.h"
 
 #define PAGE 4096UL
-
-static int checked;
-static int failures;
-
-#define CHECK(cond, ...)                                                       \
-    do {                                                                       \
-        checked++;                                                             \
-        if (!(cond)) {                                                         \
-            if (failures++ < 30) {                                             \
-                fprintf(stderr, "FAIL %s:%d: ", __func__, __LINE__);           \
-                fprintf(stderr, __VA_ARGS__);                                  \
-                fputc('\n', stderr);                                           \
-            }                                                                  \
-        }                                                                      \
-    } while (0)
 
 /* ------------------------------------------------- pages for the slabs */
 
@@ -104,7 +91,7 @@ panic(const char *fmt, ...)
         longjmp(panic_jump, 1);
     }
     fprintf(stderr, "FAIL unexpected panic: %s\n", panic_msg);
-    printf("test_slab: %d checked, %d failed\n", checked, failures + 1);
+    printf("test_slab: %d checked, %d failed\n", checked, failed + 1);
     exit(1);
 }
 
@@ -159,10 +146,7 @@ static uint64_t rng = 0x2545f4914f6cdd1dULL;
 static uint64_t
 next_random(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
+    return xorshift64(&rng);
 }
 
 /* ------------------------------------------------------------- tests */
@@ -527,7 +511,7 @@ main(void)
 {
     if (test_smoke() < 0) {
         release_all_pages();
-        printf("test_slab: %d checked, %d failed\n", checked, failures);
+        printf("test_slab: %d checked, %d failed\n", checked, failed);
         return 1;
     }
     test_alignment_and_distinct();
@@ -537,6 +521,5 @@ main(void)
     test_random(100000);
     test_panics();
     release_all_pages();
-    printf("test_slab: %d checked, %d failed\n", checked, failures);
-    return failures ? 1 : 0;
+    return check_report("test_slab");
 }

@@ -17,10 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-int vsnprintf_kernel(char *buf, size_t size, const char *fmt, va_list ap);
+#include "hostcheck.h"
 
-static int failures;
-static int checked;
+int vsnprintf_kernel(char *buf, size_t size, const char *fmt, va_list ap);
 
 static int
 kfmt(char *buf, size_t size, const char *fmt, ...)
@@ -32,14 +31,14 @@ kfmt(char *buf, size_t size, const char *fmt, ...)
     return n;
 }
 
-#define CHECK(fmt, ...)                                                        \
+#define CHECK_FMT(fmt, ...)                                                    \
     do {                                                                       \
         char k[256], h[256];                                                   \
         int kn = kfmt(k, sizeof(k), fmt, __VA_ARGS__);                         \
         int hn = snprintf(h, sizeof(h), fmt, __VA_ARGS__);                     \
         checked++;                                                             \
         if (kn != hn || strcmp(k, h) != 0) {                                   \
-            if (failures++ < 20)                                               \
+            if (failed++ < 20)                                                 \
                 fprintf(stderr,                                                \
                         "FAIL \"%s\": kernel \"%s\" (%d), host \"%s\" (%d)\n", \
                         fmt, k, kn, h, hn);                                    \
@@ -51,10 +50,7 @@ static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 static uint64_t
 next_random(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
+    return xorshift64(&rng);
 }
 
 /* Every flag set, width and precision, for one conversion and one value. */
@@ -72,11 +68,11 @@ cross_flags(char conv, const char *len, long long value)
                 snprintf(fmt, sizeof(fmt), "[%%%s%s%s%s%c]", flags[f],
                          widths[w], precs[p], len, conv);
                 if (len[0] == 'l')
-                    CHECK(fmt, value);
+                    CHECK_FMT(fmt, value);
                 else if (len[0] == 'h' && len[1] == 'h')
-                    CHECK(fmt, (int)value);
+                    CHECK_FMT(fmt, (int)value);
                 else
-                    CHECK(fmt, (int)value);
+                    CHECK_FMT(fmt, (int)value);
             }
         }
     }
@@ -111,32 +107,32 @@ test_integers(void)
 static void
 test_strings_and_chars(void)
 {
-    CHECK("%s", "hello");
-    CHECK("[%10s]", "hi");
-    CHECK("[%-10s]", "hi");
-    CHECK("[%.3s]", "abcdef");
-    CHECK("[%8.3s]", "abcdef");
-    CHECK("[%-8.3s]", "abcdef");
-    CHECK("[%*s]", 6, "ab");
-    CHECK("[%-*s]", 6, "ab");
-    CHECK("[%*s]", -6, "ab");
-    CHECK("[%.*s]", 2, "abcdef");
-    CHECK("[%.*s]", -1, "abcdef");
-    CHECK("[%c]", 'x');
-    CHECK("[%5c]", 'x');
-    CHECK("[%-5c]", 'x');
-    CHECK("%%%s", "");
-    CHECK("[%%]%s", "");
-    CHECK("a%cb%sc%dd", 'Q', "mid", -3);
-    CHECK("[%p]", (void *)0x1234);
-    CHECK("[%p]", (void *)0xffffffff80100000UL);
-    CHECK("[%20p]", (void *)0xdeadbeef);
-    CHECK("[%-20p]", (void *)0xdeadbeef);
-    CHECK("[%p]", (void *)0);
-    CHECK("[%*d]", 8, 42);
-    CHECK("[%-*d]", 8, 42);
-    CHECK("[%.*d]", 6, 42);
-    CHECK("%zu %zd", (size_t)12345, (ssize_t)-5);
+    CHECK_FMT("%s", "hello");
+    CHECK_FMT("[%10s]", "hi");
+    CHECK_FMT("[%-10s]", "hi");
+    CHECK_FMT("[%.3s]", "abcdef");
+    CHECK_FMT("[%8.3s]", "abcdef");
+    CHECK_FMT("[%-8.3s]", "abcdef");
+    CHECK_FMT("[%*s]", 6, "ab");
+    CHECK_FMT("[%-*s]", 6, "ab");
+    CHECK_FMT("[%*s]", -6, "ab");
+    CHECK_FMT("[%.*s]", 2, "abcdef");
+    CHECK_FMT("[%.*s]", -1, "abcdef");
+    CHECK_FMT("[%c]", 'x');
+    CHECK_FMT("[%5c]", 'x');
+    CHECK_FMT("[%-5c]", 'x');
+    CHECK_FMT("%%%s", "");
+    CHECK_FMT("[%%]%s", "");
+    CHECK_FMT("a%cb%sc%dd", 'Q', "mid", -3);
+    CHECK_FMT("[%p]", (void *)0x1234);
+    CHECK_FMT("[%p]", (void *)0xffffffff80100000UL);
+    CHECK_FMT("[%20p]", (void *)0xdeadbeef);
+    CHECK_FMT("[%-20p]", (void *)0xdeadbeef);
+    CHECK_FMT("[%p]", (void *)0);
+    CHECK_FMT("[%*d]", 8, 42);
+    CHECK_FMT("[%-*d]", 8, 42);
+    CHECK_FMT("[%.*d]", 6, 42);
+    CHECK_FMT("%zu %zd", (size_t)12345, (ssize_t)-5);
 }
 
 /* Random formats: flags, width, precision, length and conversion. */
@@ -163,9 +159,9 @@ test_random(int rounds)
                        convs[next_random() % (sizeof(convs) - 1)]);
         uint64_t v = next_random() >> (next_random() % 64);
         if (len[0] == 'l' || len[0] == 'z' || len[0] == 'j')
-            CHECK(fmt, (long long)v);
+            CHECK_FMT(fmt, (long long)v);
         else
-            CHECK(fmt, (int)v);
+            CHECK_FMT(fmt, (int)v);
     }
 }
 
@@ -177,13 +173,13 @@ test_truncation(void)
     int n = kfmt(buf, 4, "%d", 123456);
     checked++;
     if (n != 6 || strcmp(buf, "123") != 0 || buf[4] != 'X') {
-        failures++;
+        failed++;
         fprintf(stderr, "FAIL truncation: %d \"%s\"\n", n, buf);
     }
     n = kfmt(buf, 0, "%s", "abc");
     checked++;
     if (n != 3 || buf[0] != '1') {
-        failures++;
+        failed++;
         fprintf(stderr, "FAIL size 0 wrote to the buffer\n");
     }
 }
@@ -195,6 +191,5 @@ main(void)
     test_strings_and_chars();
     test_random(20000);
     test_truncation();
-    printf("test_vsprintf: %d checked, %d failed\n", checked, failures);
-    return failures ? 1 : 0;
+    return check_report("test_vsprintf");
 }

@@ -10,8 +10,8 @@
  * whole log so far, so early boot messages are never lost.
  *
  * Locking: printk may be called from anywhere, interrupt handlers
- * included; the whole operation runs with interrupts disabled (one CPU in
- * chapter 1; chapter 3 adds a spinlock).
+ * included; the whole operation runs with interrupts disabled, which on
+ * one CPU keeps messages whole. A second CPU needs a spinlock here.
  */
 #include "kernel/printk.h"
 #include "kernel/arch.h"
@@ -42,6 +42,18 @@ consoles_write(const char *s, size_t len)
         c->write(c, s, len);
 }
 
+/* Log @p len bytes and, if @p show, write them to the consoles, as one
+ * step with interrupts off so messages from an interrupt stay whole. */
+static void
+emit(const char *s, size_t len, bool show)
+{
+    irqflags_t flags = arch_irq_save();
+    log_append(s, len);
+    if (show)
+        consoles_write(s, len);
+    arch_irq_restore(flags);
+}
+
 /* Split a leading KERN_<LEVEL> marker off @p fmt; return the level. */
 static int
 take_level(const char **fmt)
@@ -68,11 +80,7 @@ vprintk(const char *fmt, va_list ap)
     int n = vsnprintf(line, sizeof(line), fmt, ap);
     size_t len = n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1;
 
-    irqflags_t flags = arch_irq_save();
-    log_append(line, len);
-    if (level < console_loglevel)
-        consoles_write(line, len);
-    arch_irq_restore(flags);
+    emit(line, len, level < console_loglevel);
     return n;
 }
 
@@ -138,8 +146,5 @@ printk_console_loglevel(void)
 void
 console_write(const char *buf, size_t len)
 {
-    irqflags_t flags = arch_irq_save();
-    log_append(buf, len);
-    consoles_write(buf, len);
-    arch_irq_restore(flags);
+    emit(buf, len, true);
 }

@@ -32,8 +32,9 @@
  * direct map; that keeps slab.c free of kernel dependencies.
  *
  * Locking: each heap operation runs with interrupts off, so an interrupt
- * handler cannot see a cache half-changed. That is enough with a single
- * CPU; chapter 3 makes it a spinlock.
+ * handler cannot see a cache half-changed, and the timer cannot preempt
+ * the operation. That is enough with a single CPU; a second CPU needs a
+ * spinlock here.
  */
 #include "kernel/arch.h"
 #include "kernel/mm.h"

@@ -33,9 +33,10 @@
  * for every frame: below PMM_PHYS_LIMIT. Everything else goes to the buddy
  * allocator, one range at a time, page-aligned inwards.
  *
- * Locking: every call into the buddy allocator runs with interrupts off,
- * which is enough on one CPU with no preemption; chapter 3 turns this into
- * a spinlock.
+ * Locking: every call into the buddy allocator runs with interrupts off.
+ * On one CPU that is enough, preemption included: the timer cannot
+ * interrupt an allocation. A second CPU needs a spinlock here (as the
+ * share counts of chapter 3 already have).
  */
 #include "kernel/arch.h"
 #include "kernel/boot.h"

@@ -24,22 +24,18 @@
 #include "kernel/string.h"
 #include "uapi/errno.h"
 
-static paddr_t kernel_root;
-
 /**
  * @brief A new, empty address space (the kernel mapped, nothing else).
  * @return the mm, or NULL when memory is out
- * @pre vmm_init() has run, and this runs first on the kernel's tables
+ * @pre vmm_init() has run
  */
 struct mm *
 mm_create(void)
 {
-    if (kernel_root == 0)
-        kernel_root = arch_pgtable_active();
     struct mm *mm = kzalloc(sizeof(*mm));
     if (mm == NULL)
         return NULL;
-    mm->root = arch_uvm_create(kernel_root);
+    mm->root = arch_uvm_create(vmm_kernel_root());
     if (mm->root == 0) {
         kfree(mm);
         return NULL;
@@ -252,19 +248,5 @@ err_destroy:
 void
 mm_activate(struct mm *mm)
 {
-    if (kernel_root == 0)
-        kernel_root = arch_pgtable_active();
-    arch_pgtable_activate(mm != NULL ? mm->root : kernel_root);
-}
-
-/**
- * @brief The kernel's own page tables (what kernel threads run on).
- * @return the physical address of the kernel's PML4
- */
-paddr_t
-mm_kernel_root(void)
-{
-    if (kernel_root == 0)
-        kernel_root = arch_pgtable_active();
-    return kernel_root;
+    arch_pgtable_activate(mm != NULL ? mm->root : vmm_kernel_root());
 }

@@ -22,8 +22,9 @@
  * the page walk of exercise 2.2 missing), the kernel says so and stays on
  * the boot tables, so the rest of the boot still works.
  *
- * Locking: the tree changes at boot and in self-tests, with interrupts
- * off around each change; chapter 3 adds a lock per address space.
+ * Locking: the kernel tree changes at boot, in self-tests and for kernel
+ * stacks, with interrupts off around each change (one CPU). User address
+ * spaces have trees of their own (kernel/mm/uvm.c).
  */
 #include "kernel/arch.h"
 #include "kernel/boot.h"
@@ -112,9 +113,13 @@ vmm_init(void)
 }
 // [vmm_init]
 
-/* The tree vmm_map() and friends change: ours, or the boot tables. */
-static paddr_t
-current_root(void)
+/**
+ * @brief The kernel's page tables: the tree kernel threads run on and the
+ *        one whose upper half every address space shares.
+ * @return the PML4 vmm_init() built, or the boot tables if it could not
+ */
+paddr_t
+vmm_kernel_root(void)
 {
     return kernel_root != 0 ? kernel_root : arch_pgtable_active();
 }
@@ -130,7 +135,7 @@ int
 vmm_map(vaddr_t va, paddr_t pa, unsigned flags)
 {
     irqflags_t irq = arch_irq_save();
-    int err = arch_map_page(current_root(), va, pa, flags);
+    int err = arch_map_page(vmm_kernel_root(), va, pa, flags);
     arch_irq_restore(irq);
     return err;
 }
@@ -144,7 +149,7 @@ int
 vmm_unmap(vaddr_t va)
 {
     irqflags_t irq = arch_irq_save();
-    int err = arch_unmap_page(current_root(), va);
+    int err = arch_unmap_page(vmm_kernel_root(), va);
     arch_irq_restore(irq);
     return err;
 }

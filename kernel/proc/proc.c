@@ -186,7 +186,7 @@ proc_exit(int status)
     }
     // leave the address space before freeing it
     irqflags_t irq = arch_irq_save();
-    self->mm_root = mm_kernel_root();
+    self->mm_root = vmm_kernel_root();
     mm_activate(NULL);
     arch_irq_restore(irq);
     mm_destroy(p->mm);
@@ -196,9 +196,10 @@ proc_exit(int status)
     reparent_children(p);
     p->exit_status = status;
     p->state = PROC_ZOMBIE;
-    struct proc *parent = p->parent;
+    // still under proc_lock: the parent cannot be reaped and freed meanwhile
+    // (lock order proc_lock, then a wait queue's lock, as in wait4)
+    wait_queue_wake_all(&p->parent->child_exit);
     spin_unlock_irqrestore(&proc_lock, flags);
-    wait_queue_wake_all(&parent->child_exit);
     thread_exit(0);
 }
 

@@ -21,6 +21,7 @@
  */
 #include "kernel/sched.h"
 #include "kernel/arch.h"
+#include "kernel/mm.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
@@ -50,7 +51,7 @@ sched_init(void)
     kmain_thread.slice = SCHED_SLICE;
     list_init(&kmain_thread.run_link);
     list_init(&kmain_thread.wait_link);
-    kmain_thread.mm_root = arch_pgtable_active();
+    kmain_thread.mm_root = vmm_kernel_root();
     current = &kmain_thread;
     arch_set_kernel_stack(kmain_thread.kstack_top);
     kstack_init();

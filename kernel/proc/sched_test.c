@@ -39,16 +39,18 @@ yielder(void *arg)
     return id * 10;
 }
 
-/* Join all of @p ts, checking each returns @p want(i); 0 or -1. */
+/* Join the @p n threads @p ts, storing their exit codes in @p codes
+ * (may be NULL); 0, or -1 when one did not finish in time. */
 static int
-join_all(struct thread **ts, int n, const char *what)
+join_all(struct thread **ts, int *codes, int n, const char *what)
 {
     for (int i = 0; i < n; i++) {
         int code = thread_join(ts[i], JOIN_TICKS);
         if (code < 0)
             return selftest_fail("%s thread %d did not finish (%d)", what, i,
                                  code);
-        ts[i] = (struct thread *)(uintptr_t)code;
+        if (codes != NULL)
+            codes[i] = code;
     }
     return 0;
 }
@@ -63,12 +65,12 @@ selftest_threads(void)
         if (ts[i] == NULL)
             return selftest_fail("thread_create failed");
     }
-    if (join_all(ts, NTHREADS, "yielder"))
+    int codes[NTHREADS];
+    if (join_all(ts, codes, NTHREADS, "yielder"))
         return -1;
     for (int i = 0; i < NTHREADS; i++) {
-        if ((int)(uintptr_t)ts[i] != (i + 1) * 10)
-            return selftest_fail("thread %d returned %d", i + 1,
-                                 (int)(uintptr_t)ts[i]);
+        if (codes[i] != (i + 1) * 10)
+            return selftest_fail("thread %d returned %d", i + 1, codes[i]);
     }
     // round-robin: while all four live, they take turns 1 2 3 4 1 2 ...
     for (int i = 0; i < 8; i++) {
@@ -243,7 +245,7 @@ selftest_mutex(void)
         if (ts[i] == NULL)
             return selftest_fail("thread_create failed");
     }
-    if (join_all(ts, NTHREADS, "adder"))
+    if (join_all(ts, NULL, NTHREADS, "adder"))
         return -1;
     if (counter != NTHREADS * ADDS)
         return selftest_fail("counter is %d, expected %d: updates lost",

@@ -24,15 +24,14 @@
 static struct list_node dead = LIST_INIT(dead);
 static int next_tid = 1;
 
-/**
- * @brief Create a runnable kernel thread running fn(arg).
- * @param fn   the thread's function; its return value is the exit code
- * @param arg  passed to @p fn
- * @param name shown in messages (truncated to 15 characters)
- * @return the thread, or NULL when memory is out
+/*
+ * A new thread whose stack starts with @p size bytes copied from @p frame
+ * (none when @p size is 0) and whose first switch runs fn(arg), where arg
+ * is @p arg, or the copy's address when there is a copy. Runnable at once.
  */
-struct thread *
-thread_create(thread_fn fn, void *arg, const char *name)
+static struct thread *
+thread_new(thread_fn fn, void *arg, const void *frame, size_t size,
+           const char *name)
 {
     struct thread *t = kzalloc(sizeof(*t));
     if (t == NULL)
@@ -43,7 +42,14 @@ thread_create(thread_fn fn, void *arg, const char *name)
         return NULL;
     }
     strlcpy(t->name, name, sizeof(t->name));
-    t->ksp = arch_thread_prepare(t->kstack_top, fn, arg);
+    vaddr_t top = t->kstack_top;
+    if (size > 0) {
+        top -= size;
+        memcpy((void *)top, frame, size);
+        t->user_frame = (void *)top;
+        arg = t->user_frame;
+    }
+    t->ksp = arch_thread_prepare(top, fn, arg);
     t->mm_root = thread_current()->mm_root;
     arch_fpu_save(t->fpu); // a new thread inherits the creator's FPU state
     list_init(&t->wait_link);
@@ -58,12 +64,26 @@ thread_create(thread_fn fn, void *arg, const char *name)
 }
 
 /**
+ * @brief Create a runnable kernel thread running fn(arg).
+ * @param fn   the thread's function; its return value is the exit code
+ * @param arg  passed to @p fn
+ * @param name shown in messages (truncated to 15 characters)
+ * @return the thread, or NULL when memory is out
+ */
+struct thread *
+thread_create(thread_fn fn, void *arg, const char *name)
+{
+    return thread_new(fn, arg, NULL, 0, name);
+}
+
+/**
  * @brief Create a thread whose stack starts with a copy of @p frame.
  *
  * For fork: the child's first kernel stack holds the parent's saved user
  * registers, and @p fn receives their address, to return to user mode
- * with them. The thread is created paused (interrupts off) and becomes
- * runnable only once its stack is complete.
+ * with them. The caller keeps interrupts off until it has finished
+ * setting the thread up (its process, its page tables): the thread is on
+ * the run queue already.
  * @param fn    runs first, with the copied frame's address
  * @param frame the registers to copy (a multiple of 16 bytes)
  * @param size  their size
@@ -74,16 +94,7 @@ struct thread *
 thread_create_with_frame(thread_fn fn, const void *frame, size_t size,
                          const char *name)
 {
-    irqflags_t flags = arch_irq_save();
-    struct thread *t = thread_create(fn, NULL, name);
-    if (t != NULL) {
-        void *copy = (void *)(t->kstack_top - size);
-        memcpy(copy, frame, size);
-        t->ksp = arch_thread_prepare((vaddr_t)copy, fn, copy);
-        t->user_frame = copy;
-    }
-    arch_irq_restore(flags);
-    return t;
+    return thread_new(fn, NULL, frame, size, name);
 }
 
 /**

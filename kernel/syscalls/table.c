@@ -12,6 +12,7 @@
  */
 #include "kernel/arch.h"
 #include "kernel/cmdline.h"
+#include "kernel/init.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
@@ -49,6 +50,16 @@ const struct syscall_entry syscall_table[NR_SYSCALLS] = {
 // [table]
 
 static uint8_t warned[NR_SYSCALLS];
+static bool strace_on;
+
+/* Read the `strace` word once, not on every system call. */
+static int
+syscall_trace_init(void)
+{
+    strace_on = cmdline_has("strace");
+    return 0;
+}
+initcall(late, syscall_trace_init);
 
 /**
  * @brief Run the system call the saved registers ask for.
@@ -73,7 +84,7 @@ syscall_dispatch(void *frame)
         pr_warn("keel: %s called system call %lu: not implemented\n",
                 proc_current()->name, nr);
     }
-    if (cmdline_has("strace"))
+    if (strace_on)
         pr_notice("[%d] %s(0x%lx, 0x%lx, 0x%lx) = %ld\n", proc_current()->pid,
                   e != NULL && e->name ? e->name : "?", a[0], a[1], a[2], ret);
     // a successful execve has set up fresh registers: leave them alone

@@ -84,6 +84,7 @@ void vmm_init(void);
 int vmm_map(vaddr_t va, paddr_t pa, unsigned flags);
 int vmm_unmap(vaddr_t va);
 bool vmm_translate(vaddr_t va, paddr_t *pa, unsigned *flags);
+paddr_t vmm_kernel_root(void);
 void vmm_dump_walk(vaddr_t va);
 
 /* ------------------------------------------------------------------- heap */
@@ -159,7 +160,6 @@ struct vma *mm_find_vma(struct mm *mm, vaddr_t va);
 int mm_copy_to(struct mm *mm, vaddr_t va, const void *src, size_t len);
 int mm_fault(struct mm *mm, vaddr_t va, bool write, bool exec);
 void mm_activate(struct mm *mm);
-paddr_t mm_kernel_root(void);
 
 void pmm_ref(paddr_t pa);
 void pmm_put(paddr_t pa);

@@ -56,7 +56,7 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) \
 	-mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables \
 	-fno-common
 KERNEL_CPPFLAGS := -DCHAPTER=$(CHAPTER) -DKEEL_VERSION='"$(KEEL_VERSION)"' \
-	-Ikernel/include -Ikernel/arch/x86_64/include -Ifs/include
+	-Ikernel/include -Ikernel/arch/x86_64/include -Ifs/include -I$(B)/gen
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	-T kernel/arch/x86_64/kernel.ld
 
@@ -77,12 +77,23 @@ print-kernel: $(KERNEL)
 print-last-chapter:
 	@echo $(LAST_CHAPTER)
 
-$(B)/obj/%.c.o: %.c Makefile $(CHAPTER_DIRS:%=%chapter.mk)
+# The system-call table, numbers, names and prototypes, generated from
+# kernel/syscalls/syscall_64.tbl (the script rewrites only changed files).
+SYSCALL_TBL := $(wildcard kernel/syscalls/syscall_64.tbl)
+GEN := $(if $(SYSCALL_TBL),$(B)/gen/.stamp)
+$(B)/gen/.stamp: tools/gen-syscalls.py kernel/syscalls/syscall_64.tbl \
+		kernel/include/uapi/errno.h Makefile
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $(B)/gen (system-call table)"
+	@$(PYTHON) tools/gen-syscalls.py kernel $(CHAPTER) $(B)/gen
+	@touch $@
+
+$(B)/obj/%.c.o: %.c Makefile $(CHAPTER_DIRS:%=%chapter.mk) | $(GEN)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(KERNEL_CPPFLAGS) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/obj/%.S.o: %.S Makefile
+$(B)/obj/%.S.o: %.S Makefile | $(GEN)
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	@$(CC) $(KERNEL_CPPFLAGS) -D__ASSEMBLY__ -g -MMD -MP -c $< -o $@
@@ -195,14 +206,14 @@ lint-chapters:
 
 C_FILES = $(shell git ls-files -co --exclude-standard -- 'kernel/*.c' 'kernel/*.h' 'fs/*.c' 'fs/*.h' 'net/*.c' 'net/*.h' 'grading/host/*.c' 'user/*.c' 2>/dev/null)
 
-check: deps-auto
+check: deps-auto $(GEN)
 	@echo "  CHECK   clang-format"
 	@clang-format --dry-run --Werror $(C_FILES)
 	@echo "  CHECK   cppcheck"
 	@cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--inline-suppr --suppress=missingIncludeSystem \
 		-D__GNUC__ -DCHAPTER=$(CHAPTER) -Ikernel/include \
-		-Ikernel/arch/x86_64/include -Ifs/include \
+		-Ikernel/arch/x86_64/include -Ifs/include -I$(B)/gen \
 		$(filter-out user/%,$(filter %.c,$(C_FILES)))
 	@echo "  CHECK   kernel builds for every chapter with -Werror"
 	@for n in $$(seq 1 $(LAST_CHAPTER)); do \
@@ -231,7 +242,9 @@ host-test: $(HOST_TESTS:%=build/host/test_%)
 	@set -e; for t in $^; do echo "  RUN     $$t"; ./$$t; done
 
 book: deps-auto
-	@mkdir -p build/book
+	@mkdir -p build/book/gen
+	@$(if $(SYSCALL_TBL),$(PYTHON) tools/gen-syscalls.py markdown build/book/gen/compat.md)
+	@$(if $(SYSCALL_TBL),$(PYTHON) tools/gen-syscalls.py kernel 99 build/book/kgen)
 	@echo "  DOXYGEN book -> build/book/html/index.html"
 	@doxygen book/Doxyfile > build/book/doxygen.log 2>&1 || \
 		{ cat build/book/doxygen.log; exit 1; }
@@ -248,7 +261,7 @@ deps:
 deps-auto:
 	@bash tools/deps.sh --check >/dev/null 2>&1 || bash tools/deps.sh
 
-compile_commands.json:
+compile_commands.json: $(GEN)
 	@$(PYTHON) tools/compile-commands.py $(CC) "$(KERNEL_CPPFLAGS) $(KERNEL_CFLAGS)" $(KERNEL_SRCS) > $@
 	@echo "  GEN     $@"
 

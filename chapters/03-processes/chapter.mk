@@ -60,7 +60,8 @@ CHAPTER_FILES += \
 	kernel/include/kernel/proc.h \
 	kernel/include/kernel/uaccess.h \
 	kernel/include/kernel/syscall.h \
-	kernel/include/uapi/unistd.h
+	kernel/include/uapi/unistd.h \
+	kernel/syscalls/syscall_64.tbl
 
 # The ELF loader and the initial user stack, and the loader's host test.
 KERNEL_SRCS += \

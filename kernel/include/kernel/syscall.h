@@ -6,7 +6,9 @@
  * A system call is a function of up to six 64-bit arguments returning a
  * 64-bit result: a count or value on success, -errno on failure, exactly
  * what user space sees in rax. Each family of calls lives in its own thin
- * file under kernel/syscalls/ and registers in the one table, table.c.
+ * file under kernel/syscalls/ and has one line in the one table,
+ * kernel/syscalls/syscall_64.tbl, from which the dispatch array, the names
+ * and these prototypes are generated.
  */
 #ifndef KERNEL_SYSCALL_H
 #define KERNEL_SYSCALL_H
@@ -17,33 +19,30 @@
 /** The shape of every system-call function: the six argument registers. */
 typedef long (*syscall_fn)(const long a[6]);
 
-/** One table entry: the function and the Linux name, for logs. */
+/** How strace prints one argument (the kinds of syscall_64.tbl). */
+enum syscall_arg_kind {
+    SA_INT,  /**< signed decimal */
+    SA_UINT, /**< unsigned decimal */
+    SA_HEX,  /**< hexadecimal (flags, commands) */
+    SA_OCT,  /**< octal (file modes) */
+    SA_PTR,  /**< a user address */
+    SA_STR,  /**< a user string, printed quoted */
+};
+
+/** One table entry: the function, the Linux name, the argument kinds. */
 struct syscall_entry {
     syscall_fn fn;    /**< NULL: not implemented (-ENOSYS) */
     const char *name; /**< as in Linux's syscall table */
+    uint8_t nargs;    /**< how many arguments strace prints */
+    uint8_t kinds[6]; /**< enum syscall_arg_kind of each */
 };
 
 extern const struct syscall_entry syscall_table[];
 
 void syscall_dispatch(void *frame);
+const char *errno_name(long err);
 
-long sys_write(const long a[6]);
-long sys_writev(const long a[6]);
-long sys_read(const long a[6]);
-long sys_ioctl(const long a[6]);
-long sys_fork(const long a[6]);
-long sys_execve(const long a[6]);
-long sys_exit(const long a[6]);
-long sys_wait4(const long a[6]);
-long sys_getpid(const long a[6]);
-long sys_getppid(const long a[6]);
-long sys_gettid(const long a[6]);
-long sys_getuid(const long a[6]);
-long sys_sched_yield(const long a[6]);
-long sys_arch_prctl(const long a[6]);
-long sys_set_tid_address(const long a[6]);
-long sys_brk(const long a[6]);
-long sys_rt_sigaction(const long a[6]);
-long sys_rt_sigprocmask(const long a[6]);
+/* sys_* prototypes, generated from syscall_64.tbl for this chapter */
+#include "syscall_protos.h"
 
 #endif /* KERNEL_SYSCALL_H */

@@ -16,7 +16,8 @@ CHAPTER_FILES += \
 KERNEL_SRCS += \
 	kernel/proc/signal.c
 CHAPTER_FILES += \
-	kernel/include/kernel/signal.h
+	kernel/include/kernel/signal.h \
+	kernel/include/uapi/signal.h
 
 # ---- the console as a terminal: input, termios
 KERNEL_SRCS += \
@@ -25,6 +26,8 @@ CHAPTER_FILES += \
 	kernel/include/kernel/tty.h
 
 # ---- files on the initramfs, pipes, the console as a file
+KERNEL_SRCS += \
+	fs/core/file.c
 
 # ---- time, identity, limits and the rest of the process calls
 

@@ -161,6 +161,15 @@ int mm_copy_to(struct mm *mm, vaddr_t va, const void *src, size_t len);
 int mm_fault(struct mm *mm, vaddr_t va, bool write, bool exec);
 void mm_activate(struct mm *mm);
 
+#if CHAPTER >= 4
+/** The bytes behind a file, for a private file mapping (mmap with an fd). */
+struct mmap_file {
+    const void *data; /**< the file's bytes in kernel memory */
+    size_t size;      /**< how many */
+};
+int fd_mmap_source(int fd, struct mmap_file *out);
+#endif
+
 void pmm_ref(paddr_t pa);
 void pmm_put(paddr_t pa);
 unsigned pmm_refcount(paddr_t pa);

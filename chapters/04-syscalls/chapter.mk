@@ -1,0 +1,34 @@
+# Chapter 4 (syscalls): the files this chapter adds to the kernel.
+#
+# The top-level Makefile includes chapters/01-*/chapter.mk .. NN-*/chapter.mk
+# for CHAPTER=NN, so a chapter's kernel is the union of these lists.
+
+CHAPTER_SLUGS += 04-syscalls
+
+# The chapter's own documents and tests.
+CHAPTER_FILES += \
+	chapters/04-syscalls/README.md \
+	chapters/04-syscalls/demo.sh
+
+# ---- user memory: the exception table, mmap and friends
+
+# ---- signals
+KERNEL_SRCS += \
+	kernel/proc/signal.c
+CHAPTER_FILES += \
+	kernel/include/kernel/signal.h \
+	kernel/include/uapi/signal.h
+
+# ---- the console as a terminal: input, termios
+KERNEL_SRCS += \
+	kernel/tty/tty.c
+CHAPTER_FILES += \
+	kernel/include/kernel/tty.h
+
+# ---- files on the initramfs, pipes, the console as a file
+KERNEL_SRCS += \
+	fs/core/file.c
+
+# ---- time, identity, limits and the rest of the process calls
+
+# ---- userland: BusyBox (musl), busybox-static (glibc), test programs

@@ -16,6 +16,9 @@
 #include "kernel/init.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
+#if CHAPTER >= 4
+#include "kernel/signal.h"
+#endif
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "uapi/errno.h"
@@ -161,4 +164,8 @@ syscall_dispatch(void *frame)
     if (!(nr == __NR_execve && ret == 0))
         arch_frame_set_return(frame, ret);
     arch_irq_disable();
+#if CHAPTER >= 4
+    // back to user mode: pending signals act now (restarts, handlers)
+    signal_deliver(frame, (long)nr);
+#endif
 }

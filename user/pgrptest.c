@@ -121,8 +121,7 @@ masks(void)
     kill(c, SIGKILL);
     waitpid(c, &st, 0);
     status("a child", st);
-    show("tgkill(self, other)",
-         syscall(SYS_tgkill, getpid(), NOPID, SIGUSR1));
+    show("tgkill(self, other)", syscall(SYS_tgkill, getpid(), NOPID, SIGUSR1));
     show("tgkill(0, self)", syscall(SYS_tgkill, 0, getpid(), SIGUSR1));
 }
 

@@ -31,7 +31,7 @@ on_fault(int sig, siginfo_t *si, void *uc)
 }
 
 static void
-catch(int sig)
+catch_fault(int sig)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -106,12 +106,12 @@ int
 main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
-    catch(SIGSEGV);
+    catch_fault(SIGSEGV);
     segv(0);
     segv(1);
-    catch(SIGFPE);
+    catch_fault(SIGFPE);
     fpe();
-    catch(SIGILL);
+    catch_fault(SIGILL);
     ill();
     refused(0);
     refused(1);

@@ -260,8 +260,8 @@ step_eintr(int restart)
     waitpid(sender, NULL, 0);
     if (r < 0) {
         printf("wait4 %s: -1 %s, handler ran %s\n",
-               restart ? "SA_RESTART" : "plain",
-               err == EINTR ? "EINTR" : "?", hits > 0 ? "yes" : "no");
+               restart ? "SA_RESTART" : "plain", err == EINTR ? "EINTR" : "?",
+               hits > 0 ? "yes" : "no");
         kill(waiter, SIGKILL);
         waitpid(waiter, NULL, 0);
     } else {

@@ -21,13 +21,13 @@
 #include "uapi/unistd.h"
 
 /** Signals that stop by default (ignored until job control). */
-#define STOP_SET                                                              \
+#define STOP_SET                                                               \
     (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 /** Signals ignored by default. */
-#define IGNORE_SET                                                            \
+#define IGNORE_SET                                                             \
     (SIGBIT(SIGCHLD) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH) | SIGBIT(SIGCONT))
 /** Faults: delivered before any other pending signal, as on Linux. */
-#define SYNC_SET                                                              \
+#define SYNC_SET                                                               \
     (SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGILL) | SIGBIT(SIGTRAP) |     \
      SIGBIT(SIGFPE) | SIGBIT(SIGSYS))
 
@@ -54,8 +54,8 @@ signal_action(int sig, const struct k_sigaction *act, struct k_sigaction *old)
     if (act != NULL) {
         p->sig.action[sig] = *act;
         p->sig.action[sig].mask &= ~SIG_UNBLOCKABLE;
-        bool dfl_ignored = act->handler == SIG_DFL &&
-                           (SIGBIT(sig) & (IGNORE_SET | STOP_SET));
+        bool dfl_ignored =
+            act->handler == SIG_DFL && (SIGBIT(sig) & (IGNORE_SET | STOP_SET));
         if (act->handler == SIG_IGN || dfl_ignored)
             p->sig.pending &= ~SIGBIT(sig);
     }
@@ -203,8 +203,7 @@ take_signal(struct proc *p, int sig, struct k_sigaction *act,
     proc_table_unlock(flags);
     if (act->handler == SIG_IGN)
         return false;
-    return act->handler != SIG_DFL ||
-           !(SIGBIT(sig) & (IGNORE_SET | STOP_SET));
+    return act->handler != SIG_DFL || !(SIGBIT(sig) & (IGNORE_SET | STOP_SET));
 }
 
 /**
@@ -246,8 +245,8 @@ signal_deliver(void *frame, long nr)
         }
         k_sigset_t old = t->sig_restore ? t->sig_saved : t->sig_blocked;
         t->sig_restore = false;
-        if (arch_signal_frame(frame, sig, &info, &act, old,
-                              &p->sig.altstack) < 0)
+        if (arch_signal_frame(frame, sig, &info, &act, old, &p->sig.altstack) <
+            0)
             die(p, SIGSEGV); // no room for the frame: as Linux does
         t->sig_blocked |= act.mask;
         if (!(act.flags & SA_NODEFER))

@@ -9,8 +9,8 @@
  * kernel/proc/sigdeliver.c, copy the results out. A signal set is 8 bytes
  * on x86_64: any other sigsetsize is -EINVAL, as on Linux.
  */
-#include "kernel/proc.h"
 #include "kernel/signal.h"
+#include "kernel/proc.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "uapi/errno.h"

@@ -63,8 +63,7 @@ int signal_action(int sig, const struct k_sigaction *act,
 int signal_mask(int how, const k_sigset_t *set, k_sigset_t *old);
 k_sigset_t signal_pending_set(void);
 int signal_suspend(k_sigset_t mask);
-int signal_altstack(const struct k_stack *ss, struct k_stack *old,
-                    uint64_t sp);
+int signal_altstack(const struct k_stack *ss, struct k_stack *old, uint64_t sp);
 int pgrp_setpgid(int pid, int pgid);
 int pgrp_getpgid(int pid);
 int pgrp_setsid(void);

@@ -75,24 +75,24 @@
 
 /** @name si_code values. */
 ///@{
-#define SI_USER 0       /**< kill() */
-#define SI_KERNEL 0x80  /**< sent by the kernel */
-#define SI_QUEUE (-1)   /**< sigqueue() */
-#define SI_TKILL (-6)   /**< tkill() or tgkill() */
-#define ILL_ILLOPN 2    /**< SIGILL: illegal operand (ud2) */
-#define FPE_INTDIV 1    /**< SIGFPE: integer divide by zero */
-#define SEGV_MAPERR 1   /**< SIGSEGV: nothing mapped there */
-#define SEGV_ACCERR 2   /**< SIGSEGV: mapped, access not allowed */
-#define BUS_ADRALN 1    /**< SIGBUS: misaligned access */
-#define TRAP_BRKPT 1    /**< SIGTRAP: breakpoint */
-#define CLD_EXITED 1    /**< SIGCHLD: the child exited */
-#define CLD_KILLED 2    /**< SIGCHLD: the child was killed */
+#define SI_USER 0      /**< kill() */
+#define SI_KERNEL 0x80 /**< sent by the kernel */
+#define SI_QUEUE (-1)  /**< sigqueue() */
+#define SI_TKILL (-6)  /**< tkill() or tgkill() */
+#define ILL_ILLOPN 2   /**< SIGILL: illegal operand (ud2) */
+#define FPE_INTDIV 1   /**< SIGFPE: integer divide by zero */
+#define SEGV_MAPERR 1  /**< SIGSEGV: nothing mapped there */
+#define SEGV_ACCERR 2  /**< SIGSEGV: mapped, access not allowed */
+#define BUS_ADRALN 1   /**< SIGBUS: misaligned access */
+#define TRAP_BRKPT 1   /**< SIGTRAP: breakpoint */
+#define CLD_EXITED 1   /**< SIGCHLD: the child exited */
+#define CLD_KILLED 2   /**< SIGCHLD: the child was killed */
 ///@}
 
 /** @name sigaltstack flags. */
 ///@{
-#define SS_ONSTACK 1 /**< the thread is running on the alternate stack */
-#define SS_DISABLE 2 /**< no alternate stack */
+#define SS_ONSTACK 1     /**< the thread is running on the alternate stack */
+#define SS_DISABLE 2     /**< no alternate stack */
 #define MINSIGSTKSZ 2048 /**< the smallest alternate stack accepted */
 ///@}
 
@@ -160,8 +160,8 @@ _Static_assert(__builtin_offsetof(struct k_sigcontext, rip) == 128,
 
 /** struct ucontext as the kernel writes it. */
 struct k_ucontext {
-    uint64_t flags;  /**< uc_flags */
-    uint64_t link;   /**< uc_link (0) */
+    uint64_t flags;               /**< uc_flags */
+    uint64_t link;                /**< uc_link (0) */
     struct k_stack stack;         /**< the sigaltstack at delivery */
     struct k_sigcontext mcontext; /**< the saved registers */
     k_sigset_t sigmask;           /**< the mask to restore */
@@ -173,8 +173,8 @@ _Static_assert(__builtin_offsetof(struct k_ucontext, sigmask) == 296,
 
 /** The frame on the user stack when a handler starts (rsp points here). */
 struct k_rt_sigframe {
-    uint64_t pretcode;    /**< return address: sa_restorer */
-    struct k_ucontext uc; /**< third handler argument */
+    uint64_t pretcode;     /**< return address: sa_restorer */
+    struct k_ucontext uc;  /**< third handler argument */
     struct k_siginfo info; /**< second handler argument */
 };
 _Static_assert(__builtin_offsetof(struct k_rt_sigframe, info) == 312,

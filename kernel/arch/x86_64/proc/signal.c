@@ -31,12 +31,12 @@
  * non-canonical rip would fault in the kernel), and the FPU state's MXCSR
  * loses bits the CPU does not support (fxrstor would fault on them).
  */
+#include "kernel/signal.h"
 #include "asm/cpu.h"
 #include "asm/segment.h"
 #include "asm/trap.h"
 #include "kernel/arch.h"
 #include "kernel/mm.h"
-#include "kernel/signal.h"
 #include "kernel/uaccess.h"
 #include "uapi/errno.h"
 

@@ -101,8 +101,10 @@ signal_send(struct proc *p, int sig, const struct sig_info *info)
 {
     if (sig == 0 || p->state == PROC_ZOMBIE)
         return 0;
+    // a process fork is still making has no thread yet: nothing blocked
     struct thread *t = p->thread;
-    bool blocked = (t->sig_blocked & ~SIG_UNBLOCKABLE) & SIGBIT(sig);
+    bool blocked =
+        t != NULL && ((t->sig_blocked & ~SIG_UNBLOCKABLE) & SIGBIT(sig));
     if (!blocked && sig_ignored(p, sig))
         return 0;
     if (p->pid == 1 && p->sig.action[sig].handler == SIG_DFL)
@@ -113,7 +115,7 @@ signal_send(struct proc *p, int sig, const struct sig_info *info)
     }
     // an interruptible sleeper notices with signal_pending(); the others
     // (a mutex, ...) go back to sleep when their condition is still false
-    if (!blocked)
+    if (!blocked && t != NULL)
         sched_wake(t);
     return 0;
 }

@@ -27,8 +27,9 @@ CHAPTER_FILES += \
 	exercises/04-syscalls/3-signal-frame.md \
 	user/sigtest.c \
 	user/sigfault.c \
-	user/pgrptest.c
-USER_PROGS += sigtest sigfault pgrptest
+	user/pgrptest.c \
+	user/sigabuse.c
+USER_PROGS += sigtest sigfault pgrptest sigabuse
 
 # ---- the console as a terminal: input, termios
 KERNEL_SRCS += \

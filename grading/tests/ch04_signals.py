@@ -7,7 +7,7 @@ own handler for SIGSEGV or SIGINT must run and return with every register
 intact. Linux is the oracle: each program runs on the host too
 (grading/oracle.py) and its console section must be identical.
 
-Groups (50 points):
+Groups (60 points):
 
   signals        (30)  exercise 4.3. /bin/sigtest: handlers with siginfo,
                        registers and SSE state intact after rt_sigreturn,
@@ -17,10 +17,13 @@ Groups (50 points):
                        /bin/sigfault: SIGSEGV/SIGFPE/SIGILL handlers that
                        leave with siglongjmp; refused faults still kill.
                        Without the signal frame every handler is fatal.
-  signal-basics  (20)  no handler needed: /bin/pgrptest checks default
+  signal-basics  (30)  no handler needed: /bin/pgrptest checks default
                        actions, SIGKILL, masks and pending sets, kill's
                        forms and errors, setpgid/setsid/getpgid/getsid
-                       and kill(0)/kill(-pgid) on a process group.
+                       and kill(0)/kill(-pgid) on a process group;
+                       /bin/sigabuse forges rt_sigreturn frames (no IOPL
+                       3, a non-canonical rip or an unreadable frame is
+                       SIGSEGV, not a kernel fault) and bad handlers.
 
 Each boot runs its programs in a fresh random order (with chapter 3's
 hello and forktest mixed in), so canned output cannot pass.
@@ -31,7 +34,8 @@ import secrets
 import sys
 from pathlib import Path
 
-from gradelib import assert_equal, assert_true, boot, chapter, result, test
+from gradelib import (assert_equal, assert_true, boot, chapter, expect_not,
+                      result, test)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import oracle  # noqa: E402  (grading/oracle.py)
@@ -117,12 +121,13 @@ def test_signals_sigfault():
 
 # ----------------------------------------------------------- signal-basics
 
-BASICS_ORDER = shuffled(["pgrptest", "hello", "forktest"])
+BASICS_ORDER = shuffled(["pgrptest", "sigabuse", "hello", "forktest"])
 
 
 @test(0, "signal-basics")
 def test_signal_basics():
-    """Boot; /init runs pgrptest (and hello, forktest) in a random order."""
+    """Boot; /init runs pgrptest, sigabuse (and hello, forktest) in a
+    random order."""
     boot("quiet -- %s" % " ".join(BASICS_ORDER), timeout=120,
          initrd=chapter_initrd())
 
@@ -132,3 +137,11 @@ def test_signal_basics():
 def test_signal_basics_pgrptest():
     """Default actions, masks, kill's forms, setpgid and setsid rules."""
     program_matches("pgrptest", BASICS_ORDER)
+
+
+@test(10, "signal-basics: sigabuse (forged frames, bad handlers)",
+      parent=test_signal_basics)
+def test_signal_basics_sigabuse():
+    """rt_sigreturn takes only user state; bad frames end in SIGSEGV."""
+    program_matches("sigabuse", BASICS_ORDER)
+    expect_not(r"EXCEPTION|panic")

@@ -8,6 +8,7 @@
  * Only relations are printed (no pids), so Linux prints the same.
  */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,8 @@
 #include <unistd.h>
 
 #define NOPID 0x3fffffff
+
+extern char **environ;
 
 static void
 show(const char *what, long r)
@@ -125,6 +128,54 @@ masks(void)
     show("tgkill(0, self)", syscall(SYS_tgkill, 0, getpid(), SIGUSR1));
 }
 
+/* setpgid on a child that has run execve: EACCES. The child (this very
+ * program, with the argument "sleep") tells us with SIGUSR1 once it runs;
+ * we keep SIGUSR1 blocked and watch the pending set. */
+static void
+after_exec(void)
+{
+    sigset_t u, old, pend;
+    sigemptyset(&u);
+    sigaddset(&u, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &u, &old);
+    pid_t c = fork();
+    if (c == 0) {
+        char path[512];
+        const char *root = getenv("ROOT");
+        snprintf(path, sizeof(path), "%s/bin/pgrptest", root ? root : "");
+        char *argv[] = {"/bin/pgrptest", "sleep", NULL};
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        execve(path, argv, environ);
+        _exit(127);
+    }
+    do {
+        sched_yield();
+        sigpending(&pend);
+    } while (!sigismember(&pend, SIGUSR1));
+    show("setpgid(child after execve)", setpgid(c, c));
+    kill(c, SIGKILL);
+    int st;
+    waitpid(c, &st, 0);
+    status("exec'd child", st);
+    signal(SIGUSR1, SIG_IGN); // drop the pending one
+    signal(SIGUSR1, SIG_DFL);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* SIGCHLD set to SIG_IGN: children are never zombies; wait4 waits for
+ * them all to end and answers ECHILD. */
+static void
+no_zombies(void)
+{
+    signal(SIGCHLD, SIG_IGN);
+    pid_t c = fork();
+    if (c == 0)
+        _exit(4);
+    int st;
+    show("waitpid with SIGCHLD ignored", waitpid(-1, &st, 0));
+    signal(SIGCHLD, SIG_DFL);
+}
+
 static void
 groups(void)
 {
@@ -150,9 +201,11 @@ groups(void)
     show("setpgid(child, child)", setpgid(c, c) == 0 ? 0 : -1);
     printf("child's group is its pid: %d\n", getpgid(c) == c);
     show("setpgid(child, NOPID)", setpgid(c, NOPID));
-    show("kill(-child, SIGTERM)", kill(-c, SIGTERM));
     int st;
-    waitpid(c, &st, 0);
+    show("waitpid(0) with the child in another group",
+         waitpid(0, &st, WNOHANG));
+    show("kill(-child, SIGTERM)", kill(-c, SIGTERM));
+    printf("waitpid(-child) finds it: %d\n", waitpid(-c, &st, 0) == c);
     status("group member", st);
     // kill(0): a child leads a group of three, blocks SIGTERM, kills it
     c = fork();
@@ -185,12 +238,19 @@ groups(void)
 }
 
 int
-main(void)
+main(int argc, char *argv[])
 {
+    if (argc > 1 && strcmp(argv[1], "sleep") == 0) {
+        kill(getppid(), SIGUSR1);
+        for (;;)
+            pause();
+    }
     setvbuf(stdout, NULL, _IONBF, 0);
     defaults();
     masks();
     groups();
+    after_exec();
+    no_zombies();
     printf("pgrptest: done\n");
     return 0;
 }

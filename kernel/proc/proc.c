@@ -202,12 +202,17 @@ proc_exit(int status)
     reparent_children(p);
     p->exit_status = status;
     p->state = PROC_ZOMBIE;
-#if CHAPTER >= 4
-    signal_child_exit(p, status);
-#endif
     // still under proc_lock: the parent cannot be reaped and freed meanwhile
     // (lock order proc_lock, then a wait queue's lock, as in wait4)
+#if CHAPTER >= 4
+    struct proc *parent = p->parent;
+    signal_child_exit(p, status);
+    if (signal_child_autoreap(parent))
+        proc_free_locked(p); // SIGCHLD ignored: nobody waits for it
+    wait_queue_wake_all(&parent->child_exit);
+#else
     wait_queue_wake_all(&p->parent->child_exit);
+#endif
     spin_unlock_irqrestore(&proc_lock, flags);
     thread_exit(0);
 }

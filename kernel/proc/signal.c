@@ -255,6 +255,22 @@ signal_child_exit(struct proc *child, int status)
 }
 
 /**
+ * @brief Are @p parent's children freed at exit, never zombies?
+ *
+ * So it is when the parent sets SIGCHLD to SIG_IGN or SA_NOCLDWAIT: its
+ * wait4 then waits for all children to end and answers -ECHILD.
+ * @param parent the parent of an exiting child
+ * @return true to free the child at once
+ * @pre proc_table_lock() held
+ */
+bool
+signal_child_autoreap(struct proc *parent)
+{
+    const struct k_sigaction *act = &parent->sig.action[SIGCHLD];
+    return act->handler == SIG_IGN || (act->flags & SA_NOCLDWAIT);
+}
+
+/**
  * @brief Signal state of a new process: its parent's actions, group and
  *        session; nothing pending. Init is its own group and session.
  * @param child  the new process

@@ -116,6 +116,10 @@ trace_result(const char *call, long ret)
 {
     int pid = proc_current()->pid;
     const char *err = ret < 0 && ret >= -4095 ? errno_name(-ret) : NULL;
+#if CHAPTER >= 4
+    if (ret == -ERESTARTSYS) // never seen by the program: see signal.h
+        err = "ERESTARTSYS (to be restarted, or EINTR after a handler)";
+#endif
     if (err != NULL)
         pr_notice("[%d] %s = -1 %s\n", pid, call, err);
     else if (ret >= -4095 && ret < 0x10000)

@@ -20,12 +20,6 @@
 #include "uapi/errno.h"
 #include "uapi/unistd.h"
 
-/** Signals that stop by default (ignored until job control). */
-#define STOP_SET                                                               \
-    (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
-/** Signals ignored by default. */
-#define IGNORE_SET                                                             \
-    (SIGBIT(SIGCHLD) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH) | SIGBIT(SIGCONT))
 /** Faults: delivered before any other pending signal, as on Linux. */
 #define SYNC_SET                                                               \
     (SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGILL) | SIGBIT(SIGTRAP) |     \
@@ -55,7 +49,8 @@ signal_action(int sig, const struct k_sigaction *act, struct k_sigaction *old)
         p->sig.action[sig] = *act;
         p->sig.action[sig].mask &= ~SIG_UNBLOCKABLE;
         bool dfl_ignored =
-            act->handler == SIG_DFL && (SIGBIT(sig) & (IGNORE_SET | STOP_SET));
+            act->handler == SIG_DFL &&
+            (SIGBIT(sig) & (SIG_DEFAULT_IGNORE | SIG_DEFAULT_STOP));
         if (act->handler == SIG_IGN || dfl_ignored)
             p->sig.pending &= ~SIGBIT(sig);
     }
@@ -203,7 +198,8 @@ take_signal(struct proc *p, int sig, struct k_sigaction *act,
     proc_table_unlock(flags);
     if (act->handler == SIG_IGN)
         return false;
-    return act->handler != SIG_DFL || !(SIGBIT(sig) & (IGNORE_SET | STOP_SET));
+    return act->handler != SIG_DFL ||
+           !(SIGBIT(sig) & (SIG_DEFAULT_IGNORE | SIG_DEFAULT_STOP));
 }
 
 /**

@@ -43,13 +43,6 @@
 #include "uapi/errno.h"
 #include "uapi/unistd.h"
 
-/** Signals ignored by default. */
-#define SIG_DEFAULT_IGNORE                                                     \
-    (SIGBIT(SIGCHLD) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH) | SIGBIT(SIGCONT))
-/** Signals that stop by default (ignored until job control). */
-#define SIG_DEFAULT_STOP                                                       \
-    (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
-
 /** Groups beyond this are empty (and -pid cannot overflow). */
 #define PROC_PID_MAX 0x40000000
 

@@ -28,6 +28,12 @@
 
 /** Signals that can be neither caught, blocked nor ignored. */
 #define SIG_UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+/** Signals whose default action is to do nothing. */
+#define SIG_DEFAULT_IGNORE                                                     \
+    (SIGBIT(SIGCHLD) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH) | SIGBIT(SIGCONT))
+/** Signals that stop by default: ignored until job control. */
+#define SIG_DEFAULT_STOP                                                       \
+    (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 
 /** Why a signal was sent, for the handler's siginfo. */
 struct sig_info {

@@ -14,10 +14,22 @@ CHAPTER_FILES += \
 
 # ---- signals
 KERNEL_SRCS += \
-	kernel/proc/signal.c
+	kernel/proc/signal.c \
+	kernel/proc/sigdeliver.c \
+	kernel/proc/pgrp.c \
+	kernel/arch/x86_64/proc/signal.c \
+	kernel/syscalls/signal.c \
+	kernel/syscalls/pgrp.c
 CHAPTER_FILES += \
 	kernel/include/kernel/signal.h \
-	kernel/include/uapi/signal.h
+	kernel/include/uapi/signal.h \
+	grading/tests/ch04_signals.py \
+	exercises/04-syscalls/3-signal-frame.md \
+	user/sigtest.c \
+	user/sigfault.c \
+	user/pgrptest.c \
+	user/sigabuse.c
+USER_PROGS += sigtest sigfault pgrptest sigabuse
 
 # ---- the console as a terminal: input, termios
 KERNEL_SRCS += \

@@ -107,6 +107,9 @@ proc_execve(const char *path, char *const argv[], int argc, char *const envp[],
     mm_destroy(old);
     strlcpy(p->name, basename(path), sizeof(p->name));
     strlcpy(self->name, p->name, sizeof(self->name));
+#if CHAPTER >= 4
+    signal_exec(p); // caught signals back to their default action
+#endif
     arch_frame_reset(self->user_frame, entry, sp);
     arch_fpu_reset(self->fpu);
     arch_fpu_restore(self->fpu);

@@ -76,6 +76,9 @@ proc_alloc(struct proc *parent, const char *name)
     spin_unlock_irqrestore(&proc_lock, flags);
     strlcpy(p->name, name, sizeof(p->name));
     wait_queue_init(&p->child_exit, "child_exit");
+#if CHAPTER >= 4
+    signal_fork(p, parent);
+#endif
     return p;
 }
 
@@ -135,6 +138,9 @@ proc_fork(void)
     t->proc = child;
     t->mm_root = child->mm->root;
     t->fs_base = child->fs_base;
+#if CHAPTER >= 4
+    t->sig_blocked = self->sig_blocked; // the mask is inherited
+#endif
     thread_detach(t);
     child->thread = t;
     arch_irq_restore(flags);
@@ -198,7 +204,15 @@ proc_exit(int status)
     p->state = PROC_ZOMBIE;
     // still under proc_lock: the parent cannot be reaped and freed meanwhile
     // (lock order proc_lock, then a wait queue's lock, as in wait4)
+#if CHAPTER >= 4
+    struct proc *parent = p->parent;
+    signal_child_exit(p, status);
+    if (signal_child_autoreap(parent))
+        proc_free_locked(p); // SIGCHLD ignored: nobody waits for it
+    wait_queue_wake_all(&parent->child_exit);
+#else
     wait_queue_wake_all(&p->parent->child_exit);
+#endif
     spin_unlock_irqrestore(&proc_lock, flags);
     thread_exit(0);
 }
@@ -213,8 +227,15 @@ find_zombie(struct proc *p, int pid, bool *any)
     list_for_each(n, &p->children)
     {
         struct proc *c = list_entry(n, struct proc, sibling);
+#if CHAPTER >= 4
+        // pid > 0: that child; -1: any; 0: our group; < -1: group -pid
+        if ((pid > 0 && c->pid != pid) || (pid == 0 && c->pgid != p->pgid) ||
+            (pid < -1 && c->pgid != -pid))
+            continue;
+#else
         if (pid != -1 && c->pid != pid)
             continue;
+#endif
         *any = true;
         if (c->state == PROC_ZOMBIE)
             return c;
@@ -224,19 +245,23 @@ find_zombie(struct proc *p, int pid, bool *any)
 
 /**
  * @brief wait4(): collect a child's exit status.
- * @param pid     -1 for any child, or a child's pid (other forms: -EINVAL)
+ * @param pid     -1 for any child, or a child's pid (chapter 4 adds 0: a
+ *                child in our group, < -1: in group -pid; before, -EINVAL)
  * @param status  receives the wait status
  * @param options 0 or WNOHANG (1)
  * @return the child's pid; 0 with WNOHANG when none has exited; -ECHILD
- *         when no child matches
+ *         when no child matches; -ERESTARTSYS (chapter 4) when a signal
+ *         arrives while it sleeps
  */
 // [wait4]
 int
 proc_wait4(int pid, int *status, int options)
 {
     struct proc *self = proc_current();
+#if CHAPTER < 4
     if (pid < -1 || pid == 0)
         return -EINVAL; // process groups come with job control
+#endif
     irqflags_t flags = spin_lock_irqsave(&proc_lock);
     for (;;) {
         bool any;
@@ -252,6 +277,14 @@ proc_wait4(int pid, int *status, int options)
             spin_unlock_irqrestore(&proc_lock, flags);
             return any ? 0 : -ECHILD;
         }
+#if CHAPTER >= 4
+        // a signal interrupts the wait (checked under proc_lock, which
+        // kill takes too: it cannot slip in between check and sleep)
+        if (signal_pending()) {
+            spin_unlock_irqrestore(&proc_lock, flags);
+            return -ERESTARTSYS;
+        }
+#endif
         wait_queue_sleep(&self->child_exit, &proc_lock, &flags);
     }
 }
@@ -279,3 +312,53 @@ proc_set_init(struct proc *p)
 {
     init_proc = p;
 }
+
+#if CHAPTER >= 4
+/**
+ * @brief Lock the process table (kill and setpgid walk it).
+ * @return the interrupt state to give proc_table_unlock()
+ */
+irqflags_t
+proc_table_lock(void)
+{
+    return spin_lock_irqsave(&proc_lock);
+}
+
+/**
+ * @brief Unlock the process table.
+ * @param flags what proc_table_lock() returned
+ */
+void
+proc_table_unlock(irqflags_t flags)
+{
+    spin_unlock_irqrestore(&proc_lock, flags);
+}
+
+/**
+ * @brief The process in table slot @p slot.
+ * @param slot 0 .. PROC_MAX-1
+ * @return the process (maybe a zombie), or NULL for a free slot
+ * @pre proc_table_lock() held
+ */
+struct proc *
+proc_table_at(int slot)
+{
+    return procs[slot];
+}
+
+/**
+ * @brief The process with id @p pid.
+ * @param pid a process id
+ * @return the process (maybe a zombie), or NULL
+ * @pre proc_table_lock() held
+ */
+struct proc *
+proc_find_locked(int pid)
+{
+    for (int i = 0; i < PROC_MAX; i++) {
+        if (procs[i] != NULL && procs[i]->pid == pid)
+            return procs[i];
+    }
+    return NULL;
+}
+#endif

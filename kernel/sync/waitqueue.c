@@ -53,6 +53,14 @@ wait_queue_sleep(struct wait_queue *wq, struct spinlock *held,
     spin_unlock_irqrestore(&wq->lock, f);
     spin_unlock_irqrestore(held, *flags);
     schedule();
+#if CHAPTER >= 4
+    // a signal may have woken us (sched_wake) while still on the queue:
+    // leave it, so a later wake-up is not spent on us (a no-op if a
+    // wake-up took us off already: list_remove leaves a node self-linked)
+    f = spin_lock_irqsave(&wq->lock);
+    list_remove(&self->wait_link);
+    spin_unlock_irqrestore(&wq->lock, f);
+#endif
     *flags = spin_lock_irqsave(held);
 }
 // [sleep]

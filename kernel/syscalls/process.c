@@ -118,8 +118,14 @@ sys_wait4(const long a[6])
     long pid = a[0];
     long status = a[1];
     long options = a[2];
+#if CHAPTER >= 4
+    // WUNTRACED (2), WCONTINUED (8): accepted; nothing stops in chapter 4
+    if (options & ~(1L | 2L | 8L))
+        return -EINVAL;
+#else
     if (options & ~1L)
         return -EINVAL;
+#endif
     int st = 0;
     long r = proc_wait4((int)pid, &st, (int)options);
     if (r > 0 && status != 0 && copy_to_user(UPTR(status), &st, 4) < 0)

@@ -16,6 +16,9 @@
 #include "kernel/mm.h"
 #include "kernel/sched.h"
 #include "kernel/sync.h"
+#if CHAPTER >= 4
+#include "kernel/signal.h"
+#endif
 
 /** The most processes that may exist at once (fork gives -EAGAIN past it). */
 #define PROC_MAX 64
@@ -40,6 +43,13 @@ struct proc {
     struct wait_queue child_exit; /**< sleep here in wait4 */
     uint64_t fs_base;        /**< the FS base (TLS) user set with arch_prctl */
     vaddr_t clear_child_tid; /**< set_tid_address */
+#if CHAPTER >= 4
+    /* signals, process groups and sessions */
+    struct sig_state sig; /**< handlers and pending signals */
+    int pgid;             /**< process group (inherited on fork) */
+    int sid;              /**< session (inherited on fork) */
+    bool execed;          /**< has called execve (setpgid: EACCES) */
+#endif
 };
 
 /** What the ELF loader found: where to start, and the auxv facts. */
@@ -72,6 +82,12 @@ int proc_execve(const char *path, char *const argv[], int argc,
 __noreturn void proc_exit(int status);
 int proc_wait4(int pid, int *status, int options);
 void proc_kill_fault(int signal);
+#if CHAPTER >= 4
+irqflags_t proc_table_lock(void);
+void proc_table_unlock(irqflags_t flags);
+struct proc *proc_table_at(int slot);
+struct proc *proc_find_locked(int pid);
+#endif
 
 /** @name Linux wait status words. */
 ///@{

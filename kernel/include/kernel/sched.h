@@ -48,6 +48,12 @@ struct thread {
     void *user_frame; /**< the registers saved at entry from user mode */
     /** FPU/SSE registers while not running (user programs use SSE) */
     uint8_t fpu[512] __aligned(16);
+#if CHAPTER >= 4
+    /* signals: each thread has its own mask */
+    uint64_t sig_blocked; /**< signals not delivered to it now */
+    uint64_t sig_saved;   /**< the mask rt_sigsuspend replaced */
+    bool sig_restore;     /**< put sig_saved back after the handler */
+#endif
 };
 
 /** What a new thread runs. */

@@ -24,6 +24,9 @@
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #endif
+#if CHAPTER >= 4
+#include "kernel/signal.h"
+#endif
 
 /** Mnemonic and name of each of the 32 exception vectors (Intel SDM 6.3). */
 static const char *const exception_names[32][2] = {
@@ -139,13 +142,36 @@ print_frame(uint64_t pc, void *ctx)
     pr_emerg("  [<%016lx>] %s\n", pc, sym);
 }
 
-#if CHAPTER >= 3
+#if CHAPTER == 3
 /* Linux signal numbers for the faults a program can cause. */
 #define SIGILL 4
 #define SIGTRAP 5
 #define SIGBUS 7
 #define SIGFPE 8
 #define SIGSEGV 11
+#endif
+#if CHAPTER >= 4
+/* The si_code Linux gives the fault of vector @p tf->vector. */
+static int
+fault_code(const struct trap_frame *tf)
+{
+    switch (tf->vector) {
+    case VEC_PAGE_FAULT:
+        return tf->error & PF_PRESENT ? SEGV_ACCERR : SEGV_MAPERR;
+    case 0:
+        return FPE_INTDIV;
+    case 6:
+        return ILL_ILLOPN;
+    case 1:
+        return TRAP_BRKPT;
+    case 17:
+        return BUS_ADRALN;
+    default:
+        return SI_KERNEL; // #GP, int3, x87/SIMD errors: as Linux reports
+    }
+}
+#endif
+#if CHAPTER >= 3
 
 /*
  * An exception in user mode is the program's, not the kernel's: a page
@@ -184,7 +210,16 @@ user_exception(struct trap_frame *tf)
     pr_info("keel: %s in user mode at rip 0x%lx (cr2 0x%lx)\n",
             exception_names[tf->vector][1], tf->rip,
             tf->vector == VEC_PAGE_FAULT ? read_cr2() : 0);
+#if CHAPTER >= 4
+    // a signal: a handler may catch it, on the way back to user mode
+    int code = fault_code(tf);
+    uint64_t addr = tf->vector == VEC_PAGE_FAULT ? read_cr2()
+                    : code == SI_KERNEL          ? 0
+                                                 : tf->rip;
+    signal_fault(sig, code, addr);
+#else
     proc_kill_fault(sig);
+#endif
 }
 // [user_exception]
 #endif
@@ -244,4 +279,9 @@ trap_dispatch(struct trap_frame *tf)
 #endif
     } else
         pr_warn("trap: stray vector %lu ignored\n", tf->vector);
+#if CHAPTER >= 4
+    // back to user mode: pending signals act now
+    if ((tf->cs & 3) == 3)
+        signal_deliver(tf, -1);
+#endif
 }

@@ -1,0 +1,147 @@
+"""Chapter 4 tests: signals, process groups and sessions.
+
+Why these checks: a shell lives on signals. ^C must kill the foreground
+job and not the shell, a SIGCHLD handler reaps background jobs, a wait
+must come back with EINTR (or go on, with SA_RESTART), and a program's
+own handler for SIGSEGV or SIGINT must run and return with every register
+intact. Linux is the oracle: each program runs on the host too
+(grading/oracle.py) and its console section must be identical.
+
+Groups (60 points):
+
+  signals        (30)  exercise 4.3. /bin/sigtest: handlers with siginfo,
+                       registers and SSE state intact after rt_sigreturn,
+                       sa_mask, SA_NODEFER, SA_RESETHAND, SIG_IGN, pending
+                       while blocked, rt_sigsuspend, SIGCHLD, sigaltstack,
+                       EINTR and SA_RESTART around a blocking wait4.
+                       /bin/sigfault: SIGSEGV/SIGFPE/SIGILL handlers that
+                       leave with siglongjmp; refused faults still kill.
+                       Without the signal frame every handler is fatal.
+  signal-basics  (30)  no handler needed: /bin/pgrptest checks default
+                       actions, SIGKILL, masks and pending sets, kill's
+                       forms and errors, setpgid/setsid/getpgid/getsid
+                       and kill(0)/kill(-pgid) on a process group;
+                       /bin/sigabuse forges rt_sigreturn frames (no IOPL
+                       3, a non-canonical rip or an unreadable frame is
+                       SIGSEGV, not a kernel fault) and bad handlers.
+
+Each boot runs its programs in a fresh random order (with chapter 3's
+hello and forktest mixed in), so canned output cannot pass.
+"""
+
+import re
+import secrets
+import sys
+from pathlib import Path
+
+from gradelib import (assert_equal, assert_true, boot, chapter, expect_not,
+                      result, test)
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import oracle  # noqa: E402  (grading/oracle.py)
+
+KERNEL_LINE = re.compile(r"^(keel: |Keel )")
+REPO = Path(__file__).resolve().parent.parent.parent
+
+
+def sections(text):
+    """Split init's transcript into {program: its lines, init's line last}."""
+    out, cur = {}, []
+    for line in text.splitlines():
+        cur.append(line)
+        m = re.match(r"init: /bin/(\w+) (exited|killed)", line)
+        if m:
+            out[m.group(1)] = cur
+            cur = []
+    out["_rest"] = cur
+    return out
+
+
+def user_lines():
+    """The console without the kernel's own lines: what programs wrote."""
+    return "\n".join(ln for ln in result().output.splitlines()
+                     if not KERNEL_LINE.match(ln))
+
+
+def chapter_initrd():
+    """The initramfs `make` packs for the graded chapter (built if missing)."""
+    path = REPO / "build" / ("ch%02d" % chapter()) / "initrd.cpio"
+    if not path.exists():
+        import subprocess
+        subprocess.run(["make", "-s", "initrd", "CHAPTER=%d" % chapter()],
+                       cwd=str(REPO), check=False)
+    assert_true(path.exists(), "no %s: `make initrd` failed" % path)
+    return str(path)
+
+
+def shuffled(programs):
+    """The programs as init paths, in this run's random order."""
+    order = ["/bin/%s" % p for p in programs]
+    secrets.SystemRandom().shuffle(order)
+    return order
+
+
+def program_matches(name, order):
+    """One program's console section equals its output on Linux."""
+    want = sections(oracle.host_output("init", order)).get(name)
+    assert_true(want is not None, "the host oracle did not run %s" % name)
+    got = sections(user_lines()).get(name)
+    assert_true(got is not None, "no `init: /bin/%s exited` line: the "
+                "program did not run to its end\n  run ended: %s"
+                % (name, result().reason))
+    assert_equal(got, want, "/bin/%s printed something else than on Linux:"
+                 % name)
+
+
+# ----------------------------------------------------------------- signals
+
+SIGNALS_ORDER = shuffled(["sigtest", "sigfault", "hello"])
+
+
+@test(0, "signals")
+def test_signals():
+    """Boot; /init runs sigtest, sigfault (and hello) in a random order."""
+    boot("quiet -- %s" % " ".join(SIGNALS_ORDER), timeout=120,
+         initrd=chapter_initrd())
+
+
+@test(20, "signals: sigtest (handlers, masks, sigsuspend, EINTR)",
+      parent=test_signals)
+def test_signals_sigtest():
+    """Handlers see siginfo and return with the registers intact."""
+    program_matches("sigtest", SIGNALS_ORDER)
+
+
+@test(10, "signals: sigfault (fault handlers, siglongjmp)",
+      parent=test_signals)
+def test_signals_sigfault():
+    """SIGSEGV, SIGFPE and SIGILL handlers run; refused faults kill."""
+    program_matches("sigfault", SIGNALS_ORDER)
+
+
+# ----------------------------------------------------------- signal-basics
+
+BASICS_ORDER = shuffled(["pgrptest", "sigabuse", "hello", "forktest"])
+
+
+@test(0, "signal-basics")
+def test_signal_basics():
+    """Boot; /init runs pgrptest, sigabuse (and hello, forktest) in a
+    random order."""
+    boot("quiet -- %s" % " ".join(BASICS_ORDER), timeout=120,
+         initrd=chapter_initrd())
+
+
+@test(20, "signal-basics: pgrptest (defaults, masks, kill, groups)",
+      parent=test_signal_basics)
+def test_signal_basics_pgrptest():
+    """Default actions, masks, kill's forms, setpgid and setsid rules."""
+    program_matches("pgrptest", BASICS_ORDER)
+
+
+@test(10, "signal-basics: sigabuse (forged frames, bad handlers)",
+      parent=test_signal_basics)
+def test_signal_basics_sigabuse():
+    """rt_sigreturn takes only user state; bad frames end in SIGSEGV."""
+    program_matches("sigabuse", BASICS_ORDER)
+    expect_not(r"EXCEPTION|panic")

@@ -11,6 +11,14 @@ CHAPTER_FILES += \
 	chapters/04-syscalls/demo.sh
 
 # ---- user memory: the exception table, mmap and friends
+KERNEL_SRCS += \
+	kernel/arch/x86_64/mm/usercopy.S \
+	kernel/arch/x86_64/mm/extable.c
+CHAPTER_FILES += \
+	exercises/04-syscalls/2-uaccess-fixup.md \
+	grading/tests/ch04_mm.py \
+	user/efaulttest.c
+USER_PROGS += efaulttest
 
 # ---- signals
 KERNEL_SRCS += \

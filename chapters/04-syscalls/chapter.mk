@@ -13,8 +13,13 @@ CHAPTER_FILES += \
 # ---- user memory: the exception table, mmap and friends
 KERNEL_SRCS += \
 	kernel/arch/x86_64/mm/usercopy.S \
-	kernel/arch/x86_64/mm/extable.c
+	kernel/arch/x86_64/mm/extable.c \
+	kernel/mm/vma.c \
+	kernel/mm/mmap.c \
+	kernel/mm/mremap.c \
+	kernel/syscalls/mmap.c
 CHAPTER_FILES += \
+	kernel/include/uapi/mman.h \
 	exercises/04-syscalls/2-uaccess-fixup.md \
 	grading/tests/ch04_mm.py \
 	user/efaulttest.c

@@ -22,8 +22,10 @@ CHAPTER_FILES += \
 	kernel/include/uapi/mman.h \
 	exercises/04-syscalls/2-uaccess-fixup.md \
 	grading/tests/ch04_mm.py \
-	user/efaulttest.c
-USER_PROGS += efaulttest
+	user/efaulttest.c \
+	user/mmaptest.c \
+	user/mmapfile.c
+USER_PROGS += efaulttest mmaptest mmapfile
 
 # ---- signals
 KERNEL_SRCS += \

@@ -78,6 +78,7 @@ static bool
 extable_fixup(struct trap_frame *tf)
 {
     // >>> exercise 4.2 uaccess-fixup
+    // cppcheck-suppress comparePointers
     for (const struct extable_entry *e = __ex_table_start; e < __ex_table_end;
          e++) {
         if (e->insn == tf->rip) {

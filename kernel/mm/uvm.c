@@ -16,6 +16,12 @@
  * A fault outside every region, or against its rights, is the program's
  * bug: mm_fault() says -EFAULT and the caller delivers SIGSEGV.
  *
+ * From chapter 4 (mmap) a region may also be backed by a file, whose bytes
+ * fill a page on its first touch (zeros past the end of the file), or be
+ * shared (MAP_SHARED): its frames are the same in every process that
+ * inherited it, so a write never copies, and fork gives the write right
+ * back on both sides (mm_fork_shared()).
+ *
  * Locking: a process has one thread in chapter 3, so its mm is only used
  * by that thread (and by the kernel while creating it); no lock yet.
  */
@@ -189,15 +195,16 @@ mm_fault(struct mm *mm, vaddr_t va, bool write, bool exec)
         return -EFAULT;
     vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);
     paddr_t pa;
-    unsigned flags;
+    unsigned flags = 0;
+    bool present = arch_translate(mm->root, page, &pa, &flags);
 #if CHAPTER >= 4
-    if (!arch_translate(mm->root, page, &pa, &flags) && v->file_data)
+    if (!present && v->file_data)
         return map_file_page(mm, v, page);
     // A shared region's frame is the same for every sharer: never copy.
-    if (write && !(flags & VM_WRITE) && (v->flags & VMA_SHARED))
+    if (present && write && !(flags & VM_WRITE) && (v->flags & VMA_SHARED))
         return arch_uvm_protect(mm->root, page, v->prot | VM_USER);
 #endif
-    if (!arch_translate(mm->root, page, &pa, &flags))
+    if (!present)
         return map_zero_page(mm, page, v->prot);
     if (write && !(flags & VM_WRITE))
         return break_cow(mm, page, pa, v->prot);

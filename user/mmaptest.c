@@ -259,6 +259,24 @@ test_brk(void)
     syscall(SYS_brk, cur);
 }
 
+/* A huge PROT_NONE reservation (as allocators and runtimes make) costs
+ * nothing until used, and goes away quickly. */
+static void
+test_reserve(void)
+{
+    size_t big = 1UL << 40;
+    char *p = mmap(NULL, big, PROT_NONE, ANON | MAP_NORESERVE, -1, 0);
+    printf("reserve: 1 TiB PROT_NONE: %s\n", p == MAP_FAILED ? "failed" : "ok");
+    if (p == MAP_FAILED)
+        return;
+    char *mid = p + (big / 2);
+    check("reserve: mprotect a page in the middle", mprotect(mid, PAGE, RW));
+    mid[10] = 'r';
+    printf("reserve: the page works: %c\n", mid[10]);
+    touch_in_child("reserve: touch next to it", mid + PAGE, 0);
+    check("reserve: munmap all of it", munmap(p, big));
+}
+
 static void
 test_einval(void)
 {
@@ -298,6 +316,7 @@ main(void)
     test_madvise();
     test_fork();
     test_brk();
+    test_reserve();
     test_einval();
     printf("mmaptest: done\n");
     return 0;

@@ -173,13 +173,20 @@ def test_mmap_fork():
     part_matches("mmaptest", ("fork:",), "fork")
 
 
-@test(4, "mmap: brk", parent=test_mmap)
+@test(2, "mmap: a 1 TiB PROT_NONE reservation", parent=test_mmap)
+def test_mmap_reserve():
+    """Reserve, open one page, give it all back: quick, no page walk of
+    the whole range."""
+    part_matches("mmaptest", ("reserve:",), "reservation")
+
+
+@test(3, "mmap: brk", parent=test_mmap)
 def test_mmap_brk():
     """brk grows, shrinks (the pages go away) and grows again with zeros."""
     part_matches("mmaptest", ("brk:",), "brk")
 
 
-@test(4, "mmap: errors of bad arguments", parent=test_mmap)
+@test(3, "mmap: errors of bad arguments", parent=test_mmap)
 def test_mmap_errors():
     """EINVAL, EBADF, ENOMEM as Linux; accepted flags; the program ends."""
     part_matches("mmaptest", ("mmap:", "munmap:"), "argument errors")

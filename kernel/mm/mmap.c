@@ -91,6 +91,31 @@ mmap_place(struct mm *mm, vaddr_t addr, size_t len, int flags)
     return gap != 0 ? (long)gap : -ENOMEM;
 }
 
+/*
+ * Put a copy of @p tmpl at [at, at + len). Shared frames must exist before
+ * a fork can share them, so a shared region gets them now; MAP_POPULATE
+ * is only a wish (Linux ignores its failure too). 0 or -ENOMEM.
+ */
+static int
+mmap_insert(struct mm *mm, const struct vma *tmpl, vaddr_t at, size_t len,
+            int flags)
+{
+    struct vma *v = vma_clone(tmpl);
+    if (v == NULL)
+        return -ENOMEM;
+    v->start = at;
+    v->end = at + len;
+    mm_insert_vma(mm, v);
+    int err = 0;
+    if ((v->flags & VMA_SHARED) || (flags & MAP_POPULATE))
+        err = mm_populate(mm, at, at + len);
+    if (err < 0 && (v->flags & VMA_SHARED)) {
+        mm_unmap_range(mm, at, at + len);
+        return err;
+    }
+    return 0;
+}
+
 /**
  * @brief mmap: add a region of @p len bytes; see mmap(2).
  * @param mm    the address space
@@ -130,20 +155,8 @@ mm_mmap(struct mm *mm, vaddr_t addr, size_t len, int prot, int flags, int fd,
     long at = mmap_place(mm, addr, len, flags);
     if (at < 0)
         return at;
-    struct vma *v = vma_clone(&tmpl);
-    if (v == NULL)
-        return -ENOMEM;
-    v->start = (vaddr_t)at;
-    v->end = v->start + len;
-    mm_insert_vma(mm, v);
-    if ((v->flags & VMA_SHARED) || (flags & MAP_POPULATE)) {
-        err = mm_populate(mm, v->start, v->end);
-        if (err < 0) {
-            mm_unmap_range(mm, v->start, v->end);
-            return err;
-        }
-    }
-    return at;
+    err = mmap_insert(mm, &tmpl, (vaddr_t)at, len, flags);
+    return err < 0 ? err : at;
 }
 
 /* Check a page-aligned range from user arguments; 0 or -EINVAL. */
@@ -205,7 +218,8 @@ split_to_range(struct mm *mm, vaddr_t start, vaddr_t end)
 static void
 vma_protect_pages(struct mm *mm, struct vma *v)
 {
-    for (vaddr_t va = v->start; va < v->end; va += PAGE_SIZE) {
+    for (vaddr_t va = arch_uvm_skip(mm->root, v->start); va < v->end;
+         va = arch_uvm_skip(mm->root, va + PAGE_SIZE)) {
         paddr_t pa;
         if (!arch_uvm_lookup(mm->root, va, &pa))
             continue;
@@ -268,13 +282,15 @@ mm_madvise(struct mm *mm, vaddr_t addr, size_t len, int advice)
     if (!known || range_check(addr, len) < 0)
         return -EINVAL;
     vaddr_t end = addr + ALIGN_UP(len, PAGE_SIZE);
-    for (vaddr_t va = addr; va < end; va += PAGE_SIZE) {
+    for (vaddr_t va = addr; va < end;) {
         struct vma *v = mm_find_vma(mm, va);
         if (v == NULL)
             return -ENOMEM;
+        vaddr_t stop = MIN(v->end, end);
         // A shared region's frames are its contents: keep them.
         if (advice == MADV_DONTNEED && !(v->flags & VMA_SHARED))
-            mm_drop_pages(mm, va, va + PAGE_SIZE);
+            mm_drop_pages(mm, va, stop);
+        va = stop;
     }
     return 0;
 }

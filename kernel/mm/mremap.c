@@ -42,7 +42,8 @@ map_moved_page(struct mm *mm, struct vma *v, vaddr_t va, paddr_t pa)
 static void
 vma_move(struct mm *mm, struct vma *v, vaddr_t to)
 {
-    for (vaddr_t va = v->start; va < v->end; va += PAGE_SIZE) {
+    for (vaddr_t va = arch_uvm_skip(mm->root, v->start); va < v->end;
+         va = arch_uvm_skip(mm->root, va + PAGE_SIZE)) {
         paddr_t pa;
         if (arch_uvm_take(mm->root, va, &pa))
             map_moved_page(mm, v, to + (va - v->start), pa);

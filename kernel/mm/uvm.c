@@ -265,7 +265,8 @@ mm_fork_shared(struct mm *parent, struct mm *child)
         struct vma *v = list_entry(n, struct vma, link);
         if (!(v->flags & VMA_SHARED) || !(v->prot & VM_WRITE))
             continue;
-        for (vaddr_t va = v->start; va < v->end; va += PAGE_SIZE) {
+        for (vaddr_t va = arch_uvm_skip(parent->root, v->start); va < v->end;
+             va = arch_uvm_skip(parent->root, va + PAGE_SIZE)) {
             arch_uvm_protect(parent->root, va, v->prot | VM_USER);
             arch_uvm_protect(child->root, va, v->prot | VM_USER);
         }

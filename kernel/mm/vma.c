@@ -141,7 +141,8 @@ mm_find_gap(struct mm *mm, size_t len)
 void
 mm_drop_pages(struct mm *mm, vaddr_t start, vaddr_t end)
 {
-    for (vaddr_t va = start; va < end; va += PAGE_SIZE) {
+    for (vaddr_t va = arch_uvm_skip(mm->root, start); va < end;
+         va = arch_uvm_skip(mm->root, va + PAGE_SIZE)) {
         paddr_t pa;
         if (arch_uvm_take(mm->root, va, &pa))
             pmm_put(pa);
@@ -197,6 +198,8 @@ mm_populate(struct mm *mm, vaddr_t start, vaddr_t end)
     struct vma *v = mm_find_vma(mm, start);
     if (v == NULL || !(v->prot & VM_READ))
         return 0; // PROT_NONE: nothing to touch
+    if ((end - start) / PAGE_SIZE > pmm_free_frames())
+        return -ENOMEM; // would only fail after taking every frame
     for (vaddr_t va = start; va < end; va += PAGE_SIZE) {
         int err = mm_fault(mm, va, false, false);
         if (err < 0)

@@ -123,6 +123,7 @@ long arch_strncpy_user(char *dst, const char *src, size_t max);
 /* user page-table entries that hold a frame (present or PROT_NONE) */
 bool arch_uvm_lookup(paddr_t root, vaddr_t va, paddr_t *pa);
 bool arch_uvm_take(paddr_t root, vaddr_t va, paddr_t *pa);
+vaddr_t arch_uvm_skip(paddr_t root, vaddr_t va);
 #endif
 
 #endif /* KERNEL_ARCH_H */

@@ -200,4 +200,29 @@ arch_uvm_take(paddr_t root, vaddr_t va, paddr_t *pa)
     __asm__ __volatile__("invlpg (%0)" : : "r"(va) : "memory");
     return true;
 }
+/**
+ * @brief The first page at or after @p va that may hold a frame.
+ *
+ * Loops over the pages of a large region (munmap of a 1 TiB PROT_NONE
+ * reservation) would take hours page by page; most of such a range has no
+ * page tables at all. Where a table is missing, this skips to the start of
+ * the range the next entry of that level covers.
+ * @param root the tree
+ * @param va   a page address
+ * @return @p va when its last-level table exists, else the next candidate
+ */
+vaddr_t
+arch_uvm_skip(paddr_t root, vaddr_t va)
+{
+    pte_t *table = phys_to_virt(root);
+    for (int level = 4; level > 1; level--) {
+        pte_t e = table[PT_INDEX(va, level)];
+        if (!(e & PTE_PRESENT) || (e & PTE_HUGE)) {
+            uint64_t span = 1UL << (PAGE_SHIFT + 9 * (level - 1));
+            return ALIGN_DOWN(va, span) + span;
+        }
+        table = phys_to_virt(e & PTE_ADDR_MASK);
+    }
+    return va;
+}
 #endif

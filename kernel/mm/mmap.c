@@ -65,6 +65,12 @@ mmap_check_flags(int flags, bool *shared)
     return 0;
 }
 
+/* The flags mmap knows; MAP_SHARED_VALIDATE refuses any other. */
+#define MAP_KNOWN                                                              \
+    (MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_DENYWRITE |    \
+     MAP_EXECUTABLE | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE |              \
+     MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_SYNC | MAP_FIXED_NOREPLACE)
+
 /*
  * Where the new region [addr, addr + len) goes: a MAP_FIXED address as
  * given (what was there is unmapped), a free hint, or the highest gap.
@@ -127,7 +133,8 @@ mmap_insert(struct mm *mm, const struct vma *tmpl, vaddr_t at, size_t len,
  * @param off   file offset, page-aligned
  * @return the region's address; -EINVAL (len 0, flags, alignment),
  *         -ENOMEM (no room), -EEXIST (MAP_FIXED_NOREPLACE), -EPERM (below
- *         MMAP_MIN_ADDR), -EBADF or -EACCES (the file), -EOVERFLOW
+ *         MMAP_MIN_ADDR), -EBADF or -EACCES (the file), -EOVERFLOW,
+ *         -EOPNOTSUPP (MAP_SHARED_VALIDATE with an unknown flag)
  */
 long
 mm_mmap(struct mm *mm, vaddr_t addr, size_t len, int prot, int flags, int fd,
@@ -137,6 +144,8 @@ mm_mmap(struct mm *mm, vaddr_t addr, size_t len, int prot, int flags, int fd,
     if (len == 0 || mmap_check_flags(flags, &shared) < 0 ||
         (off & (PAGE_SIZE - 1)))
         return -EINVAL;
+    if ((flags & MAP_TYPE) == MAP_SHARED_VALIDATE && (flags & ~MAP_KNOWN))
+        return -EOPNOTSUPP;
     if (len > USER_TOP - MMAP_MIN_ADDR)
         return -ENOMEM;
     len = ALIGN_UP(len, PAGE_SIZE);
@@ -295,6 +304,24 @@ mm_madvise(struct mm *mm, vaddr_t addr, size_t len, int advice)
     return 0;
 }
 
+/*
+ * Heap pages for [from, to): the heap's last region grows when it ends at
+ * @p from (one region however often brk is called), else a new one starts.
+ */
+static int
+brk_grow(struct mm *mm, vaddr_t from, vaddr_t to)
+{
+    struct vma *last = from > 0 ? mm_find_vma(mm, from - 1) : NULL;
+    if (last == NULL || last->end != from || last->start < mm->brk_start ||
+        last->flags != 0 || last->file_data != NULL ||
+        last->prot != (VM_READ | VM_WRITE))
+        return mm_map_anon(mm, from, to - from, VM_READ | VM_WRITE);
+    if (!mm_range_free(mm, from, to))
+        return -ENOMEM;
+    last->end = to;
+    return 0;
+}
+
 /**
  * @brief brk: move the end of the heap to @p want; see brk(2).
  *
@@ -312,8 +339,7 @@ mm_brk(struct mm *mm, vaddr_t want)
         return mm->brk;
     vaddr_t mapped = ALIGN_UP(mm->brk, PAGE_SIZE);
     vaddr_t need = ALIGN_UP(want, PAGE_SIZE);
-    if (need > mapped &&
-        mm_map_anon(mm, mapped, need - mapped, VM_READ | VM_WRITE) < 0)
+    if (need > mapped && brk_grow(mm, mapped, need) < 0)
         return mm->brk;
     if (need < mapped && mm_unmap_range(mm, need, mapped) < 0)
         return mm->brk;

@@ -11,6 +11,21 @@ CHAPTER_FILES += \
 	chapters/04-syscalls/demo.sh
 
 # ---- user memory: the exception table, mmap and friends
+KERNEL_SRCS += \
+	kernel/arch/x86_64/mm/usercopy.S \
+	kernel/arch/x86_64/mm/extable.c \
+	kernel/mm/vma.c \
+	kernel/mm/mmap.c \
+	kernel/mm/mremap.c \
+	kernel/syscalls/mmap.c
+CHAPTER_FILES += \
+	kernel/include/uapi/mman.h \
+	exercises/04-syscalls/2-uaccess-fixup.md \
+	grading/tests/ch04_mm.py \
+	user/efaulttest.c \
+	user/mmaptest.c \
+	user/mmapfile.c
+USER_PROGS += efaulttest mmaptest mmapfile
 
 # ---- signals
 KERNEL_SRCS += \

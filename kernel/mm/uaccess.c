@@ -3,14 +3,21 @@
  * @ingroup mm
  * @brief copy_from_user, copy_to_user, strncpy_from_user.
  *
- * Each copy walks the user range page by page: the page must lie in a
- * region of the current process with the needed right; a page not yet
- * present (or shared copy-on-write, for a write) is brought in with
- * mm_fault() exactly as if the program had touched it; then the bytes are
- * copied through the direct map. The kernel therefore never touches a user
- * address directly, and a bad pointer can only produce -EFAULT.
- * (Chapter 4 replaces this page walk with direct access guarded by an
- * exception table, which is faster.)
+ * The only way the kernel follows a pointer a program gave it. A bad
+ * pointer (outside user space, unmapped, without the right) must give
+ * -EFAULT, never a kernel crash. Two ways to get there:
+ *
+ * - chapter 3 walks the user range page by page: the page must lie in a
+ *   region of the current process with the needed right; a page not yet
+ *   present (or shared copy-on-write, for a write) is brought in with
+ *   mm_fault() exactly as if the program had touched it; the bytes are
+ *   then copied through the direct map;
+ * - from chapter 4 the range is only checked against USER_TOP and the
+ *   bytes are copied directly by the routines of usercopy.S. A page that
+ *   is missing is brought in by the page-fault handler (mm_fault()); one
+ *   the program may not touch makes the copy instruction fault, and the
+ *   exception table (kernel/arch/x86_64/mm/extable.c) turns the fault into
+ *   -EFAULT. The common case, a good pointer, costs no walk at all.
  */
 #include "kernel/uaccess.h"
 #include "kernel/arch.h"
@@ -19,6 +26,73 @@
 #include "kernel/string.h"
 #include "uapi/errno.h"
 
+#if CHAPTER >= 4
+/* Is [u, u + n) inside user space (no wrap past the top)? */
+static bool
+user_range_ok(uint64_t u, size_t n)
+{
+    return u + n >= u && u + n <= USER_TOP;
+}
+
+/**
+ * @brief Copy @p n bytes from user @p src to kernel @p dst.
+ * @param dst kernel buffer
+ * @param src user address
+ * @param n   bytes
+ * @return 0 or -EFAULT (outside user space, or a byte could not be read)
+ * @pre process context (the current process's address space is active)
+ */
+// [copy_from_user]
+int
+copy_from_user(void *dst, uptr_t src, size_t n)
+{
+    if (!user_range_ok(src.addr, n))
+        return -EFAULT;
+    return (int)arch_copy_user(dst, (const void *)src.addr, n);
+}
+// [copy_from_user]
+
+/**
+ * @brief Copy @p n bytes from kernel @p src to user @p dst.
+ * @param dst user address
+ * @param src kernel buffer
+ * @param n   bytes
+ * @return 0 or -EFAULT (outside user space, or a byte could not be
+ *         written); bytes before the bad one may have been written
+ * @pre process context (the current process's address space is active)
+ */
+int
+copy_to_user(uptr_t dst, const void *src, size_t n)
+{
+    if (!user_range_ok(dst.addr, n))
+        return -EFAULT;
+    return (int)arch_copy_user((void *)dst.addr, src, n);
+}
+
+/**
+ * @brief Copy a NUL-terminated user string into @p dst (at most @p max).
+ *
+ * The string may end anywhere below USER_TOP; bytes at or past it count
+ * as unreadable.
+ * @param dst kernel buffer of @p max bytes
+ * @param src user address of the string
+ * @param max size of @p dst
+ * @return the string's length, -EFAULT, or -ENAMETOOLONG when it does not
+ *         fit (with its NUL) in @p max bytes
+ * @pre process context (the current process's address space is active)
+ */
+long
+strncpy_from_user(char *dst, uptr_t src, size_t max)
+{
+    if (src.addr >= USER_TOP)
+        return -EFAULT;
+    size_t room = MIN(max, USER_TOP - src.addr);
+    long n = arch_strncpy_user(dst, (const char *)src.addr, room);
+    if (n == -ENAMETOOLONG && room < max)
+        return -EFAULT; // ran into the end of user space
+    return n;
+}
+#else  /* CHAPTER < 4 */
 /* The kernel address of user byte @p va, made accessible for @p write;
  * NULL when the process may not access it. */
 static void *
@@ -111,3 +185,4 @@ strncpy_from_user(char *dst, uptr_t src, size_t max)
     }
     return -ENAMETOOLONG;
 }
+#endif /* CHAPTER */

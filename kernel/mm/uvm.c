@@ -16,6 +16,12 @@
  * A fault outside every region, or against its rights, is the program's
  * bug: mm_fault() says -EFAULT and the caller delivers SIGSEGV.
  *
+ * From chapter 4 (mmap) a region may also be backed by a file, whose bytes
+ * fill a page on its first touch (zeros past the end of the file), or be
+ * shared (MAP_SHARED): its frames are the same in every process that
+ * inherited it, so a write never copies, and fork gives the write right
+ * back on both sides (mm_fork_shared()).
+ *
  * Locking: a process has one thread in chapter 3, so its mm is only used
  * by that thread (and by the kernel while creating it); no lock yet.
  */
@@ -127,6 +133,30 @@ map_zero_page(struct mm *mm, vaddr_t va, unsigned prot)
     return err;
 }
 
+#if CHAPTER >= 4
+/*
+ * A page of a file mapping: a fresh frame holding the file's bytes for
+ * this page (zero past the end of the file); 0 or -ENOMEM.
+ */
+static int
+map_file_page(struct mm *mm, struct vma *v, vaddr_t va)
+{
+    paddr_t pa = pmm_alloc_frame();
+    if (pa == 0)
+        return -ENOMEM;
+    uint8_t *page = phys_to_virt(pa);
+    memset(page, 0, PAGE_SIZE);
+    uint64_t off = v->file_off + (va - v->start);
+    if (off < v->file_size)
+        memcpy(page, (const uint8_t *)v->file_data + off,
+               MIN(PAGE_SIZE, v->file_size - off));
+    int err = arch_map_page(mm->root, va, pa, v->prot | VM_USER);
+    if (err < 0)
+        pmm_free_frame(pa);
+    return err;
+}
+#endif
+
 /*
  * Copy-on-write: page @p va is present but read-only and the region may be
  * written. The last user keeps the frame; others get a private copy.
@@ -165,8 +195,16 @@ mm_fault(struct mm *mm, vaddr_t va, bool write, bool exec)
         return -EFAULT;
     vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);
     paddr_t pa;
-    unsigned flags;
-    if (!arch_translate(mm->root, page, &pa, &flags))
+    unsigned flags = 0;
+    bool present = arch_translate(mm->root, page, &pa, &flags);
+#if CHAPTER >= 4
+    if (!present && v->file_data)
+        return map_file_page(mm, v, page);
+    // A shared region's frame is the same for every sharer: never copy.
+    if (present && write && !(flags & VM_WRITE) && (v->flags & VMA_SHARED))
+        return arch_uvm_protect(mm->root, page, v->prot | VM_USER);
+#endif
+    if (!present)
         return map_zero_page(mm, page, v->prot);
     if (write && !(flags & VM_WRITE))
         return break_cow(mm, page, pa, v->prot);
@@ -212,6 +250,30 @@ mm_copy_to(struct mm *mm, vaddr_t va, const void *src, size_t len)
     return 0;
 }
 
+#if CHAPTER >= 4
+/*
+ * Fork made every page read-only in both trees; give the writable pages
+ * of MAP_SHARED regions their write right back, in both: they are meant
+ * to be shared, not copied.
+ */
+static void
+mm_fork_shared(struct mm *parent, struct mm *child)
+{
+    struct list_node *n;
+    list_for_each(n, &parent->vmas)
+    {
+        struct vma *v = list_entry(n, struct vma, link);
+        if (!(v->flags & VMA_SHARED) || !(v->prot & VM_WRITE))
+            continue;
+        for (vaddr_t va = arch_uvm_skip(parent->root, v->start); va < v->end;
+             va = arch_uvm_skip(parent->root, va + PAGE_SIZE)) {
+            arch_uvm_protect(parent->root, va, v->prot | VM_USER);
+            arch_uvm_protect(child->root, va, v->prot | VM_USER);
+        }
+    }
+}
+#endif
+
 /**
  * @brief A copy-on-write copy of @p parent for fork.
  * @param parent the forking process's address space
@@ -227,11 +289,21 @@ mm_fork(struct mm *parent)
     list_for_each(n, &parent->vmas)
     {
         struct vma *v = list_entry(n, struct vma, link);
+#if CHAPTER >= 4
+        struct vma *c = vma_clone(v);
+        if (c == NULL)
+            goto err_destroy;
+        list_push_back(&child->vmas, &c->link);
+#else
         if (mm_map_anon(child, v->start, v->end - v->start, v->prot) < 0)
             goto err_destroy;
+#endif
     }
     if (arch_uvm_fork(parent->root, child->root) < 0)
         goto err_destroy;
+#if CHAPTER >= 4
+    mm_fork_shared(parent, child);
+#endif
     child->brk_start = parent->brk_start;
     child->brk = parent->brk;
     return child;

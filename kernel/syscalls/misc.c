@@ -83,6 +83,7 @@ sys_ioctl(const long a[6])
     return -ENOTTY;
 }
 
+#if CHAPTER < 4
 /**
  * @brief brk(addr): move the end of the heap; returns the (new) end.
  *
@@ -108,6 +109,7 @@ sys_brk(const long a[6])
     mm->brk = want;
     return mm->brk;
 }
+#endif /* chapter 4: kernel/syscalls/mmap.c */
 
 #if CHAPTER < 4
 /* chapter 4 replaces these two with kernel/syscalls/signal.c's */

@@ -116,4 +116,14 @@ void arch_uvm_destroy(paddr_t root);
 int arch_uvm_protect(paddr_t root, vaddr_t va, unsigned vmflags);
 #endif
 
+#if CHAPTER >= 4
+/* user access with an exception table (kernel/arch/x86_64/mm/usercopy.S) */
+long arch_copy_user(void *dst, const void *src, size_t n);
+long arch_strncpy_user(char *dst, const char *src, size_t max);
+/* user page-table entries that hold a frame (present or PROT_NONE) */
+bool arch_uvm_lookup(paddr_t root, vaddr_t va, paddr_t *pa);
+bool arch_uvm_take(paddr_t root, vaddr_t va, paddr_t *pa);
+vaddr_t arch_uvm_skip(paddr_t root, vaddr_t va);
+#endif
+
 #endif /* KERNEL_ARCH_H */

@@ -142,6 +142,13 @@ struct vma {
     vaddr_t end;           /**< one past the last byte, page-aligned */
     unsigned prot;         /**< VM_READ | VM_WRITE | VM_EXEC */
     struct list_node link; /**< in mm.vmas, sorted by address */
+#if CHAPTER >= 4
+    /* mmap: sharing and file backing */
+    unsigned flags;        /**< VMA_SHARED, or 0 for private */
+    const void *file_data; /**< a private file mapping's bytes, or NULL */
+    size_t file_size;      /**< how many bytes file_data holds */
+    uint64_t file_off;     /**< file offset of the byte at start */
+#endif
 };
 
 /** A user address space: page tables plus the regions that may be used. */
@@ -162,6 +169,33 @@ int mm_fault(struct mm *mm, vaddr_t va, bool write, bool exec);
 void mm_activate(struct mm *mm);
 
 #if CHAPTER >= 4
+/** vma.flags: the frames are shared with other processes (no COW). */
+#define VMA_SHARED 0x1
+/** Lowest address mmap hands out (as Linux's vm.mmap_min_addr). */
+#define MMAP_MIN_ADDR 0x10000UL
+/** mmap places regions top-down below this (a guard page under the stack). */
+#define MMAP_TOP (USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE)
+
+/* regions (kernel/mm/vma.c) */
+struct vma *vma_clone(const struct vma *v);
+struct vma *mm_split_vma(struct vma *v, vaddr_t at);
+void mm_insert_vma(struct mm *mm, struct vma *v);
+bool mm_range_free(struct mm *mm, vaddr_t start, vaddr_t end);
+vaddr_t mm_find_gap(struct mm *mm, size_t len);
+void mm_drop_pages(struct mm *mm, vaddr_t start, vaddr_t end);
+int mm_unmap_range(struct mm *mm, vaddr_t start, vaddr_t end);
+int mm_populate(struct mm *mm, vaddr_t start, vaddr_t end);
+
+/* the mmap family (kernel/mm/mmap.c, kernel/mm/mremap.c) */
+long mm_mmap(struct mm *mm, vaddr_t addr, size_t len, int prot, int flags,
+             int fd, uint64_t off);
+int mm_munmap(struct mm *mm, vaddr_t addr, size_t len);
+int mm_mprotect(struct mm *mm, vaddr_t addr, size_t len, int prot);
+long mm_mremap(struct mm *mm, vaddr_t old, size_t old_len, size_t new_len,
+               int flags);
+int mm_madvise(struct mm *mm, vaddr_t addr, size_t len, int advice);
+vaddr_t mm_brk(struct mm *mm, vaddr_t want);
+
 /** The bytes behind a file, for a private file mapping (mmap with an fd). */
 struct mmap_file {
     const void *data; /**< the file's bytes in kernel memory */

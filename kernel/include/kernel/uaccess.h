@@ -7,8 +7,8 @@
  * nothing, into the kernel, across the end of a region. The kernel keeps
  * such addresses in a uptr_t, a struct the compiler will not let anyone
  * dereference, and reads or writes them only through copy_from_user(),
- * copy_to_user() and strncpy_from_user(), which check every page against
- * the process's regions and return -EFAULT instead of faulting.
+ * copy_to_user() and strncpy_from_user(), which return -EFAULT for a bad
+ * pointer instead of crashing (how they know: kernel/mm/uaccess.c).
  */
 #ifndef KERNEL_UACCESS_H
 #define KERNEL_UACCESS_H

@@ -244,6 +244,12 @@ exception_handle(struct trap_frame *tf)
         return;
     }
 #endif
+#if CHAPTER >= 4
+    // A bad user pointer in a system call: mm_fault() or the exception
+    // table (kernel/arch/x86_64/mm/extable.c) may still save the day.
+    if (v == VEC_PAGE_FAULT && arch_kernel_page_fault(tf))
+        return;
+#endif
     if (v == VEC_PAGE_FAULT)
         decode_page_fault(tf->error, what, sizeof(what));
     else if (v == 10 || v == 11 || v == 12 || v == 13)

@@ -46,7 +46,7 @@ fork_level(pte_t *parent, pte_t *child, int level, unsigned n)
 {
     for (unsigned i = 0; i < n; i++) {
         pte_t e = parent[i];
-        if (!(e & PTE_PRESENT))
+        if (!(e & (level == 1 ? PTE_USED : PTE_PRESENT)))
             continue;
         if (level == 1) {
             e &= ~PTE_WRITE; // both sides read-only: copy on write
@@ -93,7 +93,7 @@ destroy_level(pte_t *table, int level, unsigned n)
 {
     for (unsigned i = 0; i < n; i++) {
         pte_t e = table[i];
-        if (!(e & PTE_PRESENT))
+        if (!(e & (level == 1 ? PTE_USED : PTE_PRESENT)))
             continue;
         if (level == 1) {
             pmm_put(e & PTE_ADDR_MASK);
@@ -116,32 +116,113 @@ arch_uvm_destroy(paddr_t root)
     pmm_free_frame(root);
 }
 
-/**
- * @brief Change the rights of the present 4 KiB page at @p va.
- * @param root    the tree
- * @param va      the page
- * @param vmflags the new VM_* rights (VM_USER kept as it was)
- * @return 0, or -ENOENT when nothing is mapped there
- */
-int
-arch_uvm_protect(paddr_t root, vaddr_t va, unsigned vmflags)
+/* The leaf entry for user page @p va, or NULL when no table holds one. */
+static pte_t *
+uvm_leaf(paddr_t root, vaddr_t va)
 {
     pte_t *table = phys_to_virt(root);
     for (int level = 4; level > 1; level--) {
         pte_t e = table[PT_INDEX(va, level)];
         if (!(e & PTE_PRESENT) || (e & PTE_HUGE))
-            return -ENOENT;
+            return NULL;
         table = phys_to_virt(e & PTE_ADDR_MASK);
     }
-    pte_t *leaf = &table[PT_INDEX(va, 1)];
-    if (!(*leaf & PTE_PRESENT))
+    return &table[PT_INDEX(va, 1)];
+}
+
+/**
+ * @brief Change the rights of the present 4 KiB page at @p va.
+ * @param root    the tree
+ * @param va      the page
+ * @param vmflags the new VM_* rights (VM_USER kept as it was); from
+ *                chapter 4, without VM_READ the page becomes PROT_NONE:
+ *                not present, its frame kept in the entry
+ * @return 0, or -ENOENT when nothing is mapped there
+ */
+int
+arch_uvm_protect(paddr_t root, vaddr_t va, unsigned vmflags)
+{
+    pte_t *leaf = uvm_leaf(root, va);
+    if (leaf == NULL || !(*leaf & PTE_USED))
         return -ENOENT;
     pte_t e = *leaf & ~(PTE_WRITE | PTE_NX);
     if (vmflags & VM_WRITE)
         e |= PTE_WRITE;
     if (!(vmflags & VM_EXEC))
         e |= PTE_NX;
+#if CHAPTER >= 4
+    // PROT_NONE: not present for the CPU, but the frame stays the page's.
+    e = (e & ~PTE_PROTNONE) | PTE_PRESENT;
+    if (!(vmflags & VM_READ))
+        e = (e & ~PTE_PRESENT) | PTE_PROTNONE;
+#endif
     *leaf = e;
     __asm__ __volatile__("invlpg (%0)" : : "r"(va) : "memory");
     return 0;
 }
+
+#if CHAPTER >= 4
+/**
+ * @brief The frame user page @p va holds, present or PROT_NONE.
+ * @param root the tree
+ * @param va   the page
+ * @param pa   receives the frame's physical address
+ * @return true when the page holds a frame
+ */
+bool
+arch_uvm_lookup(paddr_t root, vaddr_t va, paddr_t *pa)
+{
+    pte_t *leaf = uvm_leaf(root, va);
+    if (leaf == NULL || !(*leaf & PTE_USED))
+        return false;
+    *pa = *leaf & PTE_ADDR_MASK;
+    return true;
+}
+
+/**
+ * @brief Remove user page @p va's entry and hand its frame to the caller.
+ *
+ * The caller owns the frame's reference afterwards (pmm_put() it, or map
+ * it elsewhere). The TLB entry is flushed.
+ * @param root the tree
+ * @param va   the page
+ * @param pa   receives the frame's physical address
+ * @return true when the page held a frame; false when there was none
+ */
+bool
+arch_uvm_take(paddr_t root, vaddr_t va, paddr_t *pa)
+{
+    pte_t *leaf = uvm_leaf(root, va);
+    if (leaf == NULL || !(*leaf & PTE_USED))
+        return false;
+    *pa = *leaf & PTE_ADDR_MASK;
+    *leaf = 0;
+    __asm__ __volatile__("invlpg (%0)" : : "r"(va) : "memory");
+    return true;
+}
+/**
+ * @brief The first page at or after @p va that may hold a frame.
+ *
+ * Loops over the pages of a large region (munmap of a 1 TiB PROT_NONE
+ * reservation) would take hours page by page; most of such a range has no
+ * page tables at all. Where a table is missing, this skips to the start of
+ * the range the next entry of that level covers.
+ * @param root the tree
+ * @param va   a page address
+ * @return @p va when its last-level table exists, else the next candidate
+ */
+vaddr_t
+arch_uvm_skip(paddr_t root, vaddr_t va)
+{
+    pte_t *table = phys_to_virt(root);
+    for (int level = 4; level > 1; level--) {
+        pte_t e = table[PT_INDEX(va, level)];
+        if (!(e & PTE_PRESENT) || (e & PTE_HUGE)) {
+            uint64_t span = 1UL << (PAGE_SHIFT + 9 * (level - 1));
+            return ALIGN_DOWN(va, span) + span;
+        }
+        table = phys_to_virt(e & PTE_ADDR_MASK);
+    }
+    return va;
+}
+#endif

@@ -39,6 +39,15 @@ typedef uint64_t pte_t;
 #define PTE_HUGE (1UL << 7) /* PS: 2 MiB page in a PD entry */
 #define PTE_GLOBAL (1UL << 8)
 #define PTE_NX (1UL << 63)
+#if CHAPTER >= 4
+/* Software bit in a not-present user leaf: the frame is still the page's,
+ * but the region is PROT_NONE (the CPU ignores every bit when P is 0). */
+#define PTE_PROTNONE (1UL << 9)
+/* A user leaf that holds a frame: present, or kept for a PROT_NONE page. */
+#define PTE_USED (PTE_PRESENT | PTE_PROTNONE)
+#else
+#define PTE_USED PTE_PRESENT
+#endif
 #define PTE_ADDR_MASK 0x000ffffffffff000UL
 
 #define PT_ENTRIES 512

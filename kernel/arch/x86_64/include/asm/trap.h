@@ -55,5 +55,8 @@ void pic_init(void);
 void pic_eoi(unsigned irq);
 void pic_unmask(unsigned irq);
 bool pic_is_spurious(unsigned irq);
+#if CHAPTER >= 4
+bool arch_kernel_page_fault(struct trap_frame *tf);
+#endif
 
 #endif /* ASM_TRAP_H */

@@ -1,0 +1,194 @@
+"""Chapter 4 tests, user memory: bad pointers give EFAULT, and the mmap
+family behaves as on Linux.
+
+Why these checks: from chapter 4 the kernel touches user memory directly
+and relies on the exception table when a pointer is bad; a missing entry
+or a wrong fix-up turns any program's mistake into a kernel panic. And
+every C library allocates with mmap/munmap/mremap/brk: a region split
+wrongly or a frame freed while still shared corrupts programs much later.
+
+Groups (60 points). Each belongs to exactly one exercise (or to none), so
+a handout with exercise 4.2 stubbed loses exactly the efault group:
+
+  efault  (20)  exercise 4.2. Boot with `-- /bin/efaulttest`: pointers
+                into a munmap'ed page, a PROT_NONE page, a read-only page
+                (for writes) and a page past brk are handed to write,
+                writev, execve, rt_sigprocmask, rt_sigaction, arch_prctl
+                and wait4. Each must fail with EFAULT; the output must equal
+                the host's. Without the fix-up the kernel panics at the
+                first one and QEMU exits with status 2.
+  mmap    (40)  no exercise. Boot with `-- /bin/mmaptest`: anonymous
+                mappings, splitting munmap and mprotect (a touch of the hole
+                kills a child with SIGSEGV), MAP_FIXED and
+                MAP_FIXED_NOREPLACE, mremap in place and moved, madvise
+                DONTNEED, fork with private and shared mappings, brk, and
+                the errno of bad arguments; each part compared with Linux.
+
+user/mmapfile.c (private file mappings) needs the file layer's open and
+fd_mmap_source(); it is built but graded elsewhere.
+"""
+
+import re
+import sys
+from pathlib import Path
+
+from gradelib import (assert_equal, assert_status, assert_true, boot,
+                      chapter, expect, result, test)
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import oracle  # noqa: E402  (grading/oracle.py)
+
+REPO = Path(__file__).resolve().parent.parent.parent
+KERNEL_LINE = re.compile(r"^(keel: |Keel )")
+
+
+def mm_initrd():
+    """The initramfs `make` packs for the graded chapter (built if missing)."""
+    path = REPO / "build" / ("ch%02d" % chapter()) / "initrd.cpio"
+    if not path.exists():
+        import subprocess
+        subprocess.run(["make", "-s", "initrd", "CHAPTER=%d" % chapter()],
+                       cwd=str(REPO), check=False)
+    assert_true(path.exists(), "no %s: `make initrd` failed" % path)
+    return str(path)
+
+
+def program_lines(name):
+    """What /bin/NAME printed on Keel: the user lines before init's line
+    `init: /bin/NAME exited ...` (kernel lines left out)."""
+    out = []
+    for line in result().output.splitlines():
+        line = line.rstrip("\r")
+        if KERNEL_LINE.match(line) or line.startswith("init: started"):
+            continue
+        if re.match(r"init: /bin/%s (exited|killed)" % name, line):
+            return out
+        out.append(line)
+    return None
+
+
+def host_lines(name):
+    """What the same binary prints on the host Linux, as lines."""
+    return oracle.host_output(name).splitlines()
+
+
+def part_matches(name, prefixes, what):
+    """The lines of /bin/NAME starting with one of `prefixes` equal the
+    host's."""
+    got = program_lines(name)
+    assert_true(got is not None, "no `init: /bin/%s exited` line: the "
+                "program did not run to its end\n  run ended: %s"
+                % (name, result().reason))
+    want = [ln for ln in host_lines(name) if ln.startswith(prefixes)]
+    assert_true(want, "the host oracle printed no %s lines" % what)
+    assert_equal([ln for ln in got if ln.startswith(prefixes)], want,
+                 "%s: Keel printed something else than Linux:" % what)
+
+
+# ------------------------------------------------------------------ efault
+
+
+@test(0, "efault")
+def test_efault():
+    """Boot /bin/efaulttest: bad user pointers handed to system calls."""
+    boot("quiet -- /bin/efaulttest", timeout=90, initrd=mm_initrd())
+
+
+@test(6, "efault: unmapped and past-brk pages", parent=test_efault)
+def test_efault_unmapped():
+    """A munmap'ed page and a page past brk: EFAULT from every call."""
+    part_matches("efaulttest", ("munmapped page", "page past brk"),
+                 "unmapped pages")
+
+
+@test(6, "efault: PROT_NONE and read-only pages", parent=test_efault)
+def test_efault_protected():
+    """A PROT_NONE page, and a read-only page for the kernel's writes."""
+    part_matches("efaulttest", ("PROT_NONE page", "read-only page"),
+                 "protected pages")
+
+
+@test(4, "efault: wait4 and the kernel's own faults", parent=test_efault)
+def test_efault_good():
+    """wait4 into a bad page; demand-zero and copy-on-write from kernel
+    mode still work."""
+    part_matches("efaulttest", ("wait4", "old set", "untouched",
+                                "kernel write", "parent's copy"),
+                 "wait4 and good pages")
+
+
+@test(4, "efault: the kernel survives", parent=test_efault)
+def test_efault_survives():
+    """The program ran to its end and the machine powered off cleanly."""
+    expect(r"efaulttest: the kernel survived")
+    expect(r"init: /bin/efaulttest exited with status 0")
+    assert_status(0)
+
+
+# -------------------------------------------------------------------- mmap
+
+
+@test(0, "mmap")
+def test_mmap():
+    """Boot /bin/mmaptest: the mmap family against Linux."""
+    boot("quiet -- /bin/mmaptest", timeout=90, initrd=mm_initrd())
+
+
+@test(5, "mmap: anonymous memory and splitting munmap", parent=test_mmap)
+def test_mmap_anon():
+    """Map, touch, unmap; a hole punched in the middle faults."""
+    part_matches("mmaptest", ("anon:", "split:"), "anonymous mappings")
+
+
+@test(6, "mmap: mprotect", parent=test_mmap)
+def test_mmap_mprotect():
+    """Read-only and PROT_NONE pages fault in a child; contents survive."""
+    part_matches("mmaptest", ("mprotect:",), "mprotect")
+
+
+@test(5, "mmap: MAP_FIXED, MAP_FIXED_NOREPLACE, hints", parent=test_mmap)
+def test_mmap_fixed():
+    """MAP_FIXED replaces; MAP_FIXED_NOREPLACE says EEXIST; placement."""
+    part_matches("mmaptest", ("fixed", "hint", "second mapping"),
+                 "MAP_FIXED")
+
+
+@test(6, "mmap: mremap", parent=test_mmap)
+def test_mmap_mremap():
+    """Grow in place, refuse without MAYMOVE, move keeping the contents,
+    shrink; errors."""
+    part_matches("mmaptest", ("mremap:",), "mremap")
+
+
+@test(4, "mmap: madvise", parent=test_mmap)
+def test_mmap_madvise():
+    """MADV_DONTNEED gives zeros back; bad advice is EINVAL."""
+    part_matches("mmaptest", ("madvise:",), "madvise")
+
+
+@test(6, "mmap: fork with private and shared mappings", parent=test_mmap)
+def test_mmap_fork():
+    """Private pages stay apart, MAP_SHARED pages are shared both ways,
+    mprotect in the child respects copy-on-write."""
+    part_matches("mmaptest", ("fork:",), "fork")
+
+
+@test(2, "mmap: a 1 TiB PROT_NONE reservation", parent=test_mmap)
+def test_mmap_reserve():
+    """Reserve, open one page, give it all back: quick, no page walk of
+    the whole range."""
+    part_matches("mmaptest", ("reserve:",), "reservation")
+
+
+@test(3, "mmap: brk", parent=test_mmap)
+def test_mmap_brk():
+    """brk grows, shrinks (the pages go away) and grows again with zeros."""
+    part_matches("mmaptest", ("brk:",), "brk")
+
+
+@test(3, "mmap: errors of bad arguments", parent=test_mmap)
+def test_mmap_errors():
+    """EINVAL, EBADF, ENOMEM as Linux; accepted flags; the program ends."""
+    part_matches("mmaptest", ("mmap:", "munmap:"), "argument errors")
+    expect(r"mmaptest: done")
+    assert_status(0)

@@ -1,0 +1,75 @@
+/**
+ * @file
+ * @ingroup mm
+ * @brief The only instructions that touch user memory, each with a fix-up.
+ *
+ * copy_from_user() and friends (kernel/mm/uaccess.c) check that a user
+ * range lies below USER_TOP and then call these routines, which simply
+ * copy. A user address may still be bad: unmapped, PROT_NONE, read-only.
+ * Then the marked instruction faults; the page-fault handler finds its
+ * address in the exception table (section __ex_table, one pair per
+ * instruction, written by EX_ENTRY below) and resumes at the paired
+ * fix-up, which returns -EFAULT. kernel/arch/x86_64/mm/extable.c draws the
+ * whole journey.
+ *
+ * Calling convention: the System V one (arguments in rdi, rsi, rdx;
+ * result in rax); the routines use only caller-saved registers.
+ */
+
+#define EFAULT 14
+#define ENAMETOOLONG 36
+
+/* Record "if the instruction at `insn` faults, continue at `fixup`". */
+#define EX_ENTRY(insn, fixup)          \
+    .pushsection __ex_table, "a";      \
+    .balign 8;                         \
+    .quad insn, fixup;                 \
+    .popsection
+
+    .text
+
+/*
+ * long arch_copy_user(void *dst, const void *src, size_t n)
+ *
+ * Copy n bytes with `rep movsb` (one instruction, so one table entry
+ * covers every byte). Returns 0, or -EFAULT when a byte faulted.
+ */
+    .globl arch_copy_user
+    .type arch_copy_user, @function
+// [copy_user]
+arch_copy_user:
+    movq %rdx, %rcx
+1:  rep movsb
+    xorl %eax, %eax
+    ret
+2:  movq $-EFAULT, %rax
+    ret
+    EX_ENTRY(1b, 2b)
+// [copy_user]
+    .size arch_copy_user, . - arch_copy_user
+
+/*
+ * long arch_strncpy_user(char *dst, const char *src, size_t max)
+ *
+ * Copy bytes up to and including the first NUL, at most max of them.
+ * Returns the string's length, -ENAMETOOLONG when no NUL came within max
+ * bytes, or -EFAULT when a byte faulted.
+ */
+    .globl arch_strncpy_user
+    .type arch_strncpy_user, @function
+arch_strncpy_user:
+    xorl %eax, %eax
+3:  cmpq %rdx, %rax
+    jae 5f
+4:  movb (%rsi,%rax), %cl
+    movb %cl, (%rdi,%rax)
+    testb %cl, %cl
+    jz 6f
+    incq %rax
+    jmp 3b
+5:  movq $-ENAMETOOLONG, %rax
+6:  ret
+7:  movq $-EFAULT, %rax
+    ret
+    EX_ENTRY(4b, 7b)
+    .size arch_strncpy_user, . - arch_strncpy_user

@@ -1,0 +1,348 @@
+/**
+ * @file
+ * @ingroup mm
+ * @brief mmap, munmap, mprotect, madvise and brk on an address space.
+ *
+ * A program asks for memory by regions. mmap adds a region (struct vma)
+ * and nothing else: its pages come later, one fault at a time, from
+ * mm_fault() (zeros, or the file's bytes for a file mapping). munmap
+ * removes regions, splitting the ones it cuts, and gives back their
+ * frames; mprotect splits too and changes the rights of the pages already
+ * there; madvise(MADV_DONTNEED) drops pages so that they read back as
+ * zeros. brk is the old interface: one region that grows and shrinks at
+ * the end of the program's data.
+ *
+ * Where a new region goes:
+ *
+ * @verbatim
+ *   USER_STACK_TOP  +-----------------+
+ *                   | stack           |
+ *                   +-----------------+  MMAP_TOP (one guard page below)
+ *                   | mmap regions,   |  placed top-down: the highest gap
+ *                   |   growing down  |  that fits, unless a hint or
+ *                   |                 |  MAP_FIXED names the address
+ *                   | brk heap, up    |
+ *                   | data, code      |
+ *   MMAP_MIN_ADDR   +-----------------+
+ * @endverbatim
+ *
+ * Errors follow Linux (mmap(2)): EINVAL for a bad length, flags or
+ * alignment, ENOMEM when no room is left or a range is not mapped, EEXIST
+ * for MAP_FIXED_NOREPLACE over a region, EBADF/EACCES from the file.
+ *
+ * Locking: a process's mm is only used by its one thread.
+ */
+#include "kernel/arch.h"
+#include "kernel/mm.h"
+#include "uapi/errno.h"
+#include "uapi/mman.h"
+
+/* What a private file mapping needs from the file layer. */
+static int
+vma_attach_file(struct vma *v, int fd, uint64_t off)
+{
+    struct mmap_file f;
+    int err = fd_mmap_source(fd, &f);
+    if (err < 0)
+        return err;
+    v->file_data = f.data;
+    v->file_size = f.size;
+    v->file_off = off;
+    return 0;
+}
+
+/* Check mmap's flags; the region's sharing in *shared, or -EINVAL. */
+static int
+mmap_check_flags(int flags, bool *shared)
+{
+    int type = flags & MAP_TYPE;
+    if (type != MAP_SHARED && type != MAP_PRIVATE &&
+        type != MAP_SHARED_VALIDATE)
+        return -EINVAL;
+    if (flags & (MAP_HUGETLB | MAP_GROWSDOWN))
+        return -EINVAL; // no huge pages, no growing stacks here
+    *shared = type != MAP_PRIVATE;
+    return 0;
+}
+
+/* The flags mmap knows; MAP_SHARED_VALIDATE refuses any other. */
+#define MAP_KNOWN                                                              \
+    (MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_DENYWRITE |    \
+     MAP_EXECUTABLE | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE |              \
+     MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_SYNC | MAP_FIXED_NOREPLACE)
+
+/*
+ * Where the new region [addr, addr + len) goes: a MAP_FIXED address as
+ * given (what was there is unmapped), a free hint, or the highest gap.
+ */
+static long
+mmap_place(struct mm *mm, vaddr_t addr, size_t len, int flags)
+{
+    bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
+    if (fixed && (addr & (PAGE_SIZE - 1)))
+        return -EINVAL;
+    if (fixed && (addr < MMAP_MIN_ADDR || addr > USER_TOP - len))
+        return addr < MMAP_MIN_ADDR ? -EPERM : -ENOMEM;
+    if (flags & MAP_FIXED_NOREPLACE)
+        return mm_range_free(mm, addr, addr + len) ? (long)addr : -EEXIST;
+    if (flags & MAP_FIXED) {
+        int err = mm_unmap_range(mm, addr, addr + len);
+        return err < 0 ? err : (long)addr;
+    }
+    addr = ALIGN_DOWN(addr, PAGE_SIZE);
+    if (addr >= MMAP_MIN_ADDR && addr <= USER_TOP - len &&
+        mm_range_free(mm, addr, addr + len))
+        return (long)addr;
+    vaddr_t gap = mm_find_gap(mm, len);
+    return gap != 0 ? (long)gap : -ENOMEM;
+}
+
+/*
+ * Put a copy of @p tmpl at [at, at + len). Shared frames must exist before
+ * a fork can share them, so a shared region gets them now; MAP_POPULATE
+ * is only a wish (Linux ignores its failure too). 0 or -ENOMEM.
+ */
+static int
+mmap_insert(struct mm *mm, const struct vma *tmpl, vaddr_t at, size_t len,
+            int flags)
+{
+    struct vma *v = vma_clone(tmpl);
+    if (v == NULL)
+        return -ENOMEM;
+    v->start = at;
+    v->end = at + len;
+    mm_insert_vma(mm, v);
+    int err = 0;
+    if ((v->flags & VMA_SHARED) || (flags & MAP_POPULATE))
+        err = mm_populate(mm, at, at + len);
+    if (err < 0 && (v->flags & VMA_SHARED)) {
+        mm_unmap_range(mm, at, at + len);
+        return err;
+    }
+    return 0;
+}
+
+/**
+ * @brief mmap: add a region of @p len bytes; see mmap(2).
+ * @param mm    the address space
+ * @param addr  a hint, or with MAP_FIXED[_NOREPLACE] the exact address
+ * @param len   bytes (rounded up to pages)
+ * @param prot  PROT_* (write or exec imply read, as on x86)
+ * @param flags MAP_* (MAP_STACK, MAP_NORESERVE, MAP_POPULATE, ... accepted)
+ * @param fd    the file for a file mapping (without MAP_ANONYMOUS)
+ * @param off   file offset, page-aligned
+ * @return the region's address; -EINVAL (len 0, flags, alignment),
+ *         -ENOMEM (no room), -EEXIST (MAP_FIXED_NOREPLACE), -EPERM (below
+ *         MMAP_MIN_ADDR), -EBADF or -EACCES (the file), -EOVERFLOW,
+ *         -EOPNOTSUPP (MAP_SHARED_VALIDATE with an unknown flag)
+ */
+long
+mm_mmap(struct mm *mm, vaddr_t addr, size_t len, int prot, int flags, int fd,
+        uint64_t off)
+{
+    bool shared;
+    if (len == 0 || mmap_check_flags(flags, &shared) < 0 ||
+        (off & (PAGE_SIZE - 1)))
+        return -EINVAL;
+    if ((flags & MAP_TYPE) == MAP_SHARED_VALIDATE && (flags & ~MAP_KNOWN))
+        return -EOPNOTSUPP;
+    if (len > USER_TOP - MMAP_MIN_ADDR)
+        return -ENOMEM;
+    len = ALIGN_UP(len, PAGE_SIZE);
+    bool anon = flags & MAP_ANONYMOUS;
+    if (!anon && off + len < off)
+        return -EOVERFLOW;
+    if (!anon && shared && (prot & PROT_WRITE))
+        return -EACCES; // file mappings are private copies (partial)
+    struct vma tmpl = {.prot = (unsigned)prot & (VM_READ | VM_WRITE | VM_EXEC),
+                       .flags = shared && anon ? VMA_SHARED : 0};
+    if (tmpl.prot & (VM_WRITE | VM_EXEC))
+        tmpl.prot |= VM_READ;
+    int err = anon ? 0 : vma_attach_file(&tmpl, fd, off);
+    if (err < 0)
+        return err;
+    long at = mmap_place(mm, addr, len, flags);
+    if (at < 0)
+        return at;
+    err = mmap_insert(mm, &tmpl, (vaddr_t)at, len, flags);
+    return err < 0 ? err : at;
+}
+
+/* Check a page-aligned range from user arguments; 0 or -EINVAL. */
+static int
+range_check(vaddr_t addr, size_t len)
+{
+    if ((addr & (PAGE_SIZE - 1)) || len > USER_TOP ||
+        addr > USER_TOP - ALIGN_UP(len, PAGE_SIZE))
+        return -EINVAL;
+    return 0;
+}
+
+/**
+ * @brief munmap: remove [addr, addr + len) (whole pages); see munmap(2).
+ * @param mm   the address space
+ * @param addr page-aligned start
+ * @param len  bytes (rounded up to pages); holes inside are fine
+ * @return 0; -EINVAL (len 0, alignment, outside user space); -ENOMEM
+ */
+int
+mm_munmap(struct mm *mm, vaddr_t addr, size_t len)
+{
+    if (len == 0 || range_check(addr, len) < 0)
+        return -EINVAL;
+    return mm_unmap_range(mm, addr, addr + ALIGN_UP(len, PAGE_SIZE));
+}
+
+/**
+ * @brief Cut regions so that [start, end) begins and ends on region
+ *        boundaries, and check that no hole lies inside.
+ * @param mm    the address space
+ * @param start page-aligned first byte
+ * @param end   page-aligned end
+ * @return 0; -ENOMEM when part of the range is not mapped, or no memory
+ */
+static int
+split_to_range(struct mm *mm, vaddr_t start, vaddr_t end)
+{
+    vaddr_t va = start;
+    while (va < end) {
+        struct vma *v = mm_find_vma(mm, va);
+        if (v == NULL)
+            return -ENOMEM;
+        if (v->start < va && mm_split_vma(v, va) == NULL)
+            return -ENOMEM;
+        v = mm_find_vma(mm, va);
+        if (v->end > end && mm_split_vma(v, end) == NULL)
+            return -ENOMEM;
+        va = v->end;
+    }
+    return 0;
+}
+
+/*
+ * Give the present pages of region @p v its rights. A private page whose
+ * frame is still shared copy-on-write stays read-only: the first write
+ * must copy it.
+ */
+static void
+vma_protect_pages(struct mm *mm, struct vma *v)
+{
+    for (vaddr_t va = arch_uvm_skip(mm->root, v->start); va < v->end;
+         va = arch_uvm_skip(mm->root, va + PAGE_SIZE)) {
+        paddr_t pa;
+        if (!arch_uvm_lookup(mm->root, va, &pa))
+            continue;
+        unsigned rights = v->prot;
+        if (!(v->flags & VMA_SHARED) && pmm_refcount(pa) > 1)
+            rights &= ~VM_WRITE;
+        arch_uvm_protect(mm->root, va, rights | VM_USER);
+    }
+}
+
+/**
+ * @brief mprotect: new rights for [addr, addr + len); see mprotect(2).
+ * @param mm   the address space
+ * @param addr page-aligned start
+ * @param len  bytes (rounded up to pages); 0 changes nothing
+ * @param prot PROT_READ | PROT_WRITE | PROT_EXEC, or PROT_NONE
+ * @return 0; -EINVAL (alignment, unknown bits); -ENOMEM (a hole in the
+ *         range, or no memory)
+ */
+int
+mm_mprotect(struct mm *mm, vaddr_t addr, size_t len, int prot)
+{
+    if ((addr & (PAGE_SIZE - 1)) ||
+        (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
+        return -EINVAL;
+    if (len == 0)
+        return 0;
+    if (len > USER_TOP || addr > USER_TOP - ALIGN_UP(len, PAGE_SIZE))
+        return -ENOMEM;
+    vaddr_t end = addr + ALIGN_UP(len, PAGE_SIZE);
+    int err = split_to_range(mm, addr, end);
+    if (err < 0)
+        return err;
+    unsigned rights = (unsigned)prot;
+    if (rights & (VM_WRITE | VM_EXEC))
+        rights |= VM_READ;
+    for (vaddr_t va = addr; va < end;) {
+        struct vma *v = mm_find_vma(mm, va);
+        v->prot = rights;
+        vma_protect_pages(mm, v);
+        va = v->end;
+    }
+    return 0;
+}
+
+/**
+ * @brief madvise: hints; MADV_DONTNEED drops private pages (they read back
+ *        as zeros, or as the file's bytes), the others change nothing.
+ * @param mm     the address space
+ * @param addr   page-aligned start
+ * @param len    bytes (rounded up to pages)
+ * @param advice MADV_*
+ * @return 0; -EINVAL (alignment, unknown advice); -ENOMEM (a hole)
+ */
+int
+mm_madvise(struct mm *mm, vaddr_t addr, size_t len, int advice)
+{
+    bool known = (advice >= 0 && advice <= MADV_DONTNEED) ||
+                 (advice >= MADV_FREE && advice <= MADV_LAST_KNOWN);
+    if (!known || range_check(addr, len) < 0)
+        return -EINVAL;
+    vaddr_t end = addr + ALIGN_UP(len, PAGE_SIZE);
+    for (vaddr_t va = addr; va < end;) {
+        struct vma *v = mm_find_vma(mm, va);
+        if (v == NULL)
+            return -ENOMEM;
+        vaddr_t stop = MIN(v->end, end);
+        // A shared region's frames are its contents: keep them.
+        if (advice == MADV_DONTNEED && !(v->flags & VMA_SHARED))
+            mm_drop_pages(mm, va, stop);
+        va = stop;
+    }
+    return 0;
+}
+
+/*
+ * Heap pages for [from, to): the heap's last region grows when it ends at
+ * @p from (one region however often brk is called), else a new one starts.
+ */
+static int
+brk_grow(struct mm *mm, vaddr_t from, vaddr_t to)
+{
+    struct vma *last = from > 0 ? mm_find_vma(mm, from - 1) : NULL;
+    if (last == NULL || last->end != from || last->start < mm->brk_start ||
+        last->flags != 0 || last->file_data != NULL ||
+        last->prot != (VM_READ | VM_WRITE))
+        return mm_map_anon(mm, from, to - from, VM_READ | VM_WRITE);
+    if (!mm_range_free(mm, from, to))
+        return -ENOMEM;
+    last->end = to;
+    return 0;
+}
+
+/**
+ * @brief brk: move the end of the heap to @p want; see brk(2).
+ *
+ * Growing adds demand-zero pages; shrinking gives the pages past the new
+ * end back. A request below the heap's start, or into another region,
+ * changes nothing; like Linux the call then returns the old end.
+ * @param mm   the address space
+ * @param want the new end, or 0 to ask
+ * @return the (possibly unchanged) end of the heap
+ */
+vaddr_t
+mm_brk(struct mm *mm, vaddr_t want)
+{
+    if (want < mm->brk_start || want >= MMAP_TOP)
+        return mm->brk;
+    vaddr_t mapped = ALIGN_UP(mm->brk, PAGE_SIZE);
+    vaddr_t need = ALIGN_UP(want, PAGE_SIZE);
+    if (need > mapped && brk_grow(mm, mapped, need) < 0)
+        return mm->brk;
+    if (need < mapped && mm_unmap_range(mm, need, mapped) < 0)
+        return mm->brk;
+    mm->brk = want;
+    return mm->brk;
+}

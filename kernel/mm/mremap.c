@@ -1,0 +1,116 @@
+/**
+ * @file
+ * @ingroup mm
+ * @brief mremap: grow or shrink a region, in place or by moving it.
+ *
+ * realloc() of a large block asks the kernel to resize the mapping under
+ * it. Shrinking unmaps the tail. Growing extends the region in place when
+ * the pages after it are free; otherwise, with MREMAP_MAYMOVE, a new range
+ * is found and the pages move there: their page-table entries move, not
+ * the bytes, so the frames (and any copy-on-write sharing) stay as they
+ * were.
+ *
+ * @verbatim
+ *   in place:  [old ......)[free ....]   ->  [old ..........new)
+ *   moved:     [old ......)[other)  ...  [free ...........]
+ *                  |  entries move  ->   [new ............)
+ * @endverbatim
+ *
+ * Locking: a process's mm is only used by its one thread.
+ */
+#include "kernel/arch.h"
+#include "kernel/mm.h"
+#include "uapi/errno.h"
+#include "uapi/mman.h"
+
+/* Map frame @p pa at @p va with region @p v's rights (see mprotect). */
+static void
+map_moved_page(struct mm *mm, struct vma *v, vaddr_t va, paddr_t pa)
+{
+    unsigned rights = v->prot;
+    if (!(v->flags & VMA_SHARED) && pmm_refcount(pa) > 1)
+        rights &= ~VM_WRITE;
+    if (arch_map_page(mm->root, va, pa, rights | VM_READ | VM_USER) < 0) {
+        pmm_put(pa); // no table for it: the page reads back as zeros
+        return;
+    }
+    if (!(rights & VM_READ))
+        arch_uvm_protect(mm->root, va, rights | VM_USER);
+}
+
+/* Move region @p v (whole) to @p to, entries and all. */
+static void
+vma_move(struct mm *mm, struct vma *v, vaddr_t to)
+{
+    for (vaddr_t va = arch_uvm_skip(mm->root, v->start); va < v->end;
+         va = arch_uvm_skip(mm->root, va + PAGE_SIZE)) {
+        paddr_t pa;
+        if (arch_uvm_take(mm->root, va, &pa))
+            map_moved_page(mm, v, to + (va - v->start), pa);
+    }
+    list_remove(&v->link);
+    v->end = to + (v->end - v->start);
+    v->start = to;
+    mm_insert_vma(mm, v);
+}
+
+/* Grow region @p v by @p more bytes at its end, in place or moved;
+ * returns its (new) start or -errno. */
+static long
+vma_grow(struct mm *mm, struct vma *v, size_t more, int flags)
+{
+    size_t len = v->end - v->start;
+    if (v->end <= USER_TOP - more && mm_range_free(mm, v->end, v->end + more)) {
+        v->end += more;
+    } else {
+        if (!(flags & MREMAP_MAYMOVE))
+            return -ENOMEM;
+        vaddr_t to = mm_find_gap(mm, len + more);
+        if (to == 0)
+            return -ENOMEM;
+        vma_move(mm, v, to);
+        v->end += more;
+    }
+    if (v->flags & VMA_SHARED)
+        return mm_populate(mm, v->end - more, v->end) < 0 ? -ENOMEM
+                                                          : (long)v->start;
+    return (long)v->start;
+}
+
+/**
+ * @brief mremap(old, old_len, new_len, flags): resize a mapping.
+ * @param mm      the address space
+ * @param old     page-aligned start of the mapping
+ * @param old_len its length (rounded up to pages); it must lie in one
+ *                region
+ * @param new_len the length wanted
+ * @param flags   MREMAP_MAYMOVE; MREMAP_FIXED and MREMAP_DONTUNMAP are not
+ *                supported (-EINVAL)
+ * @return the mapping's address; -EINVAL (alignment, flags, lengths);
+ *         -EFAULT (old range not one region); -ENOMEM (no room)
+ */
+long
+mm_mremap(struct mm *mm, vaddr_t old, size_t old_len, size_t new_len, int flags)
+{
+    if ((old & (PAGE_SIZE - 1)) || (flags & ~MREMAP_MAYMOVE) || new_len == 0 ||
+        old_len == 0 || old_len > USER_TOP || new_len > USER_TOP)
+        return -EINVAL;
+    old_len = ALIGN_UP(old_len, PAGE_SIZE);
+    new_len = ALIGN_UP(new_len, PAGE_SIZE);
+    struct vma *v = mm_find_vma(mm, old);
+    if (v == NULL || old > USER_TOP - old_len || old + old_len > v->end)
+        return -EFAULT;
+    if (new_len <= old_len) {
+        int err = mm_unmap_range(mm, old + new_len, old + old_len);
+        return err < 0 ? err : (long)old;
+    }
+    // Make the old range a region of its own, then grow it.
+    if (v->start < old)
+        v = mm_split_vma(v, old);
+    if (v != NULL && v->end > old + old_len &&
+        mm_split_vma(v, old + old_len) == NULL)
+        v = NULL;
+    if (v == NULL)
+        return -ENOMEM;
+    return vma_grow(mm, v, new_len - old_len, flags);
+}

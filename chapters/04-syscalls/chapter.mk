@@ -21,9 +21,15 @@ CHAPTER_FILES += \
 
 # ---- the console as a terminal: input, termios
 KERNEL_SRCS += \
-	kernel/tty/tty.c
+	kernel/tty/tty.c \
+	kernel/tty/ldisc.c \
+	kernel/tty/ioctl.c
 CHAPTER_FILES += \
-	kernel/include/kernel/tty.h
+	kernel/include/kernel/tty.h \
+	kernel/include/uapi/termios.h \
+	user/ttytest.c \
+	grading/tests/ch04_tty.py
+USER_PROGS += ttytest
 
 # ---- files on the initramfs, pipes, the console as a file
 KERNEL_SRCS += \

@@ -23,7 +23,8 @@ CHAPTER_FILES += \
 KERNEL_SRCS += \
 	kernel/tty/tty.c \
 	kernel/tty/ldisc.c \
-	kernel/tty/ioctl.c
+	kernel/tty/ioctl.c \
+	kernel/tty/tty_test.c
 CHAPTER_FILES += \
 	kernel/include/kernel/tty.h \
 	kernel/include/uapi/termios.h \

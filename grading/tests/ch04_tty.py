@@ -13,20 +13,24 @@ serial port, one line after each of the program's prompts, and computes
 what Linux's n_tty makes of them: the line read() returns and the echo
 (ECHOE's "\\b \\b", ECHOCTL's "^C", ECHOK/ECHOKE wiping a killed line).
 
-Groups (30 points):
+Groups (40 points):
 
   console  (30)  boot with `-- /bin/ttytest` (user/ttytest.c) and type:
                  canonical lines with DEL, ^H, ^U, ^W, ^C and ^D, then
                  bytes in raw mode; check the lines, the echo, the raw
                  bytes, the VMIN=0 poll and the VTIME timeout.
+  ldisc    (10)  `test=ldisc` (kernel/tty/tty_test.c): the discipline fed
+                 keys from inside the kernel and read without blocking:
+                 -EAGAIN on an empty queue, a half line not readable,
+                 short reads, ^D, ^C flushing, raw bytes, VMIN=0.
 """
 
 import re
 import subprocess
 from pathlib import Path
 
-from gradelib import (assert_equal, assert_true, boot, chapter, expect,
-                      result, test, token)
+from gradelib import (assert_equal, assert_true, boot, boot_selftest,
+                      chapter, expect, result, test, token)
 
 REPO = Path(__file__).resolve().parent.parent.parent
 RUB = "\b \b"  # how ECHOE wipes one echoed column
@@ -142,3 +146,9 @@ def test_console_raw():
     assert_equal(got, want + ["poll: 0", "timeout: 0"],
                  "raw-mode bytes (and no echo):")
     expect(r"init: /bin/ttytest exited with status 0")
+
+
+@test(10, "ldisc")
+def test_ldisc():
+    """The in-kernel self-test of the line discipline passes."""
+    boot_selftest("ldisc", timeout=60)

@@ -67,17 +67,26 @@ ioctl_set_pgrp(struct tty *tty, uptr_t arg)
         return -EINVAL;
     irqflags_t flags = spin_lock_irqsave(&tty->lock);
     tty->pgrp = pgrp;
-    if (tty->session == 0)
-        tty->session = proc_current()->pid;
     spin_unlock_irqrestore(&tty->lock, flags);
     return 0;
+}
+
+/*
+ * The caller's process group and session. Process groups are not kept
+ * yet, so this is the caller's pid: right for a session leader just
+ * after setsid(), the one caller TIOCSCTTY is meant for.
+ */
+static int
+caller_group(void)
+{
+    return proc_current()->pid;
 }
 
 /* TIOCSCTTY: the caller's session takes the console (see file comment). */
 static long
 ioctl_set_ctty(struct tty *tty)
 {
-    int me = proc_current()->pid;
+    int me = caller_group();
     irqflags_t flags = spin_lock_irqsave(&tty->lock);
     tty->session = me;
     tty->pgrp = me;

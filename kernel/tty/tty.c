@@ -179,6 +179,24 @@ read_wait(struct tty *tty, size_t n, bool nonblock, irqflags_t *flags)
 }
 
 /**
+ * @brief Would a read of the console return now without sleeping?
+ *
+ * For poll() and select(): true when a completed line (canonical) or
+ * VMIN bytes (raw) are queued. tty_receive() wakes tty_console.readers
+ * whenever input arrives, so a poller may sleep there.
+ * @return true when a read would not block
+ */
+bool
+tty_poll_readable(void)
+{
+    struct tty *tty = &tty_console;
+    irqflags_t flags = spin_lock_irqsave(&tty->lock);
+    bool ready = read_ready(tty, SIZE_MAX);
+    spin_unlock_irqrestore(&tty->lock, flags);
+    return ready;
+}
+
+/**
  * @brief Read console input into kernel @p buf.
  *
  * Canonical mode returns at most one line (0 for ^D at a line's start);

@@ -57,6 +57,7 @@ void tty_receive(struct tty *tty, const char *buf, size_t n);
 long tty_read(char *buf, size_t n, bool nonblock);
 long tty_write(const char *buf, size_t n);
 long tty_ioctl(unsigned long cmd, uptr_t arg);
+bool tty_poll_readable(void);
 
 /* Inside the tty layer: the line discipline (ldisc.c). */
 void ldisc_receive_char(struct tty *tty, uint8_t c, int *sig);

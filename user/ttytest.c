@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -69,6 +70,28 @@ print_modes(const struct termios *t)
            t->c_cc[VMIN], t->c_cc[VTIME]);
 }
 
+/* The other terminal requests a C library makes, and their errors. */
+static void
+print_ioctls(void)
+{
+    struct winsize ws = {33, 97, 0, 0}, back, got = {0, 0, 0, 0};
+    int n = -1;
+    errno = 0;
+    ioctl(0, TIOCGWINSZ, &back);
+    printf("winsize %dx%d\n", back.ws_row, back.ws_col);
+    ioctl(0, TIOCSWINSZ, &ws);
+    ioctl(0, TIOCGWINSZ, &got);
+    ioctl(0, TIOCSWINSZ, &back);
+    printf("set winsize %dx%d\n", got.ws_row, got.ws_col);
+    ioctl(0, FIONREAD, &n);
+    printf("fionread %d\n", n);
+    int r = ioctl(0, TCGETS, (void *)8);
+    printf("bad pointer: %d errno %d\n", r, errno);
+    errno = 0;
+    r = ioctl(0, 0x54ff, 0);
+    printf("unknown request: %d errno %d\n", r, errno);
+}
+
 /* Raw mode: single bytes until 'q', then a poll and a timed read. */
 static void
 raw_part(struct termios raw)
@@ -110,6 +133,7 @@ main(void)
         return 0;
     }
     print_modes(&saved);
+    print_ioctls();
     for (int i = 1; i <= LINES; i++)
         if (one_line(i) <= 0)
             break;

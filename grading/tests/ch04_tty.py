@@ -109,6 +109,15 @@ def test_console_modes():
             r"vintr=3 verase=127 vkill=21 veof=4 vmin=1 vtime=0"])
 
 
+@test(3, "console: ioctls (window size, FIONREAD, EFAULT, ENOTTY)",
+      parent=test_console)
+def test_console_ioctls():
+    """TIOCGWINSZ is 80x25 and TIOCSWINSZ sticks; nothing typed yet is 0
+    bytes; a bad pointer is EFAULT (14), an unknown request ENOTTY (25)."""
+    expect([r"winsize 25x80", r"set winsize 33x97", r"fionread 0",
+            r"bad pointer: -1 errno 14", r"unknown request: -1 errno 25"])
+
+
 @test(10, "console: canonical lines (erase, ^U, ^W, ^C, ^D)",
       parent=test_console)
 def test_console_lines():
@@ -126,7 +135,7 @@ def test_console_lines():
                 "^D at the start of a line did not make read() return 0")
 
 
-@test(7, "console: echo (ECHOE, ECHOCTL, ECHOKE)", parent=test_console)
+@test(4, "console: echo (ECHOE, ECHOCTL, ECHOKE)", parent=test_console)
 def test_console_echo():
     """The echo of every typed line is exactly what Linux prints."""
     for n, (_, _, echo) in enumerate(SCRIPT, 1):

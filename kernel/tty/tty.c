@@ -19,7 +19,6 @@
 #include "kernel/tty.h"
 #include "kernel/init.h"
 #include "kernel/printk.h"
-#include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "kernel/time.h"

@@ -20,7 +20,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#define LINES 6
+#define LINES 7
 
 /* Print @p n bytes of @p s reversed, escaping what is not printable. */
 static void

@@ -16,7 +16,7 @@ what Linux's n_tty makes of them: the line read() returns and the echo
 Groups (40 points):
 
   console  (30)  boot with `-- /bin/ttytest` (user/ttytest.c) and type:
-                 canonical lines with DEL, ^H, ^U, ^W, ^C and ^D, then
+                 canonical lines with DEL, ^H, ^U, ^W, ^C, ^V and ^D, then
                  bytes in raw mode; check the lines, the echo, the raw
                  bytes, the VMIN=0 poll and the VTIME timeout.
   ldisc    (10)  `test=ldisc` (kernel/tty/tty_test.c): the discipline fed
@@ -56,7 +56,7 @@ def make_script():
     """Random typed lines: (keys, the line read() returns, the echo)."""
     a, b, c, d = token(3), token(3), token(4), token(3)
     e, f, g, h = token(3), token(3), token(3), token(4)
-    i, j = token(3), token(5)
+    i, j, k, m = token(3), token(5), token(2), token(2)
     return [
         # DEL and ^H each take back one character, echoed as "\b \b".
         (a + "x\x7f" + b + "y\x08\r", a + b + "\n",
@@ -70,6 +70,9 @@ def make_script():
         # ^C echoes as "^C" and flushes the line; ^A is kept, shown "^A".
         (h + "\x03" + i + "\x01\r", i + "\x01\n",
          h + "^C" + i + "^A" + "\r\n"),
+        # ^V makes the next key (here ^U) plain input: "^", "\b", "^U".
+        (k + "\x16\x15" + m + "\r", k + "\x15" + m + "\n",
+         k + "^\b^U" + m + "\r\n"),
         # ^D in the middle of a line ends it without a newline or echo.
         (j + "\x04", j, j),
         # ^D at the start of a line: read() returns 0.
@@ -118,7 +121,7 @@ def test_console_ioctls():
             r"bad pointer: -1 errno 14", r"unknown request: -1 errno 25"])
 
 
-@test(10, "console: canonical lines (erase, ^U, ^W, ^C, ^D)",
+@test(10, "console: canonical lines (erase, ^U, ^W, ^C, ^V, ^D)",
       parent=test_console)
 def test_console_lines():
     """Each read() returns the edited line; ^D at a line start is EOF."""
@@ -131,7 +134,7 @@ def test_console_lines():
                                   else "", escaped_reverse(body))
         assert_true(want in out, "typed %r after prompt %d, expected the "
                     "program to print %r" % (keys, n, want))
-    assert_true(re.search(r"ttytest: line 6\?\r\neof", out) is not None,
+    assert_true(re.search(r"ttytest: line 7\?\r\neof", out) is not None,
                 "^D at the start of a line did not make read() return 0")
 
 

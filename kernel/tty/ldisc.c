@@ -18,6 +18,10 @@
  *    without a character, so at the start of a line read() returns 0;
  * 5. anything else is queued and echoed.
  *
+ * With IEXTEN two more keys work: VLNEXT (^V) makes the next byte plain
+ * input, whatever it is (shown as "^" and a backspace meanwhile), and
+ * VREPRINT (^R) types the line being edited again on a fresh line.
+ *
  * Echo follows Linux's rules: with ECHOCTL a control character shows as
  * "^X"; with ECHOE an erased character is wiped with "\b \b" (twice for a
  * "^X"); with ECHOK and ECHOKE a killed line is wiped character by
@@ -181,6 +185,50 @@ signal_char(const struct tty *tty, uint8_t c)
     return 0;
 }
 
+/* Queue @p c as plain input, echoing it; dropped when the queue is full. */
+static void
+put_plain(struct tty *tty, uint8_t c)
+{
+    if (!queue_has_room(tty, false))
+        return;
+    if (lflag(tty, ECHO))
+        echo_char(c, tty);
+    queue_put(tty, c, false);
+    if (!lflag(tty, ICANON))
+        tty->canon = tty->head;
+}
+
+/* VREPRINT: echo "^R", then the line being edited on a new line. */
+static void
+reprint(struct tty *tty, uint8_t c)
+{
+    if (!lflag(tty, ECHO))
+        return;
+    echo_char(c, tty);
+    console_write("\n", 1);
+    for (size_t i = tty->canon; i < tty->head; i++)
+        echo_char((uint8_t)tty->buf[i % TTY_BUF_SIZE], tty);
+}
+
+/* The IEXTEN keys ^V and ^R; true if @p c was one of them. */
+static bool
+extended_key(struct tty *tty, uint8_t c)
+{
+    if (!lflag(tty, IEXTEN))
+        return false;
+    if (is_cc(tty, c, VLNEXT)) {
+        tty->lnext = true;
+        if (lflag(tty, ECHO) && lflag(tty, ECHOCTL))
+            console_write("^\b", 2);
+        return true;
+    }
+    if (lflag(tty, ICANON) && is_cc(tty, c, VREPRINT)) {
+        reprint(tty, c);
+        return true;
+    }
+    return false;
+}
+
 /* The editing and line-ending keys of canonical mode; true if taken. */
 static bool
 canon_special(struct tty *tty, uint8_t c)
@@ -222,6 +270,13 @@ ldisc_receive_char(struct tty *tty, uint8_t c, int *sig)
         c = '\n';
     else if (c == '\n' && iflag(tty, INLCR))
         c = '\r';
+    if (tty->lnext) {
+        // The byte after ^V is input, even ^C or a line end; its echo
+        // overwrites the "^" that stood in for it.
+        tty->lnext = false;
+        put_plain(tty, c);
+        return;
+    }
     int s = signal_char(tty, c);
     if (s != 0) {
         if (!lflag(tty, NOFLSH))
@@ -233,15 +288,11 @@ ldisc_receive_char(struct tty *tty, uint8_t c, int *sig)
     }
     if (iflag(tty, IXON) && (is_cc(tty, c, VSTART) || is_cc(tty, c, VSTOP)))
         return;
+    if (extended_key(tty, c))
+        return;
     if (lflag(tty, ICANON) && canon_special(tty, c))
         return;
-    if (!queue_has_room(tty, false))
-        return;
-    if (lflag(tty, ECHO))
-        echo_char(c, tty);
-    queue_put(tty, c, false);
-    if (!lflag(tty, ICANON))
-        tty->canon = tty->head;
+    put_plain(tty, c);
 }
 
 /**

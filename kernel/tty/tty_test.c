@@ -10,7 +10,8 @@
  * screen); the console's settings and queue are restored at the end.
  * Checked: the empty queue gives -EAGAIN, erase/kill/word-erase edit the
  * line, a line is only readable once it is complete and may be read in
- * pieces, ^D ends a line and at its start gives 0, ^C flushes, raw mode
+ * pieces, ^D ends a line and at its start gives 0, ^C flushes, ^V
+ * quotes, raw mode
  * returns single bytes and VMIN=0 polls, and entering canonical mode
  * makes pending input one line.
  */
@@ -72,6 +73,8 @@ check_canonical(void)
     err = err ? err : expect_read(64, "", "^D at the start of a line");
     type("lost\x03kept\n");
     err = err ? err : expect_read(64, "kept\n", "^C flushing the line");
+    type("a\x16\x03\x16\x7f\x16\nb\n");
+    err = err ? err : expect_read(64, "a\x03\x7f\nb\n", "^V quoting");
     return err;
 }
 

@@ -42,6 +42,7 @@ struct tty {
     struct winsize winsize;          /**< what TIOCGWINSZ reports */
     int pgrp;                        /**< foreground group; 0: none yet */
     int session;                     /**< controlling session; 0: none */
+    bool lnext;                      /**< the next byte follows ^V */
     size_t head;                     /**< bytes ever queued */
     size_t canon;                    /**< end of the completed lines */
     size_t tail;                     /**< bytes ever read */

@@ -162,10 +162,12 @@ erase(struct tty *tty, enum erase_kind kind)
     }
 }
 
-/* Make the line being edited readable. */
+/* Make the line being edited readable (unless the queue is full). */
 static void
 end_line(struct tty *tty, uint8_t c)
 {
+    if (!queue_has_room(tty, true))
+        return;
     queue_put(tty, c, true);
     tty->canon = tty->head;
 }
@@ -342,10 +344,17 @@ ldisc_copy_out(struct tty *tty, char *buf, size_t n)
         tty->eol[at] = false;
         tty->tail++;
         if (canon && ends && tty->buf[at] == 0)
-            break;
+            return got;
         buf[got++] = tty->buf[at];
         if (canon && ends)
-            break;
+            return got;
+    }
+    // The buffer is full. A ^D right after the bytes it pushed belongs to
+    // this read: left in the queue it would read as an end of file.
+    size_t at = tty->tail % TTY_BUF_SIZE;
+    if (canon && tty->tail < tty->canon && tty->eol[at] && tty->buf[at] == 0) {
+        tty->eol[at] = false;
+        tty->tail++;
     }
     return got;
 }

@@ -71,6 +71,10 @@ check_canonical(void)
     type("q\x04\x04");
     err = err ? err : expect_read(64, "q", "^D inside a line");
     err = err ? err : expect_read(64, "", "^D at the start of a line");
+    type("ab\x04"
+         "cd\n");
+    err = err ? err : expect_read(2, "ab", "^D after a full buffer");
+    err = err ? err : expect_read(64, "cd\n", "the line after that ^D");
     type("lost\x03kept\n");
     err = err ? err : expect_read(64, "kept\n", "^C flushing the line");
     type("a\x16\x03\x16\x7f\x16\nb\n");

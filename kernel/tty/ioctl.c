@@ -6,9 +6,10 @@
  * What a C library asks a terminal: isatty() and tcgetattr() use TCGETS,
  * tcsetattr() the three TCSETS variants (TCSETSF also drops unread input),
  * a shell's job control uses TIOCGPGRP/TIOCSPGRP and TIOCSCTTY, and
- * `ls` asks TIOCGWINSZ how wide the screen is. Every request copies its
- * argument before or after taking the terminal's lock, never under it,
- * because a copy from user memory may fault.
+ * `ls` asks TIOCGWINSZ how wide the screen is (a new size set with
+ * TIOCSWINSZ sends SIGWINCH to the foreground group). Every request
+ * copies its argument before or after taking the terminal's lock, never
+ * under it, because a copy from user memory may fault.
  *
  * Sessions arrive with the terminal chapter; until then the console
  * remembers one controlling session and foreground group. TIOCSCTTY makes
@@ -19,6 +20,8 @@
  * -ENOTTY, as it does on Linux for a process without a controlling tty.
  */
 #include "kernel/proc.h"
+#include "kernel/signal.h"
+#include "kernel/string.h"
 #include "kernel/tty.h"
 #include "uapi/errno.h"
 
@@ -116,8 +119,13 @@ ioctl_winsize(struct tty *tty, unsigned long cmd, uptr_t arg)
         if (copy_from_user(&ws, arg, sizeof(ws)) < 0)
             return -EFAULT;
         irqflags_t flags = spin_lock_irqsave(&tty->lock);
+        bool changed = memcmp(&tty->winsize, &ws, sizeof(ws)) != 0;
         tty->winsize = ws;
+        int pgrp = tty->pgrp;
         spin_unlock_irqrestore(&tty->lock, flags);
+        // Full-screen programs redraw when told the size changed.
+        if (changed && pgrp > 0)
+            signal_send_pgrp(pgrp, SIGWINCH);
         return 0;
     }
     irqflags_t flags = spin_lock_irqsave(&tty->lock);

@@ -10,7 +10,10 @@
  * something for it: a whole line in canonical mode, VMIN bytes (or the
  * VTIME timer) in raw mode. ^C and friends become signals to the
  * foreground process group, and the readers are woken so that a sleeping
- * read() returns -EINTR.
+ * read() returns -EINTR. The signal is sent by a kernel thread of the
+ * terminal, not by the interrupt handler: sending one looks up processes,
+ * which is work for thread context (Linux, too, runs its line discipline
+ * outside the hard interrupt).
  *
  * Locking: tty->lock is a spinlock taken with interrupts off, because the
  * receive interrupt takes it too. Nothing sleeps or touches user memory
@@ -50,6 +53,35 @@ static const struct termios tty_default_termios = {
 /** The console, the one terminal of this chapter. */
 struct tty tty_console;
 
+/**
+ * @brief The terminal's signal sender: ^C, ^\ and ^Z become signals here.
+ *
+ * Sleeps until tty_receive() marks a signal pending, sends it to the
+ * foreground group (if there is one) and wakes the readers so that they
+ * see signal_pending() and return -EINTR.
+ * @param arg the terminal
+ * @return never
+ */
+static int
+tty_signal_thread(void *arg)
+{
+    struct tty *tty = arg;
+    for (;;) {
+        irqflags_t flags = spin_lock_irqsave(&tty->lock);
+        while (tty->pending_signals == 0)
+            wait_queue_sleep(&tty->signaller, &tty->lock, &flags);
+        uint32_t sigs = tty->pending_signals;
+        int pgrp = tty->pgrp;
+        tty->pending_signals = 0;
+        spin_unlock_irqrestore(&tty->lock, flags);
+        for (int sig = 1; sig < 32; sig++)
+            if ((sigs & (1u << sig)) && pgrp > 0)
+                signal_send_pgrp(pgrp, sig);
+        wait_queue_wake_all(&tty->readers);
+    }
+    return 0;
+}
+
 /* Set the console up before any driver or reader can reach it. */
 static int
 tty_init(void)
@@ -57,8 +89,13 @@ tty_init(void)
     struct tty *tty = &tty_console;
     spin_init(&tty->lock, "tty");
     wait_queue_init(&tty->readers, "tty readers");
+    wait_queue_init(&tty->signaller, "tty signaller");
     tty->termios = tty_default_termios;
     tty->winsize = (struct winsize){.ws_row = 25, .ws_col = 80};
+    struct thread *t = thread_create(tty_signal_thread, tty, "tty-signal");
+    if (t == NULL)
+        return -ENOMEM;
+    thread_detach(t);
     return 0;
 }
 initcall(core, tty_init);
@@ -80,8 +117,7 @@ tty_register_driver(const struct tty_driver *drv)
  * @brief Bytes arrived from the device: run them through the discipline.
  *
  * Called from the device's interrupt handler. A signal character is
- * delivered after the lock is dropped, and the readers are woken either
- * way: to take new input, or to see the signal and return -EINTR.
+ * handed to tty_signal_thread(); the readers are woken to take new input.
  * @param tty the terminal the driver registered with
  * @param buf the received bytes
  * @param n   how many
@@ -90,14 +126,19 @@ tty_register_driver(const struct tty_driver *drv)
 void
 tty_receive(struct tty *tty, const char *buf, size_t n)
 {
-    int sig = 0;
+    bool signalled = false;
     irqflags_t flags = spin_lock_irqsave(&tty->lock);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        int sig = 0;
         ldisc_receive_char(tty, (uint8_t)buf[i], &sig);
-    int pgrp = tty->pgrp;
+        if (sig > 0 && sig < 32) {
+            tty->pending_signals |= 1u << sig;
+            signalled = true;
+        }
+    }
     spin_unlock_irqrestore(&tty->lock, flags);
-    if (sig != 0 && pgrp > 0)
-        signal_send_pgrp(pgrp, sig);
+    if (signalled)
+        wait_queue_wake_one(&tty->signaller);
     wait_queue_wake_all(&tty->readers);
 }
 

@@ -11,12 +11,14 @@
  * Checked: the empty queue gives -EAGAIN, erase/kill/word-erase edit the
  * line, a line is only readable once it is complete and may be read in
  * pieces, ^D ends a line and at its start gives 0, ^C flushes, ^V
- * quotes, raw mode
- * returns single bytes and VMIN=0 polls, and entering canonical mode
- * makes pending input one line.
+ * quotes, raw mode returns single bytes and VMIN=0 polls, entering
+ * canonical mode makes pending input one line, and the terminal's signal
+ * thread takes a ^C.
  */
+#include "kernel/sched.h"
 #include "kernel/selftest.h"
 #include "kernel/string.h"
+#include "kernel/time.h"
 #include "kernel/tty.h"
 #include "uapi/errno.h"
 
@@ -103,6 +105,26 @@ check_raw(struct termios t)
     return err ? err : expect_read(64, "zz", "raw input turned into a line");
 }
 
+/* ^C reaches the signal thread, which takes it within a second. */
+static int
+check_signal_thread(void)
+{
+    irqflags_t flags = spin_lock_irqsave(&tty_console.lock);
+    int saved_pgrp = tty_console.pgrp;
+    tty_console.pgrp = 0x7ffffff0; // no such group: nobody is hurt
+    spin_unlock_irqrestore(&tty_console.lock, flags);
+    type("\x03");
+    int waited = 0;
+    while (tty_console.pending_signals != 0 && waited++ < HZ)
+        sched_sleep_ticks(1);
+    flags = spin_lock_irqsave(&tty_console.lock);
+    tty_console.pgrp = saved_pgrp;
+    spin_unlock_irqrestore(&tty_console.lock, flags);
+    if (tty_console.pending_signals != 0)
+        return selftest_fail("the ^C was never sent");
+    return 0;
+}
+
 /**
  * @brief test=ldisc: the line discipline on the console (see file).
  * @return 0 if every check passed, else selftest_fail()'s value
@@ -120,6 +142,8 @@ selftest_ldisc(void)
     int err = check_canonical();
     if (err == 0)
         err = check_raw(t);
+    if (err == 0)
+        err = check_signal_thread();
     flags = spin_lock_irqsave(&tty_console.lock);
     ldisc_flush_input(&tty_console);
     ldisc_set_termios(&tty_console, &saved);

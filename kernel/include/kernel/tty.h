@@ -43,6 +43,8 @@ struct tty {
     int pgrp;                        /**< foreground group; 0: none yet */
     int session;                     /**< controlling session; 0: none */
     bool lnext;                      /**< the next byte follows ^V */
+    uint32_t pending_signals;        /**< bit n: signal n for the group */
+    struct wait_queue signaller;     /**< where tty_signal_thread waits */
     size_t head;                     /**< bytes ever queued */
     size_t canon;                    /**< end of the completed lines */
     size_t tail;                     /**< bytes ever read */

@@ -7,8 +7,9 @@
  * ldisc_receive_char(), in interrupt context, in this order (as Linux's
  * n_tty does):
  *
- * 1. input flags: ICRNL turns the terminal's Enter (CR) into NL, IGNCR
- *    drops CR, INLCR turns NL into CR, ISTRIP clears bit 7;
+ * 1. input flags: ISTRIP clears bit 7; a byte quoted with ^V (see below)
+ *    is plain input from here on; ICRNL turns the terminal's Enter (CR)
+ *    into NL, IGNCR drops CR, INLCR turns NL into CR;
  * 2. ISIG: the VINTR, VQUIT and VSUSP characters (^C, ^\, ^Z) flush the
  *    input, echo as "^C" and ask the caller to signal the foreground group;
  * 3. IXON: ^S and ^Q are swallowed (output is never actually stopped);
@@ -266,19 +267,19 @@ ldisc_receive_char(struct tty *tty, uint8_t c, int *sig)
 {
     if (iflag(tty, ISTRIP))
         c &= 0x7f;
+    if (tty->lnext) {
+        // The byte after ^V is input as it is, even ^C or CR; its echo
+        // overwrites the "^" that stood in for it.
+        tty->lnext = false;
+        put_plain(tty, c);
+        return;
+    }
     if (c == '\r' && iflag(tty, IGNCR))
         return;
     if (c == '\r' && iflag(tty, ICRNL))
         c = '\n';
     else if (c == '\n' && iflag(tty, INLCR))
         c = '\r';
-    if (tty->lnext) {
-        // The byte after ^V is input, even ^C or a line end; its echo
-        // overwrites the "^" that stood in for it.
-        tty->lnext = false;
-        put_plain(tty, c);
-        return;
-    }
     int s = signal_char(tty, c);
     if (s != 0) {
         if (!lflag(tty, NOFLSH))

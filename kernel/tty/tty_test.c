@@ -79,8 +79,8 @@ check_canonical(void)
     err = err ? err : expect_read(64, "cd\n", "the line after that ^D");
     type("lost\x03kept\n");
     err = err ? err : expect_read(64, "kept\n", "^C flushing the line");
-    type("a\x16\x03\x16\x7f\x16\nb\n");
-    err = err ? err : expect_read(64, "a\x03\x7f\nb\n", "^V quoting");
+    type("a\x16\x03\x16\x7f\x16\r\x16\nb\n");
+    err = err ? err : expect_read(64, "a\x03\x7f\r\nb\n", "^V quoting");
     return err;
 }
 

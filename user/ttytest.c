@@ -8,12 +8,14 @@
  * whether it ended in a newline. A ^D at the start of a line must make
  * read() return 0. Then it switches to raw mode with tcsetattr (no
  * ICANON, ECHO, ISIG, ICRNL; VMIN=1, VTIME=0) and reads single bytes
- * until 'q', printing each in hex; with VMIN=0 a read polls and returns
- * 0, and with VTIME=2 it gives up after 0.2 s. The grader types the input
+ * until 'q', printing each in hex; the bytes typed after the 'q' are
+ * dropped by tcsetattr(TCSAFLUSH), so that with VMIN=0 a read polls and
+ * returns 0; with VTIME=2 it gives up after 0.2 s. The grader types the input
  * (grading/tests/ch04_tty.py). Run without a terminal (the host oracle,
  * stdin /dev/null) it says so and exits 0.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -114,9 +116,17 @@ raw_part(struct termios raw)
         if (c == 'q')
             break;
     }
+    // Three more bytes follow the 'q': wait until they are queued, then
+    // TCSAFLUSH must drop them, so that the VMIN=0 poll finds nothing.
+    int queued = 0;
+    for (long i = 0; i < 1000000 && queued < 3; i++) {
+        ioctl(0, FIONREAD, &queued);
+        sched_yield();
+    }
+    printf("queued after q: %d\n", queued);
     char buf[8];
     raw.c_cc[VMIN] = 0;
-    tcsetattr(0, TCSANOW, &raw);
+    tcsetattr(0, TCSAFLUSH, &raw);
     printf("poll: %ld\n", (long)read(0, buf, sizeof(buf)));
     raw.c_cc[VTIME] = 2;
     tcsetattr(0, TCSANOW, &raw);

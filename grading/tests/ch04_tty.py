@@ -18,7 +18,8 @@ Groups (40 points):
   console  (30)  boot with `-- /bin/ttytest` (user/ttytest.c) and type:
                  canonical lines with DEL, ^H, ^U, ^W, ^C, ^V and ^D, then
                  bytes in raw mode; check the lines, the echo, the raw
-                 bytes, the VMIN=0 poll and the VTIME timeout.
+                 bytes, FIONREAD, TCSAFLUSH dropping input, the VMIN=0
+                 poll and the VTIME timeout.
   ldisc    (10)  `test=ldisc` (kernel/tty/tty_test.c): the discipline fed
                  keys from inside the kernel and read without blocking:
                  -EAGAIN on an empty queue, a half line not readable,
@@ -82,6 +83,7 @@ def make_script():
 
 SCRIPT = make_script()
 RAW = token(4) + "\r\x03\x7fq"  # bytes for raw mode, 'q' ends them
+FLUSHED = "zzz"  # typed after the 'q'; TCSAFLUSH must drop them
 
 
 @test(0, "console")
@@ -89,7 +91,7 @@ def test_console():
     """Boot /bin/ttytest and type into the serial port after each prompt."""
     steps = [(r"ttytest: line %d\?\r?\n" % (n + 1), keys)
              for n, (keys, _, _) in enumerate(SCRIPT)]
-    steps.append((r"ttytest: raw\?\r?\n", RAW))
+    steps.append((r"ttytest: raw\?\r?\n", RAW + FLUSHED))
     boot("quiet -- /bin/ttytest", timeout=90, initrd=chapter_initrd(),
          input=steps)
 
@@ -145,7 +147,7 @@ def test_console_echo():
         assert_equal(segment(n), echo, "echo of line %d:" % n)
 
 
-@test(10, "console: raw mode (VMIN=1, VMIN=0 poll, VTIME)",
+@test(10, "console: raw mode (VMIN=1, TCSAFLUSH, VMIN=0, VTIME)",
       parent=test_console)
 def test_console_raw():
     """Single bytes, no echo, no CR translation, no ^C signal."""
@@ -155,8 +157,9 @@ def test_console_raw():
     assert_true(m is not None, "raw part did not finish\n  run ended: %s"
                 % result().reason)
     got = [ln for ln in m.group(1).splitlines() if ln]
-    assert_equal(got, want + ["poll: 0", "timeout: 0"],
-                 "raw-mode bytes (and no echo):")
+    assert_equal(got, want + ["queued after q: 3", "poll: 0",
+                              "timeout: 0"],
+                 "raw-mode bytes (no echo), then TCSAFLUSH dropping 3:")
     expect(r"init: /bin/ttytest exited with status 0")
 
 

@@ -289,7 +289,7 @@ def make_iso(kernel, iso, cmdline, initrd=None):
 
 
 def boot(cmdline="", chapter=None, timeout=30, initrd=None, until=None,
-         memory=None, qemu_args=None, stdin=None):
+         memory=None, qemu_args=None, stdin=None, input=None):
     """Boot the kernel once in QEMU and return its keelqemu.RunResult.
 
     cmdline: the kernel command line. chapter: which chapter's kernel
@@ -298,7 +298,9 @@ def boot(cmdline="", chapter=None, timeout=30, initrd=None, until=None,
     KEEL_TIMEOUT_SCALE. initrd: a cpio archive passed as the first
     multiboot2 module. until: regex that ends the run early with reason
     "matched" (for a kernel that idles instead of powering off). memory,
-    qemu_args, stdin: passed to keelqemu.run.
+    qemu_args, stdin: passed to keelqemu.run. input: keys to type, a list
+    of (pattern, text): each text goes to the serial port once the console
+    shows its pattern (after the previous one); see keelqemu._Typist.
 
     The result is remembered by the running test so its children's
     expect() calls see it and a failure can save the log. Raises BootError
@@ -312,6 +314,7 @@ def boot(cmdline="", chapter=None, timeout=30, initrd=None, until=None,
     try:
         res = keelqemu.run(str(iso), keelqemu.timeout(timeout),
                            str(work / "serial.log"), stdin=stdin,
+                           input=input,
                            until=until, memory=memory, extra_args=qemu_args)
     except (keelqemu.QemuMissing, ValueError) as e:
         raise BootError(str(e))

@@ -395,7 +395,44 @@ class _Pump:
         return "".join(self.text)
 
 
-def _pump_loop(proc, pump, feed, deadline):
+class _Typist:
+    """Type scripted input into the serial port once markers appear.
+
+    steps: a list of (pattern, text) pairs. Each text is sent when its
+    pattern (a regex, or None for "at once") matches the console output
+    after the point where the previous pattern matched, so a program can
+    print a prompt and get its answer only then: input that arrives before
+    a program switches its terminal to raw mode would be line-edited. A
+    pattern that never appears types nothing more; the run's deadline
+    still ends it, so a script cannot hang the grader.
+    """
+
+    def __init__(self, steps):
+        self.steps = [(re.compile(p) if isinstance(p, str) else p,
+                       t.encode() if isinstance(t, str) else bytes(t))
+                      for p, t in steps]
+        self.pos = 0  # where in the output the next pattern is searched
+
+    def due(self, text):
+        """Bytes whose markers the output `text` now shows (maybe b"")."""
+        out = b""
+        while self.steps:
+            pattern, data = self.steps[0]
+            if pattern is not None:
+                m = pattern.search(text, self.pos)
+                if m is None:
+                    break
+                self.pos = m.end()
+            out += data
+            self.steps.pop(0)
+        return out
+
+    def done(self):
+        """True once every step has been typed."""
+        return not self.steps
+
+
+def _pump_loop(proc, pump, feed, deadline, typist=None):
     """Move bytes between QEMU and us until it exits, matches or times out.
 
     Returns "exit", "matched" or "timeout". select() keeps one thread doing
@@ -406,8 +443,11 @@ def _pump_loop(proc, pump, feed, deadline):
     err_chunks = []
     if proc.stderr is not None:
         sel.register(proc.stderr, selectors.EVENT_READ, "err")
-    if proc.stdin is not None and feed:
+    if proc.stdin is not None and (feed or typist is not None):
         os.set_blocking(proc.stdin.fileno(), False)
+    if typist is not None:
+        feed = typist.due("")
+    if proc.stdin is not None and feed:
         sel.register(proc.stdin, selectors.EVENT_WRITE, "in")
     outcome = "exit"
     while sel.get_map():
@@ -417,7 +457,8 @@ def _pump_loop(proc, pump, feed, deadline):
             break
         for key, _ in sel.select(wait):
             if key.data == "in":
-                feed = _write_some(proc.stdin, feed, sel)
+                feed = _write_some(proc.stdin, feed, sel,
+                                   typist is None or typist.done())
                 continue
             data = os.read(key.fileobj.fileno(), 65536)
             if not data:
@@ -426,14 +467,17 @@ def _pump_loop(proc, pump, feed, deadline):
                 err_chunks.append(data)
             elif pump.feed(data):
                 outcome = "matched"
+            if key.data == "out" and typist is not None:
+                feed = _type_due(proc, typist, pump, feed, sel)
         if outcome == "matched":
             break
     sel.close()
     return outcome, b"".join(err_chunks)
 
 
-def _write_some(stdin, feed, sel):
-    """Write what the pipe takes of feed; close stdin when all is written."""
+def _write_some(stdin, feed, sel, last=True):
+    """Write what the pipe takes of feed; when all is written stop
+    watching stdin, and close it if this was the last input (last)."""
     try:
         n = os.write(stdin.fileno(), feed)
     except BlockingIOError:
@@ -443,7 +487,20 @@ def _write_some(stdin, feed, sel):
     feed = feed[n:]
     if not feed:
         sel.unregister(stdin)
-        stdin.close()
+        if last:
+            stdin.close()
+    return feed
+
+
+def _type_due(proc, typist, pump, feed, sel):
+    """Queue the typist's input that the output so far has unlocked."""
+    if proc.stdin is None or proc.stdin.closed:
+        return feed
+    more = typist.due("".join(pump.text))
+    if more:
+        if not feed:
+            sel.register(proc.stdin, selectors.EVENT_WRITE, "in")
+        feed += more
     return feed
 
 
@@ -470,7 +527,7 @@ def _drain(proc, pump, seconds=1.0):
 
 
 def run(iso, timeout, log_path, stdin=None, interactive=False, until=None,
-        memory=None, extra_args=None, gdb_port=None):
+        memory=None, extra_args=None, gdb_port=None, input=None):
     """Boot iso in QEMU, capture the serial console and say how it ended.
 
     iso: GRUB image. timeout: seconds (already scaled, see timeout());
@@ -481,13 +538,21 @@ def run(iso, timeout, log_path, stdin=None, interactive=False, until=None,
     terminal (monitor multiplexed, Ctrl-A X quits) and the console is also
     echoed to it. until: a regex; once the console matches it QEMU is
     stopped and the reason is "matched" (for kernels that idle forever).
-    memory, extra_args, gdb_port: see qemu_command().
+    memory, extra_args, gdb_port: see qemu_command(). input: a list of
+    (pattern, text) steps typed into the serial port as the console shows
+    each pattern (see _Typist); not with stdin or interactive.
 
     Returns a RunResult. Raises QemuMissing if QEMU is not installed.
     """
     check_qemu()
     cmd = qemu_command(iso, memory, extra_args, interactive, gdb_port)
+    if input is not None and (stdin is not None or interactive):
+        raise ValueError("input= cannot be combined with stdin= or "
+                         "an interactive run")
     stdin_arg, feed = _open_stdin(stdin, interactive)
+    typist = None
+    if input is not None:
+        stdin_arg, feed, typist = subprocess.PIPE, b"", _Typist(input)
     log = open(log_path, "wb") if log_path else None
     echo = sys.stdout.buffer if interactive else None
     start = time.monotonic()
@@ -501,7 +566,7 @@ def run(iso, timeout, log_path, stdin=None, interactive=False, until=None,
         start_new_session=not interactive)
     deadline = None if timeout is None else start + float(timeout)
     try:
-        outcome, err = _pump_loop(proc, pump, feed, deadline)
+        outcome, err = _pump_loop(proc, pump, feed, deadline, typist)
     except KeyboardInterrupt:
         outcome, err = "interrupted", b""
     if outcome != "exit":

@@ -48,9 +48,16 @@ USER_PROGS += sigtest sigfault pgrptest sigabuse
 
 # ---- the console as a terminal: input, termios
 KERNEL_SRCS += \
-	kernel/tty/tty.c
+	kernel/tty/tty.c \
+	kernel/tty/ldisc.c \
+	kernel/tty/ioctl.c \
+	kernel/tty/tty_test.c
 CHAPTER_FILES += \
-	kernel/include/kernel/tty.h
+	kernel/include/kernel/tty.h \
+	kernel/include/uapi/termios.h \
+	user/ttytest.c \
+	grading/tests/ch04_tty.py
+USER_PROGS += ttytest
 
 # ---- files on the initramfs, pipes, the console as a file
 KERNEL_SRCS += \

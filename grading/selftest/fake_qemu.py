@@ -16,6 +16,7 @@ The -cdrom file is JSON, in one of two forms:
         {"raw_hex": "ff0a"}      write these bytes to the console
         {"sleep": 0.5}           wait
         {"echo_stdin": 5}        read 5 bytes of input, print them back
+        {"stdin_ready": true}    print "ready: yes" if input is waiting
         {"child_pid_file": "f"}  start a sleeping child; write its pid to f
         {"exit": 2}              debug-exit with kernel status 2
         {"rc": 0}                exit with this raw code
@@ -45,6 +46,7 @@ FAKE_QEMU_ARGV, if set, names a file that receives the argument list.
 import ctypes
 import json
 import os
+import select
 import subprocess
 import sys
 import time
@@ -87,6 +89,9 @@ def run_actions(actions):
         elif "echo_stdin" in act:
             data = sys.stdin.buffer.read(act["echo_stdin"])
             out("got: %s\n" % data.decode())
+        elif "stdin_ready" in act:
+            ready, _, _ = select.select([sys.stdin], [], [], 0)
+            out("ready: %s\n" % ("yes" if ready else "no"))
         elif "child_pid_file" in act:
             child = subprocess.Popen([sys.executable, "-c",
                                       "import time; time.sleep(60)"])

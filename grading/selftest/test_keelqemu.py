@@ -207,6 +207,27 @@ class Endings(FakeRunCase):
         r = self.run_fake({"echo_stdin": 5}, {"exit": 0}, stdin="hello")
         self.assertIn("got: hello", r.output)
 
+    def test_input_waits_for_its_prompt(self):
+        """Scripted input is typed only once its prompt has appeared."""
+        r = self.run_fake({"out": "one?\n"}, {"echo_stdin": 3},
+                          {"sleep": 0.3}, {"stdin_ready": True},
+                          {"out": "two?\n"}, {"echo_stdin": 2}, {"exit": 0},
+                          input=[(r"one\?", "abc"), (r"two\?", "de")])
+        self.assertEqual(r.status, 0)
+        self.assertIn("got: abc\nready: no\ntwo?\ngot: de", r.output)
+
+    def test_input_prompt_never_shown_does_not_hang(self):
+        """A prompt that never appears ends at the deadline, not never."""
+        r = self.run_fake({"out": "waiting\n"}, {"echo_stdin": 1},
+                          {"exit": 0}, limit=1.5,
+                          input=[(r"never", "x")])
+        self.assertTrue(r.timed_out)
+
+    def test_input_with_stdin_is_an_error(self):
+        """input= and stdin= both feeding the serial port is refused."""
+        with self.assertRaises(ValueError):
+            self.run_fake({"exit": 0}, stdin="a", input=[(None, "b")])
+
     def test_lines_split_on_carriage_return(self):
         """Uptime updates separated by CR become lines of their own."""
         r = self.run_fake({"out": "a\r\nb\ruptime: 1 s\ruptime: 2 s"},

@@ -302,16 +302,37 @@ pointer_process(const struct bad *b)
     printf("set_robust_list@%s: child exit status 0x%x\n", b->name, status);
 }
 
+/* Try each bad pointer with the cases of @p cases. */
 static void
-group_pointers(void)
+each_bad(void (*cases)(const struct bad *))
 {
     bads[1].addr = unmapped_address();
-    for (size_t i = 0; i < NBADS; i++) {
-        pointer_io(&bads[i]);
-        pointer_paths(&bads[i]);
-        pointer_outputs(&bads[i]);
-        pointer_process(&bads[i]);
-    }
+    for (size_t i = 0; i < NBADS; i++)
+        cases(&bads[i]);
+}
+
+static void
+group_pointers_io(void)
+{
+    each_bad(pointer_io);
+}
+
+static void
+group_pointers_paths(void)
+{
+    each_bad(pointer_paths);
+}
+
+static void
+group_pointers_outputs(void)
+{
+    each_bad(pointer_outputs);
+}
+
+static void
+group_pointers_process(void)
+{
+    each_bad(pointer_process);
 }
 
 /*
@@ -370,7 +391,7 @@ group_fds(void)
 
 /* Files and paths: numbers and flags out of range, the wrong file type. */
 static void
-flags_files(void)
+group_flags_files(void)
 {
     char buf[64];
     int fd = open(path("/notelf.txt"), O_RDONLY);
@@ -418,7 +439,7 @@ flags_files(void)
  * of MAP_SHARED/MAP_PRIVATE are EINVAL; a file mapping of fd -1 EBADF;
  * munmap/mprotect want a page-aligned start; unknown prot bits EINVAL. */
 static void
-flags_memory(void)
+group_flags_memory(void)
 {
     long a = PROT_READ | PROT_WRITE, anon = MAP_PRIVATE | MAP_ANONYMOUS;
     CASE("mmap-length-0", syscall(SYS_mmap, 0, 0, a, anon, -1, 0));
@@ -438,7 +459,7 @@ flags_memory(void)
 
 /* Time, signals, waiting, identity: numbers out of their ranges. */
 static void
-flags_process(void)
+group_flags_process(void)
 {
     struct timespec ts;
     struct ksigaction act = {0};
@@ -496,14 +517,6 @@ flags_process(void)
     CASE("set_robust_list-len-23", syscall(SYS_set_robust_list, buf, 23));
 }
 
-static void
-group_flags(void)
-{
-    flags_files();
-    flags_memory();
-    flags_process();
-}
-
 /*
  * Numbers that name no system call. Linux's rule: ENOSYS, for holes in
  * the table (335..423 were left free for the 32-bit calls' numbers,
@@ -528,9 +541,14 @@ main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
     printf("badinput: start\n");
-    run_group("pointers", group_pointers);
+    run_group("pointers-io", group_pointers_io);
+    run_group("pointers-paths", group_pointers_paths);
+    run_group("pointers-outputs", group_pointers_outputs);
+    run_group("pointers-process", group_pointers_process);
     run_group("fds", group_fds);
-    run_group("flags", group_flags);
+    run_group("flags-files", group_flags_files);
+    run_group("flags-memory", group_flags_memory);
+    run_group("flags-process", group_flags_process);
     run_group("unknown", group_unknown);
     printf("badinput: done\n");
     return 0;

@@ -233,10 +233,11 @@ tame(long nr, long a[6])
         arena_range(&a[0], &a[1], below(8) != 0);
         return 1;
     case SYS_mremap:
+        // the old range and, with MREMAP_FIXED, the new one in the arena
         arena_range(&a[0], &a[1], below(8) != 0);
         a[2] = (long)(4096 * (1 + below(ARENA_PAGES)));
         if (a[3] & 2 /* MREMAP_FIXED */)
-            a[4] = (long)(arena + 4096 * below(ARENA_PAGES));
+            arena_range(&a[4], &a[2], 1);
         return 1;
     case SYS_fork:
     case SYS_vfork:

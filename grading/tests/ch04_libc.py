@@ -236,7 +236,7 @@ def test_badinput_survives():
 # ----------------------------------------------------------------- sysfuzz
 
 SEED = secrets.randbelow(1 << 32)
-CALLS = 3000
+CALLS = 5000
 
 
 @test(0, "sysfuzz")

@@ -31,6 +31,7 @@ KERNEL_SRCS :=
 CHAPTER_FILES :=
 HOST_TESTS :=
 USER_PROGS :=
+USER_GLIBC_PROGS :=
 include $(addsuffix chapter.mk,$(wordlist 1,$(CHAPTER),$(CHAPTER_DIRS)))
 
 KEEL_VERSION := 0.1
@@ -159,7 +160,16 @@ USER_BINS := $(USER_PROGS:%=build/user/%)
 USER_ROOT := build/user/root
 USER_ROOTFS := $(shell find user/rootfs -type f 2>/dev/null)
 
-user: $(USER_BINS)
+# Chapters may list programs in USER_GLIBC_PROGS too: the same C files,
+# linked static against glibc (gcc -static), as build/user/glibc/<name>,
+# in the initramfs as /bin/<name>.glibc. glibc's start-up asks the kernel
+# for more than musl's (TLS, robust futex list, rseq, ...), so the same
+# test run under both C libraries checks that Keel speaks enough Linux
+# for either. With the list empty the initramfs is what it was.
+USER_GLIBC_CC := gcc
+USER_GLIBC_BINS := $(USER_GLIBC_PROGS:%=build/user/glibc/%)
+
+user: $(USER_BINS) $(USER_GLIBC_BINS)
 
 initrd: $(INITRD)
 
@@ -168,10 +178,15 @@ $(USER_BINS): build/user/%: user/%.c
 	@echo "  USERCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) -o $@ $<
 
+$(USER_GLIBC_BINS): build/user/glibc/%: user/%.c
+	@mkdir -p $(dir $@)
+	@echo "  GLIBCC  $<"
+	@$(USER_GLIBC_CC) $(USER_CFLAGS) -o $@ $<
+
 # /notelf.txt must be executable whatever the checkout's file modes: on
 # Linux (the oracle) execve would say EACCES before looking inside it.
 # ROOTFS_EXTRA=dir adds a folder of your own files on top.
-$(B)/initrd.cpio: $(USER_BINS) $(USER_ROOTFS) Makefile $(if $(ROOTFS_EXTRA),FORCE)
+$(B)/initrd.cpio: $(USER_BINS) $(USER_GLIBC_BINS) $(USER_ROOTFS) Makefile $(if $(ROOTFS_EXTRA),FORCE)
 	@echo "  CPIO    $@"
 	@rm -rf $(USER_ROOT) && mkdir -p $(USER_ROOT)/bin $(dir $@)
 	@cp -a user/rootfs/. $(USER_ROOT)/
@@ -180,6 +195,8 @@ $(B)/initrd.cpio: $(USER_BINS) $(USER_ROOTFS) Makefile $(if $(ROOTFS_EXTRA),FORC
 	@for p in $(USER_PROGS); do \
 		if [ $$p = init ]; then cp build/user/$$p $(USER_ROOT)/init; \
 		else cp build/user/$$p $(USER_ROOT)/bin/$$p; fi; done
+	@for p in $(USER_GLIBC_PROGS); do \
+		cp build/user/glibc/$$p $(USER_ROOT)/bin/$$p.glibc; done
 	@cd $(USER_ROOT) && find . | LC_ALL=C sort | \
 		cpio -o -H newc -R 0:0 --quiet > $(CURDIR)/$@.tmp
 	@mv $@.tmp $@

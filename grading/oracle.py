@@ -4,7 +4,10 @@ must print on Keel.
 The programs in user/ are static musl binaries, so the very same file runs
 on the host's Linux and on Keel. This module runs it on the host the way
 Keel's init runs it, and returns what it printed; a grading test boots Keel
-with the same binary in the initramfs and compares.
+with the same binary in the initramfs and compares. Some are also linked
+static against glibc (USER_GLIBC_PROGS in a chapter.mk): those are staged
+as /bin/NAME.glibc, and run here by that name ("hello.glibc") just like
+the others, argv[0] being "/bin/hello.glibc".
 
 "The same way" means:
 
@@ -51,7 +54,8 @@ class OracleError(Exception):
 
 
 def keel_path(prog):
-    """The initramfs path of program `prog`: /init for init, else /bin/prog."""
+    """The initramfs path of program `prog`: /init for init, else /bin/prog
+    (a glibc build: /bin/NAME.glibc for "NAME.glibc")."""
     return "/init" if prog == "init" else "/bin/" + prog
 
 

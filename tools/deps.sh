@@ -43,6 +43,7 @@ PACKAGES=(
     qemu-system-x86
     grub-pc-bin grub-common xorriso mtools
     musl-tools linux-libc-dev
+    libc6-dev # glibc's static libc.a, for the glibc builds of user/ programs
     doxygen graphviz
     unifdef cpio python3
     clang-format cppcheck bear
@@ -167,6 +168,7 @@ system does not have. Install these by hand with your package manager:
   grub-mkrescue (GRUB 2, i386-pc),     the bootable ISO
     xorriso, mtools
   musl-gcc, Linux kernel headers       user programs
+  glibc's static library (libc.a)      glibc builds of user programs
   doxygen, graphviz (dot)              the book
   unifdef, cpio, python3               snapshots, initramfs, grading
   clang-format, cppcheck, bear         make check

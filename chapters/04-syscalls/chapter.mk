@@ -66,3 +66,15 @@ KERNEL_SRCS += \
 # ---- time, identity, limits and the rest of the process calls
 
 # ---- userland: BusyBox (musl), busybox-static (glibc), test programs
+
+# ---- tests across areas: glibc builds, bad input, a system-call fuzzer
+# The chapter's programs again, linked against glibc (/bin/<name>.glibc),
+# and two programs of bad arguments: badinput (each case's errno compared
+# with Linux) and sysfuzz (random calls; the kernel must survive).
+USER_PROGS += badinput sysfuzz
+USER_GLIBC_PROGS += hello forktest cowtest exectest waittest segvtest \
+	deeprec badinput
+CHAPTER_FILES += \
+	user/badinput.c \
+	user/sysfuzz.c \
+	grading/tests/ch04_libc.py

@@ -27,7 +27,25 @@ CHAPTER_FILES += \
 
 # ---- files on the initramfs, pipes, the console as a file
 KERNEL_SRCS += \
-	fs/core/file.c
+	fs/core/file.c \
+	fs/core/fdtable.c \
+	fs/core/namei.c \
+	fs/core/stat.c \
+	fs/core/regular.c \
+	fs/core/dev.c \
+	fs/core/pipe.c \
+	fs/initramfs/tree.c \
+	kernel/syscalls/read.c \
+	kernel/syscalls/open.c \
+	kernel/syscalls/stat.c \
+	kernel/syscalls/dir.c \
+	kernel/syscalls/cwd.c \
+	kernel/syscalls/fd.c \
+	kernel/syscalls/pipe.c
+CHAPTER_FILES += \
+	fs/include/fs/file.h \
+	kernel/include/uapi/fcntl.h \
+	kernel/include/uapi/stat.h
 
 # ---- time, identity, limits and the rest of the process calls
 

@@ -40,6 +40,12 @@ struct proc {
     struct wait_queue child_exit; /**< sleep here in wait4 */
     uint64_t fs_base;        /**< the FS base (TLS) user set with arch_prctl */
     vaddr_t clear_child_tid; /**< set_tid_address */
+#if CHAPTER >= 4
+    /* files (fs/include/fs/file.h) */
+    struct fdtable *fs_fdt; /**< open file descriptors */
+    struct fnode *fs_cwd;   /**< working directory */
+    unsigned fs_umask;      /**< file creation mask (umask) */
+#endif
 };
 
 /** What the ELF loader found: where to start, and the auxv facts. */

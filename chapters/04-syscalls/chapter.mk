@@ -45,7 +45,20 @@ KERNEL_SRCS += \
 CHAPTER_FILES += \
 	fs/include/fs/file.h \
 	kernel/include/uapi/fcntl.h \
-	kernel/include/uapi/stat.h
+	kernel/include/uapi/stat.h \
+	user/filetest.c \
+	user/pipetest.c \
+	user/rootfs/files/hello.txt \
+	user/rootfs/files/empty.txt \
+	user/rootfs/files/sub/deep.txt \
+	user/rootfs/files/link \
+	user/rootfs/files/dirlink \
+	user/rootfs/files/uplink \
+	user/rootfs/files/dangling \
+	user/rootfs/files/loop1 \
+	user/rootfs/files/loop2 \
+	grading/tests/ch04_files.py
+USER_PROGS += filetest pipetest
 
 # ---- time, identity, limits and the rest of the process calls
 

@@ -20,8 +20,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -51,13 +51,13 @@ ename(int e)
     static const struct {
         int e;
         const char *n;
-    } t[] = {{ENOENT, "ENOENT"},   {ENOTDIR, "ENOTDIR"},
-             {ELOOP, "ELOOP"},     {EISDIR, "EISDIR"},
-             {EBADF, "EBADF"},     {EINVAL, "EINVAL"},
-             {EACCES, "EACCES"},   {ENAMETOOLONG, "ENAMETOOLONG"},
-             {ERANGE, "ERANGE"},   {EROFS, "EROFS"},
-             {ESPIPE, "ESPIPE"},   {EEXIST, "EEXIST"},
-             {EFAULT, "EFAULT"},   {ENOTTY, "ENOTTY"}};
+    } t[] = {{ENOENT, "ENOENT"}, {ENOTDIR, "ENOTDIR"},
+             {ELOOP, "ELOOP"},   {EISDIR, "EISDIR"},
+             {EBADF, "EBADF"},   {EINVAL, "EINVAL"},
+             {EACCES, "EACCES"}, {ENAMETOOLONG, "ENAMETOOLONG"},
+             {ERANGE, "ERANGE"}, {EROFS, "EROFS"},
+             {ESPIPE, "ESPIPE"}, {EEXIST, "EEXIST"},
+             {EFAULT, "EFAULT"}, {ENOTTY, "ENOTTY"}};
     for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++) {
         if (t[i].e == e)
             return t[i].n;
@@ -78,10 +78,10 @@ report(const char *what, long r)
 static const char *
 type(mode_t m)
 {
-    return S_ISREG(m)   ? "file"
-           : S_ISDIR(m) ? "directory"
-           : S_ISLNK(m) ? "symlink"
-           : S_ISCHR(m) ? "character device"
+    return S_ISREG(m)    ? "file"
+           : S_ISDIR(m)  ? "directory"
+           : S_ISLNK(m)  ? "symlink"
+           : S_ISCHR(m)  ? "character device"
            : S_ISFIFO(m) ? "fifo"
                          : "other";
 }
@@ -136,8 +136,8 @@ stats(void)
            (long long)h.st_size, (unsigned)(h.st_mode & 0444),
            (long)h.st_nlink);
     report("stat link", stat(P("/files/link"), &s));
-    printf("  %s, %lld bytes, same inode as hello.txt: %s\n",
-           type(s.st_mode), (long long)s.st_size,
+    printf("  %s, %lld bytes, same inode as hello.txt: %s\n", type(s.st_mode),
+           (long long)s.st_size,
            s.st_ino == h.st_ino && s.st_dev == h.st_dev ? "yes" : "no");
     report("lstat link", lstat(P("/files/link"), &l));
     printf("  %s, %lld bytes, same inode: %s\n", type(l.st_mode),
@@ -187,11 +187,9 @@ stats(void)
            syscall(SYS_statx, dfd, "hello.txt", 0, 0x80000000u, &x));
     close(dfd);
     report("stat /dev/null", stat("/dev/null", &s));
-    printf("  %s %u:%u\n", type(s.st_mode), major(s.st_rdev),
-           minor(s.st_rdev));
+    printf("  %s %u:%u\n", type(s.st_mode), major(s.st_rdev), minor(s.st_rdev));
     report("stat /dev/zero", stat("/dev/zero", &s));
-    printf("  %s %u:%u\n", type(s.st_mode), major(s.st_rdev),
-           minor(s.st_rdev));
+    printf("  %s %u:%u\n", type(s.st_mode), major(s.st_rdev), minor(s.st_rdev));
 }
 
 static int
@@ -286,8 +284,8 @@ directories(void)
     printf("openat sub/deep.txt: %.*s", (int)(n > 0 ? n : 0), buf);
     close(fd);
     report("openat fd 99", openat(99, "x", O_RDONLY));
-    report("openat from a file", openat(open(P("/files/hello.txt"),
-                                             O_RDONLY), "x", O_RDONLY));
+    report("openat from a file",
+           openat(open(P("/files/hello.txt"), O_RDONLY), "x", O_RDONLY));
     close(dfd);
     report("chdir back", chdir(P("/")));
 }
@@ -306,8 +304,7 @@ paths(void)
     report("open hello.txt O_DIRECTORY",
            open(P("/files/hello.txt"), O_RDONLY | O_DIRECTORY));
     report("open files for writing", open(P("/files"), O_WRONLY));
-    report("stat files//sub///deep.txt",
-           stat(P("/files//sub///deep.txt"), &s));
+    report("stat files//sub///deep.txt", stat(P("/files//sub///deep.txt"), &s));
     report("stat files/./sub/../hello.txt",
            stat(P("/files/./sub/../hello.txt"), &s));
     report("stat dirlink/deep.txt", stat(P("/files/dirlink/deep.txt"), &s));
@@ -328,9 +325,9 @@ paths(void)
     report("access files X_OK", access(P("/files"), X_OK));
     report("access missing", access(P("/files/missing"), F_OK));
     report("access bad mode", access(P("/files"), 8));
-    report("faccessat dangling NOFOLLOW",
-           faccessat(AT_FDCWD, P("/files/dangling"), F_OK,
-                     AT_SYMLINK_NOFOLLOW));
+    report(
+        "faccessat dangling NOFOLLOW",
+        faccessat(AT_FDCWD, P("/files/dangling"), F_OK, AT_SYMLINK_NOFOLLOW));
 }
 
 static void

@@ -23,12 +23,18 @@ static const char *
 ename(int e)
 {
     switch (e) {
-    case EAGAIN: return "EAGAIN";
-    case EBADF: return "EBADF";
-    case EINVAL: return "EINVAL";
-    case ESPIPE: return "ESPIPE";
-    case EMFILE: return "EMFILE";
-    default: return "another error";
+    case EAGAIN:
+        return "EAGAIN";
+    case EBADF:
+        return "EBADF";
+    case EINVAL:
+        return "EINVAL";
+    case ESPIPE:
+        return "ESPIPE";
+    case EMFILE:
+        return "EMFILE";
+    default:
+        return "another error";
     }
 }
 
@@ -173,10 +179,8 @@ flags(void)
 {
     int p[2];
     pipe(p);
-    report("F_GETFL read end & O_ACCMODE",
-           fcntl(p[0], F_GETFL) & O_ACCMODE);
-    report("F_GETFL write end & O_ACCMODE",
-           fcntl(p[1], F_GETFL) & O_ACCMODE);
+    report("F_GETFL read end & O_ACCMODE", fcntl(p[0], F_GETFL) & O_ACCMODE);
+    report("F_GETFL write end & O_ACCMODE", fcntl(p[1], F_GETFL) & O_ACCMODE);
     report("F_SETFL O_NONBLOCK", fcntl(p[0], F_SETFL, O_NONBLOCK));
     printf("O_NONBLOCK now set: %d\n",
            (fcntl(p[0], F_GETFL) & O_NONBLOCK) != 0);

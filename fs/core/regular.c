@@ -100,9 +100,10 @@ dir_entry(struct fnode *d, uint64_t i, const char **name, size_t *len,
     return true;
 }
 
-/**
- * getdents64: whole entries from the offset on, as many as fit in @p n.
- * -EINVAL when not even the first fits; -EFAULT.
+/*
+ * getdents64: whole entries from the offset on, as many as fit in the
+ * @p n bytes at @p buf; bytes filled, -EINVAL when not even the first
+ * fits, -EFAULT.
  */
 static long
 dir_getdents(struct file *f, uptr_t buf, size_t n)

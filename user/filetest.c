@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* The folder the initramfs paths are under: "" on Keel. */
@@ -348,6 +349,37 @@ devices(void)
     close(fd);
 }
 
+/* execve @p path (relative to the cwd, the staged root on the host). */
+static void
+run(const char *path)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char *argv[] = {"/bin/hello", "via", "a link", NULL};
+        char *envp[] = {"HOME=/", NULL};
+        execve(path, argv, envp);
+        printf("execve %s: %s\n", path, ename(errno));
+        _exit(0);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+}
+
+static void
+programs(void)
+{
+    report("chdir to the root", chdir(P("/")));
+    run("files/hellolink"); // a relative path, then a symlink
+    run("files/sub/../hellolink");
+    run("files");
+    run("files/hello.txt");
+    run("files/loop1");
+    run("files/hello.txt/x");
+    run("files/missing");
+    run("files/dangling");
+}
+
 int
 main(void)
 {
@@ -359,6 +391,7 @@ main(void)
     directories();
     paths();
     devices();
+    programs();
     printf("filetest: done\n");
     return 0;
 }

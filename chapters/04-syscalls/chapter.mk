@@ -52,6 +52,7 @@ CHAPTER_FILES += \
 	user/rootfs/files/empty.txt \
 	user/rootfs/files/sub/deep.txt \
 	user/rootfs/files/link \
+	user/rootfs/files/hellolink \
 	user/rootfs/files/dirlink \
 	user/rootfs/files/uplink \
 	user/rootfs/files/dangling \

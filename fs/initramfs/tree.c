@@ -200,11 +200,14 @@ fs_tree_init(void)
 }
 
 /**
- * @brief The root directory.
+ * @brief The root directory (the tree is built on first use, if boot
+ *        has not built it yet).
  * @return its node (never NULL)
  */
 struct fnode *
 fs_root(void)
 {
+    if (!tree_ready)
+        fs_tree_init();
     return &root_node;
 }

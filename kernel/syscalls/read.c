@@ -17,6 +17,10 @@
 /** Most buffers in one readv/writev (Linux's UIO_MAXIOV). */
 #define IOV_MAX 1024
 
+/** Most bytes one call moves, as Linux (MAX_RW_COUNT): a count that
+ *  cannot overflow the long the call returns. */
+#define RW_MAX 0x7ffff000L
+
 /** One element of an iovec array, as user space lays it out. */
 struct iovec {
     uint64_t base; /**< user address */
@@ -53,6 +57,8 @@ transfer(long fd, bool write, long iov, long iovcnt, long buf, long count,
             err = -EINVAL;
             break;
         }
+        if ((long)v.len > RW_MAX - total)
+            v.len = (uint64_t)(RW_MAX - total);
         uint64_t *p = off == -1 ? &f->pos : &pos;
         long n = write ? file_write(f, UPTR(v.base), v.len, p)
                        : file_read(f, UPTR(v.base), v.len, p);

@@ -48,6 +48,7 @@ CHAPTER_FILES += \
 	kernel/include/uapi/stat.h \
 	user/filetest.c \
 	user/pipetest.c \
+	user/sigpipetest.c \
 	user/rootfs/files/hello.txt \
 	user/rootfs/files/empty.txt \
 	user/rootfs/files/sub/deep.txt \
@@ -59,7 +60,7 @@ CHAPTER_FILES += \
 	user/rootfs/files/loop1 \
 	user/rootfs/files/loop2 \
 	grading/tests/ch04_files.py
-USER_PROGS += filetest pipetest
+USER_PROGS += filetest pipetest sigpipetest
 
 # ---- time, identity, limits and the rest of the process calls
 

@@ -5,7 +5,7 @@ shell pipeline is a pipe, a fork and a dup2; a file layer that gets an
 offset, an errno or a reference count wrong shows up later as a shell
 that hangs or a program that reads garbage.
 
-Groups (55 points), each one boot of the chapter's initramfs. /init runs
+Groups (65 points), each one boot of the chapter's initramfs. /init runs
 the programs given after `--` (in a random order, with /bin/hello among
 them, so a canned transcript cannot pass). Linux is the oracle: each
 program's section of the console must equal what the same binary prints
@@ -19,6 +19,10 @@ on the host (grading/oracle.py):
   pipes  (25)  user/pipetest.c: a pipe through fork, end-of-file, 200000
                bytes through the 64 KiB ring, dup2 onto stdout,
                O_NONBLOCK, fcntl, dup, close-on-exec across execve.
+  sigpipe (10) user/sigpipetest.c: a write to a pipe with no reader
+               fails with EPIPE when SIGPIPE is ignored and kills the
+               writer with SIGPIPE otherwise (needs signal delivery: the
+               pipe raises the signal, the signal code delivers it).
 """
 
 import re
@@ -127,3 +131,21 @@ def test_pipes():
 def test_pipes_pipetest():
     """fork, EOF, a big transfer, dup2, O_NONBLOCK, fcntl, close-on-exec."""
     program_matches("pipetest", PIPES_ORDER)
+
+
+# ----------------------------------------------------------------- sigpipe
+
+SIGPIPE_ORDER = []
+
+
+@test(0, "sigpipe")
+def test_sigpipe():
+    """Boot; /init runs /bin/sigpipetest (and /bin/hello)."""
+    SIGPIPE_ORDER[:] = run_programs(["sigpipetest"])
+
+
+@test(10, "sigpipe: EPIPE when ignored, death by SIGPIPE otherwise",
+      parent=test_sigpipe)
+def test_sigpipe_sigpipetest():
+    """The write end of a pipe nobody reads."""
+    program_matches("sigpipetest", SIGPIPE_ORDER)

@@ -133,6 +133,42 @@ through_fork(void)
     close(p[0]);
 }
 
+/* Two writers of 4096-byte blocks (PIPE_BUF): no block may be split. */
+static void
+atomic_writes(void)
+{
+    int p[2];
+    pipe(p);
+    pid_t kids[2];
+    for (int k = 0; k < 2; k++) {
+        kids[k] = fork();
+        if (kids[k] == 0) {
+            static char block[4096];
+            memset(block, 'a' + k, sizeof(block));
+            close(p[0]);
+            for (int i = 0; i < 40; i++)
+                write(p[1], block, sizeof(block));
+            _exit(0);
+        }
+    }
+    close(p[1]);
+    static char stream[2 * 40 * 4096 + 1];
+    long n = drain(p[0], stream, sizeof(stream));
+    int mixed = 0, blocks[2] = {0, 0};
+    for (long b = 0; b + 4096 <= n; b += 4096) {
+        char c = stream[b];
+        for (int i = 1; i < 4096; i++)
+            mixed += stream[b + i] != c;
+        if (c == 'a' || c == 'b')
+            blocks[c - 'a']++;
+    }
+    printf("two writers: %ld bytes, blocks %d + %d, bytes out of place %d\n", n,
+           blocks[0], blocks[1], mixed);
+    close(p[0]);
+    waitpid(kids[0], NULL, 0);
+    waitpid(kids[1], NULL, 0);
+}
+
 static void
 redirect(void)
 {
@@ -251,6 +287,7 @@ main(int argc, char **argv)
     }
     basics();
     through_fork();
+    atomic_writes();
     redirect();
     nonblocking();
     flags();

@@ -41,7 +41,8 @@ KERNEL_SRCS += \
 	kernel/syscalls/dir.c \
 	kernel/syscalls/cwd.c \
 	kernel/syscalls/fd.c \
-	kernel/syscalls/pipe.c
+	kernel/syscalls/pipe.c \
+	kernel/syscalls/rofs.c
 CHAPTER_FILES += \
 	fs/include/fs/file.h \
 	kernel/include/uapi/fcntl.h \

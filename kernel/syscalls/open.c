@@ -89,6 +89,17 @@ sys_openat(const long a[6])
 }
 
 /**
+ * @brief creat(path, mode): open(path, O_CREAT | O_WRONLY | O_TRUNC).
+ * @param a the six argument registers
+ * @return as open(): -EROFS for any path whose directory exists
+ */
+long
+sys_creat(const long a[6])
+{
+    return do_open(AT_FDCWD, a[0], O_CREAT | O_WRONLY | O_TRUNC);
+}
+
+/**
  * @brief close(fd).
  * @param a the six argument registers
  * @return 0 or -EBADF

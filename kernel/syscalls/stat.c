@@ -21,8 +21,7 @@
 static long
 stat_at(int dirfd, long upath, long flags, struct stat *st)
 {
-    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT |
-                  AT_STATX_SYNC_TYPE))
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
         return -EINVAL;
     char *path;
     int err = path_from_user(UPTR(upath), &path);
@@ -123,8 +122,8 @@ sys_statx(const long a[6])
 {
     if ((unsigned long)a[3] & STATX__RESERVED)
         return -EINVAL;
-    struct stat st;
-    long err = stat_at((int)a[0], a[1], a[2], &st);
+    struct stat st; // the sync mode does not matter: nothing is remote
+    long err = stat_at((int)a[0], a[1], a[2] & ~AT_STATX_SYNC_TYPE, &st);
     if (err < 0)
         return err;
     struct statx sx;

@@ -113,13 +113,18 @@ def chapter_files(num, slug):
     return files
 
 
+def is_file(path):
+    """A regular file, or a symbolic link (kept as one, even dangling)."""
+    return os.path.isfile(path) or os.path.islink(path)
+
+
 def tracked_files():
     """The files of the tree: tracked or new, not ignored (as git sees it)."""
     out = subprocess.run(
         ["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT,
         check=True, capture_output=True, text=True).stdout
     return sorted(f for f in out.splitlines()
-                  if os.path.isfile(os.path.join(ROOT, f)))
+                  if is_file(os.path.join(ROOT, f)))
 
 
 def files_of_view(num):
@@ -256,7 +261,7 @@ def write_view(num, dest, handout):
             if rel.endswith((".c", ".h")):
                 rendered.append(rel)
         else:
-            shutil.copy2(src, dst)
+            shutil.copy2(src, dst, follow_symlinks=False)  # links stay links
     if rendered and shutil.which("clang-format"):
         subprocess.run(["clang-format", "-i"] + rendered, cwd=dest,
                        check=True)
@@ -306,7 +311,7 @@ def lint():
     owner = {}
     for num, slug, _ in chapters():
         for f in sorted(chapter_files(num, slug)):
-            if not os.path.isfile(os.path.join(ROOT, f)):
+            if not is_file(os.path.join(ROOT, f)):
                 problems.append("%s/chapter.mk names a missing file %s"
                                 % (slug, f))
             if f in owner:

@@ -61,7 +61,41 @@ USER_PROGS += ttytest
 
 # ---- files on the initramfs, pipes, the console as a file
 KERNEL_SRCS += \
-	fs/core/file.c
+	fs/core/file.c \
+	fs/core/fdtable.c \
+	fs/core/namei.c \
+	fs/core/stat.c \
+	fs/core/regular.c \
+	fs/core/dev.c \
+	fs/core/pipe.c \
+	fs/initramfs/tree.c \
+	kernel/syscalls/read.c \
+	kernel/syscalls/open.c \
+	kernel/syscalls/stat.c \
+	kernel/syscalls/dir.c \
+	kernel/syscalls/cwd.c \
+	kernel/syscalls/fd.c \
+	kernel/syscalls/pipe.c \
+	kernel/syscalls/rofs.c
+CHAPTER_FILES += \
+	fs/include/fs/file.h \
+	kernel/include/uapi/fcntl.h \
+	kernel/include/uapi/stat.h \
+	user/filetest.c \
+	user/pipetest.c \
+	user/sigpipetest.c \
+	user/rootfs/files/hello.txt \
+	user/rootfs/files/empty.txt \
+	user/rootfs/files/sub/deep.txt \
+	user/rootfs/files/link \
+	user/rootfs/files/hellolink \
+	user/rootfs/files/dirlink \
+	user/rootfs/files/uplink \
+	user/rootfs/files/dangling \
+	user/rootfs/files/loop1 \
+	user/rootfs/files/loop2 \
+	grading/tests/ch04_files.py
+USER_PROGS += filetest pipetest sigpipetest
 
 # ---- time, identity, limits and the rest of the process calls
 

@@ -23,6 +23,9 @@
 #include "kernel/boot.h"
 #include "kernel/printk.h"
 #include "uapi/errno.h"
+#if CHAPTER >= 4
+#include "fs/file.h"
+#endif
 
 /** The checked archive, or NULL if there is none (or it is broken). */
 static const void *archive;
@@ -92,6 +95,9 @@ initramfs_init(void)
     archive = a;
     archive_len = len;
     pr_info("initramfs: %zu files, %zu KiB\n", count, (len + 1023) / 1024);
+#if CHAPTER >= 4
+    fs_tree_init(); // index it once: the tree that paths are looked up in
+#endif
 }
 
 /**
@@ -112,3 +118,17 @@ initramfs_lookup(const char *path, struct cpio_entry *out)
         return -ENOENT;
     return cpio_find(archive, archive_len, path, out);
 }
+
+#if CHAPTER >= 4
+/**
+ * @brief The checked archive, for the tree that indexes it.
+ * @param len set to its size in bytes (0 when there is none)
+ * @return the archive, or NULL without an initramfs
+ */
+const void *
+initramfs_archive(size_t *len)
+{
+    *len = archive_len;
+    return archive;
+}
+#endif

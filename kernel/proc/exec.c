@@ -20,7 +20,30 @@
 #include "kernel/proc.h"
 #include "kernel/string.h"
 #include "uapi/errno.h"
+#if CHAPTER >= 4
+#include "fs/file.h"
+#endif
 
+#if CHAPTER >= 4
+/* A program's bytes: the path walked from the cwd, symlinks followed;
+ * -ENOENT, -ENOTDIR, -ELOOP, -ENAMETOOLONG, -EACCES (not a regular file,
+ * or no x bit). */
+static int
+find_program(const char *path, struct cpio_entry *e)
+{
+    struct fnode *n;
+    struct proc *p = proc_current();
+    int err = path_lookup(p != NULL ? p->fs_cwd : fs_root(), path, 0, &n);
+    if (err < 0)
+        return err;
+    if (!S_ISTYPE(n->mode, S_IFREG) || !(n->mode & 0111))
+        return -EACCES;
+    e->data = n->data;
+    e->size = n->size;
+    e->mode = n->mode;
+    return 0;
+}
+#else
 /* A program's bytes from the initramfs: -ENOENT, -EACCES (not a file). */
 static int
 find_program(const char *path, struct cpio_entry *e)
@@ -32,6 +55,7 @@ find_program(const char *path, struct cpio_entry *e)
         return -EACCES;
     return 0;
 }
+#endif
 
 /* Build a complete new image of @p path; on success *mmp, *entry, *sp. */
 static int
@@ -105,6 +129,9 @@ proc_execve(const char *path, char *const argv[], int argc, char *const envp[],
     arch_set_fs_base(0);
     arch_irq_restore(flags);
     mm_destroy(old);
+#if CHAPTER >= 4
+    fs_exec(p); // close the descriptors marked close-on-exec
+#endif
     strlcpy(p->name, basename(path), sizeof(p->name));
     strlcpy(self->name, p->name, sizeof(self->name));
 #if CHAPTER >= 4
@@ -153,6 +180,11 @@ proc_start_init(const char *path, const char *const args[], int nargs)
         return -ENOMEM;
     }
     p->mm = mm;
+#if CHAPTER >= 4
+    err = fs_proc_init(p); // cwd "/", the console on fds 0, 1, 2
+    if (err < 0)
+        pr_err("keel: no console for init: error %d\n", err);
+#endif
     proc_set_init(p);
     irqflags_t flags = arch_irq_save();
     struct thread *t = thread_create(init_thread, start, p->name);

@@ -24,6 +24,9 @@
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "uapi/errno.h"
+#if CHAPTER >= 4
+#include "fs/file.h"
+#endif
 
 static struct spinlock proc_lock = SPINLOCK_INIT("proc");
 static struct proc *procs[PROC_MAX];
@@ -120,6 +123,12 @@ proc_fork(void)
     if (child->mm == NULL)
         goto err_free;
     child->fs_base = parent->fs_base;
+#if CHAPTER >= 4
+    if (fs_fork(child, parent) < 0) { // the same open files
+        mm_destroy(child->mm);
+        goto err_free;
+    }
+#endif
 
     // the child resumes user mode from a copy of our frame, with rax = 0
     size_t size = arch_frame_size();
@@ -133,6 +142,9 @@ proc_fork(void)
     if (t == NULL) {
         arch_irq_restore(flags);
         mm_destroy(child->mm);
+#if CHAPTER >= 4
+        fs_exit(child);
+#endif
         goto err_free;
     }
     t->proc = child;
@@ -197,6 +209,9 @@ proc_exit(int status)
     arch_irq_restore(irq);
     mm_destroy(p->mm);
     p->mm = NULL;
+#if CHAPTER >= 4
+    fs_exit(p); // close every descriptor: pipe readers see end-of-file
+#endif
 
     irqflags_t flags = spin_lock_irqsave(&proc_lock);
     reparent_children(p);

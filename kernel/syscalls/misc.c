@@ -13,9 +13,6 @@
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
-#if CHAPTER >= 4
-#include "kernel/tty.h"
-#endif
 #include "uapi/errno.h"
 
 #define ARCH_SET_FS 0x1002
@@ -60,12 +57,11 @@ sys_set_tid_address(const long a[6])
     return proc_current()->pid;
 }
 
-#if CHAPTER < 4
+#if CHAPTER < 4 /* chapter 4: kernel/syscalls/fd.c, through the file */
 /** The terminal size TIOCGWINSZ reports. */
 struct winsize {
     uint16_t rows, cols, xpixel, ypixel;
 };
-#endif
 
 /**
  * @brief ioctl(fd, cmd, arg) on the console: TIOCGWINSZ (80x25).
@@ -81,18 +77,13 @@ sys_ioctl(const long a[6])
     long arg = a[2];
     if (fd < 0 || fd > 2)
         return -EBADF;
-#if CHAPTER >= 4
-    // Interim: the console's requests go to the terminal layer until the
-    // file layer dispatches ioctl by file.
-    return tty_ioctl(cmd, UPTR(arg));
-#else
     if (cmd == TIOCGWINSZ) {
         struct winsize ws = {25, 80, 0, 0};
         return copy_to_user(UPTR(arg), &ws, sizeof(ws));
     }
     return -ENOTTY;
-#endif
 }
+#endif
 
 #if CHAPTER < 4
 /**

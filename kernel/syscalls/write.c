@@ -10,11 +10,9 @@
 #include "kernel/printk.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
-#if CHAPTER >= 4
-#include "kernel/tty.h"
-#endif
 #include "uapi/errno.h"
 
+#if CHAPTER < 4 /* chapter 4: kernel/syscalls/read.c, over open files */
 #define CHUNK 256
 #define IOV_MAX 1024
 
@@ -106,17 +104,6 @@ sys_read(const long a[6])
     long count = a[2];
     if (!is_console(fd))
         return -EBADF;
-#if CHAPTER >= 4
-    // Interim console input until the file layer owns fds 0-2: one
-    // terminal read of at most CHUNK bytes (a short read is allowed).
-    if (count < 0)
-        return -EINVAL;
-    char chunk[CHUNK];
-    long n = tty_read(chunk, count < CHUNK ? (size_t)count : CHUNK, false);
-    if (n > 0 && copy_to_user(UPTR(a[1]), chunk, n) < 0)
-        return -EFAULT;
-    return n;
-#else
     return count < 0 ? -EINVAL : 0;
-#endif
 }
+#endif

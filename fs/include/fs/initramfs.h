@@ -13,5 +13,8 @@
 
 void initramfs_init(void);
 int initramfs_lookup(const char *path, struct cpio_entry *out);
+#if CHAPTER >= 4
+const void *initramfs_archive(size_t *len);
+#endif
 
 #endif /* FS_INITRAMFS_H */

@@ -49,6 +49,10 @@ struct proc {
     int pgid;             /**< process group (inherited on fork) */
     int sid;              /**< session (inherited on fork) */
     bool execed;          /**< has called execve (setpgid: EACCES) */
+    /* files (fs/include/fs/file.h) */
+    struct fdtable *fs_fdt; /**< open file descriptors */
+    struct fnode *fs_cwd;   /**< working directory */
+    unsigned fs_umask;      /**< file creation mask (umask) */
 #endif
 };
 

@@ -1,0 +1,237 @@
+/**
+ * @file
+ * @ingroup fs
+ * @brief File descriptors: each process's table of open files.
+ *
+ * A descriptor is an index into the process's struct fdtable; open, dup
+ * and pipe take the lowest free one (POSIX demands it: shells rely on
+ * "close(1); open(...)" giving 1). Each slot holds one reference to its
+ * file and a close-on-exec bit.
+ *
+ * The table follows the process through its life: fork gives the child
+ * a copy (the same files, one more reference each: parent and child then
+ * share offsets, as on Linux), execve closes the descriptors marked
+ * close-on-exec, exit closes all of them. Process 1 starts with the
+ * console open on 0, 1 and 2 (fs_proc_init()); everyone else inherits.
+ *
+ * Locking: a table is used only by its process's one thread (and by
+ * fork, which that thread runs), so it needs no lock in this chapter;
+ * clone with CLONE_FILES will add one.
+ */
+#include "fs/file.h"
+#include "kernel/mm.h"
+#include "kernel/proc.h"
+#include "uapi/errno.h"
+
+/* The current process's table. */
+static struct fdtable *
+table(void)
+{
+    return proc_current()->fs_fdt;
+}
+
+/* Set or clear the close-on-exec bit of @p fd in @p t. */
+static void
+set_cloexec(struct fdtable *t, int fd, bool on)
+{
+    uint64_t bit = 1ULL << (fd % 64);
+    if (on)
+        t->cloexec[fd / 64] |= bit;
+    else
+        t->cloexec[fd / 64] &= ~bit;
+}
+
+/**
+ * @brief Put @p f in the lowest free descriptor >= @p min.
+ * @param f       the file; the descriptor takes over the caller's reference
+ * @param min     the lowest acceptable descriptor
+ * @param cloexec set FD_CLOEXEC
+ * @return the descriptor; -EMFILE (none free below FD_MAX); -EINVAL
+ *         (@p min out of range); the reference is not taken on failure
+ */
+int
+fd_install(struct file *f, int min, bool cloexec)
+{
+    struct fdtable *t = table();
+    if (min < 0 || min >= FD_MAX)
+        return -EINVAL;
+    for (int fd = min; fd < FD_MAX; fd++) {
+        if (t->fd[fd] == NULL) {
+            t->fd[fd] = f;
+            set_cloexec(t, fd, cloexec);
+            return fd;
+        }
+    }
+    return -EMFILE;
+}
+
+/**
+ * @brief Put @p f in descriptor @p fd, closing what was there (dup2).
+ * @param f       the file; the descriptor takes over the caller's reference
+ * @param fd      the descriptor
+ * @param cloexec set FD_CLOEXEC
+ * @return @p fd, or -EBADF when it is out of range
+ */
+int
+fd_install_at(struct file *f, int fd, bool cloexec)
+{
+    struct fdtable *t = table();
+    if (fd < 0 || fd >= FD_MAX)
+        return -EBADF;
+    struct file *old = t->fd[fd];
+    t->fd[fd] = f;
+    set_cloexec(t, fd, cloexec);
+    file_put(old);
+    return fd;
+}
+
+/**
+ * @brief The file behind @p fd, with a reference the caller must put.
+ * @param fd the descriptor (any number: out of range is no file)
+ * @return the file, or NULL when @p fd is not open
+ */
+struct file *
+fd_get(int fd)
+{
+    struct fdtable *t = table();
+    if (t == NULL || fd < 0 || fd >= FD_MAX || t->fd[fd] == NULL)
+        return NULL;
+    struct file *f = t->fd[fd];
+    file_get(f);
+    return f;
+}
+
+/**
+ * @brief close(fd).
+ * @param fd the descriptor
+ * @return 0, or -EBADF
+ */
+int
+fd_close(int fd)
+{
+    struct fdtable *t = table();
+    if (fd < 0 || fd >= FD_MAX || t->fd[fd] == NULL)
+        return -EBADF;
+    struct file *f = t->fd[fd];
+    t->fd[fd] = NULL;
+    set_cloexec(t, fd, false);
+    file_put(f);
+    return 0;
+}
+
+/**
+ * @brief The descriptor flags of @p fd (F_GETFD).
+ * @param fd the descriptor
+ * @return FD_CLOEXEC or 0; -EBADF
+ */
+int
+fd_get_cloexec(int fd)
+{
+    struct fdtable *t = table();
+    if (fd < 0 || fd >= FD_MAX || t->fd[fd] == NULL)
+        return -EBADF;
+    return (t->cloexec[fd / 64] >> (fd % 64)) & 1 ? FD_CLOEXEC : 0;
+}
+
+/**
+ * @brief Set or clear FD_CLOEXEC on @p fd (F_SETFD, FIOCLEX, FIONCLEX).
+ * @param fd the descriptor
+ * @param on the new value
+ * @return 0; -EBADF
+ */
+int
+fd_set_cloexec(int fd, bool on)
+{
+    struct fdtable *t = table();
+    if (fd < 0 || fd >= FD_MAX || t->fd[fd] == NULL)
+        return -EBADF;
+    set_cloexec(t, fd, on);
+    return 0;
+}
+
+/**
+ * @brief Give process 1 its file state: cwd "/", umask 022, the console.
+ *
+ * Opens /dev/console once and puts it on descriptors 0, 1 and 2.
+ * @param p the new init process
+ * @return 0; -ENOMEM; -ENOENT (no console device)
+ */
+int
+fs_proc_init(struct proc *p)
+{
+    fs_tree_init();
+    p->fs_fdt = kzalloc(sizeof(*p->fs_fdt));
+    if (p->fs_fdt == NULL)
+        return -ENOMEM;
+    p->fs_cwd = fs_root();
+    p->fs_umask = 022;
+    struct fnode *n;
+    struct file *f;
+    int err = path_lookup(fs_root(), "/dev/console", 0, &n);
+    if (err == 0)
+        err = file_open(n, O_RDWR, &f);
+    if (err < 0)
+        return err;
+    for (int fd = 0; fd < 3; fd++) {
+        if (fd > 0)
+            file_get(f);
+        p->fs_fdt->fd[fd] = f;
+    }
+    return 0;
+}
+
+/**
+ * @brief fork: the child gets a copy of the parent's table, cwd, umask.
+ * @param child  the new process
+ * @param parent the current process
+ * @return 0 or -ENOMEM
+ */
+int
+fs_fork(struct proc *child, struct proc *parent)
+{
+    struct fdtable *t = kmalloc(sizeof(*t));
+    if (t == NULL)
+        return -ENOMEM;
+    *t = *parent->fs_fdt;
+    for (int fd = 0; fd < FD_MAX; fd++) {
+        if (t->fd[fd] != NULL)
+            file_get(t->fd[fd]);
+    }
+    child->fs_fdt = t;
+    child->fs_cwd = parent->fs_cwd;
+    child->fs_umask = parent->fs_umask;
+    return 0;
+}
+
+/**
+ * @brief execve: close the descriptors marked close-on-exec.
+ * @param p the process that has just switched to its new program
+ */
+void
+fs_exec(struct proc *p)
+{
+    struct fdtable *t = p->fs_fdt;
+    for (int fd = 0; fd < FD_MAX; fd++) {
+        if ((t->cloexec[fd / 64] >> (fd % 64)) & 1) {
+            file_put(t->fd[fd]);
+            t->fd[fd] = NULL;
+            set_cloexec(t, fd, false);
+        }
+    }
+}
+
+/**
+ * @brief exit (or a failed fork): close every descriptor, free the table.
+ * @param p the process (its table may be NULL)
+ */
+void
+fs_exit(struct proc *p)
+{
+    struct fdtable *t = p->fs_fdt;
+    if (t == NULL)
+        return;
+    p->fs_fdt = NULL;
+    for (int fd = 0; fd < FD_MAX; fd++)
+        file_put(t->fd[fd]);
+    kfree(t);
+}

@@ -1,0 +1,151 @@
+"""Chapter 4 tests: files of the initramfs, pipes, descriptors.
+
+Why these checks: every program opens, reads and stats files and every
+shell pipeline is a pipe, a fork and a dup2; a file layer that gets an
+offset, an errno or a reference count wrong shows up later as a shell
+that hangs or a program that reads garbage.
+
+Groups (65 points), each one boot of the chapter's initramfs. /init runs
+the programs given after `--` (in a random order, with /bin/hello among
+them, so a canned transcript cannot pass). Linux is the oracle: each
+program's section of the console must equal what the same binary prints
+on the host (grading/oracle.py):
+
+  files  (30)  user/filetest.c: open, read, lseek, pread, readv, fstat,
+               stat, lstat, fstatat, statx, getdents64, readlink, getcwd,
+               chdir, fchdir, openat, access, the device files, and the
+               errors ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, EBADF, EINVAL
+               on the tree user/rootfs/files/ (links included).
+  pipes  (25)  user/pipetest.c: a pipe through fork, end-of-file, 200000
+               bytes through the 64 KiB ring, dup2 onto stdout,
+               O_NONBLOCK, fcntl, dup, close-on-exec across execve.
+  sigpipe (10) user/sigpipetest.c: a write to a pipe with no reader
+               fails with EPIPE when SIGPIPE is ignored and kills the
+               writer with SIGPIPE otherwise (needs signal delivery: the
+               pipe raises the signal, the signal code delivers it).
+"""
+
+import re
+import secrets
+import sys
+from pathlib import Path
+
+from gradelib import (assert_equal, assert_status, assert_true, boot, chapter,
+                      expect, result, test)
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import oracle  # noqa: E402  (grading/oracle.py)
+
+REPO = Path(__file__).resolve().parent.parent.parent
+KERNEL_LINE = re.compile(r"^(keel: |Keel )")
+
+
+def chapter_initrd():
+    """The initramfs `make` packs for the graded chapter (built if missing)."""
+    path = REPO / "build" / ("ch%02d" % chapter()) / "initrd.cpio"
+    if not path.exists():
+        import subprocess
+        subprocess.run(["make", "-s", "initrd", "CHAPTER=%d" % chapter()],
+                       cwd=str(REPO), check=False)
+    assert_true(path.exists(), "no %s: `make initrd` failed" % path)
+    return str(path)
+
+
+def sections(text):
+    """Split init's transcript into {program: its lines, init's line last}."""
+    out, cur = {}, []
+    for line in text.splitlines():
+        cur.append(line)
+        m = re.match(r"init: /bin/(\w+) (exited|killed)", line)
+        if m:
+            out[m.group(1)] = cur
+            cur = []
+    return out
+
+
+def user_lines():
+    """The console without the kernel's own lines: what user programs wrote."""
+    return "\n".join(ln for ln in result().output.splitlines()
+                     if not KERNEL_LINE.match(ln))
+
+
+def run_programs(names):
+    """Boot with init running `names` and /bin/hello, in a random order;
+    return that order."""
+    order = ["/bin/%s" % n for n in names + ["hello"]]
+    secrets.SystemRandom().shuffle(order)
+    boot("quiet -- %s" % " ".join(order), timeout=120,
+         initrd=chapter_initrd())
+    return order
+
+
+def program_matches(name, order):
+    """One program's console section equals its output on Linux."""
+    want = sections(oracle.host_output("init", order)).get(name)
+    assert_true(want is not None, "the host oracle did not run %s" % name)
+    got = sections(user_lines()).get(name)
+    assert_true(got is not None, "no `init: /bin/%s exited` line: the "
+                "program did not run to its end\n  run ended: %s"
+                % (name, result().reason))
+    assert_equal(got, want, "/bin/%s printed something else than on Linux:"
+                 % name)
+
+
+# ------------------------------------------------------------------- files
+
+FILES_ORDER = []
+
+
+@test(0, "files")
+def test_files():
+    """Boot; /init runs /bin/filetest (and /bin/hello)."""
+    FILES_ORDER[:] = run_programs(["filetest"])
+
+
+@test(25, "files: filetest equals Linux", parent=test_files)
+def test_files_filetest():
+    """Reading, seeking, stat, directories, links, cwd, errors."""
+    program_matches("filetest", FILES_ORDER)
+
+
+@test(5, "files: the console is fds 0-2, init finishes", parent=test_files)
+def test_files_console():
+    """hello (which writes to fd 1) runs too; init exits 0."""
+    program_matches("hello", FILES_ORDER)
+    expect(r"init: all done")
+    assert_status(0)
+
+
+# ------------------------------------------------------------------- pipes
+
+PIPES_ORDER = []
+
+
+@test(0, "pipes")
+def test_pipes():
+    """Boot; /init runs /bin/pipetest (and /bin/hello)."""
+    PIPES_ORDER[:] = run_programs(["pipetest"])
+
+
+@test(25, "pipes: pipetest equals Linux", parent=test_pipes)
+def test_pipes_pipetest():
+    """fork, EOF, a big transfer, dup2, O_NONBLOCK, fcntl, close-on-exec."""
+    program_matches("pipetest", PIPES_ORDER)
+
+
+# ----------------------------------------------------------------- sigpipe
+
+SIGPIPE_ORDER = []
+
+
+@test(0, "sigpipe")
+def test_sigpipe():
+    """Boot; /init runs /bin/sigpipetest (and /bin/hello)."""
+    SIGPIPE_ORDER[:] = run_programs(["sigpipetest"])
+
+
+@test(10, "sigpipe: EPIPE when ignored, death by SIGPIPE otherwise",
+      parent=test_sigpipe)
+def test_sigpipe_sigpipetest():
+    """The write end of a pipe nobody reads."""
+    program_matches("sigpipetest", SIGPIPE_ORDER)

@@ -13,9 +13,9 @@
  *
  * Sessions arrive with the terminal chapter; until then the console
  * remembers one controlling session and foreground group. TIOCSCTTY makes
- * the caller's group (its pid: a session leader after setsid() leads the
- * group of its own id) the foreground group, as BusyBox init does before
- * it starts a shell. Until some program has done that or TIOCSPGRP, there
+ * the caller's session the controlling one and its process group (after
+ * setsid(), the group of its own id) the foreground group, as BusyBox
+ * init does before it starts a shell. Until some program has done that or TIOCSPGRP, there
  * is no foreground group: ^C signals nobody and TIOCGPGRP fails with
  * -ENOTTY, as it does on Linux for a process without a controlling tty.
  */
@@ -74,25 +74,15 @@ ioctl_set_pgrp(struct tty *tty, uptr_t arg)
     return 0;
 }
 
-/*
- * The caller's process group and session. Process groups are not kept
- * yet, so this is the caller's pid: right for a session leader just
- * after setsid(), the one caller TIOCSCTTY is meant for.
- */
-static int
-caller_group(void)
-{
-    return proc_current()->pid;
-}
-
-/* TIOCSCTTY: the caller's session takes the console (see file comment). */
+/* TIOCSCTTY: the caller's session takes the console, and the caller's
+ * process group becomes the foreground group (see file comment). */
 static long
 ioctl_set_ctty(struct tty *tty)
 {
-    int me = caller_group();
+    struct proc *p = proc_current();
     irqflags_t flags = spin_lock_irqsave(&tty->lock);
-    tty->session = me;
-    tty->pgrp = me;
+    tty->session = p->sid;
+    tty->pgrp = p->pgid;
     spin_unlock_irqrestore(&tty->lock, flags);
     return 0;
 }

@@ -141,6 +141,10 @@ mm_mmap(struct mm *mm, vaddr_t addr, size_t len, int prot, int flags, int fd,
         uint64_t off)
 {
     bool shared;
+    struct mmap_file probe;
+    // Linux looks the file up before it looks at anything else
+    if (!(flags & MAP_ANONYMOUS) && fd_mmap_source(fd, &probe) == -EBADF)
+        return -EBADF;
     if (len == 0 || mmap_check_flags(flags, &shared) < 0 ||
         (off & (PAGE_SIZE - 1)))
         return -EINVAL;

@@ -119,8 +119,9 @@ sys_wait4(const long a[6])
     long status = a[1];
     long options = a[2];
 #if CHAPTER >= 4
-    // WUNTRACED (2), WCONTINUED (8): accepted; nothing stops in chapter 4
-    if (options & ~(1L | 2L | 8L))
+    // WUNTRACED (2), WCONTINUED (8): accepted, nothing stops in chapter
+    // 4; __WNOTHREAD, __WALL, __WCLONE: accepted, there are no threads
+    if (options & ~(1L | 2L | 8L | 0x20000000L | 0x40000000L | 0x80000000L))
         return -EINVAL;
 #else
     if (options & ~1L)

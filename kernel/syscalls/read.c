@@ -27,15 +27,27 @@ struct iovec {
     uint64_t len;  /**< bytes */
 };
 
+/* What one of the eight calls asks for. */
+struct xfer {
+    bool write; /**< write (else read) */
+    bool vec;   /**< addr is an iovec array of n elements (else n bytes) */
+    long addr;  /**< the user buffer or iovec array */
+    long n;     /**< bytes, or iovec elements */
+    long off;   /**< the offset, or -1 for the file's own */
+};
+
 /*
- * The transfer behind all eight calls: @p iovcnt buffers (or the one at
- * @p buf when @p iov is 0) at offset @p off (-1: the file's own).
+ * The transfer behind all eight calls: x->n buffers of an iovec array (or
+ * the one buffer of x->n bytes) at x->off. A NULL iovec array is a bad
+ * pointer like any other (-EFAULT), not "no array".
  */
 static long
-transfer(long fd, bool write, long iov, long iovcnt, long buf, long count,
-         long off)
+transfer(long fd, const struct xfer *x)
 {
-    if (iov == 0 ? count < 0 : (iovcnt < 0 || iovcnt > IOV_MAX))
+    bool write = x->write;
+    long iov = x->vec ? x->addr : 0, iovcnt = x->vec ? x->n : 1;
+    long buf = x->vec ? 0 : x->addr, count = x->vec ? 0 : x->n, off = x->off;
+    if (x->vec ? (iovcnt < 0 || iovcnt > IOV_MAX) : count < 0)
         return -EINVAL;
     struct file *f = fd_get((int)fd);
     if (f == NULL)
@@ -46,9 +58,9 @@ transfer(long fd, bool write, long iov, long iovcnt, long buf, long count,
         err = f->ops->lseek == NULL ? -ESPIPE : -EINVAL;
     if (err == 0 && (f->flags & O_ACCMODE) == (write ? O_RDONLY : O_WRONLY))
         err = -EBADF;
-    for (long i = 0; err == 0 && i < (iov == 0 ? 1 : iovcnt); i++) {
+    for (long i = 0; err == 0 && i < iovcnt; i++) {
         struct iovec v = {(uint64_t)buf, (uint64_t)count};
-        if (iov != 0 &&
+        if (x->vec &&
             copy_from_user(&v, UPTR(iov + i * sizeof(v)), sizeof(v)) < 0) {
             err = -EFAULT;
             break;
@@ -82,7 +94,7 @@ transfer(long fd, bool write, long iov, long iovcnt, long buf, long count,
 long
 sys_read(const long a[6])
 {
-    return transfer(a[0], false, 0, 0, a[1], a[2], -1);
+    return transfer(a[0], &(struct xfer){false, false, a[1], a[2], -1});
 }
 
 /**
@@ -93,7 +105,7 @@ sys_read(const long a[6])
 long
 sys_write(const long a[6])
 {
-    return transfer(a[0], true, 0, 0, a[1], a[2], -1);
+    return transfer(a[0], &(struct xfer){true, false, a[1], a[2], -1});
 }
 
 /**
@@ -104,7 +116,7 @@ sys_write(const long a[6])
 long
 sys_readv(const long a[6])
 {
-    return transfer(a[0], false, a[1], a[2], 0, 0, -1);
+    return transfer(a[0], &(struct xfer){false, true, a[1], a[2], -1});
 }
 
 /**
@@ -115,7 +127,7 @@ sys_readv(const long a[6])
 long
 sys_writev(const long a[6])
 {
-    return transfer(a[0], true, a[1], a[2], 0, 0, -1);
+    return transfer(a[0], &(struct xfer){true, true, a[1], a[2], -1});
 }
 
 /**
@@ -126,7 +138,9 @@ sys_writev(const long a[6])
 long
 sys_pread64(const long a[6])
 {
-    return a[3] == -1 ? -EINVAL : transfer(a[0], false, 0, 0, a[1], a[2], a[3]);
+    return a[3] == -1
+               ? -EINVAL
+               : transfer(a[0], &(struct xfer){false, false, a[1], a[2], a[3]});
 }
 
 /**
@@ -137,7 +151,9 @@ sys_pread64(const long a[6])
 long
 sys_pwrite64(const long a[6])
 {
-    return a[3] == -1 ? -EINVAL : transfer(a[0], true, 0, 0, a[1], a[2], a[3]);
+    return a[3] == -1
+               ? -EINVAL
+               : transfer(a[0], &(struct xfer){true, false, a[1], a[2], a[3]});
 }
 
 /**
@@ -148,7 +164,9 @@ sys_pwrite64(const long a[6])
 long
 sys_preadv(const long a[6])
 {
-    return a[3] == -1 ? -EINVAL : transfer(a[0], false, a[1], a[2], 0, 0, a[3]);
+    return a[3] == -1
+               ? -EINVAL
+               : transfer(a[0], &(struct xfer){false, true, a[1], a[2], a[3]});
 }
 
 /**
@@ -159,7 +177,9 @@ sys_preadv(const long a[6])
 long
 sys_pwritev(const long a[6])
 {
-    return a[3] == -1 ? -EINVAL : transfer(a[0], true, a[1], a[2], 0, 0, a[3]);
+    return a[3] == -1
+               ? -EINVAL
+               : transfer(a[0], &(struct xfer){true, true, a[1], a[2], a[3]});
 }
 
 /**

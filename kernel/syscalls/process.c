@@ -121,7 +121,8 @@ sys_wait4(const long a[6])
 #if CHAPTER >= 4
     // WUNTRACED (2), WCONTINUED (8): accepted, nothing stops in chapter
     // 4; __WNOTHREAD, __WALL, __WCLONE: accepted, there are no threads
-    if (options & ~(1L | 2L | 8L | 0x20000000L | 0x40000000L | 0x80000000L))
+    if ((uint32_t)options &
+        ~(1u | 2u | 8u | 0x20000000u | 0x40000000u | 0x80000000u))
         return -EINVAL;
 #else
     if (options & ~1L)

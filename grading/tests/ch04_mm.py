@@ -7,7 +7,7 @@ or a wrong fix-up turns any program's mistake into a kernel panic. And
 every C library allocates with mmap/munmap/mremap/brk: a region split
 wrongly or a frame freed while still shared corrupts programs much later.
 
-Groups (60 points). Each belongs to exactly one exercise (or to none), so
+Groups (64 points). Each belongs to exactly one exercise (or to none), so
 a handout with exercise 4.2 stubbed loses exactly the efault group:
 
   efault  (20)  exercise 4.2. Boot with `-- /bin/efaulttest`: pointers
@@ -17,15 +17,16 @@ a handout with exercise 4.2 stubbed loses exactly the efault group:
                 and wait4. Each must fail with EFAULT; the output must equal
                 the host's. Without the fix-up the kernel panics at the
                 first one and QEMU exits with status 2.
-  mmap    (40)  no exercise. Boot with `-- /bin/mmaptest`: anonymous
+  mmap    (44)  no exercise. Boot with `-- /bin/mmaptest`: anonymous
                 mappings, splitting munmap and mprotect (a touch of the hole
                 kills a child with SIGSEGV), MAP_FIXED and
                 MAP_FIXED_NOREPLACE, mremap in place and moved, madvise
                 DONTNEED, fork with private and shared mappings, brk, and
                 the errno of bad arguments; each part compared with Linux.
 
-user/mmapfile.c (private file mappings) needs the file layer's open and
-fd_mmap_source(); it is built but graded elsewhere.
+                The same boot runs /bin/mmapfile: a private mapping of a
+                file of the initramfs shows its bytes, zeros after its end,
+                keeps private writes private; EINVAL and EACCES cases.
 """
 
 import re
@@ -131,7 +132,8 @@ def test_efault_survives():
 @test(0, "mmap")
 def test_mmap():
     """Boot /bin/mmaptest: the mmap family against Linux."""
-    boot("quiet -- /bin/mmaptest", timeout=90, initrd=mm_initrd())
+    boot("quiet -- /bin/mmaptest /bin/mmapfile", timeout=90,
+         initrd=mm_initrd())
 
 
 @test(5, "mmap: anonymous memory and splitting munmap", parent=test_mmap)
@@ -184,6 +186,13 @@ def test_mmap_reserve():
 def test_mmap_brk():
     """brk grows, shrinks (the pages go away) and grows again with zeros."""
     part_matches("mmaptest", ("brk:",), "brk")
+
+
+@test(4, "mmap: private file mappings", parent=test_mmap)
+def test_mmap_file():
+    """A file of the initramfs mapped privately: its bytes, zeros past the
+    end, private writes stay private, bad offsets and rights refused."""
+    part_matches("mmapfile", ("mmapfile:",), "file mappings")
 
 
 @test(3, "mmap: errors of bad arguments", parent=test_mmap)

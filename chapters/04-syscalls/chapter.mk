@@ -30,5 +30,32 @@ KERNEL_SRCS += \
 	fs/core/file.c
 
 # ---- time, identity, limits and the rest of the process calls
+KERNEL_SRCS += \
+	kernel/time/clock.c \
+	kernel/proc/cred.c \
+	kernel/proc/clone.c \
+	kernel/drivers/random.c \
+	kernel/arch/x86_64/cpu/rdrand.c \
+	kernel/syscalls/time.c \
+	kernel/syscalls/uname.c \
+	kernel/syscalls/cred.c \
+	kernel/syscalls/rlimit.c \
+	kernel/syscalls/info.c \
+	kernel/syscalls/reboot.c \
+	kernel/syscalls/clone.c
+CHAPTER_FILES += \
+	kernel/include/kernel/clock.h \
+	kernel/include/kernel/cred.h \
+	kernel/include/kernel/random.h \
+	kernel/include/uapi/time.h \
+	kernel/include/uapi/utsname.h \
+	kernel/include/uapi/resource.h \
+	kernel/include/uapi/wait.h \
+	user/timetest.c \
+	user/proctest.c \
+	user/unametest.c \
+	grading/tests/ch04_proc.py \
+	exercises/04-syscalls/1-uname.md
+USER_PROGS += timetest proctest unametest
 
 # ---- userland: BusyBox (musl), busybox-static (glibc), test programs

@@ -105,6 +105,9 @@ proc_execve(const char *path, char *const argv[], int argc, char *const envp[],
     arch_set_fs_base(0);
     arch_irq_restore(flags);
     mm_destroy(old);
+#if CHAPTER >= 4
+    clone_exec_hook(p); // a vfork parent may go on
+#endif
     strlcpy(p->name, basename(path), sizeof(p->name));
     strlcpy(self->name, p->name, sizeof(self->name));
     arch_frame_reset(self->user_frame, entry, sp);

@@ -76,6 +76,9 @@ proc_alloc(struct proc *parent, const char *name)
     spin_unlock_irqrestore(&proc_lock, flags);
     strlcpy(p->name, name, sizeof(p->name));
     wait_queue_init(&p->child_exit, "child_exit");
+#if CHAPTER >= 4
+    cred_init(p);
+#endif
     return p;
 }
 
@@ -87,6 +90,10 @@ proc_free_locked(struct proc *p)
         if (procs[i] == p)
             procs[i] = NULL;
     }
+#if CHAPTER >= 4
+    if (p->parent != NULL) // times(): a reaped child's time is the parent's
+        p->parent->child_ticks += p->ticks + p->child_ticks;
+#endif
     list_remove(&p->sibling);
     kfree(p);
 }
@@ -117,6 +124,9 @@ proc_fork(void)
     if (child->mm == NULL)
         goto err_free;
     child->fs_base = parent->fs_base;
+#if CHAPTER >= 4
+    clone_fork_hook(child, parent); // ids, limits, clone's tid pointers
+#endif
 
     // the child resumes user mode from a copy of our frame, with rax = 0
     size_t size = arch_frame_size();
@@ -184,6 +194,9 @@ proc_exit(int status)
         pr_notice("keel: power off (status %d)\n", status == 0 ? 0 : 3);
         arch_power_off(status == 0 ? 0 : 3);
     }
+#if CHAPTER >= 4
+    clone_exit_hook(p); // clear_child_tid, a waiting vfork parent
+#endif
     // leave the address space before freeing it
     irqflags_t irq = arch_irq_save();
     self->mm_root = vmm_kernel_root();
@@ -279,3 +292,57 @@ proc_set_init(struct proc *p)
 {
     init_proc = p;
 }
+
+#if CHAPTER >= 4
+/**
+ * @brief How many processes exist (zombies included), for sysinfo.
+ * @return the number of used process-table slots
+ */
+int
+proc_count(void)
+{
+    int n = 0;
+    irqflags_t flags = spin_lock_irqsave(&proc_lock);
+    for (int i = 0; i < PROC_MAX; i++)
+        n += procs[i] != NULL;
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return n;
+}
+
+/**
+ * @brief waitid(): wait4's sibling that can leave the zombie in place.
+ *
+ * Like proc_wait4(), but a zombie found with @p keep (WNOWAIT) stays in
+ * the table for a later wait.
+ * @param pid     -1 for any child, or a child's pid
+ * @param keep    leave the zombie (WNOWAIT)
+ * @param nohang  return 0 at once when no child has exited (WNOHANG)
+ * @param status  receives the wait status
+ * @param uid     receives the child's real uid
+ * @return the child's pid; 0 with @p nohang; -ECHILD when no child matches
+ */
+int
+proc_waitid(int pid, bool keep, bool nohang, int *status, uint32_t *uid)
+{
+    struct proc *self = proc_current();
+    irqflags_t flags = spin_lock_irqsave(&proc_lock);
+    for (;;) {
+        bool any;
+        struct proc *z = find_zombie(self, pid, &any);
+        if (z != NULL) {
+            int zpid = z->pid;
+            *status = z->exit_status;
+            *uid = z->cred.uid;
+            if (!keep)
+                proc_free_locked(z);
+            spin_unlock_irqrestore(&proc_lock, flags);
+            return zpid;
+        }
+        if (!any || nohang) {
+            spin_unlock_irqrestore(&proc_lock, flags);
+            return any ? 0 : -ECHILD;
+        }
+        wait_queue_sleep(&self->child_exit, &proc_lock, &flags);
+    }
+}
+#endif

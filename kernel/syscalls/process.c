@@ -161,6 +161,7 @@ sys_getppid(const long a[6] __unused)
     return p->parent != NULL ? p->parent->pid : 0;
 }
 
+#if CHAPTER < 4
 /**
  * @brief getuid() and friends: everyone is root until users exist.
  * @param a the six argument registers (unused)
@@ -171,6 +172,51 @@ sys_getuid(const long a[6] __unused)
 {
     return 0;
 }
+
+/**
+ * @brief getgid(): root's group.
+ * @param a the six argument registers (unused)
+ * @return 0
+ */
+long
+sys_getgid(const long a[6])
+{
+    return sys_getuid(a);
+}
+
+/**
+ * @brief geteuid(): root.
+ * @param a the six argument registers (unused)
+ * @return 0
+ */
+long
+sys_geteuid(const long a[6])
+{
+    return sys_getuid(a);
+}
+
+/**
+ * @brief getegid(): root's group.
+ * @param a the six argument registers (unused)
+ * @return 0
+ */
+long
+sys_getegid(const long a[6])
+{
+    return sys_getuid(a);
+}
+
+/**
+ * @brief vfork(): a plain fork in this chapter.
+ * @param a the six argument registers (unused)
+ * @return as sys_fork()
+ */
+long
+sys_vfork(const long a[6])
+{
+    return sys_fork(a);
+}
+#endif
 
 /**
  * @brief sched_yield().

@@ -12,6 +12,9 @@
 #if CHAPTER >= 3
 #include "kernel/sched.h"
 #endif
+#if CHAPTER >= 4
+#include "kernel/cred.h"
+#endif
 
 static volatile uint64_t jiffies;
 static wallclock_fn wallclock;
@@ -21,6 +24,9 @@ void
 time_tick(void)
 {
     jiffies++;
+#if CHAPTER >= 4
+    proc_account_tick(); // times() and the CPU-time clocks
+#endif
 #if CHAPTER >= 3
     sched_tick();
 #endif

@@ -16,6 +16,9 @@
 #include "kernel/mm.h"
 #include "kernel/sched.h"
 #include "kernel/sync.h"
+#if CHAPTER >= 4
+#include "kernel/cred.h"
+#endif
 
 /** The most processes that may exist at once (fork gives -EAGAIN past it). */
 #define PROC_MAX 64
@@ -40,6 +43,19 @@ struct proc {
     struct wait_queue child_exit; /**< sleep here in wait4 */
     uint64_t fs_base;        /**< the FS base (TLS) user set with arch_prctl */
     vaddr_t clear_child_tid; /**< set_tid_address */
+#if CHAPTER >= 4
+    /* identity, limits, clone and accounting (kernel/proc/cred.c, clone.c) */
+    struct cred cred;                  /**< user and group ids */
+    struct rlimit rlim[RLIM_NLIMITS];  /**< resource limits */
+    const struct clone_req *clone_req; /**< clone's request, during fork */
+    struct proc *vfork_parent;         /**< a vfork parent waiting for us */
+    bool vfork_busy;                   /**< a vfork child still uses us */
+    struct wait_queue vfork_done;      /**< the vfork parent sleeps here */
+    uint64_t robust_list;              /**< set_robust_list's head */
+    uint64_t ticks;                    /**< timer ticks spent running */
+    uint64_t child_ticks;              /**< ticks of waited-for children */
+    int nice;                          /**< setpriority's value, -20..19 */
+#endif
 };
 
 /** What the ELF loader found: where to start, and the auxv facts. */

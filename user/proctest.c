@@ -318,6 +318,7 @@ execs(void)
     const char *root = getenv("ROOT");
     snprintf(self, sizeof(self), "%s/bin/proctest", root ? root : "");
     exec_big(self, 100000);
+    exec_big(self, 131071);
     exec_big(self, 131072);
     exec_big(self, 200000);
     printf("execve(argv = bad pointer): %s\n",

@@ -42,8 +42,10 @@ KERNEL_SRCS += \
 	kernel/syscalls/rlimit.c \
 	kernel/syscalls/info.c \
 	kernel/syscalls/reboot.c \
-	kernel/syscalls/clone.c
+	kernel/syscalls/clone.c \
+	kernel/proc/shebang.c
 CHAPTER_FILES += \
+	kernel/include/kernel/shebang.h \
 	kernel/include/kernel/clock.h \
 	kernel/include/kernel/cred.h \
 	kernel/include/kernel/random.h \
@@ -54,8 +56,21 @@ CHAPTER_FILES += \
 	user/timetest.c \
 	user/proctest.c \
 	user/unametest.c \
+	user/shebangtest.c \
+	user/rootfs/scripts/arg \
+	user/rootfs/scripts/blank \
+	user/rootfs/scripts/blanks \
+	user/rootfs/scripts/empty \
+	user/rootfs/scripts/long \
+	user/rootfs/scripts/loop \
+	user/rootfs/scripts/missing \
+	user/rootfs/scripts/nest1 \
+	user/rootfs/scripts/nest2 \
+	user/rootfs/scripts/nest3 \
+	user/rootfs/scripts/nest4 \
+	user/rootfs/scripts/noarg \
 	grading/tests/ch04_proc.py \
 	exercises/04-syscalls/1-uname.md
-USER_PROGS += timetest proctest unametest
+USER_PROGS += timetest proctest unametest shebangtest
 
 # ---- userland: BusyBox (musl), busybox-static (glibc), test programs

@@ -6,7 +6,7 @@ the limits and the system's name before a program's main runs, and fork
 through clone; a wrong answer there breaks every program later, usually
 far from the cause.
 
-Groups (70 points). Each group belongs to exactly one exercise (or none):
+Groups (80 points). Each group belongs to exactly one exercise (or none):
 
   uname          (15)  exercise 4.1. Boot /bin/unametest as init with a
                        random host name and domain name: it prints uname's
@@ -18,11 +18,14 @@ Groups (70 points). Each group belongs to exactly one exercise (or none):
   time           (20)  /bin/timetest: clocks, sleeps, gettimeofday, time,
                        clock_getres, times; its output must equal what the
                        same binary prints on Linux (grading/oracle.py).
-  process-calls  (35)  /bin/proctest (oracle comparison): clone with
+  process-calls  (45)  /bin/proctest (oracle comparison): clone with
                        glibc's flags, vfork, waitid, the id rules, rlimits,
                        sysinfo, getrandom, prctl, execve's E2BIG; then
                        `proctest reboot` as init: reboot(RB_AUTOBOOT) ends
-                       QEMU with Keel's restart status 4.
+                       QEMU with Keel's restart status 4; and
+                       /bin/shebangtest, `#!` scripts (fixed expectations,
+                       not the oracle: the scripts name /bin/shebangtest,
+                       which on the host is not the staged program).
 """
 
 import re
@@ -146,7 +149,8 @@ def test_time_matches():
 @test(0, "process-calls")
 def test_process_calls():
     """Boot the chapter's initramfs; /init runs /bin/proctest."""
-    boot("quiet -- /bin/proctest", timeout=90, initrd=chapter_initrd())
+    boot("quiet -- /bin/proctest /bin/shebangtest", timeout=90,
+         initrd=chapter_initrd())
 
 
 @test(30, "process-calls: proctest (clone, waitid, ids, limits, ...)",
@@ -166,3 +170,69 @@ def test_process_calls_reboot():
     expect(r"proctest: asking for a restart")
     expect(r"keel: reboot: restart \(status 4\)")
     assert_status(4)
+
+
+# `#!` scripts: what /bin/shebangtest prints for each script in
+# user/rootfs/scripts/ (run with the arguments "a" and "b"), by Linux's
+# rules (fs/binfmt_script.c); nest4 is five scripts deep, one past Keel's
+# SHEBANG_DEPTH.
+SHEBANG_WANT = """\
+script arg:
+  argv[0] = '/bin/shebangtest'
+  argv[1] = '--show'
+  argv[2] = '/scripts/arg'
+  argv[3] = 'a'
+  argv[4] = 'b'
+script noarg:
+  argv[0] = '/bin/shebangtest'
+  argv[1] = '/scripts/noarg'
+  argv[2] = 'a'
+  argv[3] = 'b'
+script blanks:
+  argv[0] = '/bin/shebangtest'
+  argv[1] = 'two  words'
+  argv[2] = '/scripts/blanks'
+  argv[3] = 'a'
+  argv[4] = 'b'
+script nest1:
+  argv[0] = '/bin/shebangtest'
+  argv[1] = '--show'
+  argv[2] = '/scripts/arg'
+  argv[3] = '/scripts/nest1'
+  argv[4] = 'a'
+  argv[5] = 'b'
+script nest3:
+  argv[0] = '/bin/shebangtest'
+  argv[1] = '--show'
+  argv[2] = '/scripts/arg'
+  argv[3] = '/scripts/nest1'
+  argv[4] = '/scripts/nest2'
+  argv[5] = '/scripts/nest3'
+  argv[6] = 'a'
+  argv[7] = 'b'
+script nest4:
+nest4: execve failed: ELOOP
+script loop:
+loop: execve failed: ELOOP
+script empty:
+empty: execve failed: ENOEXEC
+script blank:
+blank: execve failed: ENOEXEC
+script missing:
+missing: execve failed: ENOENT
+script long:
+long: execve failed: ENOEXEC
+shebangtest: done
+init: /bin/shebangtest exited with status 0"""
+
+
+@test(10, "process-calls: `#!` scripts", parent=test_process_calls)
+def test_process_calls_shebang():
+    """Interpreter, optional argument, script path, then the arguments;
+    nested scripts; ENOEXEC, ENOENT and ELOOP where Linux gives them."""
+    got = section(user_lines(), "shebangtest")
+    assert_true(got is not None, "no `init: /bin/shebangtest exited` line"
+                "\n  run ended: %s" % result().reason)
+    got = [ln for ln in got if not ln.startswith("init: started")]
+    assert_equal(got, SHEBANG_WANT.splitlines(),
+                 "/bin/shebangtest printed something else:")

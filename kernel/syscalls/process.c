@@ -15,7 +15,15 @@
 
 #define PATH_MAX 4096
 #define ARG_MAX_COUNT 1024
+#if CHAPTER >= 4
+/* Linux's MAX_ARG_STRLEN: the longest one string may be, its NUL included;
+ * all strings together may take ARG_MAX_BYTES (Linux: a quarter of the
+ * stack limit, 2 MiB; Keel: 256 KiB, USTACK_ARG_MAX in kernel/proc/ustack.c) */
+#define MAX_ARG_STRLEN (128 * 1024)
+#define ARG_MAX_BYTES (256 * 1024)
+#else
 #define ARG_MAX_BYTES (128 * 1024)
+#endif
 
 /**
  * @brief fork() and vfork() (vfork is a plain fork here).
@@ -43,8 +51,12 @@ copy_strings(long uvec, char **out, char *buf, size_t *used)
             return -EFAULT;
         if (ptr == 0)
             break;
-        long len =
-            strncpy_from_user(buf + *used, UPTR(ptr), ARG_MAX_BYTES - *used);
+        size_t room = ARG_MAX_BYTES - *used;
+#if CHAPTER >= 4
+        if (room > MAX_ARG_STRLEN)
+            room = MAX_ARG_STRLEN;
+#endif
+        long len = strncpy_from_user(buf + *used, UPTR(ptr), room);
         if (len == -ENAMETOOLONG)
             return -E2BIG;
         if (len < 0)

@@ -35,18 +35,24 @@ struct clone_req {
 
 /** @name clone flags Keel knows. */
 ///@{
-#define CSIGNAL 0x000000ff
-#define CLONE_VM 0x00000100
-#define CLONE_FS 0x00000200
-#define CLONE_FILES 0x00000400
-#define CLONE_SIGHAND 0x00000800
-#define CLONE_VFORK 0x00004000
-#define CLONE_PARENT 0x00008000
-#define CLONE_THREAD 0x00010000
-#define CLONE_SETTLS 0x00080000
-#define CLONE_PARENT_SETTID 0x00100000
-#define CLONE_CHILD_CLEARTID 0x00200000
-#define CLONE_CHILD_SETTID 0x01000000
+#define CSIGNAL                                                                \
+    0x000000ff /**< the low byte: the signal sent to the parent at exit */
+#define CLONE_VM 0x00000100 /**< share the address space (refused: threads) */
+#define CLONE_FS 0x00000200 /**< share the root, cwd and umask (refused) */
+#define CLONE_FILES 0x00000400 /**< share the file-descriptor table (refused) */
+#define CLONE_SIGHAND 0x00000800 /**< share the signal handlers (refused) */
+#define CLONE_VFORK                                                            \
+    0x00004000 /**< the parent sleeps until the child execs or exits */
+#define CLONE_PARENT                                                           \
+    0x00008000 /**< the child gets the caller's parent (refused) */
+#define CLONE_THREAD 0x00010000 /**< a thread of the same process (refused) */
+#define CLONE_SETTLS 0x00080000 /**< set the child's TLS (refused) */
+#define CLONE_PARENT_SETTID                                                    \
+    0x00100000 /**< write the child's tid at parent_tid */
+#define CLONE_CHILD_CLEARTID                                                   \
+    0x00200000 /**< zero the child's child_tid word at its exit */
+#define CLONE_CHILD_SETTID                                                     \
+    0x01000000 /**< write the child's tid at child_tid in the child */
 ///@}
 
 struct proc;

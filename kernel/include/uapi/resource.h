@@ -21,23 +21,23 @@ _Static_assert(sizeof(struct rlimit) == 16, "struct rlimit size");
 
 /** @name The resources, in Linux's numbering. */
 ///@{
-#define RLIMIT_CPU 0
-#define RLIMIT_FSIZE 1
-#define RLIMIT_DATA 2
-#define RLIMIT_STACK 3
-#define RLIMIT_CORE 4
-#define RLIMIT_RSS 5
-#define RLIMIT_NPROC 6
-#define RLIMIT_NOFILE 7
-#define RLIMIT_MEMLOCK 8
-#define RLIMIT_AS 9
-#define RLIMIT_LOCKS 10
-#define RLIMIT_SIGPENDING 11
-#define RLIMIT_MSGQUEUE 12
-#define RLIMIT_NICE 13
-#define RLIMIT_RTPRIO 14
-#define RLIMIT_RTTIME 15
-#define RLIM_NLIMITS 16
+#define RLIMIT_CPU 0         /**< CPU time, seconds */
+#define RLIMIT_FSIZE 1       /**< largest file, bytes */
+#define RLIMIT_DATA 2        /**< data segment size */
+#define RLIMIT_STACK 3       /**< stack size */
+#define RLIMIT_CORE 4        /**< core file size */
+#define RLIMIT_RSS 5         /**< resident pages (unused) */
+#define RLIMIT_NPROC 6       /**< processes of the user */
+#define RLIMIT_NOFILE 7      /**< open files (highest fd + 1) */
+#define RLIMIT_MEMLOCK 8     /**< locked memory */
+#define RLIMIT_AS 9          /**< address-space size */
+#define RLIMIT_LOCKS 10      /**< file locks */
+#define RLIMIT_SIGPENDING 11 /**< queued signals */
+#define RLIMIT_MSGQUEUE 12   /**< POSIX message-queue bytes */
+#define RLIMIT_NICE 13       /**< ceiling of the nice value */
+#define RLIMIT_RTPRIO 14     /**< real-time priority */
+#define RLIMIT_RTTIME 15     /**< real-time CPU time, microseconds */
+#define RLIM_NLIMITS 16      /**< the number of resources */
 ///@}
 
 /** What the kernel reports in sysinfo(2). */

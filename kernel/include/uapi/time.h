@@ -44,14 +44,14 @@ _Static_assert(sizeof(struct tms) == 32, "struct tms size");
 
 /** @name Clock ids (clock_gettime and friends). */
 ///@{
-#define CLOCK_REALTIME 0
-#define CLOCK_MONOTONIC 1
-#define CLOCK_PROCESS_CPUTIME_ID 2
-#define CLOCK_THREAD_CPUTIME_ID 3
-#define CLOCK_MONOTONIC_RAW 4
-#define CLOCK_REALTIME_COARSE 5
-#define CLOCK_MONOTONIC_COARSE 6
-#define CLOCK_BOOTTIME 7
+#define CLOCK_REALTIME 0           /**< wall-clock time since 1970 */
+#define CLOCK_MONOTONIC 1          /**< time since boot, never set */
+#define CLOCK_PROCESS_CPUTIME_ID 2 /**< CPU time of the process */
+#define CLOCK_THREAD_CPUTIME_ID 3  /**< CPU time of the thread */
+#define CLOCK_MONOTONIC_RAW 4      /**< monotonic, not adjusted by NTP */
+#define CLOCK_REALTIME_COARSE 5    /**< realtime, fast and coarse */
+#define CLOCK_MONOTONIC_COARSE 6   /**< monotonic, fast and coarse */
+#define CLOCK_BOOTTIME 7           /**< monotonic plus time suspended */
 ///@}
 
 /** clock_nanosleep's flag: the time is a deadline, not a duration. */

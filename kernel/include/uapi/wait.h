@@ -10,28 +10,28 @@
 
 /** @name waitid's idtype: which children. */
 ///@{
-#define P_ALL 0
-#define P_PID 1
-#define P_PGID 2
+#define P_ALL 0  /**< any child */
+#define P_PID 1  /**< the child with pid id */
+#define P_PGID 2 /**< children in process group id */
 ///@}
 
 /** @name wait options. */
 ///@{
-#define WNOHANG 0x00000001
-#define WSTOPPED 0x00000002
-#define WEXITED 0x00000004
-#define WCONTINUED 0x00000008
-#define WNOWAIT 0x01000000
-#define WNOTHREAD 0x20000000
-#define WALL 0x40000000
-#define WCLONE 0x80000000
+#define WNOHANG 0x00000001    /**< do not sleep */
+#define WSTOPPED 0x00000002   /**< report stopped children */
+#define WEXITED 0x00000004    /**< report exited children */
+#define WCONTINUED 0x00000008 /**< report continued children */
+#define WNOWAIT 0x01000000    /**< leave the child waitable */
+#define WNOTHREAD 0x20000000  /**< only this thread's children */
+#define WALL 0x40000000       /**< any kind of child */
+#define WCLONE 0x80000000     /**< only clone children */
 ///@}
 
 /** @name si_code values of SIGCHLD. */
 ///@{
-#define CLD_EXITED 1
-#define CLD_KILLED 2
-#define CLD_DUMPED 3
+#define CLD_EXITED 1 /**< the child exited */
+#define CLD_KILLED 2 /**< a signal killed it */
+#define CLD_DUMPED 3 /**< a signal killed it, core dumped */
 ///@}
 
 /** The siginfo_t of a SIGCHLD, as waitid writes it (128 bytes). */

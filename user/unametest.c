@@ -36,24 +36,39 @@ print_uname(const char *when)
     printf("uname %s: domainname=%s\n", when, u.domainname);
 }
 
+/* Is the host name uname reports @p want? */
+static const char *
+nodename_is(const char *want)
+{
+    struct utsname u;
+    if (uname(&u) != 0)
+        return "uname failed";
+    return strcmp(u.nodename, want) == 0 ? "yes" : "no";
+}
+
 /* sethostname's errors: too long, negative, and not root (in a child). */
 static void
-check_errors(void)
+check_errors(const char *name)
 {
     char big[80];
     memset(big, 'a', sizeof(big));
     int r = sethostname(big, 65);
-    printf("sethostname(65 bytes): %s\n",
+    printf("sethostname(65 bytes): %s, name unchanged: %s\n",
+           r == -1 && errno == EINVAL ? "EINVAL" : "wrong", nodename_is(name));
+    r = sethostname(big, -1);
+    printf("sethostname(-1 bytes): %s\n",
            r == -1 && errno == EINVAL ? "EINVAL" : "wrong");
     r = sethostname(big, 64);
-    printf("sethostname(64 bytes): %s\n", r == 0 ? "ok" : "wrong");
+    big[64] = '\0';
+    printf("sethostname(64 bytes): %s, uname shows it: %s\n",
+           r == 0 ? "ok" : "wrong", nodename_is(big));
     pid_t pid = fork();
     if (pid == 0) {
         if (setuid(1000) != 0)
             printf("setuid(1000) failed: errno %d\n", errno);
         r = sethostname("x", 1);
-        printf("sethostname as uid 1000: %s\n",
-               r == -1 && errno == EPERM ? "EPERM" : "wrong");
+        printf("sethostname as uid 1000: %s, name unchanged: %s\n",
+               r == -1 && errno == EPERM ? "EPERM" : "wrong", nodename_is(big));
         _exit(0);
     }
     waitpid(pid, NULL, 0);
@@ -73,7 +88,7 @@ main(int argc, char *argv[])
     if (setdomainname(argv[2], strlen(argv[2])) != 0)
         printf("setdomainname: errno %d\n", errno);
     print_uname("after set");
-    check_errors();
+    check_errors(argv[1]);
     printf("unametest: done\n");
     return 0;
 }

@@ -119,10 +119,12 @@ def test_uname_set():
 
 @test(5, "uname: sethostname's errors", parent=test_uname)
 def test_uname_errors():
-    """EINVAL past 64 bytes, 64 bytes fit, EPERM for a non-root caller."""
-    expect([r"sethostname\(65 bytes\): EINVAL",
-            r"sethostname\(64 bytes\): ok",
-            r"sethostname as uid 1000: EPERM",
+    """EINVAL past 64 bytes or below 0, 64 bytes fit, EPERM for a
+    non-root caller; uname shows the name only a successful call set."""
+    expect([r"sethostname\(65 bytes\): EINVAL, name unchanged: yes",
+            r"sethostname\(-1 bytes\): EINVAL",
+            r"sethostname\(64 bytes\): ok, uname shows it: yes",
+            r"sethostname as uid 1000: EPERM, name unchanged: yes",
             r"unametest: done"])
     assert_status(0)
 

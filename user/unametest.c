@@ -52,23 +52,27 @@ check_errors(const char *name)
 {
     char big[80];
     memset(big, 'a', sizeof(big));
+    // each result is read before nodename_is() calls uname (errno)
     int r = sethostname(big, 65);
-    printf("sethostname(65 bytes): %s, name unchanged: %s\n",
-           r == -1 && errno == EINVAL ? "EINVAL" : "wrong", nodename_is(name));
+    const char *res = r == -1 && errno == EINVAL ? "EINVAL" : "wrong";
+    printf("sethostname(65 bytes): %s, name unchanged: %s\n", res,
+           nodename_is(name));
     r = sethostname(big, -1);
     printf("sethostname(-1 bytes): %s\n",
            r == -1 && errno == EINVAL ? "EINVAL" : "wrong");
     r = sethostname(big, 64);
     big[64] = '\0';
-    printf("sethostname(64 bytes): %s, uname shows it: %s\n",
-           r == 0 ? "ok" : "wrong", nodename_is(big));
+    res = r == 0 ? "ok" : "wrong";
+    printf("sethostname(64 bytes): %s, uname shows it: %s\n", res,
+           nodename_is(big));
     pid_t pid = fork();
     if (pid == 0) {
         if (setuid(1000) != 0)
             printf("setuid(1000) failed: errno %d\n", errno);
         r = sethostname("x", 1);
-        printf("sethostname as uid 1000: %s, name unchanged: %s\n",
-               r == -1 && errno == EPERM ? "EPERM" : "wrong", nodename_is(big));
+        res = r == -1 && errno == EPERM ? "EPERM" : "wrong";
+        printf("sethostname as uid 1000: %s, name unchanged: %s\n", res,
+               nodename_is(big));
         _exit(0);
     }
     waitpid(pid, NULL, 0);

@@ -15,8 +15,15 @@
  *   process was charged (proc_account_tick); one thread per process, so
  *   the two are the same.
  *
- * All of them advance in whole ticks (10 ms at HZ = 100): that is their
- * resolution, and what clock_getres reports.
+ * The tick alone would give a resolution of 10 ms (HZ = 100). Between two
+ * ticks, clock_monotonic_ns() interpolates with the CPU's time-stamp
+ * counter: at every tick clock_tick() notes the TSC and keeps a running
+ * average of TSC cycles per tick (the TSC is calibrated against the
+ * PIT), and a reading adds the cycles since the last tick, converted to
+ * nanoseconds and capped just below one tick. The cap, and remembering
+ * the last value returned, keep the clock monotonic even when the TSC
+ * runs unevenly, as it can under QEMU's emulation (TCG). The _COARSE
+ * clocks and the CPU-time clocks keep tick resolution.
  *
  * Sleeping: clock_sleep() turns the request into a deadline on the
  * clock, then sleeps one tick at a time until the clock has passed it,
@@ -24,6 +31,7 @@
  * sleep within a tick.
  */
 #include "kernel/clock.h"
+#include "kernel/arch.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
@@ -35,6 +43,54 @@
 
 /* The Unix time at uptime 0, in nanoseconds; 0 until the first use. */
 static uint64_t realtime_base;
+
+/* The TSC at the last tick, and the average TSC cycles per tick (0 until
+ * two ticks have been seen). Written by clock_tick() only. */
+static volatile uint64_t tick_tsc;
+static volatile uint64_t tsc_per_tick;
+/* The last monotonic reading, so that no later one is smaller. */
+static uint64_t last_ns;
+
+/**
+ * @brief Note the TSC at a timer tick and refine cycles per tick.
+ * @pre interrupts off (the timer interrupt)
+ */
+void
+clock_tick(void)
+{
+    uint64_t now = arch_cycles();
+    if (tick_tsc != 0) {
+        uint64_t delta = now - tick_tsc;
+        // an average over about eight ticks smooths a late interrupt
+        tsc_per_tick =
+            tsc_per_tick == 0 ? delta : (tsc_per_tick * 7 + delta) / 8;
+    }
+    tick_tsc = now;
+}
+
+/**
+ * @brief Nanoseconds since boot: the ticks plus the TSC since the last one.
+ * @return the monotonic time, never less than a previous return
+ */
+uint64_t
+clock_monotonic_ns(void)
+{
+    // interrupts off: jiffies and tick_tsc belong to the same tick
+    irqflags_t flags = arch_irq_save();
+    uint64_t ns = time_uptime_ns();
+    uint64_t per_tick = tsc_per_tick;
+    if (per_tick != 0) {
+        uint64_t since = arch_cycles() - tick_tsc;
+        uint64_t frac =
+            since >= per_tick ? TICK_NS - 1 : since * TICK_NS / per_tick;
+        ns += frac < TICK_NS ? frac : TICK_NS - 1;
+    }
+    if (ns < last_ns)
+        ns = last_ns;
+    last_ns = ns;
+    arch_irq_restore(flags);
+    return ns;
+}
 
 /* The wall-clock time at boot, read from the RTC once. */
 static uint64_t
@@ -54,14 +110,18 @@ clock_ns(int id, uint64_t *ns)
 {
     struct proc *p = proc_current();
     switch (id) {
-    case CLOCK_REALTIME:
     case CLOCK_REALTIME_COARSE:
         *ns = realtime_offset() + time_uptime_ns();
         return 0;
+    case CLOCK_REALTIME:
+        *ns = realtime_offset() + clock_monotonic_ns();
+        return 0;
     case CLOCK_MONOTONIC:
     case CLOCK_MONOTONIC_RAW:
-    case CLOCK_MONOTONIC_COARSE:
     case CLOCK_BOOTTIME:
+        *ns = clock_monotonic_ns();
+        return 0;
+    case CLOCK_MONOTONIC_COARSE:
         *ns = time_uptime_ns();
         return 0;
     case CLOCK_PROCESS_CPUTIME_ID:
@@ -110,7 +170,8 @@ clock_read(int id, struct timespec *ts)
 }
 
 /**
- * @brief clock_getres: the resolution of clock @p id (one tick).
+ * @brief clock_getres: the resolution of clock @p id: 1 ns for the clocks
+ *        the TSC refines (once calibrated), one tick for the others.
  * @param id CLOCK_*
  * @param ts receives the resolution
  * @return 0, or -EINVAL for an unknown clock
@@ -120,8 +181,11 @@ clock_resolution(int id, struct timespec *ts)
 {
     uint64_t ns;
     int err = clock_ns(id, &ns);
+    bool fine = tsc_per_tick != 0 &&
+                (id == CLOCK_REALTIME || id == CLOCK_MONOTONIC ||
+                 id == CLOCK_MONOTONIC_RAW || id == CLOCK_BOOTTIME);
     if (err == 0)
-        ns_to_timespec(TICK_NS, ts);
+        ns_to_timespec(fine ? 1 : TICK_NS, ts);
     return err;
 }
 

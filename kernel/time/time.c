@@ -13,6 +13,7 @@
 #include "kernel/sched.h"
 #endif
 #if CHAPTER >= 4
+#include "kernel/clock.h"
 #include "kernel/cred.h"
 #endif
 
@@ -26,6 +27,7 @@ time_tick(void)
     jiffies++;
 #if CHAPTER >= 4
     proc_account_tick(); // times() and the CPU-time clocks
+    clock_tick();        // the TSC's count at this tick, for nanoseconds
 #endif
 #if CHAPTER >= 3
     sched_tick();

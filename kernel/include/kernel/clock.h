@@ -13,6 +13,8 @@
 #include "kernel/types.h"
 #include "uapi/time.h"
 
+void clock_tick(void);
+uint64_t clock_monotonic_ns(void);
 int clock_read(int id, struct timespec *ts);
 int clock_resolution(int id, struct timespec *ts);
 int clock_sleep(int id, bool absolute, const struct timespec *req,

@@ -78,10 +78,11 @@ clones(void)
     int ptid = 0;
     pid = syscall(SYS_clone, CLONE_PARENT_SETTID | SIGCHLD, 0, &ptid, NULL, 0);
     if (pid == 0)
-        _exit(0);
-    waitpid(pid, NULL, 0);
-    printf("clone(PARENT_SETTID): parent's word is the pid: %s\n",
-           ptid == pid ? "yes" : "no");
+        _exit(ptid == 0 ? 0 : 1); // the child's copy predates the write
+    waitpid(pid, &st, 0);
+    printf("clone(PARENT_SETTID): parent's word is the pid: %s, child's "
+           "copy untouched: %s\n",
+           ptid == pid ? "yes" : "no", WEXITSTATUS(st) == 0 ? "yes" : "no");
     printf("clone(THREAD alone): %s\n",
            err(syscall(SYS_clone, CLONE_THREAD | SIGCHLD, 0, NULL, NULL, 0)));
 

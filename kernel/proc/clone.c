@@ -43,15 +43,14 @@ clone_fork_hook(struct proc *child, struct proc *parent)
     if (req == NULL)
         return;
     int tid = child->pid;
-    // the tid lands in the child's copy of the memory (and the parent's)
+    // the tid lands in the child's copy of the memory
     if (req->flags & CLONE_CHILD_SETTID)
         mm_copy_to(child->mm, req->child_tid, &tid, sizeof(tid));
     if (req->flags & CLONE_CHILD_CLEARTID)
         child->clear_child_tid = req->child_tid;
-    if (req->flags & CLONE_PARENT_SETTID) {
-        mm_copy_to(child->mm, req->parent_tid, &tid, sizeof(tid));
+    // as on Linux, only the parent's memory: the child's copy is older
+    if (req->flags & CLONE_PARENT_SETTID)
         copy_to_user(UPTR(req->parent_tid), &tid, sizeof(tid));
-    }
     if (req->flags & CLONE_VFORK) {
         child->vfork_parent = parent;
         parent->vfork_busy = true;

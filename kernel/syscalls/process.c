@@ -26,7 +26,7 @@
 #endif
 
 /**
- * @brief fork() and vfork() (vfork is a plain fork here).
+ * @brief fork() (chapter 3's vfork is this too, through sys_vfork).
  * @param a the six argument registers (unused)
  * @return the child's pid (0 in the child); -EAGAIN when the process
  *         table is full; -ENOMEM

@@ -57,6 +57,14 @@ err(long r)
     return buf;
 }
 
+/* posix_spawn's child: runs on its own stack, then exits with 9. */
+static int
+spawn_child(void *msg)
+{
+    write(1, msg, strlen(msg));
+    return 9;
+}
+
 static void
 clones(void)
 {
@@ -95,6 +103,15 @@ clones(void)
     printf("vfork parent after the child\n");
     waitpid(pid, &st, 0);
     printf("vfork child exited %d\n", WEXITSTATUS(st));
+
+    // posix_spawn's clone: CLONE_VM|CLONE_VFORK and a stack of its own
+    static char stack[16384] __attribute__((aligned(16)));
+    pid = clone(spawn_child, stack + sizeof(stack),
+                CLONE_VM | CLONE_VFORK | SIGCHLD,
+                "clone(VM|VFORK) child on its own stack\n");
+    printf("clone(VM|VFORK) parent after the child\n");
+    waitpid(pid, &st, 0);
+    printf("clone(VM|VFORK) child exited %d\n", WEXITSTATUS(st));
 }
 
 static void

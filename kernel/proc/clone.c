@@ -10,12 +10,20 @@
  * or exited. Keel implements these on top of proc_fork(): sys_clone leaves
  * its request in the parent's struct proc, and proc_fork calls
  * clone_fork_hook() while the child is still being built, before its
- * thread can run. The child gets a copy-on-write copy of the memory in
- * every case: CLONE_VM (sharing the address space) and CLONE_THREAD are
- * refused by the system call.
+ * thread can run, and clone_frame_hook() while it sets up the child's
+ * registers (a new stack).
+ *
+ * The child gets a copy-on-write copy of the memory in every case, even
+ * with CLONE_VM|CLONE_VFORK, posix_spawn's way to start a child cheaply:
+ * the parent sleeps until the child has exec'd or exited, so a copy
+ * behaves like sharing as long as the child reports back through a pipe
+ * (musl) rather than through memory (glibc's posix_spawn then cannot
+ * report a failed exec; the child still exits with 127). Threads
+ * (CLONE_VM without CLONE_VFORK, CLONE_THREAD) come in a later chapter.
  *
  * Locking: vfork_lock protects vfork_busy and vfork_parent.
  */
+#include "kernel/arch.h"
 #include "kernel/cred.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
@@ -55,6 +63,20 @@ clone_fork_hook(struct proc *child, struct proc *parent)
         child->vfork_parent = parent;
         parent->vfork_busy = true;
     }
+}
+
+/**
+ * @brief Start the child on clone's new stack, if it asked for one.
+ * @param frame  the child's copy of the parent's user frame
+ * @param parent the current process
+ * @pre called from proc_fork before the child's thread exists
+ */
+void
+clone_frame_hook(void *frame, struct proc *parent)
+{
+    const struct clone_req *req = parent->clone_req;
+    if (req != NULL && req->stack != 0)
+        arch_frame_set_stack(frame, req->stack);
 }
 
 /* Wake the vfork parent of @p p, if one waits. */

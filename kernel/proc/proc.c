@@ -134,6 +134,9 @@ proc_fork(void)
     BUG_ON(size > sizeof(frame));
     memcpy(frame, self->user_frame, size);
     arch_frame_set_return(frame, 0);
+#if CHAPTER >= 4
+    clone_frame_hook(frame, parent); // clone's new stack
+#endif
     irqflags_t flags = arch_irq_save(); // runnable only when complete
     struct thread *t =
         thread_create_with_frame(fork_child_return, frame, size, child->name);

@@ -4,11 +4,12 @@
  * @brief clone, vfork and waitid.
  *
  * clone is fork with options (kernel/proc/clone.c). Keel accepts what C
- * libraries pass for fork and vfork: an exit signal, the three tid
- * pointers and CLONE_VFORK. It refuses with -EINVAL what needs a shared
- * address space or threads, which come in a later chapter: CLONE_VM
- * (posix_spawn's CLONE_VM|CLONE_VFORK included), CLONE_THREAD, the
- * sharing flags, a new stack and a new TLS.
+ * libraries pass for fork, vfork and posix_spawn: an exit signal, the
+ * tid pointers, CLONE_VFORK, a new stack, and CLONE_VM together with
+ * CLONE_VFORK (the memory is copied, see kernel/proc/clone.c). It
+ * refuses with -EINVAL what needs threads, which come in a later
+ * chapter: CLONE_VM alone, CLONE_THREAD, the other sharing flags and a
+ * new TLS.
  *
  * waitid is wait4 with a siginfo answer and WNOWAIT.
  */
@@ -23,21 +24,24 @@
 
 /** The clone flags Keel implements. */
 #define CLONE_SUPPORTED                                                        \
-    (CSIGNAL | CLONE_VFORK | CLONE_PARENT_SETTID | CLONE_CHILD_SETTID |        \
-     CLONE_CHILD_CLEARTID)
+    (CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_PARENT_SETTID |                  \
+     CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)
 
 /**
  * @brief clone(flags, stack, parent_tid, child_tid, tls).
  * @param a the six argument registers
  * @return the child's pid (0 in the child); -EINVAL for flags Keel does
- *         not implement or a new stack; -EAGAIN; -ENOMEM
+ *         not implement (threads); -EAGAIN; -ENOMEM
  */
 long
 sys_clone(const long a[6])
 {
-    struct clone_req req = {(unsigned long)a[0], (uint64_t)a[2],
-                            (uint64_t)a[3]};
-    if ((req.flags & ~(unsigned long)CLONE_SUPPORTED) || a[1] != 0)
+    struct clone_req req = {(unsigned long)a[0], (uint64_t)a[2], (uint64_t)a[3],
+                            (uint64_t)a[1]};
+    if (req.flags & ~(unsigned long)CLONE_SUPPORTED)
+        return -EINVAL;
+    // sharing memory is only faked (a copy) for a vfork, never for threads
+    if ((req.flags & CLONE_VM) && !(req.flags & CLONE_VFORK))
         return -EINVAL;
     return proc_clone(&req);
 }
@@ -50,7 +54,7 @@ sys_clone(const long a[6])
 long
 sys_vfork(const long a[6] __unused)
 {
-    struct clone_req req = {CLONE_VFORK | SIGCHLD, 0, 0};
+    struct clone_req req = {CLONE_VFORK | SIGCHLD, 0, 0, 0};
     return proc_clone(&req);
 }
 

@@ -31,6 +31,7 @@ struct clone_req {
     unsigned long flags; /**< CLONE_* flags */
     uint64_t parent_tid; /**< CLONE_PARENT_SETTID: the parent's tid slot */
     uint64_t child_tid;  /**< CLONE_CHILD_SETTID / _CLEARTID: the child's */
+    uint64_t stack;      /**< the child's stack pointer, or 0: the parent's */
 };
 
 /** @name clone flags Keel knows. */
@@ -66,6 +67,7 @@ int rlimit_get(struct proc *p, unsigned res, struct rlimit *out);
 int rlimit_set(struct proc *p, unsigned res, const struct rlimit *lim);
 
 void clone_fork_hook(struct proc *child, struct proc *parent);
+void clone_frame_hook(void *frame, struct proc *parent);
 void clone_exec_hook(struct proc *p);
 void clone_exit_hook(struct proc *p);
 int proc_clone(const struct clone_req *req);

@@ -13,7 +13,8 @@
  *
  * `proctest args` (run by the execve check) prints its argument count
  * and the length of its first argument. `proctest reboot` asks for a
- * restart (the grading test boots it as init and checks QEMU's status).
+ * restart, `proctest halt` for a halt (the grading test boots them as
+ * init and checks QEMU's status).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -350,6 +351,12 @@ int
 main(int argc, char *argv[])
 {
     setvbuf(stdout, NULL, _IONBF, 0);
+    if (argc == 2 && strcmp(argv[1], "halt") == 0) {
+        printf("proctest: asking for a halt\n");
+        reboot(RB_HALT_SYSTEM);
+        printf("reboot: %s\n", err(-1));
+        return 1;
+    }
     if (argc == 2 && strcmp(argv[1], "reboot") == 0) {
         printf("proctest: asking for a restart\n");
         reboot(RB_AUTOBOOT);

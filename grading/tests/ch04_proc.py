@@ -6,7 +6,7 @@ the limits and the system's name before a program's main runs, and fork
 through clone; a wrong answer there breaks every program later, usually
 far from the cause.
 
-Groups (80 points). Each group belongs to exactly one exercise (or none):
+Groups (85 points). Each group belongs to exactly one exercise (or none):
 
   uname          (15)  exercise 4.1. Boot /bin/unametest as init with a
                        random host name and domain name: it prints uname's
@@ -18,11 +18,12 @@ Groups (80 points). Each group belongs to exactly one exercise (or none):
   time           (20)  /bin/timetest: clocks, sleeps, gettimeofday, time,
                        clock_getres, times; its output must equal what the
                        same binary prints on Linux (grading/oracle.py).
-  process-calls  (45)  /bin/proctest (oracle comparison): clone with
+  process-calls  (50)  /bin/proctest (oracle comparison): clone with
                        glibc's flags, vfork, waitid, the id rules, rlimits,
                        sysinfo, getrandom, prctl, execve's E2BIG; then
                        `proctest reboot` as init: reboot(RB_AUTOBOOT) ends
-                       QEMU with Keel's restart status 4; and
+                       QEMU with Keel's restart status 4, `proctest halt`
+                       with status 0; and
                        /bin/shebangtest, `#!` scripts (fixed expectations,
                        not the oracle: the scripts name /bin/shebangtest,
                        which on the host is not the staged program).
@@ -172,6 +173,20 @@ def test_process_calls_reboot():
     expect(r"proctest: asking for a restart")
     expect(r"keel: reboot: restart \(status 4\)")
     assert_status(4)
+
+
+@test(5, "process-calls: halt powers off with status 0",
+      parent=test_process_calls)
+def test_process_calls_halt():
+    """`init=/bin/proctest -- halt`: reboot(RB_HALT_SYSTEM) stops QEMU with
+    status 0 at once (init never gets to exit)."""
+    boot("quiet init=/bin/proctest -- halt", timeout=60,
+         initrd=chapter_initrd())
+    expect(r"proctest: asking for a halt")
+    expect(r"keel: reboot: power off")
+    assert_true("init exited" not in result().output,
+                "init exited: reboot(RB_HALT_SYSTEM) returned")
+    assert_status(0)
 
 
 # `#!` scripts: what /bin/shebangtest prints for each script in

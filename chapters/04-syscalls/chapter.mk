@@ -72,5 +72,13 @@ CHAPTER_FILES += \
 	grading/tests/ch04_proc.py \
 	exercises/04-syscalls/1-uname.md
 USER_PROGS += timetest proctest unametest shebangtest
+CHAPTER_FILES += grading/host/test_shebang.c
+
+HOST_TESTS += shebang
+HOST_TEST_shebang_SRCS := grading/host/test_shebang.c
+# the pure #! parser, compiled for the host as it is
+HOST_TEST_shebang_KSRCS := kernel/proc/shebang.c
+HOST_TEST_shebang_KFLAGS := -DCHAPTER=4
+HOST_TEST_shebang_CFLAGS := -DCHAPTER=4
 
 # ---- userland: BusyBox (musl), busybox-static (glibc), test programs

@@ -14,6 +14,7 @@
  * waitid is wait4 with a siginfo answer and WNOWAIT.
  */
 #include "kernel/cred.h"
+#include "kernel/mm.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
@@ -31,7 +32,8 @@
  * @brief clone(flags, stack, parent_tid, child_tid, tls).
  * @param a the six argument registers
  * @return the child's pid (0 in the child); -EINVAL for flags Keel does
- *         not implement (threads); -EAGAIN; -ENOMEM
+ *         not implement (threads) or a stack outside user space;
+ *         -EAGAIN; -ENOMEM
  */
 long
 sys_clone(const long a[6])
@@ -39,6 +41,9 @@ sys_clone(const long a[6])
     struct clone_req req = {(unsigned long)a[0], (uint64_t)a[2], (uint64_t)a[3],
                             (uint64_t)a[1]};
     if (req.flags & ~(unsigned long)CLONE_SUPPORTED)
+        return -EINVAL;
+    // a stack in the kernel half could only fault (Linux lets it)
+    if (req.stack >= USER_TOP)
         return -EINVAL;
     // sharing memory is only faked (a copy) for a vfork, never for threads
     if ((req.flags & CLONE_VM) && !(req.flags & CLONE_VFORK))

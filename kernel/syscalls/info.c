@@ -14,6 +14,7 @@
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/random.h"
+#include "kernel/signal.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
 #include "kernel/time.h"
@@ -69,6 +70,9 @@ sys_getrandom(const long a[6])
         count = 0x7ffff000;
     for (size_t done = 0; done < count;) {
         size_t k = count - done < sizeof(chunk) ? count - done : sizeof(chunk);
+        // a huge request gives way to a signal, with what it has so far
+        if (done > 0 && signal_pending())
+            return (long)done;
         random_bytes(chunk, k);
         if (copy_to_user(UPTR(buf + done), chunk, k) < 0)
             return done > 0 ? (long)done : -EFAULT;

@@ -215,8 +215,14 @@ clock_sleep(int id, bool absolute, const struct timespec *req,
     int err = clock_ns(id, &now);
     if (err < 0)
         return err;
-    uint64_t want = (uint64_t)req->tv_sec * NSEC_PER_SEC + req->tv_nsec;
+    // saturate: a deadline past 2554 AD is "never", as on Linux
+    uint64_t max_sec = (UINT64_MAX - NSEC_PER_SEC) / NSEC_PER_SEC;
+    uint64_t want = (uint64_t)req->tv_sec > max_sec
+                        ? UINT64_MAX
+                        : (uint64_t)req->tv_sec * NSEC_PER_SEC + req->tv_nsec;
     uint64_t deadline = absolute ? want : now + want;
+    if (deadline < now && !absolute)
+        deadline = UINT64_MAX;
     while (now < deadline) {
         if (signal_pending()) {
             if (rem != NULL && !absolute)

@@ -98,6 +98,56 @@ CHAPTER_FILES += \
 USER_PROGS += filetest pipetest sigpipetest
 
 # ---- time, identity, limits and the rest of the process calls
+KERNEL_SRCS += \
+	kernel/time/clock.c \
+	kernel/proc/cred.c \
+	kernel/proc/clone.c \
+	kernel/drivers/random.c \
+	kernel/arch/x86_64/cpu/rdrand.c \
+	kernel/syscalls/time.c \
+	kernel/syscalls/uname.c \
+	kernel/syscalls/cred.c \
+	kernel/syscalls/rlimit.c \
+	kernel/syscalls/info.c \
+	kernel/syscalls/reboot.c \
+	kernel/syscalls/clone.c \
+	kernel/proc/shebang.c
+CHAPTER_FILES += \
+	kernel/include/kernel/shebang.h \
+	kernel/include/kernel/clock.h \
+	kernel/include/kernel/cred.h \
+	kernel/include/kernel/random.h \
+	kernel/include/uapi/time.h \
+	kernel/include/uapi/utsname.h \
+	kernel/include/uapi/resource.h \
+	kernel/include/uapi/wait.h \
+	user/timetest.c \
+	user/proctest.c \
+	user/unametest.c \
+	user/shebangtest.c \
+	user/rootfs/scripts/arg \
+	user/rootfs/scripts/blank \
+	user/rootfs/scripts/blanks \
+	user/rootfs/scripts/empty \
+	user/rootfs/scripts/long \
+	user/rootfs/scripts/loop \
+	user/rootfs/scripts/missing \
+	user/rootfs/scripts/nest1 \
+	user/rootfs/scripts/nest2 \
+	user/rootfs/scripts/nest3 \
+	user/rootfs/scripts/nest4 \
+	user/rootfs/scripts/noarg \
+	grading/tests/ch04_proc.py \
+	exercises/04-syscalls/1-uname.md
+USER_PROGS += timetest proctest unametest shebangtest
+CHAPTER_FILES += grading/host/test_shebang.c
+
+HOST_TESTS += shebang
+HOST_TEST_shebang_SRCS := grading/host/test_shebang.c
+# the pure #! parser, compiled for the host as it is
+HOST_TEST_shebang_KSRCS := kernel/proc/shebang.c
+HOST_TEST_shebang_KFLAGS := -DCHAPTER=4
+HOST_TEST_shebang_CFLAGS := -DCHAPTER=4
 
 # ---- userland: BusyBox (musl), busybox-static (glibc), test programs
 

@@ -22,6 +22,7 @@
 #include "uapi/errno.h"
 #if CHAPTER >= 4
 #include "fs/file.h"
+#include "kernel/shebang.h"
 #endif
 
 #if CHAPTER >= 4
@@ -95,6 +96,48 @@ basename(const char *path)
     return slash;
 }
 
+#if CHAPTER >= 4
+/* Does @p e start with "#!"? */
+static bool
+is_script(const struct cpio_entry *e)
+{
+    const char *d = (const char *)e->data;
+    return e->size >= 2 && d[0] == '#' && d[1] == '!';
+}
+
+/* build_image, following `#!` lines through at most SHEBANG_DEPTH scripts
+ * (kernel/proc/shebang.c); -ELOOP past them. */
+static int
+build_any(const char *path, char *const argv[], int argc, char *const envp[],
+          int envc, struct mm **mmp, vaddr_t *entry, vaddr_t *sp)
+{
+    struct shebang *sb = kmalloc(SHEBANG_DEPTH * sizeof(*sb));
+    if (sb == NULL)
+        return -ENOMEM;
+    struct exec_args a = {path, (char **)argv, argc};
+    int depth = 0;
+    int err = build_image(a.path, a.argv, a.argc, envp, envc, mmp, entry, sp);
+    while (err == -ENOEXEC) {
+        struct cpio_entry e;
+        if (find_program(a.path, &e) < 0 || !is_script(&e))
+            break;
+        if (depth == SHEBANG_DEPTH) {
+            err = -ELOOP;
+            break;
+        }
+        err = shebang_rewrite((const char *)e.data, e.size, &a, &sb[depth]);
+        if (err < 0)
+            break;
+        depth++;
+        err = build_image(a.path, a.argv, a.argc, envp, envc, mmp, entry, sp);
+    }
+    while (depth > 0)
+        shebang_free(&sb[--depth]);
+    kfree(sb);
+    return err;
+}
+#endif
+
 /**
  * @brief execve(): replace the current process's program.
  * @param path the program (a path in the initramfs)
@@ -104,7 +147,8 @@ basename(const char *path)
  * @param envc their number
  * @return does not return to the old program on success (the saved user
  *         registers now start the new one; the value 0 is ignored);
- *         -ENOENT, -EACCES, -ENOEXEC, -E2BIG, -ENOMEM on failure
+ *         -ENOENT, -EACCES, -ENOEXEC, -E2BIG, -ENOMEM on failure (and
+ *         -ELOOP for scripts nested too deep, from chapter 4)
  */
 // [execve]
 int
@@ -115,7 +159,11 @@ proc_execve(const char *path, char *const argv[], int argc, char *const envp[],
     struct thread *self = thread_current();
     struct mm *mm;
     vaddr_t entry, sp;
+#if CHAPTER >= 4
+    int err = build_any(path, argv, argc, envp, envc, &mm, &entry, &sp);
+#else
     int err = build_image(path, argv, argc, envp, envc, &mm, &entry, &sp);
+#endif
     if (err < 0)
         return err;
 
@@ -130,7 +178,8 @@ proc_execve(const char *path, char *const argv[], int argc, char *const envp[],
     arch_irq_restore(flags);
     mm_destroy(old);
 #if CHAPTER >= 4
-    fs_exec(p); // close the descriptors marked close-on-exec
+    fs_exec(p);         // close the descriptors marked close-on-exec
+    clone_exec_hook(p); // a vfork parent may go on
 #endif
     strlcpy(p->name, basename(path), sizeof(p->name));
     strlcpy(self->name, p->name, sizeof(self->name));

@@ -81,6 +81,7 @@ proc_alloc(struct proc *parent, const char *name)
     wait_queue_init(&p->child_exit, "child_exit");
 #if CHAPTER >= 4
     signal_fork(p, parent);
+    cred_init(p);
 #endif
     return p;
 }
@@ -93,6 +94,10 @@ proc_free_locked(struct proc *p)
         if (procs[i] == p)
             procs[i] = NULL;
     }
+#if CHAPTER >= 4
+    if (p->parent != NULL) // times(): a reaped child's time is the parent's
+        p->parent->child_ticks += p->ticks + p->child_ticks;
+#endif
     list_remove(&p->sibling);
     kfree(p);
 }
@@ -128,6 +133,7 @@ proc_fork(void)
         mm_destroy(child->mm);
         goto err_free;
     }
+    clone_fork_hook(child, parent); // ids, limits, clone's tid pointers
 #endif
 
     // the child resumes user mode from a copy of our frame, with rax = 0
@@ -136,6 +142,9 @@ proc_fork(void)
     BUG_ON(size > sizeof(frame));
     memcpy(frame, self->user_frame, size);
     arch_frame_set_return(frame, 0);
+#if CHAPTER >= 4
+    clone_frame_hook(frame, parent); // clone's new stack
+#endif
     irqflags_t flags = arch_irq_save(); // runnable only when complete
     struct thread *t =
         thread_create_with_frame(fork_child_return, frame, size, child->name);
@@ -202,6 +211,9 @@ proc_exit(int status)
         pr_notice("keel: power off (status %d)\n", status == 0 ? 0 : 3);
         arch_power_off(status == 0 ? 0 : 3);
     }
+#if CHAPTER >= 4
+    clone_exit_hook(p); // clear_child_tid, a waiting vfork parent
+#endif
     // leave the address space before freeing it
     irqflags_t irq = arch_irq_save();
     self->mm_root = vmm_kernel_root();
@@ -263,7 +275,8 @@ find_zombie(struct proc *p, int pid, bool *any)
  * @param pid     -1 for any child, or a child's pid (chapter 4 adds 0: a
  *                child in our group, < -1: in group -pid; before, -EINVAL)
  * @param status  receives the wait status
- * @param options 0 or WNOHANG (1)
+ * @param options 0 or WNOHANG (1); chapter 4 adds PROC_WNOWAIT (leave
+ *                the zombie, for waitid)
  * @return the child's pid; 0 with WNOHANG when none has exited; -ECHILD
  *         when no child matches; -ERESTARTSYS (chapter 4) when a signal
  *         arrives while it sleeps
@@ -284,7 +297,12 @@ proc_wait4(int pid, int *status, int options)
         if (z != NULL) {
             int zpid = z->pid;
             *status = z->exit_status;
+#if CHAPTER >= 4
+            if (!(options & PROC_WNOWAIT)) // waitid may leave it there
+                proc_free_locked(z);
+#else
             proc_free_locked(z);
+#endif
             spin_unlock_irqrestore(&proc_lock, flags);
             return zpid;
         }
@@ -375,5 +393,49 @@ proc_find_locked(int pid)
             return procs[i];
     }
     return NULL;
+}
+
+/**
+ * @brief How many processes exist (zombies included), for sysinfo.
+ * @return the number of used process-table slots
+ */
+int
+proc_count(void)
+{
+    int n = 0;
+    irqflags_t flags = spin_lock_irqsave(&proc_lock);
+    for (int i = 0; i < PROC_MAX; i++)
+        n += procs[i] != NULL;
+    spin_unlock_irqrestore(&proc_lock, flags);
+    return n;
+}
+
+/**
+ * @brief waitid(): wait4's sibling that can leave the zombie in place.
+ *
+ * proc_wait4() with WNOWAIT finds the child without reaping it; its uid
+ * is read, and without @p keep a second, non-blocking wait4 reaps it (only
+ * its parent can, so it is still there).
+ * @param pid     as proc_wait4()'s
+ * @param keep    leave the zombie (WNOWAIT)
+ * @param nohang  return 0 at once when no child has exited (WNOHANG)
+ * @param status  receives the wait status
+ * @param uid     receives the child's real uid
+ * @return the child's pid; 0 with @p nohang; -ECHILD when no child
+ *         matches; -ERESTARTSYS when a signal arrives while it sleeps
+ */
+int
+proc_waitid(int pid, bool keep, bool nohang, int *status, uint32_t *uid)
+{
+    int zpid = proc_wait4(pid, status, PROC_WNOWAIT | (nohang ? 1 : 0));
+    if (zpid <= 0)
+        return zpid;
+    irqflags_t flags = spin_lock_irqsave(&proc_lock);
+    struct proc *z = proc_find_locked(zpid);
+    *uid = z != NULL ? z->cred.uid : 0;
+    spin_unlock_irqrestore(&proc_lock, flags);
+    if (!keep)
+        proc_wait4(zpid, status, 1);
+    return zpid;
 }
 #endif

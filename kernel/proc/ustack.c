@@ -53,7 +53,11 @@
 #include "uapi/errno.h"
 
 /** The most bytes argv and envp may take (strings and pointers). */
+#if CHAPTER >= 4
+#define USTACK_ARG_MAX (256 * 1024)
+#else
 #define USTACK_ARG_MAX (128 * 1024)
+#endif
 /** The most entries argv, or envp, may have. */
 #define USTACK_ARGC_MAX 4096
 /** The most words the auxiliary vector takes (pairs, AT_NULL included). */

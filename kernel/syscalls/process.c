@@ -15,10 +15,18 @@
 
 #define PATH_MAX 4096
 #define ARG_MAX_COUNT 1024
+#if CHAPTER >= 4
+/* Linux's MAX_ARG_STRLEN: the longest one string may be, its NUL included;
+ * all strings together may take ARG_MAX_BYTES (Linux: a quarter of the
+ * stack limit, 2 MiB; Keel: 256 KiB, USTACK_ARG_MAX in kernel/proc/ustack.c) */
+#define MAX_ARG_STRLEN (128 * 1024)
+#define ARG_MAX_BYTES (256 * 1024)
+#else
 #define ARG_MAX_BYTES (128 * 1024)
+#endif
 
 /**
- * @brief fork() and vfork() (vfork is a plain fork here).
+ * @brief fork() (chapter 3's vfork is this too, through sys_vfork).
  * @param a the six argument registers (unused)
  * @return the child's pid (0 in the child); -EAGAIN when the process
  *         table is full; -ENOMEM
@@ -43,8 +51,12 @@ copy_strings(long uvec, char **out, char *buf, size_t *used)
             return -EFAULT;
         if (ptr == 0)
             break;
-        long len =
-            strncpy_from_user(buf + *used, UPTR(ptr), ARG_MAX_BYTES - *used);
+        size_t room = ARG_MAX_BYTES - *used;
+#if CHAPTER >= 4
+        if (room > MAX_ARG_STRLEN)
+            room = MAX_ARG_STRLEN;
+#endif
+        long len = strncpy_from_user(buf + *used, UPTR(ptr), room);
         if (len == -ENAMETOOLONG)
             return -E2BIG;
         if (len < 0)
@@ -169,6 +181,7 @@ sys_getppid(const long a[6] __unused)
     return p->parent != NULL ? p->parent->pid : 0;
 }
 
+#if CHAPTER < 4
 /**
  * @brief getuid() and friends: everyone is root until users exist.
  * @param a the six argument registers (unused)
@@ -179,6 +192,51 @@ sys_getuid(const long a[6] __unused)
 {
     return 0;
 }
+
+/**
+ * @brief getgid(): root's group.
+ * @param a the six argument registers (unused)
+ * @return 0
+ */
+long
+sys_getgid(const long a[6])
+{
+    return sys_getuid(a);
+}
+
+/**
+ * @brief geteuid(): root.
+ * @param a the six argument registers (unused)
+ * @return 0
+ */
+long
+sys_geteuid(const long a[6])
+{
+    return sys_getuid(a);
+}
+
+/**
+ * @brief getegid(): root's group.
+ * @param a the six argument registers (unused)
+ * @return 0
+ */
+long
+sys_getegid(const long a[6])
+{
+    return sys_getuid(a);
+}
+
+/**
+ * @brief vfork(): a plain fork in this chapter.
+ * @param a the six argument registers (unused)
+ * @return as sys_fork()
+ */
+long
+sys_vfork(const long a[6])
+{
+    return sys_fork(a);
+}
+#endif
 
 /**
  * @brief sched_yield().

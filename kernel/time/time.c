@@ -12,6 +12,10 @@
 #if CHAPTER >= 3
 #include "kernel/sched.h"
 #endif
+#if CHAPTER >= 4
+#include "kernel/clock.h"
+#include "kernel/cred.h"
+#endif
 
 static volatile uint64_t jiffies;
 static wallclock_fn wallclock;
@@ -21,6 +25,10 @@ void
 time_tick(void)
 {
     jiffies++;
+#if CHAPTER >= 4
+    proc_account_tick(); // times() and the CPU-time clocks
+    clock_tick();        // the TSC's count at this tick, for nanoseconds
+#endif
 #if CHAPTER >= 3
     sched_tick();
 #endif

@@ -104,6 +104,9 @@ void arch_set_fs_base(uint64_t base);
 size_t arch_frame_size(void);
 void arch_frame_set_return(void *frame, uint64_t value);
 void arch_frame_reset(void *frame, uint64_t rip, uint64_t rsp);
+#if CHAPTER >= 4
+void arch_frame_set_stack(void *frame, uint64_t rsp);
+#endif
 uint64_t arch_syscall_args(const void *frame, long args[6]);
 void arch_fpu_save(void *area);
 void arch_fpu_restore(const void *area);

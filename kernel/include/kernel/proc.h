@@ -17,6 +17,7 @@
 #include "kernel/sched.h"
 #include "kernel/sync.h"
 #if CHAPTER >= 4
+#include "kernel/cred.h"
 #include "kernel/signal.h"
 #endif
 
@@ -53,6 +54,17 @@ struct proc {
     struct fdtable *fs_fdt; /**< open file descriptors */
     struct fnode *fs_cwd;   /**< working directory */
     unsigned fs_umask;      /**< file creation mask (umask) */
+    /* identity, limits, clone and accounting (kernel/proc/cred.c, clone.c) */
+    struct cred cred;                  /**< user and group ids */
+    struct rlimit rlim[RLIM_NLIMITS];  /**< resource limits */
+    const struct clone_req *clone_req; /**< clone's request, during fork */
+    struct proc *vfork_parent;         /**< a vfork parent waiting for us */
+    bool vfork_busy;                   /**< a vfork child still uses us */
+    struct wait_queue vfork_done;      /**< the vfork parent sleeps here */
+    uint64_t robust_list;              /**< set_robust_list's head */
+    uint64_t ticks;                    /**< timer ticks spent running */
+    uint64_t child_ticks;              /**< ticks of waited-for children */
+    int nice;                          /**< setpriority's value, -20..19 */
 #endif
 };
 
@@ -85,6 +97,10 @@ int proc_execve(const char *path, char *const argv[], int argc,
                 char *const envp[], int envc);
 __noreturn void proc_exit(int status);
 int proc_wait4(int pid, int *status, int options);
+#if CHAPTER >= 4
+/** proc_wait4() option: leave the zombie in place (waitid's WNOWAIT). */
+#define PROC_WNOWAIT 0x01000000
+#endif
 void proc_kill_fault(int signal);
 #if CHAPTER >= 4
 irqflags_t proc_table_lock(void);

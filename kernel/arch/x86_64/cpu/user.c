@@ -104,6 +104,20 @@ arch_frame_reset(void *frame, uint64_t rip, uint64_t rsp)
     tf->rflags = RFLAGS_IF | 0x2;
 }
 
+#if CHAPTER >= 4
+/**
+ * @brief Make a frame resume user mode on the stack @p rsp (clone's new
+ *        stack), the other registers unchanged.
+ * @param frame a copy of a user frame
+ * @param rsp   the new stack pointer
+ */
+void
+arch_frame_set_stack(void *frame, uint64_t rsp)
+{
+    ((struct trap_frame *)frame)->rsp = rsp;
+}
+#endif
+
 /**
  * @brief Read a system call's number and arguments from its frame.
  *

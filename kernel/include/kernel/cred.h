@@ -1,0 +1,79 @@
+/**
+ * @file
+ * @ingroup proc
+ * @brief A process's identity and limits, and the rest of the process calls.
+ *
+ * Each process carries its credentials (real, effective and saved user
+ * and group ids, supplementary groups), its resource limits, and what
+ * clone asked for. All are copied at fork and survive execve. The
+ * functions here are the mechanisms behind the system calls of
+ * kernel/syscalls/cred.c, rlimit.c, info.c and clone.c.
+ */
+#ifndef KERNEL_CRED_H
+#define KERNEL_CRED_H
+
+#include "kernel/types.h"
+#include "uapi/resource.h"
+
+/** The most supplementary groups a process may have (Linux: 65536). */
+#define NGROUPS_MAX 32
+
+/** Who a process is: user and group ids, Linux's three of each. */
+struct cred {
+    uint32_t uid, euid, suid;     /**< real, effective, saved user id */
+    uint32_t gid, egid, sgid;     /**< real, effective, saved group id */
+    uint32_t ngroups;             /**< supplementary groups in use */
+    uint32_t groups[NGROUPS_MAX]; /**< the supplementary groups */
+};
+
+/** What clone(2) asked for beyond a copy (see clone_fork_hook). */
+struct clone_req {
+    unsigned long flags; /**< CLONE_* flags */
+    uint64_t parent_tid; /**< CLONE_PARENT_SETTID: the parent's tid slot */
+    uint64_t child_tid;  /**< CLONE_CHILD_SETTID / _CLEARTID: the child's */
+    uint64_t stack;      /**< the child's stack pointer, or 0: the parent's */
+};
+
+/** @name clone flags Keel knows. */
+///@{
+#define CSIGNAL                                                                \
+    0x000000ff /**< the low byte: the signal sent to the parent at exit */
+#define CLONE_VM 0x00000100 /**< share the address space (refused: threads) */
+#define CLONE_FS 0x00000200 /**< share the root, cwd and umask (refused) */
+#define CLONE_FILES 0x00000400 /**< share the file-descriptor table (refused) */
+#define CLONE_SIGHAND 0x00000800 /**< share the signal handlers (refused) */
+#define CLONE_VFORK                                                            \
+    0x00004000 /**< the parent sleeps until the child execs or exits */
+#define CLONE_PARENT                                                           \
+    0x00008000 /**< the child gets the caller's parent (refused) */
+#define CLONE_THREAD 0x00010000 /**< a thread of the same process (refused) */
+#define CLONE_SETTLS 0x00080000 /**< set the child's TLS (refused) */
+#define CLONE_PARENT_SETTID                                                    \
+    0x00100000 /**< write the child's tid at parent_tid */
+#define CLONE_CHILD_CLEARTID                                                   \
+    0x00200000 /**< zero the child's child_tid word at its exit */
+#define CLONE_CHILD_SETTID                                                     \
+    0x01000000 /**< write the child's tid at child_tid in the child */
+///@}
+
+struct proc;
+
+void cred_init(struct proc *p);
+int cred_setresuid(long r, long e, long s);
+int cred_setresgid(long r, long e, long s);
+bool cred_is_root(void);
+
+int rlimit_get(struct proc *p, unsigned res, struct rlimit *out);
+int rlimit_set(struct proc *p, unsigned res, const struct rlimit *lim);
+
+void clone_fork_hook(struct proc *child, struct proc *parent);
+void clone_frame_hook(void *frame, struct proc *parent);
+void clone_exec_hook(struct proc *p);
+void clone_exit_hook(struct proc *p);
+int proc_clone(const struct clone_req *req);
+
+int proc_count(void);
+int proc_waitid(int pid, bool keep, bool nohang, int *status, uint32_t *uid);
+void proc_account_tick(void);
+
+#endif /* KERNEL_CRED_H */

@@ -1,0 +1,252 @@
+/**
+ * @file
+ * @ingroup syscalls
+ * @brief The user- and group-id calls: get*id, set*id, groups.
+ *
+ * Every setter is one of setresuid/setresgid (kernel/proc/cred.c) with
+ * Linux's rules for which ids it touches:
+ *
+ * - setuid(u): root sets all three ids; anyone else only the effective
+ *   one, to the real or saved id.
+ * - setreuid(r, e): when the real id is set, or the effective one is set
+ *   to something other than the old real id, the saved id follows the
+ *   new effective id (so a dropped id cannot be taken back).
+ */
+#include "kernel/cred.h"
+#include "kernel/proc.h"
+#include "kernel/string.h"
+#include "kernel/syscall.h"
+#include "kernel/uaccess.h"
+#include "uapi/errno.h"
+
+/* The current process's ids. */
+static struct cred *
+cred(void)
+{
+    return &proc_current()->cred;
+}
+
+/**
+ * @brief getuid().
+ * @param a the six argument registers (unused)
+ * @return the real user id
+ */
+long
+sys_getuid(const long a[6] __unused)
+{
+    return cred()->uid;
+}
+
+/**
+ * @brief geteuid().
+ * @param a the six argument registers (unused)
+ * @return the effective user id
+ */
+long
+sys_geteuid(const long a[6] __unused)
+{
+    return cred()->euid;
+}
+
+/**
+ * @brief getgid().
+ * @param a the six argument registers (unused)
+ * @return the real group id
+ */
+long
+sys_getgid(const long a[6] __unused)
+{
+    return cred()->gid;
+}
+
+/**
+ * @brief getegid().
+ * @param a the six argument registers (unused)
+ * @return the effective group id
+ */
+long
+sys_getegid(const long a[6] __unused)
+{
+    return cred()->egid;
+}
+
+/**
+ * @brief setuid(uid).
+ * @param a the six argument registers
+ * @return 0, -EPERM or -EINVAL
+ */
+long
+sys_setuid(const long a[6])
+{
+    long id = (uint32_t)a[0];
+    if (cred_is_root())
+        return cred_setresuid(id, id, id);
+    if (id != cred()->uid && id != cred()->suid)
+        return -EPERM;
+    return cred_setresuid(-1, id, -1);
+}
+
+/**
+ * @brief setgid(gid).
+ * @param a the six argument registers
+ * @return 0, -EPERM or -EINVAL
+ */
+long
+sys_setgid(const long a[6])
+{
+    long id = (uint32_t)a[0];
+    if (cred_is_root())
+        return cred_setresgid(id, id, id);
+    if (id != cred()->gid && id != cred()->sgid)
+        return -EPERM;
+    return cred_setresgid(-1, id, -1);
+}
+
+/* An id argument: -1 (as a 32-bit value) means "unchanged". */
+static long
+id_arg(long v)
+{
+    return (uint32_t)v == 0xffffffffu ? -1 : (long)(uint32_t)v;
+}
+
+/* setreuid/setregid's saved id: follows a new effective id when the real
+ * one is set or the effective one leaves the old real id. */
+static long
+re_saved(long r, long e, uint32_t old_real)
+{
+    return (r != -1 || (e != -1 && e != old_real)) ? e : -1;
+}
+
+/**
+ * @brief setreuid(ruid, euid).
+ * @param a the six argument registers
+ * @return 0, -EPERM or -EINVAL
+ */
+long
+sys_setreuid(const long a[6])
+{
+    long r = id_arg(a[0]), e = id_arg(a[1]);
+    struct cred *c = cred();
+    if (!cred_is_root() && r != -1 && r != c->uid && r != c->euid)
+        return -EPERM;
+    long s = re_saved(r, e, c->uid);
+    if (s == -1 && r != -1)
+        s = c->euid;
+    return cred_setresuid(r, e, s);
+}
+
+/**
+ * @brief setregid(rgid, egid).
+ * @param a the six argument registers
+ * @return 0, -EPERM or -EINVAL
+ */
+long
+sys_setregid(const long a[6])
+{
+    long r = id_arg(a[0]), e = id_arg(a[1]);
+    struct cred *c = cred();
+    if (!cred_is_root() && r != -1 && r != c->gid && r != c->egid)
+        return -EPERM;
+    long s = re_saved(r, e, c->gid);
+    if (s == -1 && r != -1)
+        s = c->egid;
+    return cred_setresgid(r, e, s);
+}
+
+/**
+ * @brief setresuid(ruid, euid, suid).
+ * @param a the six argument registers
+ * @return 0, -EPERM or -EINVAL
+ */
+long
+sys_setresuid(const long a[6])
+{
+    return cred_setresuid(id_arg(a[0]), id_arg(a[1]), id_arg(a[2]));
+}
+
+/**
+ * @brief setresgid(rgid, egid, sgid).
+ * @param a the six argument registers
+ * @return 0, -EPERM or -EINVAL
+ */
+long
+sys_setresgid(const long a[6])
+{
+    return cred_setresgid(id_arg(a[0]), id_arg(a[1]), id_arg(a[2]));
+}
+
+/* Copy three ids out to three user words. */
+static long
+put_three(long ua, long ub, long uc, uint32_t a, uint32_t b, uint32_t c)
+{
+    if (copy_to_user(UPTR(ua), &a, 4) < 0 ||
+        copy_to_user(UPTR(ub), &b, 4) < 0 || copy_to_user(UPTR(uc), &c, 4) < 0)
+        return -EFAULT;
+    return 0;
+}
+
+/**
+ * @brief getresuid(ruid, euid, suid).
+ * @param a the six argument registers
+ * @return 0 or -EFAULT
+ */
+long
+sys_getresuid(const long a[6])
+{
+    struct cred *c = cred();
+    return put_three(a[0], a[1], a[2], c->uid, c->euid, c->suid);
+}
+
+/**
+ * @brief getresgid(rgid, egid, sgid).
+ * @param a the six argument registers
+ * @return 0 or -EFAULT
+ */
+long
+sys_getresgid(const long a[6])
+{
+    struct cred *c = cred();
+    return put_three(a[0], a[1], a[2], c->gid, c->egid, c->sgid);
+}
+
+/**
+ * @brief getgroups(size, list): size 0 asks only for the count.
+ * @param a the six argument registers
+ * @return the number of groups; -EINVAL when size is too small; -EFAULT
+ */
+long
+sys_getgroups(const long a[6])
+{
+    struct cred *c = cred();
+    long size = (int)a[0];
+    if (size == 0)
+        return c->ngroups;
+    if (size < c->ngroups)
+        return -EINVAL;
+    if (copy_to_user(UPTR(a[1]), c->groups, c->ngroups * 4) < 0)
+        return -EFAULT;
+    return c->ngroups;
+}
+
+/**
+ * @brief setgroups(size, list): root only.
+ * @param a the six argument registers
+ * @return 0; -EPERM for non-root; -EINVAL for size < 0 or past
+ *         NGROUPS_MAX; -EFAULT
+ */
+long
+sys_setgroups(const long a[6])
+{
+    long size = (int)a[0];
+    uint32_t groups[NGROUPS_MAX];
+    if (!cred_is_root())
+        return -EPERM;
+    if (size < 0 || size > NGROUPS_MAX)
+        return -EINVAL;
+    if (copy_from_user(groups, UPTR(a[1]), size * 4) < 0)
+        return -EFAULT;
+    struct cred *c = cred();
+    memcpy(c->groups, groups, size * 4);
+    c->ngroups = (uint32_t)size;
+    return 0;
+}

@@ -1,10 +1,18 @@
 /*
- * init: process 1 of the chapter 3 system.
+ * init: process 1.
  *
- * Runs each test program in turn: fork, execve in the child, wait4 in the
- * parent, and one line with how the program ended. The programs are the
- * ones named in init's own arguments, or, with none, the list below. When
- * init returns, the kernel powers the machine off with init's exit status.
+ * Runs each program named in its own arguments in turn: fork, execve in
+ * the child, wait4 in the parent, and one line with how the program ended.
+ * An argument is one program with its arguments, separated by commas, as
+ * the kernel command line has no quoting: `-- /bin/sh,/test/accept.sh,42`
+ * runs `/bin/sh /test/accept.sh 42`; a word without commas is a program
+ * without arguments, as in chapter 3.
+ *
+ * With no arguments, init runs the list below (chapter 3's tests), unless
+ * the initramfs has a shell (chapter 4's BusyBox): then it starts an
+ * interactive login shell on the console, `-sh`, and waits for it. When
+ * init returns, the kernel powers the machine off with init's exit status,
+ * so `exit` in that shell ends the session.
  *
  * Paths are those of the initramfs ("/bin/hello"). On Linux, where
  * grading/oracle.py runs the same binary to learn the expected output, the
@@ -16,14 +24,21 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The programs init runs when it is given none. */
+/* The programs init runs when it is given none and there is no shell. */
 static const char *const programs[] = {
     "/bin/hello",    "/bin/forktest", "/bin/cowtest", "/bin/exectest",
     "/bin/waittest", "/bin/segvtest", "/bin/deeprec",
 };
+
+/* The shell started when init is given no programs, if it exists. */
+#define SHELL "/bin/sh"
+
+/* The most arguments one program may have (the rest are dropped). */
+#define MAX_ARGS 32
 
 /* The folder the initramfs paths are under: "" on Keel. */
 static const char *
@@ -33,15 +48,22 @@ root(void)
     return r != NULL ? r : "";
 }
 
-/* Run @p path (an initramfs path) in a child; return its wait status. */
+/* Run the program at initramfs path @p path with arguments @p argv
+ * (NULL-terminated) and environment @p env in a child; return its wait
+ * status, or -1. */
 static int
-run(const char *path)
+run(const char *path, char *const argv[], const char *const env[])
 {
     char file[512], rootvar[512];
     snprintf(file, sizeof(file), "%s%s", root(), path);
     snprintf(rootvar, sizeof(rootvar), "ROOT=%s", root());
-    char *argv[] = {(char *)path, NULL};
-    char *envp[] = {"HOME=/", getenv("ROOT") != NULL ? rootvar : NULL, NULL};
+    // env, then ROOT when the oracle runs us on Linux
+    char *envp[8];
+    int n = 0;
+    for (; env[n] != NULL && n < 6; n++)
+        envp[n] = (char *)env[n];
+    envp[n++] = getenv("ROOT") != NULL ? rootvar : NULL;
+    envp[n] = NULL;
 
     pid_t pid = fork();
     if (pid < 0) {
@@ -61,23 +83,67 @@ run(const char *path)
     return status;
 }
 
+/* Run one program word, `path[,arg...]`, and say how it ended. */
+static void
+run_word(const char *word)
+{
+    static const char *const env[] = {"HOME=/", NULL};
+    char copy[1024];
+    char *argv[MAX_ARGS + 1];
+    int argc = 0;
+    snprintf(copy, sizeof(copy), "%s", word);
+    // split at the commas, in place: "/bin/sh,-c" -> "/bin/sh" "-c"
+    for (char *p = copy; argc < MAX_ARGS;) {
+        argv[argc++] = p;
+        p = strchr(p, ',');
+        if (p == NULL)
+            break;
+        *p++ = 0;
+    }
+    argv[argc] = NULL;
+    int status = run(argv[0], argv, env);
+    if (status < 0)
+        return;
+    if (WIFEXITED(status))
+        printf("init: %s exited with status %d\n", argv[0],
+               WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        printf("init: %s killed by signal %d\n", argv[0], WTERMSIG(status));
+}
+
+/* Start the interactive shell and wait for it to exit. */
+static void
+run_shell(void)
+{
+    static const char *const env[] = {
+        "PATH=/sbin:/usr/sbin:/bin:/usr/bin",
+        "HOME=/",
+        "TERM=vt100",
+        NULL,
+    };
+    // argv[0] "-sh": a login shell, which reads /etc/profile (PS1, PATH)
+    char *argv[] = {"-sh", NULL};
+    int status = run(SHELL, argv, env);
+    if (status >= 0 && WIFSIGNALED(status))
+        printf("init: %s killed by signal %d\n", SHELL, WTERMSIG(status));
+}
+
 int
 main(int argc, char *argv[])
 {
     // unbuffered: nothing left in a buffer for a forked child to repeat
     setvbuf(stdout, NULL, _IONBF, 0);
     printf("init: started\n");
-    int n = argc > 1 ? argc - 1 : (int)(sizeof(programs) / sizeof(*programs));
-    for (int i = 0; i < n; i++) {
-        const char *path = argc > 1 ? argv[i + 1] : programs[i];
-        int status = run(path);
-        if (status < 0)
-            continue;
-        if (WIFEXITED(status))
-            printf("init: %s exited with status %d\n", path,
-                   WEXITSTATUS(status));
-        else if (WIFSIGNALED(status))
-            printf("init: %s killed by signal %d\n", path, WTERMSIG(status));
+    char shell[512];
+    snprintf(shell, sizeof(shell), "%s%s", root(), SHELL);
+    if (argc > 1) {
+        for (int i = 1; i < argc; i++)
+            run_word(argv[i]);
+    } else if (access(shell, X_OK) == 0) {
+        run_shell();
+    } else {
+        for (size_t i = 0; i < sizeof(programs) / sizeof(*programs); i++)
+            run_word(programs[i]);
     }
     printf("init: all done\n");
     return 0;

@@ -112,9 +112,10 @@ rootfs() {
     local stage=$1 busybox=$REPO/build/busybox/busybox
     load_deps
     [[ -x $busybox ]] || die "$busybox is not built (make busybox)"
-    cp -a "$ROOTFS_FILES"/. "$stage"/
-    cp "$busybox" "$stage/bin/busybox"
-    cp "$BUSYBOX_GLIBC" "$stage/bin/busybox.glibc"
+    # -n: what the stage has already (ROOTFS_EXTRA, user programs) wins
+    cp -an "$ROOTFS_FILES"/. "$stage"/
+    cp -n "$busybox" "$stage/bin/busybox"
+    cp -n "$BUSYBOX_GLIBC" "$stage/bin/busybox.glibc"
     chmod 755 "$stage/bin/busybox" "$stage/bin/busybox.glibc"
     make_links "$busybox" "$stage" /bin/busybox
 }

@@ -57,21 +57,24 @@ def chapter_initrd():
 
 
 def sections(text, tok):
-    """Split a script's output into {section: its lines}: from `== start
-    TOKEN` (or `== glibc TOKEN`) on, a line `== name` starts a section,
-    `== end TOKEN` ends the last. Kernel lines are left out."""
+    """Split a script's output into {section: its lines}. Only what comes
+    between `== start TOKEN` (or `== glibc TOKEN`) and `== end TOKEN`
+    counts, so output without this run's token has no sections; in there
+    a line `== name` starts a section. Kernel lines are left out."""
     out, name = {}, None
     for line in text.splitlines():
         if KERNEL_LINE.match(line):
             continue
         m = re.match(r"^== (\w+)(?: (\S+))?$", line)
-        if m and (m.group(2) is None or m.group(2) == tok):
+        if m and m.group(2) == tok and m.group(1) in ("start", "glibc"):
             name = m.group(1)
-            out.setdefault(name, [])
-            if name == "end":
-                name = None
-            continue
-        if name is not None:
+            out = {name: []}
+        elif m and m.group(2) == tok and m.group(1) == "end":
+            name = None
+        elif m and m.group(2) is None and name is not None:
+            name = m.group(1)
+            out[name] = []
+        elif name is not None:
             out[name].append(line)
     return out
 
@@ -95,7 +98,7 @@ TOKEN = token()
 @test(0, "busybox")
 def test_busybox():
     """Boot; init runs `/bin/sh /test/accept.sh TOKEN`."""
-    boot("quiet -- /bin/sh,/test/accept.sh,%s" % TOKEN, timeout=300,
+    boot("quiet -- /bin/sh,/test/accept.sh,%s" % TOKEN, timeout=180,
          initrd=chapter_initrd())
 
 

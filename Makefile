@@ -191,7 +191,11 @@ INITRD_BUSYBOX := $(if $(ROOTFS_BUSYBOX),$(BUSYBOX) $(BUSYBOX_GLIBC) \
 	tools/busybox.sh $(shell find user/busybox/rootfs 2>/dev/null))
 INITRD_RESTAGE := $(if $(filter $(CH),$(shell cat $(USER_ROOT).chapter 2>/dev/null)),,FORCE)
 
-busybox: $(BUSYBOX)
+# like run and grade, `make busybox` first installs what is missing; the
+# initramfs rule reaches $(BUSYBOX) directly and tools/busybox.sh then runs
+# tools/deps.sh itself when the source is missing
+busybox: deps-auto
+	@$(MAKE) $(BUSYBOX)
 
 $(BUSYBOX): $(BUSYBOX_CONFIG) $(BUSYBOX_STAMP) tools/busybox.sh
 	@echo "  BUSYBOX $@ (about a minute)"

@@ -110,9 +110,11 @@ def host_output(prog, args=()):
 
 
 def _busybox_links(busybox):
-    """Make HOSTROOT's applet links to `busybox` unless they are there."""
+    """Make HOSTROOT's applet links to `busybox` unless they are there,
+    newer than the binary (whose applets they list)."""
     stamp = HOSTROOT / "bin" / "sh"
-    if stamp.is_symlink() and Path(os.readlink(str(stamp))) == busybox:
+    if (stamp.is_symlink() and Path(os.readlink(str(stamp))) == busybox
+            and stamp.lstat().st_mtime >= busybox.stat().st_mtime):
         return
     r = subprocess.run(["bash", str(REPO / "tools" / "busybox.sh"), "links",
                         str(busybox), str(HOSTROOT)], cwd=str(REPO),

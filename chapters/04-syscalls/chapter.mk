@@ -52,4 +52,5 @@ CHAPTER_FILES += \
 	user/busybox/rootfs/test/data/tree/a/one.txt \
 	user/busybox/rootfs/test/data/tree/a/b/two.txt \
 	tools/busybox.sh \
-	grading/tests/ch04_busybox.py
+	grading/tests/ch04_busybox.py \
+	grading/linux_busybox.py

@@ -19,6 +19,10 @@ initramfs.
 init runs one program per word after `--`, its arguments separated by
 commas (user/init.c): `-- /bin/sh,/test/accept.sh,TOKEN`.
 
+That the scripts print the same on any Linux, not only on the host, is
+checked by grading/linux_busybox.py: it boots Debian's kernel with the
+same initramfs and command line and compares with the host run.
+
 Groups (50 points):
 
   busybox        (40)  boot and run /test/accept.sh with a random token;

@@ -8,12 +8,14 @@
  * runs `/bin/sh /test/accept.sh 42`; a word without commas is a program
  * without arguments, as in chapter 3.
  *
- * With no arguments, init becomes an interactive login shell on the
- * console, `-sh`, if the initramfs has one (chapter 4's BusyBox): it execs
- * /bin/sh, which then is process 1 and reaps the orphans. Without a shell
- * (chapter 3) that execve fails with ENOENT and init runs the list below,
- * chapter 3's tests. When process 1 exits, the kernel powers the machine
- * off with its exit status, so `exit` in the shell ends the session.
+ * With no arguments, init starts an interactive login shell on the
+ * console if the initramfs has BusyBox (chapter 4), in a session of its
+ * own (see shell_or_tests), with PATH=/sbin:/usr/sbin:/bin:/usr/bin,
+ * HOME=/ and TERM=vt100, and waits for it and for the orphans it is
+ * given. Without BusyBox (chapter 3) that execve fails with ENOENT and
+ * the list below runs, chapter 3's tests. When init returns, the kernel
+ * powers the machine off with its exit status, so `exit` in the shell
+ * ends the session.
  *
  * Paths are those of the initramfs ("/bin/hello"). On Linux, where
  * grading/oracle.py runs the same binary to learn the expected output, the
@@ -34,9 +36,6 @@ static const char *const programs[] = {
     "/bin/hello",    "/bin/forktest", "/bin/cowtest", "/bin/exectest",
     "/bin/waittest", "/bin/segvtest", "/bin/deeprec",
 };
-
-/* The shell started when init is given no programs, if it exists. */
-#define SHELL "/bin/sh"
 
 /* The most arguments one program may have (the rest are dropped). */
 #define MAX_ARGS 32
@@ -112,23 +111,47 @@ run_word(const char *word)
         printf("init: %s killed by signal %d\n", argv[0], WTERMSIG(status));
 }
 
-/* Become the interactive shell; return only if there is none. */
+/* The interactive shell runs in a session of its own whose controlling
+ * terminal is the console: BusyBox's `setsid -c` makes it so (setsid,
+ * then TIOCSCTTY on stdin), then execs a login shell, which reads
+ * /etc/profile. The shell then has job control, and ^C reaches the
+ * foreground job. */
+#define SETSID "/usr/bin/setsid"
+
+/* Start the shell in a child and wait until every child has ended (the
+ * shell and the orphans given to init meanwhile). Without BusyBox the
+ * child runs chapter 3's test programs instead. */
 static void
-exec_shell(void)
+shell_or_tests(void)
 {
+    static char *const argv[] = {"setsid", "-c", "/bin/sh", "-l", NULL};
     static char *const env[] = {
         "PATH=/sbin:/usr/sbin:/bin:/usr/bin",
         "HOME=/",
         "TERM=vt100",
         NULL,
     };
-    // argv[0] "-sh": a login shell, which reads /etc/profile (PS1, PATH)
-    char *argv[] = {"-sh", NULL};
-    char file[512];
-    snprintf(file, sizeof(file), "%s%s", root(), SHELL);
-    execve(file, argv, env);
-    if (errno != ENOENT)
-        printf("init: cannot run %s: errno %d\n", SHELL, errno);
+    pid_t pid = fork();
+    if (pid < 0) {
+        printf("init: fork failed: errno %d\n", errno);
+        return;
+    }
+    if (pid == 0) {
+        char file[512];
+        snprintf(file, sizeof(file), "%s%s", root(), SETSID);
+        execve(file, argv, env);
+        if (errno != ENOENT) {
+            printf("init: cannot run %s: errno %d\n", SETSID, errno);
+            _exit(127);
+        }
+        // no BusyBox on this initramfs (chapter 3): the test programs
+        for (size_t i = 0; i < sizeof(programs) / sizeof(*programs); i++)
+            run_word(programs[i]);
+        _exit(0);
+    }
+    int status;
+    while (wait4(-1, &status, 0, NULL) > 0 || errno == EINTR)
+        ;
 }
 
 int
@@ -141,10 +164,7 @@ main(int argc, char *argv[])
         for (int i = 1; i < argc; i++)
             run_word(argv[i]);
     } else {
-        // no programs: the shell, if the initramfs has one, else the tests
-        exec_shell();
-        for (size_t i = 0; i < sizeof(programs) / sizeof(*programs); i++)
-            run_word(programs[i]);
+        shell_or_tests();
     }
     printf("init: all done\n");
     return 0;

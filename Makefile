@@ -9,6 +9,7 @@
 #   make book                the HTML book in build/book/html/
 #   make check               clang-format, cppcheck (warnings are errors)
 #   make deps                install what the build needs (tools/deps.sh)
+#   make busybox             BusyBox for chapter 4's initramfs (build/busybox/)
 #
 # Chapters are views of one tree: chapters/NN-slug/chapter.mk lists the
 # files chapter NN adds, and CHAPTER=N builds the union of chapters 1..N
@@ -66,7 +67,7 @@ KOBJS := $(patsubst %,$(B)/obj/%.o,$(KERNEL_SRCS))
 .PHONY: all kernel iso print-kernel print-last-chapter run qemu-gdb gdb grade \
 	test check format host-test book deps deps-auto clean \
 	compile_commands.json snapshot handout branches lint-chapters autograder \
-	user initrd
+	user initrd busybox
 
 all: kernel
 
@@ -183,10 +184,46 @@ $(USER_GLIBC_BINS): build/user/glibc/%: user/%.c
 	@echo "  GLIBCC  $<"
 	@$(USER_GLIBC_CC) $(USER_CFLAGS) -o $@ $<
 
+# ---- BusyBox (chapter 4 on) ---------------------------------------------------
+#
+# BusyBox from Debian's source package (tools/deps.sh fetches it), static
+# with musl, built out of tree in build/busybox/ from user/busybox/busybox.config;
+# rebuilt only when that file or the source version changes. A chapter
+# whose chapter.mk sets ROOTFS_BUSYBOX := 1 gets in its initramfs
+# /bin/busybox, a link per applet, Debian's busybox-static as
+# /bin/busybox.glibc and the files of user/busybox/rootfs/ (tools/busybox.sh).
+# build/user/root is shared by the chapters: build/user/root.chapter says
+# whose files it holds, and another chapter's initramfs restages it.
+
+KEEL_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/keel
+-include $(KEEL_CACHE)/deps.env
+BUSYBOX := build/busybox/busybox
+BUSYBOX_CONFIG := user/busybox/busybox.config
+BUSYBOX_STAMP := build/busybox/.source-$(notdir $(BUSYBOX_SRC))
+BUSYBOX_ENV := BUSYBOX_SRC="$(BUSYBOX_SRC)" BUSYBOX_GLIBC="$(BUSYBOX_GLIBC)" \
+	MUSL_INCLUDE="$(MUSL_INCLUDE)" KEEL_CACHE="$(KEEL_CACHE)"
+INITRD_BUSYBOX := $(if $(ROOTFS_BUSYBOX),$(BUSYBOX) $(BUSYBOX_GLIBC) \
+	tools/busybox.sh $(shell find user/busybox/rootfs 2>/dev/null))
+INITRD_RESTAGE := $(if $(filter $(CH),$(shell cat $(USER_ROOT).chapter 2>/dev/null)),,FORCE)
+
+# like run and grade, `make busybox` first installs what is missing; the
+# initramfs rule reaches $(BUSYBOX) directly and tools/busybox.sh then runs
+# tools/deps.sh itself when the source is missing
+busybox: deps-auto
+	@$(MAKE) $(BUSYBOX)
+
+$(BUSYBOX): $(BUSYBOX_CONFIG) $(BUSYBOX_STAMP) tools/busybox.sh
+	@echo "  BUSYBOX $@ (about a minute)"
+	@$(BUSYBOX_ENV) bash tools/busybox.sh build $@ $(BUSYBOX_CONFIG)
+
+$(BUSYBOX_STAMP):
+	@mkdir -p $(dir $@) && rm -f build/busybox/.source-* && touch $@
+
 # /notelf.txt must be executable whatever the checkout's file modes: on
 # Linux (the oracle) execve would say EACCES before looking inside it.
 # ROOTFS_EXTRA=dir adds a folder of your own files on top.
-$(B)/initrd.cpio: $(USER_BINS) $(USER_GLIBC_BINS) $(USER_ROOTFS) Makefile $(if $(ROOTFS_EXTRA),FORCE)
+$(B)/initrd.cpio: $(USER_BINS) $(USER_GLIBC_BINS) $(USER_ROOTFS) Makefile \
+		$(if $(ROOTFS_EXTRA),FORCE) $(INITRD_BUSYBOX) $(INITRD_RESTAGE)
 	@echo "  CPIO    $@"
 	@rm -rf $(USER_ROOT) && mkdir -p $(USER_ROOT)/bin $(dir $@)
 	@cp -a user/rootfs/. $(USER_ROOT)/
@@ -197,6 +234,8 @@ $(B)/initrd.cpio: $(USER_BINS) $(USER_GLIBC_BINS) $(USER_ROOTFS) Makefile $(if $
 		else cp build/user/$$p $(USER_ROOT)/bin/$$p; fi; done
 	@for p in $(USER_GLIBC_PROGS); do \
 		cp build/user/glibc/$$p $(USER_ROOT)/bin/$$p.glibc; done
+	@$(if $(ROOTFS_BUSYBOX),$(BUSYBOX_ENV) bash tools/busybox.sh rootfs $(USER_ROOT))
+	@echo $(CH) > $(USER_ROOT).chapter
 	@cd $(USER_ROOT) && find . | LC_ALL=C sort | \
 		cpio -o -H newc -R 0:0 --quiet > $(CURDIR)/$@.tmp
 	@mv $@.tmp $@

@@ -34,6 +34,15 @@ or from a shell, after `make initrd`:
     python3 grading/oracle.py hello a b    # the expected output of hello a b
     python3 grading/oracle.py --check      # run every program twice, compare
 
+From chapter 4 on the initramfs holds BusyBox, and BusyBox scripts are
+graded the same way: busybox_output("accept.sh", [token]) runs the staged
+/test/accept.sh with the staged /bin/busybox as sh, and PATH in
+build/busybox/hostroot/{sbin,usr/sbin,bin,usr/bin}, a folder of links to
+that binary, one per applet: the script gets BusyBox's applets, never the
+host's own tools. binary="busybox.glibc" runs Debian's busybox-static
+instead. From a shell: `python3 grading/oracle.py --busybox accept.sh T`
+(`--glibc glibc.sh T` for busybox.glibc).
+
 Python 3 standard library only.
 """
 
@@ -46,6 +55,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 STAGE = REPO / "build" / "user" / "root"
+HOSTROOT = REPO / "build" / "busybox" / "hostroot"
+# the folders of the links in HOSTROOT, in the order of init's shell PATH
+HOSTPATH = ("sbin", "usr/sbin", "bin", "usr/bin")
 TIMEOUT = 60  # seconds for one program on the host (they take milliseconds)
 
 
@@ -63,8 +75,10 @@ def staged_programs():
     """The names of the staged programs: init first, then /bin's, sorted."""
     names = ["init"] if (STAGE / "init").is_file() else []
     if (STAGE / "bin").is_dir():
+        # not BusyBox and its applet links: busybox_run runs those
         names += sorted(p.name for p in (STAGE / "bin").iterdir()
-                        if p.is_file())
+                        if p.is_file() and not p.is_symlink()
+                        and not p.name.startswith("busybox"))
     return names
 
 
@@ -99,6 +113,59 @@ def host_output(prog, args=()):
     return host_run(prog, args)[0]
 
 
+def _busybox_links(busybox):
+    """Make HOSTROOT's applet links to `busybox` unless they are there,
+    newer than the binary (whose applets they list)."""
+    stamp = HOSTROOT / "bin" / "sh"
+    if (stamp.is_symlink() and Path(os.readlink(str(stamp))) == busybox
+            and stamp.lstat().st_mtime >= busybox.stat().st_mtime):
+        return
+    r = subprocess.run(["bash", str(REPO / "tools" / "busybox.sh"), "links",
+                        str(busybox), str(HOSTROOT)], cwd=str(REPO),
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if r.returncode != 0:
+        raise OracleError("tools/busybox.sh links failed:\n%s"
+                          % r.stdout.decode("utf-8", errors="replace"))
+
+
+def busybox_run(script, args=(), binary="busybox"):
+    """Run the staged /test/`script` with BusyBox's sh on the host, as
+    Keel's init runs `/bin/sh,/test/<script>,args...` (or, for another
+    binary, `/bin/<binary>,sh,/test/<script>,args...`); return (output,
+    status) like host_run.
+
+    The environment is init's (HOME=/) plus ROOT and a PATH of links to
+    the staged /bin/busybox; the scripts cd into ROOT. Raises OracleError
+    when the initramfs staged is not a BusyBox one (make initrd CHAPTER=4).
+    """
+    busybox = (STAGE / "bin" / "busybox").resolve()
+    exe = STAGE / "bin" / binary
+    path = STAGE / "test" / script
+    for f in (busybox, exe, path):
+        if not f.is_file() or f.is_symlink():
+            raise OracleError("%s is not staged: run 'make initrd "
+                              "CHAPTER=4'" % f)
+    _busybox_links(busybox)
+    env = {"HOME": "/", "ROOT": str(STAGE),
+           "PATH": ":".join(str(HOSTROOT / d) for d in HOSTPATH)}
+    try:
+        argv = ["/bin/sh"] if binary == "busybox" else ["/bin/" + binary,
+                                                          "sh"]
+        r = subprocess.run(argv + [str(path)] + [str(a) for a in args],
+                           executable=str(exe), env=env, cwd=str(STAGE),
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=TIMEOUT,
+                           preexec_fn=_no_core_dumps)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise OracleError("%s could not run on the host: %s" % (script, e))
+    return r.stdout.decode("utf-8", errors="replace"), r.returncode
+
+
+def busybox_output(script, args=(), binary="busybox"):
+    """The expected output of /test/`script` run by BusyBox's sh."""
+    return busybox_run(script, args, binary)[0]
+
+
 def build():
     """Build the user programs and stage the initramfs (make initrd)."""
     r = subprocess.run(["make", "-s", "initrd"], cwd=str(REPO))
@@ -130,6 +197,20 @@ def self_check():
         if problems:
             bad += 1
             print("oracle: %s: %s" % (prog, ", ".join(problems)))
+    if (STAGE / "test" / "accept.sh").is_file():
+        for binary, script in (("busybox", "accept.sh"),
+                               ("busybox.glibc", "glibc.sh")):
+            out, status = busybox_run(script, ["check"], binary)
+            again, _ = busybox_run(script, ["check"], binary)
+            print("==== %s sh /test/%s (exit status %d)"
+                  % (binary, script, status))
+            sys.stdout.write(out)
+            progs.append(script)
+            if status != 0 or again != out:
+                bad += 1
+                print("oracle: %s: exit status %d%s" % (
+                    script, status, ", output differs between two runs"
+                    if again != out else ""))
     print("oracle: %d programs, %d with problems" % (len(progs), bad))
     return 1 if bad else 0
 
@@ -143,6 +224,10 @@ def main():
                     help="its arguments")
     ap.add_argument("--check", action="store_true",
                     help="run every program twice and check the outputs")
+    ap.add_argument("--busybox", action="store_true",
+                    help="prog is a script in /test/, run by BusyBox's sh")
+    ap.add_argument("--glibc", action="store_true",
+                    help="like --busybox, with Debian's busybox.glibc")
     ap.add_argument("--no-build", action="store_true",
                     help="do not run 'make initrd' first")
     opts = ap.parse_args()
@@ -153,7 +238,11 @@ def main():
             build()
         if opts.check:
             return self_check()
-        out, status = host_run(opts.prog, opts.args)
+        if opts.busybox or opts.glibc:
+            out, status = busybox_run(opts.prog, opts.args, "busybox.glibc"
+                                      if opts.glibc else "busybox")
+        else:
+            out, status = host_run(opts.prog, opts.args)
         sys.stdout.write(out)
         return 0 if status == 0 else 1
     except OracleError as e:

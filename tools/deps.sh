@@ -16,7 +16,11 @@
 #     touched: the script keeps a private one in the cache (its own sources
 #     list with deb and deb-src lines, its own package lists and caches).
 #     Proxy and similar settings from the system's apt.conf.d still apply.
-#  5. With --linux, the Debian kernel image (for `make bench`), downloaded
+#  5. Debian's busybox-static (a static glibc BusyBox for the initramfs),
+#     downloaded with `apt-get download` through the same private
+#     configuration and unpacked, not installed: the package would replace
+#     the system's busybox.
+#  6. With --linux, the Debian kernel image (for `make bench`), downloaded
 #     through the same private configuration and unpacked, not installed.
 #
 # Everything fetched lives in the cache folder, so deleting it is always
@@ -31,6 +35,8 @@
 #     apt/cache/                private apt caches
 #     src/<pkg>-<version>/      unpacked source, complete once .keel-complete
 #     src/<pkg> -> <pkg>-<version>
+#     busybox-static/<version>/ unpacked busybox-static (bin/busybox)
+#     busybox-static/current -> <version>
 #     linux/<abi>/              unpacked linux-image-<abi>-amd64 (--linux)
 #     linux/current -> <abi>
 #
@@ -47,7 +53,6 @@ PACKAGES=(
     doxygen graphviz
     unifdef cpio python3
     clang-format cppcheck bear
-    busybox-static
     dpkg-dev # apt-get source unpacks with dpkg-source
     ca-certificates
     debian-archive-keyring # verifies the private sources list
@@ -92,11 +97,11 @@ usage() {
 usage: tools/deps.sh [--check] [--no-sources] [--linux] [-h|--help]
 
 Install the Debian packages Keel needs and fetch the lwIP and BusyBox
-source packages into the cache ($CACHE).
+source packages and Debian's static BusyBox into the cache ($CACHE).
 
   --check       only report what is missing; exit 1 if anything is.
                 Installs nothing and does not use the network.
-  --no-sources  skip the source packages (lwip, busybox)
+  --no-sources  skip the source packages (lwip, busybox) and busybox-static
   --linux       also fetch and unpack the Debian kernel (for make bench)
   -h, --help    show this text
 
@@ -172,10 +177,11 @@ system does not have. Install these by hand with your package manager:
   doxygen, graphviz (dot)              the book
   unifdef, cpio, python3               snapshots, initramfs, grading
   clang-format, cppcheck, bear         make check
-  a static busybox                     glibc compatibility client
+  a static glibc busybox               BUSYBOX_GLIBC=... (Debian's
+                                       busybox-static)
 
 and unpack the Debian source packages lwip and busybox somewhere; then pass
-LWIP_SRC=... BUSYBOX_SRC=... to make.
+LWIP_SRC=... BUSYBOX_SRC=... BUSYBOX_GLIBC=... to make.
 EOF
     exit 1
 }
@@ -470,6 +476,42 @@ fetch_source() {
     say "source $pkg: $dir"
 }
 
+# Download Debian's busybox-static (a static glibc binary) and unpack it
+# into $CACHE/busybox-static/<version>/ (not installed: it conflicts with
+# the busybox package); point $CACHE/busybox-static/current at it.
+fetch_busybox_glibc() {
+    local pkg=busybox-static version dir tmp debs
+    version=$(apt_cache_private show --no-all-versions "$pkg" 2>/dev/null |
+        sed -n 's/^Version: //p' | head -n 1) || version=""
+    if [[ -z $version ]]; then
+        if is_complete "$CACHE/$pkg/current"; then
+            warn "$pkg: not in the package lists; keeping $(readlink "$CACHE/$pkg/current")"
+            return 0
+        fi
+        die "$pkg not found in the private package lists"
+    fi
+    dir=$CACHE/$pkg/${version#*:}
+    if is_complete "$dir"; then
+        say "$pkg $version: present"
+    else
+        say "fetching $pkg $version ..."
+        tmp=$(make_tmp)
+        (cd "$tmp" && quietly apt_private -q download "$pkg=$version") ||
+            die "apt-get download $pkg failed"
+        mapfile -t debs < <(find "$tmp" -maxdepth 1 -name '*.deb')
+        ((${#debs[@]} == 1)) || die "apt-get download $pkg: expected one .deb"
+        dpkg-deb -x "${debs[0]}" "$tmp/root"
+        [[ -x $tmp/root/bin/busybox ]] || die "$pkg: no bin/busybox in the package"
+        printf '%s\n' "$version" >"$tmp/root/.keel-complete"
+        rm -rf "$dir"
+        mkdir -p "$CACHE/$pkg"
+        mv "$tmp/root" "$dir"
+        rm -rf "$tmp"
+    fi
+    ln -sfn "${dir##*/}" "$CACHE/$pkg/current"
+    say "$pkg: $CACHE/$pkg/current/bin/busybox"
+}
+
 # Download the kernel that linux-image-amd64 depends on and unpack it into
 # $CACHE/linux/<abi>/ (not installed); point $CACHE/linux/current at it.
 fetch_linux() {
@@ -516,6 +558,9 @@ write_env() {
         if is_complete "$CACHE/src/busybox"; then
             echo "BUSYBOX_SRC=$(realpath "$CACHE/src/busybox")"
         fi
+        if is_complete "$CACHE/busybox-static/current"; then
+            echo "BUSYBOX_GLIBC=$(realpath "$CACHE/busybox-static/current")/bin/busybox"
+        fi
         if is_complete "$CACHE/linux/current"; then
             vmlinuz=$(find "$(realpath "$CACHE/linux/current")/boot" \
                 -maxdepth 1 -name 'vmlinuz-*' | head -n 1)
@@ -546,6 +591,10 @@ run_check() {
                 missing=1
             }
         done
+        is_complete "$CACHE/busybox-static/current" || {
+            say "missing: busybox-static ($CACHE/busybox-static/current)"
+            missing=1
+        }
     fi
     if ((opt_linux)) && ! is_complete "$CACHE/linux/current"; then
         say "missing: reference kernel ($CACHE/linux/current)"
@@ -594,6 +643,7 @@ main() {
         for pkg in "${SOURCE_PACKAGES[@]}"; do
             fetch_source "$pkg"
         done
+        fetch_busybox_glibc
     fi
     if ((opt_linux)); then
         fetch_linux

@@ -1,10 +1,21 @@
 /*
- * init: process 1 of the chapter 3 system.
+ * init: process 1.
  *
- * Runs each test program in turn: fork, execve in the child, wait4 in the
- * parent, and one line with how the program ended. The programs are the
- * ones named in init's own arguments, or, with none, the list below. When
- * init returns, the kernel powers the machine off with init's exit status.
+ * Runs each program named in its own arguments in turn: fork, execve in
+ * the child, wait4 in the parent, and one line with how the program ended.
+ * An argument is one program with its arguments, separated by commas, as
+ * the kernel command line has no quoting: `-- /bin/sh,/test/accept.sh,42`
+ * runs `/bin/sh /test/accept.sh 42`; a word without commas is a program
+ * without arguments, as in chapter 3.
+ *
+ * With no arguments, init starts an interactive login shell on the
+ * console if the initramfs has BusyBox (chapter 4), in a session of its
+ * own (see shell_or_tests), with PATH=/sbin:/usr/sbin:/bin:/usr/bin,
+ * HOME=/ and TERM=vt100, and waits for it and for the orphans it is
+ * given. Without BusyBox (chapter 3) that execve fails with ENOENT and
+ * the list below runs, chapter 3's tests. When init returns, the kernel
+ * powers the machine off with its exit status, so `exit` in the shell
+ * ends the session.
  *
  * Paths are those of the initramfs ("/bin/hello"). On Linux, where
  * grading/oracle.py runs the same binary to learn the expected output, the
@@ -16,14 +27,18 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The programs init runs when it is given none. */
+/* The programs init runs when it is given none and there is no shell. */
 static const char *const programs[] = {
     "/bin/hello",    "/bin/forktest", "/bin/cowtest", "/bin/exectest",
     "/bin/waittest", "/bin/segvtest", "/bin/deeprec",
 };
+
+/* The most arguments one program may have (the rest are dropped). */
+#define MAX_ARGS 32
 
 /* The folder the initramfs paths are under: "" on Keel. */
 static const char *
@@ -33,15 +48,22 @@ root(void)
     return r != NULL ? r : "";
 }
 
-/* Run @p path (an initramfs path) in a child; return its wait status. */
+/* Run the program at initramfs path @p path with arguments @p argv
+ * (NULL-terminated) and environment @p env in a child; return its wait
+ * status, or -1. */
 static int
-run(const char *path)
+run(const char *path, char *const argv[], const char *const env[])
 {
     char file[512], rootvar[512];
     snprintf(file, sizeof(file), "%s%s", root(), path);
     snprintf(rootvar, sizeof(rootvar), "ROOT=%s", root());
-    char *argv[] = {(char *)path, NULL};
-    char *envp[] = {"HOME=/", getenv("ROOT") != NULL ? rootvar : NULL, NULL};
+    // env, then ROOT when the oracle runs us on Linux
+    char *envp[8];
+    int n = 0;
+    for (; env[n] != NULL && n < 6; n++)
+        envp[n] = (char *)env[n];
+    envp[n++] = getenv("ROOT") != NULL ? rootvar : NULL;
+    envp[n] = NULL;
 
     pid_t pid = fork();
     if (pid < 0) {
@@ -61,23 +83,88 @@ run(const char *path)
     return status;
 }
 
+/* Run one program word, `path[,arg...]`, and say how it ended. */
+static void
+run_word(const char *word)
+{
+    static const char *const env[] = {"HOME=/", NULL};
+    char copy[1024];
+    char *argv[MAX_ARGS + 1];
+    int argc = 0;
+    snprintf(copy, sizeof(copy), "%s", word);
+    // split at the commas, in place: "/bin/sh,-c" -> "/bin/sh" "-c"
+    for (char *p = copy; argc < MAX_ARGS;) {
+        argv[argc++] = p;
+        p = strchr(p, ',');
+        if (p == NULL)
+            break;
+        *p++ = 0;
+    }
+    argv[argc] = NULL;
+    int status = run(argv[0], argv, env);
+    if (status < 0)
+        return;
+    if (WIFEXITED(status))
+        printf("init: %s exited with status %d\n", argv[0],
+               WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        printf("init: %s killed by signal %d\n", argv[0], WTERMSIG(status));
+}
+
+/* The interactive shell runs in a session of its own whose controlling
+ * terminal is the console: BusyBox's `setsid -c` makes it so (setsid,
+ * then TIOCSCTTY on stdin), then execs a login shell, which reads
+ * /etc/profile. The shell then has job control, and ^C reaches the
+ * foreground job. */
+#define SETSID "/usr/bin/setsid"
+
+/* Start the shell in a child and wait until every child has ended (the
+ * shell and the orphans given to init meanwhile). Without BusyBox the
+ * child runs chapter 3's test programs instead. */
+static void
+shell_or_tests(void)
+{
+    static char *const argv[] = {"setsid", "-c", "/bin/sh", "-l", NULL};
+    static char *const env[] = {
+        "PATH=/sbin:/usr/sbin:/bin:/usr/bin",
+        "HOME=/",
+        "TERM=vt100",
+        NULL,
+    };
+    pid_t pid = fork();
+    if (pid < 0) {
+        printf("init: fork failed: errno %d\n", errno);
+        return;
+    }
+    if (pid == 0) {
+        char file[512];
+        snprintf(file, sizeof(file), "%s%s", root(), SETSID);
+        execve(file, argv, env);
+        if (errno != ENOENT) {
+            printf("init: cannot run %s: errno %d\n", SETSID, errno);
+            _exit(127);
+        }
+        // no BusyBox on this initramfs (chapter 3): the test programs
+        for (size_t i = 0; i < sizeof(programs) / sizeof(*programs); i++)
+            run_word(programs[i]);
+        _exit(0);
+    }
+    int status;
+    while (wait4(-1, &status, 0, NULL) > 0 || errno == EINTR)
+        ;
+}
+
 int
 main(int argc, char *argv[])
 {
     // unbuffered: nothing left in a buffer for a forked child to repeat
     setvbuf(stdout, NULL, _IONBF, 0);
     printf("init: started\n");
-    int n = argc > 1 ? argc - 1 : (int)(sizeof(programs) / sizeof(*programs));
-    for (int i = 0; i < n; i++) {
-        const char *path = argc > 1 ? argv[i + 1] : programs[i];
-        int status = run(path);
-        if (status < 0)
-            continue;
-        if (WIFEXITED(status))
-            printf("init: %s exited with status %d\n", path,
-                   WEXITSTATUS(status));
-        else if (WIFSIGNALED(status))
-            printf("init: %s killed by signal %d\n", path, WTERMSIG(status));
+    if (argc > 1) {
+        for (int i = 1; i < argc; i++)
+            run_word(argv[i]);
+    } else {
+        shell_or_tests();
     }
     printf("init: all done\n");
     return 0;

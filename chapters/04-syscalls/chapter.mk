@@ -162,3 +162,25 @@ CHAPTER_FILES += \
 	user/badinput.c \
 	user/sysfuzz.c \
 	grading/tests/ch04_libc.py
+# The initramfs gets BusyBox (musl, a link per applet), Debian's
+# busybox-static as /bin/busybox.glibc and user/busybox/rootfs/ (/etc, the
+# acceptance test's /test); the top-level Makefile's initrd rule reads it.
+ROOTFS_BUSYBOX := 1
+CHAPTER_FILES += \
+	user/busybox/busybox.config \
+	user/busybox/rootfs/etc/group \
+	user/busybox/rootfs/etc/hostname \
+	user/busybox/rootfs/etc/passwd \
+	user/busybox/rootfs/etc/profile \
+	user/busybox/rootfs/etc/shells \
+	user/busybox/rootfs/test/accept.sh \
+	user/busybox/rootfs/test/glibc.sh \
+	user/busybox/rootfs/test/data/fruits.txt \
+	user/busybox/rootfs/test/data/people.csv \
+	user/busybox/rootfs/test/data/words.txt \
+	user/busybox/rootfs/test/data/tree/tool.sh \
+	user/busybox/rootfs/test/data/tree/a/one.txt \
+	user/busybox/rootfs/test/data/tree/a/b/two.txt \
+	tools/busybox.sh \
+	grading/tests/ch04_busybox.py \
+	grading/linux_busybox.py

@@ -68,6 +68,7 @@ KERNEL_SRCS += \
 	fs/core/regular.c \
 	fs/core/dev.c \
 	fs/core/pipe.c \
+	fs/core/poll.c \
 	fs/initramfs/tree.c \
 	kernel/syscalls/read.c \
 	kernel/syscalls/open.c \
@@ -76,10 +77,12 @@ KERNEL_SRCS += \
 	kernel/syscalls/cwd.c \
 	kernel/syscalls/fd.c \
 	kernel/syscalls/pipe.c \
+	kernel/syscalls/poll.c \
 	kernel/syscalls/rofs.c
 CHAPTER_FILES += \
 	fs/include/fs/file.h \
 	kernel/include/uapi/fcntl.h \
+	kernel/include/uapi/poll.h \
 	kernel/include/uapi/stat.h \
 	user/filetest.c \
 	user/pipetest.c \

@@ -107,8 +107,18 @@ static const struct file_ops null_ops = {
     .read = null_read, .write = null_write, .lseek = null_lseek};
 static const struct file_ops zero_ops = {
     .read = zero_read, .write = null_write, .lseek = null_lseek};
-static const struct file_ops console_ops = {
-    .read = console_read, .write = console_write, .ioctl = console_ioctl};
+/* poll on the console: readable when a read would not sleep. */
+static unsigned
+console_poll(struct file *f)
+{
+    (void)f;
+    return POLLOUT | (tty_poll_readable() ? POLLIN : 0);
+}
+
+static const struct file_ops console_ops = {.read = console_read,
+                                            .write = console_write,
+                                            .ioctl = console_ioctl,
+                                            .poll = console_poll};
 
 /** One built-in device. */
 struct dev_file {

@@ -195,10 +195,30 @@ pipe_release(struct file *f)
     }
 }
 
+/* poll: data or no writer left (read end); room for an atomic write or
+ * no reader left (write end). */
+static unsigned
+pipe_poll(struct file *f)
+{
+    struct pipe *p = f->priv;
+    unsigned ready = 0;
+    irqflags_t fl = spin_lock_irqsave(&p->lock);
+    if ((f->flags & O_ACCMODE) == O_RDONLY) {
+        ready |= p->count > 0 ? POLLIN : 0;
+        ready |= p->writers == 0 ? POLLHUP : 0;
+    } else {
+        ready |= PIPE_SIZE - p->count >= PIPE_BUF ? POLLOUT : 0;
+        ready |= p->readers == 0 ? POLLERR : 0;
+    }
+    spin_unlock_irqrestore(&p->lock, fl);
+    return ready;
+}
+
 static const struct file_ops pipe_ops = {
     .read = pipe_read,
     .write = pipe_write,
     .release = pipe_release,
+    .poll = pipe_poll,
 };
 
 /**

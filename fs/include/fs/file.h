@@ -25,6 +25,7 @@
 #include "kernel/types.h"
 #include "kernel/uaccess.h"
 #include "uapi/fcntl.h"
+#include "uapi/poll.h"
 #include "uapi/stat.h"
 
 struct file;
@@ -63,6 +64,9 @@ struct file_ops {
     long (*getdents)(struct file *f, uptr_t buf, size_t n);
     /** A device's own ioctl; NULL: -ENOTTY. */
     long (*ioctl)(struct file *f, unsigned long cmd, uptr_t arg);
+    /** Which of POLLIN, POLLOUT, POLLHUP, POLLERR hold now; NULL: the
+     * file never blocks (POLLIN | POLLOUT). */
+    unsigned (*poll)(struct file *f);
     /** The last reference is gone: free what the file owns. */
     void (*release)(struct file *f);
 };
@@ -155,5 +159,6 @@ void dev_init(void);
 
 /* pipes (fs/core/pipe.c) */
 int pipe_create(struct file **rd, struct file **wr, unsigned flags);
+long fs_poll(struct pollfd *fds, size_t nfds, int64_t timeout);
 
 #endif /* FS_FILE_H */

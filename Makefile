@@ -204,6 +204,8 @@ BUSYBOX_ENV := BUSYBOX_SRC="$(BUSYBOX_SRC)" BUSYBOX_GLIBC="$(BUSYBOX_GLIBC)" \
 	MUSL_INCLUDE="$(MUSL_INCLUDE)" KEEL_CACHE="$(KEEL_CACHE)"
 INITRD_BUSYBOX := $(if $(ROOTFS_BUSYBOX),$(BUSYBOX) $(BUSYBOX_GLIBC) \
 	tools/busybox.sh $(shell find user/busybox/rootfs 2>/dev/null))
+# an initramfs made with (or, last time, with) ROOTFS_EXTRA is made anew
+INITRD_EXTRA := $(if $(ROOTFS_EXTRA)$(shell cat $(B)/initrd.extra 2>/dev/null),FORCE)
 INITRD_RESTAGE := $(if $(filter $(CH),$(shell cat $(USER_ROOT).chapter 2>/dev/null)),,FORCE)
 
 # like run and grade, `make busybox` first installs what is missing; the
@@ -223,7 +225,7 @@ $(BUSYBOX_STAMP):
 # Linux (the oracle) execve would say EACCES before looking inside it.
 # ROOTFS_EXTRA=dir adds a folder of your own files on top.
 $(B)/initrd.cpio: $(USER_BINS) $(USER_GLIBC_BINS) $(USER_ROOTFS) Makefile \
-		$(if $(ROOTFS_EXTRA),FORCE) $(INITRD_BUSYBOX) $(INITRD_RESTAGE)
+		$(INITRD_EXTRA) $(INITRD_BUSYBOX) $(INITRD_RESTAGE)
 	@echo "  CPIO    $@"
 	@rm -rf $(USER_ROOT) && mkdir -p $(USER_ROOT)/bin $(dir $@)
 	@cp -a user/rootfs/. $(USER_ROOT)/
@@ -236,6 +238,7 @@ $(B)/initrd.cpio: $(USER_BINS) $(USER_GLIBC_BINS) $(USER_ROOTFS) Makefile \
 		cp build/user/glibc/$$p $(USER_ROOT)/bin/$$p.glibc; done
 	@$(if $(ROOTFS_BUSYBOX),$(BUSYBOX_ENV) bash tools/busybox.sh rootfs $(USER_ROOT))
 	@echo $(CH) > $(USER_ROOT).chapter
+	@echo "$(ROOTFS_EXTRA)" > $(B)/initrd.extra
 	@cd $(USER_ROOT) && find . | LC_ALL=C sort | \
 		cpio -o -H newc -R 0:0 --quiet > $(CURDIR)/$@.tmp
 	@mv $@.tmp $@

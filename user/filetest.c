@@ -10,6 +10,10 @@
  * built with root() in front, and nothing printed may differ between two
  * machines: no inode or device numbers (only whether two are equal), no
  * times, no directory sizes.
+ *
+ * `filetest cwd` runs only the working-directory part (chdir, fchdir,
+ * getcwd), which exercise 4.2 grades on its own; plain `filetest` runs
+ * all the rest.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -289,6 +293,10 @@ directories(void)
            openat(open(P("/files/hello.txt"), O_RDONLY), "x", O_RDONLY));
     close(dfd);
     report("chdir back", chdir(P("/")));
+    // what glibc's and musl's getcwd() hide: the system call's own answers
+    report("getcwd size 0", syscall(SYS_getcwd, buf, 0));
+    report("getcwd size 1", syscall(SYS_getcwd, buf, 1));
+    report("getcwd into a bad pointer", syscall(SYS_getcwd, (char *)8, 4096));
 }
 
 static void
@@ -403,14 +411,17 @@ programs(void)
 }
 
 int
-main(void)
+main(int argc, char *argv[])
 {
     setvbuf(stdout, NULL, _IONBF, 0);
+    if (argc > 1 && strcmp(argv[1], "cwd") == 0) {
+        directories();
+        return 0;
+    }
     reading();
     stats();
     listing();
     links();
-    directories();
     paths();
     devices();
     programs();

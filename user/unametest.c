@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static void
@@ -34,6 +35,15 @@ print_uname(const char *when)
     printf("uname %s: version=%s\n", when, u.version);
     printf("uname %s: machine=%s\n", when, u.machine);
     printf("uname %s: domainname=%s\n", when, u.domainname);
+}
+
+/* A bad buffer is EFAULT (the system call itself: libc passes it on). */
+static void
+check_bad_buffer(void)
+{
+    long r = syscall(SYS_uname, (void *)8);
+    printf("uname into a bad pointer: %s\n",
+           r == -1 && errno == EFAULT ? "EFAULT" : "wrong");
 }
 
 /* Is the host name uname reports @p want? */
@@ -92,6 +102,7 @@ main(int argc, char *argv[])
     if (setdomainname(argv[2], strlen(argv[2])) != 0)
         printf("setdomainname: errno %d\n", errno);
     print_uname("after set");
+    check_bad_buffer();
     check_errors(argv[1]);
     printf("unametest: done\n");
     return 0;

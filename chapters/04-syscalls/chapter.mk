@@ -8,7 +8,8 @@ CHAPTER_SLUGS += 04-syscalls
 # The chapter's own documents and tests.
 CHAPTER_FILES += \
 	chapters/04-syscalls/README.md \
-	chapters/04-syscalls/demo.sh
+	chapters/04-syscalls/demo.sh \
+	book/04-syscalls.md
 
 # ---- user memory: the exception table, mmap and friends
 KERNEL_SRCS += \
@@ -20,7 +21,7 @@ KERNEL_SRCS += \
 	kernel/syscalls/mmap.c
 CHAPTER_FILES += \
 	kernel/include/uapi/mman.h \
-	exercises/04-syscalls/2-uaccess-fixup.md \
+	exercises/04-syscalls/2-getcwd.md \
 	grading/tests/ch04_mm.py \
 	user/efaulttest.c \
 	user/mmaptest.c \

@@ -147,13 +147,19 @@ path_lookup_at(int dirfd, const char *path, int flags, struct fnode **out)
 
 /**
  * @brief The current directory's absolute path, into a kernel buffer.
+ *
+ * A node knows its name and its parent, not its path: the path is built
+ * backwards, from the end of @p buf, one "/name" per step up to the root,
+ * then moved to the front. The root alone is "/".
  * @param buf  where to put it, NUL-terminated
  * @param size bytes at buf
  * @return the length with the NUL; -ERANGE if it does not fit
  */
+// [getcwd]
 int
 fs_getcwd(char *buf, size_t size)
 {
+    // >>> exercise 4.2 getcwd
     struct fnode *n = proc_current()->fs_cwd;
     size_t at = size;
     if (at == 0)
@@ -174,7 +180,13 @@ fs_getcwd(char *buf, size_t size)
     }
     memmove(buf, buf + at, size - at);
     return (int)(size - at);
+    // === stub: no working directory can be named
+    // (void)buf;
+    // (void)size;
+    // return -ENOSYS;
+    // <<< exercise 4.2 getcwd
 }
+// [getcwd]
 
 /**
  * @brief Make @p dir the working directory of the current process.

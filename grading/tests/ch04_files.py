@@ -5,17 +5,20 @@ shell pipeline is a pipe, a fork and a dup2; a file layer that gets an
 offset, an errno or a reference count wrong shows up later as a shell
 that hangs or a program that reads garbage.
 
-Groups (65 points), each one boot of the chapter's initramfs. /init runs
+Groups (85 points), each one boot of the chapter's initramfs. /init runs
 the programs given after `--` (in a random order, with /bin/hello among
 them, so a canned transcript cannot pass). Linux is the oracle: each
 program's section of the console must equal what the same binary prints
 on the host (grading/oracle.py):
 
   files  (30)  user/filetest.c: open, read, lseek, pread, readv, fstat,
-               stat, lstat, fstatat, statx, getdents64, readlink, getcwd,
-               chdir, fchdir, openat, access, the device files, and the
-               errors ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, EBADF, EINVAL
-               on the tree user/rootfs/files/ (links included).
+               stat, lstat, fstatat, statx, getdents64, readlink, openat,
+               access, the device files, and the errors ENOENT, ENOTDIR,
+               ELOOP, ENAMETOOLONG, EBADF, EINVAL on the tree
+               user/rootfs/files/ (links included).
+  cwd    (20)  exercise 4.2. `filetest cwd`: chdir (absolute, relative,
+               `..`, through a link), fchdir, getcwd after each step,
+               ERANGE for small buffers, EFAULT for a bad one.
   pipes  (25)  user/pipetest.c: a pipe through fork, end-of-file, 200000
                bytes through the 64 KiB ring, dup2 onto stdout,
                O_NONBLOCK, fcntl, dup, close-on-exec across execve.
@@ -70,8 +73,8 @@ def user_lines():
 
 
 def run_programs(names):
-    """Boot with init running `names` and /bin/hello, in a random order;
-    return that order."""
+    """Boot with init running `names` (a name may carry arguments after
+    commas) and /bin/hello, in a random order; return that order."""
     order = ["/bin/%s" % n for n in names + ["hello"]]
     secrets.SystemRandom().shuffle(order)
     boot("quiet -- %s" % " ".join(order), timeout=120,
@@ -104,7 +107,7 @@ def test_files():
 
 @test(25, "files: filetest equals Linux", parent=test_files)
 def test_files_filetest():
-    """Reading, seeking, stat, directories, links, cwd, errors."""
+    """Reading, seeking, stat, directories, links, errors."""
     program_matches("filetest", FILES_ORDER)
 
 
@@ -114,6 +117,23 @@ def test_files_console():
     program_matches("hello", FILES_ORDER)
     expect(r"init: all done")
     assert_status(0)
+
+
+# --------------------------------------------------------------------- cwd
+
+CWD_ORDER = []
+
+
+@test(0, "cwd")
+def test_cwd():
+    """Boot; /init runs `/bin/filetest cwd` (and /bin/hello)."""
+    CWD_ORDER[:] = run_programs(["filetest,cwd"])
+
+
+@test(20, "cwd: chdir, fchdir and getcwd as on Linux", parent=test_cwd)
+def test_cwd_filetest():
+    """Each getcwd after a chdir names the real path; ERANGE, EFAULT."""
+    program_matches("filetest", CWD_ORDER)
 
 
 # ------------------------------------------------------------------- pipes

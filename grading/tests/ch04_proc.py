@@ -120,9 +120,11 @@ def test_uname_set():
 
 @test(5, "uname: sethostname's errors", parent=test_uname)
 def test_uname_errors():
-    """EINVAL past 64 bytes or below 0, 64 bytes fit, EPERM for a
-    non-root caller; uname shows the name only a successful call set."""
-    expect([r"sethostname\(65 bytes\): EINVAL, name unchanged: yes",
+    """EFAULT for a bad buffer; EINVAL past 64 bytes or below 0, 64 bytes
+    fit, EPERM for a non-root caller; uname shows the name only a
+    successful call set."""
+    expect([r"uname into a bad pointer: EFAULT",
+            r"sethostname\(65 bytes\): EINVAL, name unchanged: yes",
             r"sethostname\(-1 bytes\): EINVAL",
             r"sethostname\(64 bytes\): ok, uname shows it: yes",
             r"sethostname as uid 1000: EPERM, name unchanged: yes",

@@ -77,7 +77,6 @@ extern const struct extable_entry __ex_table_start[], __ex_table_end[];
 static bool
 extable_fixup(struct trap_frame *tf)
 {
-    // >>> exercise 4.2 uaccess-fixup
     // cppcheck-suppress comparePointers
     for (const struct extable_entry *e = __ex_table_start; e < __ex_table_end;
          e++) {
@@ -87,10 +86,6 @@ extable_fixup(struct trap_frame *tf)
         }
     }
     return false;
-    // === stub: no fix-up; every fault on a user address panics
-    // (void)tf;
-    // return false;
-    // <<< exercise 4.2 uaccess-fixup
 }
 // [fixup]
 

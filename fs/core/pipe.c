@@ -74,6 +74,7 @@ ring_put(struct pipe *p, const char *src, size_t n)
 }
 
 /* read on the read end: what is there (at most n), sleeping for some. */
+// [pipe_read]
 static long
 pipe_read(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
 {
@@ -112,6 +113,7 @@ pipe_read(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
     kfree(bounce);
     return ret;
 }
+// [pipe_read]
 
 /*
  * Put @p k bytes of @p src in the ring, sleeping for room; @p atomic:

@@ -54,7 +54,8 @@ class EndToEnd(unittest.TestCase):
                         "--junit", str(xml))
         self.assertEqual(rc, 0, out)
         self.assertIn("Score: 75/75", out)
-        self.assertRegex(out, r"== Test boot == \(\d+\.\ds\) \n")
+        # the time is printed only past 0.1 s, which a fast fake may beat
+        self.assertRegex(out, r"== Test boot == (\(\d+\.\ds\) )?\n")
         self.assertIn("== Test   boot: banner == \n  boot: banner: OK \n",
                       out)
         for part in ("boot score: 15/15", "fault score: 10/10",

@@ -28,48 +28,16 @@ on the host (grading/oracle.py):
                pipe raises the signal, the signal code delivers it).
 """
 
-import re
 import secrets
 import sys
 from pathlib import Path
 
-from gradelib import (assert_equal, assert_status, assert_true, boot, chapter,
-                      expect, result, test)
+from gradelib import (assert_status, boot, chapter, expect, test)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import oracle  # noqa: E402  (grading/oracle.py)
-
-REPO = Path(__file__).resolve().parent.parent.parent
-KERNEL_LINE = re.compile(r"^(keel: |Keel )")
-
-
-def chapter_initrd():
-    """The initramfs `make` packs for the graded chapter (built if missing)."""
-    path = REPO / "build" / ("ch%02d" % chapter()) / "initrd.cpio"
-    if not path.exists():
-        import subprocess
-        subprocess.run(["make", "-s", "initrd", "CHAPTER=%d" % chapter()],
-                       cwd=str(REPO), check=False)
-    assert_true(path.exists(), "no %s: `make initrd` failed" % path)
-    return str(path)
-
-
-def sections(text):
-    """Split init's transcript into {program: its lines, init's line last}."""
-    out, cur = {}, []
-    for line in text.splitlines():
-        cur.append(line)
-        m = re.match(r"init: /bin/(\w+) (exited|killed)", line)
-        if m:
-            out[m.group(1)] = cur
-            cur = []
-    return out
-
-
-def user_lines():
-    """The console without the kernel's own lines: what user programs wrote."""
-    return "\n".join(ln for ln in result().output.splitlines()
-                     if not KERNEL_LINE.match(ln))
+from progtest import (chapter_initrd, program_matches,  # noqa: E402
+                      sections, user_lines)
 
 
 def run_programs(names):
@@ -80,18 +48,6 @@ def run_programs(names):
     boot("quiet -- %s" % " ".join(order), timeout=120,
          initrd=chapter_initrd())
     return order
-
-
-def program_matches(name, order):
-    """One program's console section equals its output on Linux."""
-    want = sections(oracle.host_output("init", order)).get(name)
-    assert_true(want is not None, "the host oracle did not run %s" % name)
-    got = sections(user_lines()).get(name)
-    assert_true(got is not None, "no `init: /bin/%s exited` line: the "
-                "program did not run to its end\n  run ended: %s"
-                % (name, result().reason))
-    assert_equal(got, want, "/bin/%s printed something else than on Linux:"
-                 % name)
 
 
 # ------------------------------------------------------------------- files

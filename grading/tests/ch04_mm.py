@@ -33,25 +33,14 @@ import re
 import sys
 from pathlib import Path
 
-from gradelib import (assert_equal, assert_status, assert_true, boot,
-                      chapter, expect, result, test)
+from gradelib import (assert_equal, assert_status, assert_true, boot, chapter,
+                      expect, result, test)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import oracle  # noqa: E402  (grading/oracle.py)
+from progtest import chapter_initrd  # noqa: E402  (grading/progtest.py)
 
-REPO = Path(__file__).resolve().parent.parent.parent
 KERNEL_LINE = re.compile(r"^(keel: |Keel )")
-
-
-def mm_initrd():
-    """The initramfs `make` packs for the graded chapter (built if missing)."""
-    path = REPO / "build" / ("ch%02d" % chapter()) / "initrd.cpio"
-    if not path.exists():
-        import subprocess
-        subprocess.run(["make", "-s", "initrd", "CHAPTER=%d" % chapter()],
-                       cwd=str(REPO), check=False)
-    assert_true(path.exists(), "no %s: `make initrd` failed" % path)
-    return str(path)
 
 
 def program_lines(name):
@@ -92,7 +81,7 @@ def part_matches(name, prefixes, what):
 @test(0, "efault")
 def test_efault():
     """Boot /bin/efaulttest: bad user pointers handed to system calls."""
-    boot("quiet -- /bin/efaulttest", timeout=90, initrd=mm_initrd())
+    boot("quiet -- /bin/efaulttest", timeout=90, initrd=chapter_initrd())
 
 
 @test(6, "efault: unmapped and past-brk pages", parent=test_efault)
@@ -133,7 +122,7 @@ def test_efault_survives():
 def test_mmap():
     """Boot /bin/mmaptest: the mmap family against Linux."""
     boot("quiet -- /bin/mmaptest /bin/mmapfile", timeout=90,
-         initrd=mm_initrd())
+         initrd=chapter_initrd())
 
 
 @test(5, "mmap: anonymous memory and splitting munmap", parent=test_mmap)

@@ -33,25 +33,14 @@ import re
 import sys
 from pathlib import Path
 
-from gradelib import (assert_equal, assert_status, assert_true, boot,
-                      chapter, expect, result, test, token)
+from gradelib import (assert_equal, assert_status, assert_true, boot, chapter,
+                      expect, result, test, token)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import oracle  # noqa: E402  (grading/oracle.py)
+from progtest import chapter_initrd  # noqa: E402  (grading/progtest.py)
 
-REPO = Path(__file__).resolve().parent.parent.parent
 KERNEL_LINE = re.compile(r"^(keel: |Keel )")
-
-
-def chapter_initrd():
-    """The initramfs `make` packs for the graded chapter (built if missing)."""
-    path = REPO / "build" / ("ch%02d" % chapter()) / "initrd.cpio"
-    if not path.exists():
-        import subprocess
-        subprocess.run(["make", "-s", "initrd", "CHAPTER=%d" % chapter()],
-                       cwd=str(REPO), check=False)
-    assert_true(path.exists(), "no %s: `make initrd` failed" % path)
-    return str(path)
 
 
 def user_lines():

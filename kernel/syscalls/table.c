@@ -40,6 +40,7 @@ static const char *const errno_names[] = {
 };
 
 static uint8_t warned[NR_SYSCALLS];
+static bool warned_beyond;
 static bool strace_on;
 
 /* Read the `strace` word once, not on every system call. */
@@ -156,11 +157,16 @@ syscall_dispatch(void *frame)
     long ret = -ENOSYS;
     if (e != NULL && e->fn != NULL) {
         ret = e->fn(a);
-    } else if (nr >= NR_SYSCALLS || !warned[nr]) {
+    } else if (nr < NR_SYSCALLS ? !warned[nr] : !warned_beyond) {
+        // once per call, and once for all numbers past the table, so a
+        // program cannot flood the console with them
         if (nr < NR_SYSCALLS)
             warned[nr] = 1;
-        pr_warn("keel: %s called %s (%lu): not implemented\n",
-                proc_current()->name, e != NULL ? e->name : "?", nr);
+        else
+            warned_beyond = true;
+        pr_warn("keel: %s called %s (%lu): not implemented%s\n",
+                proc_current()->name, e != NULL ? e->name : "a number", nr,
+                e != NULL ? "" : " (the first of those past the table)");
     }
     if (strace_on)
         trace_result(call, ret);

@@ -9,7 +9,9 @@
  * end is closed. A writer with no room sleeps until a reader makes some;
  * with no read end open it gets -EPIPE and the signal SIGPIPE. Either
  * end opened with O_NONBLOCK gets -EAGAIN instead of sleeping, and a
- * pending signal ends a sleep with -EINTR (or the count done so far).
+ * pending signal ends a sleep with -ERESTARTSYS (or the count done so far):
+ * the caller sees -EINTR, or the call is made again after a handler
+ * installed with SA_RESTART, as on Linux.
  *
  * Writes of at most PIPE_BUF bytes are atomic: the writer waits until
  * all of them fit, so two writers' small messages never interleave.
@@ -97,7 +99,7 @@ pipe_read(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
         else if (f->flags & O_NONBLOCK)
             ret = -EAGAIN;
         else if (signal_pending())
-            ret = -EINTR;
+            ret = -ERESTARTSYS; // -EINTR, or restarted (SA_RESTART)
         else {
             wait_queue_sleep(&p->rwait, &p->lock, &fl);
             continue;
@@ -117,7 +119,7 @@ pipe_read(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
 
 /*
  * Put @p k bytes of @p src in the ring, sleeping for room; @p atomic:
- * all at once. Returns bytes put (> 0) or -EPIPE, -EAGAIN, -EINTR.
+ * all at once. Returns bytes put (> 0) or -EPIPE, -EAGAIN, -ERESTARTSYS.
  */
 static long
 pipe_put(struct file *f, struct pipe *p, const char *src, size_t k, bool atomic)
@@ -133,7 +135,7 @@ pipe_put(struct file *f, struct pipe *p, const char *src, size_t k, bool atomic)
         else if (f->flags & O_NONBLOCK)
             ret = -EAGAIN;
         else if (signal_pending())
-            ret = -EINTR;
+            ret = -ERESTARTSYS;
         else {
             wait_queue_sleep(&p->wwait, &p->lock, &fl);
             continue;

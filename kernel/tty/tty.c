@@ -10,7 +10,7 @@
  * something for it: a whole line in canonical mode, VMIN bytes (or the
  * VTIME timer) in raw mode. ^C and friends become signals to the
  * foreground process group, and the readers are woken so that a sleeping
- * read() returns -EINTR. The signal is sent by a kernel thread of the
+ * read() returns -EINTR (or, under SA_RESTART, reads again). The signal is sent by a kernel thread of the
  * terminal, not by the interrupt handler: sending one looks up processes,
  * which is work for thread context (Linux, too, runs its line discipline
  * outside the hard interrupt).
@@ -171,7 +171,8 @@ read_ready(const struct tty *tty, size_t n)
  * @param tty the terminal
  * @param n   the reader's buffer size
  * @param flags the saved interrupt state of tty->lock, updated
- * @return 0 when the read may go on (possibly with no data), -EINTR
+ * @return 0 when the read may go on (possibly with no data),
+ *         -ERESTARTSYS (a signal: -EINTR, or restarted under SA_RESTART)
  * @pre tty->lock held
  */
 static long
@@ -186,7 +187,7 @@ raw_timed_wait(struct tty *tty, size_t n, irqflags_t *flags)
         if (timer_on && time_jiffies() >= end)
             return 0;
         if (signal_pending())
-            return -EINTR;
+            return -ERESTARTSYS;
         if (timer_on) {
             spin_unlock_irqrestore(&tty->lock, *flags);
             sched_sleep_ticks(1);
@@ -198,7 +199,8 @@ raw_timed_wait(struct tty *tty, size_t n, irqflags_t *flags)
     return 0;
 }
 
-/* Sleep until read_ready(); 0, -EINTR or -EAGAIN (nothing, O_NONBLOCK). */
+/* Sleep until read_ready(); 0, -ERESTARTSYS or -EAGAIN (nothing,
+ * O_NONBLOCK). */
 static long
 read_wait(struct tty *tty, size_t n, bool nonblock, irqflags_t *flags)
 {
@@ -212,7 +214,7 @@ read_wait(struct tty *tty, size_t n, bool nonblock, irqflags_t *flags)
         return 0;
     while (!read_ready(tty, n)) {
         if (signal_pending())
-            return -EINTR;
+            return -ERESTARTSYS;
         wait_queue_sleep(&tty->readers, &tty->lock, flags);
     }
     return 0;

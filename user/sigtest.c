@@ -271,6 +271,46 @@ step_eintr(int restart)
     signal(SIGUSR1, SIG_DFL);
 }
 
+/* A read of an empty pipe while a child sends SIGUSR1 and then, later,
+ * writes one byte: EINTR without SA_RESTART; with it, the read goes on
+ * and returns the byte. */
+static void
+step_pipe_restart(int restart)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = count;
+    sa.sa_flags = restart ? SA_RESTART : 0;
+    sigaction(SIGUSR1, &sa, NULL);
+    hits = 0;
+    int fds[2];
+    if (pipe(fds) != 0)
+        return;
+    pid_t child = fork();
+    if (child == 0) {
+        close(fds[0]);
+        pid_t parent = getppid();
+        usleep(50000); // the parent is asleep in read() by then
+        kill(parent, SIGUSR1);
+        usleep(100000);
+        if (write(fds[1], "k", 1) != 1)
+            _exit(1);
+        _exit(0);
+    }
+    close(fds[1]);
+    char c = 0;
+    ssize_t n = read(fds[0], &c, 1);
+    int err = errno;
+    printf("pipe read %s: %s, handler ran %s\n",
+           restart ? "SA_RESTART" : "plain",
+           n == 1 ? (c == 'k' ? "the byte" : "?")
+                  : (err == EINTR ? "-1 EINTR" : "?"),
+           hits > 0 ? "yes" : "no");
+    close(fds[0]);
+    waitpid(child, NULL, 0);
+    signal(SIGUSR1, SIG_DFL);
+}
+
 int
 main(void)
 {
@@ -282,6 +322,8 @@ main(void)
     step_sigsuspend();
     step_sigchld();
     step_altstack();
+    step_pipe_restart(0);
+    step_pipe_restart(1);
     step_eintr(0);
     step_eintr(1);
     printf("sigtest: done\n");

@@ -7,9 +7,10 @@
  *     bench: begin
  *     null_syscall 0.52 us
  *     ...
- *     bench: end
+ *     bench: end guest 2.104 s
  *
- * one line per figure as `name value unit`: latencies in microseconds per
+ * one line per figure as `name value unit` (the last line is the guest's
+ * own time for the whole run, which the host checks against its clock): latencies in microseconds per
  * operation (lower is better), bandwidths in MB/s (10^6 bytes a second,
  * higher is better). Each figure scales its own iteration count so that
  * its repetitions take about TARGET seconds of guest time together, and

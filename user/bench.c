@@ -4,15 +4,15 @@
  * `make bench` (tools/bench.py) boots Keel and Linux with the same
  * initramfs and runs this same binary on both; it prints
  *
- *     bench: begin
+ *     bench: begin reps=5 target=0.20s
  *     null_syscall 0.52 us
  *     ...
  *     bench: end guest 2.104 s
  *
- * one line per figure as `name value unit` (the last line is the guest's
- * own time for the whole run, which the host checks against its clock): latencies in microseconds per
+ * one line per figure as `name value unit`: latencies in microseconds per
  * operation (lower is better), bandwidths in MB/s (10^6 bytes a second,
- * higher is better). Each figure scales its own iteration count so that
+ * higher is better). The last line is the guest's own time for the whole
+ * run, which the host checks against its own clock. Each figure scales its own iteration count so that
  * its repetitions take about TARGET seconds of guest time together, and
  * reports the median of REPS repetitions, so one late timer interrupt or
  * one slow first touch does not move the figure.

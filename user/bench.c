@@ -12,10 +12,11 @@
  * one line per figure as `name value unit`: latencies in microseconds per
  * operation (lower is better), bandwidths in MB/s (10^6 bytes a second,
  * higher is better). The last line is the guest's own time for the whole
- * run, which the host checks against its own clock. Each figure scales its own iteration count so that
- * its repetitions take about TARGET seconds of guest time together, and
- * reports the median of REPS repetitions, so one late timer interrupt or
- * one slow first touch does not move the figure.
+ * run, which the host checks against its own clock. Each figure scales
+ * its own iteration count so that its repetitions take about `target`
+ * seconds of guest time together, and reports the median of `reps`
+ * repetitions, so one late timer interrupt or one slow first touch does
+ * not move the figure.
  *
  * `bench quick` halves the time and the repetitions; `bench exit` exits
  * at once: it is the tiny static program of the fork+execve figure. File

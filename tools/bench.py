@@ -16,7 +16,7 @@ the spread (min..max) is shown beside it. Boot-to-userspace is measured
 on the host: seconds from QEMU's start to the moment "init: started"
 arrives on the serial console. A second table repeats one boot of each
 under `-icount shift=0,sleep=off`: the guest clock then counts
-instructions (one per nanosecond), so the numbers repeat from run to run
+instructions (one per nanosecond), so the numbers repeat from run to run (to a fraction of a percent)
 and the host's load does not enter; one boot each is enough there.
 
     tools/bench.py --keel build/ch04/keel.elf --init build/user/init \\
@@ -186,7 +186,7 @@ def table(title, keel, linux, spread, skip=()):
                                          "K/L")
     if spread:
         head += "  %-18s %-18s" % ("Keel min..max", "Linux min..max")
-    print(head + "  goal")
+    print((head + "  goal").rstrip())
     rows = []
     for fig in [f for f in keel if f not in skip]:
         k = keel[fig]["median"]
@@ -205,7 +205,7 @@ def table(title, keel, linux, spread, skip=()):
                 fmt(keel[fig]["min"]) + ".." + fmt(keel[fig]["max"]),
                 (fmt(linux[fig]["min"]) + ".." + fmt(linux[fig]["max"]))
                 if fig in linux else "-")
-        print(line + "  " + verdict)
+        print((line + "  " + verdict).rstrip())
         rows.append({"figure": fig, "unit": units(fig), "keel": keel[fig],
                      "linux": linux.get(fig), "ratio": ratio,
                      "higher_is_better": fig in HIGHER_IS_BETTER})

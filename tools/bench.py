@@ -16,8 +16,9 @@ the spread (min..max) is shown beside it. Boot-to-userspace is measured
 on the host: seconds from QEMU's start to the moment "init: started"
 arrives on the serial console. A second table repeats one boot of each
 under `-icount shift=0,sleep=off`: the guest clock then counts
-instructions (one per nanosecond), so the numbers repeat from run to run (to a fraction of a percent)
-and the host's load does not enter; one boot each is enough there.
+instructions (one per nanosecond), so the numbers repeat from run to run
+(to a fraction of a percent) and the host's load does not enter; one boot
+each is enough there.
 
     tools/bench.py --keel build/ch04/keel.elf --init build/user/init \\
         --bench build/user/bench [--runs 5] [--json FILE] [--no-icount]

@@ -47,8 +47,8 @@ OUT = REPO / "build" / "bench"
 MEMORY = "256M"
 ICOUNT = ["-icount", "shift=0,sleep=off"]
 # Figures whose higher value is better; every other figure is a latency.
-HIGHER_IS_BETTER = {"pipe_bw"}
-FIGURE_RE = re.compile(r"^([a-z_]+) ([0-9.]+) (us|MB/s)\s*$", re.M)
+HIGHER_IS_BETTER = {"pipe_bw", "mem_free"}
+FIGURE_RE = re.compile(r"^([a-z_]+) ([0-9.]+) (us|MB/s|MiB)\s*$", re.M)
 DONE_RE = r"init: all done"
 # The goals: figure -> (ratio Keel/Linux, "<=" or ">=").
 GOALS = {"boot_to_init": (0.25, "<="), "null_syscall": (0.8, "<="),
@@ -159,7 +159,9 @@ def units(fig):
         return "s"
     if fig == "clock_ratio":
         return "x"
-    return "MB/s" if fig in HIGHER_IS_BETTER else "us"
+    if fig == "mem_free":
+        return "MiB"
+    return "MB/s" if fig == "pipe_bw" else "us"
 
 
 def summary(runs):
@@ -210,8 +212,9 @@ def table(title, keel, linux, spread, skip=()):
         rows.append({"figure": fig, "unit": units(fig), "keel": keel[fig],
                      "linux": linux.get(fig), "ratio": ratio,
                      "higher_is_better": fig in HIGHER_IS_BETTER})
-    print("K/L = Keel/Linux: lower is better, except pipe_bw (MB/s) where "
-          "higher is better.")
+    print("K/L = Keel/Linux: lower is better, except pipe_bw (MB/s) and "
+          "mem_free (MiB, sysinfo's freeram at the start) where higher is "
+          "better.")
     if spread:
         print("clock_ratio = guest seconds / host seconds over the benchmark "
               "run (1: the guest clock keeps real time); kernel_to_init = "

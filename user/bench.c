@@ -11,7 +11,7 @@
  *
  * one line per figure as `name value unit`: latencies in microseconds per
  * operation (lower is better), bandwidths in MB/s (10^6 bytes a second,
- * higher is better). The last line is the guest's own time for the whole
+ * higher is better), free memory (sysinfo's freeram) in MiB. The last line is the guest's own time for the whole
  * run, which the host checks against its own clock. Each figure scales
  * its own iteration count so that its repetitions take about `target`
  * seconds of guest time together, and reports the median of `reps`
@@ -33,6 +33,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -273,6 +274,12 @@ main(int argc, char *argv[])
         die("open /dev/zero or /dev/null");
     printf("bench: begin reps=%d target=%.2fs\n", reps, target);
     double start = now();
+    // memory left for programs at the start: QEMU's -m less everything the
+    // kernel (and the initramfs, init and this program) took
+    struct sysinfo si;
+    if (sysinfo(&si) == 0)
+        printf("mem_free %.1f MiB\n",
+               (double)si.freeram * si.mem_unit / (1024.0 * 1024.0));
     latency("null_syscall", op_getppid, 1);
     latency("read_zero", op_read_zero, 1);
     latency("write_null", op_write_null, 1);

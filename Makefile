@@ -10,6 +10,7 @@
 #   make check               clang-format, cppcheck (warnings are errors)
 #   make deps                install what the build needs (tools/deps.sh)
 #   make busybox             BusyBox for chapter 4's initramfs (build/busybox/)
+#   make bench               Keel against Linux in the same QEMU (tools/bench.py)
 #
 # Chapters are views of one tree: chapters/NN-slug/chapter.mk lists the
 # files chapter NN adds, and CHAPTER=N builds the union of chapters 1..N
@@ -67,7 +68,7 @@ KOBJS := $(patsubst %,$(B)/obj/%.o,$(KERNEL_SRCS))
 .PHONY: all kernel iso print-kernel print-last-chapter run qemu-gdb gdb grade \
 	test check format host-test book deps deps-auto clean \
 	compile_commands.json snapshot handout branches lint-chapters autograder \
-	user initrd busybox
+	user initrd busybox bench
 
 all: kernel
 
@@ -242,6 +243,28 @@ $(B)/initrd.cpio: $(USER_BINS) $(USER_GLIBC_BINS) $(USER_ROOTFS) Makefile \
 	@cd $(USER_ROOT) && find . | LC_ALL=C sort | \
 		cpio -o -H newc -R 0:0 --quiet > $(CURDIR)/$@.tmp
 	@mv $@.tmp $@
+
+# ---- make bench: Keel against Linux ----------------------------------------
+#
+# The last chapter's kernel and Debian's (fetched by tools/deps.sh --linux
+# when missing) boot alternately in the same QEMU with one small initramfs
+# (/init, /bin/bench, /dev); tools/bench.py prints the table. BENCH_RUNS
+# boots each (default 5); BENCHFLAGS passes more, e.g. --json FILE,
+# --quick, --no-icount. A benchmark, not a test: nothing here gates CI.
+BENCH_RUNS ?= 5
+BENCHFLAGS ?=
+
+bench: deps-auto
+	@if ! grep -qs '^LINUX_VMLINUZ=.' $(KEEL_CACHE)/deps.env || \
+		[ ! -f "$$(sed -n 's/^LINUX_VMLINUZ=//p' $(KEEL_CACHE)/deps.env)" ]; then \
+		echo "  BENCH   fetching the Debian kernel (tools/deps.sh --linux)"; \
+		bash tools/deps.sh --linux || exit 1; fi
+	@echo "  BENCH   building Keel (chapter $(LAST_CHAPTER)), init and bench"
+	@$(MAKE) CHAPTER=$(LAST_CHAPTER) build/ch$(shell printf %02d $(LAST_CHAPTER))/keel.elf \
+		build/user/init build/user/bench
+	@$(PYTHON) tools/bench.py --keel build/ch$(shell printf %02d $(LAST_CHAPTER))/keel.elf \
+		--init build/user/init --bench build/user/bench \
+		--runs $(BENCH_RUNS) $(BENCHFLAGS)
 
 # ---- chapters as views of the tree (tools/chapters.py) -----------------------
 

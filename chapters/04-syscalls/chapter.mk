@@ -189,3 +189,13 @@ CHAPTER_FILES += \
 	tools/busybox.sh \
 	grading/tests/ch04_busybox.py \
 	grading/linux_busybox.py
+
+# ---- make bench
+# The lmbench-style benchmark that tools/bench.py runs on Keel and on
+# Linux from the same small initramfs (/init, /bin/bench, /dev), and the
+# book's appendix on how its numbers are measured.
+USER_PROGS += bench
+CHAPTER_FILES += \
+	user/bench.c \
+	tools/bench.py \
+	book/bench.md

@@ -1,0 +1,287 @@
+#!/usr/bin/env python3
+"""make bench: Keel against Linux, side by side in the same QEMU.
+
+Both kernels boot from a GRUB ISO in the same QEMU (tools/keelqemu.py
+builds the command line for both: same memory, CPU model, accelerator)
+with the same small initramfs: /init (user/init.c), /bin/bench
+(user/bench.c, which is also the tiny program of its fork+execve figure)
+and /dev/console, /dev/null, /dev/zero. Only the kernel and its GRUB
+menu entry differ: Keel is loaded by multiboot2, Linux (Debian's
+linux-image-amd64, unpacked by `tools/deps.sh --linux`) by GRUB's `linux`
+command. init runs `/bin/bench` from the command line after `--`.
+
+The kernels alternate (Keel, Linux, Keel, ...) so that a slow moment of
+the host hurts both alike; each figure is the median over the boots and
+the spread (min..max) is shown beside it. Boot-to-userspace is measured
+on the host: seconds from QEMU's start to the moment "init: started"
+arrives on the serial console. A second table repeats one boot of each
+under `-icount shift=0,sleep=off`: the guest clock then counts
+instructions (one per nanosecond), so the numbers repeat from run to run
+(to a fraction of a percent) and the host's load does not enter; one boot
+each is enough there.
+
+    tools/bench.py --keel build/ch04/keel.elf --init build/user/init \\
+        --bench build/user/bench [--runs 5] [--json FILE] [--no-icount]
+
+Python 3 standard library only.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TOOLS = Path(__file__).resolve().parent
+REPO = TOOLS.parent
+sys.path.insert(0, str(TOOLS))
+import keelqemu  # noqa: E402
+
+OUT = REPO / "build" / "bench"
+MEMORY = "256M"
+ICOUNT = ["-icount", "shift=0,sleep=off"]
+# Figures whose higher value is better; every other figure is a latency.
+HIGHER_IS_BETTER = {"pipe_bw", "mem_free"}
+FIGURE_RE = re.compile(r"^([a-z_]+) ([0-9.]+) (us|MB/s|MiB)\s*$", re.M)
+DONE_RE = r"init: all done"
+# The issue's goals: figure -> (ratio Keel/Linux, "<=" or ">=").
+GOALS = {"boot_to_init": (0.25, "<="), "null_syscall": (0.8, "<="),
+         "fork_exit": (1.0, "<="), "fork_exec": (1.0, "<="),
+         "pipe_latency": (1.0, "<="), "pipe_bw": (1.0, ">="),
+         "page_fault": (1.0, "<=")}
+
+
+def newc(entries):
+    """A newc cpio archive (bytes) of (name, mode, data, rdev) entries."""
+    out = bytearray()
+    entries = list(entries) + [("TRAILER!!!", 0, b"", (0, 0))]
+    for ino, (name, mode, data, (major, minor)) in enumerate(entries, 1):
+        name_b = name.encode() + b"\0"
+        fields = [ino, mode, 0, 0, 1, 0, len(data), 0, 0, major, minor,
+                  len(name_b), 0]
+        out += b"070701" + b"".join(b"%08x" % f for f in fields) + name_b
+        out += b"\0" * (-len(out) % 4)
+        out += data
+        out += b"\0" * (-len(out) % 4)
+    return bytes(out)
+
+
+def initramfs(init, bench):
+    """The bench initramfs, the same for both kernels."""
+    return newc([
+        (".", 0o040755, b"", (0, 0)),
+        ("bin", 0o040755, b"", (0, 0)),
+        ("bin/bench", 0o100755, Path(bench).read_bytes(), (0, 0)),
+        ("dev", 0o040755, b"", (0, 0)),
+        ("dev/console", 0o020600, b"", (5, 1)),
+        ("dev/null", 0o020666, b"", (1, 3)),
+        ("dev/zero", 0o020666, b"", (1, 5)),
+        ("init", 0o100755, Path(init).read_bytes(), (0, 0)),
+    ])
+
+
+def vmlinuz():
+    """The reference kernel's path from deps.env (LINUX_VMLINUZ)."""
+    cache = Path(os.environ.get("KEEL_CACHE") or Path(
+        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "keel")
+    env = cache / "deps.env"
+    for line in env.read_text().splitlines() if env.is_file() else []:
+        if line.startswith("LINUX_VMLINUZ="):
+            path = line.split("=", 1)[1].strip()
+            if Path(path).is_file():
+                return path
+    sys.exit("bench: no reference kernel: run tools/deps.sh --linux")
+
+
+def linux_iso(kernel, initrd, out, args):
+    """A GRUB ISO that boots Linux as tools/mkiso.sh boots Keel."""
+    with tempfile.TemporaryDirectory(prefix="keel-bench-") as tree:
+        boot = Path(tree) / "boot"
+        (boot / "grub").mkdir(parents=True)
+        shutil.copy(kernel, boot / "vmlinuz")
+        shutil.copy(initrd, boot / "initrd.cpio")
+        (boot / "grub" / "grub.cfg").write_text(
+            "set timeout=0\nset default=0\nmenuentry \"Linux\" {\n"
+            "    linux /boot/vmlinuz console=ttyS0 quiet panic=-1 "
+            "rdinit=/init -- %s\n"
+            "    initrd /boot/initrd.cpio\n    boot\n}\n" % args)
+        r = subprocess.run(["grub-mkrescue", "-o", str(out), tree],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if r.returncode != 0:
+            sys.stdout.write(r.stdout.decode(errors="replace"))
+            sys.exit("bench: grub-mkrescue failed for the Linux ISO")
+
+
+def keel_iso(kernel, initrd, out, args):
+    """Keel's GRUB ISO, made by tools/mkiso.sh as `make iso` makes it."""
+    subprocess.run(["sh", str(TOOLS / "mkiso.sh"), str(kernel), str(out),
+                    "quiet -- " + args, str(initrd)], check=True)
+
+
+def boot(iso, name, log, extra):
+    """Boot iso once; return {figure: value} plus boot_to_init (seconds).
+
+    QEMU is stopped as soon as init says it is done (Linux would panic
+    when init exits; Keel powers off), so only the benchmark is timed.
+    """
+    res = keelqemu.run(iso, keelqemu.timeout(600), str(log), until=DONE_RE,
+                       memory=MEMORY, extra_args=extra)
+    figures = {m.group(1): float(m.group(2))
+               for m in FIGURE_RE.finditer(res.output)}
+    start = res.output.find("init: started")
+    if not res.matched or start < 0 or "bench: end" not in res.output:
+        sys.exit("bench: %s did not finish the benchmark (%s); see %s"
+                 % (name, res.reason, log))
+    figures["boot_to_init"] = res.time_at(start)
+    # the guest clock against the host's over the benchmark: a kernel whose
+    # clock runs fast or slow under TCG would report figures off by as much
+    guest = re.search(r"bench: end guest ([0-9.]+) s", res.output)
+    span = (res.time_at(res.output.find("bench: end")) -
+            res.time_at(res.output.find("bench: begin")))
+    if guest and span > 0:
+        figures["clock_ratio"] = float(guest.group(1)) / span
+    first = res.output.find("Keel ")
+    if first >= 0:
+        # Keel's own time from its first console line to /init
+        figures["kernel_to_init"] = res.time_at(start) - res.time_at(first)
+    return figures
+
+
+def units(fig):
+    """The unit a figure is printed in."""
+    if fig in ("boot_to_init", "kernel_to_init"):
+        return "s"
+    if fig == "clock_ratio":
+        return "x"
+    if fig == "mem_free":
+        return "MiB"
+    return "MB/s" if fig == "pipe_bw" else "us"
+
+
+def summary(runs):
+    """{figure: {median, min, max, values}} over a list of boots."""
+    out = {}
+    for fig in runs[0]:
+        vals = [r[fig] for r in runs if fig in r]
+        out[fig] = {"median": statistics.median(vals), "min": min(vals),
+                    "max": max(vals), "values": vals}
+    return out
+
+
+def fmt(v):
+    """A value in at most 4 significant digits, for the table."""
+    return "%.4g" % v
+
+
+def table(title, keel, linux, spread, skip=()):
+    """Print one table of figures; return its rows for the JSON file.
+
+    skip: figures left out (host-timed ones in the deterministic table).
+    """
+    print("\n" + title)
+    head = "%-14s %-5s %10s %10s %8s" % ("figure", "unit", "Keel", "Linux",
+                                         "K/L")
+    if spread:
+        head += "  %-18s %-18s" % ("Keel min..max", "Linux min..max")
+    print((head + "  goal").rstrip())
+    rows = []
+    for fig in [f for f in keel if f not in skip]:
+        k = keel[fig]["median"]
+        lx = linux.get(fig, {}).get("median")
+        ratio = k / lx if lx else None
+        goal = GOALS.get(fig)
+        verdict = ""
+        if goal and ratio is not None:
+            ok = ratio <= goal[0] if goal[1] == "<=" else ratio >= goal[0]
+            verdict = "%s %g %s" % (goal[1], goal[0], "met" if ok else "MISSED")
+        line = "%-14s %-5s %10s %10s %8s" % (
+            fig, units(fig), fmt(k), fmt(lx) if lx else "-",
+            "%.2f" % ratio if ratio else "-")
+        if spread:
+            line += "  %-18s %-18s" % (
+                fmt(keel[fig]["min"]) + ".." + fmt(keel[fig]["max"]),
+                (fmt(linux[fig]["min"]) + ".." + fmt(linux[fig]["max"]))
+                if fig in linux else "-")
+        print((line + "  " + verdict).rstrip())
+        rows.append({"figure": fig, "unit": units(fig), "keel": keel[fig],
+                     "linux": linux.get(fig), "ratio": ratio,
+                     "higher_is_better": fig in HIGHER_IS_BETTER})
+    print("K/L = Keel/Linux: lower is better, except pipe_bw (MB/s) and "
+          "mem_free (MiB, sysinfo's freeram at the start) where higher is "
+          "better.")
+    if spread:
+        print("clock_ratio = guest seconds / host seconds over the benchmark "
+              "run (1: the guest clock keeps real time); kernel_to_init = "
+              "Keel's first console line to /init.")
+    return rows
+
+
+def series(isos, runs, extra, label):
+    """Boot the kernels alternately runs times; return their summaries."""
+    got = {name: [] for name in isos}
+    for i in range(runs):
+        for name, iso in isos.items():
+            t0 = time.monotonic()
+            print("  BENCH   %s boot %d/%d%s" % (name, i + 1, runs, label),
+                  end="", flush=True)
+            log = OUT / ("%s%s-%d.log" % (name.lower(), label.strip()
+                                          .replace(" ", "-"), i + 1))
+            got[name].append(boot(iso, name, log, extra))
+            print(" (%.0fs)" % (time.monotonic() - t0), flush=True)
+    return {name: summary(v) for name, v in got.items()}
+
+
+def main():
+    """Build the initramfs and the two ISOs, boot, print the tables."""
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--keel", required=True, help="Keel's kernel ELF")
+    p.add_argument("--init", required=True, help="/init (user/init.c)")
+    p.add_argument("--bench", required=True, help="/bin/bench")
+    p.add_argument("--runs", type=int,
+                   default=int(os.environ.get("BENCH_RUNS") or 5))
+    p.add_argument("--quick", action="store_true",
+                   help="bench quick: half the time, 3 repetitions")
+    p.add_argument("--no-icount", action="store_true",
+                   help="skip the deterministic -icount table")
+    p.add_argument("--json", help="also write the results here")
+    a = p.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    initrd = OUT / "initrd.cpio"
+    initrd.write_bytes(initramfs(a.init, a.bench))
+    words = "/bin/bench" + (",quick" if a.quick else "")
+    print("  BENCH   initramfs %s (%d KiB: /init, /bin/bench, /dev)"
+          % (initrd, initrd.stat().st_size // 1024))
+    isos = {"Keel": OUT / "keel.iso", "Linux": OUT / "linux.iso"}
+    keel_iso(a.keel, initrd, isos["Keel"], words)
+    linux = vmlinuz()
+    linux_iso(linux, initrd, isos["Linux"], words)
+    print("  BENCH   Keel %s, Linux %s; QEMU -m %s -cpu max -accel %s"
+          % (a.keel, linux, MEMORY, keelqemu.accelerator()))
+    result = {"runs": a.runs, "memory": MEMORY,
+              "accel": keelqemu.accelerator(), "linux": linux}
+    s = series(isos, a.runs, [], "")
+    result["timed"] = table(
+        "Timed: median of %d boot(s) each, alternating (wall clock under %s)"
+        % (a.runs, keelqemu.accelerator().upper()),
+        s["Keel"], s["Linux"], True)
+    if not a.no_icount:
+        d = series(isos, 1, ICOUNT, " icount")
+        result["icount"] = table(
+            "Deterministic: -icount shift=0,sleep=off, one boot each "
+            "(repeatable, so one is enough; host-timed boot figures left out)",
+            d["Keel"], d["Linux"], False,
+            skip=("boot_to_init", "kernel_to_init", "clock_ratio"))
+    if a.json:
+        Path(a.json).write_text(json.dumps(result, indent=2) + "\n")
+        print("  BENCH   wrote %s" % a.json)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

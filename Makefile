@@ -250,7 +250,8 @@ $(B)/initrd.cpio: $(USER_BINS) $(USER_GLIBC_BINS) $(USER_ROOTFS) Makefile \
 # when missing) boot alternately in the same QEMU with one small initramfs
 # (/init, /bin/bench, /dev); tools/bench.py prints the table. BENCH_RUNS
 # boots each (default 5); BENCHFLAGS passes more, e.g. --json FILE,
-# --quick, --no-icount. A benchmark, not a test: nothing here gates CI.
+# --quick, --no-icount, --no-memsearch (skip the smallest -m search),
+# --only-memsearch. A benchmark, not a test: nothing here gates CI.
 BENCH_RUNS ?= 5
 BENCHFLAGS ?=
 

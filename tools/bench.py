@@ -20,8 +20,13 @@ instructions (one per nanosecond), so the numbers repeat from run to run
 (to a fraction of a percent) and the host's load does not enter; one boot
 each is enough there.
 
+A last small table gives min_memory: the smallest -m (MiB) at which each
+kernel still reaches the shell and runs the benchmark, found by bisection
+(see memsearch()); --no-memsearch skips it.
+
     tools/bench.py --keel build/ch04/keel.elf --init build/user/init \\
-        --bench build/user/bench [--runs 5] [--json FILE] [--no-icount]
+        --bench build/user/bench [--runs 5] [--json FILE] [--no-icount] \\
+        [--no-memsearch]
 
 Python 3 standard library only.
 """
@@ -153,6 +158,92 @@ def boot(iso, name, log, extra):
     return figures
 
 
+# The memory search: -m between MEM_LO and MEM_HI MiB, to MEM_STEP MiB.
+MEM_LO, MEM_HI, MEM_STEP = 4, 256, 2
+
+
+def fits(iso, mib, log, limit):
+    """Whether a kernel reaches the shell and runs the benchmark at -m mib.
+
+    "Reaches and runs" means, within limit seconds of QEMU's start: the
+    console shows "init: started" (/init, the shell of this initramfs, is
+    running), then `bench quick` prints "bench: begin", every figure up to
+    "bench: end", and /init says "init: all done", with no "killed by
+    signal" on the way. Anything else does not fit: a panic or triple
+    fault (QEMU runs with -no-reboot and Linux with panic=-1, so both end
+    QEMU), a hang (the timeout), a killed benchmark, or firmware and GRUB
+    themselves failing to load the kernel in so little memory.
+    """
+    res = keelqemu.run(iso, limit, str(log), until=DONE_RE,
+                       memory="%dM" % mib)
+    out = res.output
+    ok = (res.matched and "init: started" in out and "bench: begin" in out
+          and "bench: end" in out and "killed by signal" not in out)
+    return ok, res.reason
+
+
+def memsearch(isos):
+    """Bisect -m for each kernel; return {name: {"mib", "boots", "seconds"}}.
+
+    The first boot at MEM_HI must fit (else the search is void: mib None);
+    its time, doubled, plus 5 s is the timeout of every smaller boot, so
+    a kernel that hangs is given up fast. Then the usual bisection over
+    the largest known failure and the smallest known fit, assuming that
+    more memory never hurts; the result is the smallest -m, a multiple of
+    MEM_STEP, that fitted.
+    """
+    out = {}
+    for name, iso in isos.items():
+        t0 = time.monotonic()
+        boots = []
+
+        def probe(mib, limit):
+            t = time.monotonic()
+            log = OUT / ("%s-mem-%d.log" % (name.lower(), mib))
+            ok, why = fits(iso, mib, log, limit)
+            boots.append({"mib": mib, "fits": ok, "reason": why})
+            print("  BENCH   %s -m %dM: %s (%.0fs)" % (
+                name, mib, "fits" if ok else "does not fit: " + why,
+                time.monotonic() - t), flush=True)
+            return ok
+
+        if not probe(MEM_HI, keelqemu.timeout(300)):
+            out[name] = {"mib": None, "boots": boots,
+                         "seconds": time.monotonic() - t0}
+            continue
+        limit = 2 * (time.monotonic() - t0) + 5
+        bad, good = MEM_LO - MEM_STEP, MEM_HI  # bad: below the range
+        while good - bad > MEM_STEP:
+            mid = (bad + good) // 2 // MEM_STEP * MEM_STEP
+            mid = max(mid, MEM_LO) if mid > bad else bad + MEM_STEP
+            if probe(mid, limit):
+                good = mid
+            else:
+                bad = mid
+        out[name] = {"mib": good, "boots": boots,
+                     "seconds": time.monotonic() - t0}
+    return out
+
+
+def memtable(found):
+    """Print the min_memory row; return it for the JSON file."""
+    k, lx = found["Keel"]["mib"], found["Linux"]["mib"]
+    ratio = k / lx if k and lx else None
+    print("\nMemory: the smallest -m that reaches /init and runs `bench quick`"
+          " (bisection, %d..%d MiB, to %d MiB)" % (MEM_LO, MEM_HI, MEM_STEP))
+    print("%-14s %-5s %10s %10s %8s" % ("figure", "unit", "Keel", "Linux",
+                                        "K/L"))
+    print("%-14s %-5s %10s %10s %8s" % (
+        "min_memory", "MiB", k if k else "-", lx if lx else "-",
+        "%.2f" % ratio if ratio else "-"))
+    print("K/L lower is better. Search took %.0f s (Keel) + %.0f s (Linux)."
+          % (found["Keel"]["seconds"], found["Linux"]["seconds"]))
+    return {"figure": "min_memory", "unit": "MiB", "keel": k, "linux": lx,
+            "ratio": ratio, "higher_is_better": False,
+            "lo": MEM_LO, "hi": MEM_HI, "step": MEM_STEP,
+            "search": found}
+
+
 def units(fig):
     """The unit a figure is printed in."""
     if fig in ("boot_to_init", "kernel_to_init"):
@@ -249,6 +340,10 @@ def main():
                    help="bench quick: half the time, 3 repetitions")
     p.add_argument("--no-icount", action="store_true",
                    help="skip the deterministic -icount table")
+    p.add_argument("--no-memsearch", action="store_true",
+                   help="skip the search for the smallest -m")
+    p.add_argument("--only-memsearch", action="store_true",
+                   help="run only the search for the smallest -m")
     p.add_argument("--json", help="also write the results here")
     a = p.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -265,18 +360,24 @@ def main():
           % (a.keel, linux, MEMORY, keelqemu.accelerator()))
     result = {"runs": a.runs, "memory": MEMORY,
               "accel": keelqemu.accelerator(), "linux": linux}
-    s = series(isos, a.runs, [], "")
-    result["timed"] = table(
-        "Timed: median of %d boot(s) each, alternating (wall clock under %s)"
-        % (a.runs, keelqemu.accelerator().upper()),
-        s["Keel"], s["Linux"], True)
-    if not a.no_icount:
+    if not a.only_memsearch:
+        s = series(isos, a.runs, [], "")
+        result["timed"] = table(
+            "Timed: median of %d boot(s) each, alternating (wall clock "
+            "under %s)" % (a.runs, keelqemu.accelerator().upper()),
+            s["Keel"], s["Linux"], True)
+    if not a.no_icount and not a.only_memsearch:
         d = series(isos, 1, ICOUNT, " icount")
         result["icount"] = table(
             "Deterministic: -icount shift=0,sleep=off, one boot each "
             "(repeatable, so one is enough; host-timed boot figures left out)",
             d["Keel"], d["Linux"], False,
             skip=("boot_to_init", "kernel_to_init", "clock_ratio"))
+    if not a.no_memsearch:
+        mem = {"Keel": OUT / "keel-mem.iso", "Linux": OUT / "linux-mem.iso"}
+        keel_iso(a.keel, initrd, mem["Keel"], "/bin/bench,quick")
+        linux_iso(linux, initrd, mem["Linux"], "/bin/bench,quick")
+        result["min_memory"] = memtable(memsearch(mem))
     if a.json:
         Path(a.json).write_text(json.dumps(result, indent=2) + "\n")
         print("  BENCH   wrote %s" % a.json)

@@ -7,10 +7,11 @@ or a wrong fix-up turns any program's mistake into a kernel panic. And
 every C library allocates with mmap/munmap/mremap/brk: a region split
 wrongly or a frame freed while still shared corrupts programs much later.
 
-Groups (64 points). Each belongs to exactly one exercise (or to none), so
-a handout with exercise 4.2 stubbed loses exactly the efault group:
+Groups (64 points). Neither belongs to an exercise: the exception-table
+fix-up is what every EFAULT of chapter 4 (and chapter 3's exectest) relies
+on, so stubbing it would fail far more than one group.
 
-  efault  (20)  exercise 4.2. Boot with `-- /bin/efaulttest`: pointers
+  efault  (20)  no exercise. Boot with `-- /bin/efaulttest`: pointers
                 into a munmap'ed page, a PROT_NONE page, a read-only page
                 (for writes) and a page past brk are handed to write,
                 writev, execve, rt_sigprocmask, rt_sigaction, arch_prctl

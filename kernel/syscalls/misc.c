@@ -5,8 +5,10 @@
  *
  * A static musl program calls arch_prctl(ARCH_SET_FS) to point FS at its
  * thread-local storage, set_tid_address, ioctl(TIOCGWINSZ) to see whether
- * stdout is a terminal, and may block signals around fork. Signals arrive
- * in chapter 4; until then their calls succeed and change nothing.
+ * stdout is a terminal, and may block signals around fork. In chapter 3
+ * the signal calls succeed and change nothing; chapter 4 moves them to
+ * kernel/syscalls/signal.c, ioctl to fd.c and brk to mmap.c, and keeps
+ * only arch_prctl and set_tid_address here.
  */
 #include "kernel/arch.h"
 #include "kernel/mm.h"

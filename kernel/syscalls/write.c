@@ -1,11 +1,12 @@
 /**
  * @file
  * @ingroup syscalls
- * @brief read, write, writev: for now, the console on fds 0, 1 and 2.
+ * @brief read, write, writev of chapter 3: the console on fds 0, 1 and 2.
  *
- * Until the file layer of chapter 5, a process has exactly three file
- * descriptors, all the console: reading gives end-of-file (there is no
- * keyboard input yet), writing prints. Any other fd is -EBADF.
+ * In chapter 3 a process has exactly three file descriptors, all the
+ * console: reading gives end-of-file (there is no keyboard input yet),
+ * writing prints. Any other fd is -EBADF. From chapter 4 on these calls
+ * go through open files (kernel/syscalls/read.c) and this file is empty.
  */
 #include "kernel/printk.h"
 #include "kernel/syscall.h"

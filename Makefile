@@ -34,7 +34,13 @@ CHAPTER_FILES :=
 HOST_TESTS :=
 USER_PROGS :=
 USER_GLIBC_PROGS :=
+RETIRED_FILES :=
 include $(addsuffix chapter.mk,$(wordlist 1,$(CHAPTER),$(CHAPTER_DIRS)))
+# A later chapter may retire a file an earlier one added (RETIRED_FILES in
+# its chapter.mk): from that chapter on, the file is not built and its view
+# leaves it out, because the chapter replaced the mechanism it held.
+KERNEL_SRCS := $(filter-out $(RETIRED_FILES),$(KERNEL_SRCS))
+CHAPTER_FILES := $(filter-out $(RETIRED_FILES),$(CHAPTER_FILES))
 
 KEEL_VERSION := 0.1
 B := build/ch$(CH)

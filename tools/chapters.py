@@ -5,7 +5,9 @@ The checked-in tree is the finished kernel. Chapter N is generated from it:
 
 * the files of chapters 1..N (chapters/NN-slug/chapter.mk lists what each
   chapter adds) plus every file no chapter claims (the Makefile, tools,
-  the grader): later chapters' files are left out;
+  the grader): later chapters' files are left out, and so are files that
+  one of chapters 1..N retires (RETIRED_FILES: the chapter replaced the
+  mechanism the file held);
 * `#if CHAPTER >= M` guards resolved with unifdef for CHAPTER=N;
 * exercise regions reduced to their solution (snapshot) or, for chapter
   N's own exercises, to their stub (handout).
@@ -113,6 +115,12 @@ def chapter_files(num, slug):
     return files
 
 
+def retired_files(num, slug):
+    """The files chapter num retires: earlier chapters' files it replaced."""
+    mk = parse_make_vars(os.path.join(ROOT, "chapters", slug, "chapter.mk"))
+    return set(mk.get("RETIRED_FILES", []))
+
+
 def is_file(path):
     """A regular file, or a symbolic link (kept as one, even dangling)."""
     return os.path.isfile(path) or os.path.islink(path)
@@ -129,12 +137,14 @@ def tracked_files():
 
 def files_of_view(num):
     """The files of chapter num's view: claimed by 1..num, or by nobody."""
-    claimed_later = set()
+    left_out = set()
     for n, slug, _ in chapters():
         if n > num:
-            claimed_later |= chapter_files(n, slug)
+            left_out |= chapter_files(n, slug)
+        else:
+            left_out |= retired_files(n, slug)
     return [f for f in tracked_files()
-            if f not in claimed_later and f not in MACHINERY]
+            if f not in left_out and f not in MACHINERY]
 
 
 # ---------------------------------------------------------------- regions
@@ -318,6 +328,10 @@ def lint():
                 problems.append("%s is claimed by chapters %s and %s"
                                 % (f, owner[f], slug))
             owner[f] = slug
+        for f in sorted(retired_files(num, slug)):
+            if f not in owner:
+                problems.append("%s/chapter.mk retires %s, which no earlier "
+                                "chapter adds" % (slug, f))
     for f in tracked_files():
         if f.startswith(("kernel/", "net/", "fs/", "book/", "grading/tests/"))\
                 and f not in owner and not f.startswith("book/figures/") \

@@ -1,0 +1,20 @@
+# Chapter 5 (VFS): the files this chapter adds to the kernel.
+#
+# The top-level Makefile includes chapters/01-*/chapter.mk .. NN-*/chapter.mk
+# for CHAPTER=NN, so a chapter's kernel is the union of these lists;
+# RETIRED_FILES are earlier chapters' files this chapter replaces.
+
+CHAPTER_SLUGS += 05-vfs
+
+# The chapter's own documents.
+CHAPTER_FILES += \
+	chapters/05-vfs/README.md
+
+# ---- the VFS core: inodes, dentries, super blocks, mounts, path walk;
+# ---- tmpfs as the root, filled from the initramfs; the file calls
+
+# ---- devfs and procfs
+
+# ---- poll and select on wait queues, FIFOs, sendfile
+
+# ---- conformance programs and BusyBox scripts

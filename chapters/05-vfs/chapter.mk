@@ -44,7 +44,10 @@ KERNEL_SRCS += \
 CHAPTER_FILES += \
 	fs/include/fs/vfs.h \
 	fs/include/fs/tmpfs.h \
-	kernel/include/uapi/vfs.h
+	kernel/include/uapi/vfs.h \
+	user/pathwalk.c \
+	user/fscalls.c
+USER_PROGS += pathwalk fscalls
 
 # ---- devfs and procfs
 

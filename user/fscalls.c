@@ -8,7 +8,8 @@
  * renameat2's RENAME_NOREPLACE, symlinks, chmod and chown, utimensat
  * (explicit times, UTIME_OMIT, UTIME_NOW) and which calls move mtime and
  * ctime, FIFOs made by mknod, removing entries while listing them,
- * fsync, O_CLOEXEC across execve, and RLIMIT_NOFILE (EMFILE).
+ * fsync, a private mapping of a file written at run time, O_CLOEXEC
+ * across execve of a program copied at run time, and RLIMIT_NOFILE.
  *
  * Linux is the oracle: the grading test runs the same binary on the host
  * in a temporary folder. Nothing printed depends on the machine: times
@@ -26,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -373,9 +375,49 @@ misc(void)
     sync();
 }
 
-/* O_CLOEXEC across execve, and RLIMIT_NOFILE. */
+/* A copy of file @p from at @p to, made with read and write. */
 static void
-descriptors(const char *self)
+copy_file(const char *from, const char *to)
+{
+    int in = open(from, O_RDONLY);
+    int out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+    static char buf[65536];
+    ssize_t n;
+    while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+        write(out, buf, n);
+    close(in);
+    close(out);
+}
+
+/* A file written here, mapped privately; exec of a program written here. */
+static void
+written(const char *self)
+{
+    int fd = open("map", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    static char page[3 * 4096 + 100];
+    for (size_t i = 0; i < sizeof(page); i++)
+        page[i] = (char)('a' + i % 23);
+    write(fd, page, sizeof(page));
+    char *m = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    if (m == MAP_FAILED) {
+        printf("mmap written file: %s\n", ename(errno));
+        close(fd);
+        return;
+    }
+    yes("mapping equals the file", memcmp(m, page, sizeof(page)) == 0);
+    yes("zeros past the end", m[sizeof(page)] == 0 && m[4 * 4096 - 1] == 0);
+    m[0] = '!';
+    char c;
+    pread(fd, &c, 1, 0);
+    yes("private write stays private", c == 'a');
+    munmap(m, 4 * 4096);
+    close(fd);
+    copy_file(self, "selfcopy");
+}
+
+/* O_CLOEXEC across execve (of a copy written here), and RLIMIT_NOFILE. */
+static void
+descriptors(void)
 {
     int keep = open("m1", O_RDONLY);
     int drop = open("m1", O_RDONLY | O_CLOEXEC);
@@ -387,7 +429,7 @@ descriptors(const char *self)
     if (pid == 0) {
         char *argv[] = {"fscalls", "--fd", "20,21", NULL};
         char *envp[] = {NULL};
-        execve(self, argv, envp);
+        execve("selfcopy", argv, envp);
         _exit(99);
     }
     int st;
@@ -442,7 +484,8 @@ main(int argc, char *argv[])
     attrs();
     times();
     misc();
-    descriptors(self);
+    written(self);
+    descriptors();
     printf("fscalls: done\n");
     return 0;
 }

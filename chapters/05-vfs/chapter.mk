@@ -46,8 +46,11 @@ CHAPTER_FILES += \
 	fs/include/fs/tmpfs.h \
 	kernel/include/uapi/vfs.h \
 	user/pathwalk.c \
-	user/fscalls.c
-USER_PROGS += pathwalk fscalls
+	user/fscalls.c \
+	user/permtest.c \
+	user/mounttest.c \
+	grading/tests/ch05_vfs.py
+USER_PROGS += pathwalk fscalls permtest mounttest
 
 # ---- devfs and procfs
 

@@ -14,6 +14,17 @@ CHAPTER_FILES += \
 # ---- tmpfs as the root, filled from the initramfs; the file calls
 
 # ---- devfs and procfs
+KERNEL_SRCS += \
+	fs/devfs/chrdev.c \
+	fs/devfs/mem.c \
+	fs/devfs/kmsg.c \
+	kernel/tty/ttydev.c \
+	kernel/lib/klog.c \
+	kernel/proc/procinfo.c \
+	kernel/syscalls/syslog.c
+CHAPTER_FILES += \
+	fs/include/fs/chrdev.h \
+	kernel/include/kernel/procinfo.h
 
 # ---- poll and select on wait queues, FIFOs, sendfile
 

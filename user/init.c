@@ -28,6 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -154,11 +156,31 @@ shell_or_tests(void)
         ;
 }
 
+/*
+ * Mount what a Linux system's init mounts early: procfs at /proc (ps, top,
+ * free read it) and, when the kernel did not mount one (Linux does not for
+ * an initramfs), a devtmpfs at /dev. Errors are ignored: a kernel without
+ * them (Keel's chapter 4) simply goes on without.
+ */
+static void
+mount_early(void)
+{
+    struct stat st;
+    if (stat("/proc/self", &st) != 0) {
+        mkdir("/proc", 0555);
+        mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    }
+    if (stat("/dev/zero", &st) != 0)
+        mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755");
+}
+
 int
 main(int argc, char *argv[])
 {
     // unbuffered: nothing left in a buffer for a forked child to repeat
     setvbuf(stdout, NULL, _IONBF, 0);
+    if (getpid() == 1 && getenv("ROOT") == NULL) // not on the host
+        mount_early();
     printf("init: started\n");
     if (argc > 1) {
         for (int i = 1; i < argc; i++)

@@ -24,7 +24,10 @@ KERNEL_SRCS += \
 	kernel/syscalls/syslog.c
 CHAPTER_FILES += \
 	fs/include/fs/chrdev.h \
-	kernel/include/kernel/procinfo.h
+	kernel/include/kernel/procinfo.h \
+	user/devtest.c \
+	user/procfstest.c
+USER_PROGS += devtest procfstest
 
 # ---- poll and select on wait queues, FIFOs, sendfile
 

@@ -15,6 +15,7 @@ CHAPTER_FILES += \
 
 # ---- devfs and procfs
 KERNEL_SRCS += \
+	kernel/arch/x86_64/cpu/cpuid.c \
 	fs/devfs/chrdev.c \
 	fs/devfs/mem.c \
 	fs/devfs/kmsg.c \

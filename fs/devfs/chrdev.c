@@ -40,6 +40,7 @@ chrdev_register(const struct chrdev *dev)
         return -ENOSPC;
     }
     chrdevs[chrdev_count++] = dev;
+    devtmpfs_add(dev); // its node in /dev, if /dev is mounted already
     return 0;
 }
 

@@ -15,6 +15,7 @@
 #define FS_CHRDEV_H
 
 #include "fs/file.h"
+#include "fs/vfs.h"
 
 /** The major part of a Linux device number (the 12-bit form). */
 #define DEV_MAJOR(rdev) ((unsigned)(((rdev) >> 8) & 0xfff))
@@ -38,6 +39,8 @@ struct chrdev {
 int chrdev_register(const struct chrdev *dev);
 const struct chrdev *chrdev_find(uint64_t rdev);
 const struct chrdev *chrdev_at(size_t i);
-int chrdev_open(uint64_t rdev, struct file *f);
+/* chrdev_open() and devfs_init() are declared in fs/vfs.h: the VFS calls
+ * them. */
+void devtmpfs_add(const struct chrdev *dev);
 
 #endif /* FS_CHRDEV_H */

@@ -133,8 +133,8 @@ show_link(const char *name)
 static void
 nodes(void)
 {
-    static const char *const mem[] = {"null", "zero", "full", "random",
-                                      "urandom", "tty", "kmsg"};
+    static const char *const mem[] = {"null",    "zero", "full", "random",
+                                      "urandom", "tty",  "kmsg"};
     for (size_t i = 0; i < sizeof(mem) / sizeof(*mem); i++)
         show_node(mem[i], 1);
     show_node("console", 0); // its mode changes when a getty takes it
@@ -206,8 +206,8 @@ kmsg(const char *token)
         if (sscanf(line, "%u,%llu,%llu,%c;%n", &prio, &seq, &usec, &flag,
                    &pos) == 4 &&
             pos > 0 && strstr(line + pos, token) != NULL)
-            found = (prio & 7) == 5 && strcmp(line + pos + strlen(line + pos) - 1,
-                                        "\n") == 0;
+            found = (prio & 7) == 5 &&
+                    strcmp(line + pos + strlen(line + pos) - 1, "\n") == 0;
     }
     printf("kmsg read: records %s, end %s, token %s\n",
            records > 1 ? "many" : "few", n < 0 ? err_name(errno) : "eof",

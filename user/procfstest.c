@@ -41,7 +41,8 @@ slurp(const char *path)
         return -1;
     ssize_t len = 0, n;
     // small reads: the text must stay the same across them
-    while ((n = read(fd, text + len, 100)) > 0 && len < (ssize_t)sizeof(text) - 101)
+    while ((n = read(fd, text + len, 100)) > 0 &&
+           len < (ssize_t)sizeof(text) - 101)
         len += n;
     close(fd);
     text[len] = 0;
@@ -126,7 +127,8 @@ self_status(void)
     snprintf(want, sizeof(want), "%d\t%d\t%d\t%d", getuid(), geteuid(),
              geteuid(), geteuid());
     printf("status: Uid %s\n", yes(strcmp(field("Uid:"), want) == 0));
-    printf("status: VmRSS kB %s\n", yes(strstr(field("VmRSS:"), " kB") != NULL));
+    printf("status: VmRSS kB %s\n",
+           yes(strstr(field("VmRSS:"), " kB") != NULL));
     printf("status: Threads %s\n", field("Threads:"));
     slurp("/proc/self/statm");
     long a[7];
@@ -178,19 +180,22 @@ self_links(const char *dir)
            yes(l > 15 && strcmp(exe + l - 15, "/bin/procfstest") == 0));
     char cwd[4096];
     getcwd(cwd, sizeof(cwd));
-    printf("cwd: equals getcwd %s\n", yes(strcmp(link_of("/proc/self/cwd"), cwd) == 0));
+    printf("cwd: equals getcwd %s\n",
+           yes(strcmp(link_of("/proc/self/cwd"), cwd) == 0));
     char path[4096], real[4096], fdpath[64];
     mkdir(dir, 0755);
     snprintf(path, sizeof(path), "%s/opened", dir);
     int fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0644);
     realpath(path, real);
     snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
-    printf("fd: link is the file %s\n", yes(strcmp(link_of(fdpath), real) == 0));
+    printf("fd: link is the file %s\n",
+           yes(strcmp(link_of(fdpath), real) == 0));
     // through the link: the same open file
     write(fd, "abc", 3);
     int fd2 = open(fdpath, O_RDONLY);
     char b[4] = {0};
-    printf("fd: open through it reads %s\n", fd2 >= 0 && read(fd2, b, 3) == 3 ? b : "nothing");
+    printf("fd: open through it reads %s\n",
+           fd2 >= 0 && read(fd2, b, 3) == 3 ? b : "nothing");
     close(fd2);
     unlink(path);
     printf("fd: removed file %s\n", link_of(fdpath) + strlen(real));
@@ -214,10 +219,12 @@ self_links(const char *dir)
     close(p[1]);
     snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", p[1]);
     struct stat st;
-    printf("fd: closed one gone %s\n", yes(lstat(fdpath, &st) != 0 && errno == ENOENT));
+    printf("fd: closed one gone %s\n",
+           yes(lstat(fdpath, &st) != 0 && errno == ENOENT));
     char self[32];
     snprintf(self, sizeof(self), "%d", getpid());
-    printf("self: -> own pid %s\n", yes(strcmp(link_of("/proc/self"), self) == 0));
+    printf("self: -> own pid %s\n",
+           yes(strcmp(link_of("/proc/self"), self) == 0));
     rmdir(dir);
 }
 
@@ -314,13 +321,13 @@ meminfo(void)
     char name[3][32];
     unsigned long v[3];
     char unit[3][8];
-    int n = sscanf(text, "%31s %lu %7s %31s %lu %7s %31s %lu %7s", name[0],
-                   &v[0], unit[0], name[1], &v[1], unit[1], name[2], &v[2],
-                   unit[2]);
+    int n =
+        sscanf(text, "%31s %lu %7s %31s %lu %7s %31s %lu %7s", name[0], &v[0],
+               unit[0], name[1], &v[1], unit[1], name[2], &v[2], unit[2]);
     printf("meminfo: %d %s %s %s %s free<=total %s\n", n, name[0], name[1],
            name[2], unit[0], yes(v[1] <= v[0]));
-    static const char *const want[] = {"Buffers:", "Cached:", "SwapTotal:",
-                                       "SwapFree:", "Shmem:", "SReclaimable:"};
+    static const char *const want[] = {"Buffers:",  "Cached:", "SwapTotal:",
+                                       "SwapFree:", "Shmem:",  "SReclaimable:"};
     for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++)
         printf("meminfo: %s %s\n", want[i], yes(strstr(text, want[i]) != NULL));
 }
@@ -330,23 +337,28 @@ system_files(void)
 {
     double up, idle;
     slurp("/proc/uptime");
-    printf("uptime: two numbers %s\n", yes(sscanf(text, "%lf %lf", &up, &idle) == 2));
+    printf("uptime: two numbers %s\n",
+           yes(sscanf(text, "%lf %lf", &up, &idle) == 2));
     double l1, l5, l15;
     int run, all, last;
     slurp("/proc/loadavg");
-    int n = sscanf(text, "%lf %lf %lf %d/%d %d", &l1, &l5, &l15, &run, &all, &last);
+    int n =
+        sscanf(text, "%lf %lf %lf %d/%d %d", &l1, &l5, &l15, &run, &all, &last);
     printf("loadavg: fields %d running<=all %s\n", n, yes(run <= all));
     slurp("/proc/stat");
     unsigned long long c[10];
-    n = sscanf(text, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &c[0], &c[1],
-               &c[2], &c[3], &c[4], &c[5], &c[6], &c[7]);
+    n = sscanf(text, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &c[0],
+               &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7]);
     printf("stat: cpu fields %d cpu0 %s btime %s ctxt %s processes %s\n", n,
-           yes(strstr(text, "\ncpu0 ") != NULL), yes(strstr(text, "\nbtime ") != NULL),
-           yes(strstr(text, "\nctxt ") != NULL), yes(strstr(text, "\nprocesses ") != NULL));
+           yes(strstr(text, "\ncpu0 ") != NULL),
+           yes(strstr(text, "\nbtime ") != NULL),
+           yes(strstr(text, "\nctxt ") != NULL),
+           yes(strstr(text, "\nprocesses ") != NULL));
     slurp("/proc/mounts");
     printf("mounts: proc %s\n", yes(strstr(text, " /proc proc rw") != NULL));
     slurp("/proc/filesystems");
-    printf("filesystems: proc %s tmpfs %s\n", yes(strstr(text, "nodev\tproc\n") != NULL),
+    printf("filesystems: proc %s tmpfs %s\n",
+           yes(strstr(text, "nodev\tproc\n") != NULL),
            yes(strstr(text, "nodev\ttmpfs\n") != NULL));
     slurp("/proc/version");
     printf("version: %s\n", yes(strncmp(text, "Linux version ", 14) == 0));
@@ -356,7 +368,8 @@ system_files(void)
            yes(strstr(text, "\nmodel name\t: ") != NULL));
     struct stat st;
     stat("/proc/meminfo", &st);
-    printf("meminfo: regular %s size 0 %s\n", yes(S_ISREG(st.st_mode)), yes(st.st_size == 0));
+    printf("meminfo: regular %s size 0 %s\n", yes(S_ISREG(st.st_mode)),
+           yes(st.st_size == 0));
     char self[32];
     snprintf(self, sizeof(self), "/proc/%d", getpid());
     stat(self, &st);

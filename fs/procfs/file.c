@@ -112,7 +112,9 @@ procfs_read(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
 static long
 procfs_lseek(struct file *f, int64_t off, int whence)
 {
-    int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)f->pos : -1;
+    int64_t base = whence == SEEK_SET   ? 0
+                   : whence == SEEK_CUR ? (int64_t)f->pos
+                                        : -1;
     if (base < 0 || base + off < 0)
         return -EINVAL;
     f->pos = (uint64_t)(base + off);

@@ -97,7 +97,8 @@ table_lookup(const struct proc_entry *table, size_t count,
         if (strlen(table[i].name) == d->namelen &&
             memcmp(table[i].name, d->name, d->namelen) == 0) {
             pn->entry = &table[i];
-            bool fddir = table[i].dir == NULL && S_ISTYPE(table[i].mode, S_IFDIR);
+            bool fddir =
+                table[i].dir == NULL && S_ISTYPE(table[i].mode, S_IFDIR);
             pn->kind = fddir ? PROC_NODE_FDDIR : PROC_NODE_ENTRY;
             *mode = table[i].mode;
             return true;
@@ -119,13 +120,15 @@ procfs_lookup(struct inode *dir, struct dentry *d)
     if (pd->kind == PROC_NODE_ROOT) {
         found = table_lookup(proc_root_entries, proc_root_count, d, &pn, &mode);
         if (!found && num > 0 && proc_info_alive(num)) {
-            pn = (struct proc_node){.pid = num, .fd = -1, .kind = PROC_NODE_PID};
+            pn =
+                (struct proc_node){.pid = num, .fd = -1, .kind = PROC_NODE_PID};
             mode = S_IFDIR | 0555;
             found = true;
         }
     } else if (pd->kind == PROC_NODE_PID) {
         found = table_lookup(proc_pid_entries, proc_pid_count, d, &pn, &mode);
-    } else if (pd->kind == PROC_NODE_FDDIR && num >= 0 && fd_is_open(pd->pid, num)) {
+    } else if (pd->kind == PROC_NODE_FDDIR && num >= 0 &&
+               fd_is_open(pd->pid, num)) {
         pn.fd = num;
         pn.kind = PROC_NODE_FD;
         mode = S_IFLNK | 0500;
@@ -164,9 +167,9 @@ const struct inode_ops procfs_dir_iops = {.lookup = procfs_lookup,
 
 /** One listed name. */
 struct listed {
-    char name[16];  /**< the name */
-    uint8_t type;   /**< DT_* */
-    uint64_t next;  /**< the position after it */
+    char name[16]; /**< the name */
+    uint8_t type;  /**< DT_* */
+    uint64_t next; /**< the position after it */
 };
 
 /* Entry at position @p pos of a table-backed directory (root or pid). */

@@ -90,8 +90,9 @@ maps_line(struct pbuf *b, const struct proc_vma *v, const char *exe)
                                                    : NULL;
     if (name != NULL && *name != '\0') {
         size_t used = b->len - start;
-        pbuf_printf(b, "%*s%s", used < MAPS_NAME_COL ? (int)(MAPS_NAME_COL - used) : 0,
-                    "", name);
+        pbuf_printf(b, "%*s%s",
+                    used < MAPS_NAME_COL ? (int)(MAPS_NAME_COL - used) : 0, "",
+                    name);
     }
     pbuf_write(b, "\n", 1);
 }

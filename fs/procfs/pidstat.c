@@ -47,8 +47,9 @@ proc_show_pid_stat(struct pbuf *b, int pid)
     pbuf_printf(b, "%lu %lu %lu 0 0 %lu 0 0 ", pi.vsize, pi.rss, RLIM_NONE,
                 pi.start_stack);
     // 31-34: signals (the obsolete decimal masks), 35-52: the rest
-    pbuf_printf(b, "%lu %lu %lu %lu 0 0 0 %d 0 0 0 0 0 0 0 0 %lu %lu %lu %lu "
-                   "%lu 0\n",
+    pbuf_printf(b,
+                "%lu %lu %lu %lu 0 0 0 %d 0 0 0 0 0 0 0 0 %lu %lu %lu %lu "
+                "%lu 0\n",
                 pi.sig_pending, pi.sig_blocked, pi.sig_ignored, pi.sig_caught,
                 STAT_EXIT_SIGNAL, pi.brk_start, pi.arg_start, pi.arg_end,
                 pi.env_start, pi.env_end);
@@ -117,9 +118,10 @@ proc_show_pid_status(struct pbuf *b, int pid)
                 "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
                 PROC_MAX, pi.sig_pending, 0UL, pi.sig_blocked, pi.sig_ignored,
                 pi.sig_caught);
-    pbuf_printf(b, "CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\n"
-                   "CapBnd:\t%016lx\nCapAmb:\t%016lx\nNoNewPrivs:\t0\n"
-                   "Seccomp:\t0\n",
+    pbuf_printf(b,
+                "CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\n"
+                "CapBnd:\t%016lx\nCapAmb:\t%016lx\nNoNewPrivs:\t0\n"
+                "Seccomp:\t0\n",
                 0UL, c->euid == 0 ? 0x1ffffffffffUL : 0UL,
                 c->euid == 0 ? 0x1ffffffffffUL : 0UL, 0x1ffffffffffUL, 0UL);
 }

@@ -41,12 +41,12 @@ typedef long (*proc_link_fn)(int pid, int fd, char *buf, size_t size);
 
 /** One name in a procfs directory. */
 struct proc_entry {
-    const char *name;                /**< the name */
-    uint32_t mode;                   /**< S_IF* and permissions */
-    proc_show_fn show;               /**< a file: its text */
-    proc_link_fn link;               /**< a link: its target */
-    const struct proc_entry *dir;    /**< a directory: its entries */
-    size_t ndir;                     /**< how many */
+    const char *name;             /**< the name */
+    uint32_t mode;                /**< S_IF* and permissions */
+    proc_show_fn show;            /**< a file: its text */
+    proc_link_fn link;            /**< a link: its target */
+    const struct proc_entry *dir; /**< a directory: its entries */
+    size_t ndir;                  /**< how many */
 };
 
 /** What a procfs inode stands for (inode::priv). */

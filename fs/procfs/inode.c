@@ -54,7 +54,7 @@ procfs_inode(struct super_block *sb, const struct proc_node *pn, uint32_t mode)
     } else if (S_ISTYPE(mode, S_IFLNK)) {
         n->iops = &procfs_link_iops;
     } else {
-        n->iops = &procfs_dir_iops; // only evict matters for a file
+        n->iops = &procfs_file_iops;
         n->fops = &procfs_show_fops;
     }
     struct proc_info pi;
@@ -160,10 +160,13 @@ procfs_evict(struct inode *n)
     n->priv = NULL;
 }
 
-/** What a procfs directory (and, for evict, a file) does. */
+/** What a procfs directory does. */
 const struct inode_ops procfs_dir_iops = {.lookup = procfs_lookup,
                                           .revalidate = procfs_revalidate,
                                           .evict = procfs_evict};
+
+/** What a generated file does as an inode: only go away. */
+const struct inode_ops procfs_file_iops = {.evict = procfs_evict};
 
 /** One listed name. */
 struct listed {

@@ -19,7 +19,7 @@
 #ifndef FS_PROCFS_H
 #define FS_PROCFS_H
 
-#include "fs/vfs.h"
+#include "fs/file.h"
 #include "kernel/compiler.h"
 
 /** The text of a generated file, being written. */
@@ -79,6 +79,7 @@ struct inode *procfs_inode(struct super_block *sb, const struct proc_node *pn,
 extern const struct file_ops procfs_show_fops;
 extern const struct file_ops procfs_dir_fops;
 extern const struct inode_ops procfs_dir_iops;
+extern const struct inode_ops procfs_file_iops;
 extern const struct inode_ops procfs_link_iops;
 
 /* show functions of the system-wide files (system.c, super.c) */

@@ -20,9 +20,6 @@
 #include "kernel/string.h"
 #include "uapi/errno.h"
 
-/** statfs f_type of procfs (Linux's PROC_SUPER_MAGIC). */
-#define PROC_SUPER_MAGIC 0x9fa0
-
 /* readlink: the link function of the entry (or fd/N) makes the target. */
 static long
 procfs_readlink(struct dentry *d, char *buf, size_t size)

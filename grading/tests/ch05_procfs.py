@@ -203,9 +203,9 @@ def test_top():
     has_line(lines, r"^CPU:\s+\d+(\.\d)?% usr", "top: CPU")
     has_line(lines, r"^Load average: \d+\.\d\d \d+\.\d\d \d+\.\d\d "
              r"\d+/\d+ \d+$", "top: load")
-    has_line(lines, r"^\s*PID\s+PPID\s+USER\s+STAT\s+VSZ\s+%VSZ\s+%CPU\s+"
-             r"COMMAND$", "top: header")
-    has_line(lines, r"^\s*%s\s+\d+\s+root\s+S\s+\d+\S*\s+\S+\s+\S+\s+"
+    has_line(lines, r"^\s*PID\s+PPID\s+USER\s+STAT\s+VSZ\s+%VSZ\s+"
+             r"(CPU\s+)?%CPU\s+COMMAND$", "top: header")
+    has_line(lines, r"^\s*%s\s+\d+\s+root\s+S\s+\d+\S*(\s+\S+){2,3}\s+"
              r"sleep 500 %s$" % (bg_pid(), TOOLS_TOKEN), "top: the sleep")
 
 
@@ -237,8 +237,7 @@ def test_tools_mount():
     lines = tool_section("mount")
     has_line(lines, r"^\S+ on / type tmpfs \(rw", "mount: /")
     has_line(lines, r"^\S+ on /dev type devtmpfs \(rw", "mount: /dev")
-    has_line(lines, r"^proc on /proc type proc \(rw,nosuid,nodev,noexec",
-             "mount: /proc")
+    has_line(lines, r"^proc on /proc type proc \(rw", "mount: /proc")
 
 
 @test(3, "tools: df", parent=test_ps)

@@ -12,6 +12,9 @@ CHAPTER_FILES += \
 
 # ---- the VFS core: inodes, dentries, super blocks, mounts, path walk;
 # ---- tmpfs as the root, filled from the initramfs; the file calls
+CHAPTER_FILES += \
+	fs/include/fs/vfs.h \
+	kernel/include/uapi/vfs.h
 
 # ---- devfs and procfs
 KERNEL_SRCS += \

@@ -100,46 +100,49 @@ struct inode_ops {
     /** Copy file bytes into kernel memory (exec, private mmap): bytes
      *  copied or -errno. */
     long (*read_kernel)(struct inode *n, uint64_t off, void *buf, size_t len);
+    /** All the bytes in one piece, if the file has them so (a tmpfs file
+     *  still borrowing the initramfs' bytes); NULL otherwise. */
+    const void *(*bytes)(struct inode *n);
     /** The inode's last reference is gone: free its bytes. */
     void (*evict)(struct inode *n);
 };
 
 /** A file. */
 struct inode {
-    uint64_t ino;                  /**< number, unique in its super block */
-    uint32_t mode;                 /**< S_IF* type and permission bits */
-    uint32_t uid;                  /**< owner */
-    uint32_t gid;                  /**< group */
-    uint32_t nlink;                /**< names (directories: 2 + subdirs) */
-    uint64_t size;                 /**< bytes (a link: its target's length) */
-    struct timespec atime;         /**< last access */
-    struct timespec mtime;         /**< last change of the bytes */
-    struct timespec ctime;         /**< last change of the inode */
-    uint64_t rdev;                 /**< a device file's device number */
-    struct super_block *sb;        /**< its file system (NULL: a pipe's) */
-    const struct inode_ops *iops;  /**< what its file system does */
-    const struct file_ops *fops;   /**< how an open file of it works */
-    int refs;                      /**< dentries and other holders */
-    void *priv;                    /**< the file system's own data */
-    struct pipe *fifo;             /**< a FIFO's pipe, made on first open */
+    uint64_t ino;                 /**< number, unique in its super block */
+    uint32_t mode;                /**< S_IF* type and permission bits */
+    uint32_t uid;                 /**< owner */
+    uint32_t gid;                 /**< group */
+    uint32_t nlink;               /**< names (directories: 2 + subdirs) */
+    uint64_t size;                /**< bytes (a link: its target's length) */
+    struct timespec atime;        /**< last access */
+    struct timespec mtime;        /**< last change of the bytes */
+    struct timespec ctime;        /**< last change of the inode */
+    uint64_t rdev;                /**< a device file's device number */
+    struct super_block *sb;       /**< its file system (NULL: a pipe's) */
+    const struct inode_ops *iops; /**< what its file system does */
+    const struct file_ops *fops;  /**< how an open file of it works */
+    int refs;                     /**< dentries and other holders */
+    void *priv;                   /**< the file system's own data */
+    struct pipe *fifo;            /**< a FIFO's pipe, made on first open */
 };
 
 /** A name of a file in a directory. */
 struct dentry {
-    char *name;                 /**< the name, NUL-terminated ("/": root) */
-    size_t namelen;             /**< bytes in name */
-    struct dentry *parent;      /**< the directory (a root: itself, or the
+    char *name;                /**< the name, NUL-terminated ("/": root) */
+    size_t namelen;            /**< bytes in name */
+    struct dentry *parent;     /**< the directory (a root: itself, or the
                                      mount point's parent when mounted) */
-    struct inode *inode;        /**< the file */
-    struct super_block *sb;     /**< the file system the name is in */
-    struct list_node children;  /**< a directory's entries, oldest first */
-    struct list_node sibling;   /**< in the parent's children */
-    struct dentry *hash_next;   /**< chain of the (parent, name) hash */
-    uint64_t pos;               /**< getdents offset in the parent */
-    uint64_t next_pos;          /**< a directory: the next child's pos */
-    int refs;                   /**< the tree's, open files', cwds' */
-    struct mount *mounted;      /**< the mount on top of it, if any */
-    bool dead;                  /**< removed: lookups in it find nothing */
+    struct inode *inode;       /**< the file */
+    struct super_block *sb;    /**< the file system the name is in */
+    struct list_node children; /**< a directory's entries, oldest first */
+    struct list_node sibling;  /**< in the parent's children */
+    struct dentry *hash_next;  /**< chain of the (parent, name) hash */
+    uint64_t pos;              /**< getdents offset in the parent */
+    uint64_t next_pos;         /**< a directory: the next child's pos */
+    int refs;                  /**< the tree's, open files', cwds' */
+    struct mount *mounted;     /**< the mount on top of it, if any */
+    bool dead;                 /**< removed: lookups in it find nothing */
 };
 
 /** What a super block tells the VFS about itself. */
@@ -169,12 +172,12 @@ struct super_block {
 
 /** Where a super block is attached. */
 struct mount {
-    struct super_block *sb;     /**< what is mounted */
-    struct dentry *mountpoint;  /**< the dentry it covers (root: NULL) */
-    struct mount *parent;       /**< the mount of the mount point */
-    char *source;               /**< mount's first argument ("tmpfs") */
-    unsigned long flags;        /**< MS_* flags it was mounted with */
-    struct list_node link;      /**< in the mount table */
+    struct super_block *sb;    /**< what is mounted */
+    struct dentry *mountpoint; /**< the dentry it covers (root: NULL) */
+    struct mount *parent;      /**< the mount of the mount point */
+    char *source;              /**< mount's first argument ("tmpfs") */
+    unsigned long flags;       /**< MS_* flags it was mounted with */
+    struct list_node link;     /**< in the mount table */
 };
 
 /** A file system type: a name and how to make an instance. */
@@ -219,7 +222,9 @@ void dcache_move(struct dentry *d, struct dentry *dir, const char *name,
                  size_t len);
 struct dentry *dcache_add_child(struct dentry *dir, const char *name,
                                 struct inode *n);
+void dcache_graft(struct dentry *root, struct dentry *mp);
 bool dentry_is_empty_dir(const struct dentry *d);
+int dentry_path(struct dentry *d, char *buf, size_t size);
 struct dentry *dentry_root(struct super_block *sb, struct inode *n);
 long dcache_getdents(struct file *f, uptr_t buf, size_t n);
 
@@ -254,8 +259,9 @@ void vfs_init(void);
 struct dentry *fs_root(void);
 int path_walk(struct dentry *base, const char *path, int flags,
               struct dentry **out);
-int path_lookup_at(int dirfd, const char *path, int flags,
-                   struct dentry **out);
+int path_lookup_at(int dirfd, const char *path, int flags, struct dentry **out);
+int path_lookup_locked(int dirfd, const char *path, int flags,
+                       struct dentry **out);
 int path_parent_at(int dirfd, const char *path, struct dentry **dir,
                    const char **name, size_t *len);
 int path_from_user(uptr_t src, char **out);
@@ -266,6 +272,12 @@ int fs_chdir(struct dentry *dir);
 int vfs_open(int dirfd, const char *path, unsigned flags, uint32_t mode,
              struct file **out);
 int vfs_open_dentry(struct dentry *d, unsigned flags, struct file **out);
+int vfs_file_bytes(struct inode *n, const void **data, size_t *size,
+                   void **copy);
+bool vfs_writable(const struct dentry *d);
+int vfs_may_create(struct dentry *dir);
+int vfs_create_locked(struct dentry *dir, const char *name, size_t len,
+                      uint32_t mode, uint64_t rdev, struct dentry **out);
 int vfs_mknod(int dirfd, const char *path, uint32_t mode, uint64_t rdev);
 int vfs_symlink(const char *target, int dirfd, const char *path);
 int vfs_link(int olddirfd, const char *old, int newdirfd, const char *path,

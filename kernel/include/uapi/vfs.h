@@ -30,28 +30,35 @@ struct statfs {
 
 /** @name statfs f_type values */
 ///@{
-#define TMPFS_MAGIC 0x01021994 /**< tmpfs, devtmpfs */
+#define TMPFS_MAGIC 0x01021994  /**< tmpfs, devtmpfs */
 #define PROC_SUPER_MAGIC 0x9fa0 /**< procfs */
 ///@}
 
 /** @name mount(2) flags Keel knows (others are ignored, as unknown) */
 ///@{
-#define MS_RDONLY 1          /**< read-only */
-#define MS_NOSUID 2          /**< ignore set-user-id bits */
-#define MS_NODEV 4           /**< no device files */
-#define MS_NOEXEC 8          /**< no execution */
-#define MS_REMOUNT 32        /**< change an existing mount */
-#define MS_BIND 4096         /**< bind mount (not supported) */
-#define MS_MOVE 8192         /**< move a mount (not supported) */
+#define MS_RDONLY 1           /**< read-only */
+#define MS_NOSUID 2           /**< ignore set-user-id bits */
+#define MS_NODEV 4            /**< no device files */
+#define MS_NOEXEC 8           /**< no execution */
+#define MS_REMOUNT 32         /**< change an existing mount */
+#define MS_BIND 4096          /**< bind mount (not supported) */
+#define MS_MOVE 8192          /**< move a mount (not supported) */
 #define MS_MGC_MSK 0xffff0000 /**< old magic in the high half: ignored */
 ///@}
 
 /** @name umount2(2) flags */
 ///@{
-#define MNT_FORCE 1        /**< force (treated as a plain umount) */
-#define MNT_DETACH 2       /**< lazy: detach now, free when unused */
-#define MNT_EXPIRE 4       /**< mark for expiry (EINVAL here) */
-#define UMOUNT_NOFOLLOW 8  /**< do not follow a last symlink */
+#define MNT_FORCE 1       /**< force (treated as a plain umount) */
+#define MNT_DETACH 2      /**< lazy: detach now, free when unused */
+#define MNT_EXPIRE 4      /**< mark for expiry (EINVAL here) */
+#define UMOUNT_NOFOLLOW 8 /**< do not follow a last symlink */
+///@}
+
+/** @name Mode bits beyond rwx */
+///@{
+#define S_ISUID 04000 /**< set-user-id on execution */
+#define S_ISGID 02000 /**< set-group-id; a directory: new files get its group */
+#define S_ISVTX 01000 /**< sticky: only owners may remove names in it */
 ///@}
 
 /** unlinkat(2): remove a directory, as rmdir. */

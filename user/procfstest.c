@@ -177,7 +177,7 @@ self_links(const char *dir)
     size_t l = strlen(exe);
     printf("exe: absolute %s ends with /bin/procfstest %s\n",
            yes(exe[0] == '/'),
-           yes(l > 15 && strcmp(exe + l - 15, "/bin/procfstest") == 0));
+           yes(l >= 15 && strcmp(exe + l - 15, "/bin/procfstest") == 0));
     char cwd[4096];
     getcwd(cwd, sizeof(cwd));
     printf("cwd: equals getcwd %s\n",

@@ -80,14 +80,6 @@ parse_number(const char *s, size_t len)
     return v;
 }
 
-/* Is descriptor @p fd of process @p pid open? */
-static bool
-fd_is_open(int pid, int fd)
-{
-    char path[8];
-    return proc_link_fd(pid, fd, path, sizeof(path)) >= 0;
-}
-
 /* Find @p d's name in @p table; fill @p pn and @p mode. */
 static bool
 table_lookup(const struct proc_entry *table, size_t count,
@@ -128,7 +120,7 @@ procfs_lookup(struct inode *dir, struct dentry *d)
     } else if (pd->kind == PROC_NODE_PID) {
         found = table_lookup(proc_pid_entries, proc_pid_count, d, &pn, &mode);
     } else if (pd->kind == PROC_NODE_FDDIR && num >= 0 &&
-               fd_is_open(pd->pid, num)) {
+               procfs_fd_is_open(pd->pid, num)) {
         pn.fd = num;
         pn.kind = PROC_NODE_FD;
         mode = S_IFLNK | 0500;
@@ -149,7 +141,7 @@ procfs_revalidate(struct dentry *d)
     if (pn->pid <= 0)
         return true;
     if (pn->kind == PROC_NODE_FD)
-        return fd_is_open(pn->pid, pn->fd);
+        return procfs_fd_is_open(pn->pid, pn->fd);
     return proc_info_alive(pn->pid);
 }
 
@@ -210,7 +202,7 @@ static bool
 fd_at(int pid, uint64_t pos, struct listed *out)
 {
     for (int fd = (int)pos - 2; fd < FD_MAX; fd++) {
-        if (fd_is_open(pid, fd)) {
+        if (procfs_fd_is_open(pid, fd)) {
             snprintf(out->name, sizeof(out->name), "%d", fd);
             out->type = S_IFLNK >> 12;
             out->next = (uint64_t)fd + 3;

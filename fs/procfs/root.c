@@ -98,6 +98,21 @@ file_of(int pid, int fd)
 }
 
 /**
+ * @brief Is descriptor @p fd of process @p pid open?
+ * @param pid the process
+ * @param fd  the descriptor
+ * @return true if it is
+ */
+bool
+procfs_fd_is_open(int pid, int fd)
+{
+    struct file *f = file_of(pid, fd);
+    if (f != NULL)
+        file_put(f);
+    return f != NULL;
+}
+
+/**
  * @brief /proc/<pid>/fd/N: the path of the open file, or what it is.
  *
  * A file without a name says what it is as Linux does: "pipe:[ino]".

@@ -91,8 +91,8 @@ string_end(const struct mm *mm, vaddr_t va)
     return end + 1;
 }
 
-/* @p path made absolute (relative to the caller's cwd when @p p is the
- * caller), in a new kmalloc'd string; NULL when memory is short. */
+/* @p path made absolute lexically (relative to the caller's cwd when @p p
+ * is the caller), in a new kmalloc'd string; NULL when memory is short. */
 static char *
 absolute_path(struct proc *p, const char *path)
 {
@@ -111,6 +111,34 @@ absolute_path(struct proc *p, const char *path)
     char *s = dup_string(buf);
     kfree(buf);
     return s;
+}
+
+/*
+ * The program's path as Linux's /proc/<pid>/exe gives it: the file the
+ * path leads to, links followed ("/bin/sh" is "/bin/busybox"); the path
+ * as given, made absolute, if the walk fails.
+ */
+static char *
+program_path(struct proc *p, const char *path)
+{
+    struct dentry *d;
+    int err;
+    if (p == proc_current()) {
+        err = path_lookup_at(AT_FDCWD, path, 0, &d);
+    } else { // init, started by the kernel: from the root
+        mutex_lock(&vfs_lock);
+        err = path_walk(fs_root(), path, 0, &d);
+        mutex_unlock(&vfs_lock);
+    }
+    if (err < 0)
+        return absolute_path(p, path);
+    char *buf = kmalloc(PATH_MAX);
+    char *s = NULL;
+    if (buf != NULL && dentry_path(d, buf, PATH_MAX) >= 0)
+        s = dup_string(buf);
+    kfree(buf);
+    dentry_put(d);
+    return s != NULL ? s : absolute_path(p, path);
 }
 
 /**
@@ -145,7 +173,7 @@ proc_info_exec(struct proc *p, vaddr_t sp, const char *exe_path)
     if (elast != 0)
         p->env_end = string_end(p->mm, elast);
     kfree(p->exe_path);
-    p->exe_path = absolute_path(p, exe_path);
+    p->exe_path = program_path(p, exe_path);
 }
 
 /* Find @p pid under the table lock; NULL if it does not exist. */

@@ -15,7 +15,6 @@
 #define FS_CHRDEV_H
 
 #include "fs/file.h"
-#include "fs/vfs.h"
 
 /** The major part of a Linux device number (the 12-bit form). */
 #define DEV_MAJOR(rdev) ((unsigned)(((rdev) >> 8) & 0xfff))

@@ -104,5 +104,6 @@ long proc_link_exe(int pid, int fd, char *buf, size_t size);
 long proc_link_cwd(int pid, int fd, char *buf, size_t size);
 long proc_link_root(int pid, int fd, char *buf, size_t size);
 long proc_link_fd(int pid, int fd, char *buf, size_t size);
+bool procfs_fd_is_open(int pid, int fd);
 
 #endif /* FS_PROCFS_H */

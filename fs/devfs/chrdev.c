@@ -1,6 +1,6 @@
 /**
  * @file
- * @ingroup devfs
+ * @ingroup fs
  * @brief The character-device table: (major, minor) -> operations.
  *
  * Linux keeps a map from device numbers to drivers (fs/char_dev.c,

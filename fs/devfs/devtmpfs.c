@@ -1,6 +1,6 @@
 /**
  * @file
- * @ingroup devfs
+ * @ingroup fs
  * @brief devtmpfs: /dev as a tmpfs that the drivers' devices appear in.
  *
  * Linux's answer to "who makes /dev/null?" (drivers/base/devtmpfs.c) is a

@@ -1,6 +1,6 @@
 /**
  * @file
- * @ingroup devfs
+ * @ingroup fs
  * @brief /dev/kmsg (1:11): the kernel log, one record per read.
  *
  * Linux's /dev/kmsg (Documentation/ABI/testing/dev-kmsg) gives each

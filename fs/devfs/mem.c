@@ -1,6 +1,6 @@
 /**
  * @file
- * @ingroup devfs
+ * @ingroup fs
  * @brief The memory devices: /dev/null, zero, full, random, urandom.
  *
  * Linux's major 1 ("mem", drivers/char/mem.c) holds the devices that are

@@ -1,6 +1,6 @@
 /**
  * @file
- * @ingroup procfs
+ * @ingroup fs
  * @brief Generated files: text made at open, then read like a string.
  *
  * A /proc file has no bytes until someone opens it. procfs_open() runs

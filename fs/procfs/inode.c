@@ -1,6 +1,6 @@
 /**
  * @file
- * @ingroup procfs
+ * @ingroup fs
  * @brief procfs inodes and directories: names made when they are looked up.
  *
  * No directory of /proc stores its entries. When the path walk asks the

@@ -1,6 +1,6 @@
 /**
  * @file
- * @ingroup procfs
+ * @ingroup fs
  * @brief /proc/<pid>/cmdline, environ, comm, maps and the exe link.
  *
  * cmdline and environ are not kept by the kernel: they are the strings

@@ -1,6 +1,6 @@
 /**
  * @file
- * @ingroup procfs
+ * @ingroup fs
  * @brief /proc/<pid>/stat, status and statm: a process in numbers.
  *
  * The three files say the same things three ways. `stat` is one line of

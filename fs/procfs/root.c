@@ -1,6 +1,6 @@
 /**
  * @file
- * @ingroup procfs
+ * @ingroup fs
  * @brief The procfs file system: its type, its tables of entries, its links.
  *
  * /proc has two fixed directories, described by tables: the root

@@ -1,6 +1,6 @@
 /**
  * @file
- * @ingroup procfs
+ * @ingroup fs
  * @brief procfs as a file system: mounting it, its links, mounts, filesystems.
  *
  * `mount -t proc proc /proc` finds the type "proc" in the linker set of

@@ -1,6 +1,6 @@
 /**
  * @file
- * @ingroup procfs
+ * @ingroup fs
  * @brief The system-wide files of /proc: memory, time, load, processor.
  *
  * Each function here is a show function (procfs.h): it writes the text of

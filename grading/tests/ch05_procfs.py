@@ -43,13 +43,11 @@ import secrets
 import sys
 from pathlib import Path
 
-from gradelib import (assert_equal, assert_status, assert_true, boot,
-                      expect, result, test, token)
+from gradelib import (assert_status, assert_true, boot, expect, result, test,
+                      token)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import oracle  # noqa: E402  (grading/oracle.py)
-from progtest import (chapter_initrd, program_matches,  # noqa: E402
-                      sections, user_lines)
+from progtest import chapter_initrd, program_matches  # noqa: E402
 
 
 def run_programs(words):
@@ -59,15 +57,6 @@ def run_programs(words):
     boot("quiet -- %s" % " ".join(order), timeout=180,
          initrd=chapter_initrd())
     return order
-
-
-def section_of(name):
-    """The console lines of program `name`'s run (init's line last)."""
-    got = sections(user_lines()).get(name)
-    assert_true(got is not None, "no `init: /bin/%s exited` line: the "
-                "program did not run to its end\n  run ended: %s"
-                % (name, result().reason))
-    return got
 
 
 # ----------------------------------------------------------------- devices

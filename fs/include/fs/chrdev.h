@@ -1,6 +1,6 @@
 /**
  * @file
- * @ingroup devfs
+ * @ingroup fs
  * @brief Character devices: the table from a device number to a driver.
  *
  * A character-device inode (S_IFCHR) carries only a device number, its

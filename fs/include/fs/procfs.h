@@ -1,6 +1,6 @@
 /**
  * @file
- * @ingroup procfs
+ * @ingroup fs
  * @brief procfs inside: generated text, the entry tables, the show functions.
  *
  * Every file of /proc is a show function: it writes the file's text into

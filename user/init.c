@@ -159,8 +159,9 @@ shell_or_tests(void)
 /*
  * Mount what a Linux system's init mounts early: procfs at /proc (ps, top,
  * free read it) and, when the kernel did not mount one (Linux does not for
- * an initramfs), a devtmpfs at /dev. Errors are ignored: a kernel without
- * them (Keel's chapter 4) simply goes on without.
+ * an initramfs), a devtmpfs at /dev, with the links /dev/fd, stdin, stdout
+ * and stderr that systemd adds. Errors are ignored: a kernel without them
+ * (Keel's chapter 4) simply goes on without.
  */
 static void
 mount_early(void)
@@ -172,6 +173,15 @@ mount_early(void)
     }
     if (stat("/dev/zero", &st) != 0)
         mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755");
+    // the links systemd makes in /dev (Keel's devtmpfs has them already)
+    static const char *const links[][2] = {
+        {"/proc/self/fd", "/dev/fd"},
+        {"/proc/self/fd/0", "/dev/stdin"},
+        {"/proc/self/fd/1", "/dev/stdout"},
+        {"/proc/self/fd/2", "/dev/stderr"},
+    };
+    for (size_t i = 0; i < sizeof(links) / sizeof(*links); i++)
+        symlink(links[i][0], links[i][1]);
 }
 
 int

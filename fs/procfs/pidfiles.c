@@ -1,7 +1,7 @@
 /**
  * @file
  * @ingroup fs
- * @brief /proc/<pid>/cmdline, environ, comm, maps and the exe link.
+ * @brief /proc/[pid]/cmdline, environ, comm, maps and the exe link.
  *
  * cmdline and environ are not kept by the kernel: they are the strings
  * exec wrote on the new program's stack (kernel/proc/ustack.c), each
@@ -41,7 +41,7 @@ show_strings(struct pbuf *b, int pid, bool env)
 }
 
 /**
- * @brief /proc/<pid>/cmdline: the arguments, each ending in a NUL.
+ * @brief /proc/[pid]/cmdline: the arguments, each ending in a NUL.
  * @param b   the buffer
  * @param pid the process
  */
@@ -52,7 +52,7 @@ proc_show_pid_cmdline(struct pbuf *b, int pid)
 }
 
 /**
- * @brief /proc/<pid>/environ: the environment, each string ending in a NUL.
+ * @brief /proc/[pid]/environ: the environment, each string ending in a NUL.
  * @param b   the buffer
  * @param pid the process
  */
@@ -63,7 +63,7 @@ proc_show_pid_environ(struct pbuf *b, int pid)
 }
 
 /**
- * @brief /proc/<pid>/comm: the command name and a newline.
+ * @brief /proc/[pid]/comm: the command name and a newline.
  * @param b   the buffer
  * @param pid the process
  */
@@ -98,7 +98,7 @@ maps_line(struct pbuf *b, const struct proc_vma *v, const char *exe)
 }
 
 /**
- * @brief /proc/<pid>/maps: the regions of the address space.
+ * @brief /proc/[pid]/maps: the regions of the address space.
  * @param b   the buffer
  * @param pid the process
  */
@@ -120,7 +120,7 @@ out:
 }
 
 /**
- * @brief /proc/<pid>/exe: the program's absolute path.
+ * @brief /proc/[pid]/exe: the program's absolute path.
  * @param pid  the process
  * @param fd   unused (-1)
  * @param buf  receives the path
@@ -135,7 +135,7 @@ proc_link_exe(int pid, int fd, char *buf, size_t size)
 }
 
 /**
- * @brief /proc/<pid>/root: the process's root directory, always "/".
+ * @brief /proc/[pid]/root: the process's root directory, always "/".
  * @param pid  the process
  * @param fd   unused (-1)
  * @param buf  receives "/"

@@ -1,7 +1,7 @@
 /**
  * @file
  * @ingroup fs
- * @brief /proc/<pid>/stat, status and statm: a process in numbers.
+ * @brief /proc/[pid]/stat, status and statm: a process in numbers.
  *
  * The three files say the same things three ways. `stat` is one line of
  * 52 space-separated fields in a fixed order (proc(5)), made for programs:
@@ -25,7 +25,7 @@
 
 // [pid_stat]
 /**
- * @brief /proc/<pid>/stat: the process in one line of 52 fields.
+ * @brief /proc/[pid]/stat: the process in one line of 52 fields.
  * @param b   the buffer
  * @param pid the process
  */
@@ -89,7 +89,7 @@ status_memory(struct pbuf *b, const struct proc_info *pi)
 }
 
 /**
- * @brief /proc/<pid>/status: the process for people, a field a line.
+ * @brief /proc/[pid]/status: the process for people, a field a line.
  * @param b   the buffer
  * @param pid the process
  */
@@ -128,7 +128,7 @@ proc_show_pid_status(struct pbuf *b, int pid)
 }
 
 /**
- * @brief /proc/<pid>/statm: memory sizes in pages.
+ * @brief /proc/[pid]/statm: memory sizes in pages.
  *
  * size resident shared text lib data dt: Linux's order; shared, lib and
  * dt are 0 here (no shared libraries, no file cache).

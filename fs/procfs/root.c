@@ -11,10 +11,10 @@
  * file, file.c) or its link function (a symbolic link whose target is
  * made when it is read).
  *
- * Links are "magic" in Linux: following /proc/<pid>/fd/3 reaches the open
+ * Links are "magic" in Linux: following /proc/[pid]/fd/3 reaches the open
  * file itself, even when its name is gone. procfs_follow() does that for
  * fd/N, which has the file's dentry at hand; the other links are followed
- * by walking their text, from /proc (self: "<pid>") or from the root.
+ * by walking their text, from /proc (self: "[pid]") or from the root.
  *
  * The type is registered as "proc"; user/init.c mounts it at /proc.
  */
@@ -51,7 +51,7 @@ const struct proc_entry proc_root_entries[] = {
 /** How many. */
 const size_t proc_root_count = ARRAY_SIZE(proc_root_entries);
 
-/** The entries of /proc/<pid>. */
+/** The entries of /proc/[pid]. */
 const struct proc_entry proc_pid_entries[] = {
     {"cmdline", S_IFREG | 0444, proc_show_pid_cmdline, NULL, NULL, 0},
     {"comm", S_IFREG | 0644, proc_show_pid_comm, NULL, NULL, 0},
@@ -113,7 +113,7 @@ procfs_fd_is_open(int pid, int fd)
 }
 
 /**
- * @brief /proc/<pid>/fd/N: the path of the open file, or what it is.
+ * @brief /proc/[pid]/fd/N: the path of the open file, or what it is.
  *
  * A file without a name says what it is as Linux does: "pipe:[ino]".
  * @param pid  the process
@@ -139,7 +139,7 @@ proc_link_fd(int pid, int fd, char *buf, size_t size)
 }
 
 /**
- * @brief /proc/<pid>/cwd: the path of the working directory.
+ * @brief /proc/[pid]/cwd: the path of the working directory.
  * @param pid  the process
  * @param fd   unused (-1)
  * @param buf  receives the path

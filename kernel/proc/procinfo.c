@@ -1,7 +1,7 @@
 /**
  * @file
  * @ingroup proc
- * @brief What /proc/<pid> shows: snapshots of processes and their memory.
+ * @brief What /proc/[pid] shows: snapshots of processes and their memory.
  *
  * procfs (fs/procfs/) turns processes into text. It asks this file, by
  * process id, for a struct proc_info (ids, state, times, memory sizes,
@@ -114,7 +114,7 @@ absolute_path(struct proc *p, const char *path)
 }
 
 /*
- * The program's path as Linux's /proc/<pid>/exe gives it: the file the
+ * The program's path as Linux's /proc/[pid]/exe gives it: the file the
  * path leads to, links followed ("/bin/sh" is "/bin/busybox"); the path
  * as given, made absolute, if the walk fails.
  */

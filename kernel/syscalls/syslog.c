@@ -18,17 +18,17 @@
 
 /** @name syslog(2) actions (Linux's SYSLOG_ACTION_*). */
 ///@{
-#define SYSLOG_ACTION_CLOSE 0
-#define SYSLOG_ACTION_OPEN 1
-#define SYSLOG_ACTION_READ 2
-#define SYSLOG_ACTION_READ_ALL 3
-#define SYSLOG_ACTION_READ_CLEAR 4
-#define SYSLOG_ACTION_CLEAR 5
-#define SYSLOG_ACTION_CONSOLE_OFF 6
-#define SYSLOG_ACTION_CONSOLE_ON 7
-#define SYSLOG_ACTION_CONSOLE_LEVEL 8
-#define SYSLOG_ACTION_SIZE_UNREAD 9
-#define SYSLOG_ACTION_SIZE_BUFFER 10
+#define SYSLOG_ACTION_CLOSE 0         /**< nothing (historical) */
+#define SYSLOG_ACTION_OPEN 1          /**< nothing (historical) */
+#define SYSLOG_ACTION_READ 2          /**< read what is new, consume it */
+#define SYSLOG_ACTION_READ_ALL 3      /**< read the newest that fit */
+#define SYSLOG_ACTION_READ_CLEAR 4    /**< READ_ALL, then CLEAR */
+#define SYSLOG_ACTION_CLEAR 5         /**< forget what is there */
+#define SYSLOG_ACTION_CONSOLE_OFF 6   /**< console: emergencies only */
+#define SYSLOG_ACTION_CONSOLE_ON 7    /**< console: all but debug */
+#define SYSLOG_ACTION_CONSOLE_LEVEL 8 /**< console: levels below len */
+#define SYSLOG_ACTION_SIZE_UNREAD 9   /**< bytes READ would give */
+#define SYSLOG_ACTION_SIZE_BUFFER 10  /**< bytes of the whole log */
 ///@}
 
 /** The longest line one record makes. */

@@ -14,7 +14,7 @@
  * mode, and either a show function (a file), a link function (a symbolic
  * link made when it is read) or a table of sub-entries (a directory).
  * The root table (root.c) holds meminfo, uptime, ...; pid.c holds the
- * table of /proc/<pid>.
+ * table of /proc/[pid].
  */
 #ifndef FS_PROCFS_H
 #define FS_PROCFS_H
@@ -61,9 +61,9 @@ struct proc_node {
 ///@{
 #define PROC_NODE_ROOT 0  /**< /proc */
 #define PROC_NODE_ENTRY 1 /**< a table entry (file, link, directory) */
-#define PROC_NODE_PID 2   /**< /proc/<pid> */
-#define PROC_NODE_FDDIR 3 /**< /proc/<pid>/fd */
-#define PROC_NODE_FD 4    /**< /proc/<pid>/fd/N */
+#define PROC_NODE_PID 2   /**< /proc/[pid] */
+#define PROC_NODE_FDDIR 3 /**< /proc/[pid]/fd */
+#define PROC_NODE_FD 4    /**< /proc/[pid]/fd/N */
 #define PROC_NODE_SELF 5  /**< /proc/self */
 ///@}
 
@@ -92,7 +92,7 @@ void proc_show_stat(struct pbuf *b, int pid);
 void proc_show_filesystems(struct pbuf *b, int pid);
 void proc_show_mounts(struct pbuf *b, int pid);
 
-/* show and link functions of /proc/<pid> (pidstat.c, pidfiles.c, root.c) */
+/* show and link functions of /proc/[pid] (pidstat.c, pidfiles.c, root.c) */
 void proc_show_pid_stat(struct pbuf *b, int pid);
 void proc_show_pid_status(struct pbuf *b, int pid);
 void proc_show_pid_statm(struct pbuf *b, int pid);

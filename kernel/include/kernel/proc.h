@@ -71,7 +71,7 @@ struct proc {
     int nice;                          /**< setpriority's value, -20..19 */
 #endif
 #if CHAPTER >= 5
-    /* procfs: what /proc/<pid> shows beyond the above (procinfo.c) */
+    /* procfs: what /proc/[pid] shows beyond the above (procinfo.c) */
     uint64_t start_ticks; /**< jiffies when it was forked */
     vaddr_t arg_start;    /**< its argument strings on the user stack */
     vaddr_t arg_end;      /**< one past the last argument's NUL */

@@ -1,7 +1,7 @@
 /**
  * @file
  * @ingroup proc
- * @brief A snapshot of one process, for /proc/<pid> (chapter 5).
+ * @brief A snapshot of one process, for /proc/[pid] (chapter 5).
  *
  * procfs must not hold the process table's lock while it formats text and
  * copies it to a user buffer, and a process may exit at any moment. So
@@ -14,7 +14,7 @@
 #include "kernel/cred.h"
 #include "kernel/proc.h"
 
-/** What /proc/<pid>/stat, status and statm show of a process. */
+/** What /proc/[pid]/stat, status and statm show of a process. */
 struct proc_info {
     int pid;              /**< process id */
     int ppid;             /**< parent's id (0 for init) */
@@ -48,7 +48,7 @@ struct proc_info {
     uint64_t sig_caught;  /**< with a handler */
 };
 
-/** One region of an address space, as /proc/<pid>/maps lists it. */
+/** One region of an address space, as /proc/[pid]/maps lists it. */
 struct proc_vma {
     uint64_t start;  /**< first byte */
     uint64_t end;    /**< one past the last */

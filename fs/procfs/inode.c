@@ -274,5 +274,17 @@ procfs_getdents(struct file *f, uptr_t buf, size_t n)
     return (long)used;
 }
 
+/* lseek on a directory: back to the start (rewinddir), or a position a
+ * getdents record gave (d_off, for seekdir). */
+static long
+procfs_dir_lseek(struct file *f, int64_t off, int whence)
+{
+    if (whence != SEEK_SET || off < 0)
+        return -EINVAL;
+    f->pos = (uint64_t)off;
+    return off;
+}
+
 /** What an open procfs directory does. */
-const struct file_ops procfs_dir_fops = {.getdents = procfs_getdents};
+const struct file_ops procfs_dir_fops = {.getdents = procfs_getdents,
+                                         .lseek = procfs_dir_lseek};

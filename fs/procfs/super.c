@@ -84,7 +84,27 @@ procfs_statfs(struct super_block *sb, struct statfs *st)
     st->f_namelen = NAME_MAX;
 }
 
-static const struct super_ops procfs_super_ops = {.statfs = procfs_statfs};
+/* Take the names lookups made under @p d out of the tree, deepest first. */
+static void
+drop_tree(struct dentry *d)
+{
+    while (!list_empty(&d->children)) {
+        struct dentry *c = list_entry(d->children.next, struct dentry, sibling);
+        drop_tree(c);
+        dcache_remove(c);
+    }
+}
+
+/* umount: nothing is stored; drop the cached names and the root. */
+static void
+procfs_kill(struct super_block *sb)
+{
+    drop_tree(sb->root);
+    dentry_put(sb->root);
+}
+
+static const struct super_ops procfs_super_ops = {.statfs = procfs_statfs,
+                                                  .kill = procfs_kill};
 
 static int procfs_mount(const char *source, unsigned long flags,
                         const char *data, struct super_block **out);

@@ -9,7 +9,7 @@ the same on any machine (user/devtest.c and user/procfstest.c print only
 comparisons, never pids or sizes); the tools' output depends on the
 machine, so its format and the lines the test can know are checked.
 
-Groups (80 points), each one boot of the chapter's initramfs:
+Groups (83 points), each one boot of the chapter's initramfs:
 
   devices  (20)  user/devtest.c: stat of /dev/null, zero, full, random,
                  urandom, tty, kmsg, console (type, major:minor, mode),
@@ -34,8 +34,9 @@ Groups (80 points), each one boot of the chapter's initramfs:
                  background `sleep 500 TOKEN` with its pid; ps -o shows
                  its parent and state; top -b -n 1 prints its summary and
                  the process lines.
-  tools    (15)  the same boot's free, uptime, mount, df, dmesg: headers
-                 and lines in BusyBox's formats with plausible numbers.
+  tools    (18)  the same boot's free, uptime, mount, df, dmesg: headers
+                 and lines in BusyBox's formats with plausible numbers; a
+                 second devtmpfs and procfs mounted elsewhere, unmounted.
 """
 
 import re
@@ -249,6 +250,17 @@ def test_tools_dmesg():
              "dmesg: the banner")
     expect(r"^== end %s\r?$" % TOOLS_TOKEN)
     assert_status(0)
+
+
+@test(3, "tools: mount -t devtmpfs and -t proc elsewhere", parent=test_ps)
+def test_tools_remount():
+    """A second devtmpfs has the devices, a second procfs the processes;
+    both unmount."""
+    lines = tool_section("remount")
+    has_line(lines, r"^crw-rw-rw-\s+1 root\s+root\s+1,\s+3 .* /pt-dev-%s/null$"
+             % TOOLS_TOKEN, "ls -l of null in a new devtmpfs")
+    has_line(lines, r"^cat$", "cat of self/comm in a new procfs")
+    has_line(lines, r"^unmounted$", "umount of both")
 
 
 @test(4, "devices: mknod'ed nodes: ENXIO without a driver, 1:5 is zero",

@@ -37,6 +37,12 @@ echo "== df"
 df
 echo "== dmesg"
 dmesg | head -n 3
+echo "== remount"
+mkdir -p "/pt-dev-$token" "/pt-proc-$token"
+mount -t devtmpfs devtmpfs "/pt-dev-$token" && ls -l "/pt-dev-$token/null" | cat
+mount -t proc proc "/pt-proc-$token" && cat "/pt-proc-$token/self/comm"
+umount "/pt-dev-$token" && umount "/pt-proc-$token" && echo unmounted
+rmdir "/pt-dev-$token" "/pt-proc-$token"
 echo "== devices"
 /bin/devtest nxio "/dt-$token"
 rmdir "/dt-$token"

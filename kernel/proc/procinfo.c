@@ -188,7 +188,7 @@ static char
 state_letter(const struct proc *p)
 {
     if (p->state == PROC_ZOMBIE || p->thread == NULL)
-        return 'Z';
+        return 'Z'; // its thread may be freed already: not looked at
     enum thread_state s = p->thread->state;
     return s == THREAD_RUNNING || s == THREAD_RUNNABLE ? 'R' : 'S';
 }
@@ -225,7 +225,9 @@ static void
 signal_sets(const struct proc *p, struct proc_info *out)
 {
     out->sig_pending = p->sig.pending;
-    out->sig_blocked = p->thread != NULL ? p->thread->sig_blocked : 0;
+    // a zombie's thread is gone (freed by the reaper): only a live one
+    if (p->state != PROC_ZOMBIE && p->thread != NULL)
+        out->sig_blocked = p->thread->sig_blocked;
     for (int sig = 1; sig < NSIG; sig++) {
         uint64_t h = p->sig.action[sig].handler;
         if (h == SIG_IGN)

@@ -89,9 +89,7 @@ table_lookup(const struct proc_entry *table, size_t count,
         if (strlen(table[i].name) == d->namelen &&
             memcmp(table[i].name, d->name, d->namelen) == 0) {
             pn->entry = &table[i];
-            bool fddir =
-                table[i].dir == NULL && S_ISTYPE(table[i].mode, S_IFDIR);
-            pn->kind = fddir ? PROC_NODE_FDDIR : PROC_NODE_ENTRY;
+            pn->kind = table[i].dir != 0 ? table[i].dir : PROC_NODE_ENTRY;
             *mode = table[i].mode;
             return true;
         }
@@ -124,6 +122,11 @@ procfs_lookup(struct inode *dir, struct dentry *d)
         pn.fd = num;
         pn.kind = PROC_NODE_FD;
         mode = S_IFLNK | 0500;
+        found = true;
+    } else if (pd->kind == PROC_NODE_TASKS && num == pd->pid) {
+        // one thread per process: its only task is itself
+        pn.kind = PROC_NODE_PID;
+        mode = S_IFDIR | 0555;
         found = true;
     }
     if (!found)
@@ -237,9 +240,40 @@ listed_at(const struct proc_node *pn, uint64_t pos, struct listed *out)
         return true;
     case PROC_NODE_FDDIR:
         return fd_at(pn->pid, pos, out);
+    case PROC_NODE_TASKS: // the one thread, named by its id
+        if (pos > 2)
+            return false;
+        snprintf(out->name, sizeof(out->name), "%d", pn->pid);
+        out->type = S_IFDIR >> 12;
+        out->next = 3;
+        return true;
     default:
         return false;
     }
+}
+
+/*
+ * Forget the cached names of processes that have gone: a walk drops such
+ * a name only when it meets it again, and ps lists /proc before each
+ * look, so that is where the dcache is swept.
+ */
+static void
+prune_dead(struct dentry *root)
+{
+    mutex_lock(&vfs_lock);
+    struct list_node *it = root->children.next;
+    while (it != &root->children) {
+        struct dentry *d = list_entry(it, struct dentry, sibling);
+        it = it->next;
+        const struct proc_node *pn = d->inode->priv;
+        if (pn->kind == PROC_NODE_PID && !proc_info_alive(pn->pid)) {
+            dentry_get(d);
+            procfs_drop_tree(d);
+            dcache_remove(d);
+            dentry_put(d);
+        }
+    }
+    mutex_unlock(&vfs_lock);
 }
 
 /* getdents64 of a procfs directory: generated names from f->pos on. */
@@ -255,6 +289,8 @@ procfs_getdents(struct file *f, uptr_t buf, size_t n)
     size_t used = 0;
     if (pn->pid > 0 && !proc_info_alive(pn->pid))
         return -ENOENT;
+    if (pn->kind == PROC_NODE_ROOT && f->pos == 0)
+        prune_dead(f->dentry);
     while (listed_at(pn, f->pos, &e)) {
         size_t len = strlen(e.name);
         size_t reclen = ALIGN_UP(sizeof(rec.d) + len + 1, 8);

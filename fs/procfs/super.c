@@ -84,14 +84,21 @@ procfs_statfs(struct super_block *sb, struct statfs *st)
     st->f_namelen = NAME_MAX;
 }
 
-/* Take the names lookups made under @p d out of the tree, deepest first. */
-static void
-drop_tree(struct dentry *d)
+/**
+ * @brief Take the names lookups made under @p d out of the tree, deepest
+ *        first (an open file keeps its own dentry alive).
+ * @param d a procfs directory's dentry
+ * @pre vfs_lock held
+ */
+void
+procfs_drop_tree(struct dentry *d)
 {
     while (!list_empty(&d->children)) {
         struct dentry *c = list_entry(d->children.next, struct dentry, sibling);
-        drop_tree(c);
+        dentry_get(c); // dcache_remove wants the caller's reference
+        procfs_drop_tree(c);
         dcache_remove(c);
+        dentry_put(c);
     }
 }
 
@@ -99,7 +106,7 @@ drop_tree(struct dentry *d)
 static void
 procfs_kill(struct super_block *sb)
 {
-    drop_tree(sb->root);
+    procfs_drop_tree(sb->root);
     dentry_put(sb->root);
 }
 

@@ -9,7 +9,7 @@ the same on any machine (user/devtest.c and user/procfstest.c print only
 comparisons, never pids or sizes); the tools' output depends on the
 machine, so its format and the lines the test can know are checked.
 
-Groups (83 points), each one boot of the chapter's initramfs:
+Groups (85 points), each one boot of the chapter's initramfs:
 
   devices  (20)  user/devtest.c: stat of /dev/null, zero, full, random,
                  urandom, tty, kmsg, console (type, major:minor, mode),
@@ -34,9 +34,10 @@ Groups (83 points), each one boot of the chapter's initramfs:
                  background `sleep 500 TOKEN` with its pid; ps -o shows
                  its parent and state; top -b -n 1 prints its summary and
                  the process lines.
-  tools    (18)  the same boot's free, uptime, mount, df, dmesg: headers
-                 and lines in BusyBox's formats with plausible numbers; a
-                 second devtmpfs and procfs mounted elsewhere, unmounted.
+  tools    (20)  the same boot's free, uptime, mount, df, dmesg: headers
+                 and lines in BusyBox's formats with plausible numbers;
+                 /proc/PID/task; a second devtmpfs and procfs mounted
+                 elsewhere, unmounted.
 """
 
 import re
@@ -250,6 +251,15 @@ def test_tools_dmesg():
              "dmesg: the banner")
     expect(r"^== end %s\r?$" % TOOLS_TOKEN)
     assert_status(0)
+
+
+@test(2, "tools: /proc/PID/task lists the process's one thread",
+      parent=test_ps)
+def test_tools_task():
+    """ls /proc/PID/task of the background sleep: its pid, one entry."""
+    lines = tool_section("task")
+    assert_true(lines[:2] == [bg_pid(), "1"], "/proc/PID/task: expected "
+                "`%s` and `1`, got:\n  %s" % (bg_pid(), "\n  ".join(lines)))
 
 
 @test(3, "tools: mount -t devtmpfs and -t proc elsewhere", parent=test_ps)

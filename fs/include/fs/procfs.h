@@ -12,7 +12,7 @@
  *
  * Entries are described by tables of struct proc_entry: the name, the
  * mode, and either a show function (a file), a link function (a symbolic
- * link made when it is read) or a table of sub-entries (a directory).
+ * link made when it is read) or the kind of a directory (fd, task).
  * The root table (root.c) holds meminfo, uptime, ...; pid.c holds the
  * table of /proc/[pid].
  */
@@ -41,12 +41,11 @@ typedef long (*proc_link_fn)(int pid, int fd, char *buf, size_t size);
 
 /** One name in a procfs directory. */
 struct proc_entry {
-    const char *name;             /**< the name */
-    uint32_t mode;                /**< S_IF* and permissions */
-    proc_show_fn show;            /**< a file: its text */
-    proc_link_fn link;            /**< a link: its target */
-    const struct proc_entry *dir; /**< a directory: its entries */
-    size_t ndir;                  /**< how many */
+    const char *name;  /**< the name */
+    uint32_t mode;     /**< S_IF* and permissions */
+    proc_show_fn show; /**< a file: its text */
+    proc_link_fn link; /**< a link: its target */
+    int dir;           /**< a directory: its PROC_NODE_* kind */
 };
 
 /** What a procfs inode stands for (inode::priv). */
@@ -65,6 +64,7 @@ struct proc_node {
 #define PROC_NODE_FDDIR 3 /**< /proc/[pid]/fd */
 #define PROC_NODE_FD 4    /**< /proc/[pid]/fd/N */
 #define PROC_NODE_SELF 5  /**< /proc/self */
+#define PROC_NODE_TASKS 6 /**< /proc/[pid]/task */
 ///@}
 
 /* the entry tables (root.c, pid.c) */
@@ -73,7 +73,8 @@ extern const size_t proc_root_count;
 extern const struct proc_entry proc_pid_entries[];
 extern const size_t proc_pid_count;
 
-/* inodes and generated files (inode.c, file.c) */
+/* inodes and generated files (inode.c, file.c, super.c) */
+void procfs_drop_tree(struct dentry *d);
 struct inode *procfs_inode(struct super_block *sb, const struct proc_node *pn,
                            uint32_t mode);
 extern const struct file_ops procfs_show_fops;

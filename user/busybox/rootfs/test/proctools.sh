@@ -37,6 +37,9 @@ echo "== df"
 df
 echo "== dmesg"
 dmesg | head -n 3
+echo "== task"
+ls "/proc/$bg/task" | cat
+ls /proc/self/task/ | wc -l
 echo "== remount"
 mkdir -p "/pt-dev-$token" "/pt-proc-$token"
 mount -t devtmpfs devtmpfs "/pt-dev-$token" && ls -l "/pt-dev-$token/null" | cat

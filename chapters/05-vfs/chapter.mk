@@ -49,7 +49,8 @@ CHAPTER_FILES += \
 	user/fscalls.c \
 	user/permtest.c \
 	user/mounttest.c \
-	grading/tests/ch05_vfs.py
+	grading/tests/ch05_vfs.py \
+	exercises/05-vfs/1-permission.md
 USER_PROGS += pathwalk fscalls permtest mounttest
 
 # ---- devfs and procfs

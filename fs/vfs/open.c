@@ -23,7 +23,8 @@
 #include "kernel/proc.h"
 #include "uapi/errno.h"
 
-/** fifo_open() until the pipe code provides it: FIFOs cannot be opened. */
+/* fifo_open() until the pipe code provides it: FIFOs cannot be opened.
+ * (Documented at its declaration, fs/include/fs/vfs.h.) */
 __attribute__((weak)) int
 fifo_open(struct pipe **slot, struct file *f)
 {

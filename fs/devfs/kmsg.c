@@ -17,8 +17,9 @@
  * the file's offset: open sets it to the oldest record.
  *
  * A write logs its text as one message, at the level of a leading `<N>`
- * or at KERN_INFO (Linux logs it as facility "user"; Keel keeps levels
- * only).
+ * or at KERN_INFO. Linux also records a facility ("user" for writes, so
+ * its record says 13 = 1 * 8 + 5 where Keel's says 5); Keel keeps levels
+ * only.
  */
 #include "fs/chrdev.h"
 #include "kernel/init.h"

@@ -1,7 +1,7 @@
 /**
  * @file
  * @ingroup fs
- * @brief The procfs file system: its type, its tables of entries, its links.
+ * @brief procfs's tables of entries, and the links of a process.
  *
  * /proc has two fixed directories, described by tables: the root
  * (meminfo, uptime, ..., and the link self) and the directory of a
@@ -11,12 +11,12 @@
  * file, file.c) or its link function (a symbolic link whose target is
  * made when it is read).
  *
- * Links are "magic" in Linux: following /proc/[pid]/fd/3 reaches the open
- * file itself, even when its name is gone. procfs_follow() does that for
- * fd/N, which has the file's dentry at hand; the other links are followed
- * by walking their text, from /proc (self: "[pid]") or from the root.
+ * The link functions here read a process's working directory and its
+ * descriptors, under the process table's lock, with a reference taken so
+ * that the path can be made after the lock is let go. How links are
+ * followed is in super.c (procfs_follow()).
  *
- * The type is registered as "proc"; user/init.c mounts it at /proc.
+ * Locking: the process table's lock while a process's fields are read.
  */
 #include "fs/procfs.h"
 #include "kernel/mm.h"

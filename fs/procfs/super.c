@@ -9,6 +9,11 @@
  * walk asks (inode.c). Any number of instances may be mounted; they all
  * show the same processes.
  *
+ * Links are "magic" in Linux: following /proc/[pid]/fd/3 reaches the open
+ * file itself, even when its name is gone. procfs_follow() does that for
+ * fd/N, which has the file's dentry at hand; the other links are followed
+ * by walking their text, from /proc (self: "[pid]") or from the root.
+ *
  * The two show functions of the VFS's own tables live here too:
  * /proc/mounts (the mount table, in fstab's columns) and
  * /proc/filesystems (the registered types).

@@ -28,6 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -154,11 +156,41 @@ shell_or_tests(void)
         ;
 }
 
+/*
+ * Mount what a Linux system's init mounts early: procfs at /proc (ps, top,
+ * free read it) and, when the kernel did not mount one (Linux does not for
+ * an initramfs), a devtmpfs at /dev, with the links /dev/fd, stdin, stdout
+ * and stderr that systemd adds. Errors are ignored: a kernel without them
+ * (Keel's chapter 4) simply goes on without.
+ */
+static void
+mount_early(void)
+{
+    struct stat st;
+    if (stat("/proc/self", &st) != 0) {
+        mkdir("/proc", 0555);
+        mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    }
+    if (stat("/dev/zero", &st) != 0)
+        mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755");
+    // the links systemd makes in /dev (Keel's devtmpfs has them already)
+    static const char *const links[][2] = {
+        {"/proc/self/fd", "/dev/fd"},
+        {"/proc/self/fd/0", "/dev/stdin"},
+        {"/proc/self/fd/1", "/dev/stdout"},
+        {"/proc/self/fd/2", "/dev/stderr"},
+    };
+    for (size_t i = 0; i < sizeof(links) / sizeof(*links); i++)
+        symlink(links[i][0], links[i][1]);
+}
+
 int
 main(int argc, char *argv[])
 {
     // unbuffered: nothing left in a buffer for a forked child to repeat
     setvbuf(stdout, NULL, _IONBF, 0);
+    if (getpid() == 1 && getenv("ROOT") == NULL) // not on the host
+        mount_early();
     printf("init: started\n");
     if (argc > 1) {
         for (int i = 1; i < argc; i++)

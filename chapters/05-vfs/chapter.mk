@@ -54,6 +54,35 @@ CHAPTER_FILES += \
 USER_PROGS += pathwalk fscalls permtest mounttest
 
 # ---- devfs and procfs
+RETIRED_FILES += \
+	fs/core/dev.c
+KERNEL_SRCS += \
+	kernel/arch/x86_64/cpu/cpuid.c \
+	fs/devfs/chrdev.c \
+	fs/devfs/devtmpfs.c \
+	fs/devfs/mem.c \
+	fs/devfs/kmsg.c \
+	fs/procfs/file.c \
+	fs/procfs/inode.c \
+	fs/procfs/root.c \
+	fs/procfs/super.c \
+	fs/procfs/system.c \
+	fs/procfs/pidstat.c \
+	fs/procfs/pidfiles.c \
+	kernel/tty/ttydev.c \
+	kernel/lib/klog.c \
+	kernel/proc/procinfo.c \
+	kernel/syscalls/syslog.c
+CHAPTER_FILES += \
+	fs/include/fs/chrdev.h \
+	fs/include/fs/procfs.h \
+	kernel/include/kernel/procinfo.h \
+	user/devtest.c \
+	user/procfstest.c \
+	user/busybox/rootfs/test/proctools.sh \
+	grading/tests/ch05_procfs.py \
+	exercises/05-vfs/2-pid-stat.md
+USER_PROGS += devtest procfstest
 
 # ---- poll and select on wait queues, FIFOs, sendfile
 

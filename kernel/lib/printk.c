@@ -81,6 +81,9 @@ vprintk(const char *fmt, va_list ap)
     size_t len = n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1;
 
     emit(line, len, level < console_loglevel);
+#if CHAPTER >= 5
+    klog_add(level, line, len); // the records that dmesg reads
+#endif
     return n;
 }
 

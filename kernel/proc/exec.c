@@ -18,6 +18,9 @@
 #include "kernel/arch.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
+#if CHAPTER >= 5
+#include "kernel/procinfo.h"
+#endif
 #include "kernel/string.h"
 #include "uapi/errno.h"
 #if CHAPTER >= 4
@@ -240,6 +243,9 @@ proc_execve(const char *path, char *const argv[], int argc, char *const envp[],
 #endif
     strlcpy(p->name, basename(path), sizeof(p->name));
     strlcpy(self->name, p->name, sizeof(self->name));
+#if CHAPTER >= 5
+    proc_info_exec(p, sp, path); // for /proc/<pid>/cmdline, environ, exe
+#endif
 #if CHAPTER >= 4
     signal_exec(p); // caught signals back to their default action
 #endif
@@ -286,6 +292,9 @@ proc_start_init(const char *path, const char *const args[], int nargs)
         return -ENOMEM;
     }
     p->mm = mm;
+#if CHAPTER >= 5
+    proc_info_exec(p, start[1], path);
+#endif
 #if CHAPTER >= 4
     err = fs_proc_init(p); // cwd "/", the console on fds 0, 1, 2
     if (err < 0)

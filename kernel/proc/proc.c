@@ -24,6 +24,9 @@
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "uapi/errno.h"
+#if CHAPTER >= 5
+#include "kernel/procinfo.h"
+#endif
 #if CHAPTER >= 4
 #include "fs/file.h"
 #endif
@@ -83,6 +86,9 @@ proc_alloc(struct proc *parent, const char *name)
     signal_fork(p, parent);
     cred_init(p);
 #endif
+#if CHAPTER >= 5
+    proc_info_fork(p, parent);
+#endif
     return p;
 }
 
@@ -99,6 +105,9 @@ proc_free_locked(struct proc *p)
         p->parent->child_ticks += p->ticks + p->child_ticks;
 #endif
     list_remove(&p->sibling);
+#if CHAPTER >= 5
+    kfree(p->exe_path);
+#endif
     kfree(p);
 }
 

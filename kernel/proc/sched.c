@@ -213,6 +213,100 @@ sched_sleep_ticks(uint64_t ticks)
     schedule();
 }
 
+#if CHAPTER >= 5
+/*
+ * Load average and idle time, for /proc/loadavg, /proc/uptime and
+ * /proc/stat. Linux's load average (kernel/sched/loadavg.c) is an
+ * exponentially decaying mean of the number of threads that are running
+ * or waiting to run, sampled every 5 seconds, in fixed point with 11
+ * fraction bits: each sample moves the mean a little towards the count,
+ * by the factor e^(-5s/1min), e^(-5s/5min) or e^(-5s/15min).
+ */
+#define LOAD_FSHIFT 11                    /* bits of fraction */
+#define LOAD_FIXED_1 (1UL << LOAD_FSHIFT) /* 1.0 */
+#define LOAD_FREQ (5 * HZ)                /* ticks between samples */
+static const unsigned long load_exp[3] = {1884, 2014, 2037};
+static unsigned long load_avg[3];
+static uint64_t idle_ticks, busy_ticks;
+
+/* Threads running or waiting to run; the idle loop (kmain) is not one. */
+static unsigned
+count_active_locked(void)
+{
+    unsigned n = 0;
+    struct list_node *it;
+    list_for_each(it, &run_queue)
+    {
+        if (list_entry(it, struct thread, run_link) != &kmain_thread)
+            n++;
+    }
+    if (current != &kmain_thread && !idling && current->state == THREAD_RUNNING)
+        n++;
+    return n;
+}
+
+// [calc_load]
+/* One tick: count it busy or idle; every LOAD_FREQ, sample the load. */
+static void
+sched_account_tick(uint64_t now)
+{
+    if (idling || current == &kmain_thread)
+        idle_ticks++;
+    else
+        busy_ticks++;
+    if (now % LOAD_FREQ != 0)
+        return;
+    unsigned long active = count_active_locked() * LOAD_FIXED_1;
+    for (int i = 0; i < 3; i++) {
+        unsigned long e = load_exp[i];
+        unsigned long next = load_avg[i] * e + active * (LOAD_FIXED_1 - e);
+        if (active >= load_avg[i])
+            next += LOAD_FIXED_1 - 1; // round up while the load grows
+        load_avg[i] = next / LOAD_FIXED_1;
+    }
+}
+// [calc_load]
+
+/**
+ * @brief The load averages over 1, 5 and 15 minutes, and the run queue.
+ * @param avg     receives the three averages in hundredths (1.50 is 150)
+ * @param running receives the number of threads running or runnable now
+ */
+void
+sched_loadavg(unsigned long avg[3], unsigned *running)
+{
+    irqflags_t flags = spin_lock_irqsave(&sched_lock);
+    for (int i = 0; i < 3; i++)
+        avg[i] = (load_avg[i] * 100 + LOAD_FIXED_1 / 2) >> LOAD_FSHIFT;
+    *running = count_active_locked();
+    spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+/**
+ * @brief Ticks the CPU spent idle and busy since boot.
+ * @param idle receives the idle ticks
+ * @param busy receives the ticks some thread ran
+ */
+void
+sched_cpu_ticks(uint64_t *idle, uint64_t *busy)
+{
+    irqflags_t flags = spin_lock_irqsave(&sched_lock);
+    *idle = idle_ticks;
+    *busy = busy_ticks;
+    spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+/**
+ * @brief Context switches since boot (the `ctxt` line of /proc/stat).
+ * @return the count
+ */
+uint64_t
+sched_switches(void)
+{
+    return switches;
+}
+#endif
+
 /**
  * @brief The timer's hook: wake due sleepers, count down the slice.
  * @pre interrupt context (interrupts off)
@@ -238,6 +332,9 @@ sched_tick(void)
         current->slice--;
     if (current->slice == 0 && !list_empty(&run_queue))
         need_resched = true;
+#if CHAPTER >= 5
+    sched_account_tick(now);
+#endif
     spin_unlock_irqrestore(&sched_lock, flags);
 }
 

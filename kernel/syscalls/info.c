@@ -45,6 +45,14 @@ sys_sysinfo(const long a[6])
     si.freeram = pmm_free_frames() * PAGE_SIZE;
     si.procs = (uint16_t)proc_count();
     si.mem_unit = 1;
+#if CHAPTER >= 5
+    // the load averages in 16-bit fixed point (Linux's SI_LOAD_SHIFT)
+    unsigned long avg[3];
+    unsigned running;
+    sched_loadavg(avg, &running);
+    for (int i = 0; i < 3; i++)
+        si.loads[i] = avg[i] * 65536 / 100;
+#endif
     return copy_to_user(UPTR(a[0]), &si, sizeof(si));
 }
 

@@ -129,4 +129,17 @@ bool arch_uvm_take(paddr_t root, vaddr_t va, paddr_t *pa);
 vaddr_t arch_uvm_skip(paddr_t root, vaddr_t va);
 #endif
 
+#if CHAPTER >= 5
+/** What the processor says it is, for /proc/cpuinfo. */
+struct cpu_identity {
+    char vendor[13];     /**< "GenuineIntel", "AuthenticAMD" */
+    char model_name[49]; /**< the brand string */
+    unsigned family;     /**< display family */
+    unsigned model;      /**< display model */
+    unsigned stepping;   /**< stepping */
+    char flags[256];     /**< feature names, space-separated */
+};
+void arch_cpu_identify(struct cpu_identity *id);
+#endif
+
 #endif /* KERNEL_ARCH_H */

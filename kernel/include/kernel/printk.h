@@ -53,6 +53,15 @@ void console_write(const char *buf, size_t len);
 void printk_set_console_loglevel(int level);
 int printk_console_loglevel(void);
 
+#if CHAPTER >= 5
+/* the log as records, for /dev/kmsg and syslog(2) (kernel/lib/klog.c) */
+void klog_add(int level, const char *s, size_t len);
+uint64_t klog_first_seq(bool syslog);
+uint64_t klog_next_seq(void);
+void klog_clear(void);
+size_t klog_format(uint64_t *seq, char *buf, size_t size, bool syslog);
+#endif
+
 #define pr_emerg(...) printk(KERN_EMERG __VA_ARGS__)
 #define pr_err(...) printk(KERN_ERR __VA_ARGS__)
 #define pr_warn(...) printk(KERN_WARNING __VA_ARGS__)

@@ -70,6 +70,15 @@ struct proc {
     uint64_t child_ticks;              /**< ticks of waited-for children */
     int nice;                          /**< setpriority's value, -20..19 */
 #endif
+#if CHAPTER >= 5
+    /* procfs: what /proc/[pid] shows beyond the above (procinfo.c) */
+    uint64_t start_ticks; /**< jiffies when it was forked */
+    vaddr_t arg_start;    /**< its argument strings on the user stack */
+    vaddr_t arg_end;      /**< one past the last argument's NUL */
+    vaddr_t env_start;    /**< its environment strings */
+    vaddr_t env_end;      /**< one past the last one's NUL */
+    char *exe_path;       /**< the program's absolute path (kmalloc), or NULL */
+#endif
 };
 
 /** What the ELF loader found: where to start, and the auxv facts. */

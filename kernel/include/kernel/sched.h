@@ -75,6 +75,13 @@ void sched_tick(void);
 bool sched_need_resched(void);
 void sched_preempt(void);
 
+#if CHAPTER >= 5
+/* statistics for /proc (kernel/proc/sched.c) */
+void sched_loadavg(unsigned long avg[3], unsigned *running);
+void sched_cpu_ticks(uint64_t *idle, uint64_t *busy);
+uint64_t sched_switches(void);
+#endif
+
 /* shared by sched.c and thread.c only */
 extern struct spinlock sched_lock;
 void sched_enqueue_locked(struct thread *t);

@@ -25,6 +25,9 @@
  * two wait queues are slept on with it held (wait_queue_sleep drops it).
  */
 #include "fs/file.h"
+#if CHAPTER >= 5
+#include "fs/poll.h"
+#endif
 #include "kernel/compiler.h"
 #include "kernel/mm.h"
 #include "kernel/signal.h"
@@ -52,25 +55,30 @@ struct pipe {
 
 static uint64_t pipe_ino = 1ULL << 32; // apart from the initramfs' numbers
 
-/* Take up to @p n bytes out of the ring into @p dst. @pre lock held */
+/* Take up to @p n bytes out of the ring into @p dst: the part up to the
+ * ring's end, then the part from its start. @pre lock held */
 static size_t
 ring_get(struct pipe *p, char *dst, size_t n)
 {
     n = MIN(n, p->count);
-    for (size_t i = 0; i < n; i++)
-        dst[i] = p->buf[(p->head + i) % PIPE_SIZE];
+    size_t first = MIN(n, PIPE_SIZE - p->head);
+    memcpy(dst, p->buf + p->head, first);
+    memcpy(dst + first, p->buf, n - first);
     p->head = (p->head + n) % PIPE_SIZE;
     p->count -= n;
     return n;
 }
 
-/* Put up to @p n bytes of @p src into the ring. @pre lock held */
+/* Put up to @p n bytes of @p src into the ring, after its last byte
+ * (which may wrap round to the start). @pre lock held */
 static size_t
 ring_put(struct pipe *p, const char *src, size_t n)
 {
     n = MIN(n, PIPE_SIZE - p->count);
-    for (size_t i = 0; i < n; i++)
-        p->buf[(p->head + p->count + i) % PIPE_SIZE] = src[i];
+    size_t tail = (p->head + p->count) % PIPE_SIZE;
+    size_t first = MIN(n, PIPE_SIZE - tail);
+    memcpy(p->buf + tail, src, first);
+    memcpy(p->buf, src + first, n - first);
     p->count += n;
     return n;
 }
@@ -199,6 +207,32 @@ pipe_release(struct file *f)
     }
 }
 
+#if CHAPTER >= 5
+/* poll: data or no writer left (read end); room for an atomic write or
+ * no reader left (write end); both for a FIFO opened O_RDWR. The poller
+ * watches the queue of each end first, then looks. */
+// [pipe_poll]
+static unsigned
+pipe_poll(struct file *f, struct poll_table *pt)
+{
+    struct pipe *p = f->priv;
+    unsigned acc = f->flags & O_ACCMODE, ready = 0;
+    irqflags_t fl = spin_lock_irqsave(&p->lock);
+    if (acc != O_WRONLY) {
+        poll_wait(f, &p->rwait, pt);
+        ready |= p->count > 0 ? POLLIN | POLLRDNORM : 0;
+        ready |= p->writers == 0 ? POLLHUP : 0;
+    }
+    if (acc != O_RDONLY) {
+        poll_wait(f, &p->wwait, pt);
+        ready |= PIPE_SIZE - p->count >= PIPE_BUF ? POLLOUT | POLLWRNORM : 0;
+        ready |= p->readers == 0 ? POLLERR : 0;
+    }
+    spin_unlock_irqrestore(&p->lock, fl);
+    return ready;
+}
+// [pipe_poll]
+#else
 /* poll: data or no writer left (read end); room for an atomic write or
  * no reader left (write end). */
 static unsigned
@@ -217,6 +251,7 @@ pipe_poll(struct file *f)
     spin_unlock_irqrestore(&p->lock, fl);
     return ready;
 }
+#endif
 
 static const struct file_ops pipe_ops = {
     .read = pipe_read,

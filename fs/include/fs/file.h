@@ -97,6 +97,9 @@ struct file {
     struct dentry *dentry;      /**< the name it was opened by (NULL: a pipe) */
     const struct file_ops *ops; /**< how to read, write, seek it */
     void *priv;                 /**< the ops' own state (a pipe end) */
+    unsigned pipe_seen;         /**< a FIFO reader opened O_NONBLOCK before any
+                             writer: the pipe's count of writer opens then
+                             (no POLLHUP until a writer comes) */
 };
 #else
 

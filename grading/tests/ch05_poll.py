@@ -4,12 +4,10 @@ Why these checks: a shell waiting for a pipeline, a server waiting for
 several clients, a program with a timeout all sleep in poll or select; a
 lost wake-up hangs them, a wrong mask makes them spin or miss data.
 FIFOs are pipes found by name, with an open that waits for the other
-end;
-sendfile is how cp and web servers copy without a user buffer.
+end; sendfile is how cp and web servers copy without a user buffer.
 
-    One boot serves all four groups
-    : /
-      init runs the programs below(and / bin / hello) in a random order; folders the programs create have random
+One boot serves all four groups: /init runs the programs below (and
+/bin/hello) in a random order; folders the programs create have random
 names. Linux is the oracle: each program's section of the console must
 equal what the same binary prints on the host (grading/oracle.py), run
 there with a fresh temporary folder instead of the guest's one.
@@ -45,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import oracle  # noqa: E402  (grading/oracle.py)
 from progtest import chapter_initrd, user_lines  # noqa: E402
 
-#group->(program, arguments; "DIR" is replaced by a fresh folder name)
+# group -> (program, arguments; "DIR" is replaced by a fresh folder name)
 RUNS = {
     "poll": ("polltest", ["poll"]),
     "select": ("polltest", ["select"]),
@@ -92,7 +90,8 @@ def host_lines(prog, args):
     """What `prog args` prints on the host, then init's line for it; a
     folder argument becomes one in a temporary folder of the host."""
     tmp = tempfile.mkdtemp(prefix="keel-poll-")
-                 try : host_args = [tmp + a if a.startswith("/") else a for a in args]
+    try:
+        host_args = [tmp + a if a.startswith("/") else a for a in args]
         out, status = oracle.host_run(prog, host_args)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -337,6 +337,6 @@ fs_select(int nfds, const struct fd_sets *want, struct fd_sets *got,
 {
     if (nfds < 0)
         return -EINVAL;
-    struct select_args a = {MIN(nfds, FD_MAX), want, got};
+    struct select_args a = {nfds < FD_MAX ? nfds : FD_MAX, want, got};
     return poll_loop(select_scan, &a, deadline);
 }

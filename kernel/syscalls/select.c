@@ -188,9 +188,10 @@ select_user(int nfds, const long usets[3], uint64_t deadline)
     if (nfds < 0)
         return -EINVAL;
     size_t bytes = ((size_t)MIN(nfds, FD_MAX) + 63) / 64 * 8;
-    struct fd_sets *want = kzalloc(2 * sizeof(*want)), *got = want + 1;
+    struct fd_sets *want = kzalloc(2 * sizeof(*want));
     if (want == NULL)
         return -ENOMEM;
+    struct fd_sets *got = want + 1;
     long r = 0;
     for (int i = 0; i < 3 && r == 0; i++)
         if (usets[i] != 0 &&

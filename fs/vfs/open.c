@@ -23,14 +23,6 @@
 #include "kernel/proc.h"
 #include "uapi/errno.h"
 
-/** fifo_open() until the pipe code provides it: FIFOs cannot be opened. */
-__attribute__((weak)) int
-fifo_open(struct pipe **slot, struct file *f)
-{
-    (void)slot, (void)f;
-    return -ENXIO;
-}
-
 /**
  * @brief May the file system of @p d be changed (not mounted read-only)?
  * @param d a dentry

@@ -282,8 +282,8 @@ struct select_args {
 static long
 select_scan(void *arg, struct poll_table *pt)
 {
-    struct select_args *a = arg;
     // >>> exercise 5.3 select
+    struct select_args *a = arg;
     const struct fd_sets *want = a->want;
     struct fd_sets *got = a->got;
     memset(got, 0, sizeof(*got));

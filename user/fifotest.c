@@ -206,6 +206,22 @@ on_usr1(int sig)
     (void)sig;
 }
 
+/* A child that sends SIGUSR1 to @p parent every 100 ms until killed:
+ * one that comes before the parent sleeps is handled, the next one ends
+ * the sleep, whatever the timing. */
+static pid_t
+signaller(pid_t parent)
+{
+    pid_t c = fork();
+    if (c == 0) {
+        for (;;) {
+            usleep(100 * 1000);
+            kill(parent, SIGUSR1);
+        }
+    }
+    return c;
+}
+
 static void
 interrupted(void)
 {
@@ -213,21 +229,13 @@ interrupted(void)
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_usr1;
     sigaction(SIGUSR1, &sa, NULL);
-    pid_t parent = getpid(), c = fork();
-    if (c == 0) {
-        usleep(100 * 1000);
-        kill(parent, SIGUSR1);
-        _exit(0);
-    }
+    pid_t c = signaller(getpid());
     open_fifo("O_RDONLY, interrupted by a signal", O_RDONLY);
+    kill(c, SIGKILL);
     reap(c);
-    c = fork();
-    if (c == 0) {
-        usleep(100 * 1000);
-        kill(parent, SIGUSR1);
-        _exit(0);
-    }
+    c = signaller(getpid());
     open_fifo("O_WRONLY, interrupted by a signal", O_WRONLY);
+    kill(c, SIGKILL);
     reap(c);
 }
 

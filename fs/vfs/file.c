@@ -212,10 +212,12 @@ vfs_file_bytes(struct inode *n, const void **data, size_t *size, void **copy)
 /**
  * @brief The bytes behind file descriptor @p fd, for a private mmap.
  *
- * A file in pages is copied (the mapping sees the file as it was at
- * mmap time, see vfs_file_bytes()); the copy is the mapping's for good.
+ * A file in pages is copied (out->copy: mmap fills the mapping from the
+ * copy and frees it, so the mapping sees the file as it was at mmap
+ * time); a file borrowing the initramfs' bytes hands them out as they are.
  * @param fd  the file descriptor
- * @param out filled with the file's kernel bytes and size
+ * @param out filled with the file's kernel bytes and size; NULL: only
+ *            check that the descriptor can be mapped
  * @return 0; -EBADF; -EACCES (not open for reading); -ENODEV (a file
  *         that cannot be mapped: pipe, terminal, directory); -ENOMEM
  */
@@ -226,13 +228,12 @@ fd_mmap_source(int fd, struct mmap_file *out)
     if (f == NULL)
         return -EBADF;
     int err = 0;
-    void *copy;
     if ((f->flags & O_ACCMODE) == O_WRONLY)
         err = -EACCES;
     else if (!S_ISTYPE(f->inode->mode, S_IFREG) || f->dentry == NULL)
         err = -ENODEV;
-    else
-        err = vfs_file_bytes(f->inode, &out->data, &out->size, &copy);
+    else if (out != NULL)
+        err = vfs_file_bytes(f->inode, &out->data, &out->size, &out->copy);
     if (err == -EACCES && (f->flags & O_ACCMODE) != O_WRONLY)
         err = -ENODEV;
     file_put(f);

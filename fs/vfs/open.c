@@ -146,6 +146,10 @@ lookup_create(int dirfd, const char *path, unsigned flags, uint32_t mode,
         dentry_put(dir);
         return -EEXIST; // even a link: O_EXCL never follows
     }
+    if (d == NULL && !dots && name[len] == '/') {
+        dentry_put(dir);
+        return -EISDIR; // "new/": only a directory could be meant
+    }
     if (dots || name[len] == '/' ||
         (d != NULL && (d->mounted || S_ISTYPE(d->inode->mode, S_IFLNK)))) {
         // not a plain name: the ordinary walk decides (EISDIR, links)

@@ -16,6 +16,9 @@
  * through a small buffer on the stack.
  */
 #include "fs/file.h"
+#if CHAPTER >= 5
+#include "fs/poll.h"
+#endif
 #include "kernel/compiler.h"
 #include "kernel/mm.h"
 #include "kernel/string.h"
@@ -107,6 +110,17 @@ static const struct file_ops null_ops = {
     .read = null_read, .write = null_write, .lseek = null_lseek};
 static const struct file_ops zero_ops = {
     .read = zero_read, .write = null_write, .lseek = null_lseek};
+#if CHAPTER >= 5
+/* poll on the console: readable when a read would not sleep; input wakes
+ * the terminal's readers, so the poller watches that queue. */
+static unsigned
+console_poll(struct file *f, struct poll_table *pt)
+{
+    poll_wait(f, &tty_console.readers, pt);
+    unsigned in = tty_poll_readable() ? POLLIN | POLLRDNORM : 0;
+    return POLLOUT | POLLWRNORM | in;
+}
+#else
 /* poll on the console: readable when a read would not sleep. */
 static unsigned
 console_poll(struct file *f)
@@ -114,6 +128,7 @@ console_poll(struct file *f)
     (void)f;
     return POLLOUT | (tty_poll_readable() ? POLLIN : 0);
 }
+#endif
 
 static const struct file_ops console_ops = {.read = console_read,
                                             .write = console_write,

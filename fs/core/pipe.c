@@ -25,6 +25,9 @@
  * two wait queues are slept on with it held (wait_queue_sleep drops it).
  */
 #include "fs/file.h"
+#if CHAPTER >= 5
+#include "fs/poll.h"
+#endif
 #include "kernel/compiler.h"
 #include "kernel/mm.h"
 #include "kernel/signal.h"
@@ -48,33 +51,45 @@ struct pipe {
     struct wait_queue rwait; /**< readers waiting for data */
     struct wait_queue wwait; /**< writers waiting for room */
 #if CHAPTER >= 5
-    struct inode node; /**< what fstat reports: S_IFIFO */
+    struct pipe **slot; /**< a FIFO's inode's pointer to it; NULL: pipe() */
+    unsigned r_counter; /**< read ends ever opened (from 1) */
+    unsigned w_counter; /**< write ends ever opened (from 1) */
+    struct inode node;  /**< what fstat reports: S_IFIFO */
 #else
     struct fnode node; /**< what fstat reports: S_IFIFO */
 #endif
 };
 
 static uint64_t pipe_ino = 1ULL << 32; // apart from the initramfs' numbers
+#if CHAPTER >= 5
+/** Protects every FIFO inode's pipe pointer (struct inode.fifo). */
+static struct spinlock fifo_lock = SPINLOCK_INIT("fifo");
+#endif
 
-/* Take up to @p n bytes out of the ring into @p dst. @pre lock held */
+/* Take up to @p n bytes out of the ring into @p dst: the part up to the
+ * ring's end, then the part from its start. @pre lock held */
 static size_t
 ring_get(struct pipe *p, char *dst, size_t n)
 {
     n = MIN(n, p->count);
-    for (size_t i = 0; i < n; i++)
-        dst[i] = p->buf[(p->head + i) % PIPE_SIZE];
+    size_t first = MIN(n, PIPE_SIZE - p->head);
+    memcpy(dst, p->buf + p->head, first);
+    memcpy(dst + first, p->buf, n - first);
     p->head = (p->head + n) % PIPE_SIZE;
     p->count -= n;
     return n;
 }
 
-/* Put up to @p n bytes of @p src into the ring. @pre lock held */
+/* Put up to @p n bytes of @p src into the ring, after its last byte
+ * (which may wrap round to the start). @pre lock held */
 static size_t
 ring_put(struct pipe *p, const char *src, size_t n)
 {
     n = MIN(n, PIPE_SIZE - p->count);
-    for (size_t i = 0; i < n; i++)
-        p->buf[(p->head + p->count + i) % PIPE_SIZE] = src[i];
+    size_t tail = (p->head + p->count) % PIPE_SIZE;
+    size_t first = MIN(n, PIPE_SIZE - tail);
+    memcpy(p->buf + tail, src, first);
+    memcpy(p->buf, src + first, n - first);
     p->count += n;
     return n;
 }
@@ -88,14 +103,23 @@ pipe_read(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
     (void)pos;
     if (n == 0)
         return 0;
+#if CHAPTER >= 5
+    // all the pipe holds, up to n, as Linux's read returns
+    size_t chunk = MIN(n, (size_t)PIPE_SIZE);
+    char *bounce = kmalloc(chunk);
+    if (bounce == NULL)
+        bounce = kmalloc(chunk = MIN(n, (size_t)PIPE_BUF));
+#else
+    size_t chunk = MIN(n, (size_t)PIPE_BUF);
     char *bounce = kmalloc(PIPE_BUF);
+#endif
     if (bounce == NULL)
         return -ENOMEM;
     long ret;
     irqflags_t fl = spin_lock_irqsave(&p->lock);
     for (;;) {
         if (p->count > 0) {
-            ret = (long)ring_get(p, bounce, MIN(n, (size_t)PIPE_BUF));
+            ret = (long)ring_get(p, bounce, chunk);
             break;
         }
         if (p->writers == 0)
@@ -183,6 +207,41 @@ pipe_write(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
     return done > 0 ? (long)done : (n == 0 ? 0 : err);
 }
 
+#if CHAPTER >= 5
+/*
+ * Close @p rd read ends and @p wr write ends of @p p and wake both sides
+ * (a reader sees end-of-file, a writer EPIPE). The last end frees the
+ * pipe; a FIFO's inode then has none, so the next open makes a new one
+ * (the bytes left in it are lost, as on Linux).
+ */
+static void
+pipe_drop(struct pipe *p, int rd, int wr)
+{
+    irqflags_t ff = spin_lock_irqsave(&fifo_lock);
+    irqflags_t fl = spin_lock_irqsave(&p->lock);
+    p->readers -= rd;
+    p->writers -= wr;
+    bool gone = p->readers == 0 && p->writers == 0;
+    if (gone && p->slot != NULL)
+        *p->slot = NULL;
+    spin_unlock_irqrestore(&p->lock, fl);
+    spin_unlock_irqrestore(&fifo_lock, ff);
+    wait_queue_wake_all(&p->rwait);
+    wait_queue_wake_all(&p->wwait);
+    if (gone) {
+        kfree(p->buf);
+        kfree(p);
+    }
+}
+
+/* The last reference to one end (both, for a FIFO opened O_RDWR) is gone. */
+static void
+pipe_release(struct file *f)
+{
+    unsigned acc = f->flags & O_ACCMODE;
+    pipe_drop(f->priv, acc != O_WRONLY, acc != O_RDONLY);
+}
+#else
 /* The last reference to one end is gone. */
 static void
 pipe_release(struct file *f)
@@ -202,7 +261,36 @@ pipe_release(struct file *f)
         kfree(p);
     }
 }
+#endif
 
+#if CHAPTER >= 5
+/* poll: data or no writer left (read end); room for an atomic write or
+ * no reader left (write end); both for a FIFO opened O_RDWR. The poller
+ * watches the queue of each end first, then looks. */
+// [pipe_poll]
+static unsigned
+pipe_poll(struct file *f, struct poll_table *pt)
+{
+    struct pipe *p = f->priv;
+    unsigned acc = f->flags & O_ACCMODE, ready = 0;
+    irqflags_t fl = spin_lock_irqsave(&p->lock);
+    if (acc != O_WRONLY) {
+        poll_wait(f, &p->rwait, pt);
+        ready |= p->count > 0 ? POLLIN | POLLRDNORM : 0;
+        // hung up: every writer is gone (not "none came yet", fifo_open)
+        if (p->writers == 0 && f->pipe_seen != p->w_counter)
+            ready |= POLLHUP;
+    }
+    if (acc != O_RDONLY) {
+        poll_wait(f, &p->wwait, pt);
+        ready |= PIPE_SIZE - p->count >= PIPE_BUF ? POLLOUT | POLLWRNORM : 0;
+        ready |= p->readers == 0 ? POLLERR : 0;
+    }
+    spin_unlock_irqrestore(&p->lock, fl);
+    return ready;
+}
+// [pipe_poll]
+#else
 /* poll: data or no writer left (read end); room for an atomic write or
  * no reader left (write end). */
 static unsigned
@@ -221,6 +309,7 @@ pipe_poll(struct file *f)
     spin_unlock_irqrestore(&p->lock, fl);
     return ready;
 }
+#endif
 
 static const struct file_ops pipe_ops = {
     .read = pipe_read,
@@ -228,6 +317,30 @@ static const struct file_ops pipe_ops = {
     .release = pipe_release,
     .poll = pipe_poll,
 };
+
+/* A new empty pipe with no end open; NULL when memory is out. */
+static struct pipe *
+pipe_alloc(void)
+{
+    struct pipe *p = kzalloc(sizeof(*p));
+    char *buf = kmalloc(PIPE_SIZE);
+    if (p == NULL || buf == NULL) {
+        kfree(p);
+        kfree(buf);
+        return NULL;
+    }
+    spin_init(&p->lock, "pipe");
+    wait_queue_init(&p->rwait, "pipe_read");
+    wait_queue_init(&p->wwait, "pipe_write");
+    p->buf = buf;
+    p->node.mode = S_IFIFO | 0600;
+    p->node.nlink = 1;
+    p->node.ino = __atomic_add_fetch(&pipe_ino, 1, __ATOMIC_SEQ_CST);
+#if CHAPTER >= 5
+    p->r_counter = p->w_counter = 1;
+#endif
+    return p;
+}
 
 /**
  * @brief A new pipe: its read end and its write end.
@@ -239,26 +352,15 @@ static const struct file_ops pipe_ops = {
 int
 pipe_create(struct file **rd, struct file **wr, unsigned flags)
 {
-    struct pipe *p = kzalloc(sizeof(*p));
-    char *buf = kmalloc(PIPE_SIZE);
-    if (p == NULL || buf == NULL) {
-        kfree(p);
-        kfree(buf);
+    struct pipe *p = pipe_alloc();
+    if (p == NULL)
         return -ENOMEM;
-    }
-    spin_init(&p->lock, "pipe");
-    wait_queue_init(&p->rwait, "pipe_read");
-    wait_queue_init(&p->wwait, "pipe_write");
-    p->buf = buf;
-    p->node.mode = S_IFIFO | 0600;
-    p->node.nlink = 1;
-    p->node.ino = __atomic_add_fetch(&pipe_ino, 1, __ATOMIC_SEQ_CST);
     *rd = file_alloc(&p->node, &pipe_ops, O_RDONLY | flags);
     *wr = file_alloc(&p->node, &pipe_ops, O_WRONLY | flags);
     if (*rd == NULL || *wr == NULL) {
         kfree(*rd);
         kfree(*wr);
-        kfree(buf);
+        kfree(p->buf);
         kfree(p);
         return -ENOMEM;
     }
@@ -266,3 +368,138 @@ pipe_create(struct file **rd, struct file **wr, unsigned flags)
     p->readers = p->writers = 1;
     return 0;
 }
+
+#if CHAPTER >= 5
+/*
+ * FIFOs. A FIFO (mkfifo) is a pipe with a name: its inode points at the
+ * pipe while some end is open (struct inode.fifo). Opens of the FIFO
+ * join that pipe, the first one makes it, the last close frees it. An
+ * open waits for the other side, as Linux's does: a reader until some
+ * writer has opened, a writer until some reader has. Each side counts
+ * the opens of its ends (r_counter, w_counter), and a waiter sleeps
+ * until the other side's count moves on, so a partner that opens and
+ * closes again at once still ends the wait.
+ *
+ * Locking: fifo_lock protects every inode's pipe pointer and is taken
+ * before pipe.lock; the end counts change under both.
+ */
+
+/** What fifo_join() found. */
+struct fifo_join {
+    struct pipe *p; /**< the FIFO's pipe, with the new end counted */
+    bool alone;     /**< the other side had no end open */
+    unsigned seen;  /**< the other side's count of opens then */
+};
+
+/*
+ * Find the FIFO's pipe in *@p slot, or make one, and count in it the new
+ * end that open @p flags ask for. -ENXIO for a non-blocking writer with
+ * no reader (nothing is counted then), -ENOMEM.
+ */
+static int
+fifo_join(struct pipe **slot, unsigned flags, struct fifo_join *j)
+{
+    unsigned acc = flags & O_ACCMODE;
+    struct pipe *fresh = NULL;
+    irqflags_t ff = spin_lock_irqsave(&fifo_lock);
+    while (*slot == NULL && fresh == NULL) {
+        // allocate without the lock; another opener may install one
+        spin_unlock_irqrestore(&fifo_lock, ff);
+        if ((fresh = pipe_alloc()) == NULL)
+            return -ENOMEM;
+        ff = spin_lock_irqsave(&fifo_lock);
+    }
+    struct pipe *p = *slot != NULL ? *slot : fresh;
+    irqflags_t fl = spin_lock_irqsave(&p->lock);
+    int err = 0;
+    if (acc == O_WRONLY && (flags & O_NONBLOCK) && p->readers == 0) {
+        err = -ENXIO;
+    } else {
+        if (p == fresh) {
+            p->slot = slot;
+            *slot = p;
+            fresh = NULL;
+        }
+        j->p = p;
+        j->alone = acc == O_RDONLY ? p->writers == 0 : p->readers == 0;
+        j->seen = acc == O_RDONLY ? p->w_counter : p->r_counter;
+        if (acc != O_WRONLY)
+            p->readers++, p->r_counter++;
+        if (acc != O_RDONLY)
+            p->writers++, p->w_counter++;
+    }
+    spin_unlock_irqrestore(&p->lock, fl);
+    spin_unlock_irqrestore(&fifo_lock, ff);
+    if (fresh != NULL) {
+        kfree(fresh->buf);
+        kfree(fresh);
+    }
+    return err;
+}
+
+/* Sleep until the other side's open count *@p count moves on from
+ * @p seen: 0, or -ERESTARTSYS when a signal comes first. */
+static int
+fifo_wait(struct pipe *p, struct wait_queue *wq, const unsigned *count,
+          unsigned seen)
+{
+    int err = 0;
+    irqflags_t fl = spin_lock_irqsave(&p->lock);
+    while (*count == seen) {
+        if (signal_pending()) {
+            err = -ERESTARTSYS; // -EINTR, or the open again (SA_RESTART)
+            break;
+        }
+        wait_queue_sleep(wq, &p->lock, &fl);
+    }
+    spin_unlock_irqrestore(&p->lock, fl);
+    return err;
+}
+
+/**
+ * @brief Open a FIFO: make @p f an end of the pipe in *@p slot.
+ *
+ * The pipe is made by the first open and freed when the last end
+ * closes. An open for reading waits until a writer opens, one for
+ * writing until a reader does (the rendezvous: each wakes the other);
+ * O_RDWR never waits. With O_NONBLOCK a reader opens at once (and
+ * poll() reports no POLLHUP until a writer has come), a writer without
+ * a reader fails with -ENXIO.
+ * @param slot the FIFO inode's pipe pointer (struct inode.fifo)
+ * @param f    the file the core's open made, with its access flags
+ * @return 0; -ENXIO; -ENOMEM; -ERESTARTSYS (a signal during the wait:
+ *         -EINTR, or the open is made again under SA_RESTART)
+ * @pre process context, no lock held (it may sleep)
+ */
+// [fifo_open]
+int
+fifo_open(struct pipe **slot, struct file *f)
+{
+    unsigned acc = f->flags & O_ACCMODE;
+    bool nonblock = (f->flags & O_NONBLOCK) != 0;
+    struct fifo_join j;
+    int err = fifo_join(slot, f->flags, &j);
+    if (err < 0)
+        return err;
+    struct pipe *p = j.p;
+    f->ops = &pipe_ops;
+    f->priv = p;
+    // the other side may be waiting in its open for this end
+    if (acc != O_WRONLY)
+        wait_queue_wake_all(&p->wwait);
+    if (acc != O_RDONLY)
+        wait_queue_wake_all(&p->rwait);
+    if (!j.alone || acc == O_RDWR)
+        return 0;
+    if (nonblock) {
+        f->pipe_seen = j.seen; // a reader: no hang-up before a writer
+        return 0;
+    }
+    err = acc == O_RDONLY ? fifo_wait(p, &p->rwait, &p->w_counter, j.seen)
+                          : fifo_wait(p, &p->wwait, &p->r_counter, j.seen);
+    if (err < 0)
+        pipe_drop(p, acc == O_RDONLY, acc == O_WRONLY);
+    return err;
+}
+// [fifo_open]
+#endif

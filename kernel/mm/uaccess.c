@@ -23,14 +23,55 @@
 #include "kernel/arch.h"
 #include "kernel/mm.h"
 #include "kernel/proc.h"
+#include "kernel/sched.h"
 #include "kernel/string.h"
 #include "uapi/errno.h"
 
+#if CHAPTER >= 5
+/**
+ * @brief Let copy_to_user/copy_from_user reach kernel buffer @p buf.
+ *
+ * The file operations take user addresses. sendfile has no user buffer:
+ * it moves the bytes through a kernel one, which it lends to the
+ * operations with this call, for the current thread only, until
+ * uaccess_unlend(). (Linux once allowed every kernel address this way,
+ * set_fs(KERNEL_DS); the loan covers one buffer.)
+ * @param buf the kernel buffer
+ * @param n   its size
+ * @return the address to pass as the "user" buffer
+ */
+uptr_t
+uaccess_lend(void *buf, size_t n)
+{
+    struct thread *t = thread_current();
+    t->lent_start = (uint64_t)buf;
+    t->lent_end = (uint64_t)buf + n;
+    return UPTR(buf);
+}
+
+/**
+ * @brief End the loan of uaccess_lend(): kernel addresses give -EFAULT
+ *        again.
+ */
+void
+uaccess_unlend(void)
+{
+    thread_current()->lent_end = 0;
+}
+#endif
+
 #if CHAPTER >= 4
-/* Is [u, u + n) inside user space (no wrap past the top)? */
+/* Is [u, u + n) inside user space (no wrap past the top), or inside the
+ * kernel buffer the thread lent (chapter 5)? */
 static bool
 user_range_ok(uint64_t u, size_t n)
 {
+#if CHAPTER >= 5
+    struct thread *t = thread_current();
+    if (t->lent_end != 0 && u >= t->lent_start && u + n >= u &&
+        u + n <= t->lent_end)
+        return true;
+#endif
     return u + n >= u && u + n <= USER_TOP;
 }
 

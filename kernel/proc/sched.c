@@ -305,6 +305,33 @@ sched_switches(void)
 {
     return switches;
 }
+
+/**
+ * @brief Sleep until sched_wake() or the tick @p wake_at, releasing @p held.
+ *
+ * The timed form of a wait-queue sleep, for a thread that is woken by
+ * someone else (a watch, a signal) or by the clock, whichever comes
+ * first: poll with a timeout. The thread is marked asleep before @p held
+ * is dropped, so a waker that needs @p held cannot slip in between the
+ * caller's last check and the sleep.
+ * @param wake_at jiffies at which the tick wakes it; UINT64_MAX: never
+ * @param held    the lock protecting the caller's condition, held
+ * @param flags   its saved interrupt state
+ * @pre @p held held; returns with it released
+ */
+void
+sched_sleep_until(uint64_t wake_at, struct spinlock *held, irqflags_t flags)
+{
+    irqflags_t f = spin_lock_irqsave(&sched_lock);
+    current->state = THREAD_SLEEPING;
+    if (wake_at != UINT64_MAX) {
+        current->wake_at = wake_at;
+        list_push_back(&sleepers, &current->run_link);
+    }
+    spin_unlock_irqrestore(&sched_lock, f);
+    spin_unlock_irqrestore(held, flags);
+    schedule();
+}
 #endif
 
 /**

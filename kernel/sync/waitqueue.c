@@ -32,6 +32,9 @@ wait_queue_init(struct wait_queue *wq, const char *name)
 {
     spin_init(&wq->lock, name);
     list_init(&wq->waiters);
+#if CHAPTER >= 5
+    list_init(&wq->watchers);
+#endif
 }
 
 /**
@@ -65,6 +68,57 @@ wait_queue_sleep(struct wait_queue *wq, struct spinlock *held,
 }
 // [sleep]
 
+#if CHAPTER >= 5
+/**
+ * @brief Watch @p wq: every later wake-up of it calls @p fn(@p w).
+ *
+ * poll puts one watch on each queue a file names, then sleeps once for
+ * all of them (fs/core/select.c).
+ * @param wq the queue
+ * @param w  the watch, on no queue
+ * @param fn what a wake-up calls, with wq->lock held
+ */
+void
+wait_queue_watch(struct wait_queue *wq, struct wait_watch *w, wait_watch_fn fn)
+{
+    w->wq = wq;
+    w->fn = fn;
+    irqflags_t f = spin_lock_irqsave(&wq->lock);
+    list_push_back(&wq->watchers, &w->link);
+    spin_unlock_irqrestore(&wq->lock, f);
+}
+
+/**
+ * @brief Take watch @p w off its queue (no-op when it is on none).
+ * @param w the watch
+ * @post no wake-up calls w->fn any more, so @p w may be freed
+ */
+void
+wait_queue_unwatch(struct wait_watch *w)
+{
+    if (w->wq == NULL)
+        return;
+    irqflags_t f = spin_lock_irqsave(&w->wq->lock);
+    list_remove(&w->link);
+    spin_unlock_irqrestore(&w->wq->lock, f);
+    w->wq = NULL;
+}
+
+/* Tell every watch of @p wq about a wake-up; they stay on the queue. */
+static void
+wait_queue_notify(struct wait_queue *wq)
+{
+    irqflags_t f = spin_lock_irqsave(&wq->lock);
+    struct list_node *n = wq->watchers.next;
+    while (n != &wq->watchers) {
+        struct wait_watch *w = list_entry(n, struct wait_watch, link);
+        n = n->next;
+        w->fn(w);
+    }
+    spin_unlock_irqrestore(&wq->lock, f);
+}
+#endif
+
 /**
  * @brief Wake the thread that has waited longest on @p wq.
  * @param wq the queue
@@ -74,6 +128,10 @@ wait_queue_sleep(struct wait_queue *wq, struct spinlock *held,
 int
 wait_queue_wake_one(struct wait_queue *wq)
 {
+#if CHAPTER >= 5
+    // the watches (poll) are told too, whether a thread sleeps here or not
+    wait_queue_notify(wq);
+#endif
     // >>> exercise 3.2 wake-up
     irqflags_t f = spin_lock_irqsave(&wq->lock);
     if (list_empty(&wq->waiters)) {

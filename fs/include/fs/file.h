@@ -32,6 +32,7 @@
 #endif
 
 struct file;
+struct poll_table;
 struct proc;
 
 /** Longest path, its NUL included (Linux's PATH_MAX). */
@@ -67,9 +68,16 @@ struct file_ops {
     long (*getdents)(struct file *f, uptr_t buf, size_t n);
     /** A device's own ioctl; NULL: -ENOTTY. */
     long (*ioctl)(struct file *f, unsigned long cmd, uptr_t arg);
+#if CHAPTER >= 5
+    /** Which POLL* events hold now, after poll_wait() on each wait queue
+     * that a change of them wakes (fs/poll.h); NULL: the file never
+     * blocks (DEFAULT_POLLMASK). */
+    unsigned (*poll)(struct file *f, struct poll_table *pt);
+#else
     /** Which of POLLIN, POLLOUT, POLLHUP, POLLERR hold now; NULL: the
      * file never blocks (POLLIN | POLLOUT). */
     unsigned (*poll)(struct file *f);
+#endif
     /** The last reference is gone: free what the file owns. */
     void (*release)(struct file *f);
 #if CHAPTER >= 5
@@ -89,6 +97,9 @@ struct file {
     struct dentry *dentry;      /**< the name it was opened by (NULL: a pipe) */
     const struct file_ops *ops; /**< how to read, write, seek it */
     void *priv;                 /**< the ops' own state (a pipe end) */
+    unsigned pipe_seen;         /**< a FIFO reader opened O_NONBLOCK before any
+                             writer: the pipe's count of writer opens then
+                             (no POLLHUP until a writer comes) */
 };
 #else
 
@@ -196,6 +207,11 @@ void dev_init(void);
 
 /* pipes (fs/core/pipe.c) */
 int pipe_create(struct file **rd, struct file **wr, unsigned flags);
+#if CHAPTER < 5
 long fs_poll(struct pollfd *fds, size_t nfds, int64_t timeout);
+#else
+/* sendfile (fs/core/sendfile.c) */
+long fs_sendfile(int out_fd, int in_fd, int64_t *off, size_t count);
+#endif
 
 #endif /* FS_FILE_H */

@@ -54,6 +54,11 @@ struct thread {
     uint64_t sig_saved;   /**< the mask rt_sigsuspend replaced */
     bool sig_restore;     /**< put sig_saved back after the handler */
 #endif
+#if CHAPTER >= 5
+    /* a kernel buffer lent to file operations as user memory (sendfile) */
+    uint64_t lent_start; /**< its first byte (uaccess_lend()) */
+    uint64_t lent_end;   /**< one past its last byte; 0: none lent */
+#endif
 };
 
 /** What a new thread runs. */
@@ -71,6 +76,10 @@ void schedule(void);
 bool sched_yield(void);
 void sched_sleep_ticks(uint64_t ticks);
 void sched_wake(struct thread *t);
+#if CHAPTER >= 5
+void sched_sleep_until(uint64_t wake_at, struct spinlock *held,
+                       irqflags_t flags);
+#endif
 void sched_tick(void);
 bool sched_need_resched(void);
 void sched_preempt(void);

@@ -12,6 +12,7 @@
  * and gives up the CPU; whoever makes the event happen wakes the queue.
  * A mutex is a lock whose waiters sleep on a wait queue instead of
  * spinning, for long critical sections in thread context only.
+
  */
 #ifndef KERNEL_SYNC_H
 #define KERNEL_SYNC_H
@@ -40,6 +41,9 @@ bool spin_is_locked(const struct spinlock *l);
 struct wait_queue {
     struct spinlock lock;     /**< protects waiters */
     struct list_node waiters; /**< threads, through thread.wait_link */
+#if CHAPTER >= 5
+    struct list_node watchers; /**< watches, through wait_watch.link */
+#endif
 };
 
 void wait_queue_init(struct wait_queue *wq, const char *name);
@@ -47,6 +51,33 @@ void wait_queue_sleep(struct wait_queue *wq, struct spinlock *held,
                       irqflags_t *flags);
 int wait_queue_wake_one(struct wait_queue *wq);
 int wait_queue_wake_all(struct wait_queue *wq);
+
+#if CHAPTER >= 5
+struct wait_watch;
+/** What a wake-up of the watched queue calls, with the queue's lock held:
+ *  it must not sleep (it may run in an interrupt handler). */
+typedef void (*wait_watch_fn)(struct wait_watch *w);
+
+/**
+ * @brief A watch on a wait queue: told of every wake-up of the queue.
+ *
+ * A thread that waits for any of several events at once (poll, select)
+ * cannot sleep on several queues: it puts a watch on each instead and
+ * sleeps once; the watch's function wakes it. Unlike a sleeper, a watch is not taken off the queue by a wake-up and
+ * does not count as the one thread wait_queue_wake_one() wakes: each
+ * wake-up calls every watch's function. Embed it in a larger object and
+ * find that with list_entry() in @p fn.
+ */
+struct wait_watch {
+    struct list_node link; /**< on the queue's watchers */
+    struct wait_queue *wq; /**< the queue watched, NULL when none */
+    wait_watch_fn fn;      /**< called by each wake-up */
+};
+
+void wait_queue_watch(struct wait_queue *wq, struct wait_watch *w,
+                      wait_watch_fn fn);
+void wait_queue_unwatch(struct wait_watch *w);
+#endif
 
 /** A sleeping lock, for thread context. */
 struct mutex {

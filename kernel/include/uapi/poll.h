@@ -14,6 +14,12 @@
 #define POLLERR 0x008  /**< an error (a pipe with no reader) */
 #define POLLHUP 0x010  /**< hung up (a pipe with no writer) */
 #define POLLNVAL 0x020 /**< not an open descriptor */
+#if CHAPTER >= 5
+#define POLLRDNORM 0x040 /**< normal data to read (as POLLIN) */
+#define POLLRDBAND 0x080 /**< priority data to read (never set here) */
+#define POLLWRNORM 0x100 /**< writing will not block (as POLLOUT) */
+#define POLLWRBAND 0x200 /**< priority data may be written (never set) */
+#endif
 
 /** One entry of poll's array, as user space lays it out. */
 struct pollfd {

@@ -1,0 +1,170 @@
+"""Chapter 5 tests: poll and select on wait queues, sendfile, FIFOs.
+
+Why these checks: a shell waiting for a pipeline, a server waiting for
+several clients, a program with a timeout all sleep in poll or select; a
+lost wake-up hangs them, a wrong mask makes them spin or miss data.
+FIFOs are pipes found by name, with an open that waits for the other
+end; sendfile is how cp and web servers copy without a user buffer.
+
+One boot serves all four groups: /init runs the programs below (and
+/bin/hello) in a random order; folders the programs create have random
+names. Linux is the oracle: each program's section of the console must
+equal what the same binary prints on the host (grading/oracle.py), run
+there with a fresh temporary folder instead of the guest's one.
+
+  poll     (25)  `polltest poll`: poll and ppoll on pipes, /dev/null and a
+                 regular file: the masks (IN, OUT, HUP, ERR, NVAL, RDNORM,
+                 WRNORM), a sleep woken by a child's write or close, a
+                 timeout, EINTR from a handler (also with SA_RESTART),
+                 ppoll's mask put back after the handler, EFAULT, EINVAL,
+                 the time left written back.
+  select   (20)  exercise 5.3. `polltest select`: the same for select and
+                 pselect6 (fd_set bits in and out, EBADF for a closed
+                 descriptor, nfds cut down to the table, timeval carry).
+  sendfile (15)  `sendfiletest DIR`: file to pipe, /dev/null and file;
+                 offset pointer or the file's own; EBADF, ESPIPE, EINVAL,
+                 EFAULT, EAGAIN.
+  fifo     (20)  `fifotest DIR`: mkfifo, the open rendezvous of a reader
+                 and a writer in two processes, O_NONBLOCK (ENXIO for a
+                 writer alone), O_RDWR, end-of-file and POLLHUP when the
+                 writers are gone, data that outlives neither end.
+"""
+
+import re
+import secrets
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from gradelib import assert_equal, assert_true, boot, test
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import oracle  # noqa: E402  (grading/oracle.py)
+from progtest import chapter_initrd, user_lines  # noqa: E402
+
+# group -> (program, arguments; "DIR" is replaced by a fresh folder name)
+RUNS = {
+    "poll": ("polltest", ["poll"]),
+    "select": ("polltest", ["select"]),
+    "sendfile": ("sendfiletest", ["DIR"]),
+    "fifo": ("fifotest", ["DIR"]),
+}
+
+_SHARED = {}
+
+
+def ordered_sections(text):
+    """Init's transcript as a list of (program, its lines with init's
+    line last), in the order the programs ran."""
+    out, cur = [], []
+    for line in text.splitlines():
+        if line == "init: started":
+            continue  # init's own first line, before any program's
+        cur.append(line)
+        m = re.match(r"init: /bin/(\w+) (exited|killed)", line)
+        if m:
+            out.append((m.group(1), cur))
+            cur = []
+    return out
+
+
+def shared_boot():
+    """Boot once for all groups: every program of RUNS and /bin/hello in
+    a random order, each folder argument a fresh name under /."""
+    if "res" in _SHARED:
+        return _SHARED["res"]
+    runs = [(g, prog, ["/%s-%s" % (g, secrets.token_hex(4))
+                       if a == "DIR" else a for a in args])
+            for g, (prog, args) in RUNS.items()]
+    runs.append(("hello", "hello", []))
+    secrets.SystemRandom().shuffle(runs)
+    _SHARED["runs"] = runs
+    cmd = " ".join(",".join(["/bin/" + prog] + args) for _, prog, args in runs)
+    _SHARED["res"] = boot("quiet -- " + cmd, timeout=240,
+                          initrd=chapter_initrd())
+    return _SHARED["res"]
+
+
+def host_lines(prog, args):
+    """What `prog args` prints on the host, then init's line for it; a
+    folder argument becomes one in a temporary folder of the host."""
+    tmp = tempfile.mkdtemp(prefix="keel-poll-")
+    try:
+        host_args = [tmp + a if a.startswith("/") else a for a in args]
+        out, status = oracle.host_run(prog, host_args)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    last = ("init: /bin/%s exited with status %d" % (prog, status)
+            if status >= 0 else
+            "init: /bin/%s killed by signal %d" % (prog, -status))
+    return out.splitlines() + [last]
+
+
+def group_matches(group):
+    """The section of the program run for `group` equals the host's."""
+    runs = _SHARED["runs"]
+    index = [g for g, _, _ in runs].index(group)
+    _, prog, args = runs[index]
+    got = ordered_sections(user_lines())
+    assert_true(index < len(got), "the run ended before /bin/%s %s "
+                "finished (or before it started)\n  run ended: %s"
+                % (prog, " ".join(args), _SHARED["res"].reason))
+    name, lines = got[index]
+    assert_equal(name, prog, "the programs ran in another order")
+    assert_equal(lines, host_lines(prog, args),
+                 "/bin/%s %s printed something else than on Linux:"
+                 % (prog, " ".join(args)))
+
+
+def _parent(fn):
+    """Make fn's test inspect the shared boot."""
+    fn.test.result = shared_boot()
+
+
+@test(0, "poll")
+def test_poll():
+    """Boot (shared by the groups of this file)."""
+    _parent(test_poll)
+
+
+@test(25, "poll: polltest poll equals Linux", parent=test_poll)
+def test_poll_polltest():
+    """poll and ppoll: masks, wake-ups, timeouts, signals, errors."""
+    group_matches("poll")
+
+
+@test(0, "select")
+def test_select():
+    """Boot (shared by the groups of this file)."""
+    _parent(test_select)
+
+
+@test(20, "select: polltest select equals Linux", parent=test_select)
+def test_select_polltest():
+    """select and pselect6: sets, wake-ups, timeouts, signals, errors."""
+    group_matches("select")
+
+
+@test(0, "sendfile")
+def test_sendfile():
+    """Boot (shared by the groups of this file)."""
+    _parent(test_sendfile)
+
+
+@test(15, "sendfile: sendfiletest equals Linux", parent=test_sendfile)
+def test_sendfile_sendfiletest():
+    """Offsets, targets, errors."""
+    group_matches("sendfile")
+
+
+@test(0, "fifo")
+def test_fifo():
+    """Boot (shared by the groups of this file)."""
+    _parent(test_fifo)
+
+
+@test(20, "fifo: fifotest equals Linux", parent=test_fifo)
+def test_fifo_fifotest():
+    """The open rendezvous, O_NONBLOCK, EOF, poll on a FIFO."""
+    group_matches("fifo")

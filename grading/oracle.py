@@ -51,6 +51,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -86,31 +87,45 @@ def _no_core_dumps():
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def host_run(prog, args=()):
+def host_run(prog, args=(), scratch=False):
     """Run program `prog` on the host as Keel would; return (output, status).
 
     output is what it wrote to stdout and stderr, decoded as UTF-8;
     status is its exit status (negative: killed by that signal).
+    With scratch=True it runs in a fresh temporary folder (removed
+    afterwards) instead of ROOT: programs that make files under a relative
+    path (`fdshare t1` makes t1/ in the working directory, / on Keel)
+    then leave nothing on the host.
     Raises OracleError when the program is not staged (run `make initrd`).
     """
     binary = STAGE / keel_path(prog).lstrip("/")
     if not binary.is_file():
         raise OracleError("%s is not built: run 'make initrd'" % binary)
     env = {"HOME": "/", "ROOT": str(STAGE)}
+    if not scratch:
+        return _run([keel_path(prog)] + [str(a) for a in args], binary, env,
+                    STAGE, prog)
+    with tempfile.TemporaryDirectory(prefix="keel-oracle-") as tmp:
+        return _run([keel_path(prog)] + [str(a) for a in args], binary, env,
+                    tmp, prog)
+
+
+def _run(argv, binary, env, cwd, what):
+    """Run `binary` as `argv` in `cwd`; (output, status) as host_run."""
     try:
-        r = subprocess.run([keel_path(prog)] + [str(a) for a in args],
-                           executable=str(binary), env=env, cwd=str(STAGE),
-                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=TIMEOUT,
-                           preexec_fn=_no_core_dumps)
+        r = subprocess.run(argv, executable=str(binary), env=env,
+                           cwd=str(cwd), stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           timeout=TIMEOUT, preexec_fn=_no_core_dumps)
     except (OSError, subprocess.TimeoutExpired) as e:
-        raise OracleError("%s could not run on the host: %s" % (prog, e))
+        raise OracleError("%s could not run on the host: %s" % (what, e))
     return r.stdout.decode("utf-8", errors="replace"), r.returncode
 
 
-def host_output(prog, args=()):
-    """The expected output of program `prog` with arguments `args`."""
-    return host_run(prog, args)[0]
+def host_output(prog, args=(), scratch=False):
+    """The expected output of program `prog` with arguments `args` (in a
+    temporary folder with scratch=True, see host_run)."""
+    return host_run(prog, args, scratch)[0]
 
 
 def _busybox_links(busybox):
@@ -228,6 +243,8 @@ def main():
                     help="prog is a script in /test/, run by BusyBox's sh")
     ap.add_argument("--glibc", action="store_true",
                     help="like --busybox, with Debian's busybox.glibc")
+    ap.add_argument("--scratch", action="store_true",
+                    help="run in a fresh temporary folder, not in ROOT")
     ap.add_argument("--no-build", action="store_true",
                     help="do not run 'make initrd' first")
     opts = ap.parse_args()
@@ -242,7 +259,7 @@ def main():
             out, status = busybox_run(opts.prog, opts.args, "busybox.glibc"
                                       if opts.glibc else "busybox")
         else:
-            out, status = host_run(opts.prog, opts.args)
+            out, status = host_run(opts.prog, opts.args, opts.scratch)
         sys.stdout.write(out)
         return 0 if status == 0 else 1
     except OracleError as e:

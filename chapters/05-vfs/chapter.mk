@@ -18,3 +18,13 @@ CHAPTER_FILES += \
 # ---- poll and select on wait queues, FIFOs, sendfile
 
 # ---- conformance programs and BusyBox scripts
+# Linux is the oracle: each program makes its files under the directory
+# named by its first argument (a temporary folder on the host).
+USER_PROGS += fdshare appendrace pipesem integrity badpaths
+CHAPTER_FILES += \
+	user/fdshare.c \
+	user/appendrace.c \
+	user/pipesem.c \
+	user/integrity.c \
+	user/badpaths.c \
+	grading/tests/ch05_files.py

@@ -143,15 +143,17 @@ def _busybox_links(busybox):
                           % r.stdout.decode("utf-8", errors="replace"))
 
 
-def busybox_run(script, args=(), binary="busybox"):
+def busybox_run(script, args=(), binary="busybox", scratch=False):
     """Run the staged /test/`script` with BusyBox's sh on the host, as
     Keel's init runs `/bin/sh,/test/<script>,args...` (or, for another
     binary, `/bin/<binary>,sh,/test/<script>,args...`); return (output,
     status) like host_run.
 
     The environment is init's (HOME=/) plus ROOT and a PATH of links to
-    the staged /bin/busybox; the scripts cd into ROOT. Raises OracleError
-    when the initramfs staged is not a BusyBox one (make initrd CHAPTER=4).
+    the staged /bin/busybox; the scripts cd into ROOT, or, with
+    scratch=True, work in the fresh temporary folder they start in (as in
+    host_run). Raises OracleError when the initramfs staged is not a
+    BusyBox one (make initrd CHAPTER=4).
     """
     busybox = (STAGE / "bin" / "busybox").resolve()
     exe = STAGE / "bin" / binary
@@ -163,22 +165,18 @@ def busybox_run(script, args=(), binary="busybox"):
     _busybox_links(busybox)
     env = {"HOME": "/", "ROOT": str(STAGE),
            "PATH": ":".join(str(HOSTROOT / d) for d in HOSTPATH)}
-    try:
-        argv = ["/bin/sh"] if binary == "busybox" else ["/bin/" + binary,
-                                                          "sh"]
-        r = subprocess.run(argv + [str(path)] + [str(a) for a in args],
-                           executable=str(exe), env=env, cwd=str(STAGE),
-                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=TIMEOUT,
-                           preexec_fn=_no_core_dumps)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        raise OracleError("%s could not run on the host: %s" % (script, e))
-    return r.stdout.decode("utf-8", errors="replace"), r.returncode
+    argv = ["/bin/sh"] if binary == "busybox" else ["/bin/" + binary, "sh"]
+    argv += [str(path)] + [str(a) for a in args]
+    if not scratch:
+        return _run(argv, exe, env, STAGE, script)
+    with tempfile.TemporaryDirectory(prefix="keel-oracle-") as tmp:
+        return _run(argv, exe, env, tmp, script)
 
 
-def busybox_output(script, args=(), binary="busybox"):
-    """The expected output of /test/`script` run by BusyBox's sh."""
-    return busybox_run(script, args, binary)[0]
+def busybox_output(script, args=(), binary="busybox", scratch=False):
+    """The expected output of /test/`script` run by BusyBox's sh (in a
+    temporary folder with scratch=True, see busybox_run)."""
+    return busybox_run(script, args, binary, scratch)[0]
 
 
 def build():
@@ -257,7 +255,8 @@ def main():
             return self_check()
         if opts.busybox or opts.glibc:
             out, status = busybox_run(opts.prog, opts.args, "busybox.glibc"
-                                      if opts.glibc else "busybox")
+                                      if opts.glibc else "busybox",
+                                      opts.scratch)
         else:
             out, status = host_run(opts.prog, opts.args, opts.scratch)
         sys.stdout.write(out)

@@ -198,8 +198,9 @@ def self_check():
         raise OracleError("nothing staged in %s: run 'make initrd'" % STAGE)
     bad = 0
     for prog in progs:
-        out, status = host_run(prog)
-        again, _ = host_run(prog)
+        # in a temporary folder: some programs make files where they run
+        out, status = host_run(prog, scratch=True)
+        again, _ = host_run(prog, scratch=True)
         print("==== %s (exit status %d)" % (keel_path(prog), status))
         sys.stdout.write(out)
         problems = []

@@ -1,5 +1,5 @@
 /*
- * appendrace DIR N: several processes write one file at the same time.
+ * appendrace [DIR [N]]: several processes write one file at the same time.
  *
  * With O_APPEND every write goes to the end of the file as the file is at
  * that moment: moving the offset to the end and copying the bytes are one
@@ -13,7 +13,8 @@
  * what does not depend on it is printed).
  *
  * The writers start together (they wait on a pipe their parent closes).
- * Every file is made under DIR (created if missing). The output is the
+ * Every file is made under DIR (created if missing; default: the working
+ * directory); N defaults to 500. The output is the
  * same on Linux.
  */
 #define _GNU_SOURCE
@@ -183,14 +184,16 @@ int
 main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
-    if (argc < 3 || atoi(argv[2]) <= 0 || atoi(argv[2]) > MAXN) {
-        printf("usage: appendrace DIR N (1..%d)\n", MAXN);
+    // DIR and N, or the working directory and 500
+    const char *dir = argc > 1 ? argv[1] : ".";
+    int n = argc > 2 ? atoi(argv[2]) : 500;
+    if (n <= 0 || n > MAXN) {
+        printf("usage: appendrace [DIR [N (1..%d)]]\n", MAXN);
         return 2;
     }
-    int n = atoi(argv[2]);
-    if (mkdir(argv[1], 0755) < 0 && errno != EEXIST)
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST)
         printf("mkdir: errno %d\n", errno);
-    if (chdir(argv[1]) < 0)
+    if (chdir(dir) < 0)
         return 1;
     const int creat = O_WRONLY | O_CREAT | O_TRUNC;
     for (int nw = 2; nw <= 4; nw += 2) {

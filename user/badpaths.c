@@ -1,5 +1,5 @@
 /*
- * badpaths DIR: bad paths and operations on the wrong kind of file.
+ * badpaths [DIR]: bad paths and operations on the wrong kind of file.
  *
  * A path comes from user memory, so the kernel must expect anything: a
  * NULL pointer, a string that runs into an unmapped page before its end
@@ -17,7 +17,8 @@
  * the file system the program runs on works on as before. On a host
  * that is not allowed to mount, the program mounts in a user namespace of
  * its own; "ENOSPC ok" is printed only after the errno was checked.
- * Every file is made under DIR (created if missing).
+ * Every file is made under DIR (created if missing; default: the working
+ * directory).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -392,13 +393,11 @@ int
 main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
-    if (argc < 2) {
-        printf("usage: badpaths DIR\n");
-        return 2;
-    }
-    if (mkdir(argv[1], 0755) < 0 && errno != EEXIST)
+    // the folder for the files: DIR, or the working directory
+    const char *dir = argc > 1 ? argv[1] : ".";
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST)
         printf("mkdir: %s\n", ename(errno));
-    if (chdir(argv[1]) < 0)
+    if (chdir(dir) < 0)
         return 1;
     setup();
     bad_pointers();

@@ -1,5 +1,5 @@
 /*
- * fdshare DIR: what descriptors share, and what they do not.
+ * fdshare [DIR]: what descriptors share, and what they do not.
  *
  * An open file description holds the offset and the status flags
  * (O_APPEND, O_NONBLOCK); a descriptor is only a number pointing at one,
@@ -12,8 +12,8 @@
  * once the table is full, EINVAL/EBADF for numbers past the limit.
  *
  * Every file is made under DIR (created if missing; relative to the
- * working directory), so the host run stays in a temporary folder. The
- * output is the same on Linux.
+ * working directory, which is the default), so the host run stays in a
+ * temporary folder. The output is the same on Linux.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -312,13 +312,11 @@ main(int argc, char **argv)
     setvbuf(stdout, NULL, _IONBF, 0);
     if (argc > 1 && strcmp(argv[1], "exec") == 0)
         return after_exec(argc, argv);
-    if (argc < 2) {
-        printf("usage: fdshare DIR\n");
-        return 2;
-    }
-    if (mkdir(argv[1], 0755) < 0 && errno != EEXIST)
+    // the folder for the files: DIR, or the working directory
+    const char *dir = argc > 1 ? argv[1] : ".";
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST)
         printf("mkdir %s\n", ename(errno));
-    if (chdir(argv[1]) < 0) {
+    if (chdir(dir) < 0) {
         printf("chdir: %s\n", ename(errno));
         return 1;
     }

@@ -1,5 +1,5 @@
 /*
- * integrity DIR SEED: the bytes written to a file are the bytes read back.
+ * integrity [DIR [SEED]]: the bytes written to a file are the bytes read back.
  *
  * A few MiB of pseudo-random bytes (xorshift64*, seeded by SEED: the same
  * on every system, different on every run) go into a file in odd-sized
@@ -12,7 +12,7 @@
  * open of the file by its name. It prints the checksums (FNV-1a, 64
  * bits) of the file at each step, which depend on SEED, and whether each
  * read agreed with the model. Files are made under DIR. The output is the
- * same on Linux.
+ * same on Linux. DIR defaults to the working directory, SEED to 1.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -178,14 +178,12 @@ int
 main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
-    if (argc < 3) {
-        printf("usage: integrity DIR SEED\n");
-        return 2;
-    }
-    state = strtoull(argv[2], NULL, 0) | 1;
-    if (mkdir(argv[1], 0755) < 0 && errno != EEXIST)
+    // DIR and SEED, or the working directory and 1
+    const char *dir = argc > 1 ? argv[1] : ".";
+    state = (argc > 2 ? strtoull(argv[2], NULL, 0) : 1) | 1;
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST)
         printf("mkdir: errno %d\n", errno);
-    if (chdir(argv[1]) < 0)
+    if (chdir(dir) < 0)
         return 1;
     model = calloc(MAXSIZE, 1);
     int fd = open("data", O_RDWR | O_CREAT | O_TRUNC, 0600);

@@ -201,9 +201,10 @@ head -c 5 e2 && echo
 tail -c 5 e2
 head -n 2 e2
 tail -n +3 e2
-dd if=/dev/zero of=zeros bs=1024 count=3 2>/dev/null
-wc -c <zeros
-od -An -tx1 -N 4 zeros
+truncate -s 3072 zeros
+dd if=zeros of=z2 bs=1024 count=2 2>/dev/null
+wc -c <z2
+od -An -tx1 -N 4 z2
 printf 'abcdefghij' >d1
 dd if=d1 of=d2 bs=1 skip=2 count=5 2>/dev/null
 cat d2 && echo

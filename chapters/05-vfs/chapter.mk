@@ -27,4 +27,5 @@ CHAPTER_FILES += \
 	user/pipesem.c \
 	user/integrity.c \
 	user/badpaths.c \
+	user/busybox/rootfs/test/vfs.sh \
 	grading/tests/ch05_files.py

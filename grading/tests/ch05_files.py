@@ -17,7 +17,10 @@ directory (/ on Keel; a fresh temporary folder on the host, see
 grading/oracle.py's scratch). Each program's part of the console is cut
 into its `-- name` sections, and each section is compared with the
 host's. The BusyBox scripts are compared section by section with the
-same script run on the host by the same busybox binary.
+same script run on the host by the same busybox binary. That the
+programs and the script print the same on any Linux, not only on the
+host, was checked by booting Debian's kernel with the same initramfs
+(`python3 grading/linux_busybox.py --chapter 5` for the script).
 
 Groups (150 points), each one boot:
 

@@ -12,6 +12,39 @@ CHAPTER_FILES += \
 
 # ---- the VFS core: inodes, dentries, super blocks, mounts, path walk;
 # ---- tmpfs as the root, filled from the initramfs; the file calls
+RETIRED_FILES += \
+	fs/initramfs/tree.c \
+	fs/core/file.c \
+	fs/core/stat.c \
+	fs/core/regular.c \
+	kernel/syscalls/rofs.c \
+	kernel/syscalls/open.c \
+	kernel/syscalls/stat.c \
+	kernel/syscalls/dir.c \
+	kernel/syscalls/cwd.c
+KERNEL_SRCS += \
+	fs/vfs/inode.c \
+	fs/vfs/dcache.c \
+	fs/vfs/mount.c \
+	fs/vfs/walk.c \
+	fs/vfs/file.c \
+	fs/vfs/open.c \
+	fs/vfs/create.c \
+	fs/vfs/remove.c \
+	fs/vfs/attr.c \
+	fs/tmpfs/tmpfs.c \
+	fs/tmpfs/file.c \
+	fs/tmpfs/unpack.c \
+	kernel/syscalls/files.c \
+	kernel/syscalls/fsstat.c \
+	kernel/syscalls/names.c \
+	kernel/syscalls/attr.c \
+	kernel/syscalls/mount.c \
+	kernel/syscalls/workdir.c
+CHAPTER_FILES += \
+	fs/include/fs/vfs.h \
+	fs/include/fs/tmpfs.h \
+	kernel/include/uapi/vfs.h
 
 # ---- devfs and procfs
 

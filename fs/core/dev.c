@@ -120,6 +120,64 @@ static const struct file_ops console_ops = {.read = console_read,
                                             .ioctl = console_ioctl,
                                             .poll = console_poll};
 
+#if CHAPTER >= 5
+/** The built-in devices by device number, until a devfs provides them. */
+static const struct {
+    uint64_t rdev;               /**< Linux's device number */
+    const struct file_ops *fops; /**< its operations */
+} builtin[] = {
+    {MKDEV(1, 3), &null_ops},
+    {MKDEV(1, 5), &zero_ops},
+    {MKDEV(5, 0), &console_ops},
+    {MKDEV(5, 1), &console_ops},
+};
+
+/**
+ * @brief Open character device @p rdev as file @p f: its operations.
+ *
+ * Weak: the devfs' table of drivers replaces it; this one knows the
+ * built-in devices above.
+ * @param rdev the device number
+ * @param f    the file being opened (f->ops is set)
+ * @return 0; -ENXIO (no such device)
+ */
+__attribute__((weak)) int
+chrdev_open(uint64_t rdev, struct file *f)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(builtin); i++) {
+        if (builtin[i].rdev == rdev) {
+            f->ops = builtin[i].fops;
+            return 0;
+        }
+    }
+    return -ENXIO;
+}
+
+/**
+ * @brief Make /dev and its device files in the root file system.
+ *
+ * Weak: the devfs mounts a devtmpfs on /dev instead. Keeps what the
+ * initramfs already has.
+ * @pre boot, the root tmpfs is unpacked
+ */
+__attribute__((weak)) void
+devfs_init(void)
+{
+    static const struct {
+        const char *path;
+        uint32_t mode;
+        uint64_t rdev;
+    } nodes[] = {
+        {"/dev/console", S_IFCHR | 0600, MKDEV(5, 1)},
+        {"/dev/null", S_IFCHR | 0666, MKDEV(1, 3)},
+        {"/dev/tty", S_IFCHR | 0666, MKDEV(5, 0)},
+        {"/dev/zero", S_IFCHR | 0666, MKDEV(1, 5)},
+    };
+    vfs_mknod(AT_FDCWD, "/dev", S_IFDIR | 0755, 0);
+    for (size_t i = 0; i < ARRAY_SIZE(nodes); i++)
+        vfs_mknod(AT_FDCWD, nodes[i].path, nodes[i].mode, nodes[i].rdev);
+}
+#else
 /** One built-in device. */
 struct dev_file {
     const char *name;            /**< under /dev */
@@ -172,3 +230,4 @@ dev_init(void)
         }
     }
 }
+#endif

@@ -21,7 +21,31 @@
 #include "fs/file.h"
 #include "kernel/mm.h"
 #include "kernel/proc.h"
+#if CHAPTER >= 5
+#include "kernel/cred.h"
+#include "uapi/resource.h"
+#endif
 #include "uapi/errno.h"
+
+#if CHAPTER >= 5
+/* The descriptors a process may use: RLIMIT_NOFILE, at most FD_MAX. */
+static int
+fd_limit(void)
+{
+    struct rlimit r;
+    if (rlimit_get(proc_current(), RLIMIT_NOFILE, &r) < 0 ||
+        r.rlim_cur > FD_MAX)
+        return FD_MAX;
+    return (int)r.rlim_cur;
+}
+#else
+/* The descriptors a process may use. */
+static int
+fd_limit(void)
+{
+    return FD_MAX;
+}
+#endif
 
 /* The current process's table. */
 static struct fdtable *
@@ -53,9 +77,10 @@ int
 fd_install(struct file *f, int min, bool cloexec)
 {
     struct fdtable *t = table();
-    if (min < 0 || min >= FD_MAX)
+    int max = fd_limit();
+    if (min < 0 || min >= max)
         return -EINVAL;
-    for (int fd = min; fd < FD_MAX; fd++) {
+    for (int fd = min; fd < max; fd++) {
         if (t->fd[fd] == NULL) {
             t->fd[fd] = f;
             set_cloexec(t, fd, cloexec);
@@ -76,7 +101,7 @@ int
 fd_install_at(struct file *f, int fd, bool cloexec)
 {
     struct fdtable *t = table();
-    if (fd < 0 || fd >= FD_MAX)
+    if (fd < 0 || fd >= fd_limit())
         return -EBADF;
     struct file *old = t->fd[fd];
     t->fd[fd] = f;
@@ -159,6 +184,24 @@ fd_set_cloexec(int fd, bool on)
 int
 fs_proc_init(struct proc *p)
 {
+#if CHAPTER >= 5
+    p->fs_fdt = kzalloc(sizeof(*p->fs_fdt));
+    if (p->fs_fdt == NULL)
+        return -ENOMEM;
+    p->fs_cwd = fs_root();
+    dentry_get(p->fs_cwd);
+    __atomic_add_fetch(&p->fs_cwd->sb->users, 1, __ATOMIC_SEQ_CST);
+    p->fs_umask = 022;
+    struct dentry *d;
+    struct file *f;
+    mutex_lock(&vfs_lock);
+    int err = path_walk(fs_root(), "/dev/console", 0, &d);
+    mutex_unlock(&vfs_lock);
+    if (err == 0) {
+        err = vfs_open_dentry(d, O_RDWR, &f);
+        dentry_put(d);
+    }
+#else
     fs_tree_init();
     p->fs_fdt = kzalloc(sizeof(*p->fs_fdt));
     if (p->fs_fdt == NULL)
@@ -170,6 +213,7 @@ fs_proc_init(struct proc *p)
     int err = path_lookup(fs_root(), "/dev/console", 0, &n);
     if (err == 0)
         err = file_open(n, O_RDWR, &f);
+#endif
     if (err < 0)
         return err;
     for (int fd = 0; fd < 3; fd++) {
@@ -199,6 +243,10 @@ fs_fork(struct proc *child, struct proc *parent)
     }
     child->fs_fdt = t;
     child->fs_cwd = parent->fs_cwd;
+#if CHAPTER >= 5
+    dentry_get(child->fs_cwd);
+    __atomic_add_fetch(&child->fs_cwd->sb->users, 1, __ATOMIC_SEQ_CST);
+#endif
     child->fs_umask = parent->fs_umask;
     return 0;
 }
@@ -234,4 +282,11 @@ fs_exit(struct proc *p)
     for (int fd = 0; fd < FD_MAX; fd++)
         file_put(t->fd[fd]);
     kfree(t);
+#if CHAPTER >= 5
+    if (p->fs_cwd != NULL) { // the working directory is let go too
+        __atomic_sub_fetch(&p->fs_cwd->sb->users, 1, __ATOMIC_SEQ_CST);
+        dentry_put(p->fs_cwd);
+        p->fs_cwd = NULL;
+    }
+#endif
 }

@@ -17,7 +17,9 @@
  * archive is not NUL-terminated, and copies nothing, so following links
  * recursively costs little stack.
  *
- * Locking: none; the tree does not change in this chapter.
+ * Locking: none; the tree does not change in this chapter. (Chapter 5
+ * walks dentries instead, in fs/vfs/walk.c; it keeps fs_getcwd() and
+ * path_from_user() from this file.)
  */
 #include "fs/file.h"
 #include "kernel/mm.h"
@@ -25,6 +27,7 @@
 #include "kernel/string.h"
 #include "uapi/errno.h"
 
+#if CHAPTER < 5 // chapter 5's walk goes over dentries (fs/vfs/walk.c)
 static int walk(struct fnode *base, const char *p, const char *end, int flags,
                 int *links, struct fnode **out);
 
@@ -144,29 +147,36 @@ path_lookup_at(int dirfd, const char *path, int flags, struct fnode **out)
     }
     return path_lookup(base, path, flags, out);
 }
+#endif
 
 /**
  * @brief The current directory's absolute path, into a kernel buffer.
  *
  * A node knows its name and its parent, not its path: the path is built
- * backwards, from the end of @p buf, one "/name" per step up to the root,
- * then moved to the front. The root alone is "/".
+ * backwards, from the end of @p buf, one "/name" per step up to the root
+ * (the one node that is its own parent), then moved to the front. The
+ * root alone is "/".
  * @param buf  where to put it, NUL-terminated
  * @param size bytes at buf
  * @return the length with the NUL; -ERANGE if it does not fit
+ * @pre chapter 5: vfs_lock held (names do not change meanwhile)
  */
 // [getcwd]
 int
 fs_getcwd(char *buf, size_t size)
 {
     // >>> exercise 4.2 getcwd
+#if CHAPTER >= 5
+    struct dentry *n = proc_current()->fs_cwd;
+#else
     struct fnode *n = proc_current()->fs_cwd;
+#endif
     size_t at = size;
     if (at == 0)
         return -ERANGE;
     buf[--at] = 0;
     // build it backwards, from the cwd up to the root
-    for (; n != fs_root(); n = n->parent) {
+    for (; n != n->parent; n = n->parent) {
         if (at < n->namelen + 1)
             return -ERANGE;
         at -= n->namelen;
@@ -188,6 +198,7 @@ fs_getcwd(char *buf, size_t size)
 }
 // [getcwd]
 
+#if CHAPTER < 5
 /**
  * @brief Make @p dir the working directory of the current process.
  * @param dir the node
@@ -204,6 +215,7 @@ fs_chdir(struct fnode *dir)
     proc_current()->fs_cwd = dir;
     return 0;
 }
+#endif
 
 /**
  * @brief A kernel copy of the user path at @p src.

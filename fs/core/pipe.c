@@ -47,7 +47,11 @@ struct pipe {
     int writers;             /**< open write ends */
     struct wait_queue rwait; /**< readers waiting for data */
     struct wait_queue wwait; /**< writers waiting for room */
-    struct fnode node;       /**< what fstat reports: S_IFIFO */
+#if CHAPTER >= 5
+    struct inode node; /**< what fstat reports: S_IFIFO */
+#else
+    struct fnode node; /**< what fstat reports: S_IFIFO */
+#endif
 };
 
 static uint64_t pipe_ino = 1ULL << 32; // apart from the initramfs' numbers

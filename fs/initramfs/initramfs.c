@@ -95,7 +95,9 @@ initramfs_init(void)
     archive = a;
     archive_len = len;
     pr_info("initramfs: %zu files, %zu KiB\n", count, (len + 1023) / 1024);
-#if CHAPTER >= 4
+#if CHAPTER >= 5
+    vfs_init(); // the root tmpfs, filled from the archive
+#elif CHAPTER >= 4
     fs_tree_init(); // index it once: the tree that paths are looked up in
 #endif
 }

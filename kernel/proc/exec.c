@@ -25,7 +25,39 @@
 #include "kernel/shebang.h"
 #endif
 
-#if CHAPTER >= 4
+#if CHAPTER >= 5
+/*
+ * A program's bytes: the path walked from the cwd, symlinks followed,
+ * from any file system. A file whose bytes are in pages is copied into
+ * one piece (*@p copy, for the caller to kfree once the image is built);
+ * -ENOENT, -ENOTDIR, -ELOOP, -ENAMETOOLONG, -EACCES (not a regular file,
+ * no x permission, a noexec mount).
+ */
+static int
+find_program(const char *path, struct cpio_entry *e, void **copy)
+{
+    struct dentry *d;
+    struct proc *p = proc_current();
+    *copy = NULL;
+    struct dentry *base = p != NULL ? p->fs_cwd : fs_root(); // boot: "/"
+    mutex_lock(&vfs_lock);
+    int err = path_walk(base, path, 0, &d);
+    mutex_unlock(&vfs_lock);
+    if (err < 0)
+        return err;
+    struct inode *n = d->inode;
+    if (!S_ISTYPE(n->mode, S_IFREG) || !(n->mode & 0111) ||
+        (d->sb->flags & MS_NOEXEC))
+        err = -EACCES;
+    else
+        err = inode_permission(n, X_OK);
+    if (err == 0)
+        err = vfs_file_bytes(n, &e->data, &e->size, copy);
+    e->mode = n->mode;
+    dentry_put(d);
+    return err;
+}
+#elif CHAPTER >= 4
 /* A program's bytes: the path walked from the cwd, symlinks followed;
  * -ENOENT, -ENOTDIR, -ELOOP, -ENAMETOOLONG, -EACCES (not a regular file,
  * or no x bit). */
@@ -64,14 +96,26 @@ build_image(const char *path, char *const argv[], int argc, char *const envp[],
             int envc, struct mm **mmp, vaddr_t *entry, vaddr_t *sp)
 {
     struct cpio_entry e;
+#if CHAPTER >= 5
+    void *copy; // the program's bytes, if they had to be gathered
+    int err = find_program(path, &e, &copy);
+#else
     int err = find_program(path, &e);
+#endif
     if (err < 0)
         return err;
     struct mm *mm = mm_create();
-    if (mm == NULL)
+    if (mm == NULL) {
+#if CHAPTER >= 5
+        kfree(copy);
+#endif
         return -ENOMEM;
+    }
     struct elf_image img;
     err = elf_load(mm, e.data, e.size, &img);
+#if CHAPTER >= 5
+    kfree(copy); // the segments are copied into the new image
+#endif
     if (err == 0)
         err = ustack_setup(mm, argv, argc, envp, envc, &img, path, sp);
     if (err < 0) {
@@ -119,13 +163,26 @@ build_any(const char *path, char *const argv[], int argc, char *const envp[],
     int err = build_image(a.path, a.argv, a.argc, envp, envc, mmp, entry, sp);
     while (err == -ENOEXEC) {
         struct cpio_entry e;
+#if CHAPTER >= 5
+        void *copy;
+        if (find_program(a.path, &e, &copy) < 0)
+            break;
+        if (!is_script(&e)) {
+            kfree(copy);
+            break;
+        }
+#else
         if (find_program(a.path, &e) < 0 || !is_script(&e))
             break;
+#endif
         if (depth == SHEBANG_DEPTH) {
             err = -ELOOP;
             break;
         }
         err = shebang_rewrite((const char *)e.data, e.size, &a, &sb[depth]);
+#if CHAPTER >= 5
+        kfree(copy); // the rewrite copied what it needs
+#endif
         if (err < 0)
             break;
         depth++;

@@ -284,3 +284,43 @@ sys_sync(const long a[6])
     (void)a;
     return 0;
 }
+
+/** @brief truncate(path, length). @param a the argument registers
+ *  @return as chmod() */
+long
+sys_truncate(const long a[6])
+{
+    return sys_chmod(a);
+}
+
+/** @brief chown(path, uid, gid). @param a the argument registers
+ *  @return as chmod() */
+long
+sys_chown(const long a[6])
+{
+    return sys_chmod(a);
+}
+
+/** @brief fchown(fd, uid, gid). @param a the argument registers
+ *  @return as fchmod() */
+long
+sys_fchown(const long a[6])
+{
+    return sys_fchmod(a);
+}
+
+/** @brief fchownat(dirfd, path, uid, gid, flags). @param a the argument
+ *  registers @return as fchmodat() */
+long
+sys_fchownat(const long a[6])
+{
+    return sys_fchmodat(a);
+}
+
+/** @brief renameat2(olddirfd, old, newdirfd, new, flags).
+ *  @param a the argument registers @return as renameat() */
+long
+sys_renameat2(const long a[6])
+{
+    return sys_renameat(a);
+}

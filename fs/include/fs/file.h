@@ -27,6 +27,9 @@
 #include "uapi/fcntl.h"
 #include "uapi/poll.h"
 #include "uapi/stat.h"
+#if CHAPTER >= 5
+#include "fs/vfs.h"
+#endif
 
 struct file;
 struct proc;
@@ -69,7 +72,25 @@ struct file_ops {
     unsigned (*poll)(struct file *f);
     /** The last reference is gone: free what the file owns. */
     void (*release)(struct file *f);
+#if CHAPTER >= 5
+    /** Called by open once the file is made (procfs fills its buffer,
+     *  a device its state): 0 or -errno, which fails the open. */
+    int (*open)(struct file *f);
+#endif
 };
+
+#if CHAPTER >= 5
+/** An open file. */
+struct file {
+    int refs;                   /**< descriptors and users holding it */
+    unsigned flags;             /**< O_ACCMODE, O_APPEND, O_NONBLOCK */
+    uint64_t pos;               /**< the offset reads and writes use */
+    struct inode *inode;        /**< what is open */
+    struct dentry *dentry;      /**< the name it was opened by (NULL: a pipe) */
+    const struct file_ops *ops; /**< how to read, write, seek it */
+    void *priv;                 /**< the ops' own state (a pipe end) */
+};
+#else
 
 /**
  * @brief A file as it exists: its type, attributes, bytes and place.
@@ -105,6 +126,7 @@ struct file {
     const struct file_ops *ops; /**< how to read, write, seek it */
     void *priv;                 /**< the ops' own state (a pipe end) */
 };
+#endif
 
 /** A process's descriptors. */
 struct fdtable {
@@ -112,6 +134,18 @@ struct fdtable {
     uint64_t cloexec[FD_MAX / 64]; /**< FD_CLOEXEC, one bit per fd */
 };
 
+#if CHAPTER >= 5
+/* open files (fs/vfs/file.c) */
+struct file *file_alloc(struct inode *node, const struct file_ops *ops,
+                        unsigned flags);
+void file_get(struct file *f);
+void file_put(struct file *f);
+long file_read(struct file *f, uptr_t buf, size_t n, uint64_t *pos);
+long file_write(struct file *f, uptr_t buf, size_t n, uint64_t *pos);
+long file_lseek(struct file *f, int64_t off, int whence);
+void file_stat(struct file *f, struct stat *st);
+void stat_to_statx(const struct stat *st, struct statx *sx);
+#else
 /* open files (fs/core/file.c) */
 struct file *file_alloc(struct fnode *node, const struct file_ops *ops,
                         unsigned flags);
@@ -125,6 +159,7 @@ void file_stat(struct file *f, struct stat *st);
 void fnode_stat(const struct fnode *n, struct stat *st);
 void stat_to_statx(const struct stat *st, struct statx *sx);
 int fnode_access(const struct fnode *n, int mode);
+#endif
 
 /* descriptor tables (fs/core/fdtable.c) */
 int fd_install(struct file *f, int min, bool cloexec);
@@ -138,6 +173,7 @@ int fs_fork(struct proc *child, struct proc *parent);
 void fs_exec(struct proc *p);
 void fs_exit(struct proc *p);
 
+#if CHAPTER < 5
 /* the tree and path lookup (fs/initramfs/tree.c, fs/core/namei.c) */
 void fs_tree_init(void);
 struct fnode *fs_root(void);
@@ -156,6 +192,7 @@ int path_from_user(uptr_t src, char **out);
 extern const struct file_ops regular_ops;
 extern const struct file_ops dir_ops;
 void dev_init(void);
+#endif
 
 /* pipes (fs/core/pipe.c) */
 int pipe_create(struct file **rd, struct file **wr, unsigned flags);

@@ -52,8 +52,12 @@ struct proc {
     bool execed;          /**< has called execve (setpgid: EACCES) */
     /* files (fs/include/fs/file.h) */
     struct fdtable *fs_fdt; /**< open file descriptors */
-    struct fnode *fs_cwd;   /**< working directory */
-    unsigned fs_umask;      /**< file creation mask (umask) */
+#if CHAPTER >= 5
+    struct dentry *fs_cwd; /**< working directory (one reference) */
+#else
+    struct fnode *fs_cwd; /**< working directory */
+#endif
+    unsigned fs_umask; /**< file creation mask (umask) */
     /* identity, limits, clone and accounting (kernel/proc/cred.c, clone.c) */
     struct cred cred;                  /**< user and group ids */
     struct rlimit rlim[RLIM_NLIMITS];  /**< resource limits */

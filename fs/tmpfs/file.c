@@ -1,0 +1,333 @@
+/**
+ * @file
+ * @ingroup fs
+ * @brief tmpfs regular files: bytes in pages, or borrowed from the archive.
+ *
+ * A file's bytes are a table of pages: entry i holds bytes
+ * [i * 4096, (i + 1) * 4096), or is NULL for a hole that reads as zeros
+ * (after a seek past the end, or a truncate that grew the file). Pages
+ * come from the frame allocator one at a time and count against the
+ * instance's size limit (-ENOSPC).
+ *
+ * A file unpacked from the initramfs starts without pages: it *borrows*
+ * its bytes from the archive, which stays in memory for good. Reading,
+ * exec and mmap use them in place, so booting copies nothing. The first
+ * write, or a truncate that grows the file, copies them into pages of
+ * the file's own ("copy on write" at the scale of a file); a truncate
+ * that shrinks it only shortens what is borrowed.
+ *
+ * The bytes of the last page past the end of the file are always zero,
+ * so that growing the file shows zeros there without clearing anything.
+ *
+ * Locking: vfs_lock around every read, write and truncate (the page
+ * table may be replaced by a larger one while it is used).
+ */
+#include "fs/file.h"
+#include "fs/tmpfs.h"
+#include "kernel/arch.h"
+#include "kernel/compiler.h"
+#include "kernel/mm.h"
+#include "kernel/string.h"
+#include "uapi/errno.h"
+
+/** The largest file (4 GiB): its page table is then 8 MiB. */
+#define TMPFS_FILE_MAX (1ULL << 32)
+
+/** A regular file's bytes (inode::priv). */
+struct tmpfs_data {
+    const uint8_t *borrowed; /**< the archive's bytes, or NULL */
+    uint8_t **pages;         /**< the page table, NULL entries: holes */
+    size_t npages;           /**< entries in the table */
+};
+
+static const uint8_t zero_page[PAGE_SIZE];
+
+/* The file's data; made on first use. NULL when memory is out. */
+static struct tmpfs_data *
+data_of(struct inode *n)
+{
+    if (n->priv == NULL)
+        n->priv = kzalloc(sizeof(struct tmpfs_data));
+    return n->priv;
+}
+
+/**
+ * @brief Let file @p n borrow @p size bytes at @p data (the initramfs').
+ * @param n    a new, empty regular file
+ * @param data the bytes (they must live for good)
+ * @param size how many
+ */
+void
+tmpfs_borrow(struct inode *n, const void *data, size_t size)
+{
+    struct tmpfs_data *td = data_of(n);
+    if (td == NULL)
+        return;
+    td->borrowed = data;
+    n->size = size;
+}
+
+/* The instance's accounting. */
+static struct tmpfs_sb *
+sb_of(struct inode *n)
+{
+    return n->sb->priv;
+}
+
+/* Make the table hold at least @p count entries; 0 or -ENOMEM. */
+static int
+grow_table(struct tmpfs_data *td, size_t count)
+{
+    if (count <= td->npages)
+        return 0;
+    size_t want = MAX(count, td->npages * 2);
+    uint8_t **t = kzalloc(want * sizeof(*t));
+    if (t == NULL)
+        return -ENOMEM;
+    if (td->npages > 0)
+        memcpy(t, td->pages, td->npages * sizeof(*t));
+    kfree(td->pages);
+    td->pages = t;
+    td->npages = want;
+    return 0;
+}
+
+/* Page @p i of @p n, allocated (zeroed) if it was a hole. */
+static uint8_t *
+page_get(struct inode *n, struct tmpfs_data *td, size_t i, int *err)
+{
+    if ((*err = grow_table(td, i + 1)) < 0)
+        return NULL;
+    if (td->pages[i] != NULL)
+        return td->pages[i];
+    struct tmpfs_sb *ts = sb_of(n);
+    paddr_t pa = ts->used_pages < ts->max_pages ? pmm_alloc_frame() : 0;
+    if (pa == 0) {
+        *err = -ENOSPC;
+        return NULL;
+    }
+    ts->used_pages++;
+    td->pages[i] = phys_to_virt(pa);
+    memset(td->pages[i], 0, PAGE_SIZE);
+    return td->pages[i];
+}
+
+/* Free pages from index @p from on. */
+static void
+free_pages_from(struct inode *n, struct tmpfs_data *td, size_t from)
+{
+    for (size_t i = from; i < td->npages; i++) {
+        if (td->pages[i] != NULL) {
+            pmm_free_frame(virt_to_phys(td->pages[i]));
+            td->pages[i] = NULL;
+            sb_of(n)->used_pages--;
+        }
+    }
+}
+
+/* Stop borrowing: copy the archive's bytes into pages of our own. */
+static int
+unborrow(struct inode *n, struct tmpfs_data *td)
+{
+    if (td->borrowed == NULL)
+        return 0;
+    for (uint64_t off = 0; off < n->size; off += PAGE_SIZE) {
+        int err;
+        uint8_t *p = page_get(n, td, off / PAGE_SIZE, &err);
+        if (p == NULL) {
+            free_pages_from(n, td, 0);
+            return err;
+        }
+        memcpy(p, td->borrowed + off, MIN(PAGE_SIZE, n->size - off));
+    }
+    td->borrowed = NULL;
+    return 0;
+}
+
+/*
+ * Copy [off, off + len) of the file to @p dst: user memory if @p user,
+ * else kernel memory. The caller has cut len to the file's size.
+ */
+static long
+copy_out(struct tmpfs_data *td, uint64_t off, size_t len, void *dst, bool user)
+{
+    size_t done = 0;
+    while (done < len) {
+        uint64_t at = off + done;
+        size_t k = MIN(len - done, PAGE_SIZE - at % PAGE_SIZE);
+        const uint8_t *src = zero_page;
+        if (td != NULL && td->borrowed != NULL)
+            src = td->borrowed + at, k = len - done;
+        else if (td != NULL && at / PAGE_SIZE < td->npages &&
+                 td->pages[at / PAGE_SIZE] != NULL)
+            src = td->pages[at / PAGE_SIZE] + at % PAGE_SIZE;
+        uint8_t *d = (uint8_t *)dst + done;
+        if (!user)
+            memcpy(d, src, k);
+        else if (copy_to_user(UPTR((uintptr_t)d), src, k) < 0)
+            return done > 0 ? (long)done : -EFAULT;
+        done += k;
+    }
+    return (long)done;
+}
+
+/* read(): the bytes at *pos, zeros in holes. */
+static long
+file_read_op(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
+{
+    struct inode *node = f->inode;
+    mutex_lock(&vfs_lock);
+    long r = 0;
+    if (*pos < node->size) {
+        n = MIN(n, node->size - *pos);
+        r = copy_out(node->priv, *pos, n, (void *)buf.addr, true);
+        if (r > 0)
+            *pos += (uint64_t)r;
+    }
+    mutex_unlock(&vfs_lock);
+    return r;
+}
+
+/* Copy @p n user bytes at @p buf into the file at @p off. */
+static long
+copy_in(struct inode *node, struct tmpfs_data *td, uptr_t buf, size_t n,
+        uint64_t off)
+{
+    size_t done = 0;
+    int err = 0;
+    while (done < n) {
+        uint64_t at = off + done;
+        size_t k = MIN(n - done, PAGE_SIZE - at % PAGE_SIZE);
+        uint8_t *p = page_get(node, td, at / PAGE_SIZE, &err);
+        if (p == NULL)
+            break;
+        if (copy_from_user(p + at % PAGE_SIZE, UPTR(buf.addr + done), k) < 0) {
+            err = -EFAULT;
+            break;
+        }
+        done += k;
+        if (at + k > node->size)
+            node->size = at + k;
+    }
+    return done > 0 ? (long)done : err;
+}
+
+/* write(): at *pos, or at the end with O_APPEND; mtime and ctime. */
+static long
+file_write_op(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
+{
+    struct inode *node = f->inode;
+    mutex_lock(&vfs_lock);
+    struct tmpfs_data *td = data_of(node);
+    long r = td == NULL ? -ENOMEM : unborrow(node, td);
+    if (f->flags & O_APPEND)
+        *pos = node->size;
+    if (r == 0 && n > 0 && *pos >= TMPFS_FILE_MAX)
+        r = -EFBIG;
+    if (r == 0 && n > 0) {
+        r = copy_in(node, td, buf, MIN(n, TMPFS_FILE_MAX - *pos), *pos);
+        if (r > 0) {
+            *pos += (uint64_t)r;
+            inode_touch(node, true, true);
+        }
+    }
+    mutex_unlock(&vfs_lock);
+    return r;
+}
+
+/* lseek: SEEK_SET, SEEK_CUR, SEEK_END (no SEEK_DATA/SEEK_HOLE). */
+static long
+file_lseek_op(struct file *f, int64_t off, int whence)
+{
+    int64_t base;
+    switch (whence) {
+    case SEEK_SET:
+        base = 0;
+        break;
+    case SEEK_CUR:
+        base = (int64_t)f->pos;
+        break;
+    case SEEK_END:
+        base = (int64_t)f->inode->size;
+        break;
+    default:
+        return -EINVAL;
+    }
+    int64_t to;
+    if (__builtin_add_overflow(base, off, &to) || to < 0)
+        return -EINVAL;
+    f->pos = (uint64_t)to;
+    return to;
+}
+
+/* truncate: pages past the end go, the tail of the last one is zeroed. */
+static int
+truncate_op(struct inode *n, uint64_t size)
+{
+    if (size > TMPFS_FILE_MAX)
+        return -EFBIG;
+    struct tmpfs_data *td = data_of(n);
+    if (td == NULL)
+        return -ENOMEM;
+    if (td->borrowed != NULL && size <= n->size) {
+        n->size = size; // still borrowed, just shorter
+        return 0;
+    }
+    int err = unborrow(n, td);
+    if (err < 0)
+        return err;
+    if (size < n->size) {
+        free_pages_from(n, td, ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE);
+        size_t last = size / PAGE_SIZE;
+        if (size % PAGE_SIZE && last < td->npages && td->pages[last])
+            memset(td->pages[last] + size % PAGE_SIZE, 0,
+                   PAGE_SIZE - size % PAGE_SIZE);
+    }
+    n->size = size;
+    return 0;
+}
+
+/* The bytes for exec and mmap, copied into the kernel. */
+static long
+read_kernel_op(struct inode *n, uint64_t off, void *buf, size_t len)
+{
+    if (off >= n->size)
+        return 0;
+    return copy_out(n->priv, off, MIN(len, n->size - off), buf, false);
+}
+
+/* All the bytes in one piece: only while borrowed. */
+static const void *
+bytes_op(struct inode *n)
+{
+    struct tmpfs_data *td = n->priv;
+    return td != NULL ? td->borrowed : NULL;
+}
+
+/* The file's last reference is gone: its pages and table go too. */
+static void
+evict_op(struct inode *n)
+{
+    struct tmpfs_data *td = n->priv;
+    if (td != NULL) {
+        free_pages_from(n, td, 0);
+        kfree(td->pages);
+        kfree(td);
+    }
+    tmpfs_inode_gone(n);
+}
+
+/** Regular files: what the VFS asks of them. */
+const struct inode_ops tmpfs_file_iops = {
+    .truncate = truncate_op,
+    .read_kernel = read_kernel_op,
+    .bytes = bytes_op,
+    .evict = evict_op,
+};
+
+/** Regular files: open file operations. */
+const struct file_ops tmpfs_file_fops = {
+    .read = file_read_op,
+    .write = file_write_op,
+    .lseek = file_lseek_op,
+};

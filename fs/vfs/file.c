@@ -1,0 +1,240 @@
+/**
+ * @file
+ * @ingroup fs
+ * @brief Open files: creation, reference counts, read, write, seek, stat.
+ *
+ * Chapter 4's open file again, now pointing at a dentry and an inode: the
+ * dentry is the name the file was opened by (it keeps the name, and with
+ * it the inode, alive: an unlinked file stays readable while open), the
+ * inode the file itself. A pipe's file has an inode of its own and no
+ * dentry.
+ *
+ * Each descriptor holds one reference, and so does a system call that is
+ * using the file (fd_get()); the last reference releases the file's own
+ * state (a pipe end, a procfs buffer), the dentry and the file system's
+ * count of users (umount: -EBUSY while it is not zero).
+ *
+ * The read/write helpers check what every file shares, the access mode,
+ * and leave the rest to the file's operations (struct file_ops).
+ *
+ * Locking: the reference count is atomic; the offset belongs to whoever
+ * holds the file.
+ */
+#include "fs/file.h"
+#include "kernel/mm.h"
+#include "kernel/string.h"
+#include "uapi/errno.h"
+
+/**
+ * @brief A new open file with one reference, on no dentry yet.
+ * @param node  what is open (the file does not take a reference: its
+ *              dentry, or the pipe that embeds the inode, keeps it)
+ * @param ops   its operations
+ * @param flags the open flags kept (access mode, O_APPEND, O_NONBLOCK)
+ * @return the file, or NULL when memory is out
+ */
+struct file *
+file_alloc(struct inode *node, const struct file_ops *ops, unsigned flags)
+{
+    struct file *f = kzalloc(sizeof(*f));
+    if (f == NULL)
+        return NULL;
+    f->refs = 1;
+    f->inode = node;
+    f->ops = ops;
+    f->flags = flags & (O_ACCMODE | O_APPEND | O_NONBLOCK);
+    return f;
+}
+
+/**
+ * @brief Take one more reference to @p f.
+ * @param f the file
+ */
+void
+file_get(struct file *f)
+{
+    __atomic_add_fetch(&f->refs, 1, __ATOMIC_SEQ_CST);
+}
+
+/**
+ * @brief Drop a reference; the last one releases and frees the file.
+ * @param f the file (NULL is ignored)
+ */
+void
+file_put(struct file *f)
+{
+    if (f == NULL || __atomic_sub_fetch(&f->refs, 1, __ATOMIC_SEQ_CST) > 0)
+        return;
+    if (f->ops != NULL && f->ops->release != NULL)
+        f->ops->release(f);
+    if (f->dentry != NULL) {
+        __atomic_sub_fetch(&f->dentry->sb->users, 1, __ATOMIC_SEQ_CST);
+        dentry_put(f->dentry);
+    }
+    kfree(f);
+}
+
+/**
+ * @brief Read from @p f at *@p pos into user memory.
+ * @param f   the file
+ * @param buf the user buffer
+ * @param n   bytes wanted
+ * @param pos the offset, advanced by what was read
+ * @return bytes read (0 at the end); -EBADF (not open for reading);
+ *         -EINVAL (cannot be read); the file's own errors
+ */
+long
+file_read(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
+{
+    if ((f->flags & O_ACCMODE) == O_WRONLY)
+        return -EBADF;
+    if (f->ops->read == NULL)
+        return -EINVAL;
+    return f->ops->read(f, buf, n, pos);
+}
+
+/**
+ * @brief Write user memory to @p f at *@p pos.
+ * @param f   the file
+ * @param buf the user buffer
+ * @param n   bytes to write
+ * @param pos the offset, advanced by what was written
+ * @return bytes written; -EBADF (not open for writing); -EINVAL (cannot
+ *         be written); the file's own errors (-EPIPE, -ENOSPC, ...)
+ */
+long
+file_write(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
+{
+    if ((f->flags & O_ACCMODE) == O_RDONLY)
+        return -EBADF;
+    if (f->ops->write == NULL)
+        return -EINVAL;
+    return f->ops->write(f, buf, n, pos);
+}
+
+/**
+ * @brief lseek on @p f.
+ * @param f      the file
+ * @param off    the offset
+ * @param whence SEEK_SET, SEEK_CUR or SEEK_END
+ * @return the new offset; -ESPIPE (a pipe or terminal); -EINVAL
+ */
+long
+file_lseek(struct file *f, int64_t off, int whence)
+{
+    if (f->ops->lseek == NULL)
+        return -ESPIPE;
+    return f->ops->lseek(f, off, whence);
+}
+
+/**
+ * @brief What fstat says about @p f.
+ * @param f  the file
+ * @param st filled in
+ */
+void
+file_stat(struct file *f, struct stat *st)
+{
+    if (f->ops->stat != NULL)
+        f->ops->stat(f, st);
+    else
+        inode_stat(f->inode, st);
+}
+
+/**
+ * @brief The statx view of a struct stat.
+ * @param st what inode_stat() or file_stat() filled
+ * @param sx filled in; all basic fields are valid (STATX_BASIC_STATS)
+ */
+void
+stat_to_statx(const struct stat *st, struct statx *sx)
+{
+    memset(sx, 0, sizeof(*sx));
+    sx->stx_mask = STATX_BASIC_STATS;
+    sx->stx_blksize = (uint32_t)st->st_blksize;
+    sx->stx_nlink = (uint32_t)st->st_nlink;
+    sx->stx_uid = st->st_uid;
+    sx->stx_gid = st->st_gid;
+    sx->stx_mode = (uint16_t)st->st_mode;
+    sx->stx_ino = st->st_ino;
+    sx->stx_size = (uint64_t)st->st_size;
+    sx->stx_blocks = (uint64_t)st->st_blocks;
+    sx->stx_atime.tv_sec = st->st_atim.tv_sec;
+    sx->stx_atime.tv_nsec = (uint32_t)st->st_atim.tv_nsec;
+    sx->stx_mtime.tv_sec = st->st_mtim.tv_sec;
+    sx->stx_mtime.tv_nsec = (uint32_t)st->st_mtim.tv_nsec;
+    sx->stx_ctime.tv_sec = st->st_ctim.tv_sec;
+    sx->stx_ctime.tv_nsec = (uint32_t)st->st_ctim.tv_nsec;
+    sx->stx_rdev_major = (uint32_t)(st->st_rdev >> 8);
+    sx->stx_rdev_minor = (uint32_t)(st->st_rdev & 0xff);
+    sx->stx_dev_major = (uint32_t)(st->st_dev >> 8);
+    sx->stx_dev_minor = (uint32_t)(st->st_dev & 0xff);
+}
+
+/**
+ * @brief All of a regular file's bytes in one piece (exec, mmap).
+ *
+ * A file still borrowing the initramfs' bytes hands them out as they are;
+ * a file in pages is copied into one kmalloc'd buffer.
+ * @param n    the inode
+ * @param data set to the bytes
+ * @param size set to how many
+ * @param copy set to the buffer to kfree() afterwards, or NULL
+ * @return 0; -EACCES (not a regular file of a file system that can read
+ *         it into the kernel); -ENOMEM; the file system's errors
+ */
+int
+vfs_file_bytes(struct inode *n, const void **data, size_t *size, void **copy)
+{
+    *copy = NULL;
+    if (!S_ISTYPE(n->mode, S_IFREG) || n->iops == NULL ||
+        n->iops->read_kernel == NULL)
+        return -EACCES;
+    mutex_lock(&vfs_lock);
+    *size = n->size;
+    *data = n->iops->bytes != NULL ? n->iops->bytes(n) : NULL;
+    int err = 0;
+    if (*data == NULL) {
+        *copy = kmalloc(*size > 0 ? *size : 1);
+        long got =
+            *copy == NULL ? -ENOMEM : n->iops->read_kernel(n, 0, *copy, *size);
+        if (got < 0) {
+            kfree(*copy);
+            *copy = NULL;
+            err = (int)got;
+        }
+        *data = *copy;
+    }
+    mutex_unlock(&vfs_lock);
+    return err;
+}
+
+/**
+ * @brief The bytes behind file descriptor @p fd, for a private mmap.
+ *
+ * A file in pages is copied (the mapping sees the file as it was at
+ * mmap time, see vfs_file_bytes()); the copy is the mapping's for good.
+ * @param fd  the file descriptor
+ * @param out filled with the file's kernel bytes and size
+ * @return 0; -EBADF; -EACCES (not open for reading); -ENODEV (a file
+ *         that cannot be mapped: pipe, terminal, directory); -ENOMEM
+ */
+int
+fd_mmap_source(int fd, struct mmap_file *out)
+{
+    struct file *f = fd_get(fd);
+    if (f == NULL)
+        return -EBADF;
+    int err = 0;
+    void *copy;
+    if ((f->flags & O_ACCMODE) == O_WRONLY)
+        err = -EACCES;
+    else if (!S_ISTYPE(f->inode->mode, S_IFREG) || f->dentry == NULL)
+        err = -ENODEV;
+    else
+        err = vfs_file_bytes(f->inode, &out->data, &out->size, &copy);
+    if (err == -EACCES && (f->flags & O_ACCMODE) != O_WRONLY)
+        err = -ENODEV;
+    file_put(f);
+    return err;
+}

@@ -1,0 +1,218 @@
+/**
+ * @file
+ * @ingroup fs
+ * @brief Names going away or moving: unlink, rmdir, rename.
+ *
+ * Removing a name takes its dentry out of the tree (dcache_remove()) and
+ * one link off the inode. The inode and its bytes live on while anyone
+ * holds the dentry: a program may keep reading a file it has open after
+ * `rm`, and a shell may sit in a directory that `rmdir` removed (it is
+ * dead: nothing can be created or found in it). Directories must be
+ * empty (-ENOTEMPTY) and not the root of a mounted file system, nor a
+ * mount point (-EBUSY).
+ *
+ * rename moves the dentry (dcache_move()): the inode, its number and its
+ * open files stay. A target that exists is removed first, in the same
+ * call, so no one sees the name missing in between; a directory cannot
+ * move into itself (-EINVAL), and nothing moves across file systems
+ * (-EXDEV: mv then copies).
+ *
+ * The sticky bit on a directory (/tmp) limits removal to the owner of
+ * the file or of the directory, as on Linux.
+ *
+ * Locking: vfs_lock around each call.
+ */
+#include "fs/file.h"
+#include "kernel/proc.h"
+#include "uapi/errno.h"
+
+/* Is [name, name + len) "." or ".."? */
+static bool
+is_dot_name(const char *name, size_t len)
+{
+    return (len == 1 && name[0] == '.') ||
+           (len == 2 && name[0] == '.' && name[1] == '.');
+}
+
+/* May the caller remove @p d from @p dir (write, sticky bit)? */
+static int
+may_delete(struct dentry *dir, struct dentry *d)
+{
+    if (dir->dead)
+        return -ENOENT;
+    int err = inode_permission(dir->inode, W_OK | X_OK);
+    if (err < 0)
+        return err;
+    uint32_t euid = proc_current()->cred.euid;
+    if ((dir->inode->mode & S_ISVTX) && euid != 0 && euid != d->inode->uid &&
+        euid != dir->inode->uid)
+        return -EPERM;
+    if (dir->inode->iops == NULL || dir->inode->iops->mknod == NULL)
+        return -EPERM;
+    if (!vfs_writable(dir))
+        return -EROFS;
+    if (d->mounted != NULL || d == d->sb->root)
+        return -EBUSY;
+    return 0;
+}
+
+/* Can @p d go, as rmdir (@p dir) or unlink wants? */
+static int
+check_type(struct dentry *d, bool dir)
+{
+    bool is_dir = S_ISTYPE(d->inode->mode, S_IFDIR);
+    if (dir && !is_dir)
+        return -ENOTDIR;
+    if (!dir && is_dir)
+        return -EISDIR;
+    if (dir && !dentry_is_empty_dir(d))
+        return -ENOTEMPTY;
+    return 0;
+}
+
+/* Take name @p d out of @p dir: one link fewer, times, the tree. */
+static void
+drop_name(struct dentry *dir, struct dentry *d)
+{
+    struct inode *n = d->inode;
+    if (S_ISTYPE(n->mode, S_IFDIR)) {
+        n->nlink = 0; // its "." and its name go together
+        dir->inode->nlink--;
+    } else {
+        n->nlink--;
+    }
+    inode_touch(n, false, true);
+    inode_touch(dir->inode, true, true);
+    dcache_remove(d);
+}
+
+/**
+ * @brief unlink(2), rmdir(2), unlinkat(2).
+ * @param dirfd AT_FDCWD or a directory's descriptor
+ * @param path  the name to remove (a last link is removed, not followed)
+ * @param dir   rmdir (else unlink)
+ * @return 0; -ENOENT; -ENOTDIR; -EISDIR (unlink of a directory);
+ *         -ENOTEMPTY; -EBUSY (a mount point, a mounted root); -EINVAL
+ *         (rmdir of "."); -EACCES; -EPERM (sticky directory); -EROFS
+ */
+int
+vfs_unlink(int dirfd, const char *path, bool dir)
+{
+    mutex_lock(&vfs_lock);
+    struct dentry *parent, *d;
+    const char *name;
+    size_t len;
+    int err = path_parent_at(dirfd, path, &parent, &name, &len);
+    if (err < 0)
+        goto out;
+    if (len == 1 && name[0] == '.')
+        err = dir ? -EINVAL : -EISDIR;
+    else if (len == 2 && name[0] == '.' && name[1] == '.')
+        err = dir ? -ENOTEMPTY : -EISDIR;
+    else if ((d = dcache_lookup(parent, name, len)) == NULL)
+        err = -ENOENT;
+    if (err == 0 && !dir && name[len] == '/')
+        err = S_ISTYPE(d->inode->mode, S_IFDIR) ? -EISDIR : -ENOTDIR;
+    if (err == 0 && (err = check_type(d, dir)) == 0 &&
+        (err = may_delete(parent, d)) == 0)
+        drop_name(parent, d);
+    dentry_put(parent);
+out:
+    mutex_unlock(&vfs_lock);
+    return err;
+}
+
+/* Is @p d the directory @p anc or inside it? */
+static bool
+is_under(struct dentry *d, struct dentry *anc)
+{
+    for (;; d = d->parent) {
+        if (d == anc)
+            return true;
+        if (d == d->parent)
+            return false;
+    }
+}
+
+/* The checks of rename once both names are found; 0 or -errno. */
+static int
+rename_check(struct dentry *odir, struct dentry *src, struct dentry *ndir,
+             struct dentry *dst, unsigned flags)
+{
+    if (src->sb != ndir->sb)
+        return -EXDEV;
+    bool src_dir = S_ISTYPE(src->inode->mode, S_IFDIR);
+    if (src_dir && is_under(ndir, src))
+        return -EINVAL; // into itself
+    int err = may_delete(odir, src);
+    if (err == 0 && dst != NULL)
+        err = may_delete(ndir, dst);
+    if (err == 0 && dst == NULL)
+        err = vfs_may_create(ndir);
+    if (err < 0 || dst == NULL)
+        return err;
+    if (flags & RENAME_NOREPLACE)
+        return -EEXIST;
+    return check_type(dst, src_dir);
+}
+
+/* Move @p src to [name, name + len) of @p ndir, replacing @p dst. */
+static void
+do_rename(struct dentry *odir, struct dentry *src, struct dentry *ndir,
+          struct dentry *dst, const char *name, size_t len)
+{
+    if (dst != NULL)
+        drop_name(ndir, dst);
+    if (S_ISTYPE(src->inode->mode, S_IFDIR) && odir != ndir) {
+        odir->inode->nlink--; // its ".." now counts in the new parent
+        ndir->inode->nlink++;
+    }
+    dcache_move(src, ndir, name, len);
+    inode_touch(src->inode, false, true);
+    inode_touch(odir->inode, true, true);
+    inode_touch(ndir->inode, true, true);
+}
+
+/**
+ * @brief rename(2), renameat(2), renameat2(2) (RENAME_NOREPLACE).
+ * @param olddirfd where @p old starts
+ * @param old      the name to move (a last link moves, not its target)
+ * @param newdirfd where @p path starts
+ * @param path     the new name (replaced if it exists)
+ * @param flags    RENAME_NOREPLACE; RENAME_EXCHANGE is not supported
+ * @return 0; -ENOENT; -EEXIST (NOREPLACE); -EXDEV; -EINVAL (into itself,
+ *         unknown flags); -EBUSY; -EISDIR; -ENOTDIR; -ENOTEMPTY;
+ *         -EACCES; -EPERM; -EROFS
+ */
+int
+vfs_rename(int olddirfd, const char *old, int newdirfd, const char *path,
+           unsigned flags)
+{
+    if (flags & ~RENAME_NOREPLACE)
+        return -EINVAL;
+    mutex_lock(&vfs_lock);
+    struct dentry *odir = NULL, *ndir = NULL, *src = NULL, *dst;
+    const char *oname, *nname;
+    size_t olen, nlen;
+    int err = path_parent_at(olddirfd, old, &odir, &oname, &olen);
+    if (err == 0)
+        err = path_parent_at(newdirfd, path, &ndir, &nname, &nlen);
+    if (err == 0 && (is_dot_name(oname, olen) || is_dot_name(nname, nlen)))
+        err = -EBUSY;
+    if (err == 0 && (src = dcache_lookup(odir, oname, olen)) == NULL)
+        err = -ENOENT;
+    if (err == 0) {
+        dst = dcache_lookup(ndir, nname, nlen);
+        bool slash = oname[olen] == '/' || nname[nlen] == '/';
+        if (slash && !S_ISTYPE(src->inode->mode, S_IFDIR))
+            err = -ENOTDIR;
+        else if (dst == src || (dst != NULL && dst->inode == src->inode))
+            err = (flags & RENAME_NOREPLACE) ? -EEXIST : 0; // the same file
+        else if ((err = rename_check(odir, src, ndir, dst, flags)) == 0)
+            do_rename(odir, src, ndir, dst, nname, nlen);
+    }
+    dentry_put(odir);
+    dentry_put(ndir);
+    mutex_unlock(&vfs_lock);
+    return err;
+}

@@ -1,0 +1,379 @@
+/**
+ * @file
+ * @ingroup fs
+ * @brief The path walk: from a string to a dentry, one component a step.
+ *
+ * path_walk() does what chapter 4's lookup did, over dentries instead of
+ * the read-only tree: an absolute path starts at the root, a relative one
+ * at the given directory (the cwd, or a dirfd's). Each component is a
+ * step (step()):
+ *
+ * 1. the directory must be one, be searchable by the caller (x), and
+ *    still exist (a removed directory has no entries, -ENOENT);
+ * 2. "." stays, ".." goes to the parent (the root's parent is itself; a
+ *    mounted root's parent is its mount point's, see dcache_graft());
+ *    any other name is looked up in the dentry cache, and in the file
+ *    system when the cache does not hold the whole directory (procfs);
+ * 3. a dentry with a mount on top of it is replaced by the mounted root;
+ * 4. a symbolic link is replaced by the walk of its target, from the
+ *    link's directory, unless it is the last component and the caller
+ *    asked not to follow (lstat, unlink, O_NOFOLLOW). A trailing slash
+ *    always follows and demands a directory. At most SYMLINK_MAX links
+ *    per walk (-ELOOP), so a loop cannot hang the kernel.
+ *
+ * The walk holds a reference on the dentry it stands on, so a concurrent
+ * rmdir cannot free it under the walk; the result is returned with a
+ * reference that the caller drops with dentry_put().
+ *
+ * path_parent_at() is the walk the calls that create or remove a name
+ * need: the directory, walked, and the last name, not looked up.
+ *
+ * Locking: path_walk() and path_parent_at() run under vfs_lock, held by
+ * the caller; path_lookup_at() takes it itself.
+ */
+#include "fs/file.h"
+#include "kernel/mm.h"
+#include "kernel/proc.h"
+#include "kernel/string.h"
+#include "uapi/errno.h"
+
+static int walk(struct dentry *base, const char *p, const char *end, int flags,
+                int *links, struct dentry **out);
+
+/* Whether [p, end) holds only slashes (or nothing). */
+static bool
+only_slashes(const char *p, const char *end)
+{
+    while (p < end && *p == '/')
+        p++;
+    return p == end;
+}
+
+/* Swap the walk's reference from *@p cur to @p next (referenced). */
+static void
+move_to(struct dentry **cur, struct dentry *next)
+{
+    struct dentry *old = *cur;
+    *cur = next;
+    dentry_put(old);
+}
+
+/*
+ * The entry [s, s + len) of @p dir, referenced, or -ENOENT: from the
+ * dcache, else from the file system's lookup (procfs), which is then
+ * cached. A cached entry the file system no longer vouches for (a process
+ * that exited) is dropped first.
+ */
+static int
+lookup_child(struct dentry *dir, const char *s, size_t len, struct dentry **out)
+{
+    const struct inode_ops *ops = dir->inode->iops;
+    struct dentry *d = dcache_lookup(dir, s, len);
+    if (d != NULL && ops != NULL && ops->revalidate != NULL &&
+        !ops->revalidate(d)) {
+        dcache_remove(d);
+        d = NULL;
+    }
+    if (d != NULL) {
+        dentry_get(d);
+        *out = d;
+        return 0;
+    }
+    if (ops == NULL || ops->lookup == NULL)
+        return -ENOENT;
+    if ((d = dentry_alloc(dir, s, len)) == NULL)
+        return -ENOMEM;
+    int err = ops->lookup(dir->inode, d);
+    if (err == 0 && d->inode == NULL)
+        err = -ENOENT;
+    if (err == 0)
+        dcache_add(d, d->inode);
+    if (err < 0) {
+        dentry_put(d);
+        return err;
+    }
+    *out = d;
+    return 0;
+}
+
+/*
+ * Replace the link *@p n (in directory @p dir) by what it points to:
+ * the file system's own answer for a magic link (procfs), else the walk
+ * of its target text from @p dir.
+ */
+static int
+follow_link(struct dentry *dir, struct dentry **n, int *links)
+{
+    if (++*links > SYMLINK_MAX)
+        return -ELOOP;
+    const struct inode_ops *ops = (*n)->inode->iops;
+    struct dentry *to;
+    int err;
+    if (ops->follow != NULL) {
+        err = ops->follow(*n, &to);
+    } else {
+        char *t = kmalloc(PATH_MAX);
+        if (t == NULL)
+            return -ENOMEM;
+        long len = ops->readlink(*n, t, PATH_MAX);
+        if (len == 0)
+            err = -ENOENT;
+        else if (len < 0)
+            err = (int)len;
+        else
+            err = walk(dir, t, t + len, 0, links, &to);
+        kfree(t);
+    }
+    if (err == 0)
+        move_to(n, to);
+    return err;
+}
+
+/*
+ * One component [s, s + len) of a walk in directory @p dir; @p last and
+ * @p slash say whether it ends the path and is followed by a slash.
+ * Sets *@p out (referenced).
+ */
+// [step]
+static int
+step(struct dentry *dir, const char *s, size_t len, bool last, bool slash,
+     int flags, int *links, struct dentry **out)
+{
+    if (len > NAME_MAX)
+        return -ENAMETOOLONG;
+    if (!S_ISTYPE(dir->inode->mode, S_IFDIR))
+        return -ENOTDIR;
+    int err = inode_permission(dir->inode, X_OK);
+    if (err < 0)
+        return err;
+    if (dir->dead)
+        return -ENOENT; // removed: nothing can be found in it
+    struct dentry *n;
+    if (len == 1 && s[0] == '.') {
+        n = dir;
+        dentry_get(n);
+    } else if (len == 2 && s[0] == '.' && s[1] == '.') {
+        n = dir == fs_root() ? dir : dir->parent; // never above the root
+        dentry_get(n);
+    } else if ((err = lookup_child(dir, s, len, &n)) < 0) {
+        return err;
+    }
+    while (n->mounted != NULL) { // a file system is mounted here: enter it
+        dentry_get(n->mounted->sb->root);
+        move_to(&n, n->mounted->sb->root);
+    }
+    if (S_ISTYPE(n->inode->mode, S_IFLNK) &&
+        (!last || slash || !(flags & LOOKUP_NOFOLLOW))) {
+        if ((err = follow_link(dir, &n, links)) < 0) {
+            dentry_put(n);
+            return err;
+        }
+    }
+    if ((slash || (last && (flags & LOOKUP_DIRECTORY))) &&
+        !S_ISTYPE(n->inode->mode, S_IFDIR)) {
+        dentry_put(n);
+        return -ENOTDIR;
+    }
+    *out = n;
+    return 0;
+}
+// [step]
+
+/* Walk [p, end) from @p base (or the root, for an absolute path). */
+static int
+walk(struct dentry *base, const char *p, const char *end, int flags, int *links,
+     struct dentry **out)
+{
+    struct dentry *cur = (p < end && *p == '/') ? fs_root() : base;
+    dentry_get(cur);
+    for (;;) {
+        while (p < end && *p == '/')
+            p++;
+        if (p == end)
+            break;
+        const char *s = p;
+        while (p < end && *p != '/')
+            p++;
+        bool last = only_slashes(p, end);
+        struct dentry *next;
+        int err =
+            step(cur, s, p - s, last, last && p < end, flags, links, &next);
+        if (err < 0) {
+            dentry_put(cur);
+            return err;
+        }
+        move_to(&cur, next);
+    }
+    *out = cur;
+    return 0;
+}
+
+/**
+ * @brief Find the dentry @p path names, from @p base.
+ * @param base  the directory a relative path starts from
+ * @param path  a NUL-terminated path, shorter than PATH_MAX
+ * @param flags LOOKUP_NOFOLLOW: a link as last component is the result;
+ *              LOOKUP_DIRECTORY: the result must be a directory
+ * @param out   the dentry found, referenced (dentry_put() it)
+ * @return 0; -ENOENT (missing, removed, or "" as path); -ENOTDIR (a
+ *         component is not a directory, or a trailing slash after a
+ *         non-directory); -EACCES (a directory without x for the caller);
+ *         -ELOOP (more than SYMLINK_MAX links); -ENAMETOOLONG; -ENOMEM
+ * @pre vfs_lock held
+ */
+int
+path_walk(struct dentry *base, const char *path, int flags, struct dentry **out)
+{
+    size_t len = strnlen(path, PATH_MAX);
+    if (len == 0)
+        return -ENOENT;
+    if (len >= PATH_MAX)
+        return -ENAMETOOLONG;
+    int links = 0;
+    return walk(base, path, path + len, flags, &links, out);
+}
+
+/* The directory a relative path from @p dirfd starts at, referenced. */
+static int
+start_dir(int dirfd, const char *path, struct dentry **out)
+{
+    struct proc *p = proc_current();
+    struct dentry *base = p != NULL ? p->fs_cwd : fs_root(); // boot: "/"
+    if (path[0] != '/' && dirfd != AT_FDCWD) {
+        struct file *f = fd_get(dirfd);
+        if (f == NULL)
+            return -EBADF;
+        base = f->dentry;
+        file_put(f); // the descriptor keeps it; vfs_lock keeps the tree
+        if (base == NULL || !S_ISTYPE(base->inode->mode, S_IFDIR))
+            return -ENOTDIR;
+    }
+    dentry_get(base);
+    *out = base;
+    return 0;
+}
+
+/**
+ * @brief path_walk() from a dirfd, as the *at() calls do; takes vfs_lock.
+ * @param dirfd AT_FDCWD (the cwd) or a descriptor of a directory
+ * @param path  the path (an absolute one ignores dirfd)
+ * @param flags LOOKUP_NOFOLLOW, LOOKUP_DIRECTORY
+ * @param out   the dentry found, referenced
+ * @return 0 or the errors of path_walk(); -EBADF (bad dirfd); -ENOTDIR
+ *         (dirfd is not a directory)
+ */
+int
+path_lookup_at(int dirfd, const char *path, int flags, struct dentry **out)
+{
+    mutex_lock(&vfs_lock);
+    int err = path_lookup_locked(dirfd, path, flags, out);
+    mutex_unlock(&vfs_lock);
+    return err;
+}
+
+/**
+ * @brief path_lookup_at() for a caller that holds vfs_lock.
+ * @param dirfd AT_FDCWD or a directory's descriptor
+ * @param path  the path
+ * @param flags LOOKUP_NOFOLLOW, LOOKUP_DIRECTORY
+ * @param out   the dentry found, referenced
+ * @return as path_lookup_at()
+ * @pre vfs_lock held
+ */
+int
+path_lookup_locked(int dirfd, const char *path, int flags, struct dentry **out)
+{
+    struct dentry *base;
+    int err = start_dir(dirfd, path, &base);
+    if (err == 0) {
+        err = path_walk(base, path, flags, out);
+        dentry_put(base);
+    }
+    return err;
+}
+
+/**
+ * @brief The directory and last name of @p path (create, remove, rename).
+ *
+ * "a/b/c" gives the dentry of a/b and the name "c"; "c" the start
+ * directory and "c"; trailing slashes stay after the name (the caller
+ * sees name[len] == '/'); "/" gives the root and ".".
+ * @param dirfd AT_FDCWD or a directory's descriptor
+ * @param path  the path
+ * @param dir   the directory, referenced
+ * @param name  the last component, inside @p path
+ * @param len   its length
+ * @return 0; -ENOENT (""); -ENAMETOOLONG; the errors of path_walk() for
+ *         the directory part
+ * @pre vfs_lock held
+ */
+int
+path_parent_at(int dirfd, const char *path, struct dentry **dir,
+               const char **name, size_t *len)
+{
+    size_t n = strnlen(path, PATH_MAX);
+    if (n == 0)
+        return -ENOENT;
+    if (n >= PATH_MAX)
+        return -ENAMETOOLONG;
+    size_t end = n;
+    while (end > 1 && path[end - 1] == '/')
+        end--; // "a/b//" names b
+    size_t start = end;
+    while (start > 0 && path[start - 1] != '/')
+        start--;
+    struct dentry *base;
+    int err = start_dir(dirfd, path, &base);
+    if (err < 0)
+        return err;
+    if (start == end) { // "/" (or "///"): the root itself
+        *name = ".";
+        *len = 1;
+        *dir = fs_root();
+        dentry_get(*dir);
+        dentry_put(base);
+        return 0;
+    }
+    if (end - start > NAME_MAX)
+        err = -ENAMETOOLONG;
+    else if (start == 0) {
+        *dir = base;
+        dentry_get(base);
+    } else {
+        int links = 0;
+        err = walk(base, path, path + start, LOOKUP_DIRECTORY, &links, dir);
+    }
+    dentry_put(base);
+    if (err == 0 && !S_ISTYPE((*dir)->inode->mode, S_IFDIR)) {
+        dentry_put(*dir);
+        err = -ENOTDIR;
+    }
+    *name = path + start;
+    *len = end - start;
+    return err;
+}
+
+/**
+ * @brief Make @p dir the working directory of the current process.
+ * @param dir the dentry (the process takes its own reference)
+ * @return 0; -ENOTDIR; -EACCES (no search permission)
+ */
+int
+fs_chdir(struct dentry *dir)
+{
+    if (!S_ISTYPE(dir->inode->mode, S_IFDIR))
+        return -ENOTDIR;
+    int err = inode_permission(dir->inode, X_OK);
+    if (err < 0)
+        return err;
+    struct proc *p = proc_current();
+    struct dentry *old = p->fs_cwd;
+    dentry_get(dir);
+    __atomic_add_fetch(&dir->sb->users, 1, __ATOMIC_SEQ_CST);
+    p->fs_cwd = dir;
+    if (old != NULL) {
+        __atomic_sub_fetch(&old->sb->users, 1, __ATOMIC_SEQ_CST);
+        dentry_put(old);
+    }
+    return 0;
+}

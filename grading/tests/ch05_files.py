@@ -22,7 +22,7 @@ programs and the script print the same on any Linux, not only on the
 host, was checked by booting Debian's kernel with the same initramfs
 (`python3 grading/linux_busybox.py --chapter 5` for the script).
 
-Groups (150 points), each one boot:
+Groups (155 points), each one boot:
 
   fdshare      (20)  user/fdshare.c: offsets and status flags shared by
                      dup, dup2, dup3, F_DUPFD and fork, not by a second
@@ -38,9 +38,10 @@ Groups (150 points), each one boot:
   badpaths     (30)  user/badpaths.c: NULL, unterminated and too long
                      paths, the empty path, calls on the wrong type of
                      file, a full tmpfs (ENOSPC) and the kernel after it.
-  busybox-vfs  (35)  /test/vfs.sh: redirections, here-documents, pipes,
+  busybox-vfs  (40)  /test/vfs.sh: redirections, here-documents, pipes,
                      cp/mv/rm/ln/mkdir/touch/chmod, find | xargs, tar,
-                     sed -i, dd, cmp, mkfifo, in a scratch folder.
+                     sed -i, dd, cmp, mkfifo, programs and scripts made
+                     at run time, in a scratch folder.
   busybox-vfs-glibc (10)  Debian's busybox.glibc runs /test/vfs.sh's
                      files section too.
 """
@@ -332,6 +333,7 @@ VFS_SECTIONS = [
     (5, "tar", "tar of a directory tree and back, diff -r"),
     (4, "edit", "sed -i, dd, cmp, head, tail, truncate"),
     (2, "fifo", "mkfifo: a writer and a reader"),
+    (5, "exec", "a copy of busybox and new scripts run, a big file"),
 ]
 
 

@@ -232,6 +232,32 @@ cat fifo-out
 wc -l <pipe-$token
 wait
 
+echo "== exec"
+# programs and scripts made at run time run from the tmpfs
+# (a name that starts with "busybox": it takes the applet from argv[1])
+cp "${ROOT:-}/bin/busybox" busybox-$token
+./busybox-$token echo "exec of a copy: ok"
+./busybox-$token sh -c 'echo "its own sh: $0"' arg0
+chmod 644 busybox-$token
+./busybox-$token true 2>/dev/null
+echo "without x bits: status $?"
+chmod 755 busybox-$token
+printf '#!%s sh\necho "script: $1 $#"\nexit 3\n' "$PWD/busybox-$token" >script
+chmod +x script
+./script one two
+echo "script status: $?"
+# no #! line: execve fails with ENOEXEC and sh runs the file itself, by
+# executing /proc/self/exe (BusyBox's own binary) on it
+printf 'echo "no #! line: $1"\n' >plain
+chmod +x plain
+./plain x
+seq 1 200000 >big
+wc -l <big
+md5sum <big | cut -d' ' -f1
+sort -rn big | head -n 2
+tail -n 1 big
+rm big busybox-$token
+
 echo "== cleanup"
 cd ..
 rm -r "$S"

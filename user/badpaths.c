@@ -286,8 +286,10 @@ fill_tmpfs(void)
         uid_t uid = getuid();
         gid_t gid = getgid();
         char map[64];
+        int mount_err = errno;
         if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
-            printf("cannot mount: %s\n", ename(errno));
+            printf("cannot mount: %s", ename(mount_err));
+            printf(", nor unshare: %s\n", ename(errno));
             return;
         }
         int fd = open("/proc/self/setgroups", O_WRONLY);

@@ -22,7 +22,7 @@ programs and the script print the same on any Linux, not only on the
 host, was checked by booting Debian's kernel with the same initramfs
 (`python3 grading/linux_busybox.py --chapter 5` for the script).
 
-Groups (155 points), each one boot:
+Groups (180 points), each one boot:
 
   fdshare      (20)  user/fdshare.c: offsets and status flags shared by
                      dup, dup2, dup3, F_DUPFD and fork, not by a second
@@ -38,6 +38,10 @@ Groups (155 points), each one boot:
   badpaths     (30)  user/badpaths.c: NULL, unterminated and too long
                      paths, the empty path, calls on the wrong type of
                      file, a full tmpfs (ENOSPC) and the kernel after it.
+  walkedge     (25)  user/walkedge.c: `.`, `..` (past / and out of a mount),
+                     slashes, 40 and 41 links, the working directory
+                     renamed and removed, files outliving their names,
+                     a listing after changes, EXDEV and EBUSY at a mount.
   busybox-vfs  (40)  /test/vfs.sh: redirections, here-documents, pipes,
                      cp/mv/rm/ln/mkdir/touch/chmod, find | xargs, tar,
                      sed -i, dd, cmp, mkfifo, programs and scripts made
@@ -283,6 +287,58 @@ def test_badpaths_full():
     program_ends("badpaths")
     expect(r"init: all done")
     assert_status(0)
+
+
+# ---------------------------------------------------------------- walkedge
+
+WE_ORDER = []
+
+
+@test(0, "walkedge")
+def test_walkedge():
+    """Boot; /init runs `/bin/walkedge DIR` (and /bin/hello)."""
+    WE_ORDER[:] = run_programs(["walkedge,%s" % scratch_dir()])
+
+
+@test(5, "walkedge: dots and slashes", parent=test_walkedge)
+def test_walkedge_dots():
+    """`.`, `..`, `/..`, `//`, trailing slashes, a file as a directory."""
+    part_matches("walkedge", "dots and slashes", WE_ORDER)
+
+
+@test(5, "walkedge: symbolic links (40 followed, 41 ELOOP)",
+      parent=test_walkedge)
+def test_walkedge_links():
+    """Chains, relative links, `..` after a link, trailing slashes."""
+    part_matches("walkedge", "symbolic links", WE_ORDER)
+
+
+@test(4, "walkedge: the working directory renamed and removed",
+      parent=test_walkedge)
+def test_walkedge_cwd():
+    """getcwd follows a rename; a removed directory takes no new names."""
+    part_matches("walkedge", "the working directory moves", WE_ORDER)
+
+
+@test(4, "walkedge: files outlive their names", parent=test_walkedge)
+def test_walkedge_names():
+    """Link counts, unlink and rename over open files, O_TRUNC."""
+    part_matches("walkedge", "names and files", WE_ORDER)
+
+
+@test(3, "walkedge: a listing after creations and removals",
+      parent=test_walkedge)
+def test_walkedge_listing():
+    """Every name once, with its type."""
+    part_matches("walkedge", "listing", WE_ORDER)
+
+
+@test(4, "walkedge: a mount (`..` at its root, EXDEV, EBUSY)",
+      parent=test_walkedge)
+def test_walkedge_mounts():
+    """A tmpfs mounted under DIR, crossed and unmounted."""
+    part_matches("walkedge", "mounts", WE_ORDER)
+    program_ends("walkedge")
 
 
 # --------------------------------------------------------------- BusyBox

@@ -22,7 +22,7 @@ programs and the script print the same on any Linux, not only on the
 host, was checked by booting Debian's kernel with the same initramfs
 (`python3 grading/linux_busybox.py --chapter 5` for the script).
 
-Groups (180 points), each one boot:
+Groups (200 points), each one boot:
 
   fdshare      (20)  user/fdshare.c: offsets and status flags shared by
                      dup, dup2, dup3, F_DUPFD and fork, not by a second
@@ -42,6 +42,10 @@ Groups (180 points), each one boot:
                      slashes, 40 and 41 links, the working directory
                      renamed and removed, files outliving their names,
                      a listing after changes, EXDEV and EBUSY at a mount.
+  fsfuzz       (20)  user/fsfuzz.c: 1500 random file calls from a random
+                     seed on a few names; every result folded into a
+                     hash printed every 100 calls, and the tree at the
+                     end, equal to Linux's (the kernel survives: 5).
   busybox-vfs  (40)  /test/vfs.sh: redirections, here-documents, pipes,
                      cp/mv/rm/ln/mkdir/touch/chmod, find | xargs, tar,
                      sed -i, dd, cmp, mkfifo, programs and scripts made
@@ -339,6 +343,35 @@ def test_walkedge_mounts():
     """A tmpfs mounted under DIR, crossed and unmounted."""
     part_matches("walkedge", "mounts", WE_ORDER)
     program_ends("walkedge")
+
+
+# ------------------------------------------------------------------ fsfuzz
+
+FZ_ORDER = []
+
+
+@test(0, "fsfuzz")
+def test_fsfuzz():
+    """Boot; /init runs `/bin/fsfuzz DIR SEED 1500` (and /bin/hello)."""
+    seed = secrets.randbelow(1 << 62) + 1
+    FZ_ORDER[:] = run_programs(["fsfuzz,%s,%d,1500" % (scratch_dir(), seed)])
+
+
+@test(5, "fsfuzz: the kernel survives 1500 random file calls",
+      parent=test_fsfuzz)
+def test_fsfuzz_survives():
+    """The program ends, init ends, the machine powers off."""
+    program_ends("fsfuzz")
+    expect(r"init: all done")
+    assert_status(0)
+
+
+@test(15, "fsfuzz: every result as on Linux", parent=test_fsfuzz)
+def test_fsfuzz_same():
+    """The hashes of the results and the final tree equal the host's; on
+    a difference, run `/bin/fsfuzz DIR SEED N -v` on both (N: the first
+    checkpoint that differs) to see the calls."""
+    program_matches("fsfuzz", FZ_ORDER, scratch=True)
 
 
 # --------------------------------------------------------------- BusyBox

@@ -44,7 +44,14 @@ KERNEL_SRCS += \
 CHAPTER_FILES += \
 	fs/include/fs/vfs.h \
 	fs/include/fs/tmpfs.h \
-	kernel/include/uapi/vfs.h
+	kernel/include/uapi/vfs.h \
+	user/pathwalk.c \
+	user/fscalls.c \
+	user/permtest.c \
+	user/mounttest.c \
+	grading/tests/ch05_vfs.py \
+	exercises/05-vfs/1-permission.md
+USER_PROGS += pathwalk fscalls permtest mounttest
 
 # ---- devfs and procfs
 

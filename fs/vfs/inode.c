@@ -168,12 +168,17 @@ inode_access(const struct inode *n, int mask, bool real_ids)
             return -EACCES;
         return 0;
     }
+    // >>> exercise 5.1 permission
     unsigned bits = n->mode & 07; // others
     if (n->uid == uid)
         bits = (n->mode >> 6) & 07; // the owner
     else if (in_group(c, n->gid, real_ids))
         bits = (n->mode >> 3) & 07; // the group
     return ((unsigned)mask & ~bits) & 07 ? -EACCES : 0;
+    // === stub: every user may do anything, as if it were root
+    // (void)in_group;
+    // return 0;
+    // <<< exercise 5.1 permission
 }
 // [permission]
 

@@ -23,7 +23,8 @@
 #include "kernel/proc.h"
 #include "uapi/errno.h"
 
-/** fifo_open() until the pipe code provides it: FIFOs cannot be opened. */
+/* fifo_open() until the pipe code provides it: FIFOs cannot be opened.
+ * (Documented at its declaration, fs/include/fs/vfs.h.) */
 __attribute__((weak)) int
 fifo_open(struct pipe **slot, struct file *f)
 {
@@ -153,6 +154,10 @@ lookup_create(int dirfd, const char *path, unsigned flags, uint32_t mode,
     if (d != NULL && (flags & O_EXCL)) {
         dentry_put(dir);
         return -EEXIST; // even a link: O_EXCL never follows
+    }
+    if (d == NULL && !dots && name[len] == '/') {
+        dentry_put(dir);
+        return -EISDIR; // "new/": only a directory could be meant
     }
     if (dots || name[len] == '/' ||
         (d != NULL && (d->mounted || S_ISTYPE(d->inode->mode, S_IFLNK)))) {

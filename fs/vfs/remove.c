@@ -49,14 +49,11 @@ may_delete(struct dentry *dir, struct dentry *d)
         return -EPERM;
     if (dir->inode->iops == NULL || dir->inode->iops->mknod == NULL)
         return -EPERM;
-    if (!vfs_writable(dir))
-        return -EROFS;
-    if (d->mounted != NULL || d == d->sb->root)
-        return -EBUSY;
-    return 0;
+    return vfs_writable(dir) ? 0 : -EROFS;
 }
 
-/* Can @p d go, as rmdir (@p dir) or unlink wants? */
+/* Can @p d go, as rmdir (@p dir) or unlink wants? Linux's order: the
+ * type, then whether something is mounted on it, then emptiness. */
 static int
 check_type(struct dentry *d, bool dir)
 {
@@ -65,6 +62,8 @@ check_type(struct dentry *d, bool dir)
         return -ENOTDIR;
     if (!dir && is_dir)
         return -EISDIR;
+    if (d->mounted != NULL || d == d->sb->root)
+        return -EBUSY;
     if (dir && !dentry_is_empty_dir(d))
         return -ENOTEMPTY;
     return 0;
@@ -113,8 +112,8 @@ vfs_unlink(int dirfd, const char *path, bool dir)
         err = -ENOENT;
     if (err == 0 && !dir && name[len] == '/')
         err = S_ISTYPE(d->inode->mode, S_IFDIR) ? -EISDIR : -ENOTDIR;
-    if (err == 0 && (err = check_type(d, dir)) == 0 &&
-        (err = may_delete(parent, d)) == 0)
+    if (err == 0 && (err = may_delete(parent, d)) == 0 &&
+        (err = check_type(d, dir)) == 0)
         drop_name(parent, d);
     dentry_put(parent);
 out:
@@ -141,6 +140,8 @@ rename_check(struct dentry *odir, struct dentry *src, struct dentry *ndir,
 {
     if (src->sb != ndir->sb)
         return -EXDEV;
+    if (dst != NULL && (flags & RENAME_NOREPLACE))
+        return -EEXIST;
     bool src_dir = S_ISTYPE(src->inode->mode, S_IFDIR);
     if (src_dir && is_under(ndir, src))
         return -EINVAL; // into itself
@@ -149,10 +150,10 @@ rename_check(struct dentry *odir, struct dentry *src, struct dentry *ndir,
         err = may_delete(ndir, dst);
     if (err == 0 && dst == NULL)
         err = vfs_may_create(ndir);
+    if (err == 0 && (src->mounted != NULL || src == src->sb->root))
+        err = -EBUSY;
     if (err < 0 || dst == NULL)
         return err;
-    if (flags & RENAME_NOREPLACE)
-        return -EEXIST;
     return check_type(dst, src_dir);
 }
 

@@ -8,12 +8,13 @@
  * at the given directory (the cwd, or a dirfd's). Each component is a
  * step (step()):
  *
- * 1. the directory must be one, be searchable by the caller (x), and
- *    still exist (a removed directory has no entries, -ENOENT);
+ * 1. the directory must be one and be searchable by the caller (x);
  * 2. "." stays, ".." goes to the parent (the root's parent is itself; a
  *    mounted root's parent is its mount point's, see dcache_graft());
  *    any other name is looked up in the dentry cache, and in the file
  *    system when the cache does not hold the whole directory (procfs);
+ *    a removed directory has no names left (-ENOENT), but "." and ".."
+ *    still work in it, as on Linux;
  * 3. a dentry with a mount on top of it is replaced by the mounted root;
  * 4. a symbolic link is replaced by the walk of its target, from the
  *    link's directory, unless it is the last component and the caller
@@ -146,8 +147,6 @@ step(struct dentry *dir, const char *s, size_t len, bool last, bool slash,
     int err = inode_permission(dir->inode, X_OK);
     if (err < 0)
         return err;
-    if (dir->dead)
-        return -ENOENT; // removed: nothing can be found in it
     struct dentry *n;
     if (len == 1 && s[0] == '.') {
         n = dir;
@@ -155,6 +154,8 @@ step(struct dentry *dir, const char *s, size_t len, bool last, bool slash,
     } else if (len == 2 && s[0] == '.' && s[1] == '.') {
         n = dir == fs_root() ? dir : dir->parent; // never above the root
         dentry_get(n);
+    } else if (dir->dead) {
+        return -ENOENT; // removed: no name can be found in it
     } else if ((err = lookup_child(dir, s, len, &n)) < 0) {
         return err;
     }

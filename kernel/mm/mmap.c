@@ -37,6 +37,41 @@
 #include "uapi/errno.h"
 #include "uapi/mman.h"
 
+#if CHAPTER >= 5
+/* What a private file mapping needs from the file layer; *@p copy: a
+ * copy of a file in pages, to fill the mapping from at once. */
+static int
+vma_attach_file(struct vma *v, int fd, uint64_t off, void **copy)
+{
+    struct mmap_file f;
+    int err = fd_mmap_source(fd, &f);
+    if (err < 0)
+        return err;
+    v->file_data = f.data;
+    v->file_size = f.size;
+    v->file_off = off;
+    *copy = f.copy;
+    return 0;
+}
+
+/*
+ * A mapping of a copy of a file's pages: take every page now, while the
+ * copy exists, then free it; the region is anonymous from then on (its
+ * pages are private anyway). 0 or -ENOMEM (the mapping is then gone).
+ */
+static int
+fill_from_copy(struct mm *mm, vaddr_t at, size_t len, void *copy)
+{
+    int err = mm_populate(mm, at, at + len);
+    struct vma *v = mm_find_vma(mm, at);
+    for (; v != NULL && v->start < at + len; v = mm_find_vma(mm, v->end))
+        v->file_data = NULL;
+    kfree(copy);
+    if (err < 0)
+        mm_unmap_range(mm, at, at + len);
+    return err;
+}
+#else
 /* What a private file mapping needs from the file layer. */
 static int
 vma_attach_file(struct vma *v, int fd, uint64_t off)
@@ -50,6 +85,7 @@ vma_attach_file(struct vma *v, int fd, uint64_t off)
     v->file_off = off;
     return 0;
 }
+#endif
 
 /* Check mmap's flags; the region's sharing in *shared, or -EINVAL. */
 static int
@@ -141,10 +177,15 @@ mm_mmap(struct mm *mm, vaddr_t addr, size_t len, int prot, int flags, int fd,
         uint64_t off)
 {
     bool shared;
-    struct mmap_file probe;
     // Linux looks the file up before it looks at anything else
+#if CHAPTER >= 5
+    if (!(flags & MAP_ANONYMOUS) && fd_mmap_source(fd, NULL) == -EBADF)
+        return -EBADF;
+#else
+    struct mmap_file probe;
     if (!(flags & MAP_ANONYMOUS) && fd_mmap_source(fd, &probe) == -EBADF)
         return -EBADF;
+#endif
     if (len == 0 || mmap_check_flags(flags, &shared) < 0 ||
         (off & (PAGE_SIZE - 1)))
         return -EINVAL;
@@ -162,13 +203,29 @@ mm_mmap(struct mm *mm, vaddr_t addr, size_t len, int prot, int flags, int fd,
                        .flags = shared && anon ? VMA_SHARED : 0};
     if (tmpl.prot & (VM_WRITE | VM_EXEC))
         tmpl.prot |= VM_READ;
+#if CHAPTER >= 5
+    void *copy = NULL;
+    int err = anon ? 0 : vma_attach_file(&tmpl, fd, off, &copy);
+    if (err < 0)
+        return err;
+    long at = mmap_place(mm, addr, len, flags);
+    if (at >= 0)
+        err = mmap_insert(mm, &tmpl, (vaddr_t)at, len, flags);
+    if (at >= 0 && err == 0 && copy != NULL)
+        return (err = fill_from_copy(mm, (vaddr_t)at, len, copy)) < 0 ? err
+                                                                      : at;
+    kfree(copy);
+#else
     int err = anon ? 0 : vma_attach_file(&tmpl, fd, off);
     if (err < 0)
         return err;
     long at = mmap_place(mm, addr, len, flags);
+#endif
     if (at < 0)
         return at;
+#if CHAPTER < 5
     err = mmap_insert(mm, &tmpl, (vaddr_t)at, len, flags);
+#endif
     return err < 0 ? err : at;
 }
 

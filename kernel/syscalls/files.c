@@ -28,6 +28,9 @@ do_open(int dirfd, long upath, long flags, long mode)
         return -EOPNOTSUPP;
     if ((flags & O_ACCMODE) == 3)
         return -EINVAL;
+    if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
+        return -EINVAL; // as Linux since 6.4: the two never made sense
+
     char *path;
     int err = path_from_user(UPTR(upath), &path);
     if (err < 0)

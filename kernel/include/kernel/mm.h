@@ -200,6 +200,11 @@ vaddr_t mm_brk(struct mm *mm, vaddr_t want);
 struct mmap_file {
     const void *data; /**< the file's bytes in kernel memory */
     size_t size;      /**< how many */
+#if CHAPTER >= 5
+    void *copy; /**< data is this kmalloc'd copy of a file in pages (or
+                     NULL: the file's own bytes): mmap fills the mapping
+                     from it at once, then frees it */
+#endif
 };
 int fd_mmap_source(int fd, struct mmap_file *out);
 #endif

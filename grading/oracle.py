@@ -19,7 +19,11 @@ the others, argv[0] being "/bin/hello.glibc".
   put ROOT in front of every path, so "/bin/hello" finds the staged copy;
   on Keel ROOT is unset and the paths are used as they are;
 - stderr goes where stdout goes, as both go to the console on Keel;
-- no core dumps (segvtest's children are killed by SIGSEGV on purpose).
+- no core dumps (segvtest's children are killed by SIGSEGV on purpose);
+- the working directory is ROOT, or with scratch=True a fresh temporary
+  folder (removed afterwards), for the programs and scripts that make
+  files under a relative path (chapter 5): on Keel they run in /, the
+  root of the tmpfs.
 
 The programs print nothing that differs between runs or machines (no pids,
 no addresses), so the output is a fixed string.

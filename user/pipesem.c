@@ -162,11 +162,14 @@ epipe(void)
         _exit(0);
     }
     close(p[1]);
-    // wait until the writer has filled the pipe and blocks (2 s at most)
-    for (int i = 0, n = 0; i < 200 && n < 65536; i++) {
+    // wait until the writer has filled the pipe and blocks (10 s at
+    // most; 1 s when FIONREAD cannot say how full the pipe is)
+    for (int i = 0, n = 0; i < 1000 && n < 65536; i++) {
         usleep(10000);
-        if (ioctl(p[0], FIONREAD, &n) < 0)
-            n = 0;
+        if (ioctl(p[0], FIONREAD, &n) < 0) {
+            usleep(1000000);
+            break;
+        }
     }
     usleep(50000);
     close(p[0]);

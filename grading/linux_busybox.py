@@ -15,6 +15,7 @@ concatenated archives one after the other; writing it here needs no
 root). Nothing else differs from what Keel boots.
 
     make initrd CHAPTER=4 && python3 grading/linux_busybox.py
+    make initrd CHAPTER=5 && python3 grading/linux_busybox.py --chapter 5
 
 Prints `same` or a diff per script; exit status 0 when all are the same.
 Python 3 standard library only.
@@ -86,25 +87,40 @@ def flatten(sections):
             for ln in ["== " + name] + lines]
 
 
+# (script, binary that runs it, first chapter, run in a scratch folder)
+SCRIPTS = [("accept.sh", "busybox", 4, False),
+           ("glibc.sh", "busybox.glibc", 4, False),
+           ("vfs.sh", "busybox", 5, True),
+           ("vfs.sh", "busybox.glibc", 5, True)]
+
+
 def main():
-    """Boot Linux once with both scripts; compare each with the host."""
+    """Boot Linux once with the chapter's scripts; compare each with the
+    host. `--chapter N` (default 4) takes chapter N's initramfs and its
+    scripts (from chapter 5 on: /test/vfs.sh, which writes files)."""
+    global INITRD
+    ch = int(sys.argv[sys.argv.index("--chapter") + 1]) \
+        if "--chapter" in sys.argv else 4
+    INITRD = REPO / "build" / ("ch%02d" % ch) / "initrd.cpio"
     if not INITRD.is_file():
-        sys.exit("linux_busybox: %s missing: make initrd CHAPTER=4" % INITRD)
+        sys.exit("linux_busybox: %s missing: make initrd CHAPTER=%d"
+                 % (INITRD, ch))
     import ch04_busybox as t  # the grade's own section parser
-    tok, gtok = secrets.token_hex(8), secrets.token_hex(8)
-    out = boot_linux(["/bin/sh,/test/accept.sh,%s" % tok,
-                      "/bin/busybox.glibc,sh,/test/glibc.sh,%s" % gtok])
+    runs = [(sc, b, secrets.token_hex(8), scr)
+            for sc, b, first, scr in SCRIPTS if first <= ch]
+    out = boot_linux(["/bin/sh,/test/%s,%s" % (sc, tok) if b == "busybox"
+                      else "/bin/%s,sh,/test/%s,%s" % (b, sc, tok)
+                      for sc, b, tok, _ in runs])
     bad = 0
-    for script, binary, token in (("accept.sh", "busybox", tok),
-                                  ("glibc.sh", "busybox.glibc", gtok)):
-        want = t.sections(oracle.busybox_output(script, [token], binary),
-                          token)
+    for script, binary, token, scratch in runs:
+        want = t.sections(oracle.busybox_output(script, [token], binary,
+                                                scratch), token)
         got = t.sections(out, token)
         if got == want and want:
-            print("%s: same on Linux as on the host" % script)
+            print("%s (%s): same on Linux as on the host" % (script, binary))
             continue
         bad += 1
-        print("%s: differs on Linux:" % script)
+        print("%s (%s): differs on Linux:" % (script, binary))
         sys.stdout.writelines(difflib.unified_diff(
             flatten(want), flatten(got), "host", "linux"))
     return 1 if bad else 0

@@ -19,7 +19,11 @@ the others, argv[0] being "/bin/hello.glibc".
   put ROOT in front of every path, so "/bin/hello" finds the staged copy;
   on Keel ROOT is unset and the paths are used as they are;
 - stderr goes where stdout goes, as both go to the console on Keel;
-- no core dumps (segvtest's children are killed by SIGSEGV on purpose).
+- no core dumps (segvtest's children are killed by SIGSEGV on purpose);
+- the working directory is ROOT, or with scratch=True a fresh temporary
+  folder (removed afterwards), for the programs and scripts that make
+  files under a relative path (chapter 5): on Keel they run in /, the
+  root of the tmpfs.
 
 The programs print nothing that differs between runs or machines (no pids,
 no addresses), so the output is a fixed string.
@@ -51,6 +55,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -86,31 +91,45 @@ def _no_core_dumps():
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def host_run(prog, args=()):
+def host_run(prog, args=(), scratch=False):
     """Run program `prog` on the host as Keel would; return (output, status).
 
     output is what it wrote to stdout and stderr, decoded as UTF-8;
     status is its exit status (negative: killed by that signal).
+    With scratch=True it runs in a fresh temporary folder (removed
+    afterwards) instead of ROOT: programs that make files under a relative
+    path (`fdshare t1` makes t1/ in the working directory, / on Keel)
+    then leave nothing on the host.
     Raises OracleError when the program is not staged (run `make initrd`).
     """
     binary = STAGE / keel_path(prog).lstrip("/")
     if not binary.is_file():
         raise OracleError("%s is not built: run 'make initrd'" % binary)
     env = {"HOME": "/", "ROOT": str(STAGE)}
+    if not scratch:
+        return _run([keel_path(prog)] + [str(a) for a in args], binary, env,
+                    STAGE, prog)
+    with tempfile.TemporaryDirectory(prefix="keel-oracle-") as tmp:
+        return _run([keel_path(prog)] + [str(a) for a in args], binary, env,
+                    tmp, prog)
+
+
+def _run(argv, binary, env, cwd, what):
+    """Run `binary` as `argv` in `cwd`; (output, status) as host_run."""
     try:
-        r = subprocess.run([keel_path(prog)] + [str(a) for a in args],
-                           executable=str(binary), env=env, cwd=str(STAGE),
-                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=TIMEOUT,
-                           preexec_fn=_no_core_dumps)
+        r = subprocess.run(argv, executable=str(binary), env=env,
+                           cwd=str(cwd), stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           timeout=TIMEOUT, preexec_fn=_no_core_dumps)
     except (OSError, subprocess.TimeoutExpired) as e:
-        raise OracleError("%s could not run on the host: %s" % (prog, e))
+        raise OracleError("%s could not run on the host: %s" % (what, e))
     return r.stdout.decode("utf-8", errors="replace"), r.returncode
 
 
-def host_output(prog, args=()):
-    """The expected output of program `prog` with arguments `args`."""
-    return host_run(prog, args)[0]
+def host_output(prog, args=(), scratch=False):
+    """The expected output of program `prog` with arguments `args` (in a
+    temporary folder with scratch=True, see host_run)."""
+    return host_run(prog, args, scratch)[0]
 
 
 def _busybox_links(busybox):
@@ -128,15 +147,17 @@ def _busybox_links(busybox):
                           % r.stdout.decode("utf-8", errors="replace"))
 
 
-def busybox_run(script, args=(), binary="busybox"):
+def busybox_run(script, args=(), binary="busybox", scratch=False):
     """Run the staged /test/`script` with BusyBox's sh on the host, as
     Keel's init runs `/bin/sh,/test/<script>,args...` (or, for another
     binary, `/bin/<binary>,sh,/test/<script>,args...`); return (output,
     status) like host_run.
 
     The environment is init's (HOME=/) plus ROOT and a PATH of links to
-    the staged /bin/busybox; the scripts cd into ROOT. Raises OracleError
-    when the initramfs staged is not a BusyBox one (make initrd CHAPTER=4).
+    the staged /bin/busybox; the scripts cd into ROOT, or, with
+    scratch=True, work in the fresh temporary folder they start in (as in
+    host_run). Raises OracleError when the initramfs staged is not a
+    BusyBox one (make initrd CHAPTER=4).
     """
     busybox = (STAGE / "bin" / "busybox").resolve()
     exe = STAGE / "bin" / binary
@@ -148,22 +169,18 @@ def busybox_run(script, args=(), binary="busybox"):
     _busybox_links(busybox)
     env = {"HOME": "/", "ROOT": str(STAGE),
            "PATH": ":".join(str(HOSTROOT / d) for d in HOSTPATH)}
-    try:
-        argv = ["/bin/sh"] if binary == "busybox" else ["/bin/" + binary,
-                                                          "sh"]
-        r = subprocess.run(argv + [str(path)] + [str(a) for a in args],
-                           executable=str(exe), env=env, cwd=str(STAGE),
-                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=TIMEOUT,
-                           preexec_fn=_no_core_dumps)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        raise OracleError("%s could not run on the host: %s" % (script, e))
-    return r.stdout.decode("utf-8", errors="replace"), r.returncode
+    argv = ["/bin/sh"] if binary == "busybox" else ["/bin/" + binary, "sh"]
+    argv += [str(path)] + [str(a) for a in args]
+    if not scratch:
+        return _run(argv, exe, env, STAGE, script)
+    with tempfile.TemporaryDirectory(prefix="keel-oracle-") as tmp:
+        return _run(argv, exe, env, tmp, script)
 
 
-def busybox_output(script, args=(), binary="busybox"):
-    """The expected output of /test/`script` run by BusyBox's sh."""
-    return busybox_run(script, args, binary)[0]
+def busybox_output(script, args=(), binary="busybox", scratch=False):
+    """The expected output of /test/`script` run by BusyBox's sh (in a
+    temporary folder with scratch=True, see busybox_run)."""
+    return busybox_run(script, args, binary, scratch)[0]
 
 
 def build():
@@ -185,8 +202,9 @@ def self_check():
         raise OracleError("nothing staged in %s: run 'make initrd'" % STAGE)
     bad = 0
     for prog in progs:
-        out, status = host_run(prog)
-        again, _ = host_run(prog)
+        # in a temporary folder: some programs make files where they run
+        out, status = host_run(prog, scratch=True)
+        again, _ = host_run(prog, scratch=True)
         print("==== %s (exit status %d)" % (keel_path(prog), status))
         sys.stdout.write(out)
         problems = []
@@ -228,6 +246,8 @@ def main():
                     help="prog is a script in /test/, run by BusyBox's sh")
     ap.add_argument("--glibc", action="store_true",
                     help="like --busybox, with Debian's busybox.glibc")
+    ap.add_argument("--scratch", action="store_true",
+                    help="run in a fresh temporary folder, not in ROOT")
     ap.add_argument("--no-build", action="store_true",
                     help="do not run 'make initrd' first")
     opts = ap.parse_args()
@@ -240,9 +260,10 @@ def main():
             return self_check()
         if opts.busybox or opts.glibc:
             out, status = busybox_run(opts.prog, opts.args, "busybox.glibc"
-                                      if opts.glibc else "busybox")
+                                      if opts.glibc else "busybox",
+                                      opts.scratch)
         else:
-            out, status = host_run(opts.prog, opts.args)
+            out, status = host_run(opts.prog, opts.args, opts.scratch)
         sys.stdout.write(out)
         return 0 if status == 0 else 1
     except OracleError as e:

@@ -52,10 +52,11 @@ def user_lines():
                      if not KERNEL_LINE.match(ln))
 
 
-def program_matches(name, order):
+def program_matches(name, order, scratch=False):
     """Program NAME's console section equals its output on Linux, where
-    init ran the same `order` of programs."""
-    want = sections(oracle.host_output("init", order)).get(name)
+    init ran the same `order` of programs (in a fresh temporary folder
+    with scratch=True: programs that make files under a relative path)."""
+    want = sections(oracle.host_output("init", order, scratch)).get(name)
     assert_true(want is not None, "the host oracle did not run %s" % name)
     got = sections(user_lines()).get(name)
     assert_true(got is not None, "no `init: /bin/%s exited` line: the "

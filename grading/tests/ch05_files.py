@@ -1,0 +1,474 @@
+"""Chapter 5 tests: files that change, shared descriptions, pipes, bad
+input, and BusyBox scripts that work on files.
+
+Why these checks: chapter 5 makes the root a tmpfs, so programs now
+create, write, rename and remove files, and several processes do so at
+once. What can go wrong is quiet: an offset that is not shared after
+dup or fork, an O_APPEND that loses a record when two writers race, a
+pipe that never says end-of-file, a byte changed somewhere in a few MiB,
+an errno that differs from Linux's for a path that is too long, a full
+file system that takes the kernel down with it. Each program below
+checks one of these and prints only what Linux prints too.
+
+Linux is the oracle. The C programs run under /init (in a random order,
+with /bin/hello among them); each makes its files under a folder named
+by its first argument, a random name, relative to init's working
+directory (/ on Keel; a fresh temporary folder on the host, see
+grading/oracle.py's scratch). Each program's part of the console is cut
+into its `-- name` sections, and each section is compared with the
+host's. The BusyBox scripts are compared section by section with the
+same script run on the host by the same busybox binary. That the
+programs and the script print the same on any Linux, not only on the
+host, was checked by booting Debian's kernel with the same initramfs
+(`python3 grading/linux_busybox.py --chapter 5` for the script).
+
+Groups (200 points), each one boot:
+
+  fdshare      (20)  user/fdshare.c: offsets and status flags shared by
+                     dup, dup2, dup3, F_DUPFD and fork, not by a second
+                     open; close-on-exec across execve; RLIMIT_NOFILE.
+  appendrace   (15)  user/appendrace.c: 2, then 4 processes write one
+                     file at once, with O_APPEND, through one shared
+                     description, and with offsets of their own.
+  pipesem      (20)  user/pipesem.c: end of file, EPIPE and SIGPIPE,
+                     PIPE_BUF atomicity with 4 writers, O_NONBLOCK.
+  integrity    (20)  user/integrity.c: 3 MiB of seeded pseudo-random
+                     bytes with holes and overwrites, read back in
+                     several ways, mmap, truncate down and up.
+  badpaths     (30)  user/badpaths.c: NULL, unterminated and too long
+                     paths, the empty path, calls on the wrong type of
+                     file, a full tmpfs (ENOSPC) and the kernel after it.
+  walkedge     (25)  user/walkedge.c: `.`, `..` (past / and out of a mount),
+                     slashes, 40 and 41 links, the working directory
+                     renamed and removed, files outliving their names,
+                     a listing after changes, EXDEV and EBUSY at a mount.
+  fsfuzz       (20)  user/fsfuzz.c: 1500 random file calls from a random
+                     seed on a few names; every result folded into a
+                     hash printed every 100 calls, and the tree at the
+                     end, equal to Linux's (the kernel survives: 5).
+  busybox-vfs  (40)  /test/vfs.sh: redirections, here-documents, pipes,
+                     cp/mv/rm/ln/mkdir/touch/chmod, find | xargs, tar,
+                     sed -i, dd, cmp, mkfifo, programs and scripts made
+                     at run time, in a scratch folder.
+  busybox-vfs-glibc (10)  Debian's busybox.glibc runs /test/vfs.sh's
+                     files section too.
+"""
+
+import re
+import secrets
+import sys
+from pathlib import Path
+
+from gradelib import (assert_equal, assert_status, assert_true, boot,
+                      expect, result, test, token)
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import oracle  # noqa: E402  (grading/oracle.py)
+from progtest import (chapter_initrd, program_matches,  # noqa: E402
+                      sections, user_lines)
+
+KERNEL_LINE = re.compile(r"^(keel: |Keel )")
+
+
+def run_programs(words, timeout=180):
+    """Boot with init running `words` (a word may carry arguments after
+    commas) and /bin/hello, in a random order; return that order."""
+    order = ["/bin/%s" % w for w in words + ["hello"]]
+    secrets.SystemRandom().shuffle(order)
+    boot("quiet -- %s" % " ".join(order), timeout=timeout,
+         initrd=chapter_initrd())
+    return order
+
+
+def parts(lines):
+    """Cut a program's lines into {section: lines}: a line `-- name`
+    starts section `name`; what comes before is section ""."""
+    out, name = {"": []}, ""
+    for line in lines:
+        m = re.match(r"^-- (.+?)\r?$", line)
+        if m:
+            name = m.group(1)
+            out[name] = []
+        else:
+            out[name].append(line.rstrip("\r"))
+    return out
+
+
+def part_matches(prog, part, order):
+    """Section `part` of program `prog`'s output equals the host's."""
+    want = sections(oracle.host_output("init", order, scratch=True)).get(prog)
+    assert_true(want is not None, "the host oracle did not run %s" % prog)
+    want = parts(want)
+    assert_true(part in want, "the host run printed no `-- %s`" % part)
+    got = sections(user_lines()).get(prog)
+    if got is None:
+        # the program did not finish: compare what it printed so far
+        text = user_lines()
+        start = text.find("-- %s" % part)
+        assert_true(start >= 0, "no `-- %s` line: /bin/%s did not get "
+                    "there\n  run ended: %s" % (part, prog, result().reason))
+        got = text[start:].splitlines()
+    got = parts(got)
+    assert_true(part in got, "no `-- %s` line: /bin/%s did not get there"
+                "\n  run ended: %s" % (part, prog, result().reason))
+    assert_equal(got[part], want[part], "/bin/%s, `-- %s` differs from "
+                 "Linux:" % (prog, part))
+
+
+def program_ends(prog):
+    """Program `prog` printed its last line and exited with status 0 (its
+    sections are compared one by one, each by its own test)."""
+    expect(r"^%s done\r?$" % prog)
+    expect(r"init: /bin/%s exited with status 0" % prog)
+
+
+def scratch_dir():
+    """A folder name that changes every run: t5-<random>."""
+    return "t5-%s" % token(4)
+
+
+# ----------------------------------------------------------------- fdshare
+
+FD_ORDER = []
+
+
+@test(0, "fdshare")
+def test_fdshare():
+    """Boot; /init runs `/bin/fdshare DIR` (and /bin/hello)."""
+    FD_ORDER[:] = run_programs(["fdshare,%s" % scratch_dir()])
+
+
+@test(6, "fdshare: dup, dup2, dup3, F_DUPFD share offset and flags",
+      parent=test_fdshare)
+def test_fdshare_dup():
+    """One description, many numbers; FD_CLOEXEC per number."""
+    part_matches("fdshare", "dup", FD_ORDER)
+
+
+@test(4, "fdshare: fork shares the descriptions", parent=test_fdshare)
+def test_fdshare_fork():
+    """A child's read, seek and F_SETFL move the parent's offset/flags."""
+    part_matches("fdshare", "fork", FD_ORDER)
+
+
+@test(3, "fdshare: a second open has its own offset", parent=test_fdshare)
+def test_fdshare_open():
+    """Two opens, an O_APPEND writer, pwrite leaves the offset."""
+    part_matches("fdshare", "second open", FD_ORDER)
+
+
+@test(4, "fdshare: close-on-exec across execve", parent=test_fdshare)
+def test_fdshare_cloexec():
+    """O_CLOEXEC, F_SETFD, F_DUPFD_CLOEXEC, pipe2: closed by execve;
+    the others keep their offsets."""
+    part_matches("fdshare", "close-on-exec", FD_ORDER)
+
+
+@test(3, "fdshare: RLIMIT_NOFILE gives EMFILE", parent=test_fdshare)
+def test_fdshare_nofile():
+    """A full table, numbers past the limit, raising the soft limit."""
+    part_matches("fdshare", "RLIMIT_NOFILE", FD_ORDER)
+    program_ends("fdshare")
+
+
+# -------------------------------------------------------------- appendrace
+
+AR_ORDER = []
+
+
+@test(0, "appendrace")
+def test_appendrace():
+    """Boot; /init runs `/bin/appendrace DIR 2000` (and /bin/hello)."""
+    AR_ORDER[:] = run_programs(["appendrace,%s,2000" % scratch_dir()])
+
+
+@test(15, "appendrace: O_APPEND and shared offsets lose no record",
+      parent=test_appendrace)
+def test_appendrace_run():
+    """2 and 4 concurrent writers: nothing lost, torn or duplicated."""
+    program_matches("appendrace", AR_ORDER, scratch=True)
+
+
+# ----------------------------------------------------------------- pipesem
+
+PS_ORDER = []
+
+
+@test(0, "pipesem")
+def test_pipesem():
+    """Boot; /init runs /bin/pipesem (and /bin/hello)."""
+    PS_ORDER[:] = run_programs(["pipesem"])
+
+
+@test(5, "pipesem: end of file when every writer is closed",
+      parent=test_pipesem)
+def test_pipesem_eof():
+    """A forked child's write end keeps the pipe open."""
+    part_matches("pipesem", "end of file", PS_ORDER)
+
+
+@test(5, "pipesem: EPIPE and SIGPIPE", parent=test_pipesem)
+def test_pipesem_epipe():
+    """Default action, ignored, caught, and a blocked writer whose reader
+    goes away."""
+    part_matches("pipesem", "EPIPE and SIGPIPE", PS_ORDER)
+
+
+@test(5, "pipesem: PIPE_BUF writes are atomic", parent=test_pipesem)
+def test_pipesem_atomic():
+    """4 writers of 4096-byte records: none interleaved."""
+    part_matches("pipesem", "PIPE_BUF atomicity", PS_ORDER)
+
+
+@test(5, "pipesem: O_NONBLOCK, capacity, partial writes",
+      parent=test_pipesem)
+def test_pipesem_nonblock():
+    """EAGAIN both ways, F_GETPIPE_SZ, wrong ends."""
+    part_matches("pipesem", "O_NONBLOCK", PS_ORDER)
+    program_ends("pipesem")
+
+
+# --------------------------------------------------------------- integrity
+
+IN_ORDER = []
+
+
+@test(0, "integrity")
+def test_integrity():
+    """Boot; /init runs `/bin/integrity DIR SEED` (and /bin/hello)."""
+    seed = secrets.randbelow(1 << 62) + 1
+    IN_ORDER[:] = run_programs(["integrity,%s,%d" % (scratch_dir(), seed)])
+
+
+@test(20, "integrity: MiB of data read back as written",
+      parent=test_integrity)
+def test_integrity_run():
+    """Checksums after writes, holes, pwrites, mmap and truncates."""
+    program_matches("integrity", IN_ORDER, scratch=True)
+
+
+# ---------------------------------------------------------------- badpaths
+
+BP_ORDER = []
+
+
+@test(0, "badpaths")
+def test_badpaths():
+    """Boot; /init runs `/bin/badpaths DIR` (and /bin/hello)."""
+    BP_ORDER[:] = run_programs(["badpaths,%s" % scratch_dir()])
+
+
+@test(6, "badpaths: NULL and unterminated paths give EFAULT",
+      parent=test_badpaths)
+def test_badpaths_pointers():
+    """The name runs into an unmapped page."""
+    part_matches("badpaths", "bad pointers", BP_ORDER)
+
+
+@test(4, "badpaths: PATH_MAX and NAME_MAX", parent=test_badpaths)
+def test_badpaths_long():
+    """ENAMETOOLONG, and the longest names that are allowed."""
+    part_matches("badpaths", "too long", BP_ORDER)
+
+
+@test(4, "badpaths: the empty path, AT_EMPTY_PATH", parent=test_badpaths)
+def test_badpaths_empty():
+    """ENOENT; the descriptor itself with AT_EMPTY_PATH."""
+    part_matches("badpaths", "empty path", BP_ORDER)
+
+
+@test(10, "badpaths: calls on the wrong type of file", parent=test_badpaths)
+def test_badpaths_type():
+    """EISDIR, ENOTDIR, EEXIST, ENOTEMPTY, EINVAL, EPERM, EBADF, ELOOP."""
+    part_matches("badpaths", "wrong type", BP_ORDER)
+
+
+@test(6, "badpaths: a full tmpfs gives ENOSPC, the kernel lives on",
+      parent=test_badpaths)
+def test_badpaths_full():
+    """A 64 KiB tmpfs fills up; room again once a file is gone."""
+    part_matches("badpaths", "full tmpfs", BP_ORDER)
+    program_ends("badpaths")
+    expect(r"init: all done")
+    assert_status(0)
+
+
+# ---------------------------------------------------------------- walkedge
+
+WE_ORDER = []
+
+
+@test(0, "walkedge")
+def test_walkedge():
+    """Boot; /init runs `/bin/walkedge DIR` (and /bin/hello)."""
+    WE_ORDER[:] = run_programs(["walkedge,%s" % scratch_dir()])
+
+
+@test(5, "walkedge: dots and slashes", parent=test_walkedge)
+def test_walkedge_dots():
+    """`.`, `..`, `/..`, `//`, trailing slashes, a file as a directory."""
+    part_matches("walkedge", "dots and slashes", WE_ORDER)
+
+
+@test(5, "walkedge: symbolic links (40 followed, 41 ELOOP)",
+      parent=test_walkedge)
+def test_walkedge_links():
+    """Chains, relative links, `..` after a link, trailing slashes."""
+    part_matches("walkedge", "symbolic links", WE_ORDER)
+
+
+@test(4, "walkedge: the working directory renamed and removed",
+      parent=test_walkedge)
+def test_walkedge_cwd():
+    """getcwd follows a rename; a removed directory takes no new names."""
+    part_matches("walkedge", "the working directory moves", WE_ORDER)
+
+
+@test(4, "walkedge: files outlive their names", parent=test_walkedge)
+def test_walkedge_names():
+    """Link counts, unlink and rename over open files, O_TRUNC."""
+    part_matches("walkedge", "names and files", WE_ORDER)
+
+
+@test(3, "walkedge: a listing after creations and removals",
+      parent=test_walkedge)
+def test_walkedge_listing():
+    """Every name once, with its type."""
+    part_matches("walkedge", "listing", WE_ORDER)
+
+
+@test(4, "walkedge: a mount (`..` at its root, EXDEV, EBUSY)",
+      parent=test_walkedge)
+def test_walkedge_mounts():
+    """A tmpfs mounted under DIR, crossed and unmounted."""
+    part_matches("walkedge", "mounts", WE_ORDER)
+    program_ends("walkedge")
+
+
+# ------------------------------------------------------------------ fsfuzz
+
+FZ_ORDER = []
+
+
+@test(0, "fsfuzz")
+def test_fsfuzz():
+    """Boot; /init runs `/bin/fsfuzz DIR SEED 1500` (and /bin/hello)."""
+    seed = secrets.randbelow(1 << 62) + 1
+    FZ_ORDER[:] = run_programs(["fsfuzz,%s,%d,1500" % (scratch_dir(), seed)])
+
+
+@test(5, "fsfuzz: the kernel survives 1500 random file calls",
+      parent=test_fsfuzz)
+def test_fsfuzz_survives():
+    """The program ends, init ends, the machine powers off."""
+    program_ends("fsfuzz")
+    expect(r"init: all done")
+    assert_status(0)
+
+
+@test(15, "fsfuzz: every result as on Linux", parent=test_fsfuzz)
+def test_fsfuzz_same():
+    """The hashes of the results and the final tree equal the host's; on
+    a difference, run `/bin/fsfuzz DIR SEED N -v` on both (N: the first
+    checkpoint that differs) to see the calls."""
+    program_matches("fsfuzz", FZ_ORDER, scratch=True)
+
+
+# --------------------------------------------------------------- BusyBox
+
+def script_sections(text, tok):
+    """Split a script's output into {section: its lines}: only what comes
+    between `== start TOKEN` and `== end TOKEN` counts; in there a line
+    `== name` starts a section. Kernel lines are left out."""
+    out, name = {}, None
+    for line in text.splitlines():
+        line = line.rstrip("\r")
+        if KERNEL_LINE.match(line):
+            continue
+        m = re.match(r"^== (\S+)(?: (\S+))?$", line)
+        if m and m.group(2) == tok and m.group(1) == "start":
+            name = "start"
+            out = {name: []}
+        elif m and m.group(2) == tok and m.group(1) == "end":
+            name = None
+        elif m and m.group(2) is None and name is not None:
+            name = m.group(1)
+            out[name] = []
+        elif name is not None:
+            out[name].append(line)
+    return out
+
+
+def script_matches(name, tok, binary="busybox"):
+    """Section `name` of the guest's /test/vfs.sh output equals the
+    host's."""
+    want = script_sections(oracle.busybox_output("vfs.sh", [tok], binary,
+                                                 scratch=True),
+                           tok)
+    assert_true(name in want, "the host run printed no `== %s`" % name)
+    got = script_sections(result().output, tok)
+    assert_true(name in got, "no `== %s` line: the script did not get "
+                "there\n  run ended: %s" % (name, result().reason))
+    assert_equal(got[name], want[name], "`== %s` differs from Linux "
+                 "(expected: the host's busybox):" % name)
+
+
+VFS_TOKEN = token()
+VFS_SECTIONS = [
+    (5, "redirect", "redirections: > >> < 2>&1 and here-documents"),
+    (4, "subst", "command substitution, pipes, read loops"),
+    (8, "files", "cp, mv, rm, mkdir -p, ln, ln -s, touch, chmod, stat"),
+    (5, "find", "find | xargs, sort | uniq -c, wc"),
+    (5, "tar", "tar of a directory tree and back, diff -r"),
+    (4, "edit", "sed -i, dd, cmp, head, tail, truncate"),
+    (2, "fifo", "mkfifo: a writer and a reader"),
+    (5, "exec", "a copy of busybox and new scripts run, a big file"),
+]
+
+
+@test(0, "busybox-vfs", name="busybox-vfs")
+def test_vfs():
+    """Boot; init runs `/bin/sh /test/vfs.sh TOKEN`."""
+    boot("quiet -- /bin/sh,/test/vfs.sh,%s" % VFS_TOKEN, timeout=240,
+         initrd=chapter_initrd())
+
+
+def _vfs_child(points, section, title):
+    def check():
+        script_matches(section, VFS_TOKEN)
+    check.__doc__ = "`== %s` of /test/vfs.sh equals the host's." % section
+    check.__name__ = "test_vfs_%s" % section
+    test(points, "busybox-vfs: %s" % title, parent=test_vfs)(check)
+
+
+for _points, _section, _title in VFS_SECTIONS:
+    _vfs_child(_points, _section, _title)
+
+
+@test(2, "busybox-vfs: the script ends and cleans up", parent=test_vfs)
+def test_vfs_end():
+    """`== end TOKEN`, sh exits 0, init's exit 0 powers the machine off."""
+    expect(r"^== end %s\r?$" % VFS_TOKEN)
+    expect(r"init: /bin/sh exited with status 0")
+    assert_status(0)
+
+
+GLIBC_TOKEN = token()
+
+
+@test(0, "busybox-vfs-glibc", name="busybox-vfs-glibc")
+def test_vfs_glibc():
+    """Boot; init runs `/bin/busybox.glibc sh /test/vfs.sh TOKEN`."""
+    boot("quiet -- /bin/busybox.glibc,sh,/test/vfs.sh,%s" % GLIBC_TOKEN,
+         timeout=240, initrd=chapter_initrd())
+
+
+@test(10, "busybox-vfs-glibc: Debian's busybox works on files too",
+      parent=test_vfs_glibc)
+def test_vfs_glibc_run():
+    """The redirect, files and tar sections, as busybox.glibc prints them
+    on the host."""
+    for section in ("redirect", "files", "tar"):
+        script_matches(section, GLIBC_TOKEN, "busybox.glibc")
+    expect(r"^== end %s\r?$" % GLIBC_TOKEN)
+    assert_status(0)

@@ -16,9 +16,6 @@
  * through a small buffer on the stack.
  */
 #include "fs/file.h"
-#if CHAPTER >= 5
-#include "fs/poll.h"
-#endif
 #include "kernel/compiler.h"
 #include "kernel/mm.h"
 #include "kernel/string.h"
@@ -110,17 +107,6 @@ static const struct file_ops null_ops = {
     .read = null_read, .write = null_write, .lseek = null_lseek};
 static const struct file_ops zero_ops = {
     .read = zero_read, .write = null_write, .lseek = null_lseek};
-#if CHAPTER >= 5
-/* poll on the console: readable when a read would not sleep; input wakes
- * the terminal's readers, so the poller watches that queue. */
-static unsigned
-console_poll(struct file *f, struct poll_table *pt)
-{
-    poll_wait(f, &tty_console.readers, pt);
-    unsigned in = tty_poll_readable() ? POLLIN | POLLRDNORM : 0;
-    return POLLOUT | POLLWRNORM | in;
-}
-#else
 /* poll on the console: readable when a read would not sleep. */
 static unsigned
 console_poll(struct file *f)
@@ -128,60 +114,12 @@ console_poll(struct file *f)
     (void)f;
     return POLLOUT | (tty_poll_readable() ? POLLIN : 0);
 }
-#endif
 
 static const struct file_ops console_ops = {.read = console_read,
                                             .write = console_write,
                                             .ioctl = console_ioctl,
                                             .poll = console_poll};
 
-#if CHAPTER >= 5
-/** The built-in devices by device number, until a devfs provides them. */
-static const struct {
-    uint64_t rdev;               /**< Linux's device number */
-    const struct file_ops *fops; /**< its operations */
-} builtin[] = {
-    {MKDEV(1, 3), &null_ops},
-    {MKDEV(1, 5), &zero_ops},
-    {MKDEV(5, 0), &console_ops},
-    {MKDEV(5, 1), &console_ops},
-};
-
-/* chrdev_open() for the built-in devices above. Weak: the devfs' table
- * of drivers replaces it. (Documented at its declaration, vfs.h.) */
-__attribute__((weak)) int
-chrdev_open(uint64_t rdev, struct file *f)
-{
-    for (size_t i = 0; i < ARRAY_SIZE(builtin); i++) {
-        if (builtin[i].rdev == rdev) {
-            f->ops = builtin[i].fops;
-            return 0;
-        }
-    }
-    return -ENXIO;
-}
-
-/* devfs_init() until the devfs exists: /dev and the built-in nodes in the
- * root tmpfs, keeping what the initramfs has. Weak: the devfs mounts a
- * devtmpfs on /dev instead. (Documented at its declaration, vfs.h.) */
-__attribute__((weak)) void
-devfs_init(void)
-{
-    static const struct {
-        const char *path;
-        uint32_t mode;
-        uint64_t rdev;
-    } nodes[] = {
-        {"/dev/console", S_IFCHR | 0600, MKDEV(5, 1)},
-        {"/dev/null", S_IFCHR | 0666, MKDEV(1, 3)},
-        {"/dev/tty", S_IFCHR | 0666, MKDEV(5, 0)},
-        {"/dev/zero", S_IFCHR | 0666, MKDEV(1, 5)},
-    };
-    vfs_mknod(AT_FDCWD, "/dev", S_IFDIR | 0755, 0);
-    for (size_t i = 0; i < ARRAY_SIZE(nodes); i++)
-        vfs_mknod(AT_FDCWD, nodes[i].path, nodes[i].mode, nodes[i].rdev);
-}
-#else
 /** One built-in device. */
 struct dev_file {
     const char *name;            /**< under /dev */
@@ -234,4 +172,3 @@ dev_init(void)
         }
     }
 }
-#endif

@@ -14,6 +14,7 @@
  * (fs/devfs/chrdev.c) from its init call; the table never names a driver.
  */
 #include "fs/chrdev.h"
+#include "fs/poll.h"
 #include "kernel/compiler.h"
 #include "kernel/init.h"
 #include "kernel/tty.h"
@@ -63,12 +64,14 @@ ttydev_ioctl(struct file *f, unsigned long cmd, uptr_t arg)
     return tty_ioctl(cmd, arg);
 }
 
-/* poll: readable when a read would not sleep; always writable. */
+/* poll: readable when a read would not sleep; always writable. Typed
+ * input wakes the terminal's readers, so the poller watches that queue. */
 static unsigned
-ttydev_poll(struct file *f)
+ttydev_poll(struct file *f, struct poll_table *pt)
 {
-    (void)f;
-    return POLLOUT | (tty_poll_readable() ? POLLIN : 0);
+    poll_wait(f, &tty_console.readers, pt);
+    unsigned in = tty_poll_readable() ? POLLIN | POLLRDNORM : 0;
+    return POLLOUT | POLLWRNORM | in;
 }
 
 static const struct file_ops ttydev_fops = {.read = ttydev_read,

@@ -8,7 +8,8 @@ CHAPTER_SLUGS += 05-vfs
 
 # The chapter's own documents.
 CHAPTER_FILES += \
-	chapters/05-vfs/README.md
+	chapters/05-vfs/README.md \
+	book/05-vfs.md
 
 # ---- the VFS core: inodes, dentries, super blocks, mounts, path walk;
 # ---- tmpfs as the root, filled from the initramfs; the file calls

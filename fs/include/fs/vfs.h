@@ -294,29 +294,11 @@ int vfs_chown(struct dentry *d, uint32_t uid, uint32_t gid);
 int vfs_utimens(struct dentry *d, const struct timespec *times);
 long vfs_readlink(struct dentry *d, char *buf, size_t size);
 
-/* devices and FIFOs: found at open (fs/core/dev.c, the devfs, pipes) */
-/**
- * @brief Open character device @p rdev as file @p f (the devfs' table of
- *        drivers; until it exists, the built-in devices of fs/core/dev.c).
- * @param rdev the device number of the inode being opened
- * @param f    the new file: the driver sets f->ops (and f->priv)
- * @return 0; -ENXIO (no driver for @p rdev); the driver's errors
- */
+/* devices and FIFOs: found at open. Each is documented where it is
+ * defined: chrdev_open() and devfs_init() by the devfs (fs/devfs/),
+ * fifo_open() by the pipe code (fs/core/pipe.c). */
 int chrdev_open(uint64_t rdev, struct file *f);
-/**
- * @brief Open FIFO @p f: join, or make, the pipe in *@p slot (the pipe
- *        code; until it provides one, FIFOs cannot be opened: -ENXIO).
- * @param slot the inode's pipe pointer (inode::fifo)
- * @param f    the new file, with its dentry and inode set
- * @return 0; -ENXIO; -EINTR; -ENOMEM (may sleep for the other end)
- * @pre vfs_lock not held
- */
 int fifo_open(struct pipe **slot, struct file *f);
-/**
- * @brief Make /dev at boot (the devfs mounts a devtmpfs there; until it
- *        exists, fs/core/dev.c makes the built-in nodes in the root).
- * @pre the root tmpfs is unpacked; no process runs yet
- */
 void devfs_init(void);
 
 /* tmpfs (fs/tmpfs/) */

@@ -9,7 +9,11 @@ CHAPTER_SLUGS += 05-vfs
 # The chapter's own documents.
 CHAPTER_FILES += \
 	chapters/05-vfs/README.md \
-	book/05-vfs.md
+	chapters/05-vfs/demo.sh \
+	book/05-vfs.md \
+	user/busybox/rootfs/demo/files.sh \
+	user/busybox/rootfs/demo/mounts.sh \
+	user/busybox/rootfs/demo/proc.sh
 
 # ---- the VFS core: inodes, dentries, super blocks, mounts, path walk;
 # ---- tmpfs as the root, filled from the initramfs; the file calls

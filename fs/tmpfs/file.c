@@ -128,6 +128,7 @@ free_pages_from(struct inode *n, struct tmpfs_data *td, size_t from)
 }
 
 /* Stop borrowing: copy the archive's bytes into pages of our own. */
+// [unborrow]
 static int
 unborrow(struct inode *n, struct tmpfs_data *td)
 {
@@ -145,6 +146,7 @@ unborrow(struct inode *n, struct tmpfs_data *td)
     td->borrowed = NULL;
     return 0;
 }
+// [unborrow]
 
 /*
  * Copy [off, off + len) of the file to @p dst: user memory if @p user,

@@ -193,6 +193,10 @@ second_open(void)
     report("offset a", offset(a));
     report("write via c (appends)", write(c, "!", 1));
     report("offset c", offset(c));
+    // Linux's pwrite on an O_APPEND description appends too (pwrite(2),
+    // BUGS), and leaves the offset alone
+    report("pwrite via c at 0 (appends)", pwrite(c, "?", 1, 0));
+    report("offset c", offset(c));
     report("offset a", offset(a));
     report("O_APPEND via a", !!(fcntl(a, F_GETFL) & O_APPEND));
     report("pwrite via b at 0", pwrite(b, "J", 1, 0));

@@ -211,6 +211,14 @@ symlinks(void)
     ssize_t n = readlink("a/cl", buf, 2);
     printf("readlink into 2 bytes: %zd \"%.*s\"\n", n, (int)(n > 0 ? n : 0),
            buf);
+    // O_CREAT follows a dangling link and makes its target
+    symlink("made", "dl");
+    check("open O_CREAT a dangling link", open("dl", O_WRONLY | O_CREAT, 0644));
+    kind("made", 0);
+    check("open O_CREAT|O_EXCL a link",
+          open("dl", O_RDONLY | O_CREAT | O_EXCL));
+    unlink("dl");
+    unlink("made");
     check("unlink al/", unlink("al/"));
     check("rmdir al", rmdir("al"));
     check("mkdir a/rel (exists, dangling or not)", mkdir("a/rel", 0755));
@@ -301,6 +309,12 @@ lifetimes(void)
     check("write", write(w, "ab", 2));
     printf("then read: %zd\n", read(fd, buf, sizeof(buf)));
     close(w);
+    close(fd);
+    // on Linux O_TRUNC truncates even with O_RDONLY (POSIX leaves it open)
+    fd = open("old", O_RDONLY | O_TRUNC);
+    check("open O_RDONLY|O_TRUNC", fd);
+    fstat(fd, &st);
+    printf("size after it: %ld\n", (long)st.st_size);
     close(fd);
     unlink("old");
 }

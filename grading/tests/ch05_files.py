@@ -153,7 +153,8 @@ def test_fdshare_fork():
 
 @test(3, "fdshare: a second open has its own offset", parent=test_fdshare)
 def test_fdshare_open():
-    """Two opens, an O_APPEND writer, pwrite leaves the offset."""
+    """Two opens, an O_APPEND writer (whose pwrite appends too, as on
+    Linux), pwrite leaves the offset."""
     part_matches("fdshare", "second open", FD_ORDER)
 
 
@@ -313,7 +314,8 @@ def test_walkedge_dots():
 @test(5, "walkedge: symbolic links (40 followed, 41 ELOOP)",
       parent=test_walkedge)
 def test_walkedge_links():
-    """Chains, relative links, `..` after a link, trailing slashes."""
+    """Chains, relative links, `..` after a link, trailing slashes,
+    O_CREAT through a dangling link (it makes the target)."""
     part_matches("walkedge", "symbolic links", WE_ORDER)
 
 
@@ -326,7 +328,8 @@ def test_walkedge_cwd():
 
 @test(4, "walkedge: files outlive their names", parent=test_walkedge)
 def test_walkedge_names():
-    """Link counts, unlink and rename over open files, O_TRUNC."""
+    """Link counts, unlink and rename over open files, O_TRUNC (also
+    with O_RDONLY, as on Linux)."""
     part_matches("walkedge", "names and files", WE_ORDER)
 
 

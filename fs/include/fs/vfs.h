@@ -44,9 +44,12 @@
  * parent and to its inode; an inode dies with its last dentry.
  *
  * Locking: vfs_lock (a mutex) serialises every change to the tree and to
- * a file's size and pages; lookups take it too. Reads of file bytes do
- * not, so a page fault in the middle of a write's copy_from_user may read
- * a mapped file without deadlock.
+ * a file's size and pages; lookups and reads of tmpfs files take it too.
+ * Nothing sleeps while holding it except to copy from or to user memory,
+ * whose page faults never need it (a private file mapping gets its bytes
+ * at mmap time, or from the initramfs, which never changes). Opening a
+ * FIFO, which may sleep until the other end comes, happens after it is
+ * released.
  */
 #ifndef FS_VFS_H
 #define FS_VFS_H

@@ -72,15 +72,12 @@ chrdev_at(size_t i)
 }
 
 // [chrdev_open]
-/**
- * @brief Give the open file @p f the operations of device @p rdev.
- *
- * The VFS's open calls this for every character-device inode, wherever it
+/*
+ * chrdev_open() (declared and documented in fs/vfs.h, for the VFS's open):
+ * the VFS's open calls this for every character-device inode, wherever it
  * lives: the inode says only which device, this table says what it does.
- * @param rdev the inode's device number
- * @param f    the file being opened (its inode and flags are set)
- * @return 0; -ENXIO when no driver has that number; what the device's own
- *         open returns
+ * -ENXIO when no driver has the number, else what the device's own open
+ * says.
  */
 int
 chrdev_open(uint64_t rdev, struct file *f)

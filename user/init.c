@@ -160,8 +160,10 @@ shell_or_tests(void)
  * Mount what a Linux system's init mounts early: procfs at /proc (ps, top,
  * free read it) and, when the kernel did not mount one (Linux does not for
  * an initramfs), a devtmpfs at /dev, with the links /dev/fd, stdin, stdout
- * and stderr that systemd adds. Errors are ignored: a kernel without them
- * (Keel's chapter 4) simply goes on without.
+ * and stderr that systemd adds; and /tmp, sticky and writable by all, as
+ * every Linux system has (the initramfs has no empty folders). Errors are
+ * ignored: a kernel without them (Keel's chapter 4, whose root is
+ * read-only) simply goes on without.
  */
 static void
 mount_early(void)
@@ -182,6 +184,8 @@ mount_early(void)
     };
     for (size_t i = 0; i < sizeof(links) / sizeof(*links); i++)
         symlink(links[i][0], links[i][1]);
+    if (mkdir("/tmp", 01777) == 0)
+        chmod("/tmp", 01777); // mkdir applies the umask; /tmp wants all bits
 }
 
 int

@@ -1,7 +1,6 @@
 #!/bin/sh
 # Chapter 5 demo: a root that can be written (chapters/05-vfs/demo.sh).
 set -x
-mkdir -p /tmp
 echo hello > /tmp/a
 ln /tmp/a /tmp/b
 ln -s a /tmp/c

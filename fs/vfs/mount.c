@@ -158,7 +158,8 @@ vfs_mount(const char *source, struct dentry *target, const char *type,
         const struct fs_type *t = fs_type_find(type);
         err = t == NULL ? -ENODEV : t->mount(source, flags, data, &sb);
         if (err == 0 && attach(sb, target, source, flags) == NULL) {
-            sb->ops->kill(sb);
+            if (sb->ops->kill != NULL)
+                sb->ops->kill(sb);
             err = -ENOMEM;
         }
     }
@@ -210,7 +211,7 @@ vfs_umount(struct dentry *target, int flags)
         mp->mounted = NULL;
         dcache_graft(sb->root, NULL);
         sb->mnt = NULL;
-        if (sb->users == 0 && !has_submounts(m))
+        if (sb->users == 0 && !has_submounts(m) && sb->ops->kill != NULL)
             sb->ops->kill(sb); // else detached: kept, see the file comment
         kfree(m->source);
         kfree(m);

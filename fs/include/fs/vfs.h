@@ -164,7 +164,8 @@ struct super_ops {
     /** The options, as /proc/mounts shows them after "rw": ",size=..."
      *  into @p buf (NULL: none). */
     void (*show_options)(struct super_block *sb, char *buf, size_t size);
-    /** The file system is unmounted and unused: free it all. */
+    /** The file system is unmounted and unused: free it all (NULL: it
+     *  is kept). */
     void (*kill)(struct super_block *sb);
 };
 

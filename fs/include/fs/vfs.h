@@ -46,7 +46,7 @@
  * A file system plugs in with FS_TYPE() and a mount function that makes
  * a super block (sb_alloc()), a root inode (inode_alloc()) and its root
  * dentry (dentry_root()). Entries it knows in advance go into the dcache
- * with dcache_add_child(); entries made on demand (procfs' /proc/<pid>)
+ * with dcache_add_child(); entries made on demand (procfs' process folders)
  * come from inode_ops::lookup, and inode_ops::revalidate drops them when
  * they go stale. An inode's file_ops::open runs when the file is opened
  * (procfs fills its buffer there), without vfs_lock; the inode_ops run

@@ -103,7 +103,8 @@ page_get(struct inode *n, struct tmpfs_data *td, size_t i, int *err)
     if (td->pages[i] != NULL)
         return td->pages[i];
     struct tmpfs_sb *ts = sb_of(n);
-    paddr_t pa = ts->used_pages < ts->max_pages ? pmm_alloc_frame() : 0;
+    bool room = ts->max_pages == 0 || ts->used_pages < ts->max_pages;
+    paddr_t pa = room ? pmm_alloc_frame() : 0; // max 0: no limit (size=0)
     if (pa == 0) {
         *err = -ENOSPC;
         return NULL;

@@ -12,7 +12,7 @@
  *
  * Each instance has a size limit, in pages of file data: half of the
  * memory by default, as Linux, or `-o size=` (bytes, with k, m, g or a
- * `%` of memory). A write that would pass it fails with -ENOSPC, and the
+ * `%` of memory; 0 means no limit, as on Linux). A write that would pass it fails with -ENOSPC, and the
  * kernel goes on: the limit is there so that a runaway `cat /dev/zero >
  * /tmp/x` cannot eat the memory the kernel needs.
  *

@@ -158,7 +158,8 @@ vfs_mount(const char *source, struct dentry *target, const char *type,
         const struct fs_type *t = fs_type_find(type);
         err = t == NULL ? -ENODEV : t->mount(source, flags, data, &sb);
         if (err == 0 && attach(sb, target, source, flags) == NULL) {
-            sb->ops->kill(sb);
+            if (sb->ops != NULL && sb->ops->kill != NULL)
+                sb->ops->kill(sb);
             err = -ENOMEM;
         }
     }
@@ -210,7 +211,8 @@ vfs_umount(struct dentry *target, int flags)
         mp->mounted = NULL;
         dcache_graft(sb->root, NULL);
         sb->mnt = NULL;
-        if (sb->users == 0 && !has_submounts(m))
+        if (sb->users == 0 && !has_submounts(m) && sb->ops != NULL &&
+            sb->ops->kill != NULL)
             sb->ops->kill(sb); // else detached: kept, see the file comment
         kfree(m->source);
         kfree(m);
@@ -255,7 +257,7 @@ vfs_statfs(struct dentry *d, struct statfs *st)
     memset(st, 0, sizeof(*st));
     st->f_bsize = st->f_frsize = 4096;
     st->f_namelen = NAME_MAX;
-    if (sb->ops->statfs != NULL)
+    if (sb->ops != NULL && sb->ops->statfs != NULL)
         sb->ops->statfs(sb, st);
     st->f_type = (int64_t)sb->magic;
     st->f_fsid[0] = (int32_t)sb->dev;
@@ -312,7 +314,7 @@ vfs_mounts_foreach(void (*fn)(const struct mount_info *m, void *arg), void *arg)
         if (dentry_path(sb->root, path, PATH_MAX) < 0)
             continue;
         strlcpy(opts, (m->flags & MS_RDONLY) ? "ro" : "rw", sizeof(opts));
-        if (sb->ops->show_options != NULL)
+        if (sb->ops != NULL && sb->ops->show_options != NULL)
             sb->ops->show_options(sb, opts + 2, sizeof(opts) - 2);
         struct mount_info mi = {m->source, path, sb->type->name, opts};
         fn(&mi, arg);

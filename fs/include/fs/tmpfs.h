@@ -15,7 +15,7 @@
  *  change atomically: the last close of an unlinked file frees its pages
  *  without vfs_lock). */
 struct tmpfs_sb {
-    uint64_t max_pages;  /**< the limit (size=), in pages of file data */
+    uint64_t max_pages;  /**< the limit (size=), in pages (0: none) */
     uint64_t used_pages; /**< pages regular files hold now */
     uint64_t inodes;     /**< inodes that exist */
     bool killed;         /**< unmounted: the last inode frees it all */

@@ -43,6 +43,15 @@
  * freed when its last user lets go. A dentry holds a reference to its
  * parent and to its inode; an inode dies with its last dentry.
  *
+ * A file system plugs in with FS_TYPE() and a mount function that makes
+ * a super block (sb_alloc()), a root inode (inode_alloc()) and its root
+ * dentry (dentry_root()). Entries it knows in advance go into the dcache
+ * with dcache_add_child(); entries made on demand (procfs' process folders)
+ * come from inode_ops::lookup, and inode_ops::revalidate drops them when
+ * they go stale. An inode's file_ops::open runs when the file is opened
+ * (procfs fills its buffer there), without vfs_lock; the inode_ops run
+ * with vfs_lock held, so they must not walk paths or list mounts.
+ *
  * Locking: vfs_lock (a mutex) serialises every change to the tree and to
  * a file's size and pages; lookups and reads of tmpfs files take it too.
  * Nothing sleeps while holding it except to copy from or to user memory,
@@ -155,7 +164,8 @@ struct super_ops {
     /** The options, as /proc/mounts shows them after "rw": ",size=..."
      *  into @p buf (NULL: none). */
     void (*show_options)(struct super_block *sb, char *buf, size_t size);
-    /** The file system is unmounted and unused: free it all. */
+    /** The file system is unmounted and unused: free it all (NULL: it
+     *  is kept). */
     void (*kill)(struct super_block *sb);
 };
 

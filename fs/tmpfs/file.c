@@ -130,7 +130,6 @@ free_pages_from(struct inode *n, struct tmpfs_data *td, size_t from)
 
 // [unborrow]
 /* Stop borrowing: copy the archive's bytes into pages of our own. */
-// [unborrow]
 static int
 unborrow(struct inode *n, struct tmpfs_data *td)
 {

@@ -147,15 +147,8 @@ static const struct {
     {MKDEV(5, 1), &console_ops},
 };
 
-/**
- * @brief Open character device @p rdev as file @p f: its operations.
- *
- * Weak: the devfs' table of drivers replaces it; this one knows the
- * built-in devices above.
- * @param rdev the device number
- * @param f    the file being opened (f->ops is set)
- * @return 0; -ENXIO (no such device)
- */
+/* chrdev_open() for the built-in devices above. Weak: the devfs' table
+ * of drivers replaces it. (Documented at its declaration, vfs.h.) */
 __attribute__((weak)) int
 chrdev_open(uint64_t rdev, struct file *f)
 {
@@ -168,13 +161,9 @@ chrdev_open(uint64_t rdev, struct file *f)
     return -ENXIO;
 }
 
-/**
- * @brief Make /dev and its device files in the root file system.
- *
- * Weak: the devfs mounts a devtmpfs on /dev instead. Keeps what the
- * initramfs already has.
- * @pre boot, the root tmpfs is unpacked
- */
+/* devfs_init() until the devfs exists: /dev and the built-in nodes in the
+ * root tmpfs, keeping what the initramfs has. Weak: the devfs mounts a
+ * devtmpfs on /dev instead. (Documented at its declaration, vfs.h.) */
 __attribute__((weak)) void
 devfs_init(void)
 {

@@ -43,7 +43,7 @@ fnode_stat(const struct fnode *n, struct stat *st)
 
 /**
  * @brief The statx view of a struct stat.
- * @param st what fnode_stat() or file_stat() filled
+ * @param st a filled struct stat (file_stat())
  * @param sx filled in; all basic fields are valid (STATX_BASIC_STATS)
  */
 void

@@ -20,7 +20,9 @@
  * so that growing the file shows zeros there without clearing anything.
  *
  * Locking: vfs_lock around every read, write and truncate (the page
- * table may be replaced by a larger one while it is used).
+ * table may be replaced by a larger one while it is used); a file's
+ * last reference frees its pages without it, as no one else can reach
+ * the file any more.
  */
 #include "fs/file.h"
 #include "fs/tmpfs.h"
@@ -106,7 +108,7 @@ page_get(struct inode *n, struct tmpfs_data *td, size_t i, int *err)
         *err = -ENOSPC;
         return NULL;
     }
-    ts->used_pages++;
+    __atomic_add_fetch(&ts->used_pages, 1, __ATOMIC_SEQ_CST);
     td->pages[i] = phys_to_virt(pa);
     memset(td->pages[i], 0, PAGE_SIZE);
     return td->pages[i];
@@ -120,12 +122,13 @@ free_pages_from(struct inode *n, struct tmpfs_data *td, size_t from)
         if (td->pages[i] != NULL) {
             pmm_free_frame(virt_to_phys(td->pages[i]));
             td->pages[i] = NULL;
-            sb_of(n)->used_pages--;
+            __atomic_sub_fetch(&sb_of(n)->used_pages, 1, __ATOMIC_SEQ_CST);
         }
     }
 }
 
 /* Stop borrowing: copy the archive's bytes into pages of our own. */
+// [unborrow]
 static int
 unborrow(struct inode *n, struct tmpfs_data *td)
 {
@@ -143,6 +146,7 @@ unborrow(struct inode *n, struct tmpfs_data *td)
     td->borrowed = NULL;
     return 0;
 }
+// [unborrow]
 
 /*
  * Copy [off, off + len) of the file to @p dst: user memory if @p user,

@@ -77,7 +77,8 @@ tmpfs_inode_gone(struct inode *n)
 {
     struct super_block *sb = n->sb;
     struct tmpfs_sb *ts = sb->priv;
-    if (--ts->inodes == 0 && ts->killed) {
+    if (__atomic_sub_fetch(&ts->inodes, 1, __ATOMIC_SEQ_CST) == 0 &&
+        ts->killed) {
         kfree(ts);
         kfree(sb);
     }
@@ -145,7 +146,8 @@ tmpfs_new_inode(struct super_block *sb, uint32_t mode, uint64_t rdev)
         n->iops = &tmpfs_node_iops;
         n->rdev = rdev;
     }
-    ((struct tmpfs_sb *)sb->priv)->inodes++;
+    __atomic_add_fetch(&((struct tmpfs_sb *)sb->priv)->inodes, 1,
+                       __ATOMIC_SEQ_CST);
     return n;
 }
 

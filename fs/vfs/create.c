@@ -7,7 +7,7 @@
  * checks that the name is free and that the caller may write in the
  * directory (w and x on it, the file system not read-only, the directory
  * not removed), and lets the file system make the inode
- * (inode_ops::mknod, ::symlink). The new file's mode is the caller's
+ * (its mknod and symlink operations, struct inode_ops). The new file's mode is the caller's
  * mode minus the process's umask, its owner the caller's effective ids.
  * A hard link needs no file system work at all: it is one more dentry
  * for the same inode, in the same file system (-EXDEV across).

@@ -151,6 +151,7 @@ dentry_put(struct dentry *d)
  * @return the dentry (no reference taken), or NULL
  * @pre vfs_lock held
  */
+// [dcache_lookup]
 struct dentry *
 dcache_lookup(struct dentry *dir, const char *name, size_t len)
 {
@@ -161,6 +162,7 @@ dcache_lookup(struct dentry *dir, const char *name, size_t len)
     }
     return NULL;
 }
+// [dcache_lookup]
 
 /* Enter @p d into the hash and at the end of its parent's entries. */
 static void

@@ -100,7 +100,7 @@ file_read(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
  * @param n   bytes to write
  * @param pos the offset, advanced by what was written
  * @return bytes written; -EBADF (not open for writing); -EINVAL (cannot
- *         be written); the file's own errors (-EPIPE, -ENOSPC, ...)
+ *         be written); the file's own errors (-EPIPE, -EAGAIN, ...)
  */
 long
 file_write(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
@@ -143,7 +143,7 @@ file_stat(struct file *f, struct stat *st)
 
 /**
  * @brief The statx view of a struct stat.
- * @param st what inode_stat() or file_stat() filled
+ * @param st a filled struct stat (file_stat())
  * @param sx filled in; all basic fields are valid (STATX_BASIC_STATS)
  */
 void
@@ -211,19 +211,19 @@ vfs_file_bytes(struct inode *n, const void **data, size_t *size, void **copy)
 
 /**
  * @brief The bytes behind file descriptor @p fd, for a private mmap.
- *
- * A file in pages is copied (out->copy: mmap fills the mapping from the
- * copy and frees it, so the mapping sees the file as it was at mmap
- * time); a file borrowing the initramfs' bytes hands them out as they are.
  * @param fd  the file descriptor
- * @param out filled with the file's kernel bytes and size; NULL: only
- *            check that the descriptor can be mapped
+ * @param out filled with the file's kernel bytes and size
  * @return 0; -EBADF; -EACCES (not open for reading); -ENODEV (a file
- *         that cannot be mapped: pipe, terminal, directory); -ENOMEM
+ *         that cannot be mapped: pipe, terminal, directory)
  */
 int
 fd_mmap_source(int fd, struct mmap_file *out)
 {
+    // Chapter 5: a file in pages is copied (out->copy: mmap fills the
+    // mapping from the copy and frees it, so the mapping sees the file as
+    // it was at mmap time; -ENOMEM if the copy cannot be made); a file
+    // borrowing the initramfs' bytes hands them out as they are. A NULL
+    // @p out only checks that the descriptor can be mapped.
     struct file *f = fd_get(fd);
     if (f == NULL)
         return -EBADF;

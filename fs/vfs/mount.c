@@ -47,6 +47,8 @@ static uint64_t next_minor = 1;
 const struct fs_type *
 fs_type_find(const char *name)
 {
+    // the linker set is one array between two linker-script symbols
+    // cppcheck-suppress comparePointers
     for (const struct fs_type *t = __fs_types_start; t < __fs_types_end; t++) {
         if (strcmp(t->name, name) == 0)
             return t;
@@ -62,6 +64,7 @@ fs_type_find(const char *name)
 void
 fs_types_foreach(void (*fn)(const struct fs_type *t, void *arg), void *arg)
 {
+    // cppcheck-suppress comparePointers
     for (const struct fs_type *t = __fs_types_start; t < __fs_types_end; t++)
         fn(t, arg);
 }

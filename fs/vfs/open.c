@@ -68,10 +68,40 @@ open_check(struct dentry *d, unsigned flags, bool created)
     return err;
 }
 
+/* An O_PATH descriptor's reads and writes: it opened nothing. */
+static long
+path_rw(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
+{
+    (void)f, (void)buf, (void)n, (void)pos;
+    return -EBADF;
+}
+
+/** O_PATH: a handle for the *at() calls, fstat, fchdir; no I/O. */
+static const struct file_ops path_ops = {.read = path_rw, .write = path_rw};
+
+/* O_PATH: a file on @p d that opens nothing (no permission needed, a
+ * FIFO or device is not opened, a link may be the result). */
+static int
+open_path(struct dentry *d, unsigned flags, struct file **out)
+{
+    if ((flags & O_DIRECTORY) && !S_ISTYPE(d->inode->mode, S_IFDIR))
+        return -ENOTDIR;
+    struct file *f = file_alloc(d->inode, &path_ops, O_RDONLY);
+    if (f == NULL)
+        return -ENOMEM;
+    dentry_get(d);
+    f->dentry = d;
+    __atomic_add_fetch(&d->sb->users, 1, __ATOMIC_SEQ_CST);
+    *out = f;
+    return 0;
+}
+
 /* Make the struct file for @p d (its type's operations); see above. */
 static int
 open_dentry(struct dentry *d, unsigned flags, bool created, struct file **out)
 {
+    if (flags & O_PATH)
+        return open_path(d, flags, out);
     int err = open_check(d, flags, created);
     struct inode *n = d->inode;
     if (err == 0 && (flags & O_TRUNC) && S_ISTYPE(n->mode, S_IFREG) &&

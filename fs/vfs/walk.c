@@ -347,6 +347,7 @@ path_parent_at(int dirfd, const char *path, struct dentry **dir,
     dentry_put(base);
     if (err == 0 && !S_ISTYPE((*dir)->inode->mode, S_IFDIR)) {
         dentry_put(*dir);
+        *dir = NULL;
         err = -ENOTDIR;
     }
     *name = path + start;

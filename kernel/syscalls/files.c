@@ -26,6 +26,8 @@ do_open(int dirfd, long upath, long flags, long mode)
 {
     if ((flags & O_TMPFILE) == O_TMPFILE)
         return -EOPNOTSUPP;
+    if (flags & O_PATH) // a handle only: every other flag is ignored
+        flags &= O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW;
     if ((flags & O_ACCMODE) == 3)
         return -EINVAL;
     if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))

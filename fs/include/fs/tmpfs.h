@@ -11,7 +11,9 @@
 
 #include "fs/vfs.h"
 
-/** One tmpfs instance: its size limit and what is used. */
+/** One tmpfs instance: its size limit and what is used (the counts
+ *  change atomically: the last close of an unlinked file frees its pages
+ *  without vfs_lock). */
 struct tmpfs_sb {
     uint64_t max_pages;  /**< the limit (size=), in pages of file data */
     uint64_t used_pages; /**< pages regular files hold now */

@@ -44,9 +44,12 @@
  * parent and to its inode; an inode dies with its last dentry.
  *
  * Locking: vfs_lock (a mutex) serialises every change to the tree and to
- * a file's size and pages; lookups take it too. Reads of file bytes do
- * not, so a page fault in the middle of a write's copy_from_user may read
- * a mapped file without deadlock.
+ * a file's size and pages; lookups and reads of tmpfs files take it too.
+ * Nothing sleeps while holding it except to copy from or to user memory,
+ * whose page faults never need it (a private file mapping gets its bytes
+ * at mmap time, or from the initramfs, which never changes). Opening a
+ * FIFO, which may sleep until the other end comes, happens after it is
+ * released.
  */
 #ifndef FS_VFS_H
 #define FS_VFS_H
@@ -292,8 +295,29 @@ int vfs_utimens(struct dentry *d, const struct timespec *times);
 long vfs_readlink(struct dentry *d, char *buf, size_t size);
 
 /* devices and FIFOs: found at open (fs/core/dev.c, the devfs, pipes) */
+/**
+ * @brief Open character device @p rdev as file @p f (the devfs' table of
+ *        drivers; until it exists, the built-in devices of fs/core/dev.c).
+ * @param rdev the device number of the inode being opened
+ * @param f    the new file: the driver sets f->ops (and f->priv)
+ * @return 0; -ENXIO (no driver for @p rdev); the driver's errors
+ */
 int chrdev_open(uint64_t rdev, struct file *f);
+/**
+ * @brief Open FIFO @p f: join, or make, the pipe in *@p slot (the pipe
+ *        code, fs/core/pipe.c: the open waits for the other end).
+ * @param slot the inode's pipe pointer (inode::fifo)
+ * @param f    the new file, with its dentry and inode set
+ * @return 0; -ENXIO (O_WRONLY | O_NONBLOCK without a reader); -ENOMEM;
+ *         -ERESTARTSYS (a signal while it waits for the other end)
+ * @pre vfs_lock not held
+ */
 int fifo_open(struct pipe **slot, struct file *f);
+/**
+ * @brief Make /dev at boot (the devfs mounts a devtmpfs there; until it
+ *        exists, fs/core/dev.c makes the built-in nodes in the root).
+ * @pre the root tmpfs is unpacked; no process runs yet
+ */
 void devfs_init(void);
 
 /* tmpfs (fs/tmpfs/) */

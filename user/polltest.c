@@ -126,11 +126,13 @@ later(int ms, int wfd, int close_it)
     return pid;
 }
 
-/* Stop child @p pid (a signal sender never ends by itself) and wait. */
+/* Wait for child @p pid; a signal sender (@p stop) never ends by itself,
+ * so it is killed first. */
 static void
-reap(pid_t pid)
+reap(pid_t pid, int stop)
 {
-    kill(pid, SIGKILL);
+    if (stop)
+        kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);
 }
 
@@ -209,14 +211,15 @@ poll_wait(void)
     printf("woken by a write to the second pipe: %d %s", r,
            evname(two[0].revents));
     printf(" %s\n", evname(two[1].revents));
-    reap(c);
+    reap(c, 0);
     c = later(100, a[1], 1);
     close(a[1]);
     r = poll(two, 1, 10000);
     printf("woken by the last writer closing: %d %s\n", r,
            evname(two[0].revents));
-    reap(c);
+    reap(c, 0);
     char buf[4];
+    fcntl(b[0], F_SETFL, O_NONBLOCK); // never blocks, whatever poll did
     read(b[0], buf, sizeof(buf));
     long t0 = now_ms();
     r = poll(&two[1], 1, 150);
@@ -244,7 +247,7 @@ poll_signals(void)
                        : "poll, SIGUSR1 with a handler",
                poll(&e, 1, -1));
         printf("handler ran: %d\n", caught > 0);
-        reap(c);
+        reap(c, 1);
     }
     // ppoll: SIGUSR1 blocked, let through only while waiting
     sigset_t block, wait_mask;
@@ -257,7 +260,7 @@ poll_signals(void)
     report("ppoll, SIGUSR1 let through", ppoll(&e, 1, NULL, &wait_mask));
     printf("handler ran: %d, SIGUSR1 blocked again: %d\n", caught > 0,
            usr1_blocked());
-    reap(c);
+    reap(c, 1);
     caught = 0;
     kill(getpid(), SIGUSR1); // pending while blocked
     struct timespec ts = {5, 0};
@@ -409,17 +412,18 @@ select_wait(void)
     FD_SET(20, &r), FD_SET(22, &r);
     pid_t c = later(100, 23, 0);
     select3("woken by a write to the second pipe", 23, &r, NULL, NULL, -1);
-    reap(c);
+    reap(c, 0);
     c = later(100, 21, 1);
     close(21);
     FD_ZERO(&r);
     FD_SET(20, &r);
     select3("woken by the last writer closing", 21, &r, NULL, NULL, 10000);
-    reap(c);
+    reap(c, 0);
     long t0 = now_ms();
     FD_ZERO(&r);
     FD_SET(22, &r);
     char buf[4];
+    fcntl(22, F_SETFL, O_NONBLOCK); // never blocks, whatever select did
     read(22, buf, sizeof(buf));
     select3("timeout 150 ms", 23, &r, NULL, NULL, 150);
     printf("waited long enough: %d\n", now_ms() - t0 >= 149);
@@ -491,7 +495,7 @@ select_signals(void)
                         : "select, SIGUSR1 with a handler",
                 31, &r, NULL, NULL, -1);
         printf("handler ran: %d\n", caught > 0);
-        reap(c);
+        reap(c, 1);
     }
     sigset_t block, wait_mask;
     sigemptyset(&block);
@@ -506,7 +510,7 @@ select_signals(void)
            pselect(31, &r, NULL, NULL, NULL, &wait_mask));
     printf("handler ran: %d, SIGUSR1 blocked again: %d\n", caught > 0,
            usr1_blocked());
-    reap(c);
+    reap(c, 1);
     write(31, "z", 1);
     FD_ZERO(&r);
     FD_SET(30, &r);

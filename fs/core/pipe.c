@@ -457,19 +457,20 @@ fifo_wait(struct pipe *p, struct wait_queue *wq, const unsigned *count,
 }
 
 /**
- * @brief Open a FIFO: make @p f an end of the pipe in *@p slot.
+ * @brief Open FIFO @p f: join, or make, the pipe in *@p slot.
  *
  * The pipe is made by the first open and freed when the last end
  * closes. An open for reading waits until a writer opens, one for
  * writing until a reader does (the rendezvous: each wakes the other);
  * O_RDWR never waits. With O_NONBLOCK a reader opens at once (and
  * poll() reports no POLLHUP until a writer has come), a writer without
- * a reader fails with -ENXIO.
- * @param slot the FIFO inode's pipe pointer (struct inode.fifo)
- * @param f    the file the core's open made, with its access flags
- * @return 0; -ENXIO; -ENOMEM; -ERESTARTSYS (a signal during the wait:
- *         -EINTR, or the open is made again under SA_RESTART)
- * @pre process context, no lock held (it may sleep)
+ * a reader fails with -ENXIO. A signal during the wait gives
+ * -ERESTARTSYS: -EINTR, or the open is made again under SA_RESTART.
+ * @param slot the inode's pipe pointer (inode::fifo)
+ * @param f    the new file, with its dentry and inode set
+ * @return 0; -ENXIO (O_WRONLY | O_NONBLOCK without a reader); -ENOMEM;
+ *         -ERESTARTSYS (a signal while it waits for the other end)
+ * @pre vfs_lock not held
  */
 // [fifo_open]
 int

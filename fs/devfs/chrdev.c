@@ -72,12 +72,16 @@ chrdev_at(size_t i)
 }
 
 // [chrdev_open]
-/*
- * chrdev_open() (declared and documented in fs/vfs.h, for the VFS's open):
- * the VFS's open calls this for every character-device inode, wherever it
- * lives: the inode says only which device, this table says what it does.
- * -ENXIO when no driver has the number, else what the device's own open
- * says.
+/**
+ * @brief Open character device @p rdev as file @p f.
+ *
+ * The VFS's open calls this for every character-device inode, wherever
+ * it lives: the inode says only which device, this table says what it
+ * does.
+ * @param rdev the device number of the inode being opened
+ * @param f    the new file: the driver's operations are set in f->ops
+ * @return 0; -ENXIO when no driver has the number; else what the
+ *         device's own open says
  */
 int
 chrdev_open(uint64_t rdev, struct file *f)

@@ -76,6 +76,8 @@
 #define F_GETFL 3            /**< status flags and access mode */
 #define F_SETFL 4            /**< set O_APPEND, O_NONBLOCK */
 #define F_DUPFD_CLOEXEC 1030 /**< F_DUPFD plus FD_CLOEXEC */
+#define F_SETPIPE_SZ 1031    /**< ask a pipe to hold arg bytes */
+#define F_GETPIPE_SZ 1032    /**< the bytes a pipe holds */
 #define FD_CLOEXEC 1         /**< close on execve */
 ///@}
 

@@ -225,7 +225,10 @@ file_write_op(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
     mutex_lock(&vfs_lock);
     struct tmpfs_data *td = data_of(node);
     long r = td == NULL ? -ENOMEM : unborrow(node, td);
-    if (f->flags & O_APPEND)
+    // O_APPEND moves to the end only to write something: Linux checks
+    // for an empty write first (generic_write_checks), so write(fd, p, 0)
+    // leaves the offset where it was.
+    if ((f->flags & O_APPEND) && n > 0)
         *pos = node->size;
     if (r == 0 && n > 0 && *pos >= TMPFS_FILE_MAX)
         r = -EFBIG;

@@ -127,7 +127,6 @@ free_pages_from(struct inode *n, struct tmpfs_data *td, size_t from)
     }
 }
 
-// [unborrow]
 /* Stop borrowing: copy the archive's bytes into pages of our own. */
 // [unborrow]
 static int

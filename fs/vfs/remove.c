@@ -34,6 +34,15 @@ is_dot_name(const char *name, size_t len)
            (len == 2 && name[0] == '.' && name[1] == '.');
 }
 
+/* Is @p path "/" (or "//", ...): the root itself? */
+static bool
+only_slashes(const char *path)
+{
+    while (*path == '/')
+        path++;
+    return *path == '\0';
+}
+
 /* May the caller remove @p d from @p dir (write, sticky bit)? */
 static int
 may_delete(struct dentry *dir, struct dentry *d)
@@ -91,7 +100,7 @@ drop_name(struct dentry *dir, struct dentry *d)
  * @param path  the name to remove (a last link is removed, not followed)
  * @param dir   rmdir (else unlink)
  * @return 0; -ENOENT; -ENOTDIR; -EISDIR (unlink of a directory);
- *         -ENOTEMPTY; -EBUSY (a mount point, a mounted root); -EINVAL
+ *         -ENOTEMPTY; -EBUSY (a mount point, a mounted root, "/"); -EINVAL
  *         (rmdir of "."); -EACCES; -EPERM (sticky directory); -EROFS
  */
 int
@@ -104,7 +113,12 @@ vfs_unlink(int dirfd, const char *path, bool dir)
     int err = path_parent_at(dirfd, path, &parent, &name, &len);
     if (err < 0)
         goto out;
-    if (len == 1 && name[0] == '.')
+    // path_parent_at() names the root "." in itself; Linux tells the two
+    // apart: "/" cannot go because it is in use (-EBUSY), "." because a
+    // directory cannot remove itself by that name (-EINVAL)
+    if (only_slashes(path))
+        err = dir ? -EBUSY : -EISDIR;
+    else if (len == 1 && name[0] == '.')
         err = dir ? -EINVAL : -EISDIR;
     else if (len == 2 && name[0] == '.' && name[1] == '.')
         err = dir ? -ENOTEMPTY : -EISDIR;

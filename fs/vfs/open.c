@@ -85,7 +85,9 @@ open_dentry(struct dentry *d, unsigned flags, bool created, struct file **out)
         err = vfs_truncate(d, 0);
     if (err < 0)
         return err;
-    struct file *f = file_alloc(n, n->fops, flags);
+    // open() on a 64-bit machine always allows large offsets; Linux
+    // records it in the flags (F_GETFL), pipe() does not
+    struct file *f = file_alloc(n, n->fops, flags | O_LARGEFILE);
     if (f == NULL)
         return -ENOMEM;
     dentry_get(d);

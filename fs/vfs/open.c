@@ -140,6 +140,14 @@ is_dot_name(const char *name, size_t len)
            (len == 2 && name[0] == '.' && name[1] == '.');
 }
 
+/* Does the file system of directory @p dir make no files by name
+ * (procfs)? */
+static bool
+no_create(const struct dentry *dir)
+{
+    return dir->inode->iops == NULL || dir->inode->iops->mknod == NULL;
+}
+
 /*
  * O_CREAT met the link @p link (in @p *dir) as its last name: go on at
  * the link's target. A magic link (procfs) gives its file at once
@@ -208,6 +216,8 @@ lookup_create(int dirfd, const char *path, unsigned flags, uint32_t mode,
         if (err == -ENOENT) { // missing: make it
             err = vfs_create_locked(dir, name, len, S_IFREG | (mode & 07777), 0,
                                     &d);
+            if (err == -EPERM && no_create(dir))
+                err = -EACCES; // as Linux's open (mkdir there: -EPERM)
             *created = err == 0;
         } else if (err == 0 && (flags & O_EXCL)) {
             err = -EEXIST;

@@ -64,9 +64,11 @@
 
 /** @name lseek() whence. */
 ///@{
-#define SEEK_SET 0 /**< from the start */
-#define SEEK_CUR 1 /**< from the current offset */
-#define SEEK_END 2 /**< from the end */
+#define SEEK_SET 0  /**< from the start */
+#define SEEK_CUR 1  /**< from the current offset */
+#define SEEK_END 2  /**< from the end */
+#define SEEK_DATA 3 /**< to the next byte of data */
+#define SEEK_HOLE 4 /**< to the next hole (the end is one) */
 ///@}
 
 /** @name fcntl() commands and the descriptor flag. */

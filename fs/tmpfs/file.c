@@ -128,7 +128,6 @@ free_pages_from(struct inode *n, struct tmpfs_data *td, size_t from)
     }
 }
 
-// [unborrow]
 /* Stop borrowing: copy the archive's bytes into pages of our own. */
 static int
 unborrow(struct inode *n, struct tmpfs_data *td)
@@ -225,7 +224,10 @@ file_write_op(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
     mutex_lock(&vfs_lock);
     struct tmpfs_data *td = data_of(node);
     long r = td == NULL ? -ENOMEM : unborrow(node, td);
-    if (f->flags & O_APPEND)
+    // O_APPEND moves to the end only to write something: Linux checks
+    // for an empty write first (generic_write_checks), so write(fd, p, 0)
+    // leaves the offset where it was.
+    if ((f->flags & O_APPEND) && n > 0)
         *pos = node->size;
     if (r == 0 && n > 0 && *pos >= TMPFS_FILE_MAX)
         r = -EFBIG;
@@ -240,12 +242,54 @@ file_write_op(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
     return r;
 }
 
-/* lseek: SEEK_SET, SEEK_CUR, SEEK_END (no SEEK_DATA/SEEK_HOLE). */
+/* Does the file of @p td (NULL: no pages yet) hold page @p i? */
+static bool
+has_page(const struct tmpfs_data *td, size_t i)
+{
+    return td != NULL && i < td->npages && td->pages[i] != NULL;
+}
+
+/*
+ * SEEK_DATA and SEEK_HOLE from @p off: the first byte at or after it that
+ * is in a page (data), or in no page (a hole; the end of the file counts
+ * as one), page by page as Linux's tmpfs answers. -ENXIO at or past the
+ * end, or when no data follows. A borrowed file is all data.
+ */
+static long
+seek_data_hole(struct inode *n, int64_t off, bool data)
+{
+    mutex_lock(&vfs_lock);
+    const struct tmpfs_data *td = n->priv;
+    int64_t size = (int64_t)n->size, to;
+    if (off < 0 || off >= size)
+        to = -ENXIO;
+    else if (td != NULL && td->borrowed != NULL)
+        to = data ? off : size; // the archive's bytes are all data
+    else {
+        size_t i = (size_t)off / PAGE_SIZE;
+        while ((int64_t)(i * PAGE_SIZE) < size && has_page(td, i) != data)
+            i++;
+        to = MAX((int64_t)(i * PAGE_SIZE), off);
+        if (to >= size)
+            to = data ? -ENXIO : size; // only holes follow / the end
+    }
+    mutex_unlock(&vfs_lock);
+    return to;
+}
+
+/* lseek: SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE. */
 static long
 file_lseek_op(struct file *f, int64_t off, int whence)
 {
     int64_t base;
     switch (whence) {
+    case SEEK_DATA:
+    case SEEK_HOLE: {
+        long to = seek_data_hole(f->inode, off, whence == SEEK_DATA);
+        if (to >= 0)
+            f->pos = (uint64_t)to;
+        return to;
+    }
     case SEEK_SET:
         base = 0;
         break;

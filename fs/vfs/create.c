@@ -160,20 +160,29 @@ vfs_symlink(const char *target, int dirfd, const char *path)
     return err;
 }
 
-/* Add name [name, name + len) in @p dir for the inode of @p old. */
+/*
+ * Add name [name, name + len) in @p dir for the inode of @p old. Linux's
+ * order: the new name first (-EEXIST), then whether a link can cross
+ * (-EXDEV), the right to add a name, the kind of file (no directory: a
+ * second parent would make the tree a graph), and last a file whose
+ * every name is gone (AT_EMPTY_PATH on an unlinked file): -ENOENT, as
+ * a name must not bring it back.
+ */
 static int
 add_link(struct dentry *old, struct dentry *dir, const char *name, size_t len)
 {
     struct inode *n = old->inode;
     if (is_dots(name, len) || dcache_lookup(dir, name, len) != NULL)
         return -EEXIST;
-    if (S_ISTYPE(n->mode, S_IFDIR))
-        return -EPERM;
     if (old->sb != dir->sb)
         return -EXDEV;
     int err = vfs_may_create(dir);
     if (err < 0)
         return err;
+    if (S_ISTYPE(n->mode, S_IFDIR))
+        return -EPERM;
+    if (n->nlink == 0)
+        return -ENOENT;
     struct dentry *d = dentry_alloc(dir, name, len);
     if (d == NULL)
         return -ENOMEM;
@@ -186,15 +195,45 @@ add_link(struct dentry *old, struct dentry *dir, const char *name, size_t len)
     return 0;
 }
 
+/*
+ * linkat's AT_EMPTY_PATH with "": the file open as @p fd (or the working
+ * directory for AT_FDCWD), referenced. Linux allows this only to a
+ * caller who may open any file anyway (CAP_DAC_READ_SEARCH: root here);
+ * to others "" is looked up as a name: -ENOENT. A pipe has no name in
+ * any tree that a link could join: -EXDEV. @pre vfs_lock held
+ */
+static int
+empty_path_dentry(int fd, struct dentry **out)
+{
+    struct proc *p = proc_current();
+    if (p->cred.euid != 0)
+        return -ENOENT;
+    struct dentry *d = p->fs_cwd;
+    if (fd != AT_FDCWD) {
+        struct file *f = fd_get(fd);
+        if (f == NULL)
+            return -EBADF;
+        d = f->dentry;
+        file_put(f); // the descriptor keeps it; vfs_lock keeps the tree
+    }
+    if (d == NULL)
+        return -EXDEV;
+    dentry_get(d);
+    *out = d;
+    return 0;
+}
+
 /**
  * @brief link(2), linkat(2): a second name for the file at @p old.
  * @param olddirfd where @p old starts
  * @param old      the existing file (a last link is not followed)
  * @param newdirfd where @p path starts
  * @param path     the new name
- * @param flags    AT_SYMLINK_FOLLOW: follow a last link of @p old
- * @return 0; -EEXIST; -ENOENT; -EPERM (a directory); -EXDEV (another
- *         file system); -EACCES; -EROFS; -ENOTDIR; -ELOOP; -EINVAL
+ * @param flags    AT_SYMLINK_FOLLOW: follow a last link of @p old;
+ *                 AT_EMPTY_PATH: "" as @p old is the file of olddirfd
+ * @return 0; -EEXIST; -ENOENT (also: a file with no name left); -EPERM
+ *         (a directory); -EXDEV (another file system, a pipe); -EACCES;
+ *         -EROFS; -ENOTDIR; -ELOOP; -EINVAL; -EBADF
  */
 int
 vfs_link(int olddirfd, const char *old, int newdirfd, const char *path,
@@ -207,7 +246,9 @@ vfs_link(int olddirfd, const char *old, int newdirfd, const char *path,
     const char *name;
     size_t len;
     int look = (flags & AT_SYMLINK_FOLLOW) ? 0 : LOOKUP_NOFOLLOW;
-    int err = path_lookup_locked(olddirfd, old, look, &src);
+    int err = (flags & AT_EMPTY_PATH) && old[0] == '\0'
+                  ? empty_path_dentry(olddirfd, &src)
+                  : path_lookup_locked(olddirfd, old, look, &src);
     if (err == 0) {
         err = path_parent_at(newdirfd, path, &dir, &name, &len);
         if (err == 0) {

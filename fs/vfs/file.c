@@ -30,7 +30,9 @@
  * @param node  what is open (the file does not take a reference: its
  *              dentry, or the pipe that embeds the inode, keeps it)
  * @param ops   its operations
- * @param flags the open flags kept (access mode, O_APPEND, O_NONBLOCK)
+ * @param flags the open flags kept (access mode, O_APPEND, O_NONBLOCK;
+ *              O_DIRECTORY, O_NOFOLLOW, O_LARGEFILE, which F_GETFL shows
+ *              as Linux does)
  * @return the file, or NULL when memory is out
  */
 struct file *
@@ -42,7 +44,8 @@ file_alloc(struct inode *node, const struct file_ops *ops, unsigned flags)
     f->refs = 1;
     f->inode = node;
     f->ops = ops;
-    f->flags = flags & (O_ACCMODE | O_APPEND | O_NONBLOCK);
+    f->flags = flags & (O_ACCMODE | O_APPEND | O_NONBLOCK | O_DIRECTORY |
+                        O_NOFOLLOW | O_LARGEFILE);
     return f;
 }
 

@@ -20,6 +20,7 @@
  * Locking: vfs_lock while the tree is walked and changed.
  */
 #include "fs/file.h"
+#include "kernel/mm.h"
 #include "kernel/proc.h"
 #include "uapi/errno.h"
 
@@ -54,10 +55,13 @@ open_check(struct dentry *d, unsigned flags, bool created)
 {
     struct inode *n = d->inode;
     bool writing = open_mask(flags) & W_OK;
-    if (S_ISTYPE(n->mode, S_IFLNK))
-        return -ELOOP; // O_NOFOLLOW on a link
+    // O_DIRECTORY is part of the walk on Linux (the name must be a
+    // directory), so it answers before the open's own checks: -ENOTDIR,
+    // not -ELOOP, for O_DIRECTORY | O_NOFOLLOW on a link.
     if ((flags & O_DIRECTORY) && !S_ISTYPE(n->mode, S_IFDIR))
         return -ENOTDIR;
+    if (S_ISTYPE(n->mode, S_IFLNK))
+        return -ELOOP; // O_NOFOLLOW on a link
     if (S_ISTYPE(n->mode, S_IFDIR) && writing)
         return -EISDIR;
     if (created)
@@ -74,12 +78,16 @@ open_dentry(struct dentry *d, unsigned flags, bool created, struct file **out)
 {
     int err = open_check(d, flags, created);
     struct inode *n = d->inode;
-    if (err == 0 && (flags & O_TRUNC) && S_ISTYPE(n->mode, S_IFREG) &&
-        (flags & O_ACCMODE) != O_RDONLY)
+    // O_TRUNC truncates whatever the access mode (O_RDONLY too: Linux
+    // then asks for write permission, see open_mask()); a file just made
+    // is empty already.
+    if (err == 0 && (flags & O_TRUNC) && S_ISTYPE(n->mode, S_IFREG) && !created)
         err = vfs_truncate(d, 0);
     if (err < 0)
         return err;
-    struct file *f = file_alloc(n, n->fops, flags);
+    // open() on a 64-bit machine always allows large offsets; Linux
+    // records it in the flags (F_GETFL), pipe() does not
+    struct file *f = file_alloc(n, n->fops, flags | O_LARGEFILE);
     if (f == NULL)
         return -ENOMEM;
     dentry_get(d);
@@ -124,57 +132,112 @@ vfs_open_dentry(struct dentry *d, unsigned flags, struct file **out)
     return open_dentry(d, flags, false, out);
 }
 
+/* Whether [name, name + len) is "." or "..". */
+static bool
+is_dot_name(const char *name, size_t len)
+{
+    return (len == 1 && name[0] == '.') ||
+           (len == 2 && name[0] == '.' && name[1] == '.');
+}
+
+/* Does the file system of directory @p dir make no files by name
+ * (procfs)? */
+static bool
+no_create(const struct dentry *dir)
+{
+    return dir->inode->iops == NULL || dir->inode->iops->mknod == NULL;
+}
+
 /*
- * O_CREAT's lookup: the last name of @p path in its directory, made as a
- * regular file of @p mode if it is missing (*@p created then). The
- * result is referenced. @pre vfs_lock held
+ * O_CREAT met the link @p link (in @p *dir) as its last name: go on at
+ * the link's target. A magic link (procfs) gives its file at once
+ * (*@p out); an ordinary one gives its text (*@p text, kmalloc'ed, for
+ * the caller to free once done with *@p name) split into a new *@p dir
+ * and last *@p name, to be looked up (and perhaps created) again.
+ */
+static int
+create_follow(struct dentry *link, struct dentry **dir, char **text,
+              const char **name, size_t *len, int *links, struct dentry **out)
+{
+    if (++*links > SYMLINK_MAX)
+        return -ELOOP;
+    const struct inode_ops *ops = link->inode->iops;
+    if (ops->follow != NULL)
+        return ops->follow(link, out);
+    char *t = kmalloc(PATH_MAX);
+    if (t == NULL)
+        return -ENOMEM;
+    long n = ops->readlink(link, t, PATH_MAX - 1);
+    if (n <= 0) {
+        kfree(t);
+        return n == 0 ? -ENOENT : (int)n;
+    }
+    t[n] = '\0';
+    struct dentry *to;
+    int err = path_parent_from(*dir, t, links, &to, name, len);
+    kfree(*text);
+    *text = t; // *name points into it
+    if (err == 0) {
+        dentry_put(*dir);
+        *dir = to;
+    }
+    return err;
+}
+
+/*
+ * O_CREAT's lookup: the last name of @p path, made as a regular file of
+ * @p mode if it is missing (*@p created then). Linux's order: a trailing
+ * slash is -EISDIR before any lookup (a regular file is all O_CREAT can
+ * make, and "name/" can only mean a directory); an existing name is
+ * -EEXIST with O_EXCL (which never follows a link, so that a link
+ * planted by another user cannot redirect a "create new" open); a link
+ * is followed, and a dangling one makes its target; a directory found
+ * is -EISDIR. The result is referenced. @pre vfs_lock held
  */
 static int
 lookup_create(int dirfd, const char *path, unsigned flags, uint32_t mode,
               struct dentry **out, bool *created)
 {
-    struct dentry *dir;
+    struct dentry *dir = NULL, *d = NULL;
     const char *name;
     size_t len;
+    char *text = NULL; // a followed link's target, which name points into
+    int links = 0;
     int err = path_parent_at(dirfd, path, &dir, &name, &len);
-    if (err < 0)
-        return err;
-    bool dots = (len == 1 && name[0] == '.') ||
-                (len == 2 && name[0] == '.' && name[1] == '.');
-    struct dentry *d = dots ? NULL : dcache_lookup(dir, name, len);
-    if (d != NULL && (flags & O_EXCL)) {
-        dentry_put(dir);
-        return -EEXIST; // even a link: O_EXCL never follows
-    }
-    if (d == NULL && !dots && name[len] == '/') {
-        dentry_put(dir);
-        return -EISDIR; // "new/": only a directory could be meant
-    }
-    if (dots || name[len] == '/' ||
-        (d != NULL && (d->mounted || S_ISTYPE(d->inode->mode, S_IFLNK)))) {
-        // not a plain name: the ordinary walk decides (EISDIR, links)
-        dentry_put(dir);
-        int look = (flags & O_NOFOLLOW) ? LOOKUP_NOFOLLOW : 0;
-        err = path_lookup_locked(dirfd, path, look, out);
-        if (err == 0 && (flags & O_EXCL)) {
-            dentry_put(*out);
-            err = -EEXIST;
+    while (err == 0 && d == NULL) {
+        bool dots = is_dot_name(name, len);
+        if ((err = inode_permission(dir->inode, X_OK)) < 0)
+            break; // the search right comes first, as for every name
+        if (!dots && name[len] == '/') {
+            err = -EISDIR;
+            break;
         }
-        return err == 0 && S_ISTYPE((*out)->inode->mode, S_IFDIR)
-                   ? (dentry_put(*out), -EISDIR)
-                   : err;
+        err = path_walk(dir, name, LOOKUP_NOFOLLOW, &d);
+        if (err == -ENOENT) { // missing: make it
+            err = vfs_create_locked(dir, name, len, S_IFREG | (mode & 07777), 0,
+                                    &d);
+            if (err == -EPERM && no_create(dir))
+                err = -EACCES; // as Linux's open (mkdir there: -EPERM)
+            *created = err == 0;
+        } else if (err == 0 && (flags & O_EXCL)) {
+            err = -EEXIST;
+        } else if (err == 0 && S_ISTYPE(d->inode->mode, S_IFLNK) &&
+                   !(flags & O_NOFOLLOW)) {
+            struct dentry *link = d;
+            d = NULL;
+            err = create_follow(link, &dir, &text, &name, &len, &links, &d);
+            dentry_put(link);
+        }
     }
-    if (d != NULL) {
+    if (err == 0 && S_ISTYPE(d->inode->mode, S_IFDIR))
+        err = -EISDIR; // found, not made: O_CREAT cannot open a directory
+    if (err < 0 && d != NULL)
+        dentry_put(d);
+    if (dir != NULL)
         dentry_put(dir);
-        if (flags & O_EXCL)
-            return -EEXIST;
-        dentry_get(d);
+    kfree(text);
+    if (err == 0)
         *out = d;
-        return 0;
-    }
-    err = vfs_create_locked(dir, name, len, S_IFREG | (mode & 07777), 0, out);
-    dentry_put(dir);
-    *created = err == 0;
     return err;
 }
 

@@ -34,6 +34,15 @@ is_dot_name(const char *name, size_t len)
            (len == 2 && name[0] == '.' && name[1] == '.');
 }
 
+/* Is @p path "/" (or "//", ...): the root itself? */
+static bool
+only_slashes(const char *path)
+{
+    while (*path == '/')
+        path++;
+    return *path == '\0';
+}
+
 /* May the caller remove @p d from @p dir (write, sticky bit)? */
 static int
 may_delete(struct dentry *dir, struct dentry *d)
@@ -91,7 +100,7 @@ drop_name(struct dentry *dir, struct dentry *d)
  * @param path  the name to remove (a last link is removed, not followed)
  * @param dir   rmdir (else unlink)
  * @return 0; -ENOENT; -ENOTDIR; -EISDIR (unlink of a directory);
- *         -ENOTEMPTY; -EBUSY (a mount point, a mounted root); -EINVAL
+ *         -ENOTEMPTY; -EBUSY (a mount point, a mounted root, "/"); -EINVAL
  *         (rmdir of "."); -EACCES; -EPERM (sticky directory); -EROFS
  */
 int
@@ -104,7 +113,12 @@ vfs_unlink(int dirfd, const char *path, bool dir)
     int err = path_parent_at(dirfd, path, &parent, &name, &len);
     if (err < 0)
         goto out;
-    if (len == 1 && name[0] == '.')
+    // path_parent_at() names the root "." in itself; Linux tells the two
+    // apart: "/" cannot go because it is in use (-EBUSY), "." because a
+    // directory cannot remove itself by that name (-EINVAL)
+    if (only_slashes(path))
+        err = dir ? -EBUSY : -EISDIR;
+    else if (len == 1 && name[0] == '.')
         err = dir ? -EINVAL : -EISDIR;
     else if (len == 2 && name[0] == '.' && name[1] == '.')
         err = dir ? -ENOTEMPTY : -EISDIR;
@@ -133,28 +147,71 @@ is_under(struct dentry *d, struct dentry *anc)
     }
 }
 
-/* The checks of rename once both names are found; 0 or -errno. */
+/*
+ * The checks of rename that come after the tree checks (see
+ * rename_names()): Linux's vfs_rename() order. Permission to remove the
+ * old name, to make (or remove) the new one, the types of the two files,
+ * mount points, and last a directory replaced must be empty.
+ */
 static int
 rename_check(struct dentry *odir, struct dentry *src, struct dentry *ndir,
-             struct dentry *dst, unsigned flags)
+             struct dentry *dst)
 {
-    if (src->sb != ndir->sb)
-        return -EXDEV;
-    if (dst != NULL && (flags & RENAME_NOREPLACE))
-        return -EEXIST;
     bool src_dir = S_ISTYPE(src->inode->mode, S_IFDIR);
-    if (src_dir && is_under(ndir, src))
-        return -EINVAL; // into itself
     int err = may_delete(odir, src);
-    if (err == 0 && dst != NULL)
-        err = may_delete(ndir, dst);
-    if (err == 0 && dst == NULL)
-        err = vfs_may_create(ndir);
-    if (err == 0 && (src->mounted != NULL || src == src->sb->root))
-        err = -EBUSY;
+    if (err == 0)
+        err = dst == NULL ? vfs_may_create(ndir) : may_delete(ndir, dst);
     if (err < 0 || dst == NULL)
-        return err;
-    return check_type(dst, src_dir);
+        return err == 0 && src->mounted != NULL ? -EBUSY : err;
+    bool dst_dir = S_ISTYPE(dst->inode->mode, S_IFDIR);
+    if (src_dir && !dst_dir)
+        return -ENOTDIR;
+    if (!src_dir && dst_dir)
+        return -EISDIR;
+    if (src->mounted != NULL || dst->mounted != NULL)
+        return -EBUSY;
+    if (dst_dir && !dentry_is_empty_dir(dst))
+        return -ENOTEMPTY;
+    return 0;
+}
+
+/*
+ * The checks of rename on the names and the tree, before any permission:
+ * Linux's do_renameat2() order. -EEXIST for RENAME_NOREPLACE comes as
+ * soon as the new name is known to exist (even for ".." or ".", which
+ * always exist), before the checks that would fail the rename anyway: a
+ * caller that asked "only if it is free" hears that it is not. Then the
+ * trailing slashes, then the two loops a rename could make: a directory
+ * moved into its own subtree (-EINVAL), and a directory replaced by one
+ * of its own descendants (the new name is an ancestor of the old one:
+ * -ENOTEMPTY, as it is not empty). *@p src, *@p dst: the dentries found.
+ */
+static int
+rename_names(struct dentry *odir, const char *oname, size_t olen,
+             struct dentry *ndir, const char *nname, size_t nlen,
+             unsigned flags, struct dentry **src, struct dentry **dst)
+{
+    if (odir->sb != ndir->sb)
+        return -EXDEV;
+    if (is_dot_name(oname, olen))
+        return -EBUSY;
+    if (is_dot_name(nname, nlen))
+        return (flags & RENAME_NOREPLACE) ? -EEXIST : -EBUSY;
+    if (!vfs_writable(odir))
+        return -EROFS;
+    if ((*src = dcache_lookup(odir, oname, olen)) == NULL)
+        return -ENOENT;
+    *dst = dcache_lookup(ndir, nname, nlen);
+    if (*dst != NULL && (flags & RENAME_NOREPLACE))
+        return -EEXIST;
+    if (!S_ISTYPE((*src)->inode->mode, S_IFDIR) &&
+        (oname[olen] == '/' || nname[nlen] == '/'))
+        return -ENOTDIR;
+    if (odir != ndir && is_under(ndir, *src))
+        return -EINVAL; // into itself
+    if (odir != ndir && *dst != NULL && is_under(odir, *dst))
+        return -ENOTEMPTY; // onto its own ancestor
+    return 0;
 }
 
 /* Move @p src to [name, name + len) of @p ndir, replacing @p dst. */
@@ -192,26 +249,19 @@ vfs_rename(int olddirfd, const char *old, int newdirfd, const char *path,
     if (flags & ~RENAME_NOREPLACE)
         return -EINVAL;
     mutex_lock(&vfs_lock);
-    struct dentry *odir = NULL, *ndir = NULL, *src = NULL, *dst;
+    struct dentry *odir = NULL, *ndir = NULL, *src = NULL, *dst = NULL;
     const char *oname, *nname;
     size_t olen, nlen;
     int err = path_parent_at(olddirfd, old, &odir, &oname, &olen);
     if (err == 0)
         err = path_parent_at(newdirfd, path, &ndir, &nname, &nlen);
-    if (err == 0 && (is_dot_name(oname, olen) || is_dot_name(nname, nlen)))
-        err = -EBUSY;
-    if (err == 0 && (src = dcache_lookup(odir, oname, olen)) == NULL)
-        err = -ENOENT;
-    if (err == 0) {
-        dst = dcache_lookup(ndir, nname, nlen);
-        bool slash = oname[olen] == '/' || nname[nlen] == '/';
-        if (slash && !S_ISTYPE(src->inode->mode, S_IFDIR))
-            err = -ENOTDIR;
-        else if (dst == src || (dst != NULL && dst->inode == src->inode))
-            err = (flags & RENAME_NOREPLACE) ? -EEXIST : 0; // the same file
-        else if ((err = rename_check(odir, src, ndir, dst, flags)) == 0)
-            do_rename(odir, src, ndir, dst, nname, nlen);
-    }
+    if (err == 0)
+        err = rename_names(odir, oname, olen, ndir, nname, nlen, flags, &src,
+                           &dst);
+    // two names of one file: nothing to do (POSIX), once the names passed
+    if (err == 0 && (dst == NULL || dst->inode != src->inode) &&
+        (err = rename_check(odir, src, ndir, dst)) == 0)
+        do_rename(odir, src, ndir, dst, nname, nlen);
     dentry_put(odir);
     dentry_put(ndir);
     mutex_unlock(&vfs_lock);

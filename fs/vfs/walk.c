@@ -284,12 +284,73 @@ path_lookup_at(int dirfd, const char *path, int flags, struct dentry **out)
 int
 path_lookup_locked(int dirfd, const char *path, int flags, struct dentry **out)
 {
+    // Linux rejects "" before it looks at dirfd: ENOENT even when dirfd
+    // is a file or no descriptor at all (AT_EMPTY_PATH is the caller's).
+    if (path[0] == '\0')
+        return -ENOENT;
     struct dentry *base;
     int err = start_dir(dirfd, path, &base);
     if (err == 0) {
         err = path_walk(base, path, flags, out);
         dentry_put(base);
     }
+    return err;
+}
+
+/**
+ * @brief path_parent_at() from a directory dentry instead of a dirfd.
+ *
+ * open(O_CREAT) needs it to go on from where a dangling link was found:
+ * the link's text is a path from the link's own directory, and the links
+ * already followed count towards SYMLINK_MAX (*@p links).
+ * @param base  the directory a relative path starts from
+ * @param path  the path, NUL-terminated
+ * @param links links followed so far in this walk (updated)
+ * @param dir   the directory, referenced
+ * @param name  the last component, inside @p path
+ * @param len   its length
+ * @return as path_parent_at()
+ * @pre vfs_lock held
+ */
+int
+path_parent_from(struct dentry *base, const char *path, int *links,
+                 struct dentry **dir, const char **name, size_t *len)
+{
+    size_t n = strnlen(path, PATH_MAX);
+    if (n == 0)
+        return -ENOENT;
+    if (n >= PATH_MAX)
+        return -ENAMETOOLONG;
+    size_t end = n;
+    while (end > 1 && path[end - 1] == '/')
+        end--; // "a/b//" names b
+    size_t start = end;
+    while (start > 0 && path[start - 1] != '/')
+        start--;
+    int err = 0;
+    *dir = NULL;
+    if (start == end) { // "/" (or "///"): the root itself
+        *name = ".";
+        *len = 1;
+        *dir = fs_root();
+        dentry_get(*dir);
+        return 0;
+    }
+    if (end - start > NAME_MAX)
+        err = -ENAMETOOLONG;
+    else if (start == 0) {
+        *dir = base;
+        dentry_get(base);
+    } else {
+        err = walk(base, path, path + start, LOOKUP_DIRECTORY, links, dir);
+    }
+    if (err == 0 && !S_ISTYPE((*dir)->inode->mode, S_IFDIR)) {
+        dentry_put(*dir);
+        *dir = NULL;
+        err = -ENOTDIR;
+    }
+    *name = path + start;
+    *len = end - start;
     return err;
 }
 
@@ -312,46 +373,19 @@ int
 path_parent_at(int dirfd, const char *path, struct dentry **dir,
                const char **name, size_t *len)
 {
+    // both are the name's own faults: Linux finds them before dirfd's
     size_t n = strnlen(path, PATH_MAX);
     if (n == 0)
         return -ENOENT;
     if (n >= PATH_MAX)
         return -ENAMETOOLONG;
-    size_t end = n;
-    while (end > 1 && path[end - 1] == '/')
-        end--; // "a/b//" names b
-    size_t start = end;
-    while (start > 0 && path[start - 1] != '/')
-        start--;
     struct dentry *base;
     int err = start_dir(dirfd, path, &base);
     if (err < 0)
         return err;
-    if (start == end) { // "/" (or "///"): the root itself
-        *name = ".";
-        *len = 1;
-        *dir = fs_root();
-        dentry_get(*dir);
-        dentry_put(base);
-        return 0;
-    }
-    if (end - start > NAME_MAX)
-        err = -ENAMETOOLONG;
-    else if (start == 0) {
-        *dir = base;
-        dentry_get(base);
-    } else {
-        int links = 0;
-        err = walk(base, path, path + start, LOOKUP_DIRECTORY, &links, dir);
-    }
+    int links = 0;
+    err = path_parent_from(base, path, &links, dir, name, len);
     dentry_put(base);
-    if (err == 0 && !S_ISTYPE((*dir)->inode->mode, S_IFDIR)) {
-        dentry_put(*dir);
-        *dir = NULL;
-        err = -ENOTDIR;
-    }
-    *name = path + start;
-    *len = end - start;
     return err;
 }
 

@@ -88,11 +88,38 @@ dup_min(int fd, long min, bool cloexec)
     return nfd;
 }
 
+#if CHAPTER >= 5
+/*
+ * F_GETPIPE_SZ and F_SETPIPE_SZ on @p fd. Keel's pipes have one fixed
+ * size, 64 KiB (Linux's default: 16 pages), so GET always says 65536 and
+ * SET succeeds for exactly the sizes Linux rounds up to 64 KiB (a power
+ * of two pages, more than 32 KiB and at most 64 KiB); any other size
+ * would need a ring of another size: -EINVAL. Linux answers -EBADF for a
+ * file that is not a pipe or FIFO, before it looks at the size.
+ */
+static long
+pipe_size_fcntl(int fd, int cmd, unsigned long arg)
+{
+    struct file *f = fd_get(fd);
+    if (f == NULL)
+        return -EBADF;
+    bool pipe = f->inode != NULL && S_ISTYPE(f->inode->mode, S_IFIFO);
+    file_put(f);
+    if (!pipe)
+        return -EBADF;
+    if (cmd == F_SETPIPE_SZ && (arg <= 32768 || arg > 65536))
+        return -EINVAL;
+    return 65536;
+}
+#endif
+
 /**
  * @brief fcntl(fd, cmd, arg): F_DUPFD(_CLOEXEC), F_GETFD/F_SETFD,
- *        F_GETFL/F_SETFL (O_APPEND and O_NONBLOCK may change).
+ *        F_GETFL/F_SETFL (O_APPEND and O_NONBLOCK may change);
+ *        F_GETPIPE_SZ/F_SETPIPE_SZ (a pipe's fixed 64 KiB).
  * @param a the six argument registers
- * @return depends on cmd; -EBADF; -EINVAL (other commands)
+ * @return depends on cmd; -EBADF; -EINVAL (other commands, a pipe size
+ *         other than 64 KiB)
  */
 long
 sys_fcntl(const long a[6])
@@ -110,6 +137,11 @@ sys_fcntl(const long a[6])
     case F_GETFL:
     case F_SETFL:
         break;
+#if CHAPTER >= 5
+    case F_GETPIPE_SZ:
+    case F_SETPIPE_SZ:
+        return pipe_size_fcntl(fd, (int)a[1], (unsigned int)arg);
+#endif
     default:
         return -EINVAL;
     }

@@ -277,6 +277,8 @@ int path_lookup_locked(int dirfd, const char *path, int flags,
                        struct dentry **out);
 int path_parent_at(int dirfd, const char *path, struct dentry **dir,
                    const char **name, size_t *len);
+int path_parent_from(struct dentry *base, const char *path, int *links,
+                     struct dentry **dir, const char **name, size_t *len);
 int path_from_user(uptr_t src, char **out);
 int fs_getcwd(char *buf, size_t size);
 int fs_chdir(struct dentry *dir);

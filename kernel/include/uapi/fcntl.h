@@ -22,6 +22,7 @@
 #define O_TRUNC 01000       /**< truncate to length 0 */
 #define O_APPEND 02000      /**< every write goes to the end */
 #define O_NONBLOCK 04000    /**< never sleep: -EAGAIN instead */
+#define O_LARGEFILE 0100000 /**< offsets past 2 GiB (always, on 64 bits) */
 #define O_DIRECTORY 0200000 /**< fail unless a directory */
 #define O_NOFOLLOW 0400000  /**< fail on a symlink as last component */
 #define O_CLOEXEC 02000000  /**< close on execve */
@@ -63,9 +64,11 @@
 
 /** @name lseek() whence. */
 ///@{
-#define SEEK_SET 0 /**< from the start */
-#define SEEK_CUR 1 /**< from the current offset */
-#define SEEK_END 2 /**< from the end */
+#define SEEK_SET 0  /**< from the start */
+#define SEEK_CUR 1  /**< from the current offset */
+#define SEEK_END 2  /**< from the end */
+#define SEEK_DATA 3 /**< to the next byte of data */
+#define SEEK_HOLE 4 /**< to the next hole (the end is one) */
 ///@}
 
 /** @name fcntl() commands and the descriptor flag. */
@@ -76,6 +79,8 @@
 #define F_GETFL 3            /**< status flags and access mode */
 #define F_SETFL 4            /**< set O_APPEND, O_NONBLOCK */
 #define F_DUPFD_CLOEXEC 1030 /**< F_DUPFD plus FD_CLOEXEC */
+#define F_SETPIPE_SZ 1031    /**< ask a pipe to hold arg bytes */
+#define F_GETPIPE_SZ 1032    /**< the bytes a pipe holds */
 #define FD_CLOEXEC 1         /**< close on execve */
 ///@}
 

@@ -128,6 +128,7 @@ free_pages_from(struct inode *n, struct tmpfs_data *td, size_t from)
     }
 }
 
+// [unborrow]
 /* Stop borrowing: copy the archive's bytes into pages of our own. */
 static int
 unborrow(struct inode *n, struct tmpfs_data *td)

@@ -35,50 +35,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define E(x)                                                                   \
-    case x:                                                                    \
-        return #x
-
-static const char *
-ename(int e)
-{
-    static char buf[32];
-    switch (e) {
-        E(EPERM);
-        E(ENOENT);
-        E(EBADF);
-        E(EACCES);
-        E(EFAULT);
-        E(EBUSY);
-        E(EEXIST);
-        E(EXDEV);
-        E(ENOTDIR);
-        E(EISDIR);
-        E(EINVAL);
-        E(EMFILE);
-        E(EFBIG);
-        E(ENOSPC);
-        E(ESPIPE);
-        E(EROFS);
-        E(EMLINK);
-        E(EPIPE);
-        E(ERANGE);
-        E(ENAMETOOLONG);
-        E(ENOSYS);
-        E(ENOTEMPTY);
-        E(ELOOP);
-        E(ENXIO);
-    default:
-        snprintf(buf, sizeof(buf), "errno %d", e);
-        return buf;
-    }
-}
+#include "errname.h"
 
 /* Print what a call returned: "ok" (any value >= 0) or the errno. */
 static void
 check(const char *what, long r)
 {
-    printf("%s: %s\n", what, r < 0 ? ename(errno) : "ok");
+    printf("%s: %s\n", what, r < 0 ? errname(errno) : "ok");
 }
 
 /* Close a descriptor a case opened (when it did). */
@@ -288,23 +251,23 @@ fill_tmpfs(void)
         char map[64];
         int mount_err = errno;
         if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
-            printf("cannot mount: %s", ename(mount_err));
-            printf(", nor unshare: %s\n", ename(errno));
+            printf("cannot mount: %s", errname(mount_err));
+            printf(", nor unshare: %s\n", errname(errno));
             return;
         }
         int fd = open("/proc/self/setgroups", O_WRONLY);
         if (fd >= 0 && write(fd, "deny", 4) < 0)
-            printf("setgroups: %s\n", ename(errno));
+            printf("setgroups: %s\n", errname(errno));
         drop(fd);
         snprintf(map, sizeof(map), "0 %d 1", (int)uid);
         fd = open("/proc/self/uid_map", O_WRONLY);
         if (fd < 0 || write(fd, map, strlen(map)) < 0)
-            printf("uid_map: %s\n", ename(errno));
+            printf("uid_map: %s\n", errname(errno));
         drop(fd);
         snprintf(map, sizeof(map), "0 %d 1", (int)gid);
         fd = open("/proc/self/gid_map", O_WRONLY);
         if (fd < 0 || write(fd, map, strlen(map)) < 0)
-            printf("gid_map: %s\n", ename(errno));
+            printf("gid_map: %s\n", errname(errno));
         drop(fd);
         check("mount a 64 KiB tmpfs",
               mount("none", "full", "tmpfs", 0, "size=65536"));
@@ -319,7 +282,7 @@ fill_tmpfs(void)
     if (r < 0 && errno == ENOSPC)
         printf("ENOSPC ok\n");
     else
-        printf("no ENOSPC: %s after %ld bytes\n", ename(errno), total);
+        printf("no ENOSPC: %s after %ld bytes\n", errname(errno), total);
     printf("bytes written: %s\n",
            total > 0 && total <= 65536 ? "some, at most 64 KiB" : "WRONG");
     long g = open("full/more", O_WRONLY | O_CREAT, 0644);
@@ -366,7 +329,7 @@ setup(void)
 {
     int fd = open("f", O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0 || write(fd, "data\n", 5) != 5)
-        printf("setup: %s\n", ename(errno));
+        printf("setup: %s\n", errname(errno));
     drop(fd);
     close(open("g", O_WRONLY | O_CREAT | O_TRUNC, 0644));
     mkdir("d", 0755);
@@ -384,11 +347,11 @@ cleanup(void)
     const char *files[] = {"f", "g", "d/sub/x", "sl", "loop", "dangle"};
     for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++)
         if (unlink(files[i]) < 0)
-            printf("cleanup %s: %s\n", files[i], ename(errno));
+            printf("cleanup %s: %s\n", files[i], errname(errno));
     const char *dirs[] = {"d/sub", "d", "e"};
     for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++)
         if (rmdir(dirs[i]) < 0)
-            printf("cleanup %s: %s\n", dirs[i], ename(errno));
+            printf("cleanup %s: %s\n", dirs[i], errname(errno));
 }
 
 int
@@ -398,7 +361,7 @@ main(int argc, char **argv)
     // the folder for the files: DIR, or the working directory
     const char *dir = argc > 1 ? argv[1] : ".";
     if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-        printf("mkdir: %s\n", ename(errno));
+        printf("mkdir: %s\n", errname(errno));
     if (chdir(dir) < 0)
         return 1;
     setup();

@@ -26,34 +26,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define E(x)                                                                   \
-    case x:                                                                    \
-        return #x
-
-static const char *
-ename(int e)
-{
-    static char buf[32];
-    switch (e) {
-        E(EBADF);
-        E(EINVAL);
-        E(EMFILE);
-        E(ENFILE);
-        E(ENOENT);
-        E(EEXIST);
-        E(ESPIPE);
-    default:
-        snprintf(buf, sizeof(buf), "errno %d", e);
-        return buf;
-    }
-}
+#include "errname.h"
 
 /* Print a call's result: its value, or the errno's name. */
 static void
 report(const char *what, long r)
 {
     if (r < 0)
-        printf("%s: %s\n", what, ename(errno));
+        printf("%s: %s\n", what, errname(errno));
     else
         printf("%s: %ld\n", what, r);
 }
@@ -71,7 +51,7 @@ show_read(const char *what, int fd, size_t n)
     char buf[64] = {0};
     ssize_t r = read(fd, buf, n < sizeof(buf) ? n : sizeof(buf) - 1);
     if (r < 0)
-        printf("%s: %s\n", what, ename(errno));
+        printf("%s: %s\n", what, errname(errno));
     else
         printf("%s: %zd \"%.*s\"\n", what, r, (int)r, buf);
 }
@@ -224,7 +204,7 @@ after_exec(int argc, char **argv)
         int fd = atoi(argv[i]);
         int fl = fcntl(fd, F_GETFD);
         if (fl < 0) {
-            printf("after exec fd %d: %s\n", fd, ename(errno));
+            printf("after exec fd %d: %s\n", fd, errname(errno));
             continue;
         }
         printf("after exec fd %d: open, cloexec %d, offset %ld\n", fd,
@@ -264,7 +244,7 @@ cloexec(void)
         }
         argv[9] = NULL;
         execv(file, argv);
-        printf("execv: %s\n", ename(errno));
+        printf("execv: %s\n", errname(errno));
         _exit(127);
     }
     int status;
@@ -287,7 +267,7 @@ nofile(void)
         int last = -1, fd;
         while ((fd = open("f", O_RDONLY)) >= 0)
             last = fd;
-        printf("last fd opened %d, then %s\n", last, ename(errno));
+        printf("last fd opened %d, then %s\n", last, errname(errno));
         report("dup(0)", dup(0));
         int p[2];
         report("pipe", pipe(p));
@@ -319,9 +299,9 @@ main(int argc, char **argv)
     // the folder for the files: DIR, or the working directory
     const char *dir = argc > 1 ? argv[1] : ".";
     if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-        printf("mkdir %s\n", ename(errno));
+        printf("mkdir %s\n", errname(errno));
     if (chdir(dir) < 0) {
-        printf("chdir: %s\n", ename(errno));
+        printf("chdir: %s\n", errname(errno));
         return 1;
     }
     dups();

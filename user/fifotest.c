@@ -24,38 +24,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static char path[4096];
+#include "errname.h"
 
-static const char *
-ename(int e)
-{
-    switch (e) {
-    case EAGAIN:
-        return "EAGAIN";
-    case EBADF:
-        return "EBADF";
-    case EINVAL:
-        return "EINVAL";
-    case ESPIPE:
-        return "ESPIPE";
-    case ENXIO:
-        return "ENXIO";
-    case EINTR:
-        return "EINTR";
-    case EEXIST:
-        return "EEXIST";
-    case EPIPE:
-        return "EPIPE";
-    default:
-        return "another error";
-    }
-}
+static char path[4096];
 
 static void
 report(const char *what, long r)
 {
     if (r < 0)
-        printf("%s: %s\n", what, ename(errno));
+        printf("%s: %s\n", what, errname(errno));
     else
         printf("%s: %ld\n", what, r);
 }
@@ -66,7 +43,7 @@ open_fifo(const char *what, int flags)
 {
     int fd = open(path, flags);
     if (fd < 0)
-        printf("%s: %s\n", what, ename(errno));
+        printf("%s: %s\n", what, errname(errno));
     else
         printf("%s: ok\n", what);
     return fd;
@@ -79,7 +56,7 @@ read_print(const char *what, int fd)
     char buf[64];
     ssize_t n = read(fd, buf, sizeof(buf));
     if (n < 0)
-        printf("%s: %s\n", what, ename(errno));
+        printf("%s: %s\n", what, errname(errno));
     else if (n == 0)
         printf("%s: end of file\n", what);
     else

@@ -30,6 +30,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "errname.h"
+
 /* The folder the initramfs paths are under: "" on Keel. */
 static const char *
 root(void)
@@ -49,33 +51,12 @@ P(const char *p)
     return b;
 }
 
-/* The name of an errno value (the ones this program can meet). */
-static const char *
-ename(int e)
-{
-    static const struct {
-        int e;
-        const char *n;
-    } t[] = {{ENOENT, "ENOENT"}, {ENOTDIR, "ENOTDIR"},
-             {ELOOP, "ELOOP"},   {EISDIR, "EISDIR"},
-             {EBADF, "EBADF"},   {EINVAL, "EINVAL"},
-             {EACCES, "EACCES"}, {ENAMETOOLONG, "ENAMETOOLONG"},
-             {ERANGE, "ERANGE"}, {EROFS, "EROFS"},
-             {ESPIPE, "ESPIPE"}, {EEXIST, "EEXIST"},
-             {EFAULT, "EFAULT"}, {ENOTTY, "ENOTTY"}};
-    for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++) {
-        if (t[i].e == e)
-            return t[i].n;
-    }
-    return "another error";
-}
-
 /* Print "what: value" or "what: ENAME". */
 static void
 report(const char *what, long r)
 {
     if (r < 0)
-        printf("%s: %s\n", what, ename(errno));
+        printf("%s: %s\n", what, errname(errno));
     else
         printf("%s: %ld\n", what, r);
 }
@@ -265,7 +246,7 @@ directories(void)
     size_t rl = strlen(root());
     report("chdir files/sub", chdir(P("/files/sub")));
     char *c = getcwd(buf, sizeof(buf));
-    printf("getcwd: %s\n", c ? buf + rl : ename(errno));
+    printf("getcwd: %s\n", c ? buf + rl : errname(errno));
     int fd = open("../hello.txt", O_RDONLY);
     report("open ../hello.txt", fd < 0 ? -1 : 0);
     close(fd);
@@ -273,14 +254,14 @@ directories(void)
     report("chdir deep.txt", chdir("deep.txt"));
     report("chdir ..", chdir(".."));
     c = getcwd(buf, sizeof(buf));
-    printf("getcwd: %s\n", c ? buf + rl : ename(errno));
+    printf("getcwd: %s\n", c ? buf + rl : errname(errno));
     report("chdir dirlink", chdir("dirlink"));
     c = getcwd(buf, sizeof(buf));
-    printf("getcwd: %s\n", c ? buf + rl : ename(errno));
+    printf("getcwd: %s\n", c ? buf + rl : errname(errno));
     int dfd = open(P("/files"), O_RDONLY);
     report("fchdir files", fchdir(dfd));
     c = getcwd(buf, sizeof(buf));
-    printf("getcwd: %s\n", c ? buf + rl : ename(errno));
+    printf("getcwd: %s\n", c ? buf + rl : errname(errno));
     fd = open(P("/files/hello.txt"), O_RDONLY);
     report("fchdir to a file", fchdir(fd));
     close(fd);
@@ -389,7 +370,7 @@ run(const char *path)
         char *argv[] = {"/bin/hello", "via", "a link", NULL};
         char *envp[] = {"HOME=/", NULL};
         execve(path, argv, envp);
-        printf("execve %s: %s\n", path, ename(errno));
+        printf("execve %s: %s\n", path, errname(errno));
         _exit(0);
     }
     int status;

@@ -36,45 +36,13 @@
 #include <unistd.h>
 #include <utime.h>
 
-/* The errno's name, for the ones these calls can give. */
-static const char *
-ename(int e)
-{
-    switch (e) {
-    case ENOENT:
-        return "ENOENT";
-    case ENOTDIR:
-        return "ENOTDIR";
-    case EISDIR:
-        return "EISDIR";
-    case EEXIST:
-        return "EEXIST";
-    case EINVAL:
-        return "EINVAL";
-    case ENOTEMPTY:
-        return "ENOTEMPTY";
-    case EACCES:
-        return "EACCES";
-    case EPERM:
-        return "EPERM";
-    case EBADF:
-        return "EBADF";
-    case EMFILE:
-        return "EMFILE";
-    case EXDEV:
-        return "EXDEV";
-    case EBUSY:
-        return "EBUSY";
-    default:
-        return "E?";
-    }
-}
+#include "errname.h"
 
 /* A call's result: "ok" or the error. */
 static void
 res(const char *what, long r)
 {
-    printf("%s: %s\n", what, r >= 0 ? "ok" : ename(errno));
+    printf("%s: %s\n", what, r >= 0 ? "ok" : errname(errno));
 }
 
 static void
@@ -90,7 +58,7 @@ show(const char *path)
     char buf[64];
     int fd = open(path, O_RDONLY);
     if (fd < 0) {
-        printf("%s = %s\n", path, ename(errno));
+        printf("%s = %s\n", path, errname(errno));
         return;
     }
     ssize_t n = read(fd, buf, sizeof(buf) - 1);
@@ -107,7 +75,7 @@ put(const char *path, const char *text, int flags)
 {
     int fd = open(path, O_WRONLY | O_CREAT | flags, 0666);
     if (fd < 0) {
-        printf("put %s: %s\n", path, ename(errno));
+        printf("put %s: %s\n", path, errname(errno));
         return;
     }
     write(fd, text, strlen(text));
@@ -120,7 +88,7 @@ stt(const char *path)
     struct stat s;
     memset(&s, 0, sizeof(s));
     if (lstat(path, &s) < 0)
-        printf("lstat %s: %s\n", path, ename(errno));
+        printf("lstat %s: %s\n", path, errname(errno));
     return s;
 }
 
@@ -400,7 +368,7 @@ written(const char *self)
     write(fd, page, sizeof(page));
     char *m = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
     if (m == MAP_FAILED) {
-        printf("mmap written file: %s\n", ename(errno));
+        printf("mmap written file: %s\n", errname(errno));
         close(fd);
         return;
     }
@@ -445,10 +413,10 @@ descriptors(void)
         int last = -1, fd;
         while ((fd = open("m1", O_RDONLY)) >= 0)
             last = fd;
-        printf("RLIMIT_NOFILE 10: last fd %d, then %s\n", last, ename(errno));
-        printf("dup2 to 10: %s\n", dup2(0, 10) < 0 ? ename(errno) : "ok");
+        printf("RLIMIT_NOFILE 10: last fd %d, then %s\n", last, errname(errno));
+        printf("dup2 to 10: %s\n", dup2(0, 10) < 0 ? errname(errno) : "ok");
         printf("F_DUPFD 10: %s\n",
-               fcntl(0, F_DUPFD, 10) < 0 ? ename(errno) : "ok");
+               fcntl(0, F_DUPFD, 10) < 0 ? errname(errno) : "ok");
         fflush(stdout);
         _exit(0);
     }

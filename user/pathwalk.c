@@ -28,39 +28,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char base[4096]; /* DIR, absolute */
+#include "errname.h"
 
-/* The errno's name, for the ones a walk can give. */
-static const char *
-ename(int e)
-{
-    switch (e) {
-    case ENOENT:
-        return "ENOENT";
-    case ENOTDIR:
-        return "ENOTDIR";
-    case ELOOP:
-        return "ELOOP";
-    case EISDIR:
-        return "EISDIR";
-    case EEXIST:
-        return "EEXIST";
-    case EINVAL:
-        return "EINVAL";
-    case ENOTEMPTY:
-        return "ENOTEMPTY";
-    case ENAMETOOLONG:
-        return "ENAMETOOLONG";
-    case EACCES:
-        return "EACCES";
-    case EBUSY:
-        return "EBUSY";
-    case EPERM:
-        return "EPERM";
-    default:
-        return "E?";
-    }
-}
+static char base[4096]; /* DIR, absolute */
 
 /* A file type's name. */
 static const char *
@@ -82,7 +52,7 @@ st(const char *path, int nofollow)
     struct stat s;
     int r = nofollow ? lstat(path, &s) : stat(path, &s);
     printf("%s %s: %s\n", nofollow ? "lstat" : "stat", path,
-           r == 0 ? tname(s.st_mode) : ename(errno));
+           r == 0 ? tname(s.st_mode) : errname(errno));
 }
 
 /* open @p path with @p flags: "ok" (closed again) or the error. */
@@ -90,7 +60,7 @@ static void
 op(const char *what, const char *path, int flags)
 {
     int fd = open(path, flags, 0644);
-    printf("open %s %s: %s\n", what, path, fd >= 0 ? "ok" : ename(errno));
+    printf("open %s %s: %s\n", what, path, fd >= 0 ? "ok" : errname(errno));
     if (fd >= 0)
         close(fd);
 }
@@ -99,7 +69,7 @@ op(const char *what, const char *path, int flags)
 static void
 res(const char *what, const char *path, int r)
 {
-    printf("%s %s: %s\n", what, path, r == 0 ? "ok" : ename(errno));
+    printf("%s %s: %s\n", what, path, r == 0 ? "ok" : errname(errno));
 }
 
 /* getcwd, relative to DIR ("(outside)" above it). */
@@ -108,7 +78,7 @@ cwd(void)
 {
     char buf[4096];
     if (getcwd(buf, sizeof(buf)) == NULL) {
-        printf("getcwd: %s\n", ename(errno));
+        printf("getcwd: %s\n", errname(errno));
         return;
     }
     size_t n = strlen(base);
@@ -185,7 +155,7 @@ walks(void)
         st(paths[i], 1);
     }
     struct stat s;
-    printf("stat \"\": %s\n", stat("", &s) == 0 ? "ok" : ename(errno));
+    printf("stat \"\": %s\n", stat("", &s) == 0 ? "ok" : errname(errno));
 }
 
 /* ENAMETOOLONG: a name of 256 bytes, a path of PATH_MAX bytes. */
@@ -199,20 +169,20 @@ lengths(void)
     memset(p, 'n', 256);
     p[256] = 0;
     struct stat s;
-    printf("stat name256: %s\n", stat(p, &s) == 0 ? "ok" : ename(errno));
+    printf("stat name256: %s\n", stat(p, &s) == 0 ? "ok" : errname(errno));
     size_t n = 0;
     while (n < 4000) { // "./" many times, then "f": 4001 bytes, fine
         p[n++] = '.';
         p[n++] = '/';
     }
     strcpy(p + n, "f");
-    printf("stat ./x2000f: %s\n", stat(p, &s) == 0 ? "ok" : ename(errno));
+    printf("stat ./x2000f: %s\n", stat(p, &s) == 0 ? "ok" : errname(errno));
     while (n < 4094) {
         p[n++] = '.';
         p[n++] = '/';
     }
     strcpy(p + n, "f"); // 4095 bytes and the NUL: PATH_MAX
-    printf("stat ./x2047f: %s\n", stat(p, &s) == 0 ? "ok" : ename(errno));
+    printf("stat ./x2047f: %s\n", stat(p, &s) == 0 ? "ok" : errname(errno));
 }
 
 /* open's flags against links, folders and slashes. */
@@ -241,11 +211,11 @@ opens(void)
     ssize_t n = readlink("lf", buf, sizeof(buf));
     printf("readlink lf: %.*s\n", n > 0 ? (int)n : 0, buf);
     n = readlink("ld/", buf, sizeof(buf));
-    printf("readlink ld/: %s\n", n >= 0 ? "ok" : ename(errno));
+    printf("readlink ld/: %s\n", n >= 0 ? "ok" : errname(errno));
     n = readlink("f", buf, sizeof(buf));
-    printf("readlink f: %s\n", n >= 0 ? "ok" : ename(errno));
+    printf("readlink f: %s\n", n >= 0 ? "ok" : errname(errno));
     n = readlink("lup/", buf, sizeof(buf));
-    printf("readlink lup/: %s\n", n >= 0 ? "ok" : ename(errno));
+    printf("readlink lup/: %s\n", n >= 0 ? "ok" : errname(errno));
 }
 
 /* The removal and creation errors of odd last components. */

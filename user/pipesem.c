@@ -24,32 +24,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define E(x)                                                                   \
-    case x:                                                                    \
-        return #x
-
-static const char *
-ename(int e)
-{
-    static char buf[32];
-    switch (e) {
-        E(EAGAIN);
-        E(EBADF);
-        E(EINVAL);
-        E(EPIPE);
-        E(EINTR);
-        E(ESPIPE);
-    default:
-        snprintf(buf, sizeof(buf), "errno %d", e);
-        return buf;
-    }
-}
+#include "errname.h"
 
 static void
 report(const char *what, long r)
 {
     if (r < 0)
-        printf("%s: %s\n", what, ename(errno));
+        printf("%s: %s\n", what, errname(errno));
     else
         printf("%s: %ld\n", what, r);
 }
@@ -132,7 +113,7 @@ epipe(void)
                 signal(SIGPIPE, on_sigpipe);
             ssize_t r = write(p[1], "x", 1);
             printf("write: %s, handler ran %d\n",
-                   r < 0 ? ename(errno) : "succeeded", (int)caught);
+                   r < 0 ? errname(errno) : "succeeded", (int)caught);
             _exit(7);
         }
         int status;
@@ -154,11 +135,11 @@ epipe(void)
         ssize_t r = write(p[1], big, sizeof(big));
         // a partial count if the reader took some, else EPIPE
         if (r < 0)
-            printf("blocked writer: %s\n", ename(errno));
+            printf("blocked writer: %s\n", errname(errno));
         else
             r = write(p[1], big, sizeof(big));
         printf("blocked writer, next write: %s\n",
-               r < 0 ? ename(errno) : "succeeded");
+               r < 0 ? errname(errno) : "succeeded");
         _exit(0);
     }
     close(p[1]);
@@ -252,7 +233,7 @@ nonblock(void)
     ssize_t r;
     while ((r = write(p[1], buf, sizeof(buf))) > 0)
         total += r;
-    printf("filled with %ld bytes, then %s\n", total, ename(errno));
+    printf("filled with %ld bytes, then %s\n", total, errname(errno));
     report("write 1 to a full pipe", write(p[1], buf, 1));
     report("read 100", read(p[0], buf, 100));
     // 100 bytes free: less than PIPE_BUF, so a small write waits for room
@@ -274,7 +255,7 @@ nonblock(void)
     while ((r = read(p[0], buf, sizeof(buf))) > 0)
         total += r;
     printf("drained %ld bytes, then %s\n", total,
-           r == 0 ? "end of file" : ename(errno));
+           r == 0 ? "end of file" : errname(errno));
     close(p[0]);
 }
 

@@ -19,30 +19,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char *
-ename(int e)
-{
-    switch (e) {
-    case EAGAIN:
-        return "EAGAIN";
-    case EBADF:
-        return "EBADF";
-    case EINVAL:
-        return "EINVAL";
-    case ESPIPE:
-        return "ESPIPE";
-    case EMFILE:
-        return "EMFILE";
-    default:
-        return "another error";
-    }
-}
+#include "errname.h"
 
 static void
 report(const char *what, long r)
 {
     if (r < 0)
-        printf("%s: %s\n", what, ename(errno));
+        printf("%s: %s\n", what, errname(errno));
     else
         printf("%s: %ld\n", what, r);
 }
@@ -60,7 +43,7 @@ drain(int fd, char *buf, size_t size)
         total += n;
     }
     if (n < 0)
-        printf("read failed: %s\n", ename(errno));
+        printf("read failed: %s\n", errname(errno));
     return total;
 }
 
@@ -203,7 +186,7 @@ nonblocking(void)
     ssize_t n;
     while ((n = write(p[1], buf, sizeof(buf))) > 0)
         total += n;
-    printf("a full pipe holds %ld bytes, then: %s\n", total, ename(errno));
+    printf("a full pipe holds %ld bytes, then: %s\n", total, errname(errno));
     report("a small write to a full pipe", write(p[1], "x", 1));
     close(p[0]);
     close(p[1]);
@@ -250,7 +233,7 @@ after_exec(int argc, char **argv)
     for (int i = 2; i < argc; i++) {
         int fd = atoi(argv[i]);
         printf("after exec, fd %s: %s\n", i == 2 ? "(no cloexec)" : "(cloexec)",
-               fcntl(fd, F_GETFD) < 0 ? ename(errno) : "open");
+               fcntl(fd, F_GETFD) < 0 ? errname(errno) : "open");
     }
 }
 

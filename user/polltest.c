@@ -27,28 +27,13 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *
-ename(int e)
-{
-    switch (e) {
-    case EBADF:
-        return "EBADF";
-    case EINVAL:
-        return "EINVAL";
-    case EFAULT:
-        return "EFAULT";
-    case EINTR:
-        return "EINTR";
-    default:
-        return "another error";
-    }
-}
+#include "errname.h"
 
 static void
 report(const char *what, long r)
 {
     if (r < 0)
-        printf("%s: %s\n", what, ename(errno));
+        printf("%s: %s\n", what, errname(errno));
     else
         printf("%s: %ld\n", what, r);
 }
@@ -80,7 +65,7 @@ poll1(const char *what, int fd, int events, int ms)
     struct pollfd p = {fd, (short)events, 0x7fff};
     int r = poll(&p, 1, ms);
     if (r < 0)
-        printf("%s: %s\n", what, ename(errno));
+        printf("%s: %s\n", what, errname(errno));
     else
         printf("%s: %d %s\n", what, r, evname(p.revents));
 }
@@ -333,7 +318,7 @@ select3(const char *what, int nfds, fd_set *r, fd_set *w, fd_set *x, int ms)
     struct timeval tv = {ms / 1000, ms % 1000 * 1000};
     int n = select(nfds, r, w, x, ms < 0 ? NULL : &tv);
     if (n < 0)
-        printf("%s: %s\n", what, ename(errno));
+        printf("%s: %s\n", what, errname(errno));
     else
         printf("%s: %d in=%s out=%s ex=%s\n", what, n, r ? setname(r) : "-",
                w ? setname(w) : "-", x ? setname(x) : "-");

@@ -24,32 +24,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *
-ename(int e)
-{
-    switch (e) {
-    case EAGAIN:
-        return "EAGAIN";
-    case EBADF:
-        return "EBADF";
-    case EINVAL:
-        return "EINVAL";
-    case ESPIPE:
-        return "ESPIPE";
-    case EFAULT:
-        return "EFAULT";
-    case EISDIR:
-        return "EISDIR";
-    default:
-        return "another error";
-    }
-}
+#include "errname.h"
 
 static void
 report(const char *what, long r)
 {
     if (r < 0)
-        printf("%s: %s\n", what, ename(errno));
+        printf("%s: %s\n", what, errname(errno));
     else
         printf("%s: %ld\n", what, r);
 }

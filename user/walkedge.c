@@ -31,40 +31,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define E(x)                                                                   \
-    case x:                                                                    \
-        return #x
-
-static const char *
-ename(int e)
-{
-    static char buf[32];
-    switch (e) {
-        E(EPERM);
-        E(ENOENT);
-        E(EBADF);
-        E(EACCES);
-        E(EBUSY);
-        E(EEXIST);
-        E(EXDEV);
-        E(ENOTDIR);
-        E(EISDIR);
-        E(EINVAL);
-        E(ENOSPC);
-        E(ERANGE);
-        E(ENAMETOOLONG);
-        E(ENOTEMPTY);
-        E(ELOOP);
-    default:
-        snprintf(buf, sizeof(buf), "errno %d", e);
-        return buf;
-    }
-}
+#include "errname.h"
 
 static void
 check(const char *what, long r)
 {
-    printf("%s: %s\n", what, r < 0 ? ename(errno) : "ok");
+    printf("%s: %s\n", what, r < 0 ? errname(errno) : "ok");
 }
 
 /* The absolute path of DIR, to print the working directory relative to
@@ -77,7 +49,7 @@ show_cwd(const char *what)
 {
     char buf[PATH_MAX];
     if (getcwd(buf, sizeof(buf)) == NULL) {
-        printf("%s: getcwd %s\n", what, ename(errno));
+        printf("%s: getcwd %s\n", what, errname(errno));
         return;
     }
     size_t n = strlen(base);
@@ -93,11 +65,11 @@ same(const char *a, const char *b)
 {
     struct stat sa, sb;
     if (stat(a, &sa) < 0) {
-        printf("%s: %s\n", a, ename(errno));
+        printf("%s: %s\n", a, errname(errno));
         return;
     }
     if (stat(b, &sb) < 0) {
-        printf("%s: %s\n", b, ename(errno));
+        printf("%s: %s\n", b, errname(errno));
         return;
     }
     printf("%s is %s: %s\n", a, b,
@@ -110,7 +82,7 @@ kind(const char *path, int follow)
 {
     struct stat st;
     int r = follow ? stat(path, &st) : lstat(path, &st);
-    const char *k = r < 0                  ? ename(errno)
+    const char *k = r < 0                  ? errname(errno)
                     : S_ISDIR(st.st_mode)  ? "directory"
                     : S_ISREG(st.st_mode)  ? "regular file"
                     : S_ISLNK(st.st_mode)  ? "symbolic link"
@@ -124,7 +96,7 @@ make_file(const char *path, const char *text)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0 || write(fd, text, strlen(text)) < 0)
-        printf("make %s: %s\n", path, ename(errno));
+        printf("make %s: %s\n", path, errname(errno));
     if (fd >= 0)
         close(fd);
 }
@@ -169,7 +141,7 @@ chain(const char *prefix, int n)
         else
             snprintf(to, sizeof(to), "f");
         if (symlink(to, from) < 0)
-            printf("symlink %s: %s\n", from, ename(errno));
+            printf("symlink %s: %s\n", from, errname(errno));
     }
 }
 
@@ -252,7 +224,7 @@ moving_cwd(void)
     check("open .", fd);
     char dbuf[512];
     long n = syscall(SYS_getdents64, fd, dbuf, sizeof(dbuf));
-    printf("getdents of the removed directory: %s\n", n < 0    ? ename(errno)
+    printf("getdents of the removed directory: %s\n", n < 0    ? errname(errno)
                                                       : n == 0 ? "empty"
                                                                : "entries");
     if (fd >= 0)
@@ -262,7 +234,7 @@ moving_cwd(void)
     show_cwd("cwd");
     // back by the absolute path, whatever happened above
     if (chdir(base) < 0)
-        printf("chdir DIR: %s\n", ename(errno));
+        printf("chdir DIR: %s\n", errname(errno));
     rmdir("w2");
 }
 
@@ -373,23 +345,23 @@ mounted(void)
         char map[64];
         int mount_err = errno;
         if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
-            printf("cannot mount: %s", ename(mount_err));
-            printf(", nor unshare: %s\n", ename(errno));
+            printf("cannot mount: %s", errname(mount_err));
+            printf(", nor unshare: %s\n", errname(errno));
             return;
         }
         int fd = open("/proc/self/setgroups", O_WRONLY);
         if (fd >= 0 && write(fd, "deny", 4) < 0)
-            printf("setgroups: %s\n", ename(errno));
+            printf("setgroups: %s\n", errname(errno));
         close(fd);
         snprintf(map, sizeof(map), "0 %d 1", (int)uid);
         fd = open("/proc/self/uid_map", O_WRONLY);
         if (fd < 0 || write(fd, map, strlen(map)) < 0)
-            printf("uid_map: %s\n", ename(errno));
+            printf("uid_map: %s\n", errname(errno));
         close(fd);
         snprintf(map, sizeof(map), "0 %d 1", (int)gid);
         fd = open("/proc/self/gid_map", O_WRONLY);
         if (fd < 0 || write(fd, map, strlen(map)) < 0)
-            printf("gid_map: %s\n", ename(errno));
+            printf("gid_map: %s\n", errname(errno));
         close(fd);
         check("mount", mount("none", "m", "tmpfs", 0, "size=1m"));
     }
@@ -442,7 +414,7 @@ main(int argc, char **argv)
     setvbuf(stdout, NULL, _IONBF, 0);
     const char *dir = argc > 1 ? argv[1] : ".";
     if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-        printf("mkdir: %s\n", ename(errno));
+        printf("mkdir: %s\n", errname(errno));
     if (chdir(dir) < 0 || getcwd(base, sizeof(base)) == NULL)
         return 1;
     dots();

@@ -85,6 +85,7 @@ CHAPTER_FILES += \
 	kernel/include/uapi/fcntl.h \
 	kernel/include/uapi/poll.h \
 	kernel/include/uapi/stat.h \
+	user/errname.h \
 	user/filetest.c \
 	user/pipetest.c \
 	user/sigpipetest.c \

@@ -586,6 +586,10 @@ def prebuild(selected):
         # Choosing the accelerator may probe KVM and print a note; do it
         # now rather than in the middle of the first test's line.
         keelqemu.accelerator()
+    except keelqemu.AccelError as e:
+        # KEEL_ACCEL=kvm on a KVM that cannot run Keel: every boot would
+        # fail the same way, so stop before the first one.
+        sys.exit("keelqemu: %s" % e)
     except ValueError as e:
         print("keelqemu: %s" % e)
     if _state["kernel"]:

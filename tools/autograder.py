@@ -15,7 +15,7 @@ import sys
 import zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TOOLS = ["tools/keelqemu.py", "tools/mkiso.sh", "tools/deps.sh"]
+TOOLS = ["tools/keelqemu.py", "tools/kvmprobe.S", "tools/mkiso.sh", "tools/deps.sh"]
 
 
 def grader_files(chapter):

@@ -23,7 +23,8 @@ a busy CI runner) needs one knob, not a hunt through test files.
 
 Environment variables:
     KEEL_TIMEOUT_SCALE  multiply every timeout (float, default 1)
-    KEEL_ACCEL          force an accelerator: "kvm" or "tcg"
+    KEEL_ACCEL          force an accelerator: "kvm" (fails at once if the
+                        KVM probe fails) or "tcg" (no probe)
     KEEL_QEMU           the QEMU program (default qemu-system-x86_64)
     KEEL_QEMU_FLAGS     extra QEMU arguments appended to every run
 
@@ -129,64 +130,182 @@ def kvm_usable():
     return True
 
 
-# A 512-byte boot sector that writes 0x21 to the debug-exit port:
-#   mov al, 0x21 ; out 0xf4, al ; hlt ; jmp $-1
-# QEMU then exits with (0x21 << 1) | 1 = 67, a code no QEMU error produces.
-_PROBE_CODE = bytes([0xB0, 0x21, 0xE6, 0xF4, 0xF4, 0xEB, 0xFD])
+# The KVM probe: tools/kvmprobe.S, a guest that enters long mode, ring 3,
+# makes SYSCALLs and takes an int3 from ring 3, then writes 0x21 to the
+# debug-exit port, so QEMU exits with (0x21 << 1) | 1 = 67. Status 0x22
+# (exit code 69) is the probe's own "an exception came where none should".
+PROBE_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                            "kvmprobe.S")
 _PROBE_RC = 67
+_PROBE_FAILED_RC = 69
+_PROBE_SECONDS = 10
 _accel_cache = {}
 
 
-def kvm_runs_guest():
-    """Boot a one-instruction guest under KVM; tell whether it worked.
+class AccelError(ValueError):
+    """KEEL_ACCEL=kvm was asked for, but this machine's KVM cannot run Keel."""
 
-    /dev/kvm can open fine and still be unusable: nested virtualization
-    may reject CPU features (QEMU aborts at start) or never run guest code
-    (QEMU hangs). Half a second of probing once per process is cheaper than
-    every test timing out.
+
+def _cache_dir():
+    """Keel's per-user cache folder (KEEL_CACHE, as tools/deps.sh uses)."""
+    base = os.environ.get("KEEL_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or
+        os.path.join(os.path.expanduser("~"), ".cache"), "keel")
+    return base
+
+
+def _qemu_version():
+    """QEMU's first --version line, or "" if it does not answer."""
+    try:
+        p = subprocess.run([qemu_program(), "--version"],
+                           stdin=subprocess.DEVNULL, capture_output=True,
+                           text=True, timeout=timeout(10))
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return (p.stdout.strip().splitlines() or [""])[0]
+
+
+def probe_key():
+    """What the probe's answer depends on: its source, QEMU, the host kernel.
+
+    The answer is cached under this key, so a new QEMU, a new host kernel
+    (which is where KVM lives) or a changed probe asks again.
+    """
+    import hashlib
+    h = hashlib.sha256()
+    with open(PROBE_SOURCE, "rb") as f:
+        h.update(f.read())
+    h.update(_qemu_version().encode())
+    h.update(os.uname().release.encode())
+    return h.hexdigest()[:16]
+
+
+def _build_probe(tmp):
+    """Assemble and link tools/kvmprobe.S into a flat image; return its path.
+
+    gcc (for the preprocessor) and ld are Keel's build tools anyway.
+    Raises OSError or CalledProcessError when they are missing or fail.
+    """
+    obj = os.path.join(tmp, "kvmprobe.o")
+    img = os.path.join(tmp, "kvmprobe.bin")
+    subprocess.run(["gcc", "-c", "-o", obj, PROBE_SOURCE], check=True,
+                   stdin=subprocess.DEVNULL, capture_output=True)
+    subprocess.run(["ld", "-m", "elf_x86_64", "-Ttext=0x100000",
+                    "--oformat", "binary", "-o", img, obj], check=True,
+                   stdin=subprocess.DEVNULL, capture_output=True)
+    return img
+
+
+def run_probe(accel="kvm"):
+    """Boot the probe guest under accel; return (ok, reason).
+
+    reason is one sentence a student can read: why this accelerator cannot
+    run Keel, or "" when it can. Bounded by _PROBE_SECONDS (scaled).
     """
     import tempfile
     with tempfile.TemporaryDirectory(prefix="keelqemu-") as tmp:
-        img = os.path.join(tmp, "probe.img")
-        with open(img, "wb") as f:
-            f.write(_PROBE_CODE + bytes(510 - len(_PROBE_CODE)) + b"\x55\xaa")
-        cmd = [qemu_program(), "-drive", "file=%s,format=raw,if=floppy" % img,
-               "-m", "16M", "-display", "none", "-serial", "none",
-               "-monitor", "none", "-nodefaults", "-no-reboot",
-               "-device", "isa-debug-exit,iobase=%s,iosize=0x04"
-               % DEBUG_EXIT_PORT, "-cpu", "max", "-accel", "kvm"]
+        try:
+            img = _build_probe(tmp)
+        except (OSError, subprocess.CalledProcessError) as e:
+            return False, "the probe could not be built (%s)" % e
+        cmd = [qemu_program(), "-kernel", img, "-m", "16M",
+               "-display", "none", "-serial", "none", "-monitor", "none",
+               "-nodefaults", "-no-reboot", "-device",
+               "isa-debug-exit,iobase=%s,iosize=0x04" % DEBUG_EXIT_PORT,
+               "-cpu", "max", "-accel", accel]
+        limit = timeout(_PROBE_SECONDS)
         try:
             p = subprocess.run(cmd, stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, timeout=timeout(10))
-        except (OSError, subprocess.TimeoutExpired):
-            return False
-    return p.returncode == _PROBE_RC
+                               stderr=subprocess.PIPE, timeout=limit)
+        except OSError as e:
+            return False, "QEMU could not start (%s)" % e
+        except subprocess.TimeoutExpired:
+            return False, ("the probe guest did not finish in %gs"
+                           % round(limit, 1))
+    if p.returncode == _PROBE_RC:
+        return True, ""
+    if p.returncode == _PROBE_FAILED_RC:
+        return False, ("the probe guest took a CPU exception entering ring 3"
+                       " or in SYSCALL/SYSRET/int3")
+    err = p.stderr.decode("utf-8", "replace").strip().splitlines()
+    if err:
+        return False, "QEMU failed: %s" % err[0]
+    return False, ("the probe guest reset (a triple fault) in long mode, "
+                   "ring 3 or SYSCALL")
+
+
+def kvm_verdict():
+    """Return (ok, reason) for KVM on this machine, cached per machine.
+
+    /dev/kvm can open fine and still be unusable: nested virtualization
+    may reject CPU features (QEMU aborts at start), never run guest code
+    (QEMU hangs), or run it wrongly (SYSCALL that stays in ring 3). The
+    probe guest tests what Keel needs; its answer is kept in the cache
+    folder under probe_key(), so only the first run on a machine pays.
+    """
+    if not kvm_usable():
+        return False, "/dev/kvm is missing or not usable by this user"
+    import json
+    path = os.path.join(_cache_dir(), "kvm-probe.json")
+    key = probe_key()
+    try:
+        with open(path) as f:
+            saved = json.load(f)
+        if saved.get("key") == key:
+            return bool(saved["ok"]), saved.get("reason", "")
+    except (OSError, ValueError, KeyError, AttributeError):
+        pass
+    ok, reason = run_probe("kvm")
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path + ".tmp", "w") as f:
+            json.dump({"key": key, "ok": ok, "reason": reason}, f)
+        os.replace(path + ".tmp", path)
+    except OSError:
+        pass  # a read-only cache costs one probe per process, no more
+    return ok, reason
 
 
 def accelerator():
     """Return "kvm" or "tcg": KEEL_ACCEL if set, else what the host allows.
 
-    KVM is chosen when /dev/kvm opens and a probe guest really runs on it;
-    the answer is remembered for the life of the process. Falling back to
-    TCG is announced once on stderr, since it makes every run slower.
+    KVM is chosen when /dev/kvm opens and the probe guest (kvm_verdict)
+    runs on it; the answer is remembered for the life of the process.
+    Choosing TCG although /dev/kvm exists is announced once on stderr with
+    the probe's reason. KEEL_ACCEL=tcg skips the probe; KEEL_ACCEL=kvm runs
+    it too and raises AccelError when it fails, so a forced KVM fails fast
+    with a reason instead of every boot timing out.
     """
     forced = os.environ.get("KEEL_ACCEL", "").strip().lower()
-    if forced in ("kvm", "tcg"):
-        return forced
-    if forced:
+    if forced and forced not in ("kvm", "tcg"):
         raise ValueError("KEEL_ACCEL must be kvm or tcg, not %r" % forced)
+    if forced == "tcg":
+        _accel_cache.setdefault("why", "KEEL_ACCEL=tcg")
+        return "tcg"
     if "accel" not in _accel_cache:
-        accel = "tcg"
-        if kvm_usable():
-            if kvm_runs_guest():
-                accel = "kvm"
-            else:
-                sys.stdout.flush()
-                print("keelqemu: /dev/kvm is present but QEMU cannot run a "
-                      "guest with it; using TCG (slower)", file=sys.stderr)
-        _accel_cache["accel"] = accel
+        ok, reason = kvm_verdict()
+        if forced == "kvm" and not ok:
+            raise AccelError(
+                "KEEL_ACCEL=kvm, but this machine's KVM cannot run Keel: %s."
+                " Unset KEEL_ACCEL (or set KEEL_ACCEL=tcg) to use TCG."
+                % reason)
+        accel = "kvm" if ok else "tcg"
+        why = "KEEL_ACCEL=kvm" if forced else (
+            "the KVM probe passed" if ok else reason)
+        if not ok and os.path.exists("/dev/kvm"):
+            sys.stdout.flush()
+            print("keelqemu: using TCG (slower): /dev/kvm is there, but %s"
+                  % reason, file=sys.stderr)
+        _accel_cache["accel"], _accel_cache["why"] = accel, why
     return _accel_cache["accel"]
+
+
+def accelerator_line():
+    """One line naming the accelerator and why, for logs and `make run`."""
+    accel = accelerator()
+    return "keelqemu: accelerator %s (%s)" % (accel, _accel_cache.get(
+        "why", "KEEL_ACCEL=%s" % accel))
 
 
 def qemu_command(iso, memory=None, extra_args=None, interactive=False,
@@ -591,6 +710,7 @@ def run(iso, timeout, log_path, stdin=None, interactive=False, until=None,
     if log:
         if stderr.strip():
             log.write(b"\n--- QEMU stderr ---\n" + err)
+        log.write(b"\n--- " + accelerator_line().encode() + b" ---\n")
         log.close()
     return RunResult(output=output, rc=rc, status=status, elapsed=elapsed,
                      reason=reason, stderr=stderr, log_path=log_path,
@@ -606,6 +726,7 @@ def _cli_interactive(args, gdb_port=None):
     otherwise the kernel's status (or 1), so `make run` fails visibly when
     the kernel panicked.
     """
+    print(accelerator_line(), flush=True)
     if gdb_port is None:
         print("keel: QEMU starting; quit with Ctrl-A then X", flush=True)
     else:
@@ -632,6 +753,7 @@ def _cli_batch(args):
     For scripts and demos that want the grader's view of one boot without
     writing a test. A matched --until also counts as success.
     """
+    print(accelerator_line(), file=sys.stderr, flush=True)
     res = run(args.iso, timeout(args.timeout), args.log, until=args.until,
               memory=args.memory, extra_args=args.qemu_args)
     sys.stdout.write(res.output)

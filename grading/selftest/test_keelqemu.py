@@ -85,7 +85,10 @@ class Command(unittest.TestCase):
 
     def test_interactive_and_gdb(self):
         """Interactive runs multiplex the monitor; gdb runs wait (-S)."""
-        with mock.patch.dict(os.environ, {"KEEL_ACCEL": "kvm"}, clear=True):
+        with mock.patch.dict(os.environ, {"KEEL_ACCEL": "kvm"}, clear=True), \
+                mock.patch.object(keelqemu, "kvm_verdict",
+                                  return_value=(True, "")), \
+                mock.patch.dict(keelqemu._accel_cache, clear=True):
             cmd = keelqemu.qemu_command("k.iso", interactive=True,
                                         gdb_port=1234)
         joined = " ".join(cmd)
@@ -114,6 +117,113 @@ class Command(unittest.TestCase):
         self.assertEqual(keelqemu.decode_status(5), 2)
         for rc in (0, 2, -9, None):
             self.assertIsNone(keelqemu.decode_status(rc))
+
+
+class KvmProbe(unittest.TestCase):
+    """The KVM probe: a real guest under TCG, and broken KVMs faked.
+
+    Why: a machine whose /dev/kvm opens but runs SYSCALL wrongly made every
+    boot crash or wait out its timeout; the probe must tell such a KVM from
+    a good one, say why in one line, and be asked once per machine.
+    """
+
+    def setUp(self):
+        """A temp cache folder and no remembered answer."""
+        self.tmp = tempfile.TemporaryDirectory(prefix="keelqemu-probe-")
+        self.addCleanup(self.tmp.cleanup)
+        self.dir = Path(self.tmp.name)
+        patcher = mock.patch.dict(keelqemu._accel_cache, clear=True)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def fake_qemu(self, body):
+        """A QEMU stand-in: answers --version, runs body otherwise, and
+        counts its guest runs in the file `runs`."""
+        prog = self.dir / "qemu"
+        prog.write_text("#!/bin/sh\n"
+                        "[ \"$1\" = --version ] && "
+                        "{ echo 'QEMU emulator version 7.2.0'; exit 0; }\n"
+                        "echo run >> %s/runs\n%s\n" % (self.dir, body))
+        prog.chmod(0o755)
+        return {"KEEL_QEMU": str(prog), "KEEL_CACHE": str(self.dir / "c"),
+                "PATH": os.environ.get("PATH", "")}
+
+    def runs(self):
+        """How many guests the fake QEMU started."""
+        f = self.dir / "runs"
+        return len(f.read_text().splitlines()) if f.exists() else 0
+
+    @unittest.skipUnless(keelqemu.shutil.which("qemu-system-x86_64"),
+                         "QEMU is not installed")
+    def test_probe_guest_passes_under_tcg(self):
+        """The probe reaches ring 3, SYSCALL and int3 on an emulated CPU
+        (the same guest must pass on any KVM that can run Keel)."""
+        with mock.patch.dict(os.environ, {"KEEL_TIMEOUT_SCALE": "6"}):
+            ok, reason = keelqemu.run_probe("tcg")
+        self.assertTrue(ok, reason)
+
+    def test_guest_that_resets_means_tcg_with_reason(self):
+        """A KVM whose guest triple-faults (QEMU exits 0): TCG, one line
+        on stderr naming the cause, and the answer cached."""
+        env = self.fake_qemu("exit 0")
+        with mock.patch.dict(os.environ, env, clear=True), \
+                mock.patch.object(keelqemu, "kvm_usable", return_value=True), \
+                mock.patch("sys.stderr") as err:
+            self.assertEqual(keelqemu.accelerator(), "tcg")
+            said = "".join(c.args[0] for c in err.write.call_args_list)
+            self.assertIn("triple fault", keelqemu.accelerator_line())
+            keelqemu._accel_cache.clear()
+            self.assertEqual(keelqemu.accelerator(), "tcg")
+        self.assertEqual(self.runs(), 1, "the verdict was not cached")
+        if os.path.exists("/dev/kvm"):
+            self.assertIn("using TCG", said)
+
+    def test_probe_exception_status(self):
+        """Status 0x22 (exit 69) is the probe's own exception report."""
+        env = self.fake_qemu("exit 69")
+        with mock.patch.dict(os.environ, env, clear=True):
+            ok, reason = keelqemu.run_probe("kvm")
+        self.assertFalse(ok)
+        self.assertIn("CPU exception", reason)
+
+    def test_hanging_guest_is_bounded(self):
+        """A KVM that never runs guest code costs the probe's deadline."""
+        env = self.fake_qemu("exec sleep 30")
+        env["KEEL_TIMEOUT_SCALE"] = "0.1"
+        start = time.monotonic()
+        with mock.patch.dict(os.environ, env, clear=True):
+            ok, reason = keelqemu.run_probe("kvm")
+        self.assertFalse(ok)
+        self.assertIn("did not finish", reason)
+        self.assertLess(time.monotonic() - start, 10)
+
+    def test_forced_kvm_fails_fast(self):
+        """KEEL_ACCEL=kvm on a KVM that fails the probe is an error that
+        says why and how to get on, not a run that hangs."""
+        env = self.fake_qemu("exit 0")
+        env["KEEL_ACCEL"] = "kvm"
+        with mock.patch.dict(os.environ, env, clear=True), \
+                mock.patch.object(keelqemu, "kvm_usable", return_value=True):
+            with self.assertRaises(keelqemu.AccelError) as cm:
+                keelqemu.accelerator()
+        self.assertIn("KEEL_ACCEL=tcg", str(cm.exception))
+
+    def test_good_kvm_is_used(self):
+        """A KVM that passes the probe is chosen, and the log says so."""
+        env = self.fake_qemu("exit 67")
+        with mock.patch.dict(os.environ, env, clear=True), \
+                mock.patch.object(keelqemu, "kvm_usable", return_value=True):
+            self.assertEqual(keelqemu.accelerator(), "kvm")
+            self.assertIn("probe passed", keelqemu.accelerator_line())
+
+    def test_forced_tcg_skips_probe(self):
+        """KEEL_ACCEL=tcg never starts the probe."""
+        env = self.fake_qemu("exit 67")
+        env["KEEL_ACCEL"] = "tcg"
+        with mock.patch.dict(os.environ, env, clear=True), \
+                mock.patch.object(keelqemu, "kvm_usable", return_value=True):
+            self.assertEqual(keelqemu.accelerator(), "tcg")
+        self.assertEqual(self.runs(), 0)
 
 
 class Endings(FakeRunCase):

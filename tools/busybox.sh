@@ -117,6 +117,8 @@ rootfs() {
     cp -n "$busybox" "$stage/bin/busybox"
     cp -n "$BUSYBOX_GLIBC" "$stage/bin/busybox.glibc"
     chmod 755 "$stage/bin/busybox" "$stage/bin/busybox.glibc"
+    # started as init by the busybox-init group, whatever the checkout's modes
+    chmod 755 "$stage/test/init.sh"
     make_links "$busybox" "$stage" /bin/busybox
 }
 

@@ -58,9 +58,33 @@ idle_loop(void)
     }
 }
 
+/*
+ * The console log level, as Linux reads it: `loglevel=N` shows messages of
+ * levels below N (1 to 8) for the whole run; otherwise `quiet` hides the
+ * informational messages of the boot. Every message still goes to the
+ * kernel log (dmesg), whatever the console shows.
+ */
+static void
+console_level_init(void)
+{
+    if (cmdline_has("loglevel")) {
+        unsigned long level = cmdline_ulong("loglevel", 7);
+        printk_set_console_loglevel(level < 1 ? 1 : level > 8 ? 8 : level);
+    } else if (cmdline_flag("quiet")) {
+        printk_set_console_loglevel(6); // notices and worse
+    }
+}
+
 #if CHAPTER >= 3
-/* Start process 1 from the initramfs: `init=PATH`, or /init; the words
- * after `--` on the command line are its arguments. */
+/*
+ * Start process 1 from the initramfs: `init=PATH`, or /init; the words
+ * after `--` on the command line are its arguments. Booted without an
+ * initramfs (as chapters 1 and 2 are, and their tests still are) the
+ * kernel has no programs and idles, showing its uptime. With one, an init
+ * that cannot start leaves nothing to do: as Linux panics with "No
+ * working init found", Keel says why and powers off with KEEL_EXIT_INIT
+ * at once, so a harness sees the failure instead of waiting out a timeout.
+ */
 static void
 start_init(void)
 {
@@ -70,11 +94,25 @@ start_init(void)
     const char *args[INIT_MAX_ARGS];
     int nargs = cmdline_init_args(args, INIT_MAX_ARGS);
     int err = proc_start_init(path, args, nargs);
-    if (err < 0)
-        pr_warn("keel: cannot start %s (error %d); the kernel idles\n", path,
-                err);
-    else
-        show_uptime = false; // the console belongs to the programs now
+    if (err < 0 && boot_info.nmodules == 0) {
+        pr_info("keel: no initramfs, so no init; the kernel idles\n");
+        return;
+    }
+    if (err < 0) {
+        pr_emerg("keel: cannot start init %s (error %d: -2 no such file, "
+                 "-8 not a program, -13 not executable); name another with "
+                 "init=PATH\n",
+                 path, err);
+        pr_emerg("keel: power off (status %d)\n", KEEL_EXIT_INIT);
+        arch_power_off(KEEL_EXIT_INIT);
+    }
+    // The console belongs to the programs now: a line such as "pid 54
+    // killed by signal 15" must not land in the middle of their output.
+    // Unless the command line chose a level (`loglevel=`, or `strace`,
+    // whose lines are notices), only warnings and worse still show.
+    show_uptime = false;
+    if (!cmdline_has("loglevel") && !cmdline_has("strace"))
+        printk_set_console_loglevel(CONSOLE_LOGLEVEL_RUN);
 }
 #endif
 
@@ -89,8 +127,7 @@ kmain(uint32_t magic, paddr_t info)
 {
     int mb_err = multiboot2_parse(magic, info);
     cmdline_init(boot_info.cmdline);
-    if (cmdline_flag("quiet"))
-        printk_set_console_loglevel(6); // notices and worse only
+    console_level_init(); // `loglevel=N`, `quiet`
 
     initcalls_run(1); // consoles: from here on printk reaches a screen
     pr_notice("Keel %s (chapter %d) booting\n", KEEL_VERSION, CHAPTER);

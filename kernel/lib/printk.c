@@ -120,7 +120,8 @@ console_register(struct console *con)
 
 /**
  * @brief Show messages of level < @p level on the consoles (Linux rules).
- * @param level 0..8; `quiet` sets 6, so only notices and worse show
+ * @param level 0..8; `quiet` sets 6, so only notices and worse show, and
+ *              CONSOLE_LOGLEVEL_RUN is set once init runs
  */
 void
 printk_set_console_loglevel(int level)

@@ -269,7 +269,9 @@ init_thread(void *arg)
  * @param path  the program, usually "/init" (or the `init=` word)
  * @param args  its arguments after argv[0] (the command line after `--`)
  * @param nargs how many (at most INIT_MAX_ARGS are used)
- * @return 0, or the error that prevented it (the kernel then idles)
+ * @return 0, or the error that prevented it (the kernel then powers off
+ *         with KEEL_EXIT_INIT): -ENOENT, -EACCES, -ENOEXEC, -ENOMEM, and
+ *         from chapter 4 -ELOOP (`#!` scripts are followed as by execve)
  */
 int
 proc_start_init(const char *path, const char *const args[], int nargs)
@@ -283,7 +285,12 @@ proc_start_init(const char *path, const char *const args[], int nargs)
         argv[argc++] = (char *)args[i];
     argv[argc] = NULL;
     struct mm *mm;
+#if CHAPTER >= 4
+    // a `#!` script as /init, as most initramfs images start one
+    int err = build_any(path, argv, argc, envp, 2, &mm, &start[0], &start[1]);
+#else
     int err = build_image(path, argv, argc, envp, 2, &mm, &start[0], &start[1]);
+#endif
     if (err < 0)
         return err;
     struct proc *p = proc_alloc(NULL, basename(path));

@@ -215,10 +215,13 @@ proc_exit(int status)
     struct proc *p = proc_current();
     struct thread *self = thread_current();
     if (p == init_proc) {
-        pr_notice("keel: init exited with status %d%s\n", (status >> 8) & 0xff,
-                  (status & 0x7f) ? " (killed by a signal)" : "");
-        pr_notice("keel: power off (status %d)\n", status == 0 ? 0 : 3);
-        arch_power_off(status == 0 ? 0 : 3);
+        // a clean end is news only in the log; a failing init is a warning
+        printk("%skeel: init exited with status %d%s\n",
+               status == 0 ? KERN_NOTICE : KERN_WARNING, (status >> 8) & 0xff,
+               (status & 0x7f) ? " (killed by a signal)" : "");
+        int code = status == 0 ? KEEL_EXIT_OK : KEEL_EXIT_INIT;
+        pr_notice("keel: power off (status %d)\n", code);
+        arch_power_off(code);
     }
 #if CHAPTER >= 4
     clone_exit_hook(p); // clear_child_tid, a waiting vfork parent
@@ -340,8 +343,7 @@ void
 proc_kill_fault(int signal)
 {
     struct proc *p = proc_current();
-    pr_notice("keel: pid %d (%s) killed by signal %d\n", p->pid, p->name,
-              signal);
+    pr_info("keel: pid %d (%s) killed by signal %d\n", p->pid, p->name, signal);
     proc_exit(W_SIGNALED(signal));
 }
 

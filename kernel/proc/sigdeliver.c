@@ -179,7 +179,7 @@ next_signal(k_sigset_t set)
 static __noreturn void
 die(struct proc *p, int sig)
 {
-    pr_notice("keel: pid %d (%s) killed by signal %d\n", p->pid, p->name, sig);
+    pr_info("keel: pid %d (%s) killed by signal %d\n", p->pid, p->name, sig);
     proc_exit(W_SIGNALED(sig));
 }
 

@@ -69,11 +69,11 @@ sys_reboot(const long a[6])
         return 0;
     case LINUX_REBOOT_CMD_POWER_OFF:
     case LINUX_REBOOT_CMD_HALT:
-        pr_notice("keel: reboot: power off\n");
+        pr_emerg("keel: reboot: power off\n"); // always shown, as Linux
         arch_power_off(0);
     case LINUX_REBOOT_CMD_RESTART:
     case LINUX_REBOOT_CMD_RESTART2:
-        pr_notice("keel: reboot: restart (status %d)\n", KEEL_EXIT_RESTART);
+        pr_emerg("keel: reboot: restart (status %d)\n", KEEL_EXIT_RESTART);
         arch_power_off(KEEL_EXIT_RESTART);
     default:
         return -EINVAL;

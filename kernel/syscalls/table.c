@@ -164,7 +164,7 @@ syscall_dispatch(void *frame)
             warned[nr] = 1;
         else
             warned_beyond = true;
-        pr_warn("keel: %s called %s (%lu): not implemented%s\n",
+        pr_info("keel: %s called %s (%lu): not implemented%s\n",
                 proc_current()->name, e != NULL ? e->name : "a number", nr,
                 e != NULL ? "" : " (the first of those past the table)");
     }

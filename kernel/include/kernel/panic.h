@@ -17,6 +17,7 @@
 #define KEEL_EXIT_OK 0          /**< success: QEMU exits 1 */
 #define KEEL_EXIT_TEST_FAILED 1 /**< a self-test failed: QEMU exits 3 */
 #define KEEL_EXIT_PANIC 2       /**< panic or CPU exception: QEMU exits 5 */
+#define KEEL_EXIT_INIT 3        /**< init failed or did not start: exits 7 */
 ///@}
 
 __noreturn void panic(const char *fmt, ...) __printf(1, 2);

@@ -4,8 +4,10 @@
  * @brief printk, log levels and console registration.
  *
  * Every message the kernel prints goes through printk(). A message may start
- * with a level marker (KERN_ERR, KERN_INFO, ...) exactly as in Linux; the
- * `quiet` command-line word hides the chatty levels from the consoles. All
+ * with a level marker (KERN_ERR, KERN_INFO, ...) exactly as in Linux;
+ * `loglevel=N` and `quiet` on the command line choose which levels reach
+ * the consoles, and once init runs only warnings and worse do, unless
+ * `loglevel=` was given. All
  * messages are also kept in a ring buffer, so that text printed before the
  * first console exists is not lost: it is replayed when a console registers.
  */
@@ -30,6 +32,10 @@
 
 /** Level used when a message carries no marker. */
 #define LOGLEVEL_DEFAULT 4
+
+/** The console level once init runs, unless `loglevel=` chose one:
+ *  warnings and worse show, the rest only in the log (dmesg). */
+#define CONSOLE_LOGLEVEL_RUN 5
 
 /**
  * @brief An output device for kernel messages (serial port, VGA screen).

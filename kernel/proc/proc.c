@@ -343,7 +343,10 @@ void
 proc_kill_fault(int signal)
 {
     struct proc *p = proc_current();
-    pr_info("keel: pid %d (%s) killed by signal %d\n", p->pid, p->name, signal);
+    // a notice, as Linux's "segfault at" line is news: in the log, and on
+    // the console only with loglevel=6 or more once init runs
+    pr_notice("keel: pid %d (%s) killed by signal %d\n", p->pid, p->name,
+              signal);
     proc_exit(W_SIGNALED(signal));
 }
 

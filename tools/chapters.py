@@ -410,6 +410,12 @@ def check_snapshot(num):
     if res["score"] != full or full == 0:
         print("snapshot %d: score %s/%s, not full marks; see %s"
               % (num, res["score"], full, log))
+        # this is the chapter's only grade in `make test`: show why
+        for t in res["tests"]:
+            if t["score"] != t["max_score"]:
+                print("  failed: %s" % t["name"])
+                for line in t.get("output", "").splitlines()[:12]:
+                    print("    " + line)
         return False
     print("snapshot %d: builds and grades %s/%s" % (num, res["score"], full))
     return True

@@ -35,19 +35,20 @@ step() {
 step "static checks (clang-format, cppcheck, -Werror builds)" $MAKE -s check
 step "host unit tests" $MAKE -s host-test
 step "grader self-tests" python3 -m unittest discover -s grading/selftest -q
-if [ -n "$QUICK" ]; then
+# Never grade the same kernel twice: the snapshot of chapter N is the
+# chapter-N view of this tree with its guards resolved, the very kernel
+# `make grade CHAPTER=N` would build here (and `make check` has already
+# built every chapter here with -Werror). So the full run grades each
+# chapter once, as its snapshot, the tree a student gets; QUICK grades
+# the last chapter in place.
+if [ -n "$QUICK" ] || [ ! -f tools/chapters.py ]; then
     step "grade chapter $LAST" $MAKE -s grade CHAPTER="$LAST"
 else
+    step "chapter lint" python3 tools/chapters.py lint
     for n in $(seq 1 "$LAST"); do
-        step "grade chapter $n" $MAKE -s grade CHAPTER="$n"
+        step "chapter $n: the snapshot builds and grades full marks" python3 tools/chapters.py check-snapshot "$n"
+        step "chapter $n: the handout loses exactly its exercises" python3 tools/chapters.py check-handout "$n"
     done
-    if [ -f tools/chapters.py ]; then
-        step "chapter lint" python3 tools/chapters.py lint
-        for n in $(seq 1 "$LAST"); do
-            step "snapshot $n builds and grades" python3 tools/chapters.py check-snapshot "$n"
-            step "handout $n loses exactly its exercises" python3 tools/chapters.py check-handout "$n"
-        done
-    fi
 fi
 step "book (doxygen, warnings are errors)" $MAKE -s book
 

@@ -216,9 +216,12 @@ proc_exit(int status)
     struct thread *self = thread_current();
     if (p == init_proc) {
         // a clean end is news only in the log; a failing init is a warning
-        printk("%skeel: init exited with status %d%s\n",
-               status == 0 ? KERN_NOTICE : KERN_WARNING, (status >> 8) & 0xff,
-               (status & 0x7f) ? " (killed by a signal)" : "");
+        if (status == 0)
+            pr_notice("keel: init exited with status 0\n");
+        else
+            pr_warn("keel: init exited with status %d%s\n",
+                    (status >> 8) & 0xff,
+                    (status & 0x7f) ? " (killed by a signal)" : "");
         int code = status == 0 ? KEEL_EXIT_OK : KEEL_EXIT_INIT;
         pr_notice("keel: power off (status %d)\n", code);
         arch_power_off(code);

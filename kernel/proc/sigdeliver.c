@@ -175,11 +175,22 @@ next_signal(k_sigset_t set)
     return __builtin_ctzll(set) + 1;
 }
 
-/* Die by @p sig (the default action of most signals). */
+/*
+ * Die by @p sig (the default action of most signals). A fault's signal
+ * (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS) is a notice, like Linux's
+ * "segfault at" line; a kill, an interrupt or a broken pipe is only
+ * information. After boot neither reaches the console unless loglevel=
+ * asks for it (the kernel log has both).
+ */
 static __noreturn void
 die(struct proc *p, int sig)
 {
-    pr_info("keel: pid %d (%s) killed by signal %d\n", p->pid, p->name, sig);
+    if (SYNC_SET & SIGBIT(sig))
+        pr_notice("keel: pid %d (%s) killed by signal %d\n", p->pid, p->name,
+                  sig);
+    else
+        pr_info("keel: pid %d (%s) killed by signal %d\n", p->pid, p->name,
+                sig);
     proc_exit(W_SIGNALED(sig));
 }
 

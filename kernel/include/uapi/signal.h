@@ -85,6 +85,7 @@
 #define SEGV_ACCERR 2  /**< SIGSEGV: mapped, access not allowed */
 #define BUS_ADRALN 1   /**< SIGBUS: misaligned access */
 #define TRAP_BRKPT 1   /**< SIGTRAP: breakpoint */
+#define TRAP_TRACE 2   /**< SIGTRAP: single-step (RFLAGS.TF) */
 #define CLD_EXITED 1   /**< SIGCHLD: the child exited */
 #define CLD_KILLED 2   /**< SIGCHLD: the child was killed */
 ///@}

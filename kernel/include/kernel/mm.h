@@ -132,6 +132,9 @@ void slab_page_free(void *page);
 
 /** The first address that is not user space (the canonical hole). */
 #define USER_TOP 0x0000800000000000UL
+/** The end of the addresses a program may map: Linux's TASK_SIZE, one
+ *  page below USER_TOP (the last page stays a guard below the hole). */
+#define TASK_SIZE (USER_TOP - PAGE_SIZE)
 /** Where the user stack ends (its top), and its size. */
 #define USER_STACK_TOP 0x00007ffffffff000UL
 #define USER_STACK_SIZE (8UL << 20)

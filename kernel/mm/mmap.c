@@ -50,6 +50,7 @@ vma_attach_file(struct vma *v, int fd, uint64_t off, void **copy)
     v->file_data = f.data;
     v->file_size = f.size;
     v->file_off = off;
+    v->flags |= VMA_FILE;
     *copy = f.copy;
     return 0;
 }
@@ -83,6 +84,7 @@ vma_attach_file(struct vma *v, int fd, uint64_t off)
     v->file_data = f.data;
     v->file_size = f.size;
     v->file_off = off;
+    v->flags |= VMA_FILE;
     return 0;
 }
 #endif

@@ -17,6 +17,7 @@
 #include "kernel/ksyms.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "uapi/errno.h"
 #if CHAPTER >= 2
 #include "kernel/mm.h"
 #endif
@@ -154,13 +155,15 @@ print_frame(uint64_t pc, void *ctx)
 /*
  * The si_code Linux gives the fault of vector @p tf->vector; @p dr6 is
  * the debug status of a #DB (a single step is TRAP_TRACE, an icebp
- * TRAP_BRKPT).
+ * TRAP_BRKPT), @p bus a page fault that is a SIGBUS.
  */
 static int
-fault_code(const struct trap_frame *tf, uint64_t dr6)
+fault_code(const struct trap_frame *tf, uint64_t dr6, bool bus)
 {
     switch (tf->vector) {
     case VEC_PAGE_FAULT:
+        if (bus)
+            return BUS_ADRERR;
         return tf->error & PF_PRESENT ? SEGV_ACCERR : SEGV_MAPERR;
     case 0:
         return FPE_INTDIV;
@@ -186,13 +189,16 @@ fault_code(const struct trap_frame *tf, uint64_t dr6)
 static void
 user_exception(struct trap_frame *tf)
 {
-    int sig = SIGSEGV;
+    int sig = SIGSEGV, err = 0;
     uint64_t dr6 = 0;
     switch (tf->vector) {
     case VEC_PAGE_FAULT:
-        if (mm_fault(proc_current()->mm, read_cr2(), tf->error & PF_WRITE,
-                     tf->error & PF_INSTR) == 0)
+        err = mm_fault(proc_current()->mm, read_cr2(), tf->error & PF_WRITE,
+                       tf->error & PF_INSTR);
+        if (err == 0)
             return;
+        if (err == -EIO)
+            sig = SIGBUS; // a file page past the end of the file
         break;
     case 0:  // #DE divide error
     case 16: // #MF x87
@@ -221,7 +227,7 @@ user_exception(struct trap_frame *tf)
             tf->vector == VEC_PAGE_FAULT ? read_cr2() : 0);
 #if CHAPTER >= 4
     // a signal: a handler may catch it, on the way back to user mode
-    int code = fault_code(tf, dr6);
+    int code = fault_code(tf, dr6, sig == SIGBUS);
     uint64_t addr = tf->vector == VEC_PAGE_FAULT ? read_cr2()
                     : code == SI_KERNEL          ? 0
                                                  : tf->rip;

@@ -15,8 +15,8 @@
  *            instead of EINVAL": readv, writev, preadv, pwritev with
  *            negative, huge and too many iovecs.
  *   pointers "wait4 with a rusage pointer into kernel memory succeeds
- *            instead of EFAULT" (and waitid's infop and rusage, and
- *            zero-length transfers at kernel addresses).
+ *            instead of EFAULT" (and waitid's infop and rusage, getrandom
+ *            of 0 bytes at a kernel address, an FS base at TASK_SIZE).
  *   ranges   "munmap over the whole address space kills the caller
  *            instead of EINVAL": munmap, mprotect, mmap MAP_FIXED,
  *            madvise, mremap past TASK_SIZE and at kernel addresses.
@@ -430,6 +430,27 @@ waitid_case(const char *name, long infop, long rusage, int opts)
     printf(", then %s\n", again < 0 ? errname((int)-again) : "still there");
 }
 
+/* A thread pointer past user space: refused (EPERM), or the C library's
+ * thread-local storage would be gone (the child would die printing). */
+static void
+set_fs_at(unsigned long where)
+{
+    long r = sys(SYS_arch_prctl, 0x1002 /* ARCH_SET_FS */, where);
+    printf("  %s\n", r < 0 ? errname((int)-r) : "accepted");
+}
+
+static void
+set_fs_top(void)
+{
+    set_fs_at(TASK_SIZE);
+}
+
+static void
+set_fs_noncanon(void)
+{
+    set_fs_at(NONCANON);
+}
+
 static void
 group_pointers(void)
 {
@@ -466,6 +487,12 @@ group_pointers(void)
     waitid_case("waitid WNOWAIT, rusage at the kernel half", (long)&si, KHALF,
                 WEXITED | WNOWAIT);
     sys(SYS_wait4, -1, 0, 0, 0, 0); // the one WNOWAIT left
+    show("getrandom, 0 bytes at the kernel half",
+         sys(SYS_getrandom, KHALF, 0, 0));
+    show("getrandom, 0 bytes non-canonical",
+         sys(SYS_getrandom, NONCANON, 0, 0));
+    child("arch_prctl ARCH_SET_FS at TASK_SIZE", set_fs_top);
+    child("arch_prctl ARCH_SET_FS non-canonical", set_fs_noncanon);
 }
 
 /* ------------------------------------------------------------- ranges */

@@ -384,6 +384,13 @@ group_iovec(void)
          sys(SYS_read, fd, NONCANON, 0, 0, 0));
     show("write 0 bytes from a kernel address",
          sys(SYS_write, p[1], KHALF, 0, 0, 0));
+    show("pread64 ending past the largest offset",
+         sys(SYS_pread64, fd, (long)buf, 16, 0x7ffffffffffffff8l));
+    show("pread64 of 0 bytes at the largest offset",
+         sys(SYS_pread64, fd, (long)buf, 0, 0x7fffffffffffffffl));
+    struct iovec two[2] = {{buf, 8}, {buf, 8}};
+    show("preadv ending past the largest offset",
+         sys(SYS_preadv, fd, (long)two, 2, 0x7ffffffffffffff8l));
     show("read -1 bytes", sys(SYS_read, fd, (long)buf, -1, 0, 0));
     show("write -1 bytes", sys(SYS_write, p[1], (long)buf, -1, 0, 0));
     printf("  %ld bytes in the pipe\n", drain(p[0]));

@@ -21,6 +21,9 @@
  *  cannot overflow the long the call returns. */
 #define RW_MAX 0x7ffff000L
 
+/** The largest file offset (Linux's loff_t is signed). */
+#define OFF_MAX 0x7fffffffffffffffL
+
 /** One element of an iovec array, as user space lays it out. */
 struct iovec {
     uint64_t base; /**< user address */
@@ -53,12 +56,13 @@ xfer_buffer(const struct xfer *x, long i, struct iovec *v)
  * -EINVAL), in order; then each buffer's range (-EFAULT when it reaches
  * past user space, even with length 0). Without this a buffer that ends
  * in the kernel would fail only after the ones before it were moved, and
- * a huge length would block on a full pipe forever.
+ * a huge length would block on a full pipe forever. Returns the bytes
+ * asked for (a vector's sum is capped at RW_MAX, as Linux's) or -errno.
  */
 static long
 xfer_check(const struct xfer *x)
 {
-    long cnt = x->vec ? x->n : 1;
+    long cnt = x->vec ? x->n : 1, total = 0;
     if (x->vec && (unsigned long)cnt > IOV_MAX)
         return -EINVAL;
     struct iovec v;
@@ -71,8 +75,17 @@ xfer_check(const struct xfer *x)
     for (long i = 0; i < cnt; i++) {
         if (xfer_buffer(x, i, &v) < 0 || !user_access_ok(UPTR(v.base), v.len))
             return -EFAULT;
+        total += MIN((long)v.len, RW_MAX - total);
     }
-    return 0;
+    return x->vec ? total : x->n;
+}
+
+/* Would @p n bytes at @p pos of a seekable file end past the largest
+ * offset (Linux's rw_verify_area: -EINVAL)? */
+static bool
+xfer_past_max(uint64_t pos, long n)
+{
+    return n > 0 && pos > (uint64_t)OFF_MAX - (uint64_t)n;
 }
 
 /* Move the checked buffers of @p x through @p f at *@p pos: at most
@@ -103,8 +116,9 @@ xfer_move(struct file *f, const struct xfer *x, uint64_t *pos)
  * The transfer behind all eight calls: x->n buffers of an iovec array (or
  * the one buffer of x->n bytes) at x->off. Linux's order of errors: the
  * descriptor (-EBADF), the offset (-ESPIPE for a pipe or terminal), the
- * access mode (-EBADF), then the buffers (see xfer_check); a NULL iovec
- * array is a bad pointer like any other (-EFAULT), not "no array".
+ * access mode (-EBADF), the buffers (see xfer_check), then the end of the
+ * transfer past the largest file offset (-EINVAL); a NULL iovec array is
+ * a bad pointer like any other (-EFAULT), not "no array".
  */
 static long
 transfer(long fd, const struct xfer *x)
@@ -114,14 +128,18 @@ transfer(long fd, const struct xfer *x)
         return -EBADF;
     long err = 0;
     uint64_t pos = (uint64_t)x->off;
+    uint64_t *at = x->off == -1 ? &f->pos : &pos;
     if (x->off != -1 && f->ops->lseek == NULL)
         err = -ESPIPE;
     else if ((f->flags & O_ACCMODE) == (x->write ? O_RDONLY : O_WRONLY))
         err = -EBADF;
     else if (x->vec && x->n == 0)
         err = 0; // no buffers: nothing to check or move
-    else if ((err = xfer_check(x)) == 0)
-        err = xfer_move(f, x, x->off == -1 ? &f->pos : &pos);
+    else if ((err = xfer_check(x)) >= 0 && f->ops->lseek != NULL &&
+             xfer_past_max(*at, err))
+        err = -EINVAL;
+    else if (err >= 0)
+        err = xfer_move(f, x, at);
     file_put(f);
     return err;
 }

@@ -380,6 +380,14 @@ select_ready(const char *self)
     select3("no sets, timeout 0", 0, NULL, NULL, NULL, 0);
     errno = 0;
     report("bad set pointer", select(16, (fd_set *)1, NULL, NULL, NULL));
+    // Regression test of "select with nfds 0 and set pointers into the
+    // kernel is EFAULT instead of 0": nfds 0 covers no word of a set, so
+    // Linux reads none of them.
+    struct timeval tv0 = {0, 0};
+    long kset = (long)0xffff800000000000ul;
+    errno = 0;
+    report("nfds 0, sets in the kernel half",
+           syscall(SYS_select, 0, kset, kset, kset, &tv0));
     for (int fd = 11; fd <= 15; fd++)
         close(fd);
 }

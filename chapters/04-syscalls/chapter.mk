@@ -160,13 +160,18 @@ HOST_TEST_shebang_CFLAGS := -DCHAPTER=4
 # ---- tests across areas: glibc builds, bad input, a system-call fuzzer
 # The chapter's programs again, linked against glibc (/bin/<name>.glibc),
 # and two programs of bad arguments: badinput (each case's errno compared
-# with Linux) and sysfuzz (random calls; the kernel must survive).
-USER_PROGS += badinput sysfuzz
+# with Linux) and sysfuzz (random calls; the kernel must survive);
+# trustregress and trustsig are the regression tests of bad input that
+# once crashed, hung or misanswered (trustsig catches the signals, so it
+# runs in the signals group, exercise 4.3's).
+USER_PROGS += badinput sysfuzz trustregress trustsig
 USER_GLIBC_PROGS += hello forktest cowtest exectest waittest segvtest \
 	deeprec badinput
 CHAPTER_FILES += \
 	user/badinput.c \
 	user/sysfuzz.c \
+	user/trustregress.c \
+	user/trustsig.c \
 	grading/tests/ch04_libc.py
 # The initramfs gets BusyBox (musl, a link per applet), Debian's
 # busybox-static as /bin/busybox.glibc and user/busybox/rootfs/ (/etc, the

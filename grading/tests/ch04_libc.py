@@ -6,7 +6,7 @@ futex list, rseq, reads its own limits), and a kernel that answers good
 calls correctly may still crash, hang or leak kernel memory on a bad one.
 Linux is the oracle for everything that has one answer.
 
-Groups (75 points):
+Groups (97 points):
 
   glibc     (26)  the chapter's test programs linked static against glibc
                   (/bin/NAME.glibc in the initramfs), run by /init in a
@@ -20,6 +20,14 @@ Groups (75 points):
   sysfuzz   (20)  /bin/sysfuzz as init with a fresh random seed: thousands
                   of random system calls in a child; the kernel must
                   neither panic nor hang, and the parent must report.
+  trust     (22)  /bin/trustregress: the regression tests of the "trust
+                  first" bugs, each group compared with Linux: rflags
+                  (NT, AC, ID, DF, TF set by the program then a system
+                  call; int3, int $N, forged sigreturn selectors), iovec
+                  (readv/writev lengths that wrap, are negative or too
+                  many), pointers (wait4/waitid rusage and infop in the
+                  kernel), ranges (munmap, mprotect, mmap, madvise,
+                  mremap past TASK_SIZE), sigbus (a file page past EOF).
 """
 
 import re
@@ -264,4 +272,92 @@ def test_sysfuzz_survives():
     assert_true(result().status is not None,
                 "the kernel hung under sysfuzz (seed %d): %s"
                 % (SEED, result().reason))
+    survived()
+
+
+# ------------------------------------------------------------------- trust
+# Regression tests of the "trust first" bugs, bad input from a program
+# that crashed the kernel, hung it or got another answer than Linux's:
+#   rflags   "a user program panics the kernel by entering it with an
+#            unusual bit set in RFLAGS" (#GP in trap_return's iretq), and
+#            "int3 in user mode gives SIGSEGV, not SIGTRAP";
+#   iovec    "a writev whose iovec lengths overflow when summed hangs
+#            instead of EINVAL";
+#   pointers "wait4 with a rusage pointer into kernel memory succeeds
+#            instead of EFAULT";
+#   ranges   "munmap over the whole address space kills the caller
+#            instead of EINVAL";
+#   sigbus   "a file-mapped page wholly past EOF reads zeros, not SIGBUS".
+# One boot runs all five groups, each in a child of its own, so one
+# broken answer costs only its group.
+
+@test(0, "trust")
+def test_trust():
+    """Boot; /init runs /bin/trustregress."""
+    initrd = staged_initrd(["trustregress"])
+    boot("quiet -- /bin/trustregress", timeout=120, initrd=initrd)
+
+
+def trust_group(lines, group):
+    """The lines of one group of trustregress's output (`== group` up to
+    its `== group: ...` end line), or None."""
+    return badinput_group(lines, group)
+
+
+def trust_matches(group):
+    """Group `group` of trustregress answers as on Linux."""
+    want = trust_group(sections(oracle.host_output(
+        "init", ["/bin/trustregress"])).get("trustregress", []), group)
+    assert_true(want, "the host oracle printed no group %s" % group)
+    got = trust_group(sections(user_lines()).get("trustregress", []), group)
+    assert_true(got is not None, "no `== %s` group in the console: "
+                "trustregress did not get that far\n  run ended: %s"
+                % (group, result().reason))
+    assert_equal(got, want, "trustregress's %s cases answered otherwise "
+                 "than Linux:" % group)
+    expect_not(CRASH, msg="the kernel crashed:")
+
+
+# (group, points, title, what it covers)
+TRUST_GROUPS = [
+    ("rflags", 6, "flags, breakpoints, software interrupts, sigreturn",
+     "NT/AC/ID/DF then a system call (no #GP in the kernel's iretq), TF "
+     "single-step and TF over a system call (SIGTRAP), int3 and int $3 "
+     "(SIGTRAP), int $4 and other gates (SIGSEGV), into (SIGILL), "
+     "sigreturn with a kernel or null code selector (SIGSEGV)"),
+    ("iovec", 4, "readv, writev, preadv, pwritev lengths",
+     "lengths that wrap or pass SSIZE_MAX, negative lengths, 1025 iovecs, "
+     "kernel buffers (even of 0 bytes): Linux's errno and nothing moved"),
+    ("pointers", 3, "wait4 and waitid result pointers",
+     "rusage and infop at kernel, non-canonical, unmapped addresses: "
+     "EFAULT, the child reaped all the same"),
+    ("ranges", 4, "munmap, mprotect, mmap, madvise, mremap ranges",
+     "past TASK_SIZE, the kernel half, non-canonical, wrapping, length 0: "
+     "EINVAL or ENOMEM as Linux, and the caller lives on"),
+    ("sigbus", 3, "file pages past the end of the file",
+     "MAP_PRIVATE read-only and writable: a page wholly past EOF is "
+     "SIGBUS, the last partial page reads zeros, a system call meeting "
+     "it gets EFAULT"),
+]
+
+
+def trust_test(group, points, title, doc):
+    """Register the subtest comparing trustregress's group `group`."""
+    def run():
+        trust_matches(group)
+    run.__doc__ = doc
+    run.__name__ = "test_trust_" + group
+    return test(points, "trust: " + title, parent=test_trust)(run)
+
+
+for _group in TRUST_GROUPS:
+    trust_test(*_group)
+
+
+@test(2, "trust: the kernel survives", parent=test_trust)
+def test_trust_survives():
+    """trustregress got to its end, init saw it exit, nothing crashed."""
+    expect(r"^trustregress: done", msg="trustregress did not get to its end")
+    expect(r"^init: /bin/trustregress exited with status 0")
+    expect(r"init: all done")
     survived()

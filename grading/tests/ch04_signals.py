@@ -7,15 +7,20 @@ own handler for SIGSEGV or SIGINT must run and return with every register
 intact. Linux is the oracle: each program runs on the host too
 (grading/oracle.py) and its console section must be identical.
 
-Groups (60 points):
+Groups (66 points):
 
-  signals        (30)  exercise 4.3. /bin/sigtest: handlers with siginfo,
+  signals        (36)  exercise 4.3. /bin/sigtest: handlers with siginfo,
                        registers and SSE state intact after rt_sigreturn,
                        sa_mask, SA_NODEFER, SA_RESETHAND, SIG_IGN, pending
                        while blocked, rt_sigsuspend, SIGCHLD, sigaltstack,
                        EINTR and SA_RESTART around a blocking wait4.
                        /bin/sigfault: SIGSEGV/SIGFPE/SIGILL handlers that
                        leave with siglongjmp; refused faults still kill.
+                       /bin/trustsig (regression tests): the siginfo of
+                       int3 (SIGTRAP, SI_KERNEL), single-steps (TRAP_TRACE,
+                       also over a system call), int $0x81 and int $4
+                       (SIGSEGV, SI_KERNEL), a file page past EOF (SIGBUS,
+                       BUS_ADRERR at the byte).
                        Without the signal frame every handler is fatal.
   signal-basics  (30)  no handler needed: /bin/pgrptest checks default
                        actions, SIGKILL, masks and pending sets, kill's
@@ -50,12 +55,13 @@ def shuffled(programs):
 
 # ----------------------------------------------------------------- signals
 
-SIGNALS_ORDER = shuffled(["sigtest", "sigfault", "hello"])
+SIGNALS_ORDER = shuffled(["sigtest", "sigfault", "trustsig", "hello"])
 
 
 @test(0, "signals")
 def test_signals():
-    """Boot; /init runs sigtest, sigfault (and hello) in a random order."""
+    """Boot; /init runs sigtest, sigfault, trustsig (and hello) in a random
+    order."""
     boot("quiet -- %s" % " ".join(SIGNALS_ORDER), timeout=120,
          initrd=chapter_initrd())
 
@@ -72,6 +78,19 @@ def test_signals_sigtest():
 def test_signals_sigfault():
     """SIGSEGV, SIGFPE and SIGILL handlers run; refused faults kill."""
     program_matches("sigfault", SIGNALS_ORDER)
+
+
+# Regression test of "int3 in user mode gives SIGSEGV, not SIGTRAP (the
+# breakpoint gate's privilege level)" and "a file-mapped page wholly past
+# EOF reads zeros, not SIGBUS", seen from the handlers (user/trustsig.c).
+@test(6, "signals: trustsig (SIGTRAP and SIGBUS siginfo)",
+      parent=test_signals)
+def test_signals_trustsig():
+    """Regression tests: int3 and single-steps are SIGTRAP with Linux's
+    si_code and addresses, a kernel-only gate is SIGSEGV, a file page past
+    EOF is SIGBUS at the byte; no kernel fault on the way."""
+    program_matches("trustsig", SIGNALS_ORDER)
+    expect_not(r"EXCEPTION|KERNEL PANIC")
 
 
 # ----------------------------------------------------------- signal-basics

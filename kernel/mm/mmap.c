@@ -50,6 +50,7 @@ vma_attach_file(struct vma *v, int fd, uint64_t off, void **copy)
     v->file_data = f.data;
     v->file_size = f.size;
     v->file_off = off;
+    v->flags |= VMA_FILE;
     *copy = f.copy;
     return 0;
 }
@@ -83,6 +84,7 @@ vma_attach_file(struct vma *v, int fd, uint64_t off)
     v->file_data = f.data;
     v->file_size = f.size;
     v->file_off = off;
+    v->flags |= VMA_FILE;
     return 0;
 }
 #endif
@@ -114,11 +116,15 @@ mmap_check_flags(int flags, bool *shared)
 static long
 mmap_place(struct mm *mm, vaddr_t addr, size_t len, int flags)
 {
+    // Linux's order: the range (ENOMEM past TASK_SIZE, the kernel half
+    // included), the alignment, then mmap_min_addr
     bool fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE);
+    if (fixed && addr > TASK_SIZE - len)
+        return -ENOMEM;
     if (fixed && (addr & (PAGE_SIZE - 1)))
         return -EINVAL;
-    if (fixed && (addr < MMAP_MIN_ADDR || addr > USER_TOP - len))
-        return addr < MMAP_MIN_ADDR ? -EPERM : -ENOMEM;
+    if (fixed && addr < MMAP_MIN_ADDR)
+        return -EPERM;
     if (flags & MAP_FIXED_NOREPLACE)
         return mm_range_free(mm, addr, addr + len) ? (long)addr : -EEXIST;
     if (flags & MAP_FIXED) {
@@ -126,7 +132,7 @@ mmap_place(struct mm *mm, vaddr_t addr, size_t len, int flags)
         return err < 0 ? err : (long)addr;
     }
     addr = ALIGN_DOWN(addr, PAGE_SIZE);
-    if (addr >= MMAP_MIN_ADDR && addr <= USER_TOP - len &&
+    if (addr >= MMAP_MIN_ADDR && addr <= TASK_SIZE - len &&
         mm_range_free(mm, addr, addr + len))
         return (long)addr;
     vaddr_t gap = mm_find_gap(mm, len);
@@ -191,7 +197,7 @@ mm_mmap(struct mm *mm, vaddr_t addr, size_t len, int prot, int flags, int fd,
         return -EINVAL;
     if ((flags & MAP_TYPE) == MAP_SHARED_VALIDATE && (flags & ~MAP_KNOWN))
         return -EOPNOTSUPP;
-    if (len > USER_TOP - MMAP_MIN_ADDR)
+    if (len > TASK_SIZE - MMAP_MIN_ADDR)
         return -ENOMEM;
     len = ALIGN_UP(len, PAGE_SIZE);
     bool anon = flags & MAP_ANONYMOUS;
@@ -229,29 +235,27 @@ mm_mmap(struct mm *mm, vaddr_t addr, size_t len, int prot, int flags, int fd,
     return err < 0 ? err : at;
 }
 
-/* Check a page-aligned range from user arguments; 0 or -EINVAL. */
-static int
-range_check(vaddr_t addr, size_t len)
-{
-    if ((addr & (PAGE_SIZE - 1)) || len > USER_TOP ||
-        addr > USER_TOP - ALIGN_UP(len, PAGE_SIZE))
-        return -EINVAL;
-    return 0;
-}
-
 /**
  * @brief munmap: remove [addr, addr + len) (whole pages); see munmap(2).
+ *
+ * Linux's checks: the range must start on a page and lie below TASK_SIZE,
+ * and must not be empty, or the call is -EINVAL. A range past the top
+ * (a munmap "of everything", the kernel half) is refused, never cut
+ * down: unmapping the caller's own stack and code would kill it.
  * @param mm   the address space
  * @param addr page-aligned start
  * @param len  bytes (rounded up to pages); holes inside are fine
- * @return 0; -EINVAL (len 0, alignment, outside user space); -ENOMEM
+ * @return 0; -EINVAL (len 0, alignment, past TASK_SIZE); -ENOMEM
  */
 int
 mm_munmap(struct mm *mm, vaddr_t addr, size_t len)
 {
-    if (len == 0 || range_check(addr, len) < 0)
+    if ((addr & (PAGE_SIZE - 1)) || addr > TASK_SIZE || len > TASK_SIZE - addr)
         return -EINVAL;
-    return mm_unmap_range(mm, addr, addr + ALIGN_UP(len, PAGE_SIZE));
+    size_t span = ALIGN_UP(len, PAGE_SIZE);
+    if (span == 0)
+        return -EINVAL;
+    return mm_unmap_range(mm, addr, addr + span);
 }
 
 /**
@@ -300,8 +304,20 @@ vma_protect_pages(struct mm *mm, struct vma *v)
     }
 }
 
+/** mprotect's bits besides the rights: PROT_SEM (accepted, as on x86),
+ *  PROT_GROWSDOWN and PROT_GROWSUP (for stacks that grow; Keel has none). */
+#define PROT_SEM_ 0x8
+#define PROT_GROWSDOWN_ 0x01000000
+#define PROT_GROWSUP_ 0x02000000
+
 /**
  * @brief mprotect: new rights for [addr, addr + len); see mprotect(2).
+ *
+ * Linux's order of checks: alignment (-EINVAL), an empty range (0, even
+ * with bad bits), a wrapping range (-ENOMEM), unknown bits (-EINVAL),
+ * then the regions: a hole, or anything past TASK_SIZE, is -ENOMEM, and
+ * nothing changes. PROT_GROWSDOWN or PROT_GROWSUP on a region is -EINVAL
+ * (no region here grows).
  * @param mm   the address space
  * @param addr page-aligned start
  * @param len  bytes (rounded up to pages); 0 changes nothing
@@ -312,13 +328,22 @@ vma_protect_pages(struct mm *mm, struct vma *v)
 int
 mm_mprotect(struct mm *mm, vaddr_t addr, size_t len, int prot)
 {
-    if ((addr & (PAGE_SIZE - 1)) ||
-        (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
+    unsigned grows = (unsigned)prot & (PROT_GROWSDOWN_ | PROT_GROWSUP_);
+    if (grows == (PROT_GROWSDOWN_ | PROT_GROWSUP_) || (addr & (PAGE_SIZE - 1)))
         return -EINVAL;
     if (len == 0)
         return 0;
-    if (len > USER_TOP || addr > USER_TOP - ALIGN_UP(len, PAGE_SIZE))
+    size_t span = ALIGN_UP(len, PAGE_SIZE);
+    if (addr + span <= addr)
         return -ENOMEM;
+    if ((unsigned)prot &
+        ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM_ | grows))
+        return -EINVAL;
+    if (addr + span > TASK_SIZE || mm_find_vma(mm, addr) == NULL)
+        return -ENOMEM;
+    if (grows)
+        return -EINVAL;
+    prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
     vaddr_t end = addr + ALIGN_UP(len, PAGE_SIZE);
     int err = split_to_range(mm, addr, end);
     if (err < 0)
@@ -342,16 +367,22 @@ mm_mprotect(struct mm *mm, vaddr_t addr, size_t len, int prot)
  * @param addr   page-aligned start
  * @param len    bytes (rounded up to pages)
  * @param advice MADV_*
- * @return 0; -EINVAL (alignment, unknown advice); -ENOMEM (a hole)
+ * @return 0; -EINVAL (alignment, unknown advice, a wrapping range);
+ *         -ENOMEM (a hole, or past TASK_SIZE); an empty range is 0
  */
 int
 mm_madvise(struct mm *mm, vaddr_t addr, size_t len, int advice)
 {
     bool known = (advice >= 0 && advice <= MADV_DONTNEED) ||
                  (advice >= MADV_FREE && advice <= MADV_LAST_KNOWN);
-    if (!known || range_check(addr, len) < 0)
+    if (!known || (addr & (PAGE_SIZE - 1)))
         return -EINVAL;
-    vaddr_t end = addr + ALIGN_UP(len, PAGE_SIZE);
+    size_t span = ALIGN_UP(len, PAGE_SIZE);
+    vaddr_t end = addr + span;
+    if ((len != 0 && span == 0) || end < addr)
+        return -EINVAL; // a length of almost 2^64, or a wrapping range
+    if (end > TASK_SIZE && end != addr)
+        return -ENOMEM; // nothing is mapped there
     for (vaddr_t va = addr; va < end;) {
         struct vma *v = mm_find_vma(mm, va);
         if (v == NULL)

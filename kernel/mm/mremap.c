@@ -60,7 +60,8 @@ static long
 vma_grow(struct mm *mm, struct vma *v, size_t more, int flags)
 {
     size_t len = v->end - v->start;
-    if (v->end <= USER_TOP - more && mm_range_free(mm, v->end, v->end + more)) {
+    if (v->end <= TASK_SIZE - more &&
+        mm_range_free(mm, v->end, v->end + more)) {
         v->end += more;
     } else {
         if (!(flags & MREMAP_MAYMOVE))
@@ -86,19 +87,20 @@ vma_grow(struct mm *mm, struct vma *v, size_t more, int flags)
  * @param new_len the length wanted
  * @param flags   MREMAP_MAYMOVE; MREMAP_FIXED and MREMAP_DONTUNMAP are not
  *                supported (-EINVAL)
- * @return the mapping's address; -EINVAL (alignment, flags, lengths);
+ * @return the mapping's address; -EINVAL (alignment, flags, lengths
+ *         beyond TASK_SIZE);
  *         -EFAULT (old range not one region); -ENOMEM (no room)
  */
 long
 mm_mremap(struct mm *mm, vaddr_t old, size_t old_len, size_t new_len, int flags)
 {
     if ((old & (PAGE_SIZE - 1)) || (flags & ~MREMAP_MAYMOVE) || new_len == 0 ||
-        old_len == 0 || old_len > USER_TOP || new_len > USER_TOP)
+        old_len == 0 || old_len > TASK_SIZE || new_len > TASK_SIZE)
         return -EINVAL;
     old_len = ALIGN_UP(old_len, PAGE_SIZE);
     new_len = ALIGN_UP(new_len, PAGE_SIZE);
     struct vma *v = mm_find_vma(mm, old);
-    if (v == NULL || old > USER_TOP - old_len || old + old_len > v->end)
+    if (v == NULL || old > TASK_SIZE - old_len || old + old_len > v->end)
         return -EFAULT;
     if (new_len <= old_len) {
         int err = mm_unmap_range(mm, old + new_len, old + old_len);

@@ -72,7 +72,26 @@ user_range_ok(uint64_t u, size_t n)
         u + n <= t->lent_end)
         return true;
 #endif
-    return u + n >= u && u + n <= USER_TOP;
+    return u < USER_TOP && u + n >= u && u + n <= USER_TOP;
+}
+
+/**
+ * @brief Is [@p u, @p u + @p n) inside user space (no wrap past the
+ *        top), or inside the kernel buffer the thread lent (chapter 5)?
+ *
+ * Linux's access_ok(): a system call checks a whole buffer with it
+ * before it moves a byte (read, write, the iovecs of readv), so a buffer
+ * that runs into the kernel is -EFAULT at once, not after a partial
+ * transfer. A kernel address is refused even when @p n is 0. Only the
+ * range is checked: a byte may still be unmapped (the copy then fails).
+ * @param u the user address
+ * @param n bytes
+ * @return true when the range may be copied to or from
+ */
+bool
+user_access_ok(uptr_t u, size_t n)
+{
+    return user_range_ok(u.addr, n);
 }
 
 /**
@@ -160,8 +179,8 @@ user_byte(vaddr_t va, bool write)
 static int
 copy_user(void *k, uint64_t u, size_t n, bool to_user)
 {
-    if (u + n < u || u + n > USER_TOP)
-        return -EFAULT;
+    if (u >= USER_TOP || u + n < u || u + n > USER_TOP)
+        return -EFAULT; // a kernel address is refused even for 0 bytes
     uint8_t *kp = k;
     while (n > 0) {
         size_t chunk = MIN(n, PAGE_SIZE - (u & (PAGE_SIZE - 1)));

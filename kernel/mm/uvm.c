@@ -134,6 +134,27 @@ map_zero_page(struct mm *mm, vaddr_t va, unsigned prot)
 }
 
 #if CHAPTER >= 4
+/**
+ * @brief Does page @p va of region @p v lie wholly past the end of its
+ *        file?
+ *
+ * Such a page has no bytes behind it: Linux answers a touch with SIGBUS
+ * (BUS_ADRERR), not zeros. The last, partial page of a file is still
+ * mapped, zero after the end. The size is the file's at mmap time.
+ * @param v  a region
+ * @param va an address in @p v
+ * @return true for a file mapping's page at or past the end of the file
+ *         rounded up to a page
+ */
+bool
+vma_past_eof(const struct vma *v, vaddr_t va)
+{
+    if (!(v->flags & VMA_FILE))
+        return false;
+    uint64_t off = v->file_off + (ALIGN_DOWN(va, PAGE_SIZE) - v->start);
+    return off >= ALIGN_UP((uint64_t)v->file_size, PAGE_SIZE);
+}
+
 /*
  * A page of a file mapping: a fresh frame holding the file's bytes for
  * this page (zero past the end of the file); 0 or -ENOMEM.
@@ -184,7 +205,9 @@ break_cow(struct mm *mm, vaddr_t va, paddr_t pa, unsigned prot)
  * @param write the access was a write
  * @param exec  the access was an instruction fetch
  * @return 0 when the access may now be retried; -EFAULT when the program
- *         had no right to it; -ENOMEM
+ *         had no right to it (SIGSEGV); -EIO for a file mapping's page
+ *         wholly past the end of the file (SIGBUS; a system call that
+ *         meets it gives -EFAULT); -ENOMEM
  */
 int
 mm_fault(struct mm *mm, vaddr_t va, bool write, bool exec)
@@ -198,6 +221,8 @@ mm_fault(struct mm *mm, vaddr_t va, bool write, bool exec)
     unsigned flags = 0;
     bool present = arch_translate(mm->root, page, &pa, &flags);
 #if CHAPTER >= 4
+    if (!present && vma_past_eof(v, page))
+        return -EIO; // no byte of the file here: SIGBUS
     if (!present && v->file_data)
         return map_file_page(mm, v, page);
     // A shared region's frame is the same for every sharer: never copy.

@@ -187,6 +187,9 @@ mm_unmap_range(struct mm *mm, vaddr_t start, vaddr_t end)
 /**
  * @brief Give every page of [start, end) a frame now (MAP_POPULATE, and
  *        MAP_SHARED regions, whose frames must exist before a fork).
+ *
+ * A file mapping is filled up to the end of its file only: the pages
+ * wholly past it stay empty, so that a touch is SIGBUS (vma_past_eof()).
  * @param mm    the address space
  * @param start page-aligned first byte, inside one region
  * @param end   page-aligned end
@@ -202,6 +205,8 @@ mm_populate(struct mm *mm, vaddr_t start, vaddr_t end)
         return -ENOMEM; // would only fail after taking every frame
     for (vaddr_t va = start; va < end; va += PAGE_SIZE) {
         int err = mm_fault(mm, va, false, false);
+        if (err == -EIO)
+            break; // past the end of the file: no page, a touch is SIGBUS
         if (err < 0)
             return err;
     }

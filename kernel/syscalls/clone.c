@@ -93,8 +93,9 @@ pgid_selector(int pgid)
  * @brief waitid(idtype, id, infop, options, rusage).
  *
  * P_ALL, P_PID and P_PGID (0: the caller's group); WEXITED is required (stopped and continued children
- * come with job control), WNOHANG and WNOWAIT work. rusage is not
- * filled in.
+ * come with job control), WNOHANG and WNOWAIT work. rusage gets zeros
+ * (see wait_put_rusage()); a bad infop or rusage is -EFAULT, and the
+ * child stays reaped (unless WNOWAIT).
  * @param a the six argument registers
  * @return 0 (with WNOHANG and no exited child, infop's si_pid is 0);
  *         -ECHILD; -EINVAL for an unknown idtype, bad options;
@@ -125,6 +126,9 @@ sys_waitid(const long a[6])
     memset(&si, 0, sizeof(si));
     if (pid > 0)
         fill_siginfo(&si, pid, status, uid);
+    // Linux's order: the rusage of a reaped child, then infop
+    if (pid > 0 && wait_put_rusage(a[4]) < 0)
+        return -EFAULT;
     if (infop != 0 && copy_to_user(UPTR(infop), &si, sizeof(si)) < 0)
         return -EFAULT;
     return 0;

@@ -76,6 +76,10 @@ sys_getrandom(const long a[6])
         return -EINVAL;
     if (count > 0x7ffff000) // Linux's MAX_RW_COUNT
         count = 0x7ffff000;
+    // the whole buffer first, as Linux: a kernel one is -EFAULT even for
+    // 0 bytes
+    if (!user_access_ok(UPTR(buf), count))
+        return -EFAULT;
     for (size_t done = 0; done < count;) {
         size_t k = count - done < sizeof(chunk) ? count - done : sizeof(chunk);
         // a huge request gives way to a signal, with what it has so far

@@ -25,7 +25,8 @@
 /**
  * @brief arch_prctl(code, addr): set or get the FS base.
  * @param a the six argument registers
- * @return 0; -EPERM for a non-user address; -EFAULT; -EINVAL otherwise
+ * @return 0; -EPERM for an address at or past TASK_SIZE; -EFAULT; -EINVAL
+ *         otherwise
  */
 long
 sys_arch_prctl(const long a[6])
@@ -34,7 +35,9 @@ sys_arch_prctl(const long a[6])
     long addr = a[1];
     struct thread *t = thread_current();
     if (code == ARCH_SET_FS) {
-        if ((uint64_t)addr >= USER_TOP)
+        // Linux's TASK_SIZE_MAX: the last page below the hole is no
+        // more a place for thread-local storage than the kernel half
+        if ((uint64_t)addr >= TASK_SIZE)
             return -EPERM;
         t->fs_base = addr;
         proc_current()->fs_base = addr;

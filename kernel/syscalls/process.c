@@ -119,8 +119,36 @@ sys_exit(const long a[6])
     proc_exit(W_EXITCODE(code));
 }
 
+#if CHAPTER >= 4
+/** Bytes of struct rusage (two timevals, fourteen longs). */
+#define RUSAGE_SIZE 144
+
 /**
- * @brief wait4(pid, status, options, rusage) (rusage is not filled in).
+ * @brief Give the caller the resource usage of a reaped child, as wait4
+ *        and waitid do: all zeros, since Keel does not count it yet.
+ *
+ * The pointer is checked like any other: a kernel address, an unmapped
+ * page or a read-only one is -EFAULT (the child stays reaped, as on
+ * Linux). NULL asks for nothing.
+ * @param ru the user's struct rusage, or 0
+ * @return 0 or -EFAULT
+ */
+int
+wait_put_rusage(long ru)
+{
+    static const uint8_t zeros[RUSAGE_SIZE];
+    if (ru == 0)
+        return 0;
+    return copy_to_user(UPTR(ru), zeros, sizeof(zeros));
+}
+#endif
+
+/**
+ * @brief wait4(pid, status, options, rusage).
+ *
+ * The status, then the rusage (zeros, see wait_put_rusage()) are written
+ * once a child is reaped; a bad pointer for either is -EFAULT, and the
+ * child stays reaped, as on Linux.
  * @param a the six argument registers
  * @return the child's pid, 0 (WNOHANG), -ECHILD, -EINVAL, -EFAULT
  */
@@ -144,6 +172,10 @@ sys_wait4(const long a[6])
     long r = proc_wait4((int)pid, &st, (int)options);
     if (r > 0 && status != 0 && copy_to_user(UPTR(status), &st, 4) < 0)
         return -EFAULT;
+#if CHAPTER >= 4
+    if (r > 0 && wait_put_rusage(a[3]) < 0)
+        return -EFAULT;
+#endif
     return r;
 }
 

@@ -21,6 +21,9 @@
  *  cannot overflow the long the call returns. */
 #define RW_MAX 0x7ffff000L
 
+/** The largest file offset (Linux's loff_t is signed). */
+#define OFF_MAX 0x7fffffffffffffffL
+
 /** One element of an iovec array, as user space lays it out. */
 struct iovec {
     uint64_t base; /**< user address */
@@ -36,53 +39,109 @@ struct xfer {
     long off;   /**< the offset, or -1 for the file's own */
 };
 
+/* Buffer @p i of the call: the one buffer, or iovec @p i; 0 or -EFAULT. */
+static int
+xfer_buffer(const struct xfer *x, long i, struct iovec *v)
+{
+    if (!x->vec) {
+        *v = (struct iovec){(uint64_t)x->addr, (uint64_t)x->n};
+        return 0;
+    }
+    return copy_from_user(v, UPTR(x->addr + i * (long)sizeof(*v)), sizeof(*v));
+}
+
+/*
+ * Check every buffer before a byte moves, as Linux's import_iovec: first
+ * the array itself (-EFAULT) and each length (negative as a ssize_t:
+ * -EINVAL), in order; then each buffer's range (-EFAULT when it reaches
+ * past user space, even with length 0). Without this a buffer that ends
+ * in the kernel would fail only after the ones before it were moved, and
+ * a huge length would block on a full pipe forever. Returns the bytes
+ * asked for (a vector's sum is capped at RW_MAX, as Linux's) or -errno.
+ */
+static long
+xfer_check(const struct xfer *x)
+{
+    long cnt = x->vec ? x->n : 1, total = 0;
+    if (x->vec && (unsigned long)cnt > IOV_MAX)
+        return -EINVAL;
+    struct iovec v;
+    for (long i = 0; i < cnt; i++) {
+        if (xfer_buffer(x, i, &v) < 0)
+            return -EFAULT;
+        if (x->vec && (long)v.len < 0)
+            return -EINVAL;
+    }
+    for (long i = 0; i < cnt; i++) {
+        if (xfer_buffer(x, i, &v) < 0 || !user_access_ok(UPTR(v.base), v.len))
+            return -EFAULT;
+        total += MIN((long)v.len, RW_MAX - total);
+    }
+    return x->vec ? total : x->n;
+}
+
+/* Would @p n bytes at @p pos of a seekable file end past the largest
+ * offset (Linux's rw_verify_area: -EINVAL)? */
+static bool
+xfer_past_max(uint64_t pos, long n)
+{
+    return n > 0 && pos > (uint64_t)OFF_MAX - (uint64_t)n;
+}
+
+/* Move the checked buffers of @p x through @p f at *@p pos: at most
+ * RW_MAX bytes in all (Linux's MAX_RW_COUNT); a short move ends it. */
+static long
+xfer_move(struct file *f, const struct xfer *x, uint64_t *pos)
+{
+    long cnt = x->vec ? x->n : 1, total = 0;
+    for (long i = 0; i < cnt && total < RW_MAX; i++) {
+        struct iovec v;
+        // the program may have changed the array since the check
+        if (xfer_buffer(x, i, &v) < 0 || !user_access_ok(UPTR(v.base), v.len))
+            return total > 0 ? total : -EFAULT;
+        if (v.len > (uint64_t)(RW_MAX - total))
+            v.len = (uint64_t)(RW_MAX - total);
+        long n = x->write ? file_write(f, UPTR(v.base), v.len, pos)
+                          : file_read(f, UPTR(v.base), v.len, pos);
+        if (n < 0)
+            return total > 0 ? total : n;
+        total += n;
+        if (n < (long)v.len)
+            break;
+    }
+    return total;
+}
+
 /*
  * The transfer behind all eight calls: x->n buffers of an iovec array (or
- * the one buffer of x->n bytes) at x->off. A NULL iovec array is a bad
- * pointer like any other (-EFAULT), not "no array".
+ * the one buffer of x->n bytes) at x->off. Linux's order of errors: the
+ * descriptor (-EBADF), the offset (-ESPIPE for a pipe or terminal), the
+ * access mode (-EBADF), the buffers (see xfer_check), then the end of the
+ * transfer past the largest file offset (-EINVAL); a NULL iovec array is
+ * a bad pointer like any other (-EFAULT), not "no array".
  */
 static long
 transfer(long fd, const struct xfer *x)
 {
-    bool write = x->write;
-    long iov = x->vec ? x->addr : 0, iovcnt = x->vec ? x->n : 1;
-    long buf = x->vec ? 0 : x->addr, count = x->vec ? 0 : x->n, off = x->off;
-    if (x->vec ? (iovcnt < 0 || iovcnt > IOV_MAX) : count < 0)
-        return -EINVAL;
     struct file *f = fd_get((int)fd);
     if (f == NULL)
         return -EBADF;
-    long err = 0, total = 0;
-    uint64_t pos = (uint64_t)off;
-    if (off != -1 && (f->ops->lseek == NULL || off < 0))
-        err = f->ops->lseek == NULL ? -ESPIPE : -EINVAL;
-    if (err == 0 && (f->flags & O_ACCMODE) == (write ? O_RDONLY : O_WRONLY))
+    long err = 0;
+    uint64_t pos = (uint64_t)x->off;
+    uint64_t *at = x->off == -1 ? &f->pos : &pos;
+    if (x->off != -1 && f->ops->lseek == NULL)
+        err = -ESPIPE;
+    else if ((f->flags & O_ACCMODE) == (x->write ? O_RDONLY : O_WRONLY))
         err = -EBADF;
-    for (long i = 0; err == 0 && i < iovcnt; i++) {
-        struct iovec v = {(uint64_t)buf, (uint64_t)count};
-        if (x->vec &&
-            copy_from_user(&v, UPTR(iov + i * sizeof(v)), sizeof(v)) < 0) {
-            err = -EFAULT;
-            break;
-        }
-        if ((long)v.len < 0) {
-            err = -EINVAL;
-            break;
-        }
-        if ((long)v.len > RW_MAX - total)
-            v.len = (uint64_t)(RW_MAX - total);
-        uint64_t *p = off == -1 ? &f->pos : &pos;
-        long n = write ? file_write(f, UPTR(v.base), v.len, p)
-                       : file_read(f, UPTR(v.base), v.len, p);
-        if (n < 0)
-            err = n;
-        else
-            total += n;
-        if (n < (long)v.len)
-            break; // a short transfer ends the vector
-    }
+    else if (x->vec && x->n == 0)
+        err = 0; // no buffers: nothing to check or move
+    else if ((err = xfer_check(x)) >= 0 && f->ops->lseek != NULL &&
+             xfer_past_max(*at, err))
+        err = -EINVAL;
+    else if (err >= 0)
+        err = xfer_move(f, x, at);
     file_put(f);
-    return total > 0 ? total : err;
+    return err;
 }
 
 /**
@@ -138,9 +197,9 @@ sys_writev(const long a[6])
 long
 sys_pread64(const long a[6])
 {
-    return a[3] == -1
-               ? -EINVAL
-               : transfer(a[0], &(struct xfer){false, false, a[1], a[2], a[3]});
+    if (a[3] < 0)
+        return -EINVAL; // before the descriptor, as Linux
+    return transfer(a[0], &(struct xfer){false, false, a[1], a[2], a[3]});
 }
 
 /**
@@ -151,9 +210,9 @@ sys_pread64(const long a[6])
 long
 sys_pwrite64(const long a[6])
 {
-    return a[3] == -1
-               ? -EINVAL
-               : transfer(a[0], &(struct xfer){true, false, a[1], a[2], a[3]});
+    if (a[3] < 0)
+        return -EINVAL; // before the descriptor, as Linux
+    return transfer(a[0], &(struct xfer){true, false, a[1], a[2], a[3]});
 }
 
 /**
@@ -164,9 +223,9 @@ sys_pwrite64(const long a[6])
 long
 sys_preadv(const long a[6])
 {
-    return a[3] == -1
-               ? -EINVAL
-               : transfer(a[0], &(struct xfer){false, true, a[1], a[2], a[3]});
+    if (a[3] < 0)
+        return -EINVAL; // before the descriptor, as Linux
+    return transfer(a[0], &(struct xfer){false, true, a[1], a[2], a[3]});
 }
 
 /**
@@ -177,9 +236,9 @@ sys_preadv(const long a[6])
 long
 sys_pwritev(const long a[6])
 {
-    return a[3] == -1
-               ? -EINVAL
-               : transfer(a[0], &(struct xfer){true, true, a[1], a[2], a[3]});
+    if (a[3] < 0)
+        return -EINVAL; // before the descriptor, as Linux
+    return transfer(a[0], &(struct xfer){true, true, a[1], a[2], a[3]});
 }
 
 /**

@@ -193,13 +193,15 @@ select_user(int nfds, const long usets[3], uint64_t deadline)
         return -ENOMEM;
     struct fd_sets *got = want + 1;
     long r = 0;
-    for (int i = 0; i < 3 && r == 0; i++)
+    // nfds 0 covers no word: like Linux's copy of 0 bytes, no pointer is
+    // looked at, whatever it is
+    for (int i = 0; i < 3 && r == 0 && bytes > 0; i++)
         if (usets[i] != 0 &&
             copy_from_user(set_words(want, i), UPTR(usets[i]), bytes) < 0)
             r = -EFAULT;
     if (r == 0)
         r = fs_select(nfds, want, got, deadline);
-    for (int i = 0; i < 3 && r >= 0; i++)
+    for (int i = 0; i < 3 && r >= 0 && bytes > 0; i++)
         if (usets[i] != 0 &&
             copy_to_user(UPTR(usets[i]), set_words(got, i), bytes) < 0)
             r = -EFAULT;

@@ -132,6 +132,9 @@ void slab_page_free(void *page);
 
 /** The first address that is not user space (the canonical hole). */
 #define USER_TOP 0x0000800000000000UL
+/** The end of the addresses a program may map: Linux's TASK_SIZE, one
+ *  page below USER_TOP (the last page stays a guard below the hole). */
+#define TASK_SIZE (USER_TOP - PAGE_SIZE)
 /** Where the user stack ends (its top), and its size. */
 #define USER_STACK_TOP 0x00007ffffffff000UL
 #define USER_STACK_SIZE (8UL << 20)
@@ -146,7 +149,7 @@ struct vma {
     /* mmap: sharing and file backing */
     unsigned flags;        /**< VMA_SHARED, or 0 for private */
     const void *file_data; /**< a private file mapping's bytes, or NULL */
-    size_t file_size;      /**< how many bytes file_data holds */
+    size_t file_size;      /**< the file's size at mmap (VMA_FILE) */
     uint64_t file_off;     /**< file offset of the byte at start */
 #endif
 };
@@ -166,11 +169,17 @@ int mm_map_anon(struct mm *mm, vaddr_t start, size_t len, unsigned prot);
 struct vma *mm_find_vma(struct mm *mm, vaddr_t va);
 int mm_copy_to(struct mm *mm, vaddr_t va, const void *src, size_t len);
 int mm_fault(struct mm *mm, vaddr_t va, bool write, bool exec);
+#if CHAPTER >= 4
+bool vma_past_eof(const struct vma *v, vaddr_t va);
+#endif
 void mm_activate(struct mm *mm);
 
 #if CHAPTER >= 4
 /** vma.flags: the frames are shared with other processes (no COW). */
 #define VMA_SHARED 0x1
+/** vma.flags: a file mapping: a page wholly past the end of the file
+ *  (file_size, rounded up to a page) is SIGBUS, not zeros. */
+#define VMA_FILE 0x2
 /** Lowest address mmap hands out (as Linux's vm.mmap_min_addr). */
 #define MMAP_MIN_ADDR 0x10000UL
 /** mmap places regions top-down below this (a guard page under the stack). */

@@ -41,6 +41,10 @@ extern const struct syscall_entry syscall_table[];
 
 void syscall_dispatch(void *frame);
 const char *errno_name(long err);
+#if CHAPTER >= 4
+/* the rusage that wait4 and waitid hand back (kernel/syscalls/process.c) */
+int wait_put_rusage(long ru);
+#endif
 
 /* sys_* prototypes, generated from syscall_64.tbl for this chapter */
 #include "syscall_protos.h"

@@ -26,6 +26,9 @@ typedef struct {
 int copy_from_user(void *dst, uptr_t src, size_t n);
 int copy_to_user(uptr_t dst, const void *src, size_t n);
 long strncpy_from_user(char *dst, uptr_t src, size_t max);
+#if CHAPTER >= 4
+bool user_access_ok(uptr_t u, size_t n);
+#endif
 #if CHAPTER >= 5
 uptr_t uaccess_lend(void *buf, size_t n);
 void uaccess_unlend(void);

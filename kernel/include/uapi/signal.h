@@ -84,7 +84,9 @@
 #define SEGV_MAPERR 1  /**< SIGSEGV: nothing mapped there */
 #define SEGV_ACCERR 2  /**< SIGSEGV: mapped, access not allowed */
 #define BUS_ADRALN 1   /**< SIGBUS: misaligned access */
+#define BUS_ADRERR 2   /**< SIGBUS: no such byte (a file page past EOF) */
 #define TRAP_BRKPT 1   /**< SIGTRAP: breakpoint */
+#define TRAP_TRACE 2   /**< SIGTRAP: single-step (RFLAGS.TF) */
 #define CLD_EXITED 1   /**< SIGCHLD: the child exited */
 #define CLD_KILLED 2   /**< SIGCHLD: the child was killed */
 ///@}

@@ -5,8 +5,9 @@
  *
  * Every vector points at a small stub in vectors.S (the table of stubs is
  * `trap_stubs`). The stubs all funnel into trap_dispatch(), so the IDT is
- * uniform: ring-0 interrupt gates, which clear IF on entry. Only the double
- * fault differs: it switches to its own stack (IST 1, see gdt.c).
+ * uniform: interrupt gates, which clear IF on entry. Only the double
+ * fault differs: it switches to its own stack (IST 1, see gdt.c), and the
+ * breakpoint and overflow gates, which user code may raise (DPL 3).
  * Runs once at boot, interrupts off; no locking.
  */
 #include "asm/segment.h"
@@ -34,6 +35,9 @@ struct idt_ptr {
 } __packed;
 
 #define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
+#define GATE_USER 0x60      /* DPL 3: `int N` from user mode may use it */
+#define VECTOR_BREAKPOINT 3
+#define VECTOR_OVERFLOW 4
 #define VECTOR_DOUBLE_FAULT 8
 
 static struct idt_gate idt[256] __aligned(16);
@@ -41,6 +45,15 @@ static struct idt_gate idt[256] __aligned(16);
 /* the 256 entry stubs of vectors.S */
 extern const uint64_t trap_stubs[256];
 
+/*
+ * Point gate @p vector at @p handler. Only #BP and #OF may be raised by
+ * user code with an `int` instruction (int3, `int $3`, `int $4`), as on
+ * Linux: their gates have DPL 3. Every other gate has DPL 0, so `int N`
+ * from user mode is a #GP (SIGSEGV) instead of a fake hardware interrupt
+ * or exception; the CPU's own exceptions ignore the DPL. That includes
+ * `int $0x80`, Linux's 32-bit system-call gate: Keel runs no 32-bit
+ * programs, so it answers as a Linux built without IA32 emulation does.
+ */
 static void
 idt_set_gate(unsigned vector, uint64_t handler, uint8_t ist)
 {
@@ -49,6 +62,8 @@ idt_set_gate(unsigned vector, uint64_t handler, uint8_t ist)
     g->selector = KERNEL_CS;
     g->ist = ist;
     g->type_attr = GATE_INTERRUPT;
+    if (vector == VECTOR_BREAKPOINT || vector == VECTOR_OVERFLOW)
+        g->type_attr |= GATE_USER;
     g->offset_mid = (handler >> 16) & 0xffff;
     g->offset_hi = handler >> 32;
     g->reserved = 0;

@@ -17,6 +17,7 @@
 #include "kernel/ksyms.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "uapi/errno.h"
 #if CHAPTER >= 2
 #include "kernel/mm.h"
 #endif
@@ -151,19 +152,25 @@ print_frame(uint64_t pc, void *ctx)
 #define SIGSEGV 11
 #endif
 #if CHAPTER >= 4
-/* The si_code Linux gives the fault of vector @p tf->vector. */
+/*
+ * The si_code Linux gives the fault of vector @p tf->vector; @p dr6 is
+ * the debug status of a #DB (a single step is TRAP_TRACE, an icebp
+ * TRAP_BRKPT), @p bus a page fault that is a SIGBUS.
+ */
 static int
-fault_code(const struct trap_frame *tf)
+fault_code(const struct trap_frame *tf, uint64_t dr6, bool bus)
 {
     switch (tf->vector) {
     case VEC_PAGE_FAULT:
+        if (bus)
+            return BUS_ADRERR;
         return tf->error & PF_PRESENT ? SEGV_ACCERR : SEGV_MAPERR;
     case 0:
         return FPE_INTDIV;
     case 6:
         return ILL_ILLOPN;
     case 1:
-        return TRAP_BRKPT;
+        return dr6 & DR6_BS ? TRAP_TRACE : TRAP_BRKPT;
     case 17:
         return BUS_ADRALN;
     default:
@@ -182,12 +189,16 @@ fault_code(const struct trap_frame *tf)
 static void
 user_exception(struct trap_frame *tf)
 {
-    int sig = SIGSEGV;
+    int sig = SIGSEGV, err = 0;
+    uint64_t dr6 = 0;
     switch (tf->vector) {
     case VEC_PAGE_FAULT:
-        if (mm_fault(proc_current()->mm, read_cr2(), tf->error & PF_WRITE,
-                     tf->error & PF_INSTR) == 0)
+        err = mm_fault(proc_current()->mm, read_cr2(), tf->error & PF_WRITE,
+                       tf->error & PF_INSTR);
+        if (err == 0)
             return;
+        if (err == -EIO)
+            sig = SIGBUS; // a file page past the end of the file
         break;
     case 0:  // #DE divide error
     case 16: // #MF x87
@@ -197,14 +208,18 @@ user_exception(struct trap_frame *tf)
     case 6: // #UD
         sig = SIGILL;
         break;
-    case 1: // #DB
+    case 1: // #DB: a single step (TF) or icebp; DR6 says which
+        dr6 = read_dr6();
+        write_dr6(DR6_CLEAR);
+        sig = SIGTRAP;
+        break;
     case 3: // #BP int3
         sig = SIGTRAP;
         break;
     case 17: // #AC
         sig = SIGBUS;
         break;
-    default:
+    default: // #GP (also `int N` at a kernel-only gate), #OF, ...
         break;
     }
     pr_info("keel: %s in user mode at rip 0x%lx (cr2 0x%lx)\n",
@@ -212,12 +227,13 @@ user_exception(struct trap_frame *tf)
             tf->vector == VEC_PAGE_FAULT ? read_cr2() : 0);
 #if CHAPTER >= 4
     // a signal: a handler may catch it, on the way back to user mode
-    int code = fault_code(tf);
+    int code = fault_code(tf, dr6, sig == SIGBUS);
     uint64_t addr = tf->vector == VEC_PAGE_FAULT ? read_cr2()
                     : code == SI_KERNEL          ? 0
                                                  : tf->rip;
     signal_fault(sig, code, addr);
 #else
+    (void)dr6;
     proc_kill_fault(sig);
 #endif
 }
@@ -244,6 +260,14 @@ exception_handle(struct trap_frame *tf)
         return;
     }
 #endif
+    // A single step in the kernel: the program set TF and the CPU trapped
+    // before the kernel's own flags took over. The kernel never steps
+    // itself: clear TF and go on (the program's TF is in its own frame).
+    if (v == 1) {
+        write_dr6(DR6_CLEAR);
+        tf->rflags &= ~RFLAGS_TF;
+        return;
+    }
 #if CHAPTER >= 4
     // A bad user pointer in a system call: mm_fault() or the exception
     // table (kernel/arch/x86_64/mm/extable.c) may still save the day.

@@ -22,14 +22,31 @@
 #define MSR_FMASK 0xc0000084
 #define MSR_FS_BASE 0xc0000100
 #define EFER_SCE 0x1
-#define RFLAGS_TF (1UL << 8)
-#define RFLAGS_DF (1UL << 10)
-#define RFLAGS_AC (1UL << 18)
+/*
+ * The rflags bits SYSCALL clears on the way in: Linux's mask. The kernel
+ * must not run with the program's flags: TF would single-step the kernel,
+ * DF would run string instructions backwards, AC would let the kernel
+ * touch user pages unchecked (with SMAP), and NT makes the iretq of
+ * trap_return fault (#GP: no task switches in long mode). IF off until
+ * the kernel stack is set up. The program's own flags are in r11 and come
+ * back with the return.
+ */
+#define SYSCALL_FMASK                                                          \
+    (0x1UL /* CF */ | 0x4UL /* PF */ | 0x10UL /* AF */ | 0x40UL /* ZF */ |     \
+     0x80UL /* SF */ | 0x100UL /* TF */ | 0x200UL /* IF */ |                   \
+     0x400UL /* DF */ | 0x800UL /* OF */ | 0x3000UL /* IOPL */ |               \
+     0x4000UL /* NT */ | 0x10000UL /* RF */ | 0x40000UL /* AC */ |             \
+     0x200000UL /* ID */)
 
 extern char syscall_entry[];
 extern uint64_t syscall_kernel_rsp;
 
-/* Program SYSCALL: enable it, entry point, selectors, flags to clear. */
+/**
+ * @brief Program SYSCALL: enable it, entry point, selectors, flags to clear.
+ *
+ * Runs once at boot, interrupts off.
+ * @return 0
+ */
 static int
 syscall_init(void)
 {
@@ -38,7 +55,7 @@ syscall_init(void)
     wrmsr(MSR_STAR,
           ((uint64_t)(USER32_CS - 3) << 48) | ((uint64_t)KERNEL_CS << 32));
     wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
-    wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_AC);
+    wrmsr(MSR_FMASK, SYSCALL_FMASK);
     return 0;
 }
 initcall(arch, syscall_init);

@@ -24,8 +24,13 @@
  * i.e. at the ucontext: arch_signal_return() reads it back.
  *
  * The ucontext is in user memory, so the program may have changed it:
- * rt_sigreturn takes only what a user may set. cs and ss become the user
- * selectors again whatever the frame says (ring 3 stays ring 3), rflags
+ * rt_sigreturn takes only what a user may set. The frame's cs, with RPL 3
+ * as Linux forces it, must be the user code selector: Linux's iretq to
+ * any other (a kernel selector with RPL 3, a null one) faults and the
+ * program gets SIGSEGV, so Keel refuses the frame (SIGSEGV too; Keel has
+ * no 32-bit mode, so the 32-bit user code selector is refused as well).
+ * ss becomes the user data selector whatever the frame says (Linux's
+ * force_valid_ss), so ring 3 stays ring 3. rflags
  * keeps IF and IOPL (only arithmetic flags, DF, TF, AC and RF come from
  * the frame), rip and rsp must be user addresses (an iretq to a
  * non-canonical rip would fault in the kernel), and the FPU state's MXCSR
@@ -42,8 +47,8 @@
 
 /** The rflags bits a signal frame may change (Linux's FIX_EFLAGS). */
 #define RFLAGS_USER 0x50dd5UL /* CF PF AF ZF SF TF DF OF, RF, AC */
-#define RFLAGS_TF (1UL << 8)
 #define RFLAGS_DF (1UL << 10)
+#define RFLAGS_RF (1UL << 16)
 /** Bytes below rsp that a leaf function may use without moving rsp. */
 #define RED_ZONE 128
 /** The FXSAVE area. */
@@ -165,7 +170,7 @@ arch_signal_frame(void *frame, int sig, const struct sig_info *info,
     tf->rsi = sp + __builtin_offsetof(struct k_rt_sigframe, info);
     tf->rdx = sp + __builtin_offsetof(struct k_rt_sigframe, uc);
     tf->rax = 0;
-    tf->rflags &= ~(RFLAGS_TF | RFLAGS_DF);
+    tf->rflags &= ~(RFLAGS_TF | RFLAGS_DF | RFLAGS_RF);
     return 0;
     // === stub: no frame: the process is killed by SIGSEGV
     // (void)frame, (void)sig, (void)info, (void)act, (void)oldmask;
@@ -198,7 +203,8 @@ load_fpstate(uint64_t uaddr)
  * @param mask  receives the mask to restore
  * @return 0 (the system call then returns the restored rax, so as not to
  *         change it); -EFAULT when the frame is unreadable or holds a
- *         non-user rip or rsp (the frame is then left as it was)
+ *         non-user rip or rsp or a code selector other than the user's
+ *         (the frame is then left as it was; the caller sends SIGSEGV)
  * @pre the current thread's own FPU state is live
  */
 int
@@ -210,7 +216,7 @@ arch_signal_return(void *frame, k_sigset_t *mask)
     if (copy_from_user(&uc, UPTR(tf->rsp), sizeof(uc)) < 0)
         return -EFAULT;
     const struct k_sigcontext *sc = &uc.mcontext;
-    if (sc->rip >= USER_TOP || sc->rsp >= USER_TOP)
+    if (sc->rip >= USER_TOP || sc->rsp >= USER_TOP || (sc->cs | 3) != USER_CS)
         return -EFAULT;
     if (sc->fpstate != 0 && load_fpstate(sc->fpstate) < 0)
         return -EFAULT;

@@ -117,6 +117,37 @@ read_rbp(void)
     return v;
 }
 
+/**
+ * @brief Read DR6, the debug status: why the last debug exception came.
+ * @return DR6 (DR6_BS: a single-step trap)
+ */
+static inline uint64_t
+read_dr6(void)
+{
+    uint64_t v;
+    __asm__ __volatile__("mov %%dr6, %0" : "=r"(v));
+    return v;
+}
+
+/**
+ * @brief Write DR6 (its status bits are sticky: the debug-exception
+ *        handler clears them).
+ * @param v the new value (DR6_CLEAR: no condition)
+ */
+static inline void
+write_dr6(uint64_t v)
+{
+    __asm__ __volatile__("mov %0, %%dr6" : : "r"(v));
+}
+
+/** DR6.BS: the debug exception was a single step (RFLAGS.TF). */
+#define DR6_BS (1UL << 14)
+/** DR6 with no condition recorded (the reserved bits read as ones). */
+#define DR6_CLEAR 0xffff0ff0UL
+
+/** RFLAGS.TF: trap after each instruction (single-step). */
+#define RFLAGS_TF (1UL << 8)
+
 /** RFLAGS.IF: interrupts enabled. */
 #define RFLAGS_IF (1UL << 9)
 

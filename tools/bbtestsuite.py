@@ -212,6 +212,8 @@ def compare(linux, keel, names, goal):
 
 
 def main():
+    """Stage, boot Keel and Linux, compare (see the module docstring)."""
+    global OUT
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--kernel", default=str(REPO / "build" / "ch05" /
                                            "keel.elf"))
@@ -226,9 +228,12 @@ def main():
     p.add_argument("--goal", type=float, default=95.0)
     p.add_argument("--all", action="store_true",
                    help="also the tests that take hours under TCG")
+    p.add_argument("--out", default=str(REPO / "build" / "bbtestsuite"),
+                   help="folder for the logs and the staged files")
     p.add_argument("--from-logs", action="store_true",
                    help="boot nothing: compare build/bbtestsuite/*.log")
     a = p.parse_args()
+    OUT = Path(a.out).resolve()
     names = [n for n in a.binaries.split(",") if n]
     if any(n not in BINARIES for n in names):
         sys.exit("bbtestsuite: --binaries takes musl and glibc")

@@ -11,6 +11,7 @@
 #   make deps                install what the build needs (tools/deps.sh)
 #   make busybox             BusyBox for chapter 4's initramfs (build/busybox/)
 #   make bench               Keel against Linux in the same QEMU (tools/bench.py)
+#   make busybox-testsuite   BusyBox's own testsuite on Keel and on Linux
 #
 # Chapters are views of one tree: chapters/NN-slug/chapter.mk lists the
 # files chapter NN adds, and CHAPTER=N builds the union of chapters 1..N
@@ -74,7 +75,7 @@ KOBJS := $(patsubst %,$(B)/obj/%.o,$(KERNEL_SRCS))
 .PHONY: all kernel iso print-kernel print-last-chapter run qemu-gdb gdb grade \
 	test check format host-test book deps deps-auto clean \
 	compile_commands.json snapshot handout branches lint-chapters autograder \
-	user initrd busybox bench
+	user initrd busybox bench busybox-testsuite
 
 all: kernel
 
@@ -276,6 +277,27 @@ bench: deps-auto
 	@$(PYTHON) tools/bench.py --keel build/ch$(shell printf %02d $(LAST_CHAPTER))/keel.elf \
 		--init build/user/init --bench build/user/bench \
 		--runs $(BENCH_RUNS) $(BENCHFLAGS)
+
+# ---- make busybox-testsuite: BusyBox's own tests, Keel against Linux ----------
+#
+# The testsuite/ of the busybox source package, run by its runtest inside
+# the last chapter's Keel for both BusyBox binaries (musl and Debian's
+# busybox-static), then the same on Debian's Linux kernel in the same QEMU
+# and initramfs (tools/bbtestsuite.py; logs in build/bbtestsuite/). It
+# prints what passes on each and what passes on Linux but not on Keel.
+# About an hour under TCG: not part of make test. BBTESTFLAGS passes more,
+# e.g. --applets sed,grep, --binaries musl, --only keel, --from-logs.
+BBTESTFLAGS ?=
+
+busybox-testsuite: deps-auto
+	@if ! grep -qs '^LINUX_VMLINUZ=.' $(KEEL_CACHE)/deps.env || \
+		[ ! -f "$$(sed -n 's/^LINUX_VMLINUZ=//p' $(KEEL_CACHE)/deps.env)" ]; then \
+		echo "  BBTEST  fetching the Debian kernel (tools/deps.sh --linux)"; \
+		bash tools/deps.sh --linux || exit 1; fi
+	@$(MAKE) CHAPTER=$(LAST_CHAPTER) build/ch$(shell printf %02d $(LAST_CHAPTER))/keel.elf \
+		$(BUSYBOX)
+	@$(PYTHON) tools/bbtestsuite.py --chapter $(LAST_CHAPTER) \
+		--kernel build/ch$(shell printf %02d $(LAST_CHAPTER))/keel.elf $(BBTESTFLAGS)
 
 # ---- chapters as views of the tree (tools/chapters.py) -----------------------
 

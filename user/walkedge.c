@@ -9,7 +9,8 @@
  * names and files do over time: a file removed while open stays readable
  * (st_nlink 0), a rename over an open file leaves the old bytes to the
  * old descriptor, hard link counts, a directory listing after creations
- * and removals, and the calls that cross a mount (EXDEV, EBUSY).
+ * and removals, and the calls that cross a mount (EXDEV, EBUSY). Last,
+ * depths a user chooses: a 300-deep tree unmounted, 40 nested links.
  *
  * Everything happens under DIR (created if missing; default: the working
  * directory), and paths printed are relative to it. The mount uses a
@@ -335,36 +336,49 @@ listing(void)
     check("rmdir l", rmdir("l"));
 }
 
+/*
+ * Mount a tmpfs at @p at, in a user namespace of our own when the host
+ * does not let us mount (a Linux host, unprivileged). Call it in a child:
+ * the namespace stays with the process. False (and a line) on failure.
+ */
+static int
+mount_tmpfs(const char *at)
+{
+    if (mount("none", at, "tmpfs", 0, "size=1m") == 0)
+        return 1;
+    uid_t uid = getuid();
+    gid_t gid = getgid();
+    char map[64];
+    int mount_err = errno;
+    if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
+        printf("cannot mount: %s", errname(mount_err));
+        printf(", nor unshare: %s\n", errname(errno));
+        return 0;
+    }
+    int fd = open("/proc/self/setgroups", O_WRONLY);
+    if (fd >= 0 && write(fd, "deny", 4) < 0)
+        printf("setgroups: %s\n", errname(errno));
+    close(fd);
+    snprintf(map, sizeof(map), "0 %d 1", (int)uid);
+    fd = open("/proc/self/uid_map", O_WRONLY);
+    if (fd < 0 || write(fd, map, strlen(map)) < 0)
+        printf("uid_map: %s\n", errname(errno));
+    close(fd);
+    snprintf(map, sizeof(map), "0 %d 1", (int)gid);
+    fd = open("/proc/self/gid_map", O_WRONLY);
+    if (fd < 0 || write(fd, map, strlen(map)) < 0)
+        printf("gid_map: %s\n", errname(errno));
+    close(fd);
+    check("mount", mount("none", at, "tmpfs", 0, "size=1m"));
+    return 1;
+}
+
 /* A tmpfs mounted at "m": `..` at its root, and calls that cross it. */
 static void
 mounted(void)
 {
-    if (mount("none", "m", "tmpfs", 0, "size=1m") < 0) {
-        uid_t uid = getuid();
-        gid_t gid = getgid();
-        char map[64];
-        int mount_err = errno;
-        if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
-            printf("cannot mount: %s", errname(mount_err));
-            printf(", nor unshare: %s\n", errname(errno));
-            return;
-        }
-        int fd = open("/proc/self/setgroups", O_WRONLY);
-        if (fd >= 0 && write(fd, "deny", 4) < 0)
-            printf("setgroups: %s\n", errname(errno));
-        close(fd);
-        snprintf(map, sizeof(map), "0 %d 1", (int)uid);
-        fd = open("/proc/self/uid_map", O_WRONLY);
-        if (fd < 0 || write(fd, map, strlen(map)) < 0)
-            printf("uid_map: %s\n", errname(errno));
-        close(fd);
-        snprintf(map, sizeof(map), "0 %d 1", (int)gid);
-        fd = open("/proc/self/gid_map", O_WRONLY);
-        if (fd < 0 || write(fd, map, strlen(map)) < 0)
-            printf("gid_map: %s\n", errname(errno));
-        close(fd);
-        check("mount", mount("none", "m", "tmpfs", 0, "size=1m"));
-    }
+    if (!mount_tmpfs("m"))
+        return;
     struct stat top, in;
     stat(".", &top);
     stat("m", &in);
@@ -408,6 +422,62 @@ mounts(void)
     check("rmdir m", rmdir("m"));
 }
 
+/*
+ * Regression test for "BusyBox's testsuite crashes the kernel with a #DF
+ * (kernel stack overflow)": the paths whose depth a user chooses must not
+ * spend kernel stack per level. A directory tree DEEP_LEVELS deep, made
+ * with mkdir and chdir one level at a time, is unmounted with its tmpfs
+ * (the tree was dropped by a recursion, one frame per level); and links
+ * nested 40 deep, each target going on through the next link ("n01" is
+ * "n02/.", and so on), were walked by a recursion too. Both must simply
+ * work, as on Linux, and the 41st nested link is ELOOP.
+ */
+#define DEEP_LEVELS 3000
+
+/* In a child: the tree, the nested links, the unmount. */
+static void
+deep_tree(void)
+{
+    if (!mount_tmpfs("t"))
+        return;
+    int top = open(".", O_RDONLY | O_DIRECTORY);
+    int made = 0;
+    check("chdir t", chdir("t"));
+    while (made < DEEP_LEVELS && mkdir("d", 0755) == 0 && chdir("d") == 0)
+        made++;
+    printf("levels made: %d\n", made);
+    struct stat st;
+    check("stat at the bottom", stat(".", &st));
+    check("back to the top", fchdir(top));
+    char name[32], target[32];
+    for (int i = 1; i <= 41; i++) {
+        snprintf(name, sizeof(name), "t/n%02d", i);
+        snprintf(target, sizeof(target), "n%02d/.", i + 1);
+        if (symlink(i == 41 ? "." : target, name) < 0)
+            printf("symlink %s: %s\n", name, errname(errno));
+    }
+    check("40 nested links", stat("t/n02", &st));
+    check("41 nested links", stat("t/n01", &st));
+    check("umount the deep tree", umount2("t", 0));
+    close(top);
+}
+
+static void
+deep(void)
+{
+    printf("-- deep\n");
+    mkdir("t", 0755);
+    pid_t pid = fork();
+    if (pid == 0) {
+        deep_tree();
+        _exit(0);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    printf("child status %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    check("rmdir t", rmdir("t"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -423,6 +493,7 @@ main(int argc, char **argv)
     lifetimes();
     listing();
     mounts();
+    deep();
     unlink("f");
     rmdir("a/b/c");
     rmdir("a/b");

@@ -98,13 +98,7 @@ procfs_statfs(struct super_block *sb, struct statfs *st)
 void
 procfs_drop_tree(struct dentry *d)
 {
-    while (!list_empty(&d->children)) {
-        struct dentry *c = list_entry(d->children.next, struct dentry, sibling);
-        dentry_get(c); // dcache_remove wants the caller's reference
-        procfs_drop_tree(c);
-        dcache_remove(c);
-        dentry_put(c);
-    }
+    dcache_prune(d); // a loop, not a recursion: see there
 }
 
 /* umount: nothing is stored; drop the cached names and the root. */

@@ -211,24 +211,13 @@ tmpfs_show_options(struct super_block *sb, char *buf, size_t size)
              sb->root->inode->mode & 07777);
 }
 
-/* Everything goes: the tree, depth first, then the super block. */
-static void
-drop_tree(struct dentry *d)
-{
-    while (!list_empty(&d->children)) {
-        struct dentry *c = list_entry(d->children.next, struct dentry, sibling);
-        drop_tree(c);
-        dcache_remove(c);
-    }
-}
-
 /* Unmounted: drop the tree; the last inode to go frees the instance
  * (a walk may still hold the root for a moment). */
 static void
 tmpfs_kill(struct super_block *sb)
 {
     ((struct tmpfs_sb *)sb->priv)->killed = true;
-    drop_tree(sb->root);
+    dcache_prune(sb->root); // the tree, deepest first
     dentry_put(sb->root);
 }
 

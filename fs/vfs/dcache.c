@@ -215,6 +215,37 @@ dcache_remove(struct dentry *d)
 }
 
 /**
+ * @brief Take every name below @p top out of the tree, deepest first.
+ *
+ * Unmounting a file system (tmpfs, procfs) drops its whole tree. A user
+ * can make a directory tree as deep as memory allows (mkdir and chdir,
+ * one level at a time), so the descent is a loop that climbs back through
+ * the parent pointers, not a recursion that would spend kernel stack per
+ * level. Each name is removed as dcache_remove() does; a dentry someone
+ * still holds (an open file, a cwd) lives on, dead, until its last put.
+ * @param top the directory whose descendants go; it stays
+ * @pre vfs_lock held
+ */
+void
+dcache_prune(struct dentry *top)
+{
+    struct dentry *d = top;
+    for (;;) {
+        if (!list_empty(&d->children)) { // down to a leaf first
+            d = list_entry(d->children.next, struct dentry, sibling);
+            continue;
+        }
+        if (d == top)
+            return;
+        struct dentry *parent = d->parent; // the tree holds it still
+        dentry_get(d); // dcache_remove() wants the caller's reference
+        dcache_remove(d);
+        dentry_put(d);
+        d = parent;
+    }
+}
+
+/**
  * @brief Move @p d to directory @p dir under @p name (rename).
  * @param d    the dentry
  * @param dir  the new parent

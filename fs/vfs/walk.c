@@ -20,7 +20,10 @@
  *    link's directory, unless it is the last component and the caller
  *    asked not to follow (lstat, unlink, O_NOFOLLOW). A trailing slash
  *    always follows and demands a directory. At most SYMLINK_MAX links
- *    per walk (-ELOOP), so a loop cannot hang the kernel.
+ *    per walk (-ELOOP), so a loop cannot hang the kernel. The walk of a
+ *    target is not a recursive call: walk() keeps the targets it is inside
+ *    on a list of its own (struct walk_frame), so however links nest, the
+ *    walk's kernel stack stays the same size.
  *
  * The walk holds a reference on the dentry it stands on, so a concurrent
  * rmdir cannot free it under the walk; the result is returned with a
@@ -38,8 +41,26 @@
 #include "kernel/string.h"
 #include "uapi/errno.h"
 
-static int walk(struct dentry *base, const char *p, const char *end, int flags,
-                int *links, struct dentry **out);
+/** A link's target being walked: where the path that held it goes on. */
+struct walk_frame {
+    char *text;      /**< the target, kmalloc'd (PATH_MAX bytes) */
+    const char *p;   /**< the rest of the path that held the link */
+    const char *end; /**< its end */
+    bool last;       /**< the link was that path's last component */
+    bool slash;      /**< ... and a slash followed it */
+};
+
+/*
+ * The walk's state: the dentry it stands on and the links being walked,
+ * innermost last. Targets are walked in place of recursion, so a chain of
+ * links costs a frame here (up to SYMLINK_MAX), not kernel stack.
+ */
+struct walk_state {
+    struct dentry *cur;        /**< referenced */
+    struct walk_frame *frames; /**< SYMLINK_MAX of them, kmalloc'd */
+    int depth;                 /**< frames in use */
+    int *links;                /**< links followed in this walk */
+};
 
 /* Whether [p, end) holds only slashes (or nothing). */
 static bool
@@ -98,47 +119,13 @@ lookup_child(struct dentry *dir, const char *s, size_t len, struct dentry **out)
 }
 
 /*
- * Replace the link *@p n (in directory @p dir) by what it points to:
- * the file system's own answer for a magic link (procfs), else the walk
- * of its target text from @p dir.
- */
-static int
-follow_link(struct dentry *dir, struct dentry **n, int *links)
-{
-    if (++*links > SYMLINK_MAX)
-        return -ELOOP;
-    const struct inode_ops *ops = (*n)->inode->iops;
-    struct dentry *to;
-    int err;
-    if (ops->follow != NULL) {
-        err = ops->follow(*n, &to);
-    } else {
-        char *t = kmalloc(PATH_MAX);
-        if (t == NULL)
-            return -ENOMEM;
-        long len = ops->readlink(*n, t, PATH_MAX);
-        if (len == 0)
-            err = -ENOENT;
-        else if (len < 0)
-            err = (int)len;
-        else
-            err = walk(dir, t, t + len, 0, links, &to);
-        kfree(t);
-    }
-    if (err == 0)
-        move_to(n, to);
-    return err;
-}
-
-/*
- * One component [s, s + len) of a walk in directory @p dir; @p last and
- * @p slash say whether it ends the path and is followed by a slash.
- * Sets *@p out (referenced).
+ * One component [s, s + len) of a walk in directory @p dir: the entry,
+ * referenced in *@p out, with any file system mounted on it entered. A
+ * symbolic link is returned as it is; walk() decides whether to follow.
  */
 // [step]
 static int
-step(struct dentry *dir, const char *s, size_t len, bool last, bool slash,
-     int flags, int *links, struct dentry **out)
+step(struct dentry *dir, const char *s, size_t len, struct dentry **out)
 {
     if (len > NAME_MAX)
         return -ENAMETOOLONG;
@@ -163,49 +150,130 @@ step(struct dentry *dir, const char *s, size_t len, bool last, bool slash,
         dentry_get(n->mounted->sb->root);
         move_to(&n, n->mounted->sb->root);
     }
-    if (S_ISTYPE(n->inode->mode, S_IFLNK) &&
-        (!last || slash || !(flags & LOOKUP_NOFOLLOW))) {
-        if ((err = follow_link(dir, &n, links)) < 0) {
-            dentry_put(n);
-            return err;
-        }
-    }
-    if ((slash || (last && (flags & LOOKUP_DIRECTORY))) &&
-        !S_ISTYPE(n->inode->mode, S_IFDIR)) {
-        dentry_put(n);
-        return -ENOTDIR;
-    }
     *out = n;
     return 0;
 }
 // [step]
 
-/* Walk [p, end) from @p base (or the root, for an absolute path). */
+/*
+ * Follow the link @p n (referenced; the walk stands on its directory):
+ * a magic link (procfs) resolves at once into *@p to; any other pushes
+ * its target as a new frame to walk from here (*@p to stays NULL).
+ */
+static int
+follow_link(struct walk_state *w, struct dentry *n, const char **p,
+            const char **end, bool last, bool slash, struct dentry **to)
+{
+    *to = NULL;
+    if (++*w->links > SYMLINK_MAX)
+        return -ELOOP;
+    const struct inode_ops *ops = n->inode->iops;
+    if (ops->follow != NULL)
+        return ops->follow(n, to);
+    if (w->frames == NULL &&
+        (w->frames = kmalloc(SYMLINK_MAX * sizeof(*w->frames))) == NULL)
+        return -ENOMEM;
+    char *t = kmalloc(PATH_MAX);
+    if (t == NULL)
+        return -ENOMEM;
+    long len = ops->readlink(n, t, PATH_MAX);
+    if (len <= 0) {
+        kfree(t);
+        return len == 0 ? -ENOENT : (int)len;
+    }
+    w->frames[w->depth++] = (struct walk_frame){t, *p, *end, last, slash};
+    *p = t;
+    *end = t + len;
+    if (t[0] == '/') { // an absolute target starts again at the root
+        dentry_get(fs_root());
+        move_to(&w->cur, fs_root());
+    }
+    return 0;
+}
+
+/* What a component's result must be: a directory before a slash, or as
+ * the last one under LOOKUP_DIRECTORY. */
+static int
+check_dir(struct dentry *n, bool last, bool slash, int flags)
+{
+    if ((slash || (last && (flags & LOOKUP_DIRECTORY))) &&
+        !S_ISTYPE(n->inode->mode, S_IFDIR))
+        return -ENOTDIR;
+    return 0;
+}
+
+/*
+ * One component at *@p p of the innermost path: step, follow a link
+ * (which may push a frame), move the walk on.
+ */
+static int
+walk_component(struct walk_state *w, const char **p, const char **end,
+               int flags)
+{
+    const char *s = *p;
+    while (*p < *end && **p != '/')
+        (*p)++;
+    bool last = only_slashes(*p, *end);
+    bool slash = last && *p < *end;
+    struct dentry *n, *to;
+    int err = step(w->cur, s, *p - s, &n);
+    if (err < 0)
+        return err;
+    if (S_ISTYPE(n->inode->mode, S_IFLNK) &&
+        (!last || slash || !(flags & LOOKUP_NOFOLLOW))) {
+        err = follow_link(w, n, p, end, last, slash, &to);
+        dentry_put(n);
+        if (err < 0 || to == NULL)
+            return err; // an error, or a target to walk first
+        n = to;
+    }
+    if ((err = check_dir(n, last, slash, flags)) < 0) {
+        dentry_put(n);
+        return err;
+    }
+    move_to(&w->cur, n);
+    return 0;
+}
+
+/*
+ * Walk [p, end) from @p base (or the root, for an absolute path), with
+ * *@p links followed so far. A link's target is walked as a frame pushed
+ * on the walk's own list; when it is done the walk stands on what the
+ * link points to and goes on with the path that held the link.
+ */
 static int
 walk(struct dentry *base, const char *p, const char *end, int flags, int *links,
      struct dentry **out)
 {
-    struct dentry *cur = (p < end && *p == '/') ? fs_root() : base;
-    dentry_get(cur);
+    struct walk_state w = {(p < end && *p == '/') ? fs_root() : base, NULL, 0,
+                           links};
+    int err = 0;
+    dentry_get(w.cur);
     for (;;) {
         while (p < end && *p == '/')
             p++;
-        if (p == end)
+        if (p < end) {
+            err = walk_component(&w, &p, &end, w.depth == 0 ? flags : 0);
+        } else if (w.depth > 0) { // a target is done: back to its link
+            struct walk_frame *f = &w.frames[--w.depth];
+            kfree(f->text);
+            p = f->p;
+            end = f->end;
+            err = check_dir(w.cur, f->last, f->slash, w.depth == 0 ? flags : 0);
+        } else {
             break;
-        const char *s = p;
-        while (p < end && *p != '/')
-            p++;
-        bool last = only_slashes(p, end);
-        struct dentry *next;
-        int err =
-            step(cur, s, p - s, last, last && p < end, flags, links, &next);
-        if (err < 0) {
-            dentry_put(cur);
-            return err;
         }
-        move_to(&cur, next);
+        if (err < 0)
+            break;
     }
-    *out = cur;
+    while (w.depth > 0)
+        kfree(w.frames[--w.depth].text);
+    kfree(w.frames);
+    if (err < 0) {
+        dentry_put(w.cur);
+        return err;
+    }
+    *out = w.cur;
     return 0;
 }
 

@@ -38,10 +38,11 @@ Groups (200 points), each one boot:
   badpaths     (30)  user/badpaths.c: NULL, unterminated and too long
                      paths, the empty path, calls on the wrong type of
                      file, a full tmpfs (ENOSPC) and the kernel after it.
-  walkedge     (25)  user/walkedge.c: `.`, `..` (past / and out of a mount),
+  walkedge     (28)  user/walkedge.c: `.`, `..` (past / and out of a mount),
                      slashes, 40 and 41 links, the working directory
                      renamed and removed, files outliving their names,
-                     a listing after changes, EXDEV and EBUSY at a mount.
+                     a listing after changes, EXDEV and EBUSY at a mount,
+                     a 300-deep tree unmounted and 40 nested links.
   fsfuzz       (20)  user/fsfuzz.c: 1500 random file calls from a random
                      seed on a few names; every result folded into a
                      hash printed every 100 calls, and the tree at the
@@ -345,6 +346,19 @@ def test_walkedge_listing():
 def test_walkedge_mounts():
     """A tmpfs mounted under DIR, crossed and unmounted."""
     part_matches("walkedge", "mounts", WE_ORDER)
+
+
+# Regression test for "BusyBox's testsuite crashes the kernel: #DF Double
+# Fault in vsnprintf (a kernel stack overflow)": the unmount of a tmpfs
+# dropped its tree by a recursion one frame per directory level, and the
+# path walk followed nested links by recursion; a user chooses both
+# depths. A 300-deep tree is unmounted and 40 nested links are walked.
+@test(3, "walkedge: a deep tree unmounted, nested links (no stack overflow)",
+      parent=test_walkedge)
+def test_walkedge_deep():
+    """300 levels of mkdir and chdir on a tmpfs, then umount; links
+    nested 40 deep (ok) and 41 (ELOOP); the kernel lives on."""
+    part_matches("walkedge", "deep", WE_ORDER)
     program_ends("walkedge")
 
 

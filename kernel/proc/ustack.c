@@ -41,7 +41,7 @@
  * that mm_copy_to() writes.
  *
  * Arguments and environment together are limited to USTACK_ARG_MAX bytes
- * (strings and pointers), and each to USTACK_ARGC_MAX entries; past that
+ * (strings and pointers), which bounds their number too; past that
  * execve fails with -E2BIG, as on Linux (whose limit depends on the stack
  * size limit, 2 MiB by default).
  */
@@ -58,8 +58,9 @@
 #else
 #define USTACK_ARG_MAX (128 * 1024)
 #endif
-/** The most entries argv, or envp, may have. */
-#define USTACK_ARGC_MAX 4096
+/** The most entries argv, or envp, may have: as many as USTACK_ARG_MAX
+ * holds (a pointer and a NUL each); Linux has no smaller limit. */
+#define USTACK_ARGC_MAX ((int)(USTACK_ARG_MAX / 9))
 /** The most words the auxiliary vector takes (pairs, AT_NULL included). */
 #define AUXV_WORDS (2 * 20)
 /** Clock ticks per second that times() counts in (Linux's USER_HZ). */

@@ -100,20 +100,48 @@ is_self(long pid)
     return pid == 0 || pid == proc_current()->pid;
 }
 
+/*
+ * The process @p pid names for the affinity calls (0: the caller): 0, or
+ * -ESRCH when there is none. With @p set, a process of another user needs
+ * root (-EPERM), as Linux's check_same_owner() without CAP_SYS_NICE.
+ */
+static int
+affinity_target(long pid, bool set)
+{
+    if (is_self(pid))
+        return 0;
+    const struct cred *me = &proc_current()->cred;
+    int err = -ESRCH;
+    irqflags_t flags = proc_table_lock();
+    struct proc *p =
+        pid > 0 && pid <= INT32_MAX ? proc_find_locked((int)pid) : NULL;
+    if (p != NULL)
+        err = !set || cred_is_root() || me->euid == p->cred.euid ||
+                      me->euid == p->cred.uid
+                  ? 0
+                  : -EPERM;
+    proc_table_unlock(flags);
+    return err;
+}
+
 /**
  * @brief sched_getaffinity(pid, len, mask): one CPU, so the mask is 1.
+ *
+ * Any process may be asked about (taskset -p 1), as on Linux.
  * @param a the six argument registers
  * @return the size of the mask written (8); -EINVAL when len is not a
- *         positive multiple of 8; -ESRCH; -EFAULT
+ *         positive multiple of 8 (checked first, as Linux does); -ESRCH
+ *         for no such process; -EFAULT
  */
 long
 sys_sched_getaffinity(const long a[6])
 {
     uint64_t mask = 1;
-    if (!is_self((int)a[0]))
-        return -ESRCH;
-    if (a[1] < 8 || (a[1] & 7))
+    if ((unsigned long)a[1] < 8 || (a[1] & 7))
         return -EINVAL;
+    int err = affinity_target((int)a[0], false);
+    if (err < 0)
+        return err;
     if (copy_to_user(UPTR(a[2]), &mask, sizeof(mask)) < 0)
         return -EFAULT;
     return sizeof(mask);
@@ -122,18 +150,21 @@ sys_sched_getaffinity(const long a[6])
 /**
  * @brief sched_setaffinity(pid, len, mask): accepted if CPU 0 is in it.
  * @param a the six argument registers
- * @return 0; -EINVAL for a mask without CPU 0; -ESRCH; -EFAULT
+ * @return 0; -EFAULT (the mask is read first, as on Linux); -ESRCH; -EPERM
+ *         (another user's process, not root); -EINVAL for a mask without
+ *         CPU 0
  */
 long
 sys_sched_setaffinity(const long a[6])
 {
     uint8_t first = 0;
-    if (!is_self((int)a[0]))
-        return -ESRCH;
     if (a[1] <= 0)
         return -EINVAL;
     if (copy_from_user(&first, UPTR(a[2]), 1) < 0)
         return -EFAULT;
+    int err = affinity_target((int)a[0], true);
+    if (err < 0)
+        return err;
     return (first & 1) ? 0 : -EINVAL;
 }
 

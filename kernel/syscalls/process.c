@@ -14,7 +14,6 @@
 #include "uapi/errno.h"
 
 #define PATH_MAX 4096
-#define ARG_MAX_COUNT 1024
 #if CHAPTER >= 4
 /* Linux's MAX_ARG_STRLEN: the longest one string may be, its NUL included;
  * all strings together may take ARG_MAX_BYTES (Linux: a quarter of the
@@ -24,6 +23,10 @@
 #else
 #define ARG_MAX_BYTES (128 * 1024)
 #endif
+/* The most strings argv and envp hold together: each takes a pointer and
+ * at least its NUL, so ARG_MAX_BYTES bounds their number, as on Linux
+ * (which has no smaller limit on the count: xargs passes thousands). */
+#define ARG_MAX_COUNT ((long)(ARG_MAX_BYTES / (sizeof(char *) + 1)))
 
 /**
  * @brief fork() (chapter 3's vfork is this too, through sys_vfork).
@@ -38,14 +41,15 @@ sys_fork(const long a[6] __unused)
 }
 
 /* Copy a NULL-terminated user array of strings into @p buf (packed), the
- * pointers into @p out; returns the count or -E2BIG / -EFAULT. */
+ * pointers into @p out (room for @p cap and the NULL); returns the count
+ * or -E2BIG / -EFAULT. */
 static long
-copy_strings(long uvec, char **out, char *buf, size_t *used)
+copy_strings(long uvec, char **out, long cap, char *buf, size_t *used)
 {
     long n = 0;
     for (; uvec != 0; n++) {
         uint64_t ptr;
-        if (n >= ARG_MAX_COUNT)
+        if (n >= cap)
             return -E2BIG;
         if (copy_from_user(&ptr, UPTR(uvec + n * 8), 8) < 0)
             return -EFAULT;
@@ -83,19 +87,19 @@ sys_execve(const long a[6])
     long err = -ENOMEM;
     char *kpath = kmalloc(PATH_MAX);
     char *strings = kmalloc(ARG_MAX_BYTES);
-    char **vec = kmalloc(2 * (ARG_MAX_COUNT + 1) * sizeof(char *));
+    char **vec = kmalloc((ARG_MAX_COUNT + 2) * sizeof(char *)); // 2 NULLs
     if (kpath == NULL || strings == NULL || vec == NULL)
         goto out;
     err = strncpy_from_user(kpath, UPTR(path), PATH_MAX);
     if (err < 0)
         goto out;
     size_t used = 0;
-    long argc = copy_strings(argv, vec, strings, &used);
+    long argc = copy_strings(argv, vec, ARG_MAX_COUNT, strings, &used);
     err = argc;
     if (argc < 0)
         goto out;
-    char **kenvp = vec + ARG_MAX_COUNT + 1;
-    long envc = copy_strings(envp, kenvp, strings, &used);
+    char **kenvp = vec + argc + 1; // the environment after argv's NULL
+    long envc = copy_strings(envp, kenvp, ARG_MAX_COUNT - argc, strings, &used);
     err = envc;
     if (envc < 0)
         goto out;

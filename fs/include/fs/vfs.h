@@ -231,6 +231,7 @@ void dentry_put(struct dentry *d);
 struct dentry *dcache_lookup(struct dentry *dir, const char *name, size_t len);
 void dcache_add(struct dentry *d, struct inode *n);
 void dcache_remove(struct dentry *d);
+void dcache_prune(struct dentry *top);
 void dcache_move(struct dentry *d, struct dentry *dir, const char *name,
                  size_t len);
 struct dentry *dcache_add_child(struct dentry *dir, const char *name,

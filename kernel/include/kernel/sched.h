@@ -101,6 +101,9 @@ void thread_start(int (*fn)(void *), void *arg);
 void kstack_init(void);
 vaddr_t kstack_alloc(void);
 void kstack_free(vaddr_t top);
+size_t kstack_used(vaddr_t top);
+size_t kstack_deepest(void);
+bool kstack_is_guard(vaddr_t addr);
 /** Bytes of one kernel stack (a guard page lies below each). */
 #define KSTACK_SIZE (16 * 1024)
 

@@ -17,6 +17,7 @@
 #include "kernel/ksyms.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/string.h"
 #include "uapi/errno.h"
 #if CHAPTER >= 2
 #include "kernel/mm.h"
@@ -65,6 +66,7 @@ static const char *const exception_names[32][2] = {
     {"#31", "Reserved"},
 };
 
+#define VEC_DOUBLE_FAULT 8
 #define VEC_PAGE_FAULT 14
 #define PF_PRESENT 0x1
 #define PF_WRITE 0x2
@@ -240,6 +242,73 @@ user_exception(struct trap_frame *tf)
 // [user_exception]
 #endif
 
+/* Write @p s to the consoles as it is: no formatting, no buffer. */
+static void
+say(const char *s)
+{
+    console_write(s, strlen(s));
+}
+
+/*
+ * Whether an exception report is already under way: an exception inside
+ * the report (printk, the symbol lookup and the backtrace all touch
+ * memory) would report itself again and again until the stack ran out.
+ * The second one says so in fixed words, and the caller stops the machine.
+ * A double fault may nest once: it runs on its own stack (IST 1) and is
+ * what a report that overflowed the stack ends in.
+ */
+static bool
+reporting_exception(const struct trap_frame *tf)
+{
+    static int depth;
+    if (depth++ == 0 || (depth == 2 && tf->vector == VEC_DOUBLE_FAULT))
+        return false;
+    say("EXCEPTION: ");
+    say(exception_names[tf->vector][0]);
+    say(" inside the report of an earlier exception: stopped\n");
+    return true;
+}
+#if CHAPTER >= 2
+
+/** The unmapped page below the boot stack (boot/entry.S). */
+extern char boot_stack_guard[];
+
+/* Whether @p a lies in the guard page below a kernel stack. */
+static bool
+in_stack_guard(uint64_t a)
+{
+    if (a >= (uint64_t)boot_stack_guard &&
+        a < (uint64_t)boot_stack_guard + PAGE_SIZE)
+        return true;
+#if CHAPTER >= 3
+    return kstack_is_guard(a);
+#else
+    return false;
+#endif
+}
+
+/*
+ * A double fault whose stack pointer or CR2 is in the guard page below a
+ * kernel stack is a kernel stack overflow: say so (and, from chapter 3 on,
+ * whose stack it was).
+ */
+static void
+report_overflow(const struct trap_frame *tf)
+{
+    if (!in_stack_guard(tf->rsp) && !in_stack_guard(read_cr2()))
+        return;
+    pr_emerg("  kernel stack overflow: rsp=0x%lx cr2=0x%lx in a stack's "
+             "guard page\n",
+             tf->rsp, read_cr2());
+#if CHAPTER >= 3
+    struct thread *t = thread_current();
+    if (t != NULL && (kstack_is_guard(tf->rsp) || kstack_is_guard(read_cr2())))
+        pr_emerg("  the %d-byte stack of thread %s (tid %d)\n", KSTACK_SIZE,
+                 t->name, t->tid);
+#endif
+}
+#endif
+
 /**
  * @brief Report a CPU exception taken in the kernel and stop the machine.
  *
@@ -274,6 +343,8 @@ exception_handle(struct trap_frame *tf)
     if (v == VEC_PAGE_FAULT && arch_kernel_page_fault(tf))
         return;
 #endif
+    if (reporting_exception(tf))
+        arch_power_off(KEEL_EXIT_PANIC);
     if (v == VEC_PAGE_FAULT)
         decode_page_fault(tf->error, what, sizeof(what));
     else if (v == 10 || v == 11 || v == 12 || v == 13)
@@ -287,6 +358,10 @@ exception_handle(struct trap_frame *tf)
 #endif
     }
     print_registers(tf);
+#if CHAPTER >= 2
+    if (v == VEC_DOUBLE_FAULT)
+        report_overflow(tf);
+#endif
     pr_emerg("backtrace:\n");
     arch_walk_stack(tf->rbp, tf->rip, print_frame, NULL);
     panic("unhandled %s in kernel mode", exception_names[v][1]);

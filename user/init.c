@@ -160,8 +160,9 @@ shell_or_tests(void)
  * Mount what a Linux system's init mounts early: procfs at /proc (ps, top,
  * free read it) and, when the kernel did not mount one (Linux does not for
  * an initramfs), a devtmpfs at /dev, with the links /dev/fd, stdin, stdout
- * and stderr that systemd adds; and /tmp, sticky and writable by all, as
- * every Linux system has (the initramfs has no empty folders). Errors are
+ * and stderr that systemd adds; /tmp, sticky and writable by all, as
+ * every Linux system has (the initramfs has no empty folders); and a
+ * tmpfs at /dev/shm for POSIX shared memory, as systemd mounts. Errors are
  * ignored: a kernel without them (Keel's chapter 4, whose root is
  * read-only) simply goes on without.
  */
@@ -186,6 +187,11 @@ mount_early(void)
         symlink(links[i][0], links[i][1]);
     if (mkdir("/tmp", 01777) == 0)
         chmod("/tmp", 01777); // mkdir applies the umask; /tmp wants all bits
+    // POSIX shared memory: shm_open() is a file in a tmpfs at /dev/shm
+    if (mkdir("/dev/shm", 01777) == 0 &&
+        mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") <
+            0)
+        chmod("/dev/shm", 01777); // no tmpfs there: a sticky folder will do
 }
 
 int

@@ -114,8 +114,9 @@ USER_PROGS += polltest sendfiletest fifotest
 # Linux is the oracle: each program makes its files under the directory
 # named by its first argument (a temporary folder on the host).
 USER_PROGS += fdshare appendrace pipesem integrity badpaths walkedge \
-	fsfuzz
+	fsfuzz shmtest
 CHAPTER_FILES += \
+	user/shmtest.c \
 	user/fdshare.c \
 	user/appendrace.c \
 	user/pipesem.c \

@@ -19,6 +19,13 @@
  * The bytes of the last page past the end of the file are always zero,
  * so that growing the file shows zeros there without clearing anything.
  *
+ * The pages are also what mmap maps (map_page_op): a MAP_SHARED region
+ * maps these very frames, so the page table is the file's page cache and
+ * a store through a mapping is a write to the file. A mapped frame holds
+ * one more reference (pmm_ref), so a page the file drops lives until its
+ * mappings let go. A borrowed file gets pages of its own at its first
+ * mapped page (unborrow: one copy of the file, no more).
+ *
  * Locking: vfs_lock around every read, write and truncate (the page
  * table may be replaced by a larger one while it is used); a file's
  * last reference frees its pages without it, as no one else can reach
@@ -115,13 +122,14 @@ page_get(struct inode *n, struct tmpfs_data *td, size_t i, int *err)
     return td->pages[i];
 }
 
-/* Free pages from index @p from on. */
+/* Drop pages from index @p from on (a page a mapping still maps lives
+ * on until it is unmapped: pmm_put). */
 static void
 free_pages_from(struct inode *n, struct tmpfs_data *td, size_t from)
 {
     for (size_t i = from; i < td->npages; i++) {
         if (td->pages[i] != NULL) {
-            pmm_free_frame(virt_to_phys(td->pages[i]));
+            pmm_put(virt_to_phys(td->pages[i]));
             td->pages[i] = NULL;
             __atomic_sub_fetch(&sb_of(n)->used_pages, 1, __ATOMIC_SEQ_CST);
         }
@@ -310,7 +318,12 @@ file_lseek_op(struct file *f, int64_t off, int whence)
     return to;
 }
 
-/* truncate: pages past the end go, the tail of the last one is zeroed. */
+/*
+ * truncate: pages past the end go, the tail of the last one is zeroed.
+ * Mappings lose the pages wholly past the new end at once (a touch there
+ * is SIGBUS), and see the zeroed tail; a file that grows again shows its
+ * new pages to existing mappings at their next touch.
+ */
 static int
 truncate_op(struct inode *n, uint64_t size)
 {
@@ -319,6 +332,8 @@ truncate_op(struct inode *n, uint64_t size)
     struct tmpfs_data *td = data_of(n);
     if (td == NULL)
         return -ENOMEM;
+    if (size < n->size)
+        vm_file_shrink(&n->maps, ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE);
     if (td->borrowed != NULL && size <= n->size) {
         n->size = size; // still borrowed, just shorter
         return 0;
@@ -354,6 +369,38 @@ bytes_op(struct inode *n)
     return td != NULL ? td->borrowed : NULL;
 }
 
+/*
+ * mmap's page (inode_ops::map_page): the frame of page @p index, made
+ * (zeroed) if it was a hole, with a reference for the mapping. A fault
+ * reaches here with vfs_lock free, or held by this very thread when a
+ * file operation's copy to or from user memory touched a mapping (read()
+ * into a mapped buffer): then the lock is already ours, and the page
+ * table is consistent between the pages such a copy moves.
+ * 0; -EIO wholly past the end of the file, or with no room left (SIGBUS,
+ * as Linux's tmpfs gives for ENOSPC); -ENOMEM.
+ */
+static int
+map_page_op(struct inode *n, uint64_t index, paddr_t *pa)
+{
+    bool lock = !mutex_held(&vfs_lock);
+    if (lock)
+        mutex_lock(&vfs_lock);
+    struct tmpfs_data *td = data_of(n);
+    int err = td == NULL ? -ENOMEM : 0;
+    if (err == 0 && index >= ALIGN_UP(n->size, PAGE_SIZE) / PAGE_SIZE)
+        err = -EIO;
+    if (err == 0)
+        err = unborrow(n, td);
+    uint8_t *p = err == 0 ? page_get(n, td, index, &err) : NULL;
+    if (p != NULL) {
+        *pa = virt_to_phys(p);
+        pmm_ref(*pa);
+    }
+    if (lock)
+        mutex_unlock(&vfs_lock);
+    return err == -ENOSPC ? -EIO : err;
+}
+
 /* The file's last reference is gone: its pages and table go too. */
 static void
 evict_op(struct inode *n)
@@ -373,6 +420,7 @@ const struct inode_ops tmpfs_file_iops = {
     .read_kernel = read_kernel_op,
     .bytes = bytes_op,
     .evict = evict_op,
+    .map_page = map_page_op,
 };
 
 /** Regular files: open file operations. */

@@ -212,33 +212,71 @@ vfs_file_bytes(struct inode *n, const void **data, size_t *size, void **copy)
     return err;
 }
 
+/* The mm's view of an inode's pages (struct vm_file_ops). */
+static int
+vm_inode_page(void *file, uint64_t index, paddr_t *pa)
+{
+    struct inode *n = file;
+    return n->iops->map_page(n, index, pa);
+}
+
+static void
+vm_inode_get(void *file)
+{
+    inode_get(file);
+}
+
+static void
+vm_inode_put(void *file)
+{
+    inode_put(file);
+}
+
+static struct vm_file_maps *
+vm_inode_maps(void *file)
+{
+    return &((struct inode *)file)->maps;
+}
+
+static const struct vm_file_ops inode_vm_ops = {
+    .page = vm_inode_page,
+    .get = vm_inode_get,
+    .put = vm_inode_put,
+    .maps = vm_inode_maps,
+};
+
 /**
- * @brief The bytes behind file descriptor @p fd, for a private mmap.
+ * @brief The file behind descriptor @p fd, for mmap: its pages, with a
+ *        reference to the inode (the region holds it until unmapped).
+ *
+ * Every file mapping maps the file's own pages (a tmpfs file's page
+ * cache): shared regions share them, private ones copy on write.
  * @param fd  the file descriptor
- * @param out filled with the file's kernel bytes and size
+ * @param out filled with the inode, its page operations and whether the
+ *            file is open for writing; NULL only checks @p fd
  * @return 0; -EBADF; -EACCES (not open for reading); -ENODEV (a file
- *         that cannot be mapped: pipe, terminal, directory)
+ *         that cannot be mapped: pipe, terminal, directory, a file
+ *         system without pages)
  */
 int
-fd_mmap_source(int fd, struct mmap_file *out)
+fd_mmap_open(int fd, struct mmap_target *out)
 {
-    // Chapter 5: a file in pages is copied (out->copy: mmap fills the
-    // mapping from the copy and frees it, so the mapping sees the file as
-    // it was at mmap time; -ENOMEM if the copy cannot be made); a file
-    // borrowing the initramfs' bytes hands them out as they are. A NULL
-    // @p out only checks that the descriptor can be mapped.
     struct file *f = fd_get(fd);
     if (f == NULL)
         return -EBADF;
+    struct inode *n = f->inode;
     int err = 0;
     if ((f->flags & O_ACCMODE) == O_WRONLY)
-        err = -EACCES;
-    else if (!S_ISTYPE(f->inode->mode, S_IFREG) || f->dentry == NULL)
+        err = -EACCES; // Linux's order: readable before mappable
+    else if (!S_ISTYPE(n->mode, S_IFREG) || f->dentry == NULL ||
+             n->iops == NULL || n->iops->map_page == NULL)
         err = -ENODEV;
-    else if (out != NULL)
-        err = vfs_file_bytes(f->inode, &out->data, &out->size, &out->copy);
-    if (err == -EACCES && (f->flags & O_ACCMODE) != O_WRONLY)
-        err = -ENODEV;
+    if (err == 0 && out != NULL) {
+        inode_get(n);
+        out->file = n;
+        out->ops = &inode_vm_ops;
+        out->may_write = (f->flags & O_ACCMODE) == O_RDWR;
+    }
     file_put(f);
     return err;
 }

@@ -39,6 +39,7 @@ inode_alloc(struct super_block *sb, uint32_t mode)
     if (n == NULL)
         return NULL;
     n->refs = 1;
+    list_init(&n->maps.vmas);
     n->sb = sb;
     n->mode = mode;
     n->nlink = 1;

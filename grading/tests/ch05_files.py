@@ -22,7 +22,7 @@ programs and the script print the same on any Linux, not only on the
 host, was checked by booting Debian's kernel with the same initramfs
 (`python3 grading/linux_busybox.py --chapter 5` for the script).
 
-Groups (200 points), each one boot:
+Groups (230 points), each one boot (mmap-shared shares integrity's):
 
   fdshare      (20)  user/fdshare.c: offsets and status flags shared by
                      dup, dup2, dup3, F_DUPFD and fork, not by a second
@@ -35,6 +35,13 @@ Groups (200 points), each one boot:
   integrity    (20)  user/integrity.c: 3 MiB of seeded pseudo-random
                      bytes with holes and overwrites, read back in
                      several ways, mmap, truncate down and up.
+  mmap-shared  (30)  user/shmtest.c, in integrity's boot: MAP_SHARED of
+                     tmpfs files (stores reach read() and other
+                     mappings, across fork), MAP_PRIVATE copy-on-write
+                     from the file, SIGBUS past the end of the file,
+                     the open mode's limits (EACCES, ENODEV), madvise
+                     and msync, shm_open in /dev/shm, a 64 MiB file
+                     written through a mapping; a section per child.
   badpaths     (30)  user/badpaths.c: NULL, unterminated and too long
                      paths, the empty path, calls on the wrong type of
                      file, a full tmpfs (ENOSPC) and the kernel after it.
@@ -237,9 +244,11 @@ IN_ORDER = []
 
 @test(0, "integrity")
 def test_integrity():
-    """Boot; /init runs `/bin/integrity DIR SEED` (and /bin/hello)."""
+    """Boot; /init runs `/bin/integrity DIR SEED`, `/bin/shmtest DIR`
+    (and /bin/hello)."""
     seed = secrets.randbelow(1 << 62) + 1
-    IN_ORDER[:] = run_programs(["integrity,%s,%d" % (scratch_dir(), seed)])
+    IN_ORDER[:] = run_programs(["integrity,%s,%d" % (scratch_dir(), seed),
+                                "shmtest,%s" % scratch_dir()])
 
 
 @test(20, "integrity: MiB of data read back as written",
@@ -247,6 +256,39 @@ def test_integrity():
 def test_integrity_run():
     """Checksums after writes, holes, pwrites, mmap and truncates."""
     program_matches("integrity", IN_ORDER, scratch=True)
+
+
+# ------------------------------------------------------------- mmap-shared
+# Regression tests: mmap(MAP_SHARED) of a file with PROT_WRITE was EACCES
+# (a test suite's harness that shares its results through a file in
+# /dev/shm broke before its first test), a private mapping was a copy
+# taken at mmap time, and a page wholly past the end of a file read zeros
+# instead of SIGBUS.
+
+SHM_PARTS = [
+    (5, "shared", "stores through a mapping are the file's bytes"),
+    (4, "fork", "an inherited shared mapping is one memory"),
+    (5, "private", "MAP_PRIVATE copies the file's page at its first store"),
+    (5, "sigbus", "SIGBUS (BUS_ADRERR) wholly past the end of the file"),
+    (3, "access", "the open mode limits the mapping (EACCES, ENODEV)"),
+    (3, "advice", "madvise(MADV_DONTNEED) and msync"),
+    (3, "shm", "shm_open and shm_unlink in /dev/shm, across fork"),
+    (2, "big", "a 64 MiB file written through a mapping"),
+]
+
+
+def shm_part_test(points, part, what):
+    """Register the child that compares shmtest's section `part`."""
+    @test(points, "mmap-shared: %s (%s)" % (what, part),
+          parent=test_integrity, name="mmap-shared-%s" % part)
+    def check():
+        part_matches("shmtest", part, IN_ORDER)
+    check.__doc__ = "shmtest's `-- %s` equals Linux's: %s." % (part, what)
+    return check
+
+
+for _pts, _part, _what in SHM_PARTS:
+    shm_part_test(_pts, _part, _what)
 
 
 # ---------------------------------------------------------------- badpaths

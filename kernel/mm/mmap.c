@@ -38,39 +38,29 @@
 #include "uapi/mman.h"
 
 #if CHAPTER >= 5
-/* What a private file mapping needs from the file layer; *@p copy: a
- * copy of a file in pages, to fill the mapping from at once. */
-static int
-vma_attach_file(struct vma *v, int fd, uint64_t off, void **copy)
-{
-    struct mmap_file f;
-    int err = fd_mmap_source(fd, &f);
-    if (err < 0)
-        return err;
-    v->file_data = f.data;
-    v->file_size = f.size;
-    v->file_off = off;
-    v->flags |= VMA_FILE;
-    *copy = f.copy;
-    return 0;
-}
-
 /*
- * A mapping of a copy of a file's pages: take every page now, while the
- * copy exists, then free it; the region is anonymous from then on (its
- * pages are private anyway). 0 or -ENOMEM (the mapping is then gone).
+ * A file mapping maps the file's own pages (its page cache): the template
+ * region @p v takes a reference to the file, which the caller drops once
+ * the region is in place. Checks in Linux's order: -EACCES for a file not
+ * open for reading, or for a shared writable mapping of a file not open
+ * for writing; -ENODEV for a file that cannot be mapped.
  */
 static int
-fill_from_copy(struct mm *mm, vaddr_t at, size_t len, void *copy)
+vma_attach_file(struct vma *v, int fd, uint64_t off, bool shared, int prot)
 {
-    int err = mm_populate(mm, at, at + len);
-    struct vma *v = mm_find_vma(mm, at);
-    for (; v != NULL && v->start < at + len; v = mm_find_vma(mm, v->end))
-        v->file_data = NULL;
-    kfree(copy);
+    struct mmap_target t;
+    int err = fd_mmap_open(fd, &t);
     if (err < 0)
-        mm_unmap_range(mm, at, at + len);
-    return err;
+        return err;
+    if (shared && (prot & PROT_WRITE) && !t.may_write) {
+        t.ops->put(t.file);
+        return -EACCES;
+    }
+    v->file = t.file;
+    v->file_ops = t.ops;
+    v->file_off = off;
+    v->flags |= (shared ? VMA_SHARED : 0) | (t.may_write ? VMA_MAYWRITE : 0);
+    return 0;
 }
 #else
 /* What a private file mapping needs from the file layer. */
@@ -139,10 +129,38 @@ mmap_place(struct mm *mm, vaddr_t addr, size_t len, int flags)
     return gap != 0 ? (long)gap : -ENOMEM;
 }
 
+/* May region @p v be made writable: private, anonymous, or a shared
+ * mapping of a file open for writing? */
+static bool
+vma_private_or_writable(const struct vma *v)
+{
+#if CHAPTER >= 5
+    if (v->file != NULL && (v->flags & VMA_SHARED))
+        return v->flags & VMA_MAYWRITE;
+#endif
+    (void)v;
+    return true;
+}
+
 /*
- * Put a copy of @p tmpl at [at, at + len). Shared frames must exist before
- * a fork can share them, so a shared region gets them now; MAP_POPULATE
- * is only a wish (Linux ignores its failure too). 0 or -ENOMEM.
+ * Does region @p v need its frames at mmap time? An anonymous shared
+ * region does: its frames are its only contents, and must exist before a
+ * fork can share them. A file's pages are in the file (chapter 5).
+ */
+static bool
+frames_now(const struct vma *v)
+{
+#if CHAPTER >= 5
+    if (v->file != NULL)
+        return false;
+#endif
+    return v->flags & VMA_SHARED;
+}
+
+/*
+ * Put a copy of @p tmpl at [at, at + len), with its frames now where
+ * frames_now() says so; MAP_POPULATE is only a wish (Linux ignores its
+ * failure too). 0 or -ENOMEM.
  */
 static int
 mmap_insert(struct mm *mm, const struct vma *tmpl, vaddr_t at, size_t len,
@@ -154,10 +172,13 @@ mmap_insert(struct mm *mm, const struct vma *tmpl, vaddr_t at, size_t len,
     v->start = at;
     v->end = at + len;
     mm_insert_vma(mm, v);
+#if CHAPTER >= 5
+    vma_attach(mm, v);
+#endif
     int err = 0;
-    if ((v->flags & VMA_SHARED) || (flags & MAP_POPULATE))
+    if (frames_now(v) || (flags & MAP_POPULATE))
         err = mm_populate(mm, at, at + len);
-    if (err < 0 && (v->flags & VMA_SHARED)) {
+    if (err < 0 && frames_now(v)) {
         mm_unmap_range(mm, at, at + len);
         return err;
     }
@@ -185,7 +206,7 @@ mm_mmap(struct mm *mm, vaddr_t addr, size_t len, int prot, int flags, int fd,
     bool shared;
     // Linux looks the file up before it looks at anything else
 #if CHAPTER >= 5
-    if (!(flags & MAP_ANONYMOUS) && fd_mmap_source(fd, NULL) == -EBADF)
+    if (!(flags & MAP_ANONYMOUS) && fd_mmap_open(fd, NULL) == -EBADF)
         return -EBADF;
 #else
     struct mmap_file probe;
@@ -203,24 +224,23 @@ mm_mmap(struct mm *mm, vaddr_t addr, size_t len, int prot, int flags, int fd,
     bool anon = flags & MAP_ANONYMOUS;
     if (!anon && off + len < off)
         return -EOVERFLOW;
+#if CHAPTER < 5
     if (!anon && shared && (prot & PROT_WRITE))
         return -EACCES; // file mappings are private copies (partial)
+#endif
     struct vma tmpl = {.prot = (unsigned)prot & (VM_READ | VM_WRITE | VM_EXEC),
                        .flags = shared && anon ? VMA_SHARED : 0};
     if (tmpl.prot & (VM_WRITE | VM_EXEC))
         tmpl.prot |= VM_READ;
 #if CHAPTER >= 5
-    void *copy = NULL;
-    int err = anon ? 0 : vma_attach_file(&tmpl, fd, off, &copy);
+    int err = anon ? 0 : vma_attach_file(&tmpl, fd, off, shared, prot);
     if (err < 0)
         return err;
     long at = mmap_place(mm, addr, len, flags);
     if (at >= 0)
         err = mmap_insert(mm, &tmpl, (vaddr_t)at, len, flags);
-    if (at >= 0 && err == 0 && copy != NULL)
-        return (err = fill_from_copy(mm, (vaddr_t)at, len, copy)) < 0 ? err
-                                                                      : at;
-    kfree(copy);
+    if (tmpl.file != NULL)
+        tmpl.file_ops->put(tmpl.file); // the region has its own reference
 #else
     int err = anon ? 0 : vma_attach_file(&tmpl, fd, off);
     if (err < 0)
@@ -310,6 +330,22 @@ vma_protect_pages(struct mm *mm, struct vma *v)
 #define PROT_GROWSDOWN_ 0x01000000
 #define PROT_GROWSUP_ 0x02000000
 
+/*
+ * May [start, end) become writable? Not where a shared mapping maps a
+ * file that was not opened for writing (Linux's VM_MAYWRITE): a store
+ * there would write the file. Holes are split_to_range()'s to report.
+ */
+static bool
+may_write_range(struct mm *mm, vaddr_t start, vaddr_t end)
+{
+    for (struct vma *v = mm_find_vma(mm, start); v != NULL && v->start < end;
+         v = mm_find_vma(mm, v->end)) {
+        if (!vma_private_or_writable(v))
+            return false;
+    }
+    return true;
+}
+
 /**
  * @brief mprotect: new rights for [addr, addr + len); see mprotect(2).
  *
@@ -345,6 +381,8 @@ mm_mprotect(struct mm *mm, vaddr_t addr, size_t len, int prot)
         return -EINVAL;
     prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
     vaddr_t end = addr + ALIGN_UP(len, PAGE_SIZE);
+    if ((prot & PROT_WRITE) && !may_write_range(mm, addr, end))
+        return -EACCES;
     int err = split_to_range(mm, addr, end);
     if (err < 0)
         return err;
@@ -388,10 +426,42 @@ mm_madvise(struct mm *mm, vaddr_t addr, size_t len, int advice)
         if (v == NULL)
             return -ENOMEM;
         vaddr_t stop = MIN(v->end, end);
-        // A shared region's frames are its contents: keep them.
-        if (advice == MADV_DONTNEED && !(v->flags & VMA_SHARED))
+        // A shared anonymous region's frames are its contents: keep them.
+        // A file's pages stay in the file: the mapping reads them again.
+        if (advice == MADV_DONTNEED && !frames_now(v))
             mm_drop_pages(mm, va, stop);
         va = stop;
+    }
+    return 0;
+}
+
+/**
+ * @brief msync: write a file mapping's pages back; see msync(2).
+ *
+ * A tmpfs file's pages are the mapping's pages (MAP_SHARED maps the page
+ * cache itself), so there is nothing to write back: what remains are
+ * Linux's checks and answers.
+ * @param mm    the address space
+ * @param addr  page-aligned start
+ * @param len   bytes (rounded up to pages); 0 does nothing
+ * @param flags MS_ASYNC or MS_SYNC, and MS_INVALIDATE
+ * @return 0; -EINVAL (unknown flags, both MS_ASYNC and MS_SYNC, an
+ *         unaligned address); -ENOMEM (part of the range is not mapped)
+ */
+int
+mm_msync(struct mm *mm, vaddr_t addr, size_t len, int flags)
+{
+    if ((flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+        (addr & (PAGE_SIZE - 1)) || ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+        return -EINVAL;
+    vaddr_t end = addr + ALIGN_UP(len, PAGE_SIZE);
+    if (end < addr)
+        return -ENOMEM;
+    for (vaddr_t va = addr; va < end;) {
+        struct vma *v = mm_find_vma(mm, va);
+        if (v == NULL)
+            return -ENOMEM;
+        va = v->end;
     }
     return 0;
 }

@@ -48,10 +48,13 @@ vma_move(struct mm *mm, struct vma *v, vaddr_t to)
         if (arch_uvm_take(mm->root, va, &pa))
             map_moved_page(mm, v, to + (va - v->start), pa);
     }
+    // one step for a truncate's walk (vm_file_shrink()): interrupts off
+    irqflags_t flags = arch_irq_save();
     list_remove(&v->link);
     v->end = to + (v->end - v->start);
     v->start = to;
     mm_insert_vma(mm, v);
+    arch_irq_restore(flags);
 }
 
 /* Grow region @p v by @p more bytes at its end, in place or moved;

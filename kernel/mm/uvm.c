@@ -60,7 +60,11 @@ mm_destroy(struct mm *mm)
     while (!list_empty(&mm->vmas)) {
         struct list_node *n = mm->vmas.next;
         list_remove(n);
+#if CHAPTER >= 4
+        vma_free(list_entry(n, struct vma, link));
+#else
         kfree(list_entry(n, struct vma, link));
+#endif
     }
     arch_uvm_destroy(mm->root);
     kfree(mm);
@@ -178,6 +182,51 @@ map_file_page(struct mm *mm, struct vma *v, vaddr_t va)
 }
 #endif
 
+#if CHAPTER >= 5
+/*
+ * A page of a mapping of a file's pages (chapter 5). A shared region maps
+ * the file's own frame: stores are writes to the file, and read() and
+ * every other sharer see them. A private region maps it read-only, so it
+ * sees the file until its first write copies the page (at once, if this
+ * fault is that write). 0; -EIO past the end of the file or when the file
+ * system has no page to give (SIGBUS); -ENOMEM.
+ */
+static int
+map_cached_page(struct mm *mm, struct vma *v, vaddr_t va, bool write)
+{
+    uint64_t index = (v->file_off + (va - v->start)) / PAGE_SIZE;
+    struct vm_file_maps *maps = v->file_ops->maps(v->file);
+    uint64_t shrinks = maps->shrinks;
+    paddr_t pa;
+    int err = v->file_ops->page(v->file, index, &pa);
+    if (err < 0)
+        return err;
+    unsigned prot = v->prot;
+    if (!(v->flags & VMA_SHARED) && write) {
+        paddr_t copy = pmm_alloc_frame();
+        if (copy == 0) {
+            pmm_put(pa);
+            return -ENOMEM;
+        }
+        memcpy(phys_to_virt(copy), phys_to_virt(pa), PAGE_SIZE);
+        pmm_put(pa);
+        pa = copy;
+    } else if (!(v->flags & VMA_SHARED)) {
+        prot &= ~VM_WRITE; // the file's frame: copy-on-write
+    }
+    // A truncate may have shrunk the file while page() slept: then this
+    // page may lie past the new end, so fault again and ask anew.
+    irqflags_t flags = arch_irq_save();
+    err = maps->shrinks != shrinks
+              ? 1
+              : arch_map_page(mm->root, va, pa, prot | VM_USER);
+    arch_irq_restore(flags);
+    if (err != 0)
+        pmm_put(pa);
+    return err < 0 ? err : 0;
+}
+#endif
+
 /*
  * Copy-on-write: page @p va is present but read-only and the region may be
  * written. The last user keeps the frame; others get a private copy.
@@ -223,6 +272,10 @@ mm_fault(struct mm *mm, vaddr_t va, bool write, bool exec)
 #if CHAPTER >= 4
     if (!present && vma_past_eof(v, page))
         return -EIO; // no byte of the file here: SIGBUS
+#if CHAPTER >= 5
+    if (!present && v->file != NULL)
+        return map_cached_page(mm, v, page, write);
+#endif
     if (!present && v->file_data)
         return map_file_page(mm, v, page);
     // A shared region's frame is the same for every sharer: never copy.
@@ -319,6 +372,9 @@ mm_fork(struct mm *parent)
         if (c == NULL)
             goto err_destroy;
         list_push_back(&child->vmas, &c->link);
+#if CHAPTER >= 5
+        vma_attach(child, c);
+#endif
 #else
         if (mm_map_anon(child, v->start, v->end - v->start, v->prot) < 0)
             goto err_destroy;

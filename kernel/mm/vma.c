@@ -34,6 +34,9 @@
 
 /**
  * @brief A copy of region @p v (not on any list).
+ *
+ * From chapter 5 a region of a file's pages holds a reference to the
+ * file, so the copy takes one more (fork, split, a new mapping).
  * @param v the region to copy
  * @return the copy, or NULL when memory is out
  */
@@ -41,9 +44,84 @@ struct vma *
 vma_clone(const struct vma *v)
 {
     struct vma *c = kmalloc(sizeof(*c));
-    if (c != NULL)
-        *c = *v;
+    if (c == NULL)
+        return NULL;
+    *c = *v;
+#if CHAPTER >= 5
+    list_init(&c->file_link); // on the file's list once vma_attach()ed
+    if (c->file != NULL)
+        c->file_ops->get(c->file);
+#endif
     return c;
+}
+
+#if CHAPTER >= 5
+/**
+ * @brief Region @p v now belongs to @p mm: note it with its file, whose
+ *        truncate must find it (vm_file_shrink()).
+ * @param mm the address space @p v was put in
+ * @param v  a region from vma_clone(), on @p mm's list
+ */
+void
+vma_attach(struct mm *mm, struct vma *v)
+{
+    irqflags_t flags = arch_irq_save();
+    v->mm = mm;
+    if (v->file != NULL)
+        list_push_back(&v->file_ops->maps(v->file)->vmas, &v->file_link);
+    arch_irq_restore(flags);
+}
+
+/**
+ * @brief The file of @p maps shrank to @p from pages: unmap its pages
+ *        from @p from on from every region that maps them.
+ *
+ * Shared and private pages alike (a private copy of a page past the end
+ * goes too, as on Linux): a touch there is then SIGBUS. The walk runs
+ * with interrupts off, so no region changes under it; a fault that got a
+ * page before the truncate sees @p maps->shrinks move and retries.
+ * @param maps the file's regions
+ * @param from the first page index past the new end
+ * @pre the file's lock held (vfs_lock: no page is handed out meanwhile)
+ */
+void
+vm_file_shrink(struct vm_file_maps *maps, uint64_t from)
+{
+    irqflags_t flags = arch_irq_save();
+    maps->shrinks++;
+    struct list_node *n;
+    list_for_each(n, &maps->vmas)
+    {
+        struct vma *v = list_entry(n, struct vma, file_link);
+        uint64_t first = v->file_off / PAGE_SIZE; // the page at v->start
+        uint64_t count = (v->end - v->start) / PAGE_SIZE;
+        if (from >= first + count)
+            continue;
+        vaddr_t start = v->start;
+        if (from > first)
+            start += (from - first) * PAGE_SIZE;
+        mm_drop_pages(v->mm, start, v->end);
+    }
+    arch_irq_restore(flags);
+}
+#endif
+
+/**
+ * @brief Free region @p v (already off its list; its pages dropped).
+ * @param v a region from vma_clone() or mm_map_anon()
+ */
+void
+vma_free(struct vma *v)
+{
+#if CHAPTER >= 5
+    if (v->file != NULL) {
+        irqflags_t flags = arch_irq_save();
+        list_remove(&v->file_link);
+        arch_irq_restore(flags);
+        v->file_ops->put(v->file);
+    }
+#endif
+    kfree(v);
 }
 
 /**
@@ -59,10 +137,16 @@ mm_split_vma(struct vma *v, vaddr_t at)
     struct vma *hi = vma_clone(v);
     if (hi == NULL)
         return NULL;
+    // one step for a truncate's walk (vm_file_shrink()): interrupts off
+    irqflags_t flags = arch_irq_save();
     hi->start = at;
     hi->file_off = v->file_off + (at - v->start);
     v->end = at;
     list_insert_after(&v->link, &hi->link);
+#if CHAPTER >= 5
+    vma_attach(v->mm, hi);
+#endif
+    arch_irq_restore(flags);
     return hi;
 }
 
@@ -179,7 +263,7 @@ mm_unmap_range(struct mm *mm, vaddr_t start, vaddr_t end)
         mm_drop_pages(mm, v->start, v->end);
         n = v->link.next;
         list_remove(&v->link);
-        kfree(v);
+        vma_free(v);
     }
     return 0;
 }

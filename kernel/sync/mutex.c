@@ -68,3 +68,21 @@ mutex_unlock(struct mutex *m)
     spin_unlock_irqrestore(&m->lock, flags);
     wait_queue_wake_one(&m->wait);
 }
+
+/**
+ * @brief Does the calling thread hold @p m?
+ *
+ * For the rare path that may be entered both with and without a lock:
+ * a page fault on a file mapping takes vfs_lock, unless the fault came
+ * from a copy to user memory inside a file operation that holds it.
+ * @param m the mutex
+ * @return true when the caller owns @p m
+ */
+bool
+mutex_held(struct mutex *m)
+{
+    irqflags_t flags = spin_lock_irqsave(&m->lock);
+    bool mine = m->locked && m->owner == thread_current();
+    spin_unlock_irqrestore(&m->lock, flags);
+    return mine;
+}

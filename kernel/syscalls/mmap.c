@@ -66,6 +66,17 @@ sys_mremap(const long a[6])
 }
 
 /**
+ * @brief msync(addr, length, flags).
+ * @param a the six argument registers
+ * @return 0, or -errno (see mm_msync())
+ */
+long
+sys_msync(const long a[6])
+{
+    return mm_msync(current_mm(), (vaddr_t)a[0], (size_t)a[1], (int)a[2]);
+}
+
+/**
  * @brief madvise(addr, length, advice).
  * @param a the six argument registers
  * @return 0, or -errno (see mm_madvise())

@@ -64,6 +64,7 @@
 #define FS_VFS_H
 
 #include "kernel/list.h"
+#include "kernel/mm.h"
 #include "kernel/sync.h"
 #include "kernel/types.h"
 #include "kernel/uaccess.h"
@@ -117,6 +118,10 @@ struct inode_ops {
     const void *(*bytes)(struct inode *n);
     /** The inode's last reference is gone: free its bytes. */
     void (*evict)(struct inode *n);
+    /** For mmap: the frame of page @p index, with a reference for the
+     *  caller (a hole gets a zeroed page): 0; -EIO wholly past the end of
+     *  the file, or no room (SIGBUS); -ENOMEM. NULL: cannot be mapped. */
+    int (*map_page)(struct inode *n, uint64_t index, paddr_t *pa);
 };
 
 /** A file. */
@@ -137,6 +142,7 @@ struct inode {
     int refs;                     /**< dentries and other holders */
     void *priv;                   /**< the file system's own data */
     struct pipe *fifo;            /**< a FIFO's pipe, made on first open */
+    struct vm_file_maps maps;     /**< the regions that map it (mmap) */
 };
 
 /** A name of a file in a directory. */

@@ -139,6 +139,44 @@ void slab_page_free(void *page);
 #define USER_STACK_TOP 0x00007ffffffff000UL
 #define USER_STACK_SIZE (8UL << 20)
 
+#if CHAPTER >= 5
+/**
+ * @brief A file whose pages can be mapped, as the mm sees it (chapter 5:
+ *        a tmpfs file, fs/vfs/file.c and fs/tmpfs/file.c).
+ *
+ * Its pages are frames: the file's page cache. A MAP_SHARED region maps
+ * those very frames, so a store through it is a write to the file, seen
+ * by read() and by every other sharer; a MAP_PRIVATE region maps them
+ * read-only until its first write copies the page (copy-on-write from
+ * the file). The region holds a reference to the file while it exists.
+ */
+struct vm_file_maps;
+struct vm_file_ops {
+    /** The frame of page @p index, with one reference for the caller (a
+     *  hole gets a zeroed page first): 0; -EIO when the page lies wholly
+     *  past the end of the file, or no page can be had (SIGBUS, as
+     *  Linux's shmem on ENOSPC); -ENOMEM. */
+    int (*page)(void *file, uint64_t index, paddr_t *pa);
+    void (*get)(void *file); /**< one more region holds the file */
+    void (*put)(void *file); /**< a region lets it go */
+    /** The file's list of the regions that map it. */
+    struct vm_file_maps *(*maps)(void *file);
+};
+
+/**
+ * @brief The regions that map one file, kept with the file, so that a
+ *        truncate that shrinks it can unmap them (vm_file_shrink()).
+ *
+ * Changed only with interrupts off: on one CPU that keeps the list and
+ * the regions' start, end and offset whole for the walk of a truncate
+ * that runs in another process.
+ */
+struct vm_file_maps {
+    struct list_node vmas; /**< struct vma::file_link of each region */
+    uint64_t shrinks;      /**< truncates that shrank the file, so far */
+};
+#endif
+
 /** A region of a user address space: [start, end), one set of rights. */
 struct vma {
     vaddr_t start;         /**< first byte, page-aligned */
@@ -151,6 +189,13 @@ struct vma {
     const void *file_data; /**< a private file mapping's bytes, or NULL */
     size_t file_size;      /**< the file's size at mmap (VMA_FILE) */
     uint64_t file_off;     /**< file offset of the byte at start */
+#endif
+#if CHAPTER >= 5
+    /* a mapping of a file's pages (its page cache), shared or private */
+    void *file;                         /**< the file, referenced, or NULL */
+    const struct vm_file_ops *file_ops; /**< how to reach its pages */
+    struct mm *mm;                      /**< its address space (if a file's) */
+    struct list_node file_link;         /**< in the file's vm_file_maps */
 #endif
 };
 
@@ -177,6 +222,9 @@ void mm_activate(struct mm *mm);
 #if CHAPTER >= 4
 /** vma.flags: the frames are shared with other processes (no COW). */
 #define VMA_SHARED 0x1
+/** vma.flags: the file was opened for writing, so a shared file mapping
+ *  may be (or be made) writable; without it PROT_WRITE is EACCES. */
+#define VMA_MAYWRITE 0x4
 /** vma.flags: a file mapping: a page wholly past the end of the file
  *  (file_size, rounded up to a page) is SIGBUS, not zeros. */
 #define VMA_FILE 0x2
@@ -187,6 +235,11 @@ void mm_activate(struct mm *mm);
 
 /* regions (kernel/mm/vma.c) */
 struct vma *vma_clone(const struct vma *v);
+void vma_free(struct vma *v);
+#if CHAPTER >= 5
+void vma_attach(struct mm *mm, struct vma *v);
+void vm_file_shrink(struct vm_file_maps *maps, uint64_t from);
+#endif
 struct vma *mm_split_vma(struct vma *v, vaddr_t at);
 void mm_insert_vma(struct mm *mm, struct vma *v);
 bool mm_range_free(struct mm *mm, vaddr_t start, vaddr_t end);
@@ -203,19 +256,25 @@ int mm_mprotect(struct mm *mm, vaddr_t addr, size_t len, int prot);
 long mm_mremap(struct mm *mm, vaddr_t old, size_t old_len, size_t new_len,
                int flags);
 int mm_madvise(struct mm *mm, vaddr_t addr, size_t len, int advice);
+int mm_msync(struct mm *mm, vaddr_t addr, size_t len, int flags);
 vaddr_t mm_brk(struct mm *mm, vaddr_t want);
 
+#if CHAPTER >= 5
+/** What mmap learns from a file descriptor (fd_mmap_open()). */
+struct mmap_target {
+    void *file;                    /**< the file, with a reference */
+    const struct vm_file_ops *ops; /**< its pages */
+    bool may_write;                /**< opened for writing too */
+};
+int fd_mmap_open(int fd, struct mmap_target *out);
+#else
 /** The bytes behind a file, for a private file mapping (mmap with an fd). */
 struct mmap_file {
     const void *data; /**< the file's bytes in kernel memory */
     size_t size;      /**< how many */
-#if CHAPTER >= 5
-    void *copy; /**< data is this kmalloc'd copy of a file in pages (or
-                     NULL: the file's own bytes): mmap fills the mapping
-                     from it at once, then frees it */
-#endif
 };
 int fd_mmap_source(int fd, struct mmap_file *out);
+#endif
 #endif
 
 void pmm_ref(paddr_t pa);

@@ -90,5 +90,6 @@ struct mutex {
 void mutex_init(struct mutex *m, const char *name);
 void mutex_lock(struct mutex *m);
 void mutex_unlock(struct mutex *m);
+bool mutex_held(struct mutex *m);
 
 #endif /* KERNEL_SYNC_H */

@@ -39,6 +39,12 @@
 
 #define MADV_NORMAL 0
 #define MADV_DONTNEED 4
+/** @name msync() flags */
+///@{
+#define MS_ASYNC 1      /**< schedule the write-back */
+#define MS_INVALIDATE 2 /**< drop cached copies */
+#define MS_SYNC 4       /**< write back before returning */
+///@}
 #define MADV_FREE 8
 #define MADV_REMOVE 9
 #define MADV_HWPOISON 100

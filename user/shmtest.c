@@ -19,7 +19,7 @@
  *             shared and private mappings alike;
  *   access    the open mode limits the mapping: EACCES, ENODEV;
  *   advice    madvise(MADV_DONTNEED) drops a mapping's pages, not the
- *             file's; msync's answers;
+ *             file's; msync's and mincore's answers;
  *   shm       shm_open / shm_unlink in /dev/shm, across fork;
  *   big       a 64 MiB file written through a mapping, read back.
  *
@@ -325,6 +325,36 @@ advice(void)
     printf("msync length 0: %s\n",
            msync(s, 0, MS_SYNC) ? errname(errno) : "ok");
     munmap(p, 2 * PAGE);
+    close(fd);
+
+    // mincore: which pages are in memory
+    fd = new_file("resident", 3 * PAGE);
+    s = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    char *anon = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (s == MAP_FAILED || anon == MAP_FAILED) {
+        printf("mmap: %s\n", errname(errno));
+        return;
+    }
+    s[0] = 1;                     // page 0: written through the mapping
+    pwrite(fd, "x", 1, 2 * PAGE); // page 2: in the file, not mapped here
+    anon[0] = 1;
+    unsigned char vec[3] = {9, 9, 9};
+    int e = mincore(s, 3 * PAGE, vec);
+    // (not page 1, a hole: a disk file system may have read it ahead)
+    printf("mincore of the file: %s, pages 0 and 2: %d %d\n",
+           e ? errname(errno) : "ok", vec[0] & 1, vec[2] & 1);
+    e = mincore(anon, 2 * PAGE, vec);
+    printf("mincore of anonymous memory: %s %d %d\n", e ? errname(errno) : "ok",
+           vec[0] & 1, vec[1] & 1);
+    printf("mincore unaligned: %s\n",
+           mincore(s + 1, PAGE, vec) ? errname(errno) : "ok");
+    printf("mincore bad vector: %s\n",
+           mincore(s, PAGE, (unsigned char *)8) ? errname(errno) : "ok");
+    munmap(anon, 2 * PAGE);
+    printf("mincore unmapped: %s\n",
+           mincore(anon, PAGE, vec) ? errname(errno) : "ok");
+    munmap(s, 3 * PAGE);
     close(fd);
 }
 

@@ -401,6 +401,19 @@ map_page_op(struct inode *n, uint64_t index, paddr_t *pa)
     return err == -ENOSPC ? -EIO : err;
 }
 
+/* mincore: a page of the file in memory (borrowed bytes are, holes and
+ * pages past the end are not). Takes vfs_lock: the table may grow. */
+static bool
+resident_op(struct inode *n, uint64_t index)
+{
+    mutex_lock(&vfs_lock);
+    const struct tmpfs_data *td = n->priv;
+    bool in = index < ALIGN_UP(n->size, PAGE_SIZE) / PAGE_SIZE &&
+              ((td != NULL && td->borrowed != NULL) || has_page(td, index));
+    mutex_unlock(&vfs_lock);
+    return in;
+}
+
 /* The file's last reference is gone: its pages and table go too. */
 static void
 evict_op(struct inode *n)
@@ -421,6 +434,7 @@ const struct inode_ops tmpfs_file_iops = {
     .bytes = bytes_op,
     .evict = evict_op,
     .map_page = map_page_op,
+    .resident = resident_op,
 };
 
 /** Regular files: open file operations. */

@@ -238,11 +238,19 @@ vm_inode_maps(void *file)
     return &((struct inode *)file)->maps;
 }
 
+static bool
+vm_inode_resident(void *file, uint64_t index)
+{
+    struct inode *n = file;
+    return n->iops->resident != NULL && n->iops->resident(n, index);
+}
+
 static const struct vm_file_ops inode_vm_ops = {
     .page = vm_inode_page,
     .get = vm_inode_get,
     .put = vm_inode_put,
     .maps = vm_inode_maps,
+    .resident = vm_inode_resident,
 };
 
 /**

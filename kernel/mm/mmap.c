@@ -466,6 +466,47 @@ mm_msync(struct mm *mm, vaddr_t addr, size_t len, int flags)
     return 0;
 }
 
+/* Is page @p va of region @p v in memory: mapped, or in its file? */
+static bool
+page_resident(struct mm *mm, struct vma *v, vaddr_t va)
+{
+    if (arch_uvm_lookup(mm->root, va, &(paddr_t){0}))
+        return true;
+#if CHAPTER >= 5
+    if (v->file != NULL)
+        return v->file_ops->resident(v->file, (v->file_off + (va - v->start)) /
+                                                  PAGE_SIZE);
+#endif
+    (void)v;
+    return false;
+}
+
+/**
+ * @brief mincore's answer for @p pages pages from @p addr: which are in
+ *        memory; see mincore(2).
+ *
+ * A page is resident when the address space maps a frame there, and for
+ * a file mapping also when the file holds the page (a tmpfs file's pages
+ * are always in memory; a hole is not).
+ * @param mm    the address space
+ * @param addr  page-aligned start (the caller checked it)
+ * @param pages how many pages to answer for
+ * @param vec   receives one byte per page: 1 resident, 0 not
+ * @return @p pages; -ENOMEM when a page of the range is not mapped
+ */
+long
+mm_mincore(struct mm *mm, vaddr_t addr, size_t pages, uint8_t *vec)
+{
+    for (size_t i = 0; i < pages; i++) {
+        vaddr_t va = addr + i * PAGE_SIZE;
+        struct vma *v = mm_find_vma(mm, va);
+        if (v == NULL)
+            return -ENOMEM;
+        vec[i] = page_resident(mm, v, va);
+    }
+    return (long)pages;
+}
+
 /*
  * Heap pages for [from, to): the heap's last region grows when it ends at
  * @p from (one region however often brk is called), else a new one starts.

@@ -191,6 +191,7 @@ map_file_page(struct mm *mm, struct vma *v, vaddr_t va)
  * fault is that write). 0; -EIO past the end of the file or when the file
  * system has no page to give (SIGBUS); -ENOMEM.
  */
+// [map_cached_page]
 static int
 map_cached_page(struct mm *mm, struct vma *v, vaddr_t va, bool write)
 {
@@ -225,6 +226,7 @@ map_cached_page(struct mm *mm, struct vma *v, vaddr_t va, bool write)
         pmm_put(pa);
     return err < 0 ? err : 0;
 }
+// [map_cached_page]
 #endif
 
 /*

@@ -10,6 +10,7 @@
 #include "kernel/mm.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
+#include "kernel/uaccess.h"
 #include "uapi/errno.h"
 
 /* The current process's address space. */
@@ -74,6 +75,41 @@ long
 sys_msync(const long a[6])
 {
     return mm_msync(current_mm(), (vaddr_t)a[0], (size_t)a[1], (int)a[2]);
+}
+
+/**
+ * @brief mincore(addr, length, vec): which pages are in memory.
+ *
+ * Linux's checks first: an unaligned address is EINVAL, a range past the
+ * user half ENOMEM, then the answer goes out a chunk at a time through a
+ * kernel buffer (a bad @p vec is EFAULT).
+ * @param a the six argument registers
+ * @return 0, or -errno (see mm_mincore())
+ */
+long
+sys_mincore(const long a[6])
+{
+    vaddr_t addr = (vaddr_t)a[0];
+    size_t len = (size_t)a[1];
+    uint64_t vec = (uint64_t)a[2];
+    if (addr & (PAGE_SIZE - 1))
+        return -EINVAL;
+    if (len > TASK_SIZE || addr > TASK_SIZE - len)
+        return -ENOMEM;
+    size_t pages = (len + PAGE_SIZE - 1) / PAGE_SIZE;
+    uint8_t chunk[256];
+    while (pages > 0) {
+        size_t n = MIN(pages, sizeof(chunk));
+        long got = mm_mincore(current_mm(), addr, n, chunk);
+        if (got < 0)
+            return got;
+        if (copy_to_user(UPTR(vec), chunk, n) < 0)
+            return -EFAULT;
+        addr += n * PAGE_SIZE;
+        vec += n;
+        pages -= n;
+    }
+    return 0;
 }
 
 /**

@@ -122,6 +122,8 @@ struct inode_ops {
      *  caller (a hole gets a zeroed page): 0; -EIO wholly past the end of
      *  the file, or no room (SIGBUS); -ENOMEM. NULL: cannot be mapped. */
     int (*map_page)(struct inode *n, uint64_t index, paddr_t *pa);
+    /** Is page @p index in memory (mincore)? NULL: never. */
+    bool (*resident)(struct inode *n, uint64_t index);
 };
 
 /** A file. */

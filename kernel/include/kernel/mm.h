@@ -161,6 +161,8 @@ struct vm_file_ops {
     void (*put)(void *file); /**< a region lets it go */
     /** The file's list of the regions that map it. */
     struct vm_file_maps *(*maps)(void *file);
+    /** Does the file hold page @p index in memory now (mincore)? */
+    bool (*resident)(void *file, uint64_t index);
 };
 
 /**
@@ -257,6 +259,7 @@ long mm_mremap(struct mm *mm, vaddr_t old, size_t old_len, size_t new_len,
                int flags);
 int mm_madvise(struct mm *mm, vaddr_t addr, size_t len, int advice);
 int mm_msync(struct mm *mm, vaddr_t addr, size_t len, int flags);
+long mm_mincore(struct mm *mm, vaddr_t addr, size_t pages, uint8_t *vec);
 vaddr_t mm_brk(struct mm *mm, vaddr_t want);
 
 #if CHAPTER >= 5

@@ -21,6 +21,7 @@
  *   advice    madvise(MADV_DONTNEED) drops a mapping's pages, not the
  *             file's; msync's and mincore's answers;
  *   shm       shm_open / shm_unlink in /dev/shm, across fork;
+ *   memfd     memfd_create: a file no directory names, shared by map;
  *   big       a 64 MiB file written through a mapping, read back.
  *
  * Regression test: before shared file mappings, mmap(MAP_SHARED) of a
@@ -29,6 +30,7 @@
  * a private mapping was a copy taken at mmap time, and a page wholly
  * past the end of the file read zeros instead of SIGBUS.
  */
+#define _GNU_SOURCE // memfd_create
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -402,6 +404,55 @@ shm(void)
 }
 
 static void
+memfd(void)
+{
+    printf("-- memfd\n");
+    int fd = memfd_create("shmtest", MFD_CLOEXEC);
+    printf("memfd_create: %s\n", fd < 0 ? errname(errno) : "ok");
+    if (fd < 0)
+        return;
+    struct stat st;
+    fstat(fd, &st);
+    printf("mode %o, size %lld, links %ld\n", st.st_mode, (long long)st.st_size,
+           (long)st.st_nlink);
+    char link[64], buf[128];
+    snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, buf, sizeof(buf) - 1);
+    buf[n > 0 ? n : 0] = 0;
+    printf("its name: %s\n", buf);
+    printf("close-on-exec: %s\n",
+           (fcntl(fd, F_GETFD) & FD_CLOEXEC) ? "yes" : "no");
+    ftruncate(fd, 2 * PAGE);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char *c =
+            mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        if (c == MAP_FAILED)
+            _exit(1);
+        strcpy(c + PAGE, "the child's memory");
+        _exit(0);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    char *a = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+    printf("the parent maps it: %s\n",
+           a == MAP_FAILED ? errname(errno) : a + PAGE);
+    printf("read: %s\n", file_text(fd, PAGE, 18));
+    char longname[300];
+    memset(longname, 'n', sizeof(longname) - 1);
+    longname[sizeof(longname) - 1] = 0;
+    int e = memfd_create(longname, 0);
+    printf("a name of 299 bytes: %s\n", e < 0 ? errname(errno) : "ok");
+    e = memfd_create("x", 0x100);
+    printf("an unknown flag: %s\n", e < 0 ? errname(errno) : "ok");
+    e = memfd_create((const char *)8, 0);
+    printf("a bad name pointer: %s\n", e < 0 ? errname(errno) : "ok");
+    if (a != MAP_FAILED)
+        munmap(a, 2 * PAGE);
+    close(fd);
+}
+
+static void
 big(void)
 {
     printf("-- big\n");
@@ -454,6 +505,7 @@ main(int argc, char *argv[])
     access_modes();
     advice();
     shm();
+    memfd();
     big();
     printf("-- end\n");
     return 0;

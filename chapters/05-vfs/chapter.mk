@@ -37,6 +37,8 @@ KERNEL_SRCS += \
 	fs/vfs/create.c \
 	fs/vfs/remove.c \
 	fs/vfs/attr.c \
+	fs/vfs/memfd.c \
+	kernel/syscalls/memfd.c \
 	fs/tmpfs/tmpfs.c \
 	fs/tmpfs/file.c \
 	fs/tmpfs/unpack.c \

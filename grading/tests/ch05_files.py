@@ -22,7 +22,7 @@ programs and the script print the same on any Linux, not only on the
 host, was checked by booting Debian's kernel with the same initramfs
 (`python3 grading/linux_busybox.py --chapter 5` for the script).
 
-Groups (230 points), each one boot (mmap-shared shares integrity's):
+Groups (233 points), each one boot (mmap-shared shares integrity's):
 
   fdshare      (20)  user/fdshare.c: offsets and status flags shared by
                      dup, dup2, dup3, F_DUPFD and fork, not by a second
@@ -35,13 +35,15 @@ Groups (230 points), each one boot (mmap-shared shares integrity's):
   integrity    (20)  user/integrity.c: 3 MiB of seeded pseudo-random
                      bytes with holes and overwrites, read back in
                      several ways, mmap, truncate down and up.
-  mmap-shared  (30)  user/shmtest.c, in integrity's boot: MAP_SHARED of
+  mmap-shared  (33)  user/shmtest.c, in integrity's boot: MAP_SHARED of
                      tmpfs files (stores reach read() and other
                      mappings, across fork), MAP_PRIVATE copy-on-write
                      from the file, SIGBUS past the end of the file,
                      the open mode's limits (EACCES, ENODEV), madvise
-                     and msync, shm_open in /dev/shm, a 64 MiB file
-                     written through a mapping; a section per child.
+                     msync and mincore, shm_open in /dev/shm,
+                     memfd_create, a 64 MiB file written through a
+                     mapping, truncates under mappings; a section per
+                     child.
   badpaths     (30)  user/badpaths.c: NULL, unterminated and too long
                      paths, the empty path, calls on the wrong type of
                      file, a full tmpfs (ENOSPC) and the kernel after it.
@@ -273,6 +275,7 @@ SHM_PARTS = [
     (3, "access", "the open mode limits the mapping (EACCES, ENODEV)"),
     (3, "advice", "madvise(MADV_DONTNEED) and msync"),
     (3, "shm", "shm_open and shm_unlink in /dev/shm, across fork"),
+    (3, "memfd", "memfd_create: a file no directory names"),
     (2, "big", "a 64 MiB file written through a mapping"),
 ]
 

@@ -296,6 +296,7 @@ int fs_chdir(struct dentry *dir);
 int vfs_open(int dirfd, const char *path, unsigned flags, uint32_t mode,
              struct file **out);
 int vfs_open_dentry(struct dentry *d, unsigned flags, struct file **out);
+int vfs_memfd_create(const char *name, unsigned flags, struct file **out);
 int vfs_file_bytes(struct inode *n, const void **data, size_t *size,
                    void **copy);
 bool vfs_writable(const struct dentry *d);

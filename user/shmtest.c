@@ -22,7 +22,8 @@
  *             file's; msync's and mincore's answers;
  *   shm       shm_open / shm_unlink in /dev/shm, across fork;
  *   memfd     memfd_create: a file no directory names, shared by map;
- *   big       a 64 MiB file written through a mapping, read back.
+ *   big       a 64 MiB file written through a mapping, read back, and
+ *             its memory free again once unlinked and unmapped.
  *
  * Regression test: before shared file mappings, mmap(MAP_SHARED) of a
  * file with PROT_WRITE was EACCES (a test suite's harness that maps a
@@ -40,6 +41,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -457,6 +459,8 @@ big(void)
 {
     printf("-- big\n");
     size_t len = 64UL << 20;
+    struct sysinfo before, after;
+    sysinfo(&before);
     int fd = new_file("big", (off_t)len);
     unsigned char *a =
         mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -483,6 +487,13 @@ big(void)
     printf("64 MiB through a mapping: %lu bytes set, sum %lu\n", pages, sum);
     close(fd);
     unlink(path("big"));
+    // the file's 64 MiB come back once it has no name, no descriptor and
+    // no mapping (half of that is room for what else the machine does)
+    sysinfo(&after);
+    unsigned long long was =
+        (unsigned long long)before.freeram * before.mem_unit;
+    unsigned long long now = (unsigned long long)after.freeram * after.mem_unit;
+    printf("free memory back: %s\n", now + (32ULL << 20) >= was ? "yes" : "no");
 }
 
 int

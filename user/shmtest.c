@@ -22,8 +22,9 @@
  *             file's; msync's and mincore's answers;
  *   shm       shm_open / shm_unlink in /dev/shm, across fork;
  *   memfd     memfd_create: a file no directory names, shared by map;
- *   big       a 64 MiB file written through a mapping, read back, and
- *             its memory free again once unlinked and unmapped.
+ *   big       a 64 MiB file written through a mapping, read back;
+ *   memory    and its memory free again once unlinked and unmapped
+ *             (checked on Keel only: a busy host's free memory moves).
  *
  * Regression test: before shared file mappings, mmap(MAP_SHARED) of a
  * file with PROT_WRITE was EACCES (a test suite's harness that maps a
@@ -488,8 +489,11 @@ big(void)
     close(fd);
     unlink(path("big"));
     // the file's 64 MiB come back once it has no name, no descriptor and
-    // no mapping (half of that is room for what else the machine does)
+    // no mapping (half of that is room for what else the machine does).
+    // Its own section: on a busy host, Linux's free memory moves by more
+    // than that, so only Keel's answer is graded, against "yes".
     sysinfo(&after);
+    printf("-- memory\n");
     unsigned long long was =
         (unsigned long long)before.freeram * before.mem_unit;
     unsigned long long now = (unsigned long long)after.freeram * after.mem_unit;

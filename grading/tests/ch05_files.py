@@ -22,7 +22,7 @@ programs and the script print the same on any Linux, not only on the
 host, was checked by booting Debian's kernel with the same initramfs
 (`python3 grading/linux_busybox.py --chapter 5` for the script).
 
-Groups (233 points), each one boot (mmap-shared shares integrity's):
+Groups (235 points), each one boot (mmap-shared shares integrity's):
 
   fdshare      (20)  user/fdshare.c: offsets and status flags shared by
                      dup, dup2, dup3, F_DUPFD and fork, not by a second
@@ -35,7 +35,7 @@ Groups (233 points), each one boot (mmap-shared shares integrity's):
   integrity    (20)  user/integrity.c: 3 MiB of seeded pseudo-random
                      bytes with holes and overwrites, read back in
                      several ways, mmap, truncate down and up.
-  mmap-shared  (33)  user/shmtest.c, in integrity's boot: MAP_SHARED of
+  mmap-shared  (35)  user/shmtest.c, in integrity's boot: MAP_SHARED of
                      tmpfs files (stores reach read() and other
                      mappings, across fork), MAP_PRIVATE copy-on-write
                      from the file, SIGBUS past the end of the file,
@@ -292,6 +292,19 @@ def shm_part_test(points, part, what):
 
 for _pts, _part, _what in SHM_PARTS:
     shm_part_test(_pts, _part, _what)
+
+
+@test(2, "mmap-shared: the 64 MiB come back after unlink and munmap "
+      "(memory)", parent=test_integrity, name="mmap-shared-memory")
+def test_shm_memory():
+    """shmtest's `-- memory`: free memory after the 64 MiB file is gone is
+    within 32 MiB of what it was before (Keel only: the host's free memory
+    moves with whatever else runs there)."""
+    got = sections(user_lines()).get("shmtest")
+    assert_true(got is not None, "/bin/shmtest did not run to its end\n"
+                "  run ended: %s" % result().reason)
+    assert_equal(parts(got).get("memory"), ["free memory back: yes"],
+                 "the file's memory was not given back:")
 
 
 # ---------------------------------------------------------------- badpaths

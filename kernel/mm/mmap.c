@@ -150,11 +150,7 @@ vma_private_or_writable(const struct vma *v)
 static bool
 frames_now(const struct vma *v)
 {
-#if CHAPTER >= 5
-    if (v->file != NULL)
-        return false;
-#endif
-    return v->flags & VMA_SHARED;
+    return vma_anonymous(v) && (v->flags & VMA_SHARED);
 }
 
 /*
@@ -516,7 +512,7 @@ brk_grow(struct mm *mm, vaddr_t from, vaddr_t to)
 {
     struct vma *last = from > 0 ? mm_find_vma(mm, from - 1) : NULL;
     if (last == NULL || last->end != from || last->start < mm->brk_start ||
-        last->flags != 0 || last->file_data != NULL ||
+        last->flags != 0 || !vma_anonymous(last) ||
         last->prot != (VM_READ | VM_WRITE))
         return mm_map_anon(mm, from, to - from, VM_READ | VM_WRITE);
     if (!mm_range_free(mm, from, to))

@@ -238,6 +238,17 @@ void mm_activate(struct mm *mm);
 /* regions (kernel/mm/vma.c) */
 struct vma *vma_clone(const struct vma *v);
 void vma_free(struct vma *v);
+
+/** Is region @p v plain memory, with no file behind it? */
+static inline bool
+vma_anonymous(const struct vma *v)
+{
+#if CHAPTER >= 5
+    if (v->file != NULL)
+        return false;
+#endif
+    return v->file_data == NULL;
+}
 #if CHAPTER >= 5
 void vma_attach(struct mm *mm, struct vma *v);
 void vm_file_shrink(struct vm_file_maps *maps, uint64_t from);

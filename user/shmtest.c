@@ -9,7 +9,8 @@
  *             a write to the file (read() sees it), a write() shows in
  *             the mapping, and two mappings of one file are one memory;
  *   fork      a child's stores through an inherited shared mapping reach
- *             the parent and the file;
+ *             the parent and the file; so do those of a program the
+ *             child execs, which maps the file anew;
  *   private   MAP_PRIVATE sees the file until its first store, which
  *             copies the page: the file and other mappings keep theirs;
  *   sigbus    a page wholly past the end of the file is SIGBUS
@@ -147,8 +148,34 @@ fork_shared(void)
     waitpid(pid, &status, 0);
     printf("parent sees: %s, %s\n", a, a + PAGE);
     printf("file: %s\n", file_text(fd, PAGE, 11));
+    // exec drops the child's mappings; the new program maps the file anew
+    pid = fork();
+    if (pid == 0) {
+        execl("/proc/self/exe", "shmtest", "--exec-writer", path("fork"),
+              (char *)NULL);
+        _exit(127);
+    }
+    waitpid(pid, &status, 0);
+    printf("after an exec'd program's store: %s\n", a + PAGE + 20);
     munmap(a, 2 * PAGE);
     close(fd);
+}
+
+/* `shmtest --exec-writer FILE`: map FILE shared, show it, store in it. */
+static int
+exec_writer(const char *file)
+{
+    int fd = open(file, O_RDWR);
+    char *a = fd < 0 ? MAP_FAILED
+                     : mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+                            fd, 0);
+    if (a == MAP_FAILED) {
+        printf("exec'd program: %s\n", errname(errno));
+        return 1;
+    }
+    printf("the exec'd program sees: %s\n", a);
+    strcpy(a + PAGE + 20, "exec-wrote");
+    return 0;
 }
 
 static void
@@ -504,6 +531,8 @@ int
 main(int argc, char *argv[])
 {
     setvbuf(stdout, NULL, _IONBF, 0);
+    if (argc == 3 && strcmp(argv[1], "--exec-writer") == 0)
+        return exec_writer(argv[2]);
     if (argc < 2) {
         printf("usage: shmtest DIR\n");
         return 0;

@@ -127,4 +127,5 @@ CHAPTER_FILES += \
 	user/walkedge.c \
 	user/fsfuzz.c \
 	user/busybox/rootfs/test/vfs.sh \
-	grading/tests/ch05_files.py
+	grading/tests/ch05_files.py \
+	grading/tests/ch05_init.py

@@ -23,7 +23,7 @@ That the scripts print the same on any Linux, not only on the host, is
 checked by grading/linux_busybox.py: it boots Debian's kernel with the
 same initramfs and command line and compares with the host run.
 
-Groups (58 points):
+Groups (50 points):
 
   busybox        (34)  boot and run /test/accept.sh with a random token;
                        each section of its output (`== text`, `== filters`,
@@ -35,12 +35,6 @@ Groups (58 points):
                        /test/glibc.sh: its own `sh -c` with echo, seq | wc,
                        cat of a file, md5sum; compared with the host run
                        of the same binary.
-  busybox-init    (8)  regression tests: `init=/test/init.sh`, a
-                       `#!/bin/busybox sh` script, boots (it did not:
-                       "cannot start /init (error -8)"), and no kernel
-                       line lands in its output (a "killed by signal 13"
-                       line did); an init that cannot start powers off at
-                       once with status 3 instead of idling.
 """
 
 import re
@@ -201,57 +195,3 @@ def test_glibc_run():
     expect(r"^== end %s\r?$" % GLIBC_TOKEN)
     expect(r"init: /bin/busybox.glibc exited with status 0")
     assert_status(0)
-
-
-# ------------------------------------------------------------- busybox-init
-
-INIT_TOKEN = token()
-
-
-@test(0, "busybox-init", name="busybox-init")
-def test_init():
-    """Boot with `init=/test/init.sh TOKEN`, without `quiet`, as `make
-    run` boots: the script runs as process 1."""
-    boot("init=/test/init.sh -- %s" % INIT_TOKEN, timeout=120,
-         initrd=chapter_initrd())
-
-
-@test(3, "busybox-init: a `#!` script as init", parent=test_init)
-def test_init_script():
-    """Regression: a `#!` /init did not start ("cannot start /init (error
-    -8)"), and the kernel idled until the timeout. Now the interpreter
-    runs it as pid 1, and its exit 0 powers the machine off."""
-    expect(r"^init\.sh: pid 1, token %s\r?$" % INIT_TOKEN)
-    expect(r"^1\r?$")
-    expect(r"^init\.sh: seq \| head ended with status 0\r?$")
-    expect(r"^init\.sh: done %s\r?$" % INIT_TOKEN)
-    assert_status(0)
-
-
-@test(3, "busybox-init: no kernel line in a script's output",
-      parent=test_init)
-def test_init_quiet_console():
-    """Regression: `keel: pid N (seq) killed by signal 13` landed in the
-    middle of the script's output. Once init runs, only warnings and worse
-    reach the console (the rest is in dmesg), so between the script's
-    first and last lines there is no kernel line, as on Linux."""
-    out = result().output
-    first = out.find("init.sh: pid 1")
-    last = out.find("init.sh: done %s" % INIT_TOKEN)
-    assert_true(0 <= first < last, "the script did not run to its end\n"
-                "  run ended: %s" % result().reason)
-    noise = [ln for ln in out[first:last].splitlines()
-             if KERNEL_LINE.match(ln)]
-    assert_equal(noise, [], "kernel lines inside the script's output:")
-
-
-@test(2, "busybox-init: an init that cannot start ends the boot",
-      name="busybox-init-missing")
-def test_init_missing():
-    """Regression: with no init to start the kernel idled, so a harness
-    waited out its timeout. Now it says why and powers off with status 3
-    (KEEL_EXIT_INIT) at once."""
-    missing = "/bin/no-init-%s" % INIT_TOKEN
-    boot("quiet init=%s" % missing, timeout=60, initrd=chapter_initrd())
-    expect(r"keel: cannot start init %s \(error -2" % re.escape(missing))
-    assert_status(3)

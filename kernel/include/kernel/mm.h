@@ -239,7 +239,11 @@ void mm_activate(struct mm *mm);
 struct vma *vma_clone(const struct vma *v);
 void vma_free(struct vma *v);
 
-/** Is region @p v plain memory, with no file behind it? */
+/**
+ * @brief Is region @p v plain memory, with no file behind it?
+ * @param v a region
+ * @return true for anonymous memory (private or shared)
+ */
 static inline bool
 vma_anonymous(const struct vma *v)
 {

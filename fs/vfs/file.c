@@ -175,7 +175,7 @@ stat_to_statx(const struct stat *st, struct statx *sx)
 }
 
 /**
- * @brief All of a regular file's bytes in one piece (exec, mmap).
+ * @brief All of a regular file's bytes in one piece (exec).
  *
  * A file still borrowing the initramfs' bytes hands them out as they are;
  * a file in pages is copied into one kmalloc'd buffer.

@@ -5,7 +5,7 @@
  *
  * A program asks for memory by regions. mmap adds a region (struct vma)
  * and nothing else: its pages come later, one fault at a time, from
- * mm_fault() (zeros, or the file's bytes for a file mapping). munmap
+ * mm_fault() (zeros, or the file's pages for a file mapping). munmap
  * removes regions, splitting the ones it cuts, and gives back their
  * frames; mprotect splits too and changes the rights of the pages already
  * there; madvise(MADV_DONTNEED) drops pages so that they read back as
@@ -29,6 +29,10 @@
  * Errors follow Linux (mmap(2)): EINVAL for a bad length, flags or
  * alignment, ENOMEM when no room is left or a range is not mapped, EEXIST
  * for MAP_FIXED_NOREPLACE over a region, EBADF/EACCES from the file.
+ *
+ * From chapter 5 a file mapping maps the file's own pages (its page
+ * cache, struct vm_file_ops): MAP_SHARED stores are writes to the file,
+ * MAP_PRIVATE copies a page at its first store.
  *
  * Locking: a process's mm is only used by its one thread.
  */

@@ -17,13 +17,18 @@
  * bug: mm_fault() says -EFAULT and the caller delivers SIGSEGV.
  *
  * From chapter 4 (mmap) a region may also be backed by a file, whose bytes
- * fill a page on its first touch (zeros past the end of the file), or be
- * shared (MAP_SHARED): its frames are the same in every process that
- * inherited it, so a write never copies, and fork gives the write right
- * back on both sides (mm_fork_shared()).
+ * fill a page on its first touch (the tail of the last page reads zeros,
+ * a page wholly past the end is SIGBUS), or be shared (MAP_SHARED): its
+ * frames are the same in every process that inherited it, so a write
+ * never copies, and fork gives the write right back on both sides
+ * (mm_fork_shared()). From chapter 5 a file region maps the file's own
+ * pages, its page cache (map_cached_page()).
  *
- * Locking: a process has one thread in chapter 3, so its mm is only used
- * by that thread (and by the kernel while creating it); no lock yet.
+ * Locking: a process has one thread, so its mm is only used by that
+ * thread (and by the kernel while creating it); no lock yet. The one
+ * visitor from outside is a truncate in chapter 5 (vm_file_shrink() in
+ * kernel/mm/vma.c), which walks with interrupts off, so the steps that
+ * change a file region's list or bounds run with interrupts off too.
  */
 #include "kernel/arch.h"
 #include "kernel/mm.h"

@@ -24,8 +24,13 @@
  * MAP_SHARED region); dropping a page calls pmm_put(), which frees the
  * frame only when its last user lets go.
  *
+ * From chapter 5 a region that maps a file is also on the file's list of
+ * mappings (vma_attach()), so that a truncate can take the pages past the
+ * new end out of every process (vm_file_shrink()).
+ *
  * Locking: as for kernel/mm/uvm.c, a process's mm is only used by its one
- * thread.
+ * thread; the file lists, and the bounds of the regions on them, change
+ * with interrupts off for the truncate's walk.
  */
 #include "kernel/arch.h"
 #include "kernel/mm.h"

@@ -110,7 +110,7 @@ struct inode_ops {
     int (*follow)(struct dentry *d, struct dentry **out);
     /** Set the size: drop bytes past it, zeros up to it; -ENOSPC. */
     int (*truncate)(struct inode *n, uint64_t size);
-    /** Copy file bytes into kernel memory (exec, private mmap): bytes
+    /** Copy file bytes into kernel memory (exec): bytes
      *  copied or -errno. */
     long (*read_kernel)(struct inode *n, uint64_t off, void *buf, size_t len);
     /** All the bytes in one piece, if the file has them so (a tmpfs file

@@ -72,7 +72,7 @@ KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 
 KOBJS := $(patsubst %,$(B)/obj/%.o,$(KERNEL_SRCS))
 
-.PHONY: all kernel iso print-kernel print-last-chapter run qemu-gdb gdb grade \
+.PHONY: all kernel iso print-kernel print-last-chapter print-srcs run qemu-gdb gdb grade \
 	test check format host-test book deps deps-auto clean \
 	compile_commands.json snapshot handout branches lint-chapters autograder \
 	user initrd busybox bench busybox-testsuite
@@ -86,6 +86,10 @@ print-kernel: $(KERNEL)
 
 print-last-chapter:
 	@echo $(LAST_CHAPTER)
+
+# the kernel sources this chapter builds (tools/treecheck.py reads them)
+print-srcs:
+	@echo $(KERNEL_SRCS)
 
 # The system-call table, numbers, names and prototypes, generated from
 # kernel/syscalls/syscall_64.tbl (the script rewrites only changed files).

@@ -1,0 +1,374 @@
+#!/usr/bin/env python3
+"""The master tree's structure, measured: what `make check` holds.
+
+The checked-in tree is the finished kernel (DESIGN.md section 3); earlier
+forms of replaced files live under chapters/NN-slug/overlay/. This script
+measures how well the master keeps that promise and fails when it does
+not:
+
+1. global symbols defined more than once under kernel/, fs/ and net/
+   (a grep for a function must land on its one definition);
+2. source files under kernel/, fs/ and net/ that the last chapter's
+   build does not compile (dead code), and headers nothing includes;
+3. `#if CHAPTER` guards inside a function or struct body (at most
+   GUARD_BUDGET in the whole tree), and any guard inside a region the
+   book quotes with @snippet (none allowed);
+4. include edges between folders that the layering table (LAYERS below)
+   does not allow, each named with file and line.
+
+    treecheck.py            print the four measures and the problems;
+                            exit 1 if any measure is over its limit
+    treecheck.py --verbose  also list every guard inside a body
+
+Standard library only; needs `unifdef` (a build dependency already).
+"""
+
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TREES = ("kernel/", "fs/", "net/")
+GUARD_BUDGET = 25
+
+GUARD = re.compile(r"^\s*#\s*(if|ifdef|ifndef|elif)\b.*\bCHAPTER\b")
+SNIPPET_MARK = re.compile(r"^\s*(//|#|/\*|;)\s*\[([A-Za-z0-9_.-]+)\]")
+FUNC_DEF = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
+
+# ---------------------------------------------------------------- layering
+#
+# Every source file belongs to a layer, named by its folder (the longest
+# prefix below wins); every header belongs to the layer that implements
+# it. A file may include headers of its own layer and of the layers its
+# entry in LAYERS allows. The reasons are the design: read them as the
+# map of who may call whom (DESIGN.md section 2).
+
+# header -> the layer that owns it (headers not named here: by folder)
+HEADER_LAYER = {
+    "kernel/arch.h": "arch-api",  # the one portable face of the machine
+    "kernel/compiler.h": "base",
+    "kernel/types.h": "base",
+    "kernel/list.h": "lib",
+    "kernel/string.h": "lib",
+    "kernel/printk.h": "log",
+    "kernel/panic.h": "log",
+    "kernel/ksyms.h": "log",
+    "kernel/boot.h": "init",
+    "kernel/cmdline.h": "init",
+    "kernel/init.h": "init",
+    "kernel/selftest.h": "init",
+    "kernel/irq.h": "irq",
+    "kernel/time.h": "time",
+    "kernel/clock.h": "time",
+    "kernel/mm.h": "mm",
+    "kernel/uaccess.h": "mm",
+    "kernel/sync.h": "sync",
+    "kernel/sched.h": "proc",
+    "kernel/proc.h": "proc",
+    "kernel/procinfo.h": "proc",
+    "kernel/signal.h": "proc",
+    "kernel/cred.h": "proc",
+    "kernel/shebang.h": "proc",
+    "kernel/syscall.h": "syscalls",
+    "kernel/tty.h": "tty",
+    "kernel/random.h": "random",
+}
+
+# source folder -> layer (longest prefix wins)
+FOLDER_LAYER = {
+    "kernel/arch/x86_64/": "arch",
+    "kernel/include/uapi/": "uapi",
+    "kernel/init/": "init",
+    "kernel/lib/": "lib",
+    "kernel/log/": "log",
+    "kernel/time/": "time",
+    "kernel/mm/": "mm",
+    "kernel/proc/": "proc",
+    "kernel/sync/": "sync",
+    "kernel/syscalls/": "syscalls",
+    "kernel/drivers/": "drivers",
+    "kernel/tty/": "tty",
+    "kernel/random/": "random",
+    "fs/": "fs",
+    "net/": "net",
+}
+
+# layer -> the layers it may include, besides itself, base and uapi
+LAYERS = {
+    "lib": set(),  # pure: compiled and tested on the host
+    "log": {"lib", "arch-api", "time", "sync"},  # locks, clock, consoles
+    "arch-api": {"lib"},
+    # the machine implements the portable interfaces it is called through
+    "arch": {"lib", "log", "arch-api", "init", "irq", "mm", "proc", "sync",
+             "time", "syscalls", "random"},
+    "irq": {"arch-api"},
+    "sync": {"lib", "log", "arch-api", "proc"},  # sleeping locks schedule
+    "time": {"lib", "log", "arch-api", "init", "irq", "sync", "proc"},
+    "mm": {"lib", "log", "arch-api", "init", "sync", "proc", "fs"},
+    "proc": {"lib", "log", "arch-api", "init", "irq", "mm", "sync", "time",
+             "fs", "tty", "random", "syscalls"},
+    "random": {"lib", "log", "arch-api", "init", "sync", "time"},
+    "tty": {"lib", "log", "arch-api", "init", "sync", "proc", "mm", "time",
+            "fs"},
+    "drivers": {"lib", "log", "arch-api", "arch-io", "init", "irq", "time",
+                "tty", "sync", "fs"},
+    "fs": {"lib", "log", "arch-api", "init", "sync", "proc", "mm", "time",
+           "tty", "random"},
+    "net": {"lib", "log", "arch-api", "init", "sync", "proc", "mm", "time",
+            "fs"},
+    "syscalls": {"lib", "log", "arch-api", "init", "sync", "proc", "mm",
+                 "time", "fs", "tty", "net", "random"},
+    "init": {"lib", "log", "arch-api", "init", "irq", "mm", "proc", "sync",
+             "time", "fs", "tty", "syscalls", "random"},
+}
+
+
+def rel(path):
+    """path relative to the tree's root."""
+    return os.path.relpath(path, ROOT)
+
+
+def tracked(prefixes, exts):
+    """Tracked (or new, not ignored) files under prefixes ending in exts."""
+    out = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"],
+                         cwd=ROOT, check=True, capture_output=True,
+                         text=True).stdout.split()
+    return sorted(f for f in out if f.startswith(prefixes) and
+                  f.endswith(exts) and os.path.isfile(os.path.join(ROOT, f)))
+
+
+def last_chapter_sources():
+    """The kernel sources the last chapter builds (from the Makefile)."""
+    out = subprocess.run(["make", "-s", "print-srcs"], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout
+    return set(out.split())
+
+
+def resolved(text, chapter):
+    """text with its CHAPTER guards resolved for the last chapter."""
+    if "CHAPTER" not in text:
+        return text
+    proc = subprocess.run(["unifdef", "-DCHAPTER=%d" % chapter], input=text,
+                          capture_output=True, text=True)
+    return proc.stdout
+
+
+def strip_comments(line, in_comment):
+    """line without comments and string contents; (code, still_in_comment)."""
+    out, i = [], 0
+    while i < len(line):
+        if in_comment:
+            j = line.find("*/", i)
+            if j < 0:
+                return "".join(out), True
+            i, in_comment = j + 2, False
+        elif line.startswith("/*", i):
+            in_comment, i = True, i + 2
+        elif line.startswith("//", i):
+            break
+        elif line[i] in "\"'":
+            q, i = line[i], i + 1
+            while i < len(line) and line[i] != q:
+                i += 2 if line[i] == "\\" else 1
+            i += 1
+        else:
+            out.append(line[i])
+            i += 1
+    return "".join(out), in_comment
+
+
+# ---------------------------------------------------------------- measures
+
+
+def duplicate_symbols(files, chapter):
+    """Global functions defined in more than one file: {name: [files]}.
+
+    Keel's style puts a function's name in column 0 with its return type
+    on the line before, so a definition is a column-0 `name(` whose
+    return-type line is not `static` and whose declaration ends in `{`.
+    """
+    seen = {}
+    for f in files:
+        if not f.endswith(".c"):
+            continue
+        lines = resolved(open(os.path.join(ROOT, f)).read(),
+                         chapter).split("\n")
+        for i, line in enumerate(lines):
+            m = FUNC_DEF.match(line)
+            if not m or i == 0 or "static" in lines[i - 1].split():
+                continue
+            if lines[i - 1].startswith(("#", " ", "}", "//", "/*", "*")) or \
+                    not lines[i - 1].strip():
+                continue
+            for j in range(i, min(i + 12, len(lines))):
+                if lines[j].rstrip().endswith(";"):
+                    break
+                if lines[j].startswith("{") or lines[j].rstrip().endswith("{"):
+                    seen.setdefault(m.group(1), []).append(f)
+                    break
+    return {k: v for k, v in seen.items() if len(v) > 1}
+
+
+def uncompiled(files, built):
+    """Sources the last chapter does not build, and headers nobody includes."""
+    dead = [f for f in files if f.endswith((".c", ".S")) and f not in built]
+    included = set()
+    for f in tracked(TREES + ("chapters/", "grading/", "user/"),
+                     (".c", ".h", ".S", ".ld")):
+        for line in open(os.path.join(ROOT, f), errors="replace"):
+            m = INCLUDE.match(line)
+            if m:
+                included.add(m.group(1))
+    for f in files:
+        if f.endswith(".h") and not any(f.endswith("/" + h) for h in included):
+            dead.append(f)
+    return dead
+
+
+def quoted_snippets():
+    """(file, id) pairs the book quotes with @snippet."""
+    quoted = set()
+    book = os.path.join(ROOT, "book")
+    for name in os.listdir(book):
+        if name.endswith(".md"):
+            for line in open(os.path.join(book, name)):
+                m = re.search(r"@snippet\s+(\S+)\s+(\S+)", line)
+                if m:
+                    quoted.add((m.group(1), m.group(2)))
+    return quoted
+
+
+def guards(files):
+    """Guards inside bodies and guards in quoted regions: two lists."""
+    quoted = quoted_snippets()
+    in_body, in_quote = [], []
+    for f in files:
+        if not f.endswith((".c", ".h")):
+            continue
+        depth, in_comment, open_snips = 0, False, set()
+        for n, line in enumerate(open(os.path.join(ROOT, f)), 1):
+            m = SNIPPET_MARK.match(line)
+            if m:
+                open_snips ^= {m.group(2)}
+            if GUARD.match(line):
+                where = "%s:%d" % (f, n)
+                if depth > 0:
+                    in_body.append(where)
+                if any((s, i) in quoted for i in open_snips
+                       for s in (f, f.split("/include/", 1)[-1])):
+                    in_quote.append(where)
+                continue
+            if line.lstrip().startswith("#"):
+                continue
+            code, in_comment = strip_comments(line, in_comment)
+            depth += code.count("{") - code.count("}")
+    return in_body, in_quote
+
+
+def layer_of_file(f):
+    """The layer of a source file, by the longest folder prefix."""
+    best = ""
+    for prefix in FOLDER_LAYER:
+        if f.startswith(prefix) and len(prefix) > len(best):
+            best = prefix
+    return FOLDER_LAYER.get(best)
+
+
+def layer_of_header(h):
+    """The layer that owns header h as spelled in an #include."""
+    if h.startswith("uapi/"):
+        return "uapi"
+    if h in ("asm/io.h",):
+        return "arch-io"
+    if h.startswith("asm/"):
+        return "arch"
+    if h in HEADER_LAYER:
+        return HEADER_LAYER[h]
+    if h.startswith("fs/"):
+        return "fs"
+    if h.startswith("net/") or h.startswith("lwip/"):
+        return "net"
+    return None
+
+
+def bad_edges(files):
+    """Includes outside the layering table: ["file:line: a -> b (h)"]."""
+    bad = []
+    for f in files:
+        src = layer_of_file(f)
+        if src in (None, "uapi"):
+            continue
+        if f.startswith("kernel/include/kernel/"):
+            src = HEADER_LAYER.get(f[len("kernel/include/"):], src)
+        elif f.startswith("kernel/arch/x86_64/include/"):
+            src = "arch"
+        for n, line in enumerate(open(os.path.join(ROOT, f)), 1):
+            m = INCLUDE.match(line)
+            if not m:
+                continue
+            h = m.group(1)
+            dst = layer_of_header(h)
+            if h.startswith("lwip/") and not f.startswith("net/"):
+                bad.append("%s:%d: lwIP header %s outside net/" % (f, n, h))
+                continue
+            if dst is None:
+                if not os.path.exists(os.path.join(os.path.dirname(
+                        os.path.join(ROOT, f)), h)):
+                    bad.append("%s:%d: %s belongs to no layer" % (f, n, h))
+                continue
+            if dst in (src, "base", "uapi"):
+                continue
+            if dst == "arch-io" and src in ("drivers", "arch"):
+                continue
+            if src == "arch" and dst == "arch-io":
+                continue
+            if dst not in LAYERS.get(src, set()):
+                bad.append("%s:%d: %s may not include %s (%s)"
+                           % (f, n, src, dst, h))
+    return bad
+
+
+def main(argv):
+    """Print the measures; exit 1 if any is over its limit."""
+    verbose = "--verbose" in argv
+    chapter = int(subprocess.run(["make", "-s", "print-last-chapter"],
+                                 cwd=ROOT, check=True, capture_output=True,
+                                 text=True).stdout.strip())
+    files = tracked(TREES, (".c", ".h", ".S"))
+    dups = duplicate_symbols(files, chapter)
+    dead = uncompiled(files, last_chapter_sources())
+    in_body, in_quote = guards(files)
+    edges = bad_edges(files)
+    problems = 0
+    print("treecheck: global symbols defined more than once: %d" % len(dups))
+    for name, where in sorted(dups.items()):
+        print("  %s: %s" % (name, ", ".join(where)))
+    problems += len(dups)
+    print("treecheck: files the last chapter does not build or include: %d"
+          % len(dead))
+    for f in dead:
+        print("  " + f)
+    problems += len(dead)
+    print("treecheck: guards inside bodies: %d (at most %d)"
+          % (len(in_body), GUARD_BUDGET))
+    if verbose or len(in_body) > GUARD_BUDGET:
+        for g in in_body:
+            print("  " + g)
+    problems += len(in_body) > GUARD_BUDGET
+    print("treecheck: guards inside regions the book quotes: %d"
+          % len(in_quote))
+    for g in in_quote:
+        print("  " + g)
+    problems += len(in_quote)
+    print("treecheck: include edges outside the layering table: %d"
+          % len(edges))
+    for e in edges:
+        print("  " + e)
+    problems += len(edges)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

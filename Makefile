@@ -30,6 +30,8 @@ ifeq ($(filter $(CHAPTER),$(shell seq 1 $(LAST_CHAPTER))),)
 $(error CHAPTER=$(CHAPTER) does not exist: chapters are 1..$(LAST_CHAPTER))
 endif
 
+PYTHON := python3
+
 KERNEL_SRCS :=
 CHAPTER_FILES :=
 HOST_TESTS :=
@@ -37,14 +39,31 @@ USER_PROGS :=
 USER_GLIBC_PROGS :=
 RETIRED_FILES :=
 include $(addsuffix chapter.mk,$(wordlist 1,$(CHAPTER),$(CHAPTER_DIRS)))
-# A later chapter may retire a file an earlier one added (RETIRED_FILES in
-# its chapter.mk): from that chapter on, the file is not built and its view
-# leaves it out, because the chapter replaced the mechanism it held.
-KERNEL_SRCS := $(filter-out $(RETIRED_FILES),$(KERNEL_SRCS))
-CHAPTER_FILES := $(filter-out $(RETIRED_FILES),$(CHAPTER_FILES))
 
 KEEL_VERSION := 0.1
 B := build/ch$(CH)
+
+# Where the kernel's sources come from. The tree holds the last chapter's
+# kernel; an earlier chapter's kernel is compiled from its view, which
+# tools/chapters.py writes into $(B)/src/ (its files only, guards
+# resolved, earlier forms from chapters/NN-slug/overlay/ laid at their
+# paths; only changed files are rewritten, so builds stay incremental).
+# Edit the tree, never $(B)/src/: it is generated anew by every make.
+ifeq ($(CHAPTER),$(LAST_CHAPTER))
+SRC :=
+else
+SRC := $(B)/src/
+VIEW_LOG := $(shell $(PYTHON) tools/chapters.py sources $(CHAPTER) $(SRC) 2>&1)
+ifneq ($(.SHELLSTATUS),0)
+$(error tools/chapters.py could not write chapter $(CHAPTER)'s sources: $(VIEW_LOG))
+endif
+endif
+# A chapter may retire a file an earlier one added (RETIRED_FILES in its
+# chapter.mk): the earlier form lives on as an overlay of the chapters
+# that used it, and from the retiring chapter on the path holds the
+# tree's file, or nothing (then it is not built).
+GONE_FILES := $(foreach f,$(RETIRED_FILES),$(if $(wildcard $(SRC)$(f)),,$(f)))
+KERNEL_SRCS := $(filter-out $(GONE_FILES),$(KERNEL_SRCS))
 KERNEL := $(B)/keel.elf
 ISO := $(B)/keel.iso
 CMDLINE ?=
@@ -54,7 +73,6 @@ INITRD ?= $(if $(USER_PROGS),$(B)/initrd.cpio)
 CC := gcc
 LD := ld
 NM := nm
-PYTHON := python3
 GDB ?= gdb
 QEMU ?= qemu-system-x86_64
 
@@ -66,9 +84,10 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) \
 	-mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables \
 	-fno-common
 KERNEL_CPPFLAGS := -DCHAPTER=$(CHAPTER) -DKEEL_VERSION='"$(KEEL_VERSION)"' \
-	-Ikernel/include -Ikernel/arch/x86_64/include -Ifs/include -I$(B)/gen
+	-I$(SRC)kernel/include -I$(SRC)kernel/arch/x86_64/include \
+	-I$(SRC)fs/include -I$(B)/gen
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
-	-T kernel/arch/x86_64/kernel.ld
+	-T $(SRC)kernel/arch/x86_64/kernel.ld
 
 KOBJS := $(patsubst %,$(B)/obj/%.o,$(KERNEL_SRCS))
 
@@ -102,12 +121,12 @@ $(B)/gen/.stamp: tools/gen-syscalls.py kernel/syscalls/syscall_64.tbl \
 	@$(PYTHON) tools/gen-syscalls.py kernel $(CHAPTER) $(B)/gen
 	@touch $@
 
-$(B)/obj/%.c.o: %.c Makefile $(CHAPTER_DIRS:%=%chapter.mk) | $(GEN)
+$(B)/obj/%.c.o: $(SRC)%.c Makefile $(CHAPTER_DIRS:%=%chapter.mk) | $(GEN)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(KERNEL_CPPFLAGS) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/obj/%.S.o: %.S Makefile | $(GEN)
+$(B)/obj/%.S.o: $(SRC)%.S Makefile | $(GEN)
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	@$(CC) $(KERNEL_CPPFLAGS) -D__ASSEMBLY__ -g -MMD -MP -c $< -o $@
@@ -115,7 +134,7 @@ $(B)/obj/%.S.o: %.S Makefile | $(GEN)
 # Two links: the first one's function symbols become the symbol table of
 # the second (kernel/lib/ksyms.c). .ksyms follows .text in the linker
 # script, so filling it moves no function; the cmp proves it.
-$(KERNEL): $(KOBJS) kernel/arch/x86_64/kernel.ld tools/gen-ksyms.sh
+$(KERNEL): $(KOBJS) $(SRC)kernel/arch/x86_64/kernel.ld tools/gen-ksyms.sh
 	@echo "  LD      $@"
 	@NM=$(NM) sh tools/gen-ksyms.sh > $(B)/ksyms0.S
 	@$(CC) -c $(B)/ksyms0.S -o $(B)/ksyms0.o
@@ -323,7 +342,7 @@ lint-chapters:
 
 # ---- checks and tests ------------------------------------------------------
 
-C_FILES = $(shell git ls-files -co --exclude-standard -- 'kernel/*.c' 'kernel/*.h' 'fs/*.c' 'fs/*.h' 'net/*.c' 'net/*.h' 'grading/host/*.c' 'user/*.c' 'user/*.h' 2>/dev/null)
+C_FILES = $(shell git ls-files -co --exclude-standard -- 'kernel/*.c' 'kernel/*.h' 'fs/*.c' 'fs/*.h' 'net/*.c' 'net/*.h' 'grading/host/*.c' 'user/*.c' 'user/*.h' 'chapters/*.c' 'chapters/*.h' 2>/dev/null)
 
 check: deps-auto $(GEN)
 	@echo "  CHECK   clang-format"
@@ -333,7 +352,7 @@ check: deps-auto $(GEN)
 		--inline-suppr --suppress=missingIncludeSystem \
 		-D__GNUC__ -DCHAPTER=$(CHAPTER) -Ikernel/include \
 		-Ikernel/arch/x86_64/include -Ifs/include -I$(B)/gen \
-		$(filter-out user/%,$(filter %.c,$(C_FILES)))
+		$(filter-out user/% chapters/%,$(filter %.c,$(C_FILES)))
 	@echo "  CHECK   kernel builds for every chapter with -Werror"
 	@for n in $$(seq 1 $(LAST_CHAPTER)); do \
 		$(MAKE) kernel CHAPTER=$$n || exit 1; done

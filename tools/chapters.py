@@ -5,9 +5,13 @@ The checked-in tree is the finished kernel. Chapter N is generated from it:
 
 * the files of chapters 1..N (chapters/NN-slug/chapter.mk lists what each
   chapter adds) plus every file no chapter claims (the Makefile, tools,
-  the grader): later chapters' files are left out, and so are files that
-  one of chapters 1..N retires (RETIRED_FILES: the chapter replaced the
-  mechanism the file held);
+  the grader): later chapters' files are left out;
+* earlier forms laid at their paths: chapters/MM-slug/overlay/PATH is
+  chapter MM's form of PATH, used by chapters MM.. up to (not including)
+  the first later chapter that lists PATH in RETIRED_FILES (that chapter
+  replaced the mechanism; from it on PATH holds the tree's file, or
+  nothing when the tree has none). The tree itself holds only the last
+  chapter's kernel, so a grep finds one definition of everything;
 * `#if CHAPTER >= M` guards resolved with unifdef for CHAPTER=N;
 * exercise regions reduced to their solution (snapshot) or, for chapter
   N's own exercises, to their stub (handout).
@@ -27,6 +31,9 @@ and exercises/NN-slug/K-name.md describes exercise N.K. Its header lines
 Commands (also reached through make):
 
     chapters.py snapshot N DIR      the clean reference tree of chapter N
+    chapters.py sources N DIR       only its kernel sources (kernel/, fs/,
+                                    net/), rewriting only changed files:
+                                    what `make CHAPTER=N` compiles
     chapters.py handout N DIR       the student tree of chapter N
     chapters.py branches            git branches chNN-slug, chNN-slug-handout
     chapters.py lint                manifests, regions and exercises agree
@@ -51,7 +58,10 @@ REGION_START = re.compile(r"^(\s*)(//|#|/\*)\s*>>> exercise (\d+)\.(\d+)\s+(\S+)
 REGION_STUB = re.compile(r"^\s*(//|#|/\*)\s*=== stub")
 REGION_END = re.compile(r"^\s*(//|#|/\*)\s*<<< exercise (\d+)\.(\d+)")
 # files that drive the chapter machinery itself: not part of a chapter view
-MACHINERY = {"tools/chapters.py"}
+MACHINERY = {"tools/chapters.py", "tools/treecheck.py"}
+# the kernel's folders: guards are resolved there, `sources` writes them
+KERNEL_TREES = ("kernel/", "fs/", "net/")
+OVERLAY = "overlay"
 
 
 class ChapterError(Exception):
@@ -98,16 +108,23 @@ def chapters():
 
 
 def chapter_files(num, slug):
-    """Every file chapter num adds: manifest lists plus its own folders."""
+    """Every file chapter num adds: manifest lists plus its own folders.
+
+    Its overlays are not among them: they are laid at the paths they
+    stand for (overlays()), and those paths are in the manifest.
+    """
     mk = parse_make_vars(os.path.join(ROOT, "chapters", slug, "chapter.mk"))
     files = set(mk.get("KERNEL_SRCS", []) + mk.get("CHAPTER_FILES", []))
     for var, words in mk.items():
         if var.startswith("HOST_TEST_") and (var.endswith("_SRCS")):
             files.update(words)
+    overlay = os.path.join("chapters", slug, OVERLAY) + os.sep
     for folder in ("chapters/" + slug, "exercises/" + slug):
         for dirpath, _, names in os.walk(os.path.join(ROOT, folder)):
             for n in names:
-                files.add(os.path.relpath(os.path.join(dirpath, n), ROOT))
+                f = os.path.relpath(os.path.join(dirpath, n), ROOT)
+                if not f.startswith(overlay):
+                    files.add(f)
     prefix = "grading/tests/ch%02d_" % num
     for n in os.listdir(os.path.join(ROOT, "grading", "tests")):
         if ("grading/tests/" + n).startswith(prefix):
@@ -135,16 +152,50 @@ def tracked_files():
                   if is_file(os.path.join(ROOT, f)))
 
 
+def overlay_files(slug):
+    """Chapter slug's overlays: {path they stand for: file in the tree}."""
+    base = os.path.join(ROOT, "chapters", slug, OVERLAY)
+    found = {}
+    for dirpath, _, names in os.walk(base):
+        for n in names:
+            full = os.path.join(dirpath, n)
+            found[os.path.relpath(full, base)] = os.path.relpath(full, ROOT)
+    return found
+
+
+def overlays(num):
+    """The earlier forms chapter num's view uses: {path: overlay file}.
+
+    Walk chapters 1..num in order: a chapter's RETIRED_FILES end the
+    overlays of those paths, then its own overlays are laid (a later
+    chapter's form of a path wins over an earlier one's).
+    """
+    laid = {}
+    for n, slug, _ in chapters():
+        if n > num:
+            break
+        for path in retired_files(n, slug):
+            laid.pop(path, None)
+        laid.update(overlay_files(slug))
+    return laid
+
+
 def files_of_view(num):
-    """The files of chapter num's view: claimed by 1..num, or by nobody."""
+    """Chapter num's view: [(path in the view, file of the tree)].
+
+    The files claimed by chapters 1..num or by nobody, then the overlays
+    laid over them (an overlay's path need not exist in the tree: a
+    retired file lives only as an overlay).
+    """
     left_out = set()
     for n, slug, _ in chapters():
         if n > num:
             left_out |= chapter_files(n, slug)
-        else:
-            left_out |= retired_files(n, slug)
-    return [f for f in tracked_files()
-            if f not in left_out and f not in MACHINERY]
+    view = {f: f for f in tracked_files()
+            if f not in left_out and f not in MACHINERY and
+            not re.match(r"chapters/[^/]+/%s/" % OVERLAY, f)}
+    view.update(overlays(num))
+    return sorted(view.items())
 
 
 # ---------------------------------------------------------------- regions
@@ -246,35 +297,68 @@ def resolve_guards(text, num):
 # ---------------------------------------------------------------- views
 
 
-def write_view(num, dest, handout):
+def render(num, rel, src, handout):
+    """The text of one source file of chapter num's view (path rel).
+
+    Exercise regions become their solution (or, in a handout, chapter
+    num's own become their stubs) and, in the kernel's folders, guards
+    are resolved for CHAPTER=num.
+    """
+    text = open(src).read()
+    text = render_regions(text, src, num if handout else -1)
+    if rel.startswith(KERNEL_TREES):
+        text = resolve_guards(text, num)
+    return text
+
+
+def write_view(num, dest, handout, only=None):
     """Write chapter num's snapshot (or handout) into the folder dest.
+
+    only, if given, is a tuple of path prefixes: just those files are
+    written, into a folder that is kept, and a file whose text is
+    unchanged is not touched (so make's timestamps see only real changes);
+    files of those folders that left the view are removed. Otherwise dest
+    is made anew.
 
     Resolving guards and regions can leave a line the formatter would lay
     out differently (an include block that lost a member, comments no
-    longer aligned), so the C files of the view are re-formatted with the
-    tree's .clang-format: `make check` passes in a view too.
+    longer aligned), so the C files the rendering changed are re-formatted
+    with the tree's .clang-format: `make check` passes in a view too.
     """
-    if os.path.exists(dest):
+    if only is None and os.path.exists(dest):
         shutil.rmtree(dest)
-    rendered = []
-    for rel in files_of_view(num):
-        src, dst = os.path.join(ROOT, rel), os.path.join(dest, rel)
+    written = set()
+    for rel, tree_rel in files_of_view(num):
+        if only is not None and not rel.startswith(only):
+            continue
+        src, dst = os.path.join(ROOT, tree_rel), os.path.join(dest, rel)
         os.makedirs(os.path.dirname(dst), exist_ok=True)
-        if rel.endswith(SOURCE_EXTS):
-            text = open(src).read()
-            text = render_regions(text, src, num if handout else -1)
-            if rel.startswith("kernel/"):
-                text = resolve_guards(text, num)
-            with open(dst, "w") as f:
-                f.write(text)
-            shutil.copymode(src, dst)
-            if rel.endswith((".c", ".h")):
-                rendered.append(rel)
-        else:
-            shutil.copy2(src, dst, follow_symlinks=False)  # links stay links
-    if rendered and shutil.which("clang-format"):
-        subprocess.run(["clang-format", "-i"] + rendered, cwd=dest,
-                       check=True)
+        written.add(rel)
+        if not rel.endswith(SOURCE_EXTS):
+            if only is None or not os.path.exists(dst) or \
+                    open(src, "rb").read() != open(dst, "rb").read():
+                shutil.copy2(src, dst, follow_symlinks=False)  # links stay
+            continue
+        raw = open(src).read()
+        text = render(num, rel, src, handout)
+        if text != raw and rel.endswith((".c", ".h")) and \
+                shutil.which("clang-format"):
+            text = subprocess.run(
+                ["clang-format", "--assume-filename=" + rel],
+                input=text, cwd=ROOT, check=True, capture_output=True,
+                text=True).stdout
+        if only is not None and os.path.exists(dst) and \
+                open(dst).read() == text:
+            continue
+        with open(dst, "w") as f:
+            f.write(text)
+        shutil.copymode(src, dst)
+    if only is not None:
+        for dirpath, _, names in os.walk(dest):
+            for n in names:
+                rel = os.path.relpath(os.path.join(dirpath, n), dest)
+                if rel.startswith(only) and rel not in written:
+                    os.remove(os.path.join(dirpath, n))
 
 
 def exercises_of(num):
@@ -320,8 +404,9 @@ def lint():
     problems = []
     owner = {}
     for num, slug, _ in chapters():
+        laid = overlays(num)
         for f in sorted(chapter_files(num, slug)):
-            if not is_file(os.path.join(ROOT, f)):
+            if not is_file(os.path.join(ROOT, f)) and f not in laid:
                 problems.append("%s/chapter.mk names a missing file %s"
                                 % (slug, f))
             if f in owner:
@@ -332,6 +417,11 @@ def lint():
             if f not in owner:
                 problems.append("%s/chapter.mk retires %s, which no earlier "
                                 "chapter adds" % (slug, f))
+        for f in sorted(overlay_files(slug)):
+            if f not in owner:
+                problems.append("chapters/%s/%s/%s stands for a file no "
+                                "chapter up to this one adds"
+                                % (slug, OVERLAY, f))
     for f in tracked_files():
         if f.startswith(("kernel/", "net/", "fs/", "book/", "grading/tests/"))\
                 and f not in owner and not f.startswith("book/figures/") \
@@ -510,6 +600,10 @@ def main(argv):
         return 2
     cmd, args = argv[1], argv[2:]
     try:
+        if cmd == "sources" and len(args) == 2:
+            write_view(int(args[0]), os.path.abspath(args[1]), False,
+                       only=KERNEL_TREES)
+            return 0
         if cmd in ("snapshot", "handout") and len(args) == 2:
             write_view(int(args[0]), os.path.abspath(args[1]),
                        cmd == "handout")

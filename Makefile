@@ -132,7 +132,7 @@ $(B)/obj/%.S.o: $(SRC)%.S Makefile | $(GEN)
 	@$(CC) $(KERNEL_CPPFLAGS) -D__ASSEMBLY__ -g -MMD -MP -c $< -o $@
 
 # Two links: the first one's function symbols become the symbol table of
-# the second (kernel/lib/ksyms.c). .ksyms follows .text in the linker
+# the second (kernel/log/ksyms.c). .ksyms follows .text in the linker
 # script, so filling it moves no function; the cmp proves it.
 $(KERNEL): $(KOBJS) $(SRC)kernel/arch/x86_64/kernel.ld tools/gen-ksyms.sh
 	@echo "  LD      $@"

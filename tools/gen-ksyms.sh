@@ -1,7 +1,7 @@
 #!/bin/sh
 # gen-ksyms.sh ELF > ksyms.S
 #
-# Write the kernel symbol table (see kernel/lib/ksyms.c) as assembly: the
+# Write the kernel symbol table (see kernel/log/ksyms.c) as assembly: the
 # function symbols of ELF, sorted by address, with sizes and names. With
 # no ELF argument (the first link) it writes an empty table.
 set -eu

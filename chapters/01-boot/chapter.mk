@@ -27,8 +27,8 @@ KERNEL_SRCS += \
 	kernel/lib/string.c \
 	kernel/lib/vsprintf.c \
 	kernel/lib/vsprintf_test.c \
-	kernel/lib/printk.c \
-	kernel/lib/ksyms.c \
+	kernel/log/printk.c \
+	kernel/log/ksyms.c \
 	kernel/drivers/uart16550.c \
 	kernel/drivers/vga_text.c \
 	kernel/drivers/pit.c \

@@ -55,7 +55,8 @@ KERNEL_SRCS += \
 	kernel/syscalls/table.c \
 	kernel/syscalls/write.c \
 	kernel/syscalls/process.c \
-	kernel/syscalls/misc.c
+	kernel/syscalls/thread.c \
+	kernel/syscalls/startup.c
 CHAPTER_FILES += \
 	kernel/include/kernel/proc.h \
 	kernel/include/kernel/uaccess.h \

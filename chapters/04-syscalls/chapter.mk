@@ -5,6 +5,13 @@
 
 CHAPTER_SLUGS += 04-syscalls
 
+# Chapter 3's console-only read and write, and its start-up calls
+# (ioctl, brk and signal calls accepted) give way to the files, the
+# memory calls and the signals below.
+RETIRED_FILES += \
+	kernel/syscalls/write.c \
+	kernel/syscalls/startup.c
+
 # The chapter's own documents and tests.
 CHAPTER_FILES += \
 	chapters/04-syscalls/README.md \
@@ -62,14 +69,14 @@ USER_PROGS += ttytest
 
 # ---- files on the initramfs, pipes, the console as a file
 KERNEL_SRCS += \
-	fs/core/file.c \
-	fs/core/fdtable.c \
-	fs/core/namei.c \
-	fs/core/stat.c \
-	fs/core/regular.c \
-	fs/core/dev.c \
-	fs/core/pipe.c \
-	fs/core/poll.c \
+	fs/file.c \
+	fs/fdtable.c \
+	fs/namei.c \
+	fs/stat.c \
+	fs/regular.c \
+	fs/dev.c \
+	fs/pipe.c \
+	fs/poll.c \
 	fs/initramfs/tree.c \
 	kernel/syscalls/read.c \
 	kernel/syscalls/open.c \
@@ -108,13 +115,17 @@ KERNEL_SRCS += \
 	kernel/time/clock.c \
 	kernel/proc/cred.c \
 	kernel/proc/clone.c \
-	kernel/drivers/random.c \
+	kernel/random/random.c \
 	kernel/arch/x86_64/cpu/rdrand.c \
 	kernel/syscalls/time.c \
 	kernel/syscalls/uname.c \
 	kernel/syscalls/cred.c \
 	kernel/syscalls/rlimit.c \
-	kernel/syscalls/info.c \
+	kernel/syscalls/sysinfo.c \
+	kernel/syscalls/random.c \
+	kernel/syscalls/sched.c \
+	kernel/syscalls/prctl.c \
+	kernel/syscalls/futex.c \
 	kernel/syscalls/reboot.c \
 	kernel/syscalls/clone.c \
 	kernel/proc/shebang.c

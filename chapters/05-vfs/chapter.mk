@@ -19,35 +19,31 @@ CHAPTER_FILES += \
 # ---- tmpfs as the root, filled from the initramfs; the file calls
 RETIRED_FILES += \
 	fs/initramfs/tree.c \
-	fs/core/file.c \
-	fs/core/stat.c \
-	fs/core/regular.c \
+	fs/namei.c \
+	fs/file.c \
+	fs/stat.c \
+	fs/regular.c \
 	kernel/syscalls/rofs.c \
 	kernel/syscalls/open.c \
 	kernel/syscalls/stat.c \
 	kernel/syscalls/dir.c \
 	kernel/syscalls/cwd.c
 KERNEL_SRCS += \
-	fs/vfs/inode.c \
-	fs/vfs/dcache.c \
-	fs/vfs/mount.c \
-	fs/vfs/walk.c \
-	fs/vfs/file.c \
-	fs/vfs/open.c \
-	fs/vfs/create.c \
-	fs/vfs/remove.c \
-	fs/vfs/attr.c \
-	fs/vfs/memfd.c \
+	fs/inode.c \
+	fs/dcache.c \
+	fs/mount.c \
+	fs/open.c \
+	fs/create.c \
+	fs/remove.c \
+	fs/attr.c \
+	fs/memfd.c \
 	kernel/syscalls/memfd.c \
 	fs/tmpfs/tmpfs.c \
 	fs/tmpfs/file.c \
 	fs/tmpfs/unpack.c \
-	kernel/syscalls/files.c \
-	kernel/syscalls/fsstat.c \
-	kernel/syscalls/names.c \
+	kernel/syscalls/namei.c \
 	kernel/syscalls/attr.c \
-	kernel/syscalls/mount.c \
-	kernel/syscalls/workdir.c
+	kernel/syscalls/mount.c
 CHAPTER_FILES += \
 	fs/include/fs/vfs.h \
 	fs/include/fs/tmpfs.h \
@@ -62,7 +58,7 @@ USER_PROGS += pathwalk fscalls permtest mounttest
 
 # ---- devfs and procfs
 RETIRED_FILES += \
-	fs/core/dev.c
+	fs/dev.c
 KERNEL_SRCS += \
 	kernel/arch/x86_64/cpu/cpuid.c \
 	fs/devfs/chrdev.c \
@@ -77,7 +73,7 @@ KERNEL_SRCS += \
 	fs/procfs/pidstat.c \
 	fs/procfs/pidfiles.c \
 	kernel/tty/ttydev.c \
-	kernel/lib/klog.c \
+	kernel/log/klog.c \
 	kernel/proc/procinfo.c \
 	kernel/syscalls/syslog.c
 CHAPTER_FILES += \
@@ -96,12 +92,10 @@ USER_PROGS += devtest procfstest
 # of chapter 4's tick-by-tick re-check; sendfile copies through a
 # kernel buffer lent to the file operations.
 RETIRED_FILES += \
-	fs/core/poll.c \
+	fs/poll.c \
 	kernel/syscalls/poll.c
 KERNEL_SRCS += \
-	fs/core/select.c \
-	fs/core/sendfile.c \
-	kernel/syscalls/select.c \
+	fs/sendfile.c \
 	kernel/syscalls/sendfile.c
 CHAPTER_FILES += \
 	fs/include/fs/poll.h \

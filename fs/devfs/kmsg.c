@@ -4,7 +4,7 @@
  * @brief /dev/kmsg (1:11): the kernel log, one record per read.
  *
  * Linux's /dev/kmsg (Documentation/ABI/testing/dev-kmsg) gives each
- * reader its own position in the kernel's log records (kernel/lib/klog.c):
+ * reader its own position in the kernel's log records (kernel/log/klog.c):
  * every read returns exactly one record,
  *
  *     6,42,1530017,-;keel: boot complete, interrupts on

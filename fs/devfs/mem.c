@@ -17,7 +17,7 @@
  * They are the smallest complete drivers in the kernel: a struct file_ops
  * each and a struct chrdev that registers it (fs/devfs/chrdev.c). An lseek
  * on them succeeds and leaves the offset at 0, as on Linux. The random
- * bytes come from the kernel's generator (kernel/drivers/random.c), the
+ * bytes come from the kernel's generator (kernel/random/random.c), the
  * same that getrandom(2) reads; it never blocks, so random is urandom.
  */
 #include "fs/chrdev.h"

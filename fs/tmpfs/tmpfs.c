@@ -8,7 +8,7 @@
  * directory's entries are its dentries in the dcache, a symbolic link's
  * target a kmalloc'd string, a regular file's bytes a table of pages
  * (fs/tmpfs/file.c). Device files, FIFOs and sockets are bare inodes:
- * opening one goes to the driver, the pipe or nowhere (fs/vfs/open.c).
+ * opening one goes to the driver, the pipe or nowhere (fs/open.c).
  *
  * Each instance has a size limit, in pages of file data: half of the
  * memory by default, as Linux, or `-o size=` (bytes, with k, m, g or a

@@ -20,7 +20,6 @@
  * fit, which is what gives vsnprintf its C99 return value. Pure code: no
  * locks, no state, usable from interrupt handlers.
  */
-#include "kernel/printk.h"
 #include "kernel/string.h"
 
 /** The parsed form of one % conversion. */

@@ -73,7 +73,7 @@ wait_queue_sleep(struct wait_queue *wq, struct spinlock *held,
  * @brief Watch @p wq: every later wake-up of it calls @p fn(@p w).
  *
  * poll puts one watch on each queue a file names, then sleeps once for
- * all of them (fs/core/select.c).
+ * all of them (fs/poll.c).
  * @param wq the queue
  * @param w  the watch, on no queue
  * @param fn what a wake-up calls, with wq->lock held

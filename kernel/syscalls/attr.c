@@ -4,7 +4,7 @@
  * @brief chmod, chown, utimensat and their kin; truncate; fsync and sync.
  *
  * The path forms walk to the file, the fd forms take the open file's
- * dentry; both end in the VFS (fs/vfs/attr.c), which checks who may make
+ * dentry; both end in the VFS (fs/attr.c), which checks who may make
  * the change. A pipe has no file system behind it here: changing its
  * attributes succeeds and changes nothing. Everything lives in memory,
  * so the sync calls have nothing to write and succeed at once.

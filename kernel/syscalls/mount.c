@@ -5,7 +5,7 @@
  *
  * mount(source, target, type, flags, data) copies its strings in (data,
  * the option string, at most one page) and asks the VFS
- * (fs/vfs/mount.c) to mount a new instance of the type on target.
+ * (fs/mount.c) to mount a new instance of the type on target.
  * umount2 walks to the mount point (which, as the walk crosses mounts,
  * is the mounted root) and detaches it.
  */

@@ -5,7 +5,7 @@
  *
  * Each call finds the file behind the descriptor (fd_get() takes a
  * reference, so a concurrent close cannot free it), lets the file layer
- * (fs/core/file.c) do the transfer and drops the reference. The plain
+ * (fs/file.c) do the transfer and drops the reference. The plain
  * forms use and advance the file's own offset; pread and pwrite use the
  * one given and leave the file's alone, so they need a seekable file
  * (-ESPIPE on a pipe or terminal).

@@ -1,7 +1,7 @@
 /**
  * @file
  * @ingroup syscalls
- * @brief sendfile: copy between two descriptors (fs/core/sendfile.c).
+ * @brief sendfile: copy between two descriptors (fs/sendfile.c).
  */
 #include "fs/file.h"
 #include "kernel/syscall.h"

@@ -6,7 +6,7 @@
  * BusyBox dmesg asks for the log's size (SYSLOG_ACTION_SIZE_BUFFER), then
  * for all of it (READ_ALL, or READ_CLEAR for `dmesg -c`), and prints the
  * lines, each `<level>[seconds.micros] text`. The lines come from the
- * kernel's log records (kernel/lib/klog.c), formatted one at a time into a
+ * kernel's log records (kernel/log/klog.c), formatted one at a time into a
  * buffer on the stack and copied out. READ_ALL gives the newest records
  * that fit in the caller's buffer, whole lines only, as Linux does.
  */

@@ -146,7 +146,7 @@ struct fdtable {
 };
 
 #if CHAPTER >= 5
-/* open files (fs/vfs/file.c) */
+/* open files (fs/file.c) */
 struct file *file_alloc(struct inode *node, const struct file_ops *ops,
                         unsigned flags);
 void file_get(struct file *f);
@@ -157,7 +157,7 @@ long file_lseek(struct file *f, int64_t off, int whence);
 void file_stat(struct file *f, struct stat *st);
 void stat_to_statx(const struct stat *st, struct statx *sx);
 #else
-/* open files (fs/core/file.c) */
+/* open files (fs/file.c) */
 struct file *file_alloc(struct fnode *node, const struct file_ops *ops,
                         unsigned flags);
 void file_get(struct file *f);
@@ -172,7 +172,7 @@ void stat_to_statx(const struct stat *st, struct statx *sx);
 int fnode_access(const struct fnode *n, int mode);
 #endif
 
-/* descriptor tables (fs/core/fdtable.c) */
+/* descriptor tables (fs/fdtable.c) */
 int fd_install(struct file *f, int min, bool cloexec);
 int fd_install_at(struct file *f, int fd, bool cloexec);
 struct file *fd_get(int fd);
@@ -185,7 +185,7 @@ void fs_exec(struct proc *p);
 void fs_exit(struct proc *p);
 
 #if CHAPTER < 5
-/* the tree and path lookup (fs/initramfs/tree.c, fs/core/namei.c) */
+/* the tree and path lookup (fs/initramfs/tree.c, fs/namei.c) */
 void fs_tree_init(void);
 struct fnode *fs_root(void);
 struct fnode *fnode_child(struct fnode *dir, const char *name, size_t len);
@@ -199,18 +199,18 @@ int fs_getcwd(char *buf, size_t size);
 int fs_chdir(struct fnode *dir);
 int path_from_user(uptr_t src, char **out);
 
-/* directories and devices (fs/core/regular.c, fs/core/dev.c) */
+/* directories and devices (fs/regular.c, fs/dev.c) */
 extern const struct file_ops regular_ops;
 extern const struct file_ops dir_ops;
 void dev_init(void);
 #endif
 
-/* pipes (fs/core/pipe.c) */
+/* pipes (fs/pipe.c) */
 int pipe_create(struct file **rd, struct file **wr, unsigned flags);
 #if CHAPTER < 5
 long fs_poll(struct pollfd *fds, size_t nfds, int64_t timeout);
 #else
-/* sendfile (fs/core/sendfile.c) */
+/* sendfile (fs/sendfile.c) */
 long fs_sendfile(int out_fd, int in_fd, int64_t *off, size_t count);
 #endif
 

@@ -10,7 +10,7 @@
  * it looks at that state. poll_wait() puts a watch of the poller's table
  * on the queue. When no file is ready the poller sleeps once, until any
  * watched queue is woken, its timeout passes or a signal arrives, and
- * then asks every file again (fs/core/select.c).
+ * then asks every file again (fs/poll.c).
  *
  * The order matters: a file registers first and tests second, under its
  * own lock, so a change between the test and the sleep finds the watch

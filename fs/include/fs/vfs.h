@@ -11,15 +11,15 @@
  *   two names (a hard link) is one inode;
  * - struct dentry: one name of a file in one directory: the name, the
  *   parent dentry, the inode. The dentries in memory form the dentry
- *   cache (fs/vfs/dcache.c), a hash table keyed by (parent, name) that
- *   the path walk (fs/vfs/walk.c) looks each component up in. For tmpfs
+ *   cache (fs/dcache.c), a hash table keyed by (parent, name) that
+ *   the path walk (fs/namei.c) looks each component up in. For tmpfs
  *   the dcache *is* the directory: a directory's entries are its child
  *   dentries, in creation order;
  * - struct super_block: one instance of a file system (the root tmpfs,
  *   /dev, /proc), with its type, root dentry and device number;
  * - struct mount: where a super block is attached: the dentry it covers
  *   (the mount point) and the mount that dentry belongs to. The mount
- *   table (fs/vfs/mount.c) is the list of them, in mount order.
+ *   table (fs/mount.c) is the list of them, in mount order.
  *
  * @verbatim
  *   fd table --> struct file --+--> dentry "bin" --parent--> dentry "/"
@@ -218,10 +218,10 @@ struct fs_type {
     const struct fs_type var __used __aligned(8) __section(".fs_types")
 // [fs_type]
 
-/* the one lock of the tree (fs/vfs/dcache.c) */
+/* the one lock of the tree (fs/dcache.c) */
 extern struct mutex vfs_lock;
 
-/* inodes (fs/vfs/inode.c) */
+/* inodes (fs/inode.c) */
 struct inode *inode_alloc(struct super_block *sb, uint32_t mode);
 void inode_get(struct inode *n);
 void inode_put(struct inode *n);
@@ -231,7 +231,7 @@ int inode_permission(const struct inode *n, int mask);
 int inode_access(const struct inode *n, int mask, bool real_ids);
 bool inode_owner_or_root(const struct inode *n);
 
-/* the dentry cache (fs/vfs/dcache.c) */
+/* the dentry cache (fs/dcache.c) */
 struct dentry *dentry_alloc(struct dentry *parent, const char *name,
                             size_t len);
 void dentry_get(struct dentry *d);
@@ -250,7 +250,7 @@ int dentry_path(struct dentry *d, char *buf, size_t size);
 struct dentry *dentry_root(struct super_block *sb, struct inode *n);
 long dcache_getdents(struct file *f, uptr_t buf, size_t n);
 
-/* mounts and file system types (fs/vfs/mount.c) */
+/* mounts and file system types (fs/mount.c) */
 const struct fs_type *fs_type_find(const char *name);
 void fs_types_foreach(void (*fn)(const struct fs_type *t, void *arg),
                       void *arg);
@@ -273,7 +273,7 @@ void vfs_mounts_foreach(void (*fn)(const struct mount_info *m, void *arg),
                         void *arg);
 void vfs_init(void);
 
-/* the path walk (fs/vfs/walk.c); results hold a reference (dentry_put) */
+/* the path walk (fs/namei.c); results hold a reference (dentry_put) */
 /** Walk flag: do not follow a symbolic link as the last component. */
 #define LOOKUP_NOFOLLOW 0x1
 /** Walk flag: the last component must be a directory. */
@@ -292,7 +292,7 @@ int path_from_user(uptr_t src, char **out);
 int fs_getcwd(char *buf, size_t size);
 int fs_chdir(struct dentry *dir);
 
-/* creating, removing, changing (fs/vfs/create.c, remove.c, attr.c) */
+/* creating, removing, changing (fs/create.c, remove.c, attr.c) */
 int vfs_open(int dirfd, const char *path, unsigned flags, uint32_t mode,
              struct file **out);
 int vfs_open_dentry(struct dentry *d, unsigned flags, struct file **out);
@@ -318,7 +318,7 @@ long vfs_readlink(struct dentry *d, char *buf, size_t size);
 
 /* devices and FIFOs: found at open. Each is documented where it is
  * defined: chrdev_open() and devfs_init() by the devfs (fs/devfs/),
- * fifo_open() by the pipe code (fs/core/pipe.c). */
+ * fifo_open() by the pipe code (fs/pipe.c). */
 int chrdev_open(uint64_t rdev, struct file *f);
 int fifo_open(struct pipe **slot, struct file *f);
 void devfs_init(void);

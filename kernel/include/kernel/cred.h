@@ -7,7 +7,7 @@
  * and group ids, supplementary groups), its resource limits, and what
  * clone asked for. All are copied at fork and survive execve. The
  * functions here are the mechanisms behind the system calls of
- * kernel/syscalls/cred.c, rlimit.c, info.c and clone.c.
+ * kernel/syscalls/cred.c, rlimit.c, sched.c and clone.c.
  */
 #ifndef KERNEL_CRED_H
 #define KERNEL_CRED_H

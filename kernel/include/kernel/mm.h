@@ -142,7 +142,7 @@ void slab_page_free(void *page);
 #if CHAPTER >= 5
 /**
  * @brief A file whose pages can be mapped, as the mm sees it (chapter 5:
- *        a tmpfs file, fs/vfs/file.c and fs/tmpfs/file.c).
+ *        a tmpfs file, fs/file.c and fs/tmpfs/file.c).
  *
  * Its pages are frames: the file's page cache. A MAP_SHARED region maps
  * those very frames, so a store through it is a write to the file, seen

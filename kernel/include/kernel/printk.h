@@ -15,6 +15,7 @@
 #define KERNEL_PRINTK_H
 
 #include "kernel/compiler.h"
+#include "kernel/string.h"
 #include "kernel/types.h"
 
 /** @name Log levels, as two-byte prefixes (SOH + digit), Linux values. */
@@ -50,8 +51,6 @@ struct console {
     struct console *next; /**< registry link, owned by printk.c */
 };
 
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 int vprintk(const char *fmt, va_list ap);
 int printk(const char *fmt, ...) __printf(1, 2);
 void console_register(struct console *con);
@@ -60,7 +59,7 @@ void printk_set_console_loglevel(int level);
 int printk_console_loglevel(void);
 
 #if CHAPTER >= 5
-/* the log as records, for /dev/kmsg and syslog(2) (kernel/lib/klog.c) */
+/* the log as records, for /dev/kmsg and syslog(2) (kernel/log/klog.c) */
 void klog_add(int level, const char *s, size_t len);
 uint64_t klog_first_seq(bool syslog);
 uint64_t klog_next_seq(void);

@@ -9,6 +9,7 @@
 #ifndef KERNEL_STRING_H
 #define KERNEL_STRING_H
 
+#include "kernel/compiler.h"
 #include "kernel/types.h"
 
 void *memcpy(void *dst, const void *src, size_t n);
@@ -22,5 +23,9 @@ int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 size_t strlcpy(char *dst, const char *src, size_t size);
 unsigned long strtoul(const char *s, const char **end, int base);
+
+/* formatting into a buffer (kernel/lib/vsprintf.c); printk is built on it */
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 
 #endif /* KERNEL_STRING_H */

@@ -3,7 +3,7 @@
  * @ingroup syscalls
  * @brief open, openat, close, access, faccessat, faccessat2, umask.
  *
- * open looks the path up (fs/core/namei.c), checks the flags against
+ * open looks the path up (fs/namei.c), checks the flags against
  * what it found and installs a new open file in the lowest free
  * descriptor. The initramfs is read-only in this chapter: O_CREAT of a
  * missing file and every write or truncation of an existing one fail

@@ -4,7 +4,7 @@
  * @brief stat, fstat, lstat, newfstatat, statx.
  *
  * All five find a node (by path, or the file behind a descriptor), fill
- * a struct stat (fs/core/stat.c) and copy it out; statx converts it to
+ * a struct stat (fs/stat.c) and copy it out; statx converts it to
  * its own layout. AT_EMPTY_PATH with an empty path means the descriptor
  * itself, which is how a C library implements fstat with fstatat.
  */

@@ -3,7 +3,7 @@
  * @ingroup syscalls
  * @brief poll, ppoll, select, pselect6: copy in, wait, copy back.
  *
- * Four ways to ask the same question (fs/core/select.c answers it): an
+ * Four ways to ask the same question (fs/poll.c answers it): an
  * array of struct pollfd or three fd_set bitmaps; a timeout in
  * milliseconds, a struct timeval or a struct timespec; ppoll and pselect6
  * also install a signal mask for the duration of the wait.

@@ -30,7 +30,10 @@
  * reference that the caller drops with dentry_put().
  *
  * path_parent_at() is the walk the calls that create or remove a name
- * need: the directory, walked, and the last name, not looked up.
+ * need: the directory, walked, and the last name, not looked up. The
+ * file ends with the working directory (fs_chdir(), fs_getcwd()) and
+ * path_from_user(), the copy of a user's path every path call starts
+ * with.
  *
  * Locking: path_walk() and path_parent_at() run under vfs_lock, held by
  * the caller; path_lookup_at() takes it itself.
@@ -479,5 +482,63 @@ fs_chdir(struct dentry *dir)
         __atomic_sub_fetch(&old->sb->users, 1, __ATOMIC_SEQ_CST);
         dentry_put(old);
     }
+    return 0;
+}
+
+/**
+ * @brief The current directory's absolute path, into a kernel buffer.
+ *
+ * A dentry knows its name and its parent, not its path: the path is built
+ * backwards, from the end of @p buf, one "/name" per step up to the root
+ * (the one dentry that is its own parent), then moved to the front. The
+ * root alone is "/".
+ * @param buf  where to put it, NUL-terminated
+ * @param size bytes at buf
+ * @return the length with the NUL; -ERANGE if it does not fit
+ * @pre vfs_lock held (names do not change meanwhile)
+ */
+int
+fs_getcwd(char *buf, size_t size)
+{
+    struct dentry *n = proc_current()->fs_cwd;
+    size_t at = size;
+    if (at == 0)
+        return -ERANGE;
+    buf[--at] = 0;
+    // build it backwards, from the cwd up to the root
+    for (; n != n->parent; n = n->parent) {
+        if (at < n->namelen + 1)
+            return -ERANGE;
+        at -= n->namelen;
+        memcpy(buf + at, n->name, n->namelen);
+        buf[--at] = '/';
+    }
+    if (at == size - 1) {
+        if (at == 0)
+            return -ERANGE;
+        buf[--at] = '/';
+    }
+    memmove(buf, buf + at, size - at);
+    return (int)(size - at);
+}
+
+/**
+ * @brief A kernel copy of the user path at @p src.
+ * @param src the user address
+ * @param out set to a kmalloc'd copy (free it with kfree)
+ * @return 0; -EFAULT; -ENAMETOOLONG (PATH_MAX or more); -ENOMEM
+ */
+int
+path_from_user(uptr_t src, char **out)
+{
+    char *p = kmalloc(PATH_MAX);
+    if (p == NULL)
+        return -ENOMEM;
+    long n = strncpy_from_user(p, src, PATH_MAX);
+    if (n < 0) {
+        kfree(p);
+        return (int)n;
+    }
+    *out = p;
     return 0;
 }

@@ -1,68 +1,24 @@
 /**
  * @file
  * @ingroup syscalls
- * @brief What a C library's start-up asks for: TLS, tid, brk, ioctl, signals.
+ * @brief What a C library's start-up asks for besides its thread's
+ *        settings: ioctl, brk and the signal calls.
  *
- * A static musl program calls arch_prctl(ARCH_SET_FS) to point FS at its
- * thread-local storage, set_tid_address, ioctl(TIOCGWINSZ) to see whether
- * stdout is a terminal, and may block signals around fork. In chapter 3
- * the signal calls succeed and change nothing; chapter 4 moves them to
- * kernel/syscalls/signal.c, ioctl to fd.c and brk to mmap.c, and keeps
- * only arch_prctl and set_tid_address here.
+ * A static musl program calls ioctl(TIOCGWINSZ) to see whether stdout is
+ * a terminal, grows its heap with brk, and may block signals around fork.
+ * This chapter has no open files and no signals yet: ioctl answers for
+ * the console, brk moves the end of the heap, and the signal calls
+ * succeed and change nothing.
  */
-#include "kernel/arch.h"
 #include "kernel/mm.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "uapi/errno.h"
 
-#define ARCH_SET_FS 0x1002
-#define ARCH_GET_FS 0x1003
 #define TCGETS 0x5401
 #define TIOCGWINSZ 0x5413
 
-/**
- * @brief arch_prctl(code, addr): set or get the FS base.
- * @param a the six argument registers
- * @return 0; -EPERM for an address at or past TASK_SIZE; -EFAULT; -EINVAL
- *         otherwise
- */
-long
-sys_arch_prctl(const long a[6])
-{
-    long code = a[0];
-    long addr = a[1];
-    struct thread *t = thread_current();
-    if (code == ARCH_SET_FS) {
-        // Linux's TASK_SIZE_MAX: the last page below the hole is no
-        // more a place for thread-local storage than the kernel half
-        if ((uint64_t)addr >= TASK_SIZE)
-            return -EPERM;
-        t->fs_base = addr;
-        proc_current()->fs_base = addr;
-        arch_set_fs_base(addr);
-        return 0;
-    }
-    if (code == ARCH_GET_FS)
-        return copy_to_user(UPTR(addr), &t->fs_base, 8);
-    return -EINVAL;
-}
-
-/**
- * @brief set_tid_address(ptr): remembered; returns the thread id.
- * @param a the six argument registers (unused)
- * @return 0
- */
-long
-sys_set_tid_address(const long a[6])
-{
-    long tidptr = a[0];
-    proc_current()->clear_child_tid = tidptr;
-    return proc_current()->pid;
-}
-
-#if CHAPTER < 4 /* chapter 4: kernel/syscalls/fd.c, through the file */
 /** The terminal size TIOCGWINSZ reports. */
 struct winsize {
     uint16_t rows, cols, xpixel, ypixel;
@@ -88,9 +44,7 @@ sys_ioctl(const long a[6])
     }
     return -ENOTTY;
 }
-#endif
 
-#if CHAPTER < 4
 /**
  * @brief brk(addr): move the end of the heap; returns the (new) end.
  *
@@ -116,9 +70,7 @@ sys_brk(const long a[6])
     mm->brk = want;
     return mm->brk;
 }
-#endif /* chapter 4: kernel/syscalls/mmap.c */
 
-#if CHAPTER < 4
 /* chapter 4 replaces these two with kernel/syscalls/signal.c's */
 /**
  * @brief rt_sigaction: signals come in chapter 4; accepted, no effect.
@@ -158,4 +110,3 @@ sys_rt_sigprocmask(const long a[6])
     }
     return 0;
 }
-#endif

@@ -12,8 +12,8 @@
  *
  * The read/write helpers here check what every file shares, the access
  * mode, and leave the rest to the file's operations (struct file_ops):
- * the initramfs files (fs/core/regular.c), the devices (fs/core/dev.c),
- * pipes (fs/core/pipe.c).
+ * the initramfs files (fs/regular.c), the devices (fs/dev.c),
+ * pipes (fs/pipe.c).
  *
  * Locking: the reference count is changed atomically; the offset belongs
  * to whoever holds the file (one thread per process in this chapter).

@@ -156,7 +156,6 @@ in_group(const struct cred *c, uint32_t gid, bool real)
  * @param real_ids check the real uid/gid instead of the effective ones
  * @return 0 or -EACCES
  */
-// [permission]
 int
 inode_access(const struct inode *n, int mask, bool real_ids)
 {
@@ -181,7 +180,6 @@ inode_access(const struct inode *n, int mask, bool real_ids)
     // return 0;
     // <<< exercise 5.1 permission
 }
-// [permission]
 
 /**
  * @brief inode_access() with the effective ids: what every call checks.

@@ -17,9 +17,7 @@
  * archive is not NUL-terminated, and copies nothing, so following links
  * recursively costs little stack.
  *
- * Locking: none; the tree does not change in this chapter. (Chapter 5
- * walks dentries instead, in fs/vfs/walk.c; it keeps fs_getcwd() and
- * path_from_user() from this file.)
+ * Locking: none; the tree does not change in this chapter.
  */
 #include "fs/file.h"
 #include "kernel/mm.h"
@@ -27,7 +25,6 @@
 #include "kernel/string.h"
 #include "uapi/errno.h"
 
-#if CHAPTER < 5 // chapter 5's walk goes over dentries (fs/vfs/walk.c)
 static int walk(struct fnode *base, const char *p, const char *end, int flags,
                 int *links, struct fnode **out);
 
@@ -147,7 +144,6 @@ path_lookup_at(int dirfd, const char *path, int flags, struct fnode **out)
     }
     return path_lookup(base, path, flags, out);
 }
-#endif
 
 /**
  * @brief The current directory's absolute path, into a kernel buffer.
@@ -161,16 +157,11 @@ path_lookup_at(int dirfd, const char *path, int flags, struct fnode **out)
  * @return the length with the NUL; -ERANGE if it does not fit
  * @pre chapter 5: vfs_lock held (names do not change meanwhile)
  */
-// [getcwd]
 int
 fs_getcwd(char *buf, size_t size)
 {
     // >>> exercise 4.2 getcwd
-#if CHAPTER >= 5
-    struct dentry *n = proc_current()->fs_cwd;
-#else
     struct fnode *n = proc_current()->fs_cwd;
-#endif
     size_t at = size;
     if (at == 0)
         return -ERANGE;
@@ -196,9 +187,7 @@ fs_getcwd(char *buf, size_t size)
     // return -ENOSYS;
     // <<< exercise 4.2 getcwd
 }
-// [getcwd]
 
-#if CHAPTER < 5
 /**
  * @brief Make @p dir the working directory of the current process.
  * @param dir the node
@@ -215,7 +204,6 @@ fs_chdir(struct fnode *dir)
     proc_current()->fs_cwd = dir;
     return 0;
 }
-#endif
 
 /**
  * @brief A kernel copy of the user path at @p src.

@@ -184,36 +184,13 @@ fd_set_cloexec(int fd, bool on)
 int
 fs_proc_init(struct proc *p)
 {
-#if CHAPTER >= 5
     p->fs_fdt = kzalloc(sizeof(*p->fs_fdt));
     if (p->fs_fdt == NULL)
         return -ENOMEM;
-    p->fs_cwd = fs_root();
-    dentry_get(p->fs_cwd);
-    __atomic_add_fetch(&p->fs_cwd->sb->users, 1, __ATOMIC_SEQ_CST);
+    fs_cwd_init(p);
     p->fs_umask = 022;
-    struct dentry *d;
     struct file *f;
-    mutex_lock(&vfs_lock);
-    int err = path_walk(fs_root(), "/dev/console", 0, &d);
-    mutex_unlock(&vfs_lock);
-    if (err == 0) {
-        err = vfs_open_dentry(d, O_RDWR, &f);
-        dentry_put(d);
-    }
-#else
-    fs_tree_init();
-    p->fs_fdt = kzalloc(sizeof(*p->fs_fdt));
-    if (p->fs_fdt == NULL)
-        return -ENOMEM;
-    p->fs_cwd = fs_root();
-    p->fs_umask = 022;
-    struct fnode *n;
-    struct file *f;
-    int err = path_lookup(fs_root(), "/dev/console", 0, &n);
-    if (err == 0)
-        err = file_open(n, O_RDWR, &f);
-#endif
+    int err = file_open_path("/dev/console", O_RDWR, &f);
     if (err < 0)
         return err;
     for (int fd = 0; fd < 3; fd++) {
@@ -242,11 +219,7 @@ fs_fork(struct proc *child, struct proc *parent)
             file_get(t->fd[fd]);
     }
     child->fs_fdt = t;
-    child->fs_cwd = parent->fs_cwd;
-#if CHAPTER >= 5
-    dentry_get(child->fs_cwd);
-    __atomic_add_fetch(&child->fs_cwd->sb->users, 1, __ATOMIC_SEQ_CST);
-#endif
+    fs_cwd_fork(child, parent);
     child->fs_umask = parent->fs_umask;
     return 0;
 }
@@ -282,11 +255,5 @@ fs_exit(struct proc *p)
     for (int fd = 0; fd < FD_MAX; fd++)
         file_put(t->fd[fd]);
     kfree(t);
-#if CHAPTER >= 5
-    if (p->fs_cwd != NULL) { // the working directory is let go too
-        __atomic_sub_fetch(&p->fs_cwd->sb->users, 1, __ATOMIC_SEQ_CST);
-        dentry_put(p->fs_cwd);
-        p->fs_cwd = NULL;
-    }
-#endif
+    fs_cwd_exit(p); // the working directory is let go too
 }

@@ -22,6 +22,7 @@
  * Locking: vfs_lock around every change of the table and the tree.
  */
 #include "fs/file.h"
+#include "kernel/init.h"
 #include "kernel/mm.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -356,3 +357,12 @@ vfs_init(void)
         pr_err("vfs: out of memory unpacking the initramfs\n");
     devfs_init();
 }
+
+/* Boot: the root file system, before the first path is looked up. */
+static int
+vfs_boot(void)
+{
+    vfs_init();
+    return 0;
+}
+initcall(core, vfs_boot);

@@ -460,6 +460,26 @@ path_parent_at(int dirfd, const char *path, struct dentry **dir,
     return err;
 }
 
+/*
+ * Make @p dir the working directory of @p p (NULL: none). A working
+ * directory holds a reference on its dentry and keeps its file system
+ * busy (umount gives -EBUSY); the old one's are let go.
+ */
+static void
+cwd_set(struct proc *p, struct dentry *dir)
+{
+    struct dentry *old = p->fs_cwd;
+    if (dir != NULL) {
+        dentry_get(dir);
+        __atomic_add_fetch(&dir->sb->users, 1, __ATOMIC_SEQ_CST);
+    }
+    p->fs_cwd = dir;
+    if (old != NULL) {
+        __atomic_sub_fetch(&old->sb->users, 1, __ATOMIC_SEQ_CST);
+        dentry_put(old);
+    }
+}
+
 /**
  * @brief Make @p dir the working directory of the current process.
  * @param dir the dentry (the process takes its own reference)
@@ -473,16 +493,40 @@ fs_chdir(struct dentry *dir)
     int err = inode_permission(dir->inode, X_OK);
     if (err < 0)
         return err;
-    struct proc *p = proc_current();
-    struct dentry *old = p->fs_cwd;
-    dentry_get(dir);
-    __atomic_add_fetch(&dir->sb->users, 1, __ATOMIC_SEQ_CST);
-    p->fs_cwd = dir;
-    if (old != NULL) {
-        __atomic_sub_fetch(&old->sb->users, 1, __ATOMIC_SEQ_CST);
-        dentry_put(old);
-    }
+    cwd_set(proc_current(), dir);
     return 0;
+}
+
+/**
+ * @brief Start @p p in the root directory (process 1; fork copies it).
+ * @param p the new process, with no working directory yet
+ */
+void
+fs_cwd_init(struct proc *p)
+{
+    cwd_set(p, fs_root());
+}
+
+/**
+ * @brief fork: the child works in its parent's directory (a reference of
+ *        its own).
+ * @param child  the new process, with no working directory yet
+ * @param parent the current process
+ */
+void
+fs_cwd_fork(struct proc *child, struct proc *parent)
+{
+    cwd_set(child, parent->fs_cwd);
+}
+
+/**
+ * @brief exit (or a failed fork): let the working directory go.
+ * @param p the process (it may have none)
+ */
+void
+fs_cwd_exit(struct proc *p)
+{
+    cwd_set(p, NULL);
 }
 
 /**

@@ -132,6 +132,29 @@ vfs_open_dentry(struct dentry *d, unsigned flags, struct file **out)
     return open_dentry(d, flags, false, out);
 }
 
+/**
+ * @brief Open the file at the absolute @p path for the kernel itself (the
+ *        console that process 1 starts with).
+ * @param path  an absolute path
+ * @param flags open()'s flags (no O_CREAT)
+ * @param out   set to the open file (one reference)
+ * @return 0; the walk's errors; vfs_open_dentry()'s errors
+ * @pre vfs_lock not held (taken here for the walk)
+ */
+int
+file_open_path(const char *path, unsigned flags, struct file **out)
+{
+    struct dentry *d;
+    mutex_lock(&vfs_lock);
+    int err = path_walk(fs_root(), path, 0, &d);
+    mutex_unlock(&vfs_lock);
+    if (err < 0)
+        return err;
+    err = vfs_open_dentry(d, flags, out);
+    dentry_put(d);
+    return err;
+}
+
 /* Whether [name, name + len) is "." or "..". */
 static bool
 is_dot_name(const char *name, size_t len)

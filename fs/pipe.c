@@ -25,9 +25,7 @@
  * two wait queues are slept on with it held (wait_queue_sleep drops it).
  */
 #include "fs/file.h"
-#if CHAPTER >= 5
 #include "fs/poll.h"
-#endif
 #include "kernel/compiler.h"
 #include "kernel/mm.h"
 #include "kernel/signal.h"
@@ -50,21 +48,15 @@ struct pipe {
     int writers;             /**< open write ends */
     struct wait_queue rwait; /**< readers waiting for data */
     struct wait_queue wwait; /**< writers waiting for room */
-#if CHAPTER >= 5
     struct pipe **slot; /**< a FIFO's inode's pointer to it; NULL: pipe() */
     unsigned r_counter; /**< read ends ever opened (from 1) */
     unsigned w_counter; /**< write ends ever opened (from 1) */
     struct inode node;  /**< what fstat reports: S_IFIFO */
-#else
-    struct fnode node; /**< what fstat reports: S_IFIFO */
-#endif
 };
 
 static uint64_t pipe_ino = 1ULL << 32; // apart from the initramfs' numbers
-#if CHAPTER >= 5
 /** Protects every FIFO inode's pipe pointer (struct inode.fifo). */
 static struct spinlock fifo_lock = SPINLOCK_INIT("fifo");
-#endif
 
 /* Take up to @p n bytes out of the ring into @p dst: the part up to the
  * ring's end, then the part from its start. @pre lock held */
@@ -103,16 +95,11 @@ pipe_read(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
     (void)pos;
     if (n == 0)
         return 0;
-#if CHAPTER >= 5
     // all the pipe holds, up to n, as Linux's read returns
     size_t chunk = MIN(n, (size_t)PIPE_SIZE);
     char *bounce = kmalloc(chunk);
     if (bounce == NULL)
         bounce = kmalloc(chunk = MIN(n, (size_t)PIPE_BUF));
-#else
-    size_t chunk = MIN(n, (size_t)PIPE_BUF);
-    char *bounce = kmalloc(PIPE_BUF);
-#endif
     if (bounce == NULL)
         return -ENOMEM;
     long ret;
@@ -207,7 +194,6 @@ pipe_write(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
     return done > 0 ? (long)done : (n == 0 ? 0 : err);
 }
 
-#if CHAPTER >= 5
 /*
  * Close @p rd read ends and @p wr write ends of @p p and wake both sides
  * (a reader sees end-of-file, a writer EPIPE). The last end frees the
@@ -241,29 +227,7 @@ pipe_release(struct file *f)
     unsigned acc = f->flags & O_ACCMODE;
     pipe_drop(f->priv, acc != O_WRONLY, acc != O_RDONLY);
 }
-#else
-/* The last reference to one end is gone. */
-static void
-pipe_release(struct file *f)
-{
-    struct pipe *p = f->priv;
-    irqflags_t fl = spin_lock_irqsave(&p->lock);
-    if ((f->flags & O_ACCMODE) == O_RDONLY)
-        p->readers--;
-    else
-        p->writers--;
-    bool gone = p->readers == 0 && p->writers == 0;
-    spin_unlock_irqrestore(&p->lock, fl);
-    wait_queue_wake_all(&p->rwait);
-    wait_queue_wake_all(&p->wwait);
-    if (gone) {
-        kfree(p->buf);
-        kfree(p);
-    }
-}
-#endif
 
-#if CHAPTER >= 5
 /* poll: data or no writer left (read end); room for an atomic write or
  * no reader left (write end); both for a FIFO opened O_RDWR. The poller
  * watches the queue of each end first, then looks. */
@@ -290,26 +254,6 @@ pipe_poll(struct file *f, struct poll_table *pt)
     return ready;
 }
 // [pipe_poll]
-#else
-/* poll: data or no writer left (read end); room for an atomic write or
- * no reader left (write end). */
-static unsigned
-pipe_poll(struct file *f)
-{
-    struct pipe *p = f->priv;
-    unsigned ready = 0;
-    irqflags_t fl = spin_lock_irqsave(&p->lock);
-    if ((f->flags & O_ACCMODE) == O_RDONLY) {
-        ready |= p->count > 0 ? POLLIN : 0;
-        ready |= p->writers == 0 ? POLLHUP : 0;
-    } else {
-        ready |= PIPE_SIZE - p->count >= PIPE_BUF ? POLLOUT : 0;
-        ready |= p->readers == 0 ? POLLERR : 0;
-    }
-    spin_unlock_irqrestore(&p->lock, fl);
-    return ready;
-}
-#endif
 
 static const struct file_ops pipe_ops = {
     .read = pipe_read,
@@ -336,9 +280,7 @@ pipe_alloc(void)
     p->node.mode = S_IFIFO | 0600;
     p->node.nlink = 1;
     p->node.ino = __atomic_add_fetch(&pipe_ino, 1, __ATOMIC_SEQ_CST);
-#if CHAPTER >= 5
     p->r_counter = p->w_counter = 1;
-#endif
     return p;
 }
 
@@ -369,7 +311,6 @@ pipe_create(struct file **rd, struct file **wr, unsigned flags)
     return 0;
 }
 
-#if CHAPTER >= 5
 /*
  * FIFOs. A FIFO (mkfifo) is a pipe with a name: its inode points at the
  * pipe while some end is open (struct inode.fifo). Opens of the FIFO
@@ -503,4 +444,3 @@ fifo_open(struct pipe **slot, struct file *f)
     return err;
 }
 // [fifo_open]
-#endif

@@ -55,6 +55,7 @@ KERNEL_SRCS += \
 	kernel/syscalls/table.c \
 	kernel/syscalls/write.c \
 	kernel/syscalls/process.c \
+	kernel/syscalls/wait.c \
 	kernel/syscalls/thread.c \
 	kernel/syscalls/startup.c
 CHAPTER_FILES += \

@@ -5,12 +5,14 @@
 
 CHAPTER_SLUGS += 04-syscalls
 
-# Chapter 3's console-only read and write, and its start-up calls
-# (ioctl, brk and signal calls accepted) give way to the files, the
-# memory calls and the signals below.
+# Chapter 3's console-only read and write, its start-up calls (ioctl,
+# brk and signal calls accepted) and its wait4 (WNOHANG only) give way
+# to the files, the memory calls, the signals and the process calls
+# below.
 RETIRED_FILES += \
 	kernel/syscalls/write.c \
-	kernel/syscalls/startup.c
+	kernel/syscalls/startup.c \
+	kernel/syscalls/wait.c
 
 # The chapter's own documents and tests.
 CHAPTER_FILES += \

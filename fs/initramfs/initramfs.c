@@ -23,9 +23,6 @@
 #include "kernel/boot.h"
 #include "kernel/printk.h"
 #include "uapi/errno.h"
-#if CHAPTER >= 4
-#include "fs/file.h"
-#endif
 
 /** The checked archive, or NULL if there is none (or it is broken). */
 static const void *archive;
@@ -95,11 +92,6 @@ initramfs_init(void)
     archive = a;
     archive_len = len;
     pr_info("initramfs: %zu files, %zu KiB\n", count, (len + 1023) / 1024);
-#if CHAPTER >= 5
-    vfs_init(); // the root tmpfs, filled from the archive
-#elif CHAPTER >= 4
-    fs_tree_init(); // index it once: the tree that paths are looked up in
-#endif
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * @file
  * @ingroup syscalls
- * @brief fork, execve, exit, wait4 and the process-id calls.
+ * @brief fork, execve, exit and the process-id calls.
  *
  * Thin wrappers: copy the arguments in from user memory (execve's strings
  * with Linux's limits), call the process layer (kernel/proc/), copy the
@@ -21,7 +21,9 @@
 #define MAX_ARG_STRLEN (128 * 1024)
 #define ARG_MAX_BYTES (256 * 1024)
 #else
+/* one string may take all the room there is */
 #define ARG_MAX_BYTES (128 * 1024)
+#define MAX_ARG_STRLEN ARG_MAX_BYTES
 #endif
 /* The most strings argv and envp hold together: each takes a pointer and
  * at least its NUL, so ARG_MAX_BYTES bounds their number, as on Linux
@@ -56,10 +58,8 @@ copy_strings(long uvec, char **out, long cap, char *buf, size_t *used)
         if (ptr == 0)
             break;
         size_t room = ARG_MAX_BYTES - *used;
-#if CHAPTER >= 4
         if (room > MAX_ARG_STRLEN)
             room = MAX_ARG_STRLEN;
-#endif
         long len = strncpy_from_user(buf + *used, UPTR(ptr), room);
         if (len == -ENAMETOOLONG)
             return -E2BIG;
@@ -121,66 +121,6 @@ sys_exit(const long a[6])
 {
     long code = a[0];
     proc_exit(W_EXITCODE(code));
-}
-
-#if CHAPTER >= 4
-/** Bytes of struct rusage (two timevals, fourteen longs). */
-#define RUSAGE_SIZE 144
-
-/**
- * @brief Give the caller the resource usage of a reaped child, as wait4
- *        and waitid do: all zeros, since Keel does not count it yet.
- *
- * The pointer is checked like any other: a kernel address, an unmapped
- * page or a read-only one is -EFAULT (the child stays reaped, as on
- * Linux). NULL asks for nothing.
- * @param ru the user's struct rusage, or 0
- * @return 0 or -EFAULT
- */
-int
-wait_put_rusage(long ru)
-{
-    static const uint8_t zeros[RUSAGE_SIZE];
-    if (ru == 0)
-        return 0;
-    return copy_to_user(UPTR(ru), zeros, sizeof(zeros));
-}
-#endif
-
-/**
- * @brief wait4(pid, status, options, rusage).
- *
- * The status, then the rusage (zeros, see wait_put_rusage()) are written
- * once a child is reaped; a bad pointer for either is -EFAULT, and the
- * child stays reaped, as on Linux.
- * @param a the six argument registers
- * @return the child's pid, 0 (WNOHANG), -ECHILD, -EINVAL, -EFAULT
- */
-long
-sys_wait4(const long a[6])
-{
-    long pid = a[0];
-    long status = a[1];
-    long options = a[2];
-#if CHAPTER >= 4
-    // WUNTRACED (2), WCONTINUED (8): accepted, nothing stops in chapter
-    // 4; __WNOTHREAD, __WALL, __WCLONE: accepted, there are no threads
-    if ((uint32_t)options &
-        ~(1u | 2u | 8u | 0x20000000u | 0x40000000u | 0x80000000u))
-        return -EINVAL;
-#else
-    if (options & ~1L)
-        return -EINVAL;
-#endif
-    int st = 0;
-    long r = proc_wait4((int)pid, &st, (int)options);
-    if (r > 0 && status != 0 && copy_to_user(UPTR(status), &st, 4) < 0)
-        return -EFAULT;
-#if CHAPTER >= 4
-    if (r > 0 && wait_put_rusage(a[3]) < 0)
-        return -EFAULT;
-#endif
-    return r;
 }
 
 /**

@@ -1,23 +1,20 @@
 /**
  * @file
  * @ingroup fs
- * @brief Nodes, open files, descriptor tables and path lookup.
+ * @brief Open files and descriptor tables.
  *
- * Three objects, the ones every Unix file layer has:
+ * Two of the three objects every Unix file layer has (the third, the
+ * inode with its dentry, is in fs/vfs.h):
  *
- * - struct fnode: a file as it exists, open or not: type and mode, owner,
- *   size, where its bytes are, its place in the tree (chapter 5 calls it
- *   an inode). The initramfs tree (fs/initramfs/tree.c) is made of them;
- *   a pipe has an anonymous one;
- * - struct file: an open file: the node, the offset, the open flags and
- *   the operations (struct file_ops) that reading and writing go through.
- *   Several descriptors, even of several processes, may share one (dup,
- *   fork), so it is reference-counted;
+ * - struct file: an open file: the inode, the name it was opened by, the
+ *   offset, the open flags and the operations (struct file_ops) that
+ *   reading and writing go through. Several descriptors, even of several
+ *   processes, may share one (dup, fork), so it is reference-counted;
  * - struct fdtable: a process's descriptors, small integers that index an
  *   array of struct file pointers, each with its close-on-exec flag.
  *
- * Chapter 5 adds mount points and writable file systems behind the same
- * three objects; only the node's operations grow.
+ * A process's working directory and umask live beside its table; fork
+ * copies all three and exit lets them go (fs/fdtable.c).
  */
 #ifndef FS_FILE_H
 #define FS_FILE_H
@@ -27,9 +24,7 @@
 #include "uapi/fcntl.h"
 #include "uapi/poll.h"
 #include "uapi/stat.h"
-#if CHAPTER >= 5
 #include "fs/vfs.h"
-#endif
 
 struct file;
 struct poll_table;
@@ -62,32 +57,23 @@ struct file_ops {
     long (*write)(struct file *f, uptr_t buf, size_t n, uint64_t *pos);
     /** The new offset, or -errno; NULL: -ESPIPE (not seekable). */
     long (*lseek)(struct file *f, int64_t off, int whence);
-    /** Fill @p st; NULL: from the node (fnode_stat()). */
+    /** Fill @p st; NULL: from the inode (inode_stat()). */
     void (*stat)(struct file *f, struct stat *st);
     /** Directory entries into a user buffer: bytes filled or -errno. */
     long (*getdents)(struct file *f, uptr_t buf, size_t n);
     /** A device's own ioctl; NULL: -ENOTTY. */
     long (*ioctl)(struct file *f, unsigned long cmd, uptr_t arg);
-#if CHAPTER >= 5
     /** Which POLL* events hold now, after poll_wait() on each wait queue
      * that a change of them wakes (fs/poll.h); NULL: the file never
      * blocks (DEFAULT_POLLMASK). */
     unsigned (*poll)(struct file *f, struct poll_table *pt);
-#else
-    /** Which of POLLIN, POLLOUT, POLLHUP, POLLERR hold now; NULL: the
-     * file never blocks (POLLIN | POLLOUT). */
-    unsigned (*poll)(struct file *f);
-#endif
     /** The last reference is gone: free what the file owns. */
     void (*release)(struct file *f);
-#if CHAPTER >= 5
     /** Called by open once the file is made (procfs fills its buffer,
      *  a device its state): 0 or -errno, which fails the open. */
     int (*open)(struct file *f);
-#endif
 };
 
-#if CHAPTER >= 5
 /** An open file. */
 struct file {
     int refs;                   /**< descriptors and users holding it */
@@ -101,43 +87,6 @@ struct file {
                              writer: the pipe's count of writer opens then
                              (no POLLHUP until a writer comes) */
 };
-#else
-
-/**
- * @brief A file as it exists: its type, attributes, bytes and place.
- *
- * Nodes of the initramfs live forever (the tree is built once at boot and
- * never changes in this chapter); a pipe's node lives in the pipe.
- */
-struct fnode {
-    uint64_t ino;                /**< inode number, unique */
-    uint32_t mode;               /**< S_IF* type and permissions */
-    uint32_t uid;                /**< owner */
-    uint32_t gid;                /**< group */
-    uint32_t nlink;              /**< links (directories: 2 + subdirs) */
-    int64_t mtime;               /**< modification time, seconds */
-    uint64_t rdev;               /**< device number of a device file */
-    const void *data;            /**< regular file's bytes, link's target */
-    size_t size;                 /**< bytes at data */
-    const char *name;            /**< last component (not NUL-terminated) */
-    size_t namelen;              /**< bytes in name */
-    struct fnode *parent;        /**< containing directory (root: itself) */
-    struct fnode *children;      /**< directory: first entry */
-    struct fnode *next;          /**< next entry of the same directory */
-    struct fnode *hash_next;     /**< chain in the lookup hash table */
-    const struct file_ops *fops; /**< device: operations on open */
-};
-
-/** An open file. */
-struct file {
-    int refs;                   /**< descriptors and users holding it */
-    unsigned flags;             /**< O_ACCMODE, O_APPEND, O_NONBLOCK */
-    uint64_t pos;               /**< the offset reads and writes use */
-    struct fnode *node;         /**< what is open */
-    const struct file_ops *ops; /**< how to read, write, seek it */
-    void *priv;                 /**< the ops' own state (a pipe end) */
-};
-#endif
 
 /** A process's descriptors. */
 struct fdtable {
@@ -145,7 +94,6 @@ struct fdtable {
     uint64_t cloexec[FD_MAX / 64]; /**< FD_CLOEXEC, one bit per fd */
 };
 
-#if CHAPTER >= 5
 /* open files (fs/file.c) */
 struct file *file_alloc(struct inode *node, const struct file_ops *ops,
                         unsigned flags);
@@ -156,21 +104,6 @@ long file_write(struct file *f, uptr_t buf, size_t n, uint64_t *pos);
 long file_lseek(struct file *f, int64_t off, int whence);
 void file_stat(struct file *f, struct stat *st);
 void stat_to_statx(const struct stat *st, struct statx *sx);
-#else
-/* open files (fs/file.c) */
-struct file *file_alloc(struct fnode *node, const struct file_ops *ops,
-                        unsigned flags);
-void file_get(struct file *f);
-void file_put(struct file *f);
-int file_open(struct fnode *node, unsigned flags, struct file **out);
-long file_read(struct file *f, uptr_t buf, size_t n, uint64_t *pos);
-long file_write(struct file *f, uptr_t buf, size_t n, uint64_t *pos);
-long file_lseek(struct file *f, int64_t off, int whence);
-void file_stat(struct file *f, struct stat *st);
-void fnode_stat(const struct fnode *n, struct stat *st);
-void stat_to_statx(const struct stat *st, struct statx *sx);
-int fnode_access(const struct fnode *n, int mode);
-#endif
 
 /* descriptor tables (fs/fdtable.c) */
 int fd_install(struct file *f, int min, bool cloexec);
@@ -184,34 +117,16 @@ int fs_fork(struct proc *child, struct proc *parent);
 void fs_exec(struct proc *p);
 void fs_exit(struct proc *p);
 
-#if CHAPTER < 5
-/* the tree and path lookup (fs/initramfs/tree.c, fs/namei.c) */
-void fs_tree_init(void);
-struct fnode *fs_root(void);
-struct fnode *fnode_child(struct fnode *dir, const char *name, size_t len);
-void fnode_add(struct fnode *dir, struct fnode *n);
-/** path_lookup() flag: do not follow a symlink in the last component. */
-#define LOOKUP_NOFOLLOW 0x1
-int path_lookup(struct fnode *base, const char *path, int flags,
-                struct fnode **out);
-int path_lookup_at(int dirfd, const char *path, int flags, struct fnode **out);
-int fs_getcwd(char *buf, size_t size);
-int fs_chdir(struct fnode *dir);
-int path_from_user(uptr_t src, char **out);
-
-/* directories and devices (fs/regular.c, fs/dev.c) */
-extern const struct file_ops regular_ops;
-extern const struct file_ops dir_ops;
-void dev_init(void);
-#endif
+/* the working directory (fs/namei.c) */
+void fs_cwd_init(struct proc *p);
+void fs_cwd_fork(struct proc *child, struct proc *parent);
+void fs_cwd_exit(struct proc *p);
+/* a file the kernel itself opens by path, as init's console (fs/open.c) */
+int file_open_path(const char *path, unsigned flags, struct file **out);
 
 /* pipes (fs/pipe.c) */
 int pipe_create(struct file **rd, struct file **wr, unsigned flags);
-#if CHAPTER < 5
-long fs_poll(struct pollfd *fds, size_t nfds, int64_t timeout);
-#else
 /* sendfile (fs/sendfile.c) */
 long fs_sendfile(int out_fd, int in_fd, int64_t *off, size_t count);
-#endif
 
 #endif /* FS_FILE_H */

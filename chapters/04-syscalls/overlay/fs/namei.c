@@ -206,6 +206,55 @@ fs_chdir(struct fnode *dir)
 }
 
 /**
+ * @brief Start @p p in the root directory (process 1; fork copies it).
+ * @param p the new process
+ */
+void
+fs_cwd_init(struct proc *p)
+{
+    p->fs_cwd = fs_root();
+}
+
+/**
+ * @brief fork: the child works in its parent's directory.
+ * @param child  the new process
+ * @param parent the current process
+ */
+void
+fs_cwd_fork(struct proc *child, struct proc *parent)
+{
+    child->fs_cwd = parent->fs_cwd;
+}
+
+/**
+ * @brief exit: the process has no working directory any more.
+ *
+ * The tree never changes in this chapter, so there is nothing to let go.
+ * @param p the exiting process
+ */
+void
+fs_cwd_exit(struct proc *p)
+{
+    p->fs_cwd = NULL;
+}
+
+/**
+ * @brief Open the file at the absolute @p path for the kernel itself (the
+ *        console that process 1 starts with).
+ * @param path  an absolute path
+ * @param flags O_RDONLY, O_WRONLY or O_RDWR and friends
+ * @param out   set to the open file (one reference)
+ * @return 0; -ENOENT and the other lookup errors; -ENOMEM
+ */
+int
+file_open_path(const char *path, unsigned flags, struct file **out)
+{
+    struct fnode *n;
+    int err = path_lookup(fs_root(), path, 0, &n);
+    return err < 0 ? err : file_open(n, flags, out);
+}
+
+/**
  * @brief A kernel copy of the user path at @p src.
  * @param src the user address
  * @param out set to a kmalloc'd copy (free it with kfree)

@@ -20,6 +20,7 @@
  */
 #include "fs/file.h"
 #include "fs/initramfs.h"
+#include "kernel/init.h"
 #include "kernel/mm.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
@@ -198,6 +199,15 @@ fs_tree_init(void)
     dev_init();
     count_links(&root_node);
 }
+
+/* Boot: index the archive once, before the first path is looked up. */
+static int
+tree_boot(void)
+{
+    fs_tree_init();
+    return 0;
+}
+initcall(core, tree_boot);
 
 /**
  * @brief The root directory (the tree is built on first use, if boot

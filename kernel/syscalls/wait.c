@@ -8,6 +8,7 @@
  * a status word, waitid with a siginfo and may leave the child (WNOWAIT).
  * The resource usage both may give is zeros: Keel does not count it.
  */
+#include "uapi/wait.h"
 #include "kernel/mm.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
@@ -15,7 +16,6 @@
 #include "kernel/uaccess.h"
 #include "uapi/errno.h"
 #include "uapi/signal.h"
-#include "uapi/wait.h"
 
 /** Bytes of struct rusage (two timevals, fourteen longs). */
 #define RUSAGE_SIZE 144

@@ -19,12 +19,12 @@
 #ifndef FS_FILE_H
 #define FS_FILE_H
 
+#include "fs/vfs.h"
 #include "kernel/types.h"
 #include "kernel/uaccess.h"
 #include "uapi/fcntl.h"
 #include "uapi/poll.h"
 #include "uapi/stat.h"
-#include "fs/vfs.h"
 
 struct file;
 struct poll_table;

@@ -47,7 +47,7 @@ struct pipe {
     int writers;             /**< open write ends */
     struct wait_queue rwait; /**< readers waiting for data */
     struct wait_queue wwait; /**< writers waiting for room */
-    struct fnode node; /**< what fstat reports: S_IFIFO */
+    struct fnode node;       /**< what fstat reports: S_IFIFO */
 };
 
 static uint64_t pipe_ino = 1ULL << 32; // apart from the initramfs' numbers
@@ -278,4 +278,3 @@ pipe_create(struct file **rd, struct file **wr, unsigned flags)
     p->readers = p->writers = 1;
     return 0;
 }
-

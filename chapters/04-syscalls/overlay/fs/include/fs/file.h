@@ -71,7 +71,6 @@ struct file_ops {
     void (*release)(struct file *f);
 };
 
-
 /**
  * @brief A file as it exists: its type, attributes, bytes and place.
  *

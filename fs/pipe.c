@@ -444,3 +444,26 @@ fifo_open(struct pipe **slot, struct file *f)
     return err;
 }
 // [fifo_open]
+
+/**
+ * @brief F_GETPIPE_SZ and F_SETPIPE_SZ on the open file @p f.
+ *
+ * Keel's pipes have one fixed size, 64 KiB (Linux's default: 16 pages),
+ * so GET always says 65536 and SET succeeds for exactly the sizes Linux
+ * rounds up to 64 KiB (a power of two pages, more than 32 KiB and at most
+ * 64 KiB); any other size would need a ring of another size.
+ * @param f   any open file
+ * @param set F_SETPIPE_SZ (else F_GETPIPE_SZ)
+ * @param arg the size asked for (F_SETPIPE_SZ)
+ * @return 65536; -EBADF for a file that is not a pipe (Linux checks that
+ *         before the size); -EINVAL for a size other than 64 KiB
+ */
+long
+pipe_fcntl_size(struct file *f, bool set, unsigned long arg)
+{
+    if (f->inode == NULL || !S_ISTYPE(f->inode->mode, S_IFIFO))
+        return -EBADF;
+    if (set && (arg <= 32768 || arg > PIPE_SIZE))
+        return -EINVAL;
+    return PIPE_SIZE;
+}

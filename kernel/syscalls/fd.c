@@ -88,30 +88,17 @@ dup_min(int fd, long min, bool cloexec)
     return nfd;
 }
 
-#if CHAPTER >= 5
-/*
- * F_GETPIPE_SZ and F_SETPIPE_SZ on @p fd. Keel's pipes have one fixed
- * size, 64 KiB (Linux's default: 16 pages), so GET always says 65536 and
- * SET succeeds for exactly the sizes Linux rounds up to 64 KiB (a power
- * of two pages, more than 32 KiB and at most 64 KiB); any other size
- * would need a ring of another size: -EINVAL. Linux answers -EBADF for a
- * file that is not a pipe or FIFO, before it looks at the size.
- */
+/* F_GETPIPE_SZ and F_SETPIPE_SZ on @p fd: the pipe answers (fs/pipe.c). */
 static long
 pipe_size_fcntl(int fd, int cmd, unsigned long arg)
 {
     struct file *f = fd_get(fd);
     if (f == NULL)
         return -EBADF;
-    bool pipe = f->inode != NULL && S_ISTYPE(f->inode->mode, S_IFIFO);
+    long r = pipe_fcntl_size(f, cmd == F_SETPIPE_SZ, arg);
     file_put(f);
-    if (!pipe)
-        return -EBADF;
-    if (cmd == F_SETPIPE_SZ && (arg <= 32768 || arg > 65536))
-        return -EINVAL;
-    return 65536;
+    return r;
 }
-#endif
 
 /**
  * @brief fcntl(fd, cmd, arg): F_DUPFD(_CLOEXEC), F_GETFD/F_SETFD,
@@ -137,11 +124,9 @@ sys_fcntl(const long a[6])
     case F_GETFL:
     case F_SETFL:
         break;
-#if CHAPTER >= 5
     case F_GETPIPE_SZ:
     case F_SETPIPE_SZ:
         return pipe_size_fcntl(fd, (int)a[1], (unsigned int)arg);
-#endif
     default:
         return -EINVAL;
     }

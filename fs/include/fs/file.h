@@ -126,6 +126,7 @@ int file_open_path(const char *path, unsigned flags, struct file **out);
 
 /* pipes (fs/pipe.c) */
 int pipe_create(struct file **rd, struct file **wr, unsigned flags);
+long pipe_fcntl_size(struct file *f, bool set, unsigned long arg);
 /* sendfile (fs/sendfile.c) */
 long fs_sendfile(int out_fd, int in_fd, int64_t *off, size_t count);
 

@@ -163,6 +163,7 @@ void dev_init(void);
 
 /* pipes (fs/pipe.c) */
 int pipe_create(struct file **rd, struct file **wr, unsigned flags);
+long pipe_fcntl_size(struct file *f, bool set, unsigned long arg);
 long fs_poll(struct pollfd *fds, size_t nfds, int64_t timeout);
 
 #endif /* FS_FILE_H */

@@ -33,11 +33,11 @@ import traceback
 from difflib import unified_diff
 from pathlib import Path
 
+from grading import reports
+from tools import keelqemu
+
 GRADING_DIR = Path(__file__).resolve().parent
 REPO = GRADING_DIR.parent
-sys.path.insert(0, str(REPO / "tools"))
-import keelqemu  # noqa: E402  (needs the path above)
-import reports  # noqa: E402  (beside this file)
 
 __all__ = [
     "test", "boot", "token", "result", "chapter", "lines", "expect",

@@ -30,16 +30,13 @@ none), so a handout with the exercises stubbed loses exactly their groups:
 import os
 import re
 import secrets
-import sys
 import tempfile
 from pathlib import Path
 
-from gradelib import (assert_equal, assert_status, assert_true, boot,
-                      boot_selftest, chapter, expect, expect_selftest, result,
-                      test, token)
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import oracle  # noqa: E402  (grading/oracle.py)
+from grading.gradelib import (assert_equal, assert_status, assert_true, boot,
+                              boot_selftest, chapter, expect, expect_selftest,
+                              result, test, token)
+from grading import oracle
 
 
 

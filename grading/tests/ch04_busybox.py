@@ -38,14 +38,11 @@ Groups (50 points):
 """
 
 import re
-import sys
 from pathlib import Path
 
-from gradelib import (assert_equal, assert_status, assert_true, boot,
-                      chapter, expect, result, test, token)
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import oracle  # noqa: E402  (grading/oracle.py)
+from grading.gradelib import (assert_equal, assert_status, assert_true, boot,
+                              chapter, expect, result, test, token)
+from grading import oracle
 
 REPO = Path(__file__).resolve().parent.parent.parent
 KERNEL_LINE = re.compile(r"^(keel: |Keel )")

@@ -33,14 +33,11 @@ Groups (97 points):
 import re
 import secrets
 import subprocess
-import sys
 from pathlib import Path
 
-from gradelib import (assert_equal, assert_status, assert_true, boot,
-                      chapter, expect, expect_not, result, test)
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import oracle  # noqa: E402  (grading/oracle.py)
+from grading.gradelib import (assert_equal, assert_status, assert_true, boot,
+                              chapter, expect, expect_not, result, test)
+from grading import oracle
 
 REPO = Path(__file__).resolve().parent.parent.parent
 KERNEL_LINE = re.compile(r"^(keel: |Keel )")

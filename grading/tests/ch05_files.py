@@ -66,16 +66,12 @@ Groups (238 points), each one boot (mmap-shared shares integrity's):
 
 import re
 import secrets
-import sys
-from pathlib import Path
 
-from gradelib import (assert_equal, assert_status, assert_true, boot,
-                      expect, result, test, token)
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import oracle  # noqa: E402  (grading/oracle.py)
-from progtest import (chapter_initrd, program_matches,  # noqa: E402
-                      sections, user_lines)
+from grading.gradelib import (assert_equal, assert_status, assert_true, boot,
+                              expect, result, test, token)
+from grading import oracle
+from grading.progtest import (chapter_initrd, program_matches, sections,
+                              user_lines)
 
 KERNEL_LINE = re.compile(r"^(keel: |Keel )")
 

@@ -20,7 +20,7 @@ host's. The BusyBox scripts are compared section by section with the
 same script run on the host by the same busybox binary. That the
 programs and the script print the same on any Linux, not only on the
 host, was checked by booting Debian's kernel with the same initramfs
-(`python3 grading/linux_busybox.py --chapter 5` for the script).
+(`python3 -m grading.linux_busybox --chapter 5` for the script).
 
 Groups (238 points), each one boot (mmap-shared shares integrity's):
 

@@ -158,7 +158,7 @@ FORCE:
 
 run: deps-auto
 	@$(MAKE) $(ISO) CHAPTER=$(CHAPTER) CMDLINE="$(CMDLINE)"
-	@$(PYTHON) tools/keelqemu.py run $(ISO)
+	@$(PYTHON) -m tools.keelqemu run $(ISO)
 
 GDBPORT := $(shell expr 26000 + $$(id -u) % 5000)
 
@@ -166,7 +166,7 @@ qemu-gdb: deps-auto
 	@$(MAKE) $(ISO) CHAPTER=$(CHAPTER) CMDLINE="$(CMDLINE)"
 	@sed -e "s|@KERNEL@|$(KERNEL)|; s|@PORT@|$(GDBPORT)|" tools/gdbinit.in > .gdbinit
 	@echo "*** QEMU waits for gdb on port $(GDBPORT): in another terminal run 'make gdb'"
-	@$(PYTHON) tools/keelqemu.py gdb $(ISO) $(GDBPORT)
+	@$(PYTHON) -m tools.keelqemu gdb $(ISO) $(GDBPORT)
 
 # the debugger side of qemu-gdb: loads .gdbinit explicitly (gdb's auto-load
 # refuses a .gdbinit in the current folder unless told it is safe)
@@ -175,7 +175,7 @@ gdb:
 	@$(GDB) -q -x .gdbinit
 
 grade: deps-auto kernel $(INITRD)
-	@$(PYTHON) grading/grade.py --chapter $(CHAPTER) \
+	@$(PYTHON) -m grading.grade --chapter $(CHAPTER) \
 		$(if $(TEST),--test $(TEST)) $(GRADEFLAGS)
 
 # ---- user programs and the initramfs -----------------------------------------
@@ -297,7 +297,7 @@ bench: deps-auto
 	@echo "  BENCH   building Keel (chapter $(LAST_CHAPTER)), init and bench"
 	@$(MAKE) CHAPTER=$(LAST_CHAPTER) build/ch$(shell printf %02d $(LAST_CHAPTER))/keel.elf \
 		build/user/init build/user/bench
-	@$(PYTHON) tools/bench.py --keel build/ch$(shell printf %02d $(LAST_CHAPTER))/keel.elf \
+	@$(PYTHON) -m tools.bench --keel build/ch$(shell printf %02d $(LAST_CHAPTER))/keel.elf \
 		--init build/user/init --bench build/user/bench \
 		--runs $(BENCH_RUNS) $(BENCHFLAGS)
 
@@ -319,7 +319,7 @@ busybox-testsuite: deps-auto
 		bash tools/deps.sh --linux || exit 1; fi
 	@$(MAKE) CHAPTER=$(LAST_CHAPTER) build/ch$(shell printf %02d $(LAST_CHAPTER))/keel.elf \
 		$(BUSYBOX)
-	@$(PYTHON) tools/bbtestsuite.py --chapter $(LAST_CHAPTER) \
+	@$(PYTHON) -m tools.bbtestsuite --chapter $(LAST_CHAPTER) \
 		--kernel build/ch$(shell printf %02d $(LAST_CHAPTER))/keel.elf $(BBTESTFLAGS)
 
 # ---- chapters as views of the tree (tools/chapters.py) -----------------------
@@ -335,7 +335,7 @@ branches:
 
 # the Gradescope bundle: setup.sh, run_autograder, grader/ (grading/README.md)
 autograder:
-	@python3 tools/autograder.py $(CHAPTER) build/autograder-ch$(CH).zip
+	@python3 -m tools.autograder $(CHAPTER) build/autograder-ch$(CH).zip
 
 lint-chapters:
 	@python3 tools/chapters.py lint

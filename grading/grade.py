@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Grade one chapter of Keel: `make grade CHAPTER=N [TEST=name]` runs this.
 
 Why it reruns earlier chapters: each chapter's kernel must still do
@@ -6,24 +5,23 @@ everything the earlier chapters taught (boot, print, fault cleanly), so
 grading chapter N loads the tests of chapters 1..N and runs them all
 against chapter N's kernel.
 
-Usage:
-    grade.py --chapter N [--test NAME[,NAME...]]... [--json FILE]
-             [--junit FILE] [--kernel ELF] [--list]
+Usage, from the repository root:
+    python3 -m grading.grade --chapter N [--test NAME[,NAME...]]...
+             [--json FILE] [--junit FILE] [--kernel ELF] [--list]
 
 Exit status: 0 on full marks for the selected tests, 1 otherwise, 2 on a
 usage error.
 """
 
 import argparse
-import importlib.util
+import importlib
 import re
 import sys
 from pathlib import Path
 
-GRADING_DIR = Path(__file__).resolve().parent
-sys.path.insert(0, str(GRADING_DIR))
-import gradelib  # noqa: E402  (needs the path above)
+from grading import gradelib
 
+GRADING_DIR = Path(__file__).resolve().parent
 TEST_FILE_RE = re.compile(r"^ch(\d\d)_\w+\.py$")
 
 
@@ -38,19 +36,19 @@ def test_modules(upto, folder=None):
     return found
 
 
-def load_tests(upto, folder=None):
+def load_tests(upto):
     """Import every chapter test file up to chapter upto; return their count.
 
-    Each file registers its tests with gradelib as it is imported; gradelib
-    is told the chapter first so reports can group by chapter.
+    The files are whatever grading/tests/chNN_*.py exist (a chapter's view
+    has only its own and the earlier chapters'), imported as modules of
+    the namespace package grading.tests. Each file registers its tests
+    with gradelib as it is imported; gradelib is told the chapter first so
+    reports can group by chapter.
     """
-    mods = test_modules(upto, folder)
+    mods = test_modules(upto)
     for ch, path in mods:
         gradelib.loading_chapter(ch)
-        spec = importlib.util.spec_from_file_location(
-            "keel_grade_" + path.stem, str(path))
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+        importlib.import_module("grading.tests." + path.stem)
     gradelib.loading_chapter(None)
     return len(mods)
 
@@ -66,7 +64,8 @@ def _names(values):
 def parse_args(argv):
     """Parse the command line (see the module docstring)."""
     p = argparse.ArgumentParser(
-        prog="grade.py", description="Grade a chapter of Keel.")
+        prog="python3 -m grading.grade",
+        description="Grade a chapter of Keel.")
     p.add_argument("--chapter", type=int, required=True,
                    help="chapter to grade; earlier chapters' tests run too")
     p.add_argument("--test", action="append", metavar="NAME",

@@ -33,16 +33,16 @@ import traceback
 from difflib import unified_diff
 from pathlib import Path
 
+from grading import reports
+from tools import keelqemu
+
 GRADING_DIR = Path(__file__).resolve().parent
 REPO = GRADING_DIR.parent
-sys.path.insert(0, str(REPO / "tools"))
-import keelqemu  # noqa: E402  (needs the path above)
-import reports  # noqa: E402  (beside this file)
 
 __all__ = [
-    "test", "boot", "token", "result", "chapter", "lines", "expect",
-    "expect_not", "assert_equal", "assert_true", "assert_status", "fail",
-    "TestFailure", "BootError", "timeout",
+    "test", "children", "boot", "token", "result", "chapter", "lines",
+    "expect", "expect_not", "assert_equal", "assert_true", "assert_status",
+    "fail", "TestFailure", "BootError", "timeout",
 ]
 
 LOG_DIR = REPO / "build" / "grade-logs"
@@ -176,6 +176,29 @@ def test(points, title=None, parent=None, name=None):
         fn.test = t
         return fn
     return register
+
+
+def children(parent, rows, check):
+    """Register a table of children of parent: one test per row.
+
+    Many groups are one boot and then N children that differ only in
+    data (which program's output, which section of a script's). Such a
+    group declares its children as a list of rows
+
+        (key, points, title, what, *args)
+
+    and registers them here, in order, as @test would one by one: the
+    child is named PARENT-key (the name --test takes), titled
+    "PARENT: title" (PARENT: the parent's name and title), has `what` as
+    its docstring, and its test calls check(key, *args).
+    """
+    par = _lookup_parent(parent)
+    for key, points, title, what, *args in rows:
+        def run(key=key, args=tuple(args)):
+            check(key, *args)
+        run.__doc__ = what
+        test(points, "%s: %s" % (par.title, title), parent=par.fn,
+             name="%s-%s" % (par.name, key))(run)
 
 
 def _lookup_parent(parent):

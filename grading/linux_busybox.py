@@ -14,71 +14,46 @@ newc archive with the two nodes is appended (the kernel unpacks
 concatenated archives one after the other; writing it here needs no
 root). Nothing else differs from what Keel boots.
 
-    make initrd CHAPTER=4 && python3 grading/linux_busybox.py
-    make initrd CHAPTER=5 && python3 grading/linux_busybox.py --chapter 5
+    make initrd CHAPTER=4 && python3 -m grading.linux_busybox
+    make initrd CHAPTER=5 && python3 -m grading.linux_busybox --chapter 5
 
 Prints `same` or a diff per script; exit status 0 when all are the same.
 Python 3 standard library only.
 """
 
 import difflib
-import os
 import secrets
-import subprocess
 import sys
 import tempfile
-from pathlib import Path
 
-GRADING = Path(__file__).resolve().parent
-sys.path[:0] = [str(GRADING), str(GRADING / "tests"),
-                str(GRADING.parent / "tools")]
-import keelqemu  # noqa: E402  (tools/keelqemu.py)
-import oracle  # noqa: E402  (grading/oracle.py)
+from grading import oracle
+from tools import cache, cpio, keelqemu
 
 REPO = oracle.REPO
 INITRD = REPO / "build" / "ch04" / "initrd.cpio"
 
 
 def device_archive():
-    """A newc archive (bytes) of /dev, /dev/console and /dev/null."""
-    out = bytearray()
-    entries = [("dev", 0o040755, 0, 0), ("dev/console", 0o020600, 5, 1),
-               ("dev/null", 0o020666, 1, 3), ("TRAILER!!!", 0, 0, 0)]
-    for ino, (name, mode, major, minor) in enumerate(entries, 900001):
-        name_b = name.encode() + b"\0"
-        fields = [ino, mode, 0, 0, 1, 0, 0, 0, 0, major, minor,
-                  len(name_b), 0]
-        out += b"070701" + b"".join(b"%08x" % f for f in fields) + name_b
-        out += b"\0" * (-len(out) % 4)
-    return bytes(out)
+    """A newc archive (bytes) of /dev, /dev/console and /dev/null (inodes
+    far from those of the archive it is appended to)."""
+    return cpio.newc([("dev", 0o040755, b"", (0, 0)),
+                      ("dev/console", 0o020600, b"", (5, 1)),
+                      ("dev/null", 0o020666, b"", (1, 3))], first_ino=900001)
 
 
-def vmlinuz():
-    """The reference kernel's path from deps.env (LINUX_VMLINUZ)."""
-    cache = Path(os.environ.get("KEEL_CACHE") or Path(
-        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "keel")
-    env = cache / "deps.env"
-    for line in env.read_text().splitlines() if env.is_file() else []:
-        if line.startswith("LINUX_VMLINUZ="):
-            return line.split("=", 1)[1]
-    sys.exit("linux_busybox: no reference kernel: run tools/deps.sh --linux")
-
-
-def boot_linux(words):
-    """Boot Linux with the chapter-4 initramfs; init runs `words`."""
+def boot_linux(initrd, words, limit, log=None):
+    """Boot Debian's Linux in Keel's QEMU (tools/keelqemu.py: same flags
+    and accelerator) with the initramfs `initrd` plus /dev; init runs
+    `words`. Returns keelqemu's RunResult: its output is the console,
+    cut at `limit` seconds (already scaled)."""
     with tempfile.NamedTemporaryFile(suffix=".cpio") as f:
-        f.write(INITRD.read_bytes() + device_archive())
+        f.write(initrd.read_bytes() + device_archive())
         f.flush()
-        cmd = [keelqemu.qemu_program(), "-m", "512", "-display", "none",
-               "-serial", "stdio", "-monitor", "none", "-no-reboot",
-               "-accel", keelqemu.accelerator(), "-kernel", vmlinuz(),
-               "-initrd", f.name, "-append",
-               "console=ttyS0 quiet panic=-1 rdinit=/init -- "
-               + " ".join(words)]
-        r = subprocess.run(cmd, stdin=subprocess.DEVNULL,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           timeout=keelqemu.timeout(300))
-    return r.stdout.decode("utf-8", errors="replace").replace("\r", "")
+        append = ("console=ttyS0 quiet panic=-1 rdinit=/init -- "
+                  + " ".join(words))
+        return keelqemu.run(None, limit, log, memory="512M",
+                            linux=(cache.vmlinuz("linux_busybox"), f.name,
+                                   append))
 
 
 def flatten(sections):
@@ -105,12 +80,14 @@ def main():
     if not INITRD.is_file():
         sys.exit("linux_busybox: %s missing: make initrd CHAPTER=%d"
                  % (INITRD, ch))
-    import ch04_busybox as t  # the grade's own section parser
+    from grading.tests import ch04_busybox as t  # the grade's own parser
     runs = [(sc, b, secrets.token_hex(8), scr)
             for sc, b, first, scr in SCRIPTS if first <= ch]
-    out = boot_linux(["/bin/sh,/test/%s,%s" % (sc, tok) if b == "busybox"
-                      else "/bin/%s,sh,/test/%s,%s" % (b, sc, tok)
-                      for sc, b, tok, _ in runs])
+    out = boot_linux(INITRD, ["/bin/sh,/test/%s,%s" % (sc, tok)
+                              if b == "busybox"
+                              else "/bin/%s,sh,/test/%s,%s" % (b, sc, tok)
+                              for sc, b, tok, _ in runs],
+                     keelqemu.timeout(300)).output.replace("\r", "")
     bad = 0
     for script, binary, token, scratch in runs:
         want = t.sections(oracle.busybox_output(script, [token], binary,

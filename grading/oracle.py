@@ -30,13 +30,13 @@ no addresses), so the output is a fixed string.
 
 Use from a test:
 
-    from oracle import host_output
+    from grading.oracle import host_output
     want = host_output("forktest")
 
 or from a shell, after `make initrd`:
 
-    python3 grading/oracle.py hello a b    # the expected output of hello a b
-    python3 grading/oracle.py --check      # run every program twice, compare
+    python3 -m grading.oracle hello a b    # the expected output of hello a b
+    python3 -m grading.oracle --check      # run every program twice, compare
 
 From chapter 4 on the initramfs holds BusyBox, and BusyBox scripts are
 graded the same way: busybox_output("accept.sh", [token]) runs the staged
@@ -44,7 +44,7 @@ graded the same way: busybox_output("accept.sh", [token]) runs the staged
 build/busybox/hostroot/{sbin,usr/sbin,bin,usr/bin}, a folder of links to
 that binary, one per applet: the script gets BusyBox's applets, never the
 host's own tools. binary="busybox.glibc" runs Debian's busybox-static
-instead. From a shell: `python3 grading/oracle.py --busybox accept.sh T`
+instead. From a shell: `python3 -m grading.oracle --busybox accept.sh T`
 (`--glibc glibc.sh T` for busybox.glibc).
 
 Python 3 standard library only.

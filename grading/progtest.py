@@ -12,13 +12,10 @@ Python 3 standard library only.
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
-from gradelib import assert_equal, assert_true, chapter, result
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import oracle  # noqa: E402  (grading/oracle.py)
+from grading.gradelib import assert_equal, assert_true, chapter, result
+from grading import oracle
 
 REPO = Path(__file__).resolve().parent.parent
 KERNEL_LINE = re.compile(r"^(keel: |Keel )")

@@ -1,11 +1,11 @@
-#!/usr/bin/env python3
 """Build the Gradescope autograder zip for one chapter.
 
-Usage: autograder.py CHAPTER OUT.zip
+Usage, from the repository root: python3 -m tools.autograder CHAPTER OUT.zip
 
 The zip holds grading/gradescope/setup.sh and run_autograder at its top
 level (where Gradescope looks for them) and grader/: the harness and the
-tests of chapters 1..CHAPTER, the QEMU, ISO and dependency scripts, and the
+tests of chapters 1..CHAPTER, the tools the grader imports or runs (the
+package tools/: QEMU, cache, cpio; the ISO and dependency scripts), and the
 chapter number. See grading/README.md, section Gradescope.
 """
 
@@ -15,7 +15,10 @@ import sys
 import zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TOOLS = ["tools/keelqemu.py", "tools/kvmprobe.S", "tools/mkiso.sh", "tools/deps.sh"]
+# what the grader needs of tools/ (the self-tests' fake repository too)
+TOOLS = ["tools/__init__.py", "tools/cache.py", "tools/cpio.py",
+         "tools/keelqemu.py", "tools/kvmprobe.S", "tools/mkiso.sh",
+         "tools/deps.sh"]
 
 
 def grader_files(chapter):

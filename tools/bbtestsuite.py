@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """BusyBox's own testsuite on Keel and on Linux, side by side.
 
 The busybox source package ships testsuite/: `runtest` runs, for every
@@ -26,7 +25,7 @@ the tests of applets and features configured out).
 
     make busybox-testsuite                       # everything (~1 hour TCG)
     make busybox-testsuite BBTESTFLAGS="--applets sed,grep --only keel"
-    python3 tools/bbtestsuite.py --help
+    python3 -m tools.bbtestsuite --help
 
 Exit status 0 when, for every binary run, Keel passes at least --goal
 percent (default 95) of the tests that pass on Linux. Logs: build/bbtestsuite/.
@@ -39,13 +38,12 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
+from grading import linux_busybox
+from tools import cache, keelqemu
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO / "tools"), str(REPO / "grading")]
-import keelqemu  # noqa: E402
-import linux_busybox  # noqa: E402
 
 OUT = REPO / "build" / "bbtestsuite"
 RESULT_RE = re.compile(r"^(PASS|FAIL|SKIPPED|UNTESTED): (.*?)\s*$")
@@ -82,23 +80,10 @@ SKIP_HOOK = """  if [ -f /suite/skip ] && grep -qxF "$NAME" /suite/skip
 """
 
 
-def deps_env():
-    """deps.env of the cache as a dict (BUSYBOX_SRC, LINUX_VMLINUZ, ...)."""
-    cache = Path(os.environ.get("KEEL_CACHE") or Path(
-        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "keel")
-    env = {}
-    path = cache / "deps.env"
-    for line in path.read_text().splitlines() if path.is_file() else []:
-        if "=" in line and not line.startswith("#"):
-            k, v = line.split("=", 1)
-            env[k] = v
-    return env
-
-
 def stage(extra, names, skip):
     """Lay out the /suite folder of the module docstring under @extra,
     with the test names in @skip left out."""
-    src = Path(deps_env().get("BUSYBOX_SRC", ""))
+    src = Path(cache.deps_env().get("BUSYBOX_SRC", ""))
     if not (src / "testsuite" / "runtest").is_file():
         sys.exit("bbtestsuite: no busybox source: run make deps")
     configs = {"musl": REPO / "build" / "busybox" / ".config",
@@ -166,26 +151,10 @@ def run_keel(kernel, initrd, names, applets, limit):
 
 def run_linux(initrd, names, applets, limit):
     """Boot Debian's kernel with the same initramfs; the console text."""
-    with tempfile.NamedTemporaryFile(suffix=".cpio") as f:
-        f.write(Path(initrd).read_bytes() + linux_busybox.device_archive())
-        f.flush()
-        cmd = [keelqemu.qemu_program(), "-m", "512", "-display", "none",
-               "-serial", "stdio", "-monitor", "none", "-no-reboot",
-               "-cpu", "max", "-accel", keelqemu.accelerator(),
-               "-kernel", linux_busybox.vmlinuz(), "-initrd", f.name,
-               "-append", "console=ttyS0 quiet panic=-1 rdinit=/init -- "
-               + words(names, applets)]
-        try:
-            r = subprocess.run(cmd, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, timeout=limit)
-            out = r.stdout
-        except subprocess.TimeoutExpired as e:
-            out = e.stdout or b""
-            print("bbtestsuite: Linux: timeout after %.0fs" % limit)
-    text = out.decode("utf-8", errors="replace")
-    (OUT / "linux.log").write_text(text)
-    return text
+    res = linux_busybox.boot_linux(Path(initrd), [words(names, applets)],
+                                   limit, str(OUT / "linux.log"))
+    print("bbtestsuite: Linux: %s (%.0fs)" % (res.reason, res.elapsed))
+    return res.output
 
 
 def compare(linux, keel, names, goal):

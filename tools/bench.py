@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """make bench: Keel against Linux, side by side in the same QEMU.
 
 Both kernels boot from a GRUB ISO in the same QEMU (tools/keelqemu.py
@@ -24,9 +23,9 @@ A last small table gives min_memory: the smallest -m (MiB) at which each
 kernel still reaches the shell and runs the benchmark, found by bisection
 (see memsearch()); --no-memsearch skips it.
 
-    tools/bench.py --keel build/ch04/keel.elf --init build/user/init \\
-        --bench build/user/bench [--runs 5] [--json FILE] [--no-icount] \\
-        [--no-memsearch]
+    python3 -m tools.bench --keel build/ch04/keel.elf \\
+        --init build/user/init --bench build/user/bench [--runs 5] \\
+        [--json FILE] [--no-icount] [--no-memsearch]
 
 Python 3 standard library only.
 """
@@ -43,10 +42,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from tools import cache, cpio, keelqemu
+
 TOOLS = Path(__file__).resolve().parent
 REPO = TOOLS.parent
-sys.path.insert(0, str(TOOLS))
-import keelqemu  # noqa: E402
 
 OUT = REPO / "build" / "bench"
 MEMORY = "256M"
@@ -62,24 +61,9 @@ GOALS = {"boot_to_init": (0.25, "<="), "null_syscall": (0.8, "<="),
          "page_fault": (1.0, "<=")}
 
 
-def newc(entries):
-    """A newc cpio archive (bytes) of (name, mode, data, rdev) entries."""
-    out = bytearray()
-    entries = list(entries) + [("TRAILER!!!", 0, b"", (0, 0))]
-    for ino, (name, mode, data, (major, minor)) in enumerate(entries, 1):
-        name_b = name.encode() + b"\0"
-        fields = [ino, mode, 0, 0, 1, 0, len(data), 0, 0, major, minor,
-                  len(name_b), 0]
-        out += b"070701" + b"".join(b"%08x" % f for f in fields) + name_b
-        out += b"\0" * (-len(out) % 4)
-        out += data
-        out += b"\0" * (-len(out) % 4)
-    return bytes(out)
-
-
 def initramfs(init, bench):
     """The bench initramfs, the same for both kernels."""
-    return newc([
+    return cpio.newc([
         (".", 0o040755, b"", (0, 0)),
         ("bin", 0o040755, b"", (0, 0)),
         ("bin/bench", 0o100755, Path(bench).read_bytes(), (0, 0)),
@@ -89,19 +73,6 @@ def initramfs(init, bench):
         ("dev/zero", 0o020666, b"", (1, 5)),
         ("init", 0o100755, Path(init).read_bytes(), (0, 0)),
     ])
-
-
-def vmlinuz():
-    """The reference kernel's path from deps.env (LINUX_VMLINUZ)."""
-    cache = Path(os.environ.get("KEEL_CACHE") or Path(
-        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "keel")
-    env = cache / "deps.env"
-    for line in env.read_text().splitlines() if env.is_file() else []:
-        if line.startswith("LINUX_VMLINUZ="):
-            path = line.split("=", 1)[1].strip()
-            if Path(path).is_file():
-                return path
-    sys.exit("bench: no reference kernel: run tools/deps.sh --linux")
 
 
 def linux_iso(kernel, initrd, out, args):
@@ -354,7 +325,7 @@ def main():
           % (initrd, initrd.stat().st_size // 1024))
     isos = {"Keel": OUT / "keel.iso", "Linux": OUT / "linux.iso"}
     keel_iso(a.keel, initrd, isos["Keel"], words)
-    linux = vmlinuz()
+    linux = cache.vmlinuz("bench")
     linux_iso(linux, initrd, isos["Linux"], words)
     print("  BENCH   Keel %s, Linux %s; QEMU -m %s -cpu max -accel %s"
           % (a.keel, linux, MEMORY, keelqemu.accelerator()))

@@ -474,7 +474,7 @@ def grade_view(num, handout):
     if not run(["make", "-s", "kernel"], dest, log):
         return False, None, log
     res = os.path.join(dest, "build", "results.json")
-    run(["python3", "grading/grade.py", "--chapter", str(num), "--json", res],
+    run(["python3", "-m", "grading.grade", "--chapter", str(num), "--json", res],
         dest, log)
     if not os.path.exists(res):
         return True, None, log

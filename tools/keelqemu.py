@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Run Keel in QEMU: the one place that knows how.
 
 Why one place: `make run`, `make qemu-gdb`, the grading harness and the
@@ -28,10 +27,11 @@ Environment variables:
     KEEL_QEMU           the QEMU program (default qemu-system-x86_64)
     KEEL_QEMU_FLAGS     extra QEMU arguments appended to every run
 
-Command line (used by the Makefile):
-    keelqemu.py run ISO [-m SIZE] [--log FILE] [-- QEMU ARGS...]
-    keelqemu.py gdb ISO PORT [-m SIZE] [--log FILE] [-- QEMU ARGS...]
-    keelqemu.py batch ISO [--timeout SECONDS] [--until REGEX] [--log FILE]
+Command line (used by the Makefile), from the repository root:
+    python3 -m tools.keelqemu run ISO [-m SIZE] [--log FILE] [-- QEMU ARGS...]
+    python3 -m tools.keelqemu gdb ISO PORT [-m SIZE] [--log FILE] [-- ...]
+    python3 -m tools.keelqemu batch ISO [--timeout SECONDS] [--until REGEX]
+                                        [--log FILE]
 
 Python 3 standard library only; works on 3.9 and later.
 """
@@ -49,6 +49,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
+
+from tools.cache import cache_dir
 
 QEMU_DEFAULT = "qemu-system-x86_64"
 MEMORY_DEFAULT = "256M"
@@ -146,14 +148,6 @@ class AccelError(ValueError):
     """KEEL_ACCEL=kvm was asked for, but this machine's KVM cannot run Keel."""
 
 
-def _cache_dir():
-    """Keel's per-user cache folder (KEEL_CACHE, as tools/deps.sh uses)."""
-    base = os.environ.get("KEEL_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or
-        os.path.join(os.path.expanduser("~"), ".cache"), "keel")
-    return base
-
-
 def _qemu_version():
     """QEMU's first --version line, or "" if it does not answer."""
     try:
@@ -247,7 +241,7 @@ def kvm_verdict():
     if not kvm_usable():
         return False, "/dev/kvm is missing or not usable by this user"
     import json
-    path = os.path.join(_cache_dir(), "kvm-probe.json")
+    path = os.path.join(str(cache_dir()), "kvm-probe.json")
     key = probe_key()
     try:
         with open(path) as f:
@@ -309,8 +303,8 @@ def accelerator_line():
 
 
 def qemu_command(iso, memory=None, extra_args=None, interactive=False,
-                 gdb_port=None):
-    """Build the QEMU argument list for booting iso.
+                 gdb_port=None, linux=None):
+    """Build the QEMU argument list for booting iso (or linux).
 
     Headless runs put the serial port on stdio so the harness reads the
     kernel's console from a pipe. Interactive runs multiplex the QEMU
@@ -322,10 +316,18 @@ def qemu_command(iso, memory=None, extra_args=None, interactive=False,
     iso: the GRUB image to boot. memory: QEMU -m value (default 256M).
     extra_args: more QEMU arguments, appended last so they can override.
     gdb_port: if set, QEMU waits for a debugger on that TCP port.
+    linux: instead of iso, a (kernel, initrd, command line) triple that
+    QEMU's own loader boots (-kernel, -initrd, -append): how Debian's
+    Linux runs beside Keel in the same machine (grading/linux_busybox.py).
     """
-    cmd = [qemu_program(), "-cdrom", str(iso),
-           "-m", str(memory or MEMORY_DEFAULT),
-           "-display", "none"]
+    if linux is not None:
+        kernel, initrd, append = linux
+        boot = ["-kernel", str(kernel), "-initrd", str(initrd),
+                "-append", append]
+    else:
+        boot = ["-cdrom", str(iso)]
+    cmd = [qemu_program()] + boot + ["-m", str(memory or MEMORY_DEFAULT),
+                                     "-display", "none"]
     if interactive:
         cmd += ["-chardev", "stdio,id=keelcon,mux=on,signal=off",
                 "-serial", "chardev:keelcon",
@@ -646,7 +648,7 @@ def _drain(proc, pump, seconds=1.0):
 
 
 def run(iso, timeout, log_path, stdin=None, interactive=False, until=None,
-        memory=None, extra_args=None, gdb_port=None, input=None):
+        memory=None, extra_args=None, gdb_port=None, input=None, linux=None):
     """Boot iso in QEMU, capture the serial console and say how it ended.
 
     iso: GRUB image. timeout: seconds (already scaled, see timeout());
@@ -657,14 +659,16 @@ def run(iso, timeout, log_path, stdin=None, interactive=False, until=None,
     terminal (monitor multiplexed, Ctrl-A X quits) and the console is also
     echoed to it. until: a regex; once the console matches it QEMU is
     stopped and the reason is "matched" (for kernels that idle forever).
-    memory, extra_args, gdb_port: see qemu_command(). input: a list of
+    memory, extra_args, gdb_port, linux: see qemu_command() (with linux,
+    iso is None). input: a list of
     (pattern, text) steps typed into the serial port as the console shows
     each pattern (see _Typist); not with stdin or interactive.
 
     Returns a RunResult. Raises QemuMissing if QEMU is not installed.
     """
     check_qemu()
-    cmd = qemu_command(iso, memory, extra_args, interactive, gdb_port)
+    cmd = qemu_command(iso, memory, extra_args, interactive, gdb_port,
+                       linux)
     if input is not None and (stdin is not None or interactive):
         raise ValueError("input= cannot be combined with stdin= or "
                          "an interactive run")
@@ -773,7 +777,8 @@ def _parser():
     sees them, so they can start with a dash.
     """
     p = argparse.ArgumentParser(
-        prog="keelqemu.py", description="Run a Keel ISO in QEMU.",
+        prog="python3 -m tools.keelqemu",
+        description="Run a Keel ISO in QEMU.",
         epilog="Arguments after -- are passed to QEMU unchanged.")
     sub = p.add_subparsers(dest="cmd")
 

@@ -34,7 +34,7 @@ step() {
 
 step "static checks (clang-format, cppcheck, -Werror builds)" $MAKE -s check
 step "host unit tests" $MAKE -s host-test
-step "grader self-tests" python3 -m unittest discover -s grading/selftest -q
+step "grader self-tests" python3 -m unittest discover -s grading/selftest -t . -q
 # Never grade the same kernel twice: the snapshot of chapter N is the
 # chapter-N view of this tree with its guards resolved, the very kernel
 # `make grade CHAPTER=N` would build here (and `make check` has already

@@ -2,9 +2,10 @@
 
 Why: grade.py finds the repository as the parent of grading/ and runs
 `make print-kernel` and tools/mkiso.sh there. To test it end to end without
-the real kernel we copy the harness (and the exercises, whose `Tests:` lines
-grade.py reads) into a temporary tree whose Makefile and mkiso.sh are
-stubs, and point KEEL_QEMU at fake_qemu.py.
+the real kernel we copy the harness, the tools the Gradescope bundle
+carries (tools/autograder.py's list) and the exercises, whose `Tests:`
+lines grade.py reads, into a temporary tree whose Makefile and mkiso.sh
+are stubs, and point KEEL_QEMU at fake_qemu.py.
 """
 
 import os
@@ -13,6 +14,8 @@ import stat
 import sys
 import tempfile
 from pathlib import Path
+
+from tools.autograder import TOOLS
 
 HERE = Path(__file__).resolve().parent
 GRADING = HERE.parent
@@ -51,7 +54,8 @@ def make_fake_repo():
     tmp = tempfile.TemporaryDirectory(prefix="keel-fakerepo-")
     root = Path(tmp.name)
     (root / "tools").mkdir()
-    shutil.copy(str(REPO / "tools" / "keelqemu.py"), str(root / "tools"))
+    for rel in TOOLS:
+        shutil.copy(str(REPO / rel), str(root / "tools"))
     shutil.copytree(str(GRADING), str(root / "grading"),
                     ignore=shutil.ignore_patterns("__pycache__", "selftest"))
     # grade.py names unfinished exercises from their `Tests:` lines.

@@ -11,16 +11,11 @@ import ctypes.util
 import importlib.util
 import re
 import secrets
-import sys
 import unittest
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fakerepo import GRADING, make_fake_repo  # noqa: E402
-from test_grade import grade  # noqa: E402
-
-sys.path.insert(0, str(GRADING))
-import gradelib  # noqa: E402
+from grading import gradelib
+from grading.selftest.fakerepo import GRADING, make_fake_repo
+from grading.selftest.test_grade import grade
 
 
 def load_ch01():

@@ -14,20 +14,17 @@ import subprocess
 import sys
 import unittest
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from unittest import mock
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fakerepo import GRADING, fake_env, make_fake_repo  # noqa: E402
-
-sys.path.insert(0, str(GRADING))
-import gradelib  # noqa: E402
+from grading import gradelib
+from grading.selftest.fakerepo import GRADING, REPO, fake_env, make_fake_repo
 
 
 def grade(root, *args, **env):
-    """Run the fake repository's grade.py; return (exit code, stdout)."""
+    """Run the fake repository's grader (`python3 -m grading.grade` in
+    root); return (exit code, stdout)."""
     p = subprocess.run(
-        [sys.executable, str(root / "grading" / "grade.py")] + list(args),
+        [sys.executable, "-m", "grading.grade"] + list(args),
         cwd=str(root), env=fake_env(**env), stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         universal_newlines=True, timeout=120)
@@ -268,9 +265,9 @@ class ClassroomWorkflow(unittest.TestCase):
         """classroom.yml equals make_workflow.py's output for chapter 1."""
         folder = GRADING / "classroom"
         p = subprocess.run(
-            [sys.executable, str(folder / "make_workflow.py"), "--chapter",
-             "1"], stdout=subprocess.PIPE, universal_newlines=True,
-            check=True)
+            [sys.executable, "-m", "grading.classroom.make_workflow",
+             "--chapter", "1"], cwd=str(REPO), stdout=subprocess.PIPE,
+            universal_newlines=True, check=True)
         self.assertEqual(p.stdout, (folder / "classroom.yml").read_text(),
                          "regenerate grading/classroom/classroom.yml")
 

@@ -7,18 +7,14 @@ with scripted fake runs, which a real kernel cannot do on demand.
 
 import json
 import os
-import sys
 import tempfile
 import time
 import unittest
 from pathlib import Path
 from unittest import mock
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fakerepo import REPO, fake_env  # noqa: E402
-
-sys.path.insert(0, str(REPO / "tools"))
-import keelqemu  # noqa: E402
+from grading.selftest.fakerepo import fake_env
+from tools import keelqemu
 
 
 class FakeRunCase(unittest.TestCase):

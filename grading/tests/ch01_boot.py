@@ -64,9 +64,9 @@ with status 0. expected_printk_lines() below is the reference.
 import re
 import secrets
 
-from gradelib import (assert_equal, assert_status, assert_true, boot, chapter,
-                      expect, expect_selftest, fail, lines, result, test,
-                      token)
+from grading.gradelib import (assert_equal, assert_status, assert_true, boot,
+                              chapter, expect, expect_selftest, fail, lines,
+                              result, test, token)
 
 # Chosen once per run: a stub kernel cannot know them in advance.
 RUN = {

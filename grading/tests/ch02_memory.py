@@ -28,8 +28,8 @@ group, so a handout with an exercise stubbed loses exactly that group:
 
 import secrets
 
-from gradelib import (assert_status, assert_true, boot, boot_selftest, expect,
-                      expect_not, expect_selftest, test)
+from grading.gradelib import (assert_status, assert_true, boot, boot_selftest,
+                              expect, expect_not, expect_selftest, test)
 
 RUN = {"memory_mb": secrets.choice([96, 128, 192, 256, 384, 512])}
 

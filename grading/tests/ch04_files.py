@@ -29,15 +29,11 @@ on the host (grading/oracle.py):
 """
 
 import secrets
-import sys
-from pathlib import Path
 
-from gradelib import (assert_status, boot, chapter, expect, test)
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import oracle  # noqa: E402  (grading/oracle.py)
-from progtest import (chapter_initrd, program_matches,  # noqa: E402
-                      sections, user_lines)
+from grading.gradelib import assert_status, boot, chapter, expect, test
+from grading import oracle
+from grading.progtest import (chapter_initrd, program_matches, sections,
+                              user_lines)
 
 
 def run_programs(names):

@@ -33,14 +33,12 @@ Groups (97 points):
 import re
 import secrets
 import subprocess
-import sys
 from pathlib import Path
 
-from gradelib import (assert_equal, assert_status, assert_true, boot,
-                      chapter, expect, expect_not, result, test)
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import oracle  # noqa: E402  (grading/oracle.py)
+from grading import oracle
+from grading.gradelib import (assert_equal, assert_status, assert_true, boot,
+                              chapter, children, expect, expect_not, result,
+                              test)
 
 REPO = Path(__file__).resolve().parent.parent.parent
 KERNEL_LINE = re.compile(r"^(keel: |Keel )")
@@ -108,8 +106,20 @@ def survived():
 
 # ------------------------------------------------------------------- glibc
 
-GLIBC = ["hello", "forktest", "cowtest", "exectest", "waittest", "segvtest",
-         "deeprec", "badinput"]
+# the glibc builds /init runs: (program, points, title, what it checks)
+GLIBC_TESTS = [
+    ("hello", 3, "hello",
+     "glibc's start-up: TLS, argv, environment, printf."),
+    ("forktest", 3, "forktest", "fork, exit codes and wait through glibc."),
+    ("cowtest", 3, "cowtest", "copy-on-write seen through glibc."),
+    ("exectest", 3, "exectest",
+     "execve's errors and a real exec, from glibc."),
+    ("waittest", 3, "waittest", "wait4 and the status macros, from glibc."),
+    ("segvtest", 3, "segvtest", "faults kill only the child, under glibc."),
+    ("deeprec", 2, "deeprec", "a deep stack under glibc."),
+    ("badinput", 4, "badinput", "the bad-input suite, built with glibc."),
+]
+GLIBC = [row[0] for row in GLIBC_TESTS]
 GLIBC_ORDER = ["/bin/%s.glibc" % p for p in GLIBC]
 secrets.SystemRandom().shuffle(GLIBC_ORDER)
 
@@ -121,23 +131,12 @@ def test_glibc():
     boot("quiet -- %s" % " ".join(GLIBC_ORDER), timeout=180, initrd=initrd)
 
 
-def glibc_test(points, name, doc):
-    """Register the subtest comparing NAME.glibc with Linux."""
-    def run():
-        program_matches(name + ".glibc", GLIBC_ORDER)
-    run.__doc__ = doc
-    run.__name__ = "test_glibc_" + name
-    return test(points, "glibc: %s" % name, parent=test_glibc)(run)
+def glibc_matches(name):
+    """NAME.glibc printed what it prints on Linux."""
+    program_matches(name + ".glibc", GLIBC_ORDER)
 
 
-glibc_test(3, "hello", "glibc's start-up: TLS, argv, environment, printf.")
-glibc_test(3, "forktest", "fork, exit codes and wait through glibc.")
-glibc_test(3, "cowtest", "copy-on-write seen through glibc.")
-glibc_test(3, "exectest", "execve's errors and a real exec, from glibc.")
-glibc_test(3, "waittest", "wait4 and the status macros, from glibc.")
-glibc_test(3, "segvtest", "faults kill only the child, under glibc.")
-glibc_test(2, "deeprec", "a deep stack under glibc.")
-glibc_test(4, "badinput", "the bad-input suite, built with glibc.")
+children(test_glibc, GLIBC_TESTS, glibc_matches)
 
 
 @test(2, "glibc: init finishes, the kernel survives", parent=test_glibc)
@@ -218,17 +217,7 @@ BAD_GROUPS = [
 ]
 
 
-def badinput_test(group, points, title, doc):
-    """Register the subtest comparing badinput's group `group` with Linux."""
-    def run():
-        badinput_matches(group)
-    run.__doc__ = doc
-    run.__name__ = "test_badinput_" + group.replace("-", "_")
-    return test(points, "badinput: " + title, parent=test_badinput)(run)
-
-
-for _group in BAD_GROUPS:
-    badinput_test(*_group)
+children(test_badinput, BAD_GROUPS, badinput_matches)
 
 
 @test(3, "badinput: the kernel survives", parent=test_badinput)
@@ -341,17 +330,7 @@ TRUST_GROUPS = [
 ]
 
 
-def trust_test(group, points, title, doc):
-    """Register the subtest comparing trustregress's group `group`."""
-    def run():
-        trust_matches(group)
-    run.__doc__ = doc
-    run.__name__ = "test_trust_" + group
-    return test(points, "trust: " + title, parent=test_trust)(run)
-
-
-for _group in TRUST_GROUPS:
-    trust_test(*_group)
+children(test_trust, TRUST_GROUPS, trust_matches)
 
 
 @test(2, "trust: the kernel survives", parent=test_trust)

@@ -31,15 +31,11 @@ on, so stubbing it would fail far more than one group.
 """
 
 import re
-import sys
-from pathlib import Path
 
-from gradelib import (assert_equal, assert_status, assert_true, boot, chapter,
-                      expect, result, test)
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import oracle  # noqa: E402  (grading/oracle.py)
-from progtest import chapter_initrd  # noqa: E402  (grading/progtest.py)
+from grading.gradelib import (assert_equal, assert_status, assert_true, boot,
+                              chapter, expect, result, test)
+from grading import oracle
+from grading.progtest import chapter_initrd
 
 KERNEL_LINE = re.compile(r"^(keel: |Keel )")
 

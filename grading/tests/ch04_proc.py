@@ -30,15 +30,11 @@ Groups (85 points). Each group belongs to exactly one exercise (or none):
 """
 
 import re
-import sys
-from pathlib import Path
 
-from gradelib import (assert_equal, assert_status, assert_true, boot, chapter,
-                      expect, result, test, token)
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import oracle  # noqa: E402  (grading/oracle.py)
-from progtest import chapter_initrd  # noqa: E402  (grading/progtest.py)
+from grading.gradelib import (assert_equal, assert_status, assert_true, boot,
+                              chapter, expect, result, test, token)
+from grading import oracle
+from grading.progtest import chapter_initrd
 
 KERNEL_LINE = re.compile(r"^(keel: |Keel )")
 

@@ -35,15 +35,11 @@ hello and forktest mixed in), so canned output cannot pass.
 """
 
 import secrets
-import sys
-from pathlib import Path
 
-from gradelib import (boot, chapter, expect_not, test)
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import oracle  # noqa: E402  (grading/oracle.py)
-from progtest import (chapter_initrd, program_matches,  # noqa: E402
-                      sections, user_lines)
+from grading.gradelib import boot, chapter, expect_not, test
+from grading import oracle
+from grading.progtest import (chapter_initrd, program_matches, sections,
+                              user_lines)
 
 
 def shuffled(programs):

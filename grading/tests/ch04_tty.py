@@ -30,8 +30,8 @@ import re
 import subprocess
 from pathlib import Path
 
-from gradelib import (assert_equal, assert_true, boot, boot_selftest,
-                      chapter, expect, result, test, token)
+from grading.gradelib import (assert_equal, assert_true, boot, boot_selftest,
+                              chapter, expect, result, test, token)
 
 REPO = Path(__file__).resolve().parent.parent.parent
 RUB = "\b \b"  # how ECHOE wipes one echoed column

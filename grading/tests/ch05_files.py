@@ -20,7 +20,7 @@ host's. The BusyBox scripts are compared section by section with the
 same script run on the host by the same busybox binary. That the
 programs and the script print the same on any Linux, not only on the
 host, was checked by booting Debian's kernel with the same initramfs
-(`python3 grading/linux_busybox.py --chapter 5` for the script).
+(`python3 -m grading.linux_busybox --chapter 5` for the script).
 
 Groups (238 points), each one boot (mmap-shared shares integrity's):
 
@@ -66,16 +66,12 @@ Groups (238 points), each one boot (mmap-shared shares integrity's):
 
 import re
 import secrets
-import sys
-from pathlib import Path
 
-from gradelib import (assert_equal, assert_status, assert_true, boot,
-                      expect, result, test, token)
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import oracle  # noqa: E402  (grading/oracle.py)
-from progtest import (chapter_initrd, program_matches,  # noqa: E402
-                      sections, user_lines)
+from grading.gradelib import (assert_equal, assert_status, assert_true, boot,
+                              expect, result, test, token)
+from grading import oracle
+from grading.progtest import (chapter_initrd, program_matches, sections,
+                              user_lines)
 
 KERNEL_LINE = re.compile(r"^(keel: |Keel )")
 

@@ -28,14 +28,10 @@ Groups (8 points):
 """
 
 import re
-import sys
-from pathlib import Path
 
-from gradelib import assert_equal, assert_status, assert_true, boot, expect
-from gradelib import result, test, token
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from progtest import chapter_initrd  # noqa: E402  (grading/progtest.py)
+from grading.gradelib import (assert_equal, assert_status, assert_true, boot,
+                              expect, result, test, token)
+from grading.progtest import chapter_initrd
 
 KERNEL_LINE = re.compile(r"^(keel: |Keel )")
 

@@ -34,15 +34,11 @@ there with a fresh temporary folder instead of the guest's one.
 import re
 import secrets
 import shutil
-import sys
 import tempfile
-from pathlib import Path
 
-from gradelib import assert_equal, assert_true, boot, test
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import oracle  # noqa: E402  (grading/oracle.py)
-from progtest import chapter_initrd, user_lines  # noqa: E402
+from grading.gradelib import assert_equal, assert_true, boot, test
+from grading import oracle
+from grading.progtest import chapter_initrd, user_lines
 
 # group -> (boot, program, arguments; "DIR" is replaced by a fresh
 # folder name)

@@ -42,14 +42,10 @@ Groups (85 points), each one boot of the chapter's initramfs:
 
 import re
 import secrets
-import sys
-from pathlib import Path
 
-from gradelib import (assert_status, assert_true, boot, expect, result, test,
-                      token)
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from progtest import chapter_initrd, program_matches  # noqa: E402
+from grading.gradelib import (assert_status, assert_true, boot, expect, result,
+                              test, token)
+from grading.progtest import chapter_initrd, program_matches
 
 
 def run_programs(words):

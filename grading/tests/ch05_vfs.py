@@ -16,15 +16,12 @@ Python 3 standard library only.
 import os
 import secrets
 import shutil
-import sys
 import tempfile
-from pathlib import Path
 
-from gradelib import assert_equal, assert_true, boot, expect, result, test
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import oracle  # noqa: E402  (grading/oracle.py)
-from progtest import chapter_initrd, sections, user_lines  # noqa: E402
+from grading.gradelib import (assert_equal, assert_true, boot, expect, result,
+                              test)
+from grading import oracle
+from grading.progtest import chapter_initrd, sections, user_lines
 
 
 def run_program(name):

@@ -1,0 +1,1 @@
+"""GitHub Classroom: `python3 -m grading.classroom.make_workflow`."""

@@ -97,4 +97,5 @@ CHAPTER_FILES += \
 	user/deeprec.c \
 	user/forkbomb.c \
 	user/rootfs/notelf.txt \
-	grading/oracle.py
+	grading/oracle.py \
+	grading/progtest.py

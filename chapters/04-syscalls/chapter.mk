@@ -108,8 +108,7 @@ CHAPTER_FILES += \
 	user/rootfs/files/dangling \
 	user/rootfs/files/loop1 \
 	user/rootfs/files/loop2 \
-	grading/tests/ch04_files.py \
-	grading/progtest.py
+	grading/tests/ch04_files.py
 USER_PROGS += filetest pipetest sigpipetest
 
 # ---- time, identity, limits and the rest of the process calls

@@ -31,12 +31,11 @@ import os
 import re
 import secrets
 import tempfile
-from pathlib import Path
 
-from grading import oracle
 from grading.gradelib import (assert_equal, assert_status, assert_true, boot,
-                              boot_selftest, chapter, children, expect,
-                              expect_selftest, result, test, token)
+                              boot_selftest, children, expect,
+                              expect_selftest, test, token)
+from grading.progtest import chapter_initrd, program_matches, user_lines
 from tools import cpio
 
 
@@ -132,42 +131,6 @@ def test_initramfs_found():
 # init's line `init: /bin/NAME exited ...` or `... killed by signal N`.
 PROGRAMS = ["hello", "forktest", "cowtest", "exectest", "waittest",
             "segvtest", "deeprec"]
-KERNEL_LINE = re.compile(r"^(keel: |Keel )")
-
-
-def sections(text):
-    """Split init's transcript into {program: its lines, init's line last}."""
-    out, cur, name = {}, [], None
-    for line in text.splitlines():
-        cur.append(line)
-        m = re.match(r"init: /bin/(\w+) (exited|killed)", line)
-        if m:
-            out[m.group(1)] = cur
-            cur = []
-    out["_rest"] = cur
-    return out
-
-
-def user_lines():
-    """The console without the kernel's own lines: what user programs wrote."""
-    return "\n".join(ln for ln in result().output.splitlines()
-                     if not KERNEL_LINE.match(ln))
-
-
-REPO = Path(__file__).resolve().parent.parent.parent
-
-
-def chapter_initrd():
-    """The initramfs `make` packs for the graded chapter (built if missing)."""
-    path = REPO / "build" / ("ch%02d" % chapter()) / "initrd.cpio"
-    if not path.exists():
-        import subprocess
-        subprocess.run(["make", "-s", "initrd", "CHAPTER=%d" % chapter()],
-                       cwd=str(REPO), check=False)
-    assert_true(path.exists(), "no %s: `make initrd` failed" % path)
-    return str(path)
-
-
 # A fresh order per run, passed to init after `--` on the kernel command
 # line: canned output in the wrong order cannot pass.
 ORDER = ["/bin/%s" % p for p in PROGRAMS]
@@ -184,22 +147,10 @@ def test_processes():
          initrd=chapter_initrd())
 
 
-def program_matches(name):
-    """One program's console section equals its output on Linux."""
-    want = sections(oracle.host_output("init", ORDER)).get(name)
-    assert_true(want is not None, "the host oracle did not run %s" % name)
-    got = sections(user_lines()).get(name)
-    assert_true(got is not None, "no `init: /bin/%s exited` line: the "
-                "program did not run to its end\n  run ended: %s"
-                % (name, result().reason))
-    assert_equal(got, want, "/bin/%s printed something else than on Linux:"
-                 % name)
-
-
 def process_matches(name, also=None):
     """Program `name`'s part of the console equals its output on Linux
     (and the console matches the regex `also`, when given)."""
-    program_matches(name)
+    program_matches(name, ORDER)
     if also:
         expect(also)
 

@@ -446,6 +446,11 @@ def lint():
         if r["stub"] is None:
             problems.append("%s: exercise %s has no `=== stub` part"
                             % (rel, ex_id))
+    last = len(chapters())
+    for path in sorted(overlays(last)):
+        problems.append("the last chapter's view lays an overlay at %s: the "
+                        "tree must hold the last chapter's form (retire the "
+                        "overlay in the chapter that replaced it)" % path)
     for num, _, _ in chapters():
         if len(exercises_of(num)) < 3:
             problems.append("chapter %d has fewer than 3 exercises" % num)

@@ -18,6 +18,7 @@ CHAPTER_FILES += \
 # ---- the VFS core: inodes, dentries, super blocks, mounts, path walk;
 # ---- tmpfs as the root, filled from the initramfs; the file calls
 RETIRED_FILES += \
+	fs/include/fs/file.h \
 	fs/initramfs/tree.c \
 	fs/namei.c \
 	fs/file.c \
@@ -89,9 +90,10 @@ USER_PROGS += devtest procfstest
 
 # ---- poll and select on wait queues, FIFOs, sendfile
 # poll and select sleep once on the files' wait queues (watches) instead
-# of chapter 4's tick-by-tick re-check; sendfile copies through a
-# kernel buffer lent to the file operations.
+# of chapter 4's tick-by-tick re-check, and pipes gain names (FIFOs);
+# sendfile copies through a kernel buffer lent to the file operations.
 RETIRED_FILES += \
+	fs/pipe.c \
 	fs/poll.c \
 	kernel/syscalls/poll.c
 KERNEL_SRCS += \

@@ -123,43 +123,43 @@ def test_mmap():
          initrd=chapter_initrd())
 
 
-def mmap_part(key, prefixes, what, program="mmaptest"):
+def mmap_part(key, prefixes, what=None, program="mmaptest"):
     """The lines of `program` that start with one of `prefixes` equal the
-    host's."""
-    part_matches(program, prefixes, what)
+    host's (`what`, by default the key, names them in a failure)."""
+    part_matches(program, prefixes, what or key)
 
 
 # mmaptest's parts (and mmapfile's): (key, points, title, what it checks,
-# the prefixes of its lines, what they are called in a failure message[,
-# the program when not mmaptest])
+# the prefixes of its lines[, what they are called in a failure message
+# when not the key[, the program when not mmaptest]])
 MMAP_TESTS = [
     ("anon", 5, "anonymous memory and splitting munmap",
      "Map, touch, unmap; a hole punched in the middle faults.",
      ("anon:", "split:"), "anonymous mappings"),
     ("mprotect", 6, "mprotect",
      "Read-only and PROT_NONE pages fault in a child; contents survive.",
-     ("mprotect:",), "mprotect"),
+     ("mprotect:",)),
     ("fixed", 5, "MAP_FIXED, MAP_FIXED_NOREPLACE, hints",
      "MAP_FIXED replaces; MAP_FIXED_NOREPLACE says EEXIST; placement.",
      ("fixed", "hint", "second mapping"), "MAP_FIXED"),
     ("mremap", 6, "mremap",
      "Grow in place, refuse without MAYMOVE, move keeping the contents, "
      "shrink; errors.",
-     ("mremap:",), "mremap"),
+     ("mremap:",)),
     ("madvise", 4, "madvise",
      "MADV_DONTNEED gives zeros back; bad advice is EINVAL.",
-     ("madvise:",), "madvise"),
+     ("madvise:",)),
     ("fork", 6, "fork with private and shared mappings",
      "Private pages stay apart, MAP_SHARED pages are shared both ways, "
      "mprotect in the child respects copy-on-write.",
-     ("fork:",), "fork"),
+     ("fork:",)),
     ("reserve", 2, "a 1 TiB PROT_NONE reservation",
      "Reserve, open one page, give it all back: quick, no page walk of "
      "the whole range.",
      ("reserve:",), "reservation"),
     ("brk", 3, "brk",
      "brk grows, shrinks (the pages go away) and grows again with zeros.",
-     ("brk:",), "brk"),
+     ("brk:",)),
     ("file", 4, "private file mappings",
      "A file of the initramfs mapped privately: its bytes, zeros past the "
      "end, private writes stay private, bad offsets and rights refused.",

@@ -178,7 +178,7 @@ def test(points, title=None, parent=None, name=None):
     return register
 
 
-def children(parent, rows, check):
+def children(parent, rows, check, name=None, title=None):
     """Register a table of children of parent: one test per row.
 
     Many groups are one boot and then N children that differ only in
@@ -191,14 +191,22 @@ def children(parent, rows, check):
     child is named PARENT-key (the name --test takes), titled
     "PARENT: title" (PARENT: the parent's name and title), has `what` as
     its docstring, and its test calls check(key, *args).
+
+    name and title, when given, stand for the parent's name and title in
+    the children's: children that share a boot but are named and titled
+    as a group of their own (mmap-shared-KEY, "mmap-shared: ...", under
+    the integrity boot), or whose names are shorter than the parent's
+    (vfs-KEY under busybox-vfs). They stay the parent's children.
     """
     par = _lookup_parent(parent)
-    for key, points, title, what, *args in rows:
+    prefix = par.name if name is None else name
+    heading = par.title if title is None else title
+    for key, points, row_title, what, *args in rows:
         def run(key=key, args=tuple(args)):
             check(key, *args)
         run.__doc__ = what
-        test(points, "%s: %s" % (par.title, title), parent=par.fn,
-             name="%s-%s" % (par.name, key))(run)
+        test(points, "%s: %s" % (heading, row_title), parent=par.fn,
+             name="%s-%s" % (prefix, key))(run)
 
 
 def _lookup_parent(parent):

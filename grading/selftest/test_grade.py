@@ -214,6 +214,34 @@ class Harness(unittest.TestCase):
         self.assertEqual([t.name for t in gradelib.select(["grp-x"])],
                          ["grp", "grp-x"])
 
+    def test_children_table(self):
+        """children() registers one child per row, in order, named and
+        titled after the parent unless name/title say otherwise."""
+        calls = []
+
+        @gradelib.test(0, "grp title", name="grp")
+        def test_grp():
+            """Parent of the table."""
+
+        def check(key, *args):
+            """Record what the row's test was called with."""
+            calls.append((key,) + args)
+
+        gradelib.children(test_grp, [("a", 2, "first", "Row a.", 1),
+                                     ("b", 3, "second", "Row b.")], check)
+        gradelib.children(test_grp, [("c", 1, "third", "Row c.", "x")],
+                          check, name="other", title="other title")
+        got = [(t.name, t.points, t.title, t.parent.name, t.group,
+                t.fn.__doc__) for t in gradelib.tests()[1:]]
+        self.assertEqual(got, [
+            ("grp-a", 2, "grp title: first", "grp", "grp", "Row a."),
+            ("grp-b", 3, "grp title: second", "grp", "grp", "Row b."),
+            ("other-c", 1, "other title: third", "grp", "grp", "Row c."),
+        ])
+        for t in gradelib.tests()[1:]:
+            t.fn()
+        self.assertEqual(calls, [("a", 1), ("b",), ("c", "x")])
+
     def test_broken_test_reports_traceback(self):
         """A bug in a test is reported as such, not as a student failure."""
         @gradelib.test(1)

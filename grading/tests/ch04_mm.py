@@ -33,7 +33,7 @@ on, so stubbing it would fail far more than one group.
 import re
 
 from grading.gradelib import (assert_equal, assert_status, assert_true, boot,
-                              chapter, expect, result, test)
+                              chapter, children, expect, result, test)
 from grading import oracle
 from grading.progtest import chapter_initrd
 
@@ -81,27 +81,28 @@ def test_efault():
     boot("quiet -- /bin/efaulttest", timeout=90, initrd=chapter_initrd())
 
 
-@test(6, "efault: unmapped and past-brk pages", parent=test_efault)
-def test_efault_unmapped():
-    """A munmap'ed page and a page past brk: EFAULT from every call."""
-    part_matches("efaulttest", ("munmapped page", "page past brk"),
-                 "unmapped pages")
+def efault_part(key, prefixes, what):
+    """efaulttest's lines that start with one of `prefixes` equal the
+    host's."""
+    part_matches("efaulttest", prefixes, what)
 
 
-@test(6, "efault: PROT_NONE and read-only pages", parent=test_efault)
-def test_efault_protected():
-    """A PROT_NONE page, and a read-only page for the kernel's writes."""
-    part_matches("efaulttest", ("PROT_NONE page", "read-only page"),
-                 "protected pages")
-
-
-@test(4, "efault: wait4 and the kernel's own faults", parent=test_efault)
-def test_efault_good():
-    """wait4 into a bad page; demand-zero and copy-on-write from kernel
-    mode still work."""
-    part_matches("efaulttest", ("wait4", "old set", "untouched",
-                                "kernel write", "parent's copy"),
-                 "wait4 and good pages")
+# efaulttest's parts: (key, points, title, what it checks, the prefixes of
+# its lines, what they are called in a failure message)
+EFAULT_TESTS = [
+    ("unmapped", 6, "unmapped and past-brk pages",
+     "A munmap'ed page and a page past brk: EFAULT from every call.",
+     ("munmapped page", "page past brk"), "unmapped pages"),
+    ("protected", 6, "PROT_NONE and read-only pages",
+     "A PROT_NONE page, and a read-only page for the kernel's writes.",
+     ("PROT_NONE page", "read-only page"), "protected pages"),
+    ("good", 4, "wait4 and the kernel's own faults",
+     "wait4 into a bad page; demand-zero and copy-on-write from kernel "
+     "mode still work.",
+     ("wait4", "old set", "untouched", "kernel write", "parent's copy"),
+     "wait4 and good pages"),
+]
+children(test_efault, EFAULT_TESTS, efault_part)
 
 
 @test(4, "efault: the kernel survives", parent=test_efault)
@@ -122,63 +123,49 @@ def test_mmap():
          initrd=chapter_initrd())
 
 
-@test(5, "mmap: anonymous memory and splitting munmap", parent=test_mmap)
-def test_mmap_anon():
-    """Map, touch, unmap; a hole punched in the middle faults."""
-    part_matches("mmaptest", ("anon:", "split:"), "anonymous mappings")
+def mmap_part(key, prefixes, what=None, program="mmaptest"):
+    """The lines of `program` that start with one of `prefixes` equal the
+    host's (`what`, by default the key, names them in a failure)."""
+    part_matches(program, prefixes, what or key)
 
 
-@test(6, "mmap: mprotect", parent=test_mmap)
-def test_mmap_mprotect():
-    """Read-only and PROT_NONE pages fault in a child; contents survive."""
-    part_matches("mmaptest", ("mprotect:",), "mprotect")
-
-
-@test(5, "mmap: MAP_FIXED, MAP_FIXED_NOREPLACE, hints", parent=test_mmap)
-def test_mmap_fixed():
-    """MAP_FIXED replaces; MAP_FIXED_NOREPLACE says EEXIST; placement."""
-    part_matches("mmaptest", ("fixed", "hint", "second mapping"),
-                 "MAP_FIXED")
-
-
-@test(6, "mmap: mremap", parent=test_mmap)
-def test_mmap_mremap():
-    """Grow in place, refuse without MAYMOVE, move keeping the contents,
-    shrink; errors."""
-    part_matches("mmaptest", ("mremap:",), "mremap")
-
-
-@test(4, "mmap: madvise", parent=test_mmap)
-def test_mmap_madvise():
-    """MADV_DONTNEED gives zeros back; bad advice is EINVAL."""
-    part_matches("mmaptest", ("madvise:",), "madvise")
-
-
-@test(6, "mmap: fork with private and shared mappings", parent=test_mmap)
-def test_mmap_fork():
-    """Private pages stay apart, MAP_SHARED pages are shared both ways,
-    mprotect in the child respects copy-on-write."""
-    part_matches("mmaptest", ("fork:",), "fork")
-
-
-@test(2, "mmap: a 1 TiB PROT_NONE reservation", parent=test_mmap)
-def test_mmap_reserve():
-    """Reserve, open one page, give it all back: quick, no page walk of
-    the whole range."""
-    part_matches("mmaptest", ("reserve:",), "reservation")
-
-
-@test(3, "mmap: brk", parent=test_mmap)
-def test_mmap_brk():
-    """brk grows, shrinks (the pages go away) and grows again with zeros."""
-    part_matches("mmaptest", ("brk:",), "brk")
-
-
-@test(4, "mmap: private file mappings", parent=test_mmap)
-def test_mmap_file():
-    """A file of the initramfs mapped privately: its bytes, zeros past the
-    end, private writes stay private, bad offsets and rights refused."""
-    part_matches("mmapfile", ("mmapfile:",), "file mappings")
+# mmaptest's parts (and mmapfile's): (key, points, title, what it checks,
+# the prefixes of its lines[, what they are called in a failure message
+# when not the key[, the program when not mmaptest]])
+MMAP_TESTS = [
+    ("anon", 5, "anonymous memory and splitting munmap",
+     "Map, touch, unmap; a hole punched in the middle faults.",
+     ("anon:", "split:"), "anonymous mappings"),
+    ("mprotect", 6, "mprotect",
+     "Read-only and PROT_NONE pages fault in a child; contents survive.",
+     ("mprotect:",)),
+    ("fixed", 5, "MAP_FIXED, MAP_FIXED_NOREPLACE, hints",
+     "MAP_FIXED replaces; MAP_FIXED_NOREPLACE says EEXIST; placement.",
+     ("fixed", "hint", "second mapping"), "MAP_FIXED"),
+    ("mremap", 6, "mremap",
+     "Grow in place, refuse without MAYMOVE, move keeping the contents, "
+     "shrink; errors.",
+     ("mremap:",)),
+    ("madvise", 4, "madvise",
+     "MADV_DONTNEED gives zeros back; bad advice is EINVAL.",
+     ("madvise:",)),
+    ("fork", 6, "fork with private and shared mappings",
+     "Private pages stay apart, MAP_SHARED pages are shared both ways, "
+     "mprotect in the child respects copy-on-write.",
+     ("fork:",)),
+    ("reserve", 2, "a 1 TiB PROT_NONE reservation",
+     "Reserve, open one page, give it all back: quick, no page walk of "
+     "the whole range.",
+     ("reserve:",), "reservation"),
+    ("brk", 3, "brk",
+     "brk grows, shrinks (the pages go away) and grows again with zeros.",
+     ("brk:",)),
+    ("file", 4, "private file mappings",
+     "A file of the initramfs mapped privately: its bytes, zeros past the "
+     "end, private writes stay private, bad offsets and rights refused.",
+     ("mmapfile:",), "file mappings", "mmapfile"),
+]
+children(test_mmap, MMAP_TESTS, mmap_part)
 
 
 @test(3, "mmap: errors of bad arguments", parent=test_mmap)

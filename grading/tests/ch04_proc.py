@@ -32,7 +32,7 @@ Groups (85 points). Each group belongs to exactly one exercise (or none):
 import re
 
 from grading.gradelib import (assert_equal, assert_status, assert_true, boot,
-                              chapter, expect, result, test, token)
+                              chapter, children, expect, result, test, token)
 from grading import oracle
 from grading.progtest import chapter_initrd
 
@@ -84,37 +84,42 @@ def test_uname():
          initrd=chapter_initrd())
 
 
-@test(5, "uname: the fields at boot", parent=test_uname)
-def test_uname_boot():
-    """Linux's name and numbers, Keel's version, the default names."""
-    expect([r"uname at boot: sysname=Linux\r?$",
-            r"uname at boot: nodename=keel\r?$",
-            r"uname at boot: release=\d+\.\d+\.\d+\S*\r?$",
-            r"uname at boot: version=#1 Keel \S+",
-            r"uname at boot: machine=x86_64\r?$",
-            r"uname at boot: domainname=\(none\)\r?$"])
+def uname_prints(key, patterns, status=None):
+    """unametest's console has lines matching `patterns`, in order (and
+    the kernel stopped with `status`, when given)."""
+    expect(patterns)
+    if status is not None:
+        assert_status(status)
 
 
-@test(5, "uname: sethostname and setdomainname", parent=test_uname)
-def test_uname_set():
-    """The names set from the command line come back from uname."""
-    expect([r"uname after set: sysname=Linux\r?$",
-            r"uname after set: nodename=%s\r?$" % HOST,
-            r"uname after set: domainname=%s\r?$" % DOMAIN])
-
-
-@test(5, "uname: sethostname's errors", parent=test_uname)
-def test_uname_errors():
-    """EFAULT for a bad buffer; EINVAL past 64 bytes or below 0, 64 bytes
-    fit, EPERM for a non-root caller; uname shows the name only a
-    successful call set."""
-    expect([r"uname into a bad pointer: EFAULT",
-            r"sethostname\(65 bytes\): EINVAL, name unchanged: yes",
-            r"sethostname\(-1 bytes\): EINVAL",
-            r"sethostname\(64 bytes\): ok, uname shows it: yes",
-            r"sethostname as uid 1000: EPERM, name unchanged: yes",
-            r"unametest: done"])
-    assert_status(0)
+# what unametest prints: (key, points, title, what it checks, the
+# patterns in order[, the exit status])
+UNAME_TESTS = [
+    ("boot", 5, "the fields at boot",
+     "Linux's name and numbers, Keel's version, the default names.",
+     [r"uname at boot: sysname=Linux\r?$",
+      r"uname at boot: nodename=keel\r?$",
+      r"uname at boot: release=\d+\.\d+\.\d+\S*\r?$",
+      r"uname at boot: version=#1 Keel \S+",
+      r"uname at boot: machine=x86_64\r?$",
+      r"uname at boot: domainname=\(none\)\r?$"]),
+    ("set", 5, "sethostname and setdomainname",
+     "The names set from the command line come back from uname.",
+     [r"uname after set: sysname=Linux\r?$",
+      r"uname after set: nodename=%s\r?$" % HOST,
+      r"uname after set: domainname=%s\r?$" % DOMAIN]),
+    ("errors", 5, "sethostname's errors",
+     "EFAULT for a bad buffer; EINVAL past 64 bytes or below 0, 64 bytes "
+     "fit, EPERM for a non-root caller; uname shows the name only a "
+     "successful call set.",
+     [r"uname into a bad pointer: EFAULT",
+      r"sethostname\(65 bytes\): EINVAL, name unchanged: yes",
+      r"sethostname\(-1 bytes\): EINVAL",
+      r"sethostname\(64 bytes\): ok, uname shows it: yes",
+      r"sethostname as uid 1000: EPERM, name unchanged: yes",
+      r"unametest: done"], 0),
+]
+children(test_uname, UNAME_TESTS, uname_prints)
 
 
 # -------------------------------------------------------------------- time

@@ -36,7 +36,7 @@ hello and forktest mixed in), so canned output cannot pass.
 
 import secrets
 
-from grading.gradelib import boot, chapter, expect_not, test
+from grading.gradelib import boot, chapter, children, expect_not, test
 from grading import oracle
 from grading.progtest import (chapter_initrd, program_matches, sections,
                               user_lines)
@@ -47,6 +47,19 @@ def shuffled(programs):
     order = ["/bin/%s" % p for p in programs]
     secrets.SystemRandom().shuffle(order)
     return order
+
+
+def matches_in(order):
+    """The check of a table of programs for children(): a row (program,
+    points, title, what[, crash]) compares the program's console section,
+    where init ran `order`, with Linux's; no console line may match the
+    regex crash, when given."""
+    def check(name, crash=None):
+        """Program `name`'s section equals Linux's; no `crash` line."""
+        program_matches(name, order)
+        if crash:
+            expect_not(crash)
+    return check
 
 
 # ----------------------------------------------------------------- signals
@@ -62,31 +75,23 @@ def test_signals():
          initrd=chapter_initrd())
 
 
-@test(20, "signals: sigtest (handlers, masks, sigsuspend, EINTR)",
-      parent=test_signals)
-def test_signals_sigtest():
-    """Handlers see siginfo and return with the registers intact."""
-    program_matches("sigtest", SIGNALS_ORDER)
-
-
-@test(10, "signals: sigfault (fault handlers, siglongjmp)",
-      parent=test_signals)
-def test_signals_sigfault():
-    """SIGSEGV, SIGFPE and SIGILL handlers run; refused faults kill."""
-    program_matches("sigfault", SIGNALS_ORDER)
-
-
-# Regression test of "int3 in user mode gives SIGSEGV, not SIGTRAP (the
-# breakpoint gate's privilege level)" and "a file-mapped page wholly past
-# EOF reads zeros, not SIGBUS", seen from the handlers (user/trustsig.c).
-@test(6, "signals: trustsig (SIGTRAP and SIGBUS siginfo)",
-      parent=test_signals)
-def test_signals_trustsig():
-    """Regression tests: int3 and single-steps are SIGTRAP with Linux's
-    si_code and addresses, a kernel-only gate is SIGSEGV, a file page past
-    EOF is SIGBUS at the byte; no kernel fault on the way."""
-    program_matches("trustsig", SIGNALS_ORDER)
-    expect_not(r"EXCEPTION|KERNEL PANIC")
+# (program, points, title, what it checks[, a crash regex])
+SIGNALS_TESTS = [
+    ("sigtest", 20, "sigtest (handlers, masks, sigsuspend, EINTR)",
+     "Handlers see siginfo and return with the registers intact."),
+    ("sigfault", 10, "sigfault (fault handlers, siglongjmp)",
+     "SIGSEGV, SIGFPE and SIGILL handlers run; refused faults kill."),
+    # Regression test of "int3 in user mode gives SIGSEGV, not SIGTRAP
+    # (the breakpoint gate's privilege level)" and "a file-mapped page
+    # wholly past EOF reads zeros, not SIGBUS", seen from the handlers
+    # (user/trustsig.c).
+    ("trustsig", 6, "trustsig (SIGTRAP and SIGBUS siginfo)",
+     "Regression tests: int3 and single-steps are SIGTRAP with Linux's "
+     "si_code and addresses, a kernel-only gate is SIGSEGV, a file page past "
+     "EOF is SIGBUS at the byte; no kernel fault on the way.",
+     r"EXCEPTION|KERNEL PANIC"),
+]
+children(test_signals, SIGNALS_TESTS, matches_in(SIGNALS_ORDER))
 
 
 # ----------------------------------------------------------- signal-basics
@@ -102,16 +107,12 @@ def test_signal_basics():
          initrd=chapter_initrd())
 
 
-@test(20, "signal-basics: pgrptest (defaults, masks, kill, groups)",
-      parent=test_signal_basics)
-def test_signal_basics_pgrptest():
-    """Default actions, masks, kill's forms, setpgid and setsid rules."""
-    program_matches("pgrptest", BASICS_ORDER)
-
-
-@test(10, "signal-basics: sigabuse (forged frames, bad handlers)",
-      parent=test_signal_basics)
-def test_signal_basics_sigabuse():
-    """rt_sigreturn takes only user state; bad frames end in SIGSEGV."""
-    program_matches("sigabuse", BASICS_ORDER)
-    expect_not(r"EXCEPTION|panic")
+# (program, points, title, what it checks[, a crash regex])
+BASICS_TESTS = [
+    ("pgrptest", 20, "pgrptest (defaults, masks, kill, groups)",
+     "Default actions, masks, kill's forms, setpgid and setsid rules."),
+    ("sigabuse", 10, "sigabuse (forged frames, bad handlers)",
+     "rt_sigreturn takes only user state; bad frames end in SIGSEGV.",
+     r"EXCEPTION|panic"),
+]
+children(test_signal_basics, BASICS_TESTS, matches_in(BASICS_ORDER))

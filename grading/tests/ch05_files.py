@@ -68,7 +68,7 @@ import re
 import secrets
 
 from grading.gradelib import (assert_equal, assert_status, assert_true, boot,
-                              expect, result, test, token)
+                              children, expect, result, test, token)
 from grading import oracle
 from grading.progtest import (chapter_initrd, program_matches, sections,
                               user_lines)
@@ -128,6 +128,24 @@ def program_ends(prog):
     expect(r"init: /bin/%s exited with status 0" % prog)
 
 
+def section_check(prog, order):
+    """The check of a table of `prog`'s sections for children(): a row
+    (key, points, title, what, section) compares `-- section`."""
+    def check(key, part):
+        """Section `part` of `prog`'s output equals the host's."""
+        part_matches(prog, part, order)
+    return check
+
+
+def section_rows(table, title, what):
+    """Rows for children() from a table of (points, section, text): the
+    section is each row's key and its argument; title and what are
+    str.format() patterns of {section} and {text}."""
+    return [(section, points, title.format(section=section, text=text),
+             what.format(section=section, text=text), section)
+            for points, section, text in table]
+
+
 def scratch_dir():
     """A folder name that changes every run: t5-<random>."""
     return "t5-%s" % token(4)
@@ -144,31 +162,21 @@ def test_fdshare():
     FD_ORDER[:] = run_programs(["fdshare,%s" % scratch_dir()])
 
 
-@test(6, "fdshare: dup, dup2, dup3, F_DUPFD share offset and flags",
-      parent=test_fdshare)
-def test_fdshare_dup():
-    """One description, many numbers; FD_CLOEXEC per number."""
-    part_matches("fdshare", "dup", FD_ORDER)
-
-
-@test(4, "fdshare: fork shares the descriptions", parent=test_fdshare)
-def test_fdshare_fork():
-    """A child's read, seek and F_SETFL move the parent's offset/flags."""
-    part_matches("fdshare", "fork", FD_ORDER)
-
-
-@test(3, "fdshare: a second open has its own offset", parent=test_fdshare)
-def test_fdshare_open():
-    """Two opens, an O_APPEND writer (whose pwrite appends too, as on
-    Linux), pwrite leaves the offset."""
-    part_matches("fdshare", "second open", FD_ORDER)
-
-
-@test(4, "fdshare: close-on-exec across execve", parent=test_fdshare)
-def test_fdshare_cloexec():
-    """O_CLOEXEC, F_SETFD, F_DUPFD_CLOEXEC, pipe2: closed by execve;
-    the others keep their offsets."""
-    part_matches("fdshare", "close-on-exec", FD_ORDER)
+# fdshare's sections: (key, points, title, what it checks, section)
+FD_TESTS = [
+    ("dup", 6, "dup, dup2, dup3, F_DUPFD share offset and flags",
+     "One description, many numbers; FD_CLOEXEC per number.", "dup"),
+    ("fork", 4, "fork shares the descriptions",
+     "A child's read, seek and F_SETFL move the parent's offset/flags.",
+     "fork"),
+    ("open", 3, "a second open has its own offset",
+     "Two opens, an O_APPEND writer (whose pwrite appends too, as on "
+     "Linux), pwrite leaves the offset.", "second open"),
+    ("cloexec", 4, "close-on-exec across execve",
+     "O_CLOEXEC, F_SETFD, F_DUPFD_CLOEXEC, pipe2: closed by execve; "
+     "the others keep their offsets.", "close-on-exec"),
+]
+children(test_fdshare, FD_TESTS, section_check("fdshare", FD_ORDER))
 
 
 @test(3, "fdshare: RLIMIT_NOFILE gives EMFILE", parent=test_fdshare)
@@ -207,24 +215,18 @@ def test_pipesem():
     PS_ORDER[:] = run_programs(["pipesem"])
 
 
-@test(5, "pipesem: end of file when every writer is closed",
-      parent=test_pipesem)
-def test_pipesem_eof():
-    """A forked child's write end keeps the pipe open."""
-    part_matches("pipesem", "end of file", PS_ORDER)
-
-
-@test(5, "pipesem: EPIPE and SIGPIPE", parent=test_pipesem)
-def test_pipesem_epipe():
-    """Default action, ignored, caught, and a blocked writer whose reader
-    goes away."""
-    part_matches("pipesem", "EPIPE and SIGPIPE", PS_ORDER)
-
-
-@test(5, "pipesem: PIPE_BUF writes are atomic", parent=test_pipesem)
-def test_pipesem_atomic():
-    """4 writers of 4096-byte records: none interleaved."""
-    part_matches("pipesem", "PIPE_BUF atomicity", PS_ORDER)
+# pipesem's sections: (key, points, title, what it checks, section)
+PS_TESTS = [
+    ("eof", 5, "end of file when every writer is closed",
+     "A forked child's write end keeps the pipe open.", "end of file"),
+    ("epipe", 5, "EPIPE and SIGPIPE",
+     "Default action, ignored, caught, and a blocked writer whose reader "
+     "goes away.", "EPIPE and SIGPIPE"),
+    ("atomic", 5, "PIPE_BUF writes are atomic",
+     "4 writers of 4096-byte records: none interleaved.",
+     "PIPE_BUF atomicity"),
+]
+children(test_pipesem, PS_TESTS, section_check("pipesem", PS_ORDER))
 
 
 @test(5, "pipesem: O_NONBLOCK, capacity, partial writes",
@@ -263,6 +265,8 @@ def test_integrity_run():
 # taken at mmap time, and a page wholly past the end of a file read zeros
 # instead of SIGBUS.
 
+# shmtest's sections: (points, section, what it checks); each is the
+# child mmap-shared-SECTION of integrity's boot.
 SHM_PARTS = [
     (5, "shared", "stores through a mapping are the file's bytes"),
     (4, "fork", "an inherited shared mapping is one memory"),
@@ -274,20 +278,11 @@ SHM_PARTS = [
     (3, "memfd", "memfd_create: a file no directory names"),
     (2, "big", "a 64 MiB file written through a mapping"),
 ]
-
-
-def shm_part_test(points, part, what):
-    """Register the child that compares shmtest's section `part`."""
-    @test(points, "mmap-shared: %s (%s)" % (what, part),
-          parent=test_integrity, name="mmap-shared-%s" % part)
-    def check():
-        part_matches("shmtest", part, IN_ORDER)
-    check.__doc__ = "shmtest's `-- %s` equals Linux's: %s." % (part, what)
-    return check
-
-
-for _pts, _part, _what in SHM_PARTS:
-    shm_part_test(_pts, _part, _what)
+children(test_integrity,
+         section_rows(SHM_PARTS, "{text} ({section})",
+                      "shmtest's `-- {section}` equals Linux's: {text}."),
+         section_check("shmtest", IN_ORDER),
+         name="mmap-shared", title="mmap-shared")
 
 
 @test(2, "mmap-shared: the 64 MiB come back after unlink and munmap "
@@ -314,29 +309,19 @@ def test_badpaths():
     BP_ORDER[:] = run_programs(["badpaths,%s" % scratch_dir()])
 
 
-@test(6, "badpaths: NULL and unterminated paths give EFAULT",
-      parent=test_badpaths)
-def test_badpaths_pointers():
-    """The name runs into an unmapped page."""
-    part_matches("badpaths", "bad pointers", BP_ORDER)
-
-
-@test(4, "badpaths: PATH_MAX and NAME_MAX", parent=test_badpaths)
-def test_badpaths_long():
-    """ENAMETOOLONG, and the longest names that are allowed."""
-    part_matches("badpaths", "too long", BP_ORDER)
-
-
-@test(4, "badpaths: the empty path, AT_EMPTY_PATH", parent=test_badpaths)
-def test_badpaths_empty():
-    """ENOENT; the descriptor itself with AT_EMPTY_PATH."""
-    part_matches("badpaths", "empty path", BP_ORDER)
-
-
-@test(10, "badpaths: calls on the wrong type of file", parent=test_badpaths)
-def test_badpaths_type():
-    """EISDIR, ENOTDIR, EEXIST, ENOTEMPTY, EINVAL, EPERM, EBADF, ELOOP."""
-    part_matches("badpaths", "wrong type", BP_ORDER)
+# badpaths' sections: (key, points, title, what it checks, section)
+BP_TESTS = [
+    ("pointers", 6, "NULL and unterminated paths give EFAULT",
+     "The name runs into an unmapped page.", "bad pointers"),
+    ("long", 4, "PATH_MAX and NAME_MAX",
+     "ENAMETOOLONG, and the longest names that are allowed.", "too long"),
+    ("empty", 4, "the empty path, AT_EMPTY_PATH",
+     "ENOENT; the descriptor itself with AT_EMPTY_PATH.", "empty path"),
+    ("type", 10, "calls on the wrong type of file",
+     "EISDIR, ENOTDIR, EEXIST, ENOTEMPTY, EINVAL, EPERM, EBADF, ELOOP.",
+     "wrong type"),
+]
+children(test_badpaths, BP_TESTS, section_check("badpaths", BP_ORDER))
 
 
 @test(6, "badpaths: a full tmpfs gives ENOSPC, the kernel lives on",
@@ -360,46 +345,27 @@ def test_walkedge():
     WE_ORDER[:] = run_programs(["walkedge,%s" % scratch_dir()])
 
 
-@test(5, "walkedge: dots and slashes", parent=test_walkedge)
-def test_walkedge_dots():
-    """`.`, `..`, `/..`, `//`, trailing slashes, a file as a directory."""
-    part_matches("walkedge", "dots and slashes", WE_ORDER)
-
-
-@test(5, "walkedge: symbolic links (40 followed, 41 ELOOP)",
-      parent=test_walkedge)
-def test_walkedge_links():
-    """Chains, relative links, `..` after a link, trailing slashes,
-    O_CREAT through a dangling link (it makes the target)."""
-    part_matches("walkedge", "symbolic links", WE_ORDER)
-
-
-@test(4, "walkedge: the working directory renamed and removed",
-      parent=test_walkedge)
-def test_walkedge_cwd():
-    """getcwd follows a rename; a removed directory takes no new names."""
-    part_matches("walkedge", "the working directory moves", WE_ORDER)
-
-
-@test(4, "walkedge: files outlive their names", parent=test_walkedge)
-def test_walkedge_names():
-    """Link counts, unlink and rename over open files, O_TRUNC (also
-    with O_RDONLY, as on Linux)."""
-    part_matches("walkedge", "names and files", WE_ORDER)
-
-
-@test(3, "walkedge: a listing after creations and removals",
-      parent=test_walkedge)
-def test_walkedge_listing():
-    """Every name once, with its type."""
-    part_matches("walkedge", "listing", WE_ORDER)
-
-
-@test(4, "walkedge: a mount (`..` at its root, EXDEV, EBUSY)",
-      parent=test_walkedge)
-def test_walkedge_mounts():
-    """A tmpfs mounted under DIR, crossed and unmounted."""
-    part_matches("walkedge", "mounts", WE_ORDER)
+# walkedge's sections: (key, points, title, what it checks, section)
+WE_TESTS = [
+    ("dots", 5, "dots and slashes",
+     "`.`, `..`, `/..`, `//`, trailing slashes, a file as a directory.",
+     "dots and slashes"),
+    ("links", 5, "symbolic links (40 followed, 41 ELOOP)",
+     "Chains, relative links, `..` after a link, trailing slashes, "
+     "O_CREAT through a dangling link (it makes the target).",
+     "symbolic links"),
+    ("cwd", 4, "the working directory renamed and removed",
+     "getcwd follows a rename; a removed directory takes no new names.",
+     "the working directory moves"),
+    ("names", 4, "files outlive their names",
+     "Link counts, unlink and rename over open files, O_TRUNC (also "
+     "with O_RDONLY, as on Linux).", "names and files"),
+    ("listing", 3, "a listing after creations and removals",
+     "Every name once, with its type.", "listing"),
+    ("mounts", 4, "a mount (`..` at its root, EXDEV, EBUSY)",
+     "A tmpfs mounted under DIR, crossed and unmounted.", "mounts"),
+]
+children(test_walkedge, WE_TESTS, section_check("walkedge", WE_ORDER))
 
 
 # Regression test for "BusyBox's testsuite crashes the kernel: #DF Double
@@ -485,6 +451,8 @@ def script_matches(name, tok, binary="busybox"):
 
 
 VFS_TOKEN = token()
+# /test/vfs.sh's sections: (points, section, title); each is the child
+# vfs-SECTION of busybox-vfs.
 VFS_SECTIONS = [
     (5, "redirect", "redirections: > >> < 2>&1 and here-documents"),
     (4, "subst", "command substitution, pipes, read loops"),
@@ -504,16 +472,15 @@ def test_vfs():
          initrd=chapter_initrd())
 
 
-def _vfs_child(points, section, title):
-    def check():
-        script_matches(section, VFS_TOKEN)
-    check.__doc__ = "`== %s` of /test/vfs.sh equals the host's." % section
-    check.__name__ = "test_vfs_%s" % section
-    test(points, "busybox-vfs: %s" % title, parent=test_vfs)(check)
+def vfs_matches(key, section):
+    """Section `section` of this run's /test/vfs.sh equals the host's."""
+    script_matches(section, VFS_TOKEN)
 
 
-for _points, _section, _title in VFS_SECTIONS:
-    _vfs_child(_points, _section, _title)
+children(test_vfs,
+         section_rows(VFS_SECTIONS, "{text}",
+                      "`== {section}` of /test/vfs.sh equals the host's."),
+         vfs_matches, name="vfs")
 
 
 @test(2, "busybox-vfs: the script ends and cleans up", parent=test_vfs)

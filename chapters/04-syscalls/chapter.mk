@@ -71,6 +71,7 @@ KERNEL_SRCS += \
 	fs/core/pipe.c \
 	fs/core/poll.c \
 	fs/initramfs/tree.c \
+	kernel/proc/files.c \
 	kernel/syscalls/read.c \
 	kernel/syscalls/open.c \
 	kernel/syscalls/stat.c \

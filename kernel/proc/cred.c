@@ -21,6 +21,7 @@
 #include "kernel/cred.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
+#include "kernel/time.h"
 #include "uapi/errno.h"
 
 /** Linux's nr_open: the ceiling of RLIMIT_NOFILE. */
@@ -201,3 +202,4 @@ proc_account_tick(void)
     if (p != NULL)
         p->ticks++;
 }
+tick_hook(10, proc_account_tick); // times() and the CPU-time clocks

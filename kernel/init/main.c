@@ -101,7 +101,7 @@ threads_init(void)
     initramfs_init();
     return 0;
 }
-initcall(memory, threads_init);
+initcall(threads, threads_init);
 
 /*
  * Start process 1 from the initramfs: `init=PATH`, or /init; the words

@@ -28,7 +28,8 @@ struct initcall {
 // [initcall]
 /**
  * Run @p fn during boot at @p level: one of console (1, output devices),
- * memory (2, the allocators, then what needs only them), arch (3, CPU and
+ * memory (2, the allocators; then threads, also 2, what needs only
+ * memory: the scheduler), arch (3, CPU and
  * interrupt set-up), core (4, time), driver (5), late (6), user (7, after
  * boot is complete: user space).
  */

@@ -51,6 +51,7 @@ KERNEL_SRCS += \
 	kernel/mm/uvm.c \
 	kernel/mm/uaccess.c \
 	kernel/proc/proc.c \
+	kernel/proc/proc_hooks.c \
 	kernel/proc/exec.c \
 	kernel/syscalls/table.c \
 	kernel/syscalls/write.c \

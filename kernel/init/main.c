@@ -75,7 +75,34 @@ console_level_init(void)
     }
 }
 
+#if CHAPTER >= 2
+/*
+ * Memory comes first: the frame allocator from the memory map, the kernel
+ * heap on top of it, then the kernel's own page tables (which take frames).
+ */
+static int
+memory_init(void)
+{
+    pmm_init();     // physical frames from the memory map
+    kmalloc_init(); // the kernel heap
+    vmm_init();     // the kernel's own page tables
+    return 0;
+}
+initcall(memory, memory_init);
+#endif
+
 #if CHAPTER >= 3
+/* Threads need only memory: from here on kmain is a thread among others.
+ * The programs to run are the initramfs, the first module. */
+static int
+threads_init(void)
+{
+    sched_init();
+    initramfs_init();
+    return 0;
+}
+initcall(threads, threads_init);
+
 /*
  * Start process 1 from the initramfs: `init=PATH`, or /init; the words
  * after `--` on the command line are its arguments. Booted without an
@@ -85,7 +112,7 @@ console_level_init(void)
  * working init found", Keel says why and powers off with KEEL_EXIT_INIT
  * at once, so a harness sees the failure instead of waiting out a timeout.
  */
-static void
+static int
 start_init(void)
 {
     const char *path = cmdline_get("init");
@@ -96,7 +123,7 @@ start_init(void)
     int err = proc_start_init(path, args, nargs);
     if (err < 0 && boot_info.nmodules == 0) {
         pr_info("keel: no initramfs, so no init; the kernel idles\n");
-        return;
+        return 0;
     }
     if (err < 0) {
         pr_emerg("keel: cannot start init %s (error %d: -2 no such file, "
@@ -113,7 +140,9 @@ start_init(void)
     show_uptime = false;
     if (!cmdline_has("loglevel") && !cmdline_has("strace"))
         printk_set_console_loglevel(CONSOLE_LOGLEVEL_RUN);
+    return 0;
 }
+initcall(user, start_init);
 #endif
 
 /**
@@ -135,30 +164,20 @@ kmain(uint32_t magic, paddr_t info)
         panic("not started by a multiboot2 boot loader (magic 0x%x)", magic);
     pr_info("cmdline: %s\n", boot_info.cmdline);
     boot_info_print();
-#if CHAPTER >= 2
-    pmm_init();     // physical frames from the memory map
-    kmalloc_init(); // the kernel heap
-    vmm_init();     // the kernel's own page tables
-#endif
-#if CHAPTER >= 3
-    sched_init();     // from here on kmain is a thread among others
-    initramfs_init(); // the first module: the programs to run
-#endif
+    initcalls_run(2); // memory, and what needs only memory
 
     arch_init(); // GDT, TSS, IDT, interrupt controllers
-    initcalls_run(2);
     initcalls_run(3);
-    initcalls_run(4); // drivers, the timer among them
-    initcalls_run(5);
+    initcalls_run(4);
+    initcalls_run(5); // drivers, the timer among them
+    initcalls_run(6);
     arch_irq_enable();
     pr_info("keel: boot complete, interrupts on\n");
 
     const char *test = cmdline_get("test");
     if (test != NULL)
         selftest_main(test);
-#if CHAPTER >= 3
-    start_init();
-#endif
+    initcalls_run(7); // user space
     idle_loop();
 }
 // [kmain]

@@ -8,10 +8,11 @@
  * and the word is cleared when it exits; posix_spawn and vfork pass
  * CLONE_VFORK so that the parent sleeps until the child has called execve
  * or exited. Keel implements these on top of proc_fork(): sys_clone leaves
- * its request in the parent's struct proc, and proc_fork calls
- * clone_fork_hook() while the child is still being built, before its
- * thread can run, and clone_frame_hook() while it sets up the child's
- * registers (a new stack).
+ * its request in the parent's struct proc, and proc_fork runs this
+ * file's process hooks (kernel/proc/proc_hooks.c): clone_fork() while the
+ * child is still being built, before its thread can run (ids, limits,
+ * tid pointers, a new stack), clone_exec() and clone_exit() when the
+ * child lets a vfork parent go on.
  *
  * The child gets a copy-on-write copy of the memory in every case, even
  * with CLONE_VM|CLONE_VFORK, posix_spawn's way to start a child cheaply:
@@ -35,21 +36,25 @@ static struct spinlock vfork_lock = SPINLOCK_INIT("vfork");
 /**
  * @brief Finish a child's fork: ids, limits, and clone's requests.
  *
- * Called by proc_fork() after the child's memory is copied and before its
- * thread exists, so the child cannot run yet.
+ * A process hook, run by proc_fork() after the child's memory is copied
+ * and before its thread exists, so the child cannot run yet.
  * @param child  the new process (memory copied, no thread)
  * @param parent the current process
+ * @param frame  the child's copy of the parent's user frame
+ * @return 0
  * @pre called from proc_fork in the parent's system call
  */
-void
-clone_fork_hook(struct proc *child, struct proc *parent)
+static int
+clone_fork(struct proc *child, struct proc *parent, void *frame)
 {
     child->cred = parent->cred;
     memcpy(child->rlim, parent->rlim, sizeof(child->rlim));
     child->nice = parent->nice;
     const struct clone_req *req = parent->clone_req;
     if (req == NULL)
-        return;
+        return 0;
+    if (req->stack != 0) // start the child on clone's new stack
+        arch_frame_set_stack(frame, req->stack);
     int tid = child->pid;
     // the tid lands in the child's copy of the memory
     if (req->flags & CLONE_CHILD_SETTID)
@@ -63,20 +68,7 @@ clone_fork_hook(struct proc *child, struct proc *parent)
         child->vfork_parent = parent;
         parent->vfork_busy = true;
     }
-}
-
-/**
- * @brief Start the child on clone's new stack, if it asked for one.
- * @param frame  the child's copy of the parent's user frame
- * @param parent the current process
- * @pre called from proc_fork before the child's thread exists
- */
-void
-clone_frame_hook(void *frame, struct proc *parent)
-{
-    const struct clone_req *req = parent->clone_req;
-    if (req != NULL && req->stack != 0)
-        arch_frame_set_stack(frame, req->stack);
+    return 0;
 }
 
 /* Wake the vfork parent of @p p, if one waits. */
@@ -96,11 +88,15 @@ vfork_release(struct proc *p)
 /**
  * @brief A process got a new program: its vfork parent may go on, and the
  *        old memory's clear_child_tid no longer means anything.
- * @param p the current process, its new image already in place
+ * @param p    the current process, its new image already in place
+ * @param path the program (unused)
+ * @param sp   its stack pointer (unused)
  */
-void
-clone_exec_hook(struct proc *p)
+static void
+clone_exec(struct proc *p, const char *path, vaddr_t sp)
 {
+    (void)path;
+    (void)sp;
     p->clear_child_tid = 0;
     vfork_release(p);
 }
@@ -112,8 +108,8 @@ clone_exec_hook(struct proc *p)
  * gone (with threads, a futex wake on that word follows).
  * @param p the current process, its memory still mapped
  */
-void
-clone_exit_hook(struct proc *p)
+static void
+clone_exit(struct proc *p)
 {
     if (p->clear_child_tid != 0) {
         int zero = 0;
@@ -122,6 +118,9 @@ clone_exit_hook(struct proc *p)
     }
     vfork_release(p);
 }
+
+proc_hooks(20, clone, .fork = clone_fork, .exec = clone_exec,
+           .exit = clone_exit);
 
 /**
  * @brief clone(): fork with the requests of @p req.

@@ -21,6 +21,7 @@
 #include "kernel/cred.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
+#include "kernel/time.h"
 #include "uapi/errno.h"
 
 /** Linux's nr_open: the ceiling of RLIMIT_NOFILE. */
@@ -49,17 +50,29 @@ static const struct rlimit rlimit_defaults[RLIM_NLIMITS] = {
 /**
  * @brief Start a new process as root with the default limits.
  *
- * fork then replaces both with the parent's (clone_fork_hook), so only
- * init keeps these.
- * @param p the process, fresh from proc_alloc
+ * fork then replaces both with the parent's (kernel/proc/clone.c), so
+ * only init keeps these.
+ * @param p      the process, fresh from proc_alloc
+ * @param parent its parent, or NULL for init (unused)
  */
-void
-cred_init(struct proc *p)
+static void
+cred_init(struct proc *p, struct proc *parent)
 {
+    (void)parent;
     memset(&p->cred, 0, sizeof(p->cred));
     memcpy(p->rlim, rlimit_defaults, sizeof(p->rlim));
     wait_queue_init(&p->vfork_done, "vfork");
 }
+
+/* A reaped child's time is its parent's, for times(). @pre proc lock held */
+static void
+cred_free(struct proc *p)
+{
+    if (p->parent != NULL)
+        p->parent->child_ticks += p->ticks + p->child_ticks;
+}
+
+proc_hooks(30, cred, .alloc = cred_init, .free = cred_free);
 
 /**
  * @brief Is the current process privileged (effective uid 0)?
@@ -189,3 +202,4 @@ proc_account_tick(void)
     if (p != NULL)
         p->ticks++;
 }
+tick_hook(10, proc_account_tick); // times() and the CPU-time clocks

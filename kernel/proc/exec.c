@@ -18,9 +18,6 @@
 #include "kernel/arch.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
-#if CHAPTER >= 5
-#include "kernel/procinfo.h"
-#endif
 #include "kernel/string.h"
 #include "uapi/errno.h"
 #if CHAPTER >= 4
@@ -63,12 +60,13 @@ find_program(const char *path, struct cpio_entry *e, void **copy)
 #elif CHAPTER >= 4
 /* A program's bytes: the path walked from the cwd, symlinks followed;
  * -ENOENT, -ENOTDIR, -ELOOP, -ENAMETOOLONG, -EACCES (not a regular file,
- * or no x bit). */
+ * or no x bit). The bytes are the file's own: *@p copy is NULL. */
 static int
-find_program(const char *path, struct cpio_entry *e)
+find_program(const char *path, struct cpio_entry *e, void **copy)
 {
     struct fnode *n;
     struct proc *p = proc_current();
+    *copy = NULL;
     int err = path_lookup(p != NULL ? p->fs_cwd : fs_root(), path, 0, &n);
     if (err < 0)
         return err;
@@ -80,10 +78,13 @@ find_program(const char *path, struct cpio_entry *e)
     return 0;
 }
 #else
-/* A program's bytes from the initramfs: -ENOENT, -EACCES (not a file). */
+/* A program's bytes from the initramfs: -ENOENT, -EACCES (not a file).
+ * They lie in the archive, in place: *@p copy (bytes the caller would
+ * have to free) is NULL. */
 static int
-find_program(const char *path, struct cpio_entry *e)
+find_program(const char *path, struct cpio_entry *e, void **copy)
 {
+    *copy = NULL;
     int err = initramfs_lookup(path, e);
     if (err < 0)
         return err;
@@ -99,26 +100,18 @@ build_image(const char *path, char *const argv[], int argc, char *const envp[],
             int envc, struct mm **mmp, vaddr_t *entry, vaddr_t *sp)
 {
     struct cpio_entry e;
-#if CHAPTER >= 5
     void *copy; // the program's bytes, if they had to be gathered
     int err = find_program(path, &e, &copy);
-#else
-    int err = find_program(path, &e);
-#endif
     if (err < 0)
         return err;
     struct mm *mm = mm_create();
     if (mm == NULL) {
-#if CHAPTER >= 5
         kfree(copy);
-#endif
         return -ENOMEM;
     }
     struct elf_image img;
     err = elf_load(mm, e.data, e.size, &img);
-#if CHAPTER >= 5
     kfree(copy); // the segments are copied into the new image
-#endif
     if (err == 0)
         err = ustack_setup(mm, argv, argc, envp, envc, &img, path, sp);
     if (err < 0) {
@@ -155,8 +148,9 @@ is_script(const struct cpio_entry *e)
 /* build_image, following `#!` lines through at most SHEBANG_DEPTH scripts
  * (kernel/proc/shebang.c); -ELOOP past them. */
 static int
-build_any(const char *path, char *const argv[], int argc, char *const envp[],
-          int envc, struct mm **mmp, vaddr_t *entry, vaddr_t *sp)
+build_program(const char *path, char *const argv[], int argc,
+              char *const envp[], int envc, struct mm **mmp, vaddr_t *entry,
+              vaddr_t *sp)
 {
     struct shebang *sb = kmalloc(SHEBANG_DEPTH * sizeof(*sb));
     if (sb == NULL)
@@ -166,26 +160,18 @@ build_any(const char *path, char *const argv[], int argc, char *const envp[],
     int err = build_image(a.path, a.argv, a.argc, envp, envc, mmp, entry, sp);
     while (err == -ENOEXEC) {
         struct cpio_entry e;
-#if CHAPTER >= 5
         void *copy;
         if (find_program(a.path, &e, &copy) < 0)
             break;
-        if (!is_script(&e)) {
+        bool script = is_script(&e);
+        if (script && depth == SHEBANG_DEPTH)
+            err = -ELOOP; // scripts nested too deep
+        if (!script || err == -ELOOP) {
             kfree(copy);
             break;
         }
-#else
-        if (find_program(a.path, &e) < 0 || !is_script(&e))
-            break;
-#endif
-        if (depth == SHEBANG_DEPTH) {
-            err = -ELOOP;
-            break;
-        }
         err = shebang_rewrite((const char *)e.data, e.size, &a, &sb[depth]);
-#if CHAPTER >= 5
         kfree(copy); // the rewrite copied what it needs
-#endif
         if (err < 0)
             break;
         depth++;
@@ -195,6 +181,15 @@ build_any(const char *path, char *const argv[], int argc, char *const envp[],
         shebang_free(&sb[--depth]);
     kfree(sb);
     return err;
+}
+#else
+/* Every program is an ELF file in this chapter: build its image. */
+static int
+build_program(const char *path, char *const argv[], int argc,
+              char *const envp[], int envc, struct mm **mmp, vaddr_t *entry,
+              vaddr_t *sp)
+{
+    return build_image(path, argv, argc, envp, envc, mmp, entry, sp);
 }
 #endif
 
@@ -219,11 +214,7 @@ proc_execve(const char *path, char *const argv[], int argc, char *const envp[],
     struct thread *self = thread_current();
     struct mm *mm;
     vaddr_t entry, sp;
-#if CHAPTER >= 4
-    int err = build_any(path, argv, argc, envp, envc, &mm, &entry, &sp);
-#else
-    int err = build_image(path, argv, argc, envp, envc, &mm, &entry, &sp);
-#endif
+    int err = build_program(path, argv, argc, envp, envc, &mm, &entry, &sp);
     if (err < 0)
         return err;
 
@@ -237,18 +228,9 @@ proc_execve(const char *path, char *const argv[], int argc, char *const envp[],
     arch_set_fs_base(0);
     arch_irq_restore(flags);
     mm_destroy(old);
-#if CHAPTER >= 4
-    fs_exec(p);         // close the descriptors marked close-on-exec
-    clone_exec_hook(p); // a vfork parent may go on
-#endif
     strlcpy(p->name, basename(path), sizeof(p->name));
     strlcpy(self->name, p->name, sizeof(self->name));
-#if CHAPTER >= 5
-    proc_info_exec(p, sp, path); // for /proc/<pid>/cmdline, environ, exe
-#endif
-#if CHAPTER >= 4
-    signal_exec(p); // caught signals back to their default action
-#endif
+    proc_hooks_exec(p, path, sp); // what the old program set up goes too
     arch_frame_reset(self->user_frame, entry, sp);
     arch_fpu_reset(self->fpu);
     arch_fpu_restore(self->fpu);
@@ -285,12 +267,8 @@ proc_start_init(const char *path, const char *const args[], int nargs)
         argv[argc++] = (char *)args[i];
     argv[argc] = NULL;
     struct mm *mm;
-#if CHAPTER >= 4
-    // a `#!` script as /init, as most initramfs images start one
-    int err = build_any(path, argv, argc, envp, 2, &mm, &start[0], &start[1]);
-#else
-    int err = build_image(path, argv, argc, envp, 2, &mm, &start[0], &start[1]);
-#endif
+    int err =
+        build_program(path, argv, argc, envp, 2, &mm, &start[0], &start[1]);
     if (err < 0)
         return err;
     struct proc *p = proc_alloc(NULL, basename(path));
@@ -299,14 +277,7 @@ proc_start_init(const char *path, const char *const args[], int nargs)
         return -ENOMEM;
     }
     p->mm = mm;
-#if CHAPTER >= 5
-    proc_info_exec(p, start[1], path);
-#endif
-#if CHAPTER >= 4
-    err = fs_proc_init(p); // cwd "/", the console on fds 0, 1, 2
-    if (err < 0)
-        pr_err("keel: no console for init: error %d\n", err);
-#endif
+    proc_hooks_start_init(p, path, start[1]); // what init has of its own
     proc_set_init(p);
     irqflags_t flags = arch_irq_save();
     struct thread *t = thread_create(init_thread, start, p->name);

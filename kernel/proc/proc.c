@@ -24,12 +24,6 @@
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "uapi/errno.h"
-#if CHAPTER >= 5
-#include "kernel/procinfo.h"
-#endif
-#if CHAPTER >= 4
-#include "fs/file.h"
-#endif
 
 static struct spinlock proc_lock = SPINLOCK_INIT("proc");
 static struct proc *procs[PROC_MAX];
@@ -82,13 +76,7 @@ proc_alloc(struct proc *parent, const char *name)
     spin_unlock_irqrestore(&proc_lock, flags);
     strlcpy(p->name, name, sizeof(p->name));
     wait_queue_init(&p->child_exit, "child_exit");
-#if CHAPTER >= 4
-    signal_fork(p, parent);
-    cred_init(p);
-#endif
-#if CHAPTER >= 5
-    proc_info_fork(p, parent);
-#endif
+    proc_hooks_alloc(p, parent); // the subsystems' state (proc_hooks.c)
     return p;
 }
 
@@ -100,14 +88,8 @@ proc_free_locked(struct proc *p)
         if (procs[i] == p)
             procs[i] = NULL;
     }
-#if CHAPTER >= 4
-    if (p->parent != NULL) // times(): a reaped child's time is the parent's
-        p->parent->child_ticks += p->ticks + p->child_ticks;
-#endif
+    proc_hooks_free(p);
     list_remove(&p->sibling);
-#if CHAPTER >= 5
-    kfree(p->exe_path);
-#endif
     kfree(p);
 }
 
@@ -137,13 +119,6 @@ proc_fork(void)
     if (child->mm == NULL)
         goto err_free;
     child->fs_base = parent->fs_base;
-#if CHAPTER >= 4
-    if (fs_fork(child, parent) < 0) { // the same open files
-        mm_destroy(child->mm);
-        goto err_free;
-    }
-    clone_fork_hook(child, parent); // ids, limits, clone's tid pointers
-#endif
 
     // the child resumes user mode from a copy of our frame, with rax = 0
     size_t size = arch_frame_size();
@@ -151,26 +126,24 @@ proc_fork(void)
     BUG_ON(size > sizeof(frame));
     memcpy(frame, self->user_frame, size);
     arch_frame_set_return(frame, 0);
-#if CHAPTER >= 4
-    clone_frame_hook(frame, parent); // clone's new stack
-#endif
+    // the rest of what a process owns, subsystem by subsystem
+    if (proc_hooks_fork(child, parent, frame) < 0) {
+        mm_destroy(child->mm);
+        goto err_free;
+    }
     irqflags_t flags = arch_irq_save(); // runnable only when complete
     struct thread *t =
         thread_create_with_frame(fork_child_return, frame, size, child->name);
     if (t == NULL) {
         arch_irq_restore(flags);
         mm_destroy(child->mm);
-#if CHAPTER >= 4
-        fs_exit(child);
-#endif
+        proc_hooks_release(child);
         goto err_free;
     }
     t->proc = child;
     t->mm_root = child->mm->root;
     t->fs_base = child->fs_base;
-#if CHAPTER >= 4
-    t->sig_blocked = self->sig_blocked; // the mask is inherited
-#endif
+    proc_hooks_fork_thread(t, self);
     thread_detach(t);
     child->thread = t;
     arch_irq_restore(flags);
@@ -226,9 +199,7 @@ proc_exit(int status)
         pr_notice("keel: power off (status %d)\n", code);
         arch_power_off(code);
     }
-#if CHAPTER >= 4
-    clone_exit_hook(p); // clear_child_tid, a waiting vfork parent
-#endif
+    proc_hooks_exit(p); // what still needs our memory
     // leave the address space before freeing it
     irqflags_t irq = arch_irq_save();
     self->mm_root = vmm_kernel_root();
@@ -236,9 +207,7 @@ proc_exit(int status)
     arch_irq_restore(irq);
     mm_destroy(p->mm);
     p->mm = NULL;
-#if CHAPTER >= 4
-    fs_exit(p); // close every descriptor: pipe readers see end-of-file
-#endif
+    proc_hooks_release(p); // the rest of what we hold
 
     irqflags_t flags = spin_lock_irqsave(&proc_lock);
     reparent_children(p);
@@ -246,26 +215,29 @@ proc_exit(int status)
     p->state = PROC_ZOMBIE;
     // still under proc_lock: the parent cannot be reaped and freed meanwhile
     // (lock order proc_lock, then a wait queue's lock, as in wait4)
-#if CHAPTER >= 4
     struct proc *parent = p->parent;
-    signal_child_exit(p, status);
-    if (signal_child_autoreap(parent))
-        proc_free_locked(p); // SIGCHLD ignored: nobody waits for it
+    if (proc_hooks_zombie(p, status))
+        proc_free_locked(p); // nobody will wait for it
     wait_queue_wake_all(&parent->child_exit);
-#else
-    wait_queue_wake_all(&p->parent->child_exit);
-#endif
     spin_unlock_irqrestore(&proc_lock, flags);
     thread_exit(0);
 }
 
-/* A child of @p p that @p pid selects (-1: any), zombie first; sets *any
- * when some child matches at all. @pre proc_lock held */
-static struct proc *
-find_zombie(struct proc *p, int pid, bool *any)
+/*
+ * Look among @p p's children for one that wait4's @p pid selects (-1:
+ * any) and that has exited: 1 and *z when there is one; 0 when some
+ * child matches but none has exited; -ECHILD when none matches; -EINVAL
+ * for a @p pid that selects nothing this kernel knows. @pre proc_lock held
+ */
+static int
+find_zombie(struct proc *p, int pid, struct proc **z)
 {
     struct list_node *n;
-    *any = false;
+    int found = -ECHILD;
+#if CHAPTER < 4
+    if (pid < -1 || pid == 0)
+        return -EINVAL; // process groups come with job control
+#endif
     list_for_each(n, &p->children)
     {
         struct proc *c = list_entry(n, struct proc, sibling);
@@ -278,11 +250,13 @@ find_zombie(struct proc *p, int pid, bool *any)
         if (pid != -1 && c->pid != pid)
             continue;
 #endif
-        *any = true;
-        if (c->state == PROC_ZOMBIE)
-            return c;
+        found = 0;
+        if (c->state == PROC_ZOMBIE) {
+            *z = c;
+            return 1;
+        }
     }
-    return NULL;
+    return found;
 }
 
 /**
@@ -290,49 +264,41 @@ find_zombie(struct proc *p, int pid, bool *any)
  * @param pid     -1 for any child, or a child's pid (chapter 4 adds 0: a
  *                child in our group, < -1: in group -pid; before, -EINVAL)
  * @param status  receives the wait status
- * @param options 0 or WNOHANG (1); chapter 4 adds PROC_WNOWAIT (leave
- *                the zombie, for waitid)
+ * @param options 0, WNOHANG (1), PROC_WNOWAIT (leave the zombie)
  * @return the child's pid; 0 with WNOHANG when none has exited; -ECHILD
- *         when no child matches; -ERESTARTSYS (chapter 4) when a signal
- *         arrives while it sleeps
+ *         when no child matches; -EINVAL for a pid this kernel cannot
+ *         select by; the errno of a proc_hooks wait_check that ends the
+ *         wait (-ERESTARTSYS: a signal arrived while it slept)
  */
 // [wait4]
 int
 proc_wait4(int pid, int *status, int options)
 {
     struct proc *self = proc_current();
-#if CHAPTER < 4
-    if (pid < -1 || pid == 0)
-        return -EINVAL; // process groups come with job control
-#endif
     irqflags_t flags = spin_lock_irqsave(&proc_lock);
     for (;;) {
-        bool any;
-        struct proc *z = find_zombie(self, pid, &any);
-        if (z != NULL) {
+        struct proc *z;
+        int found = find_zombie(self, pid, &z);
+        if (found > 0) {
             int zpid = z->pid;
             *status = z->exit_status;
-#if CHAPTER >= 4
-            if (!(options & PROC_WNOWAIT)) // waitid may leave it there
+            if (!(options & PROC_WNOWAIT)) // a later look may take it
                 proc_free_locked(z);
-#else
-            proc_free_locked(z);
-#endif
             spin_unlock_irqrestore(&proc_lock, flags);
             return zpid;
         }
-        if (!any || (options & 1)) {
+        // no such child (or a bad pid), or one still running with WNOHANG
+        if (found < 0 || (options & 1)) {
             spin_unlock_irqrestore(&proc_lock, flags);
-            return any ? 0 : -ECHILD;
+            return found;
         }
-#if CHAPTER >= 4
-        // a signal interrupts the wait (checked under proc_lock, which
-        // kill takes too: it cannot slip in between check and sleep)
-        if (signal_pending()) {
+        // a hook may end the wait instead (checked under proc_lock, which
+        // whoever makes it true takes too: nothing slips in before the sleep)
+        int err = proc_hooks_wait_check(self);
+        if (err < 0) {
             spin_unlock_irqrestore(&proc_lock, flags);
-            return -ERESTARTSYS;
+            return err;
         }
-#endif
         wait_queue_sleep(&self->child_exit, &proc_lock, &flags);
     }
 }

@@ -48,7 +48,7 @@ dup_string(const char *s)
  * @param child  the new process, just made by proc_alloc()
  * @param parent its parent, or NULL for init
  */
-void
+static void
 proc_info_fork(struct proc *child, struct proc *parent)
 {
     child->start_ticks = time_jiffies();
@@ -147,12 +147,13 @@ program_path(struct proc *p, const char *path)
  * The new stack starts with argc, the argument pointers, a NULL, the
  * environment pointers, a NULL; the strings themselves lie together above
  * (kernel/proc/ustack.c), the arguments first.
- * @param p        the process that exec'd (its new mm in place)
- * @param sp       the new stack pointer (at argc)
+ * @param p        the process that exec'd (its new mm in place), or
+ *                 init, just made
  * @param exe_path the program's path as exec was given it
+ * @param sp       the new stack pointer (at argc)
  */
-void
-proc_info_exec(struct proc *p, vaddr_t sp, const char *exe_path)
+static void
+proc_info_exec(struct proc *p, const char *exe_path, vaddr_t sp)
 {
     uint64_t argc = 0, first = 0, last = 0;
     mm_read(p->mm, sp, &argc, 8);
@@ -175,6 +176,16 @@ proc_info_exec(struct proc *p, vaddr_t sp, const char *exe_path)
     kfree(p->exe_path);
     p->exe_path = program_path(p, exe_path);
 }
+
+/* A process leaves the table: its program's path goes too. */
+static void
+proc_info_free(struct proc *p)
+{
+    kfree(p->exe_path);
+}
+
+proc_hooks(40, procinfo, .alloc = proc_info_fork, .exec = proc_info_exec,
+           .start_init = proc_info_exec, .free = proc_info_free);
 
 /* Find @p pid under the table lock; NULL if it does not exist. */
 static struct proc *

@@ -332,6 +332,19 @@ sched_sleep_until(uint64_t wake_at, struct spinlock *held, irqflags_t flags)
     spin_unlock_irqrestore(held, flags);
     schedule();
 }
+
+/* The tick's share of the statistics above (after sched_tick: the
+ * sleepers it woke count as active). */
+static void
+sched_stats_tick(void)
+{
+    if (current == NULL)
+        return;
+    irqflags_t flags = spin_lock_irqsave(&sched_lock);
+    sched_account_tick(time_jiffies());
+    spin_unlock_irqrestore(&sched_lock, flags);
+}
+tick_hook(40, sched_stats_tick);
 #endif
 
 /**
@@ -359,11 +372,9 @@ sched_tick(void)
         current->slice--;
     if (current->slice == 0 && !list_empty(&run_queue))
         need_resched = true;
-#if CHAPTER >= 5
-    sched_account_tick(now);
-#endif
     spin_unlock_irqrestore(&sched_lock, flags);
 }
+tick_hook(30, sched_tick);
 
 /**
  * @brief Has the tick asked for a reschedule?

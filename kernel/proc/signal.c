@@ -233,7 +233,7 @@ signal_fault(int sig, int code, uint64_t addr)
  * @param status its wait status
  * @pre proc_table_lock() held
  */
-void
+static void
 signal_child_exit(struct proc *child, int status)
 {
     struct sig_info info = {.pid = child->pid};
@@ -256,7 +256,7 @@ signal_child_exit(struct proc *child, int status)
  * @return true to free the child at once
  * @pre proc_table_lock() held
  */
-bool
+static bool
 signal_child_autoreap(struct proc *parent)
 {
     const struct k_sigaction *act = &parent->sig.action[SIGCHLD];
@@ -269,7 +269,7 @@ signal_child_autoreap(struct proc *parent)
  * @param child  the new process
  * @param parent its parent, or NULL for init
  */
-void
+static void
 signal_fork(struct proc *child, struct proc *parent)
 {
     if (parent == NULL) {
@@ -286,11 +286,15 @@ signal_fork(struct proc *child, struct proc *parent)
 /**
  * @brief execve: caught signals go back to SIG_DFL (the handlers' code is
  *        gone); ignored ones stay ignored; the mask and pending set stay.
- * @param p the process that is executing a new program
+ * @param p    the process that is executing a new program
+ * @param path the program (unused)
+ * @param sp   its stack pointer (unused)
  */
-void
-signal_exec(struct proc *p)
+static void
+signal_exec(struct proc *p, const char *path, vaddr_t sp)
 {
+    (void)path;
+    (void)sp;
     irqflags_t flags = proc_table_lock();
     for (int sig = 1; sig < NSIG; sig++) {
         if (p->sig.action[sig].handler != SIG_IGN)
@@ -300,3 +304,32 @@ signal_exec(struct proc *p)
     p->execed = true;
     proc_table_unlock(flags);
 }
+
+/* fork: the child's thread inherits the signal mask. */
+static void
+signal_fork_thread(struct thread *t, const struct thread *from)
+{
+    t->sig_blocked = from->sig_blocked;
+}
+
+/* exit: SIGCHLD to the parent; true when it ignores SIGCHLD, so nobody
+ * waits for the zombie. @pre proc_table_lock() held */
+static bool
+signal_zombie(struct proc *p, int status)
+{
+    signal_child_exit(p, status);
+    return signal_child_autoreap(p->parent);
+}
+
+/* wait4: a signal interrupts the wait (checked under the table lock,
+ * which kill takes too: it cannot slip in between check and sleep). */
+static int
+signal_wait_check(struct proc *self)
+{
+    (void)self;
+    return signal_pending() ? -ERESTARTSYS : 0;
+}
+
+proc_hooks(50, signal, .alloc = signal_fork, .fork_thread = signal_fork_thread,
+           .exec = signal_exec, .zombie = signal_zombie,
+           .wait_check = signal_wait_check);

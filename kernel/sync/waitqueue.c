@@ -18,6 +18,10 @@
  * wait_queue_wake_all(). A thread goes on the queue *before* it drops the
  * lock that protects the condition, so a wake-up between the check and the
  * sleep cannot be lost: it finds the thread on the queue already.
+ *
+ * A queue may also be watched (wait_queue_watch()): a watch is a function
+ * that every wake-up calls, for a thread that waits on several queues at
+ * once and so can sleep on none of them.
  */
 #include "kernel/sched.h"
 #include "kernel/sync.h"
@@ -32,9 +36,7 @@ wait_queue_init(struct wait_queue *wq, const char *name)
 {
     spin_init(&wq->lock, name);
     list_init(&wq->waiters);
-#if CHAPTER >= 5
     list_init(&wq->watchers);
-#endif
 }
 
 /**
@@ -56,24 +58,21 @@ wait_queue_sleep(struct wait_queue *wq, struct spinlock *held,
     spin_unlock_irqrestore(&wq->lock, f);
     spin_unlock_irqrestore(held, *flags);
     schedule();
-#if CHAPTER >= 4
-    // a signal may have woken us (sched_wake) while still on the queue:
-    // leave it, so a later wake-up is not spent on us (a no-op if a
-    // wake-up took us off already: list_remove leaves a node self-linked)
+    // something else may have woken us (sched_wake) while still on the
+    // queue: leave it, so a later wake-up is not spent on us (a no-op if
+    // a wake-up took us off already: list_remove leaves a node self-linked)
     f = spin_lock_irqsave(&wq->lock);
     list_remove(&self->wait_link);
     spin_unlock_irqrestore(&wq->lock, f);
-#endif
     *flags = spin_lock_irqsave(held);
 }
 // [sleep]
 
-#if CHAPTER >= 5
 /**
  * @brief Watch @p wq: every later wake-up of it calls @p fn(@p w).
  *
- * poll puts one watch on each queue a file names, then sleeps once for
- * all of them (fs/poll.c).
+ * A thread that waits for any of several events puts one watch on each
+ * of their queues, then sleeps once for all of them.
  * @param wq the queue
  * @param w  the watch, on no queue
  * @param fn what a wake-up calls, with wq->lock held
@@ -117,7 +116,6 @@ wait_queue_notify(struct wait_queue *wq)
     }
     spin_unlock_irqrestore(&wq->lock, f);
 }
-#endif
 
 /**
  * @brief Wake the thread that has waited longest on @p wq.
@@ -128,10 +126,8 @@ wait_queue_notify(struct wait_queue *wq)
 int
 wait_queue_wake_one(struct wait_queue *wq)
 {
-#if CHAPTER >= 5
-    // the watches (poll) are told too, whether a thread sleeps here or not
+    // the watches are told too, whether a thread sleeps here or not
     wait_queue_notify(wq);
-#endif
     // >>> exercise 3.2 wake-up
     irqflags_t f = spin_lock_irqsave(&wq->lock);
     if (list_empty(&wq->waiters)) {

@@ -67,6 +67,7 @@ clock_tick(void)
     }
     tick_tsc = now;
 }
+tick_hook(20, clock_tick); // the TSC at this tick, for nanoseconds
 
 /**
  * @brief Nanoseconds since boot: the ticks plus the TSC since the last one.

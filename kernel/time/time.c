@@ -9,29 +9,25 @@
  * is atomic on x86_64, and `volatile` makes every read see the memory.
  */
 #include "kernel/time.h"
-#if CHAPTER >= 3
-#include "kernel/sched.h"
-#endif
-#if CHAPTER >= 4
-#include "kernel/clock.h"
-#include "kernel/cred.h"
-#endif
 
 static volatile uint64_t jiffies;
 static wallclock_fn wallclock;
 
-/** @brief Count one timer interrupt. @pre interrupts off (IRQ context) */
+/* The tick hooks, sorted by order (kernel.ld). */
+extern const struct tick_hook __tick_hooks_start[], __tick_hooks_end[];
+
+/**
+ * @brief Count one timer interrupt and call every tick hook.
+ * @pre interrupts off (IRQ context)
+ */
 void
 time_tick(void)
 {
     jiffies++;
-#if CHAPTER >= 4
-    proc_account_tick(); // times() and the CPU-time clocks
-    clock_tick();        // the TSC's count at this tick, for nanoseconds
-#endif
-#if CHAPTER >= 3
-    sched_tick();
-#endif
+    size_t n = ((uintptr_t)__tick_hooks_end - (uintptr_t)__tick_hooks_start) /
+               sizeof(struct tick_hook);
+    for (size_t i = 0; i < n; i++)
+        __tick_hooks_start[i].fn();
 }
 
 /**

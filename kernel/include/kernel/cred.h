@@ -26,7 +26,7 @@ struct cred {
     uint32_t groups[NGROUPS_MAX]; /**< the supplementary groups */
 };
 
-/** What clone(2) asked for beyond a copy (see clone_fork_hook). */
+/** What clone(2) asked for beyond a copy (see kernel/proc/clone.c). */
 struct clone_req {
     unsigned long flags; /**< CLONE_* flags */
     uint64_t parent_tid; /**< CLONE_PARENT_SETTID: the parent's tid slot */
@@ -58,7 +58,6 @@ struct clone_req {
 
 struct proc;
 
-void cred_init(struct proc *p);
 int cred_setresuid(long r, long e, long s);
 int cred_setresgid(long r, long e, long s);
 bool cred_is_root(void);
@@ -66,10 +65,6 @@ bool cred_is_root(void);
 int rlimit_get(struct proc *p, unsigned res, struct rlimit *out);
 int rlimit_set(struct proc *p, unsigned res, const struct rlimit *lim);
 
-void clone_fork_hook(struct proc *child, struct proc *parent);
-void clone_frame_hook(void *frame, struct proc *parent);
-void clone_exec_hook(struct proc *p);
-void clone_exit_hook(struct proc *p);
 int proc_clone(const struct clone_req *req);
 
 int proc_count(void);

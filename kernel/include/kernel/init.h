@@ -28,8 +28,10 @@ struct initcall {
 // [initcall]
 /**
  * Run @p fn during boot at @p level: one of console (1, output devices),
- * arch (2, CPU and interrupt set-up), core (3, memory, time), driver (4),
- * late (5).
+ * memory (2, the allocators; then threads, also 2, what needs only
+ * memory: the scheduler), arch (3, CPU and
+ * interrupt set-up), core (4, time), driver (5), late (6), user (7, after
+ * boot is complete: user space).
  */
 #define initcall(level, fn)                                                    \
     static const struct initcall __initcall_##fn __used __aligned(8)           \

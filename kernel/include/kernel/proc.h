@@ -12,6 +12,7 @@
 #ifndef KERNEL_PROC_H
 #define KERNEL_PROC_H
 
+#include "kernel/compiler.h"
 #include "kernel/list.h"
 #include "kernel/mm.h"
 #include "kernel/sched.h"
@@ -110,10 +111,8 @@ int proc_execve(const char *path, char *const argv[], int argc,
                 char *const envp[], int envc);
 __noreturn void proc_exit(int status);
 int proc_wait4(int pid, int *status, int options);
-#if CHAPTER >= 4
 /** proc_wait4() option: leave the zombie in place (waitid's WNOWAIT). */
 #define PROC_WNOWAIT 0x01000000
-#endif
 void proc_kill_fault(int signal);
 #if CHAPTER >= 4
 irqflags_t proc_table_lock(void);
@@ -121,6 +120,64 @@ void proc_table_unlock(irqflags_t flags);
 struct proc *proc_table_at(int slot);
 struct proc *proc_find_locked(int pid);
 #endif
+
+/**
+ * @brief What one subsystem does at each step of a process's life.
+ *
+ * The process code (proc.c, exec.c) knows only memory and the thread.
+ * Everything else a process owns — open files, signal handlers, ids —
+ * belongs to a subsystem that registers these functions with
+ * proc_hooks(); proc_hooks.c runs them at fork, exec, exit and reaping,
+ * in the order of their registrations' numbers. Every member may be NULL.
+ */
+struct proc_hooks {
+    const char *name; /**< the subsystem, for messages */
+    /** proc_alloc: set up the new process @p p (@p parent NULL for init) */
+    void (*alloc)(struct proc *p, struct proc *parent);
+    /** fork: give @p child its copy of @p parent's state; @p frame is the
+     *  child's saved user registers. 0, or a negative errno that fails
+     *  the fork (the hooks that already ran are released) */
+    int (*fork)(struct proc *child, struct proc *parent, void *frame);
+    /** fork: the child's thread @p t exists, not yet runnable; copy the
+     *  per-thread state of @p from, the parent's thread */
+    void (*fork_thread)(struct thread *t, const struct thread *from);
+    /** execve: @p p runs the program at @p path now, its stack at @p sp */
+    void (*exec)(struct proc *p, const char *path, vaddr_t sp);
+    /** the first process @p p (init) is made from @p path, stack at @p sp */
+    void (*start_init)(struct proc *p, const char *path, vaddr_t sp);
+    /** exit, while @p p's memory is still mapped */
+    void (*exit)(struct proc *p);
+    /** exit after the memory is gone, or a fork that failed after this
+     *  subsystem's fork hook: let go of what @p p holds */
+    void (*release)(struct proc *p);
+    /** @p p just became a zombie with @p status (proc lock held): tell the
+     *  parent; true when nobody will wait, so it is freed at once */
+    bool (*zombie)(struct proc *p, int status);
+    /** before a wait4 sleeps: 0, or the errno that ends the wait */
+    int (*wait_check)(struct proc *self);
+    /** @p p leaves the process table for good (proc lock held) */
+    void (*free)(struct proc *p);
+};
+
+/**
+ * Register the process hooks of subsystem @p id, run in the order of
+ * @p order (two digits; lower first); the rest are struct proc_hooks
+ * members, e.g. `proc_hooks(20, files, .fork = files_fork)`.
+ */
+#define proc_hooks(order, id, ...)                                             \
+    static const struct proc_hooks __proc_hooks_##id __used __aligned(8)       \
+        __section(".proc_hooks." #order) = {.name = #id, __VA_ARGS__}
+
+void proc_hooks_alloc(struct proc *p, struct proc *parent);
+int proc_hooks_fork(struct proc *child, struct proc *parent, void *frame);
+void proc_hooks_fork_thread(struct thread *t, const struct thread *from);
+void proc_hooks_exec(struct proc *p, const char *path, vaddr_t sp);
+void proc_hooks_start_init(struct proc *p, const char *path, vaddr_t sp);
+void proc_hooks_exit(struct proc *p);
+void proc_hooks_release(struct proc *p);
+bool proc_hooks_zombie(struct proc *p, int status);
+int proc_hooks_wait_check(struct proc *self);
+void proc_hooks_free(struct proc *p);
 
 /** @name Linux wait status words. */
 ///@{

@@ -66,8 +66,6 @@ struct proc_vma {
 #define PROC_VMA_STACK 3 /**< [stack] */
 ///@}
 
-void proc_info_fork(struct proc *child, struct proc *parent);
-void proc_info_exec(struct proc *p, vaddr_t sp, const char *exe_path);
 int proc_info_get(int pid, struct proc_info *out);
 int proc_info_pids(int *pids, int max);
 bool proc_info_alive(int pid);

@@ -59,10 +59,6 @@ void signal_raise(int sig);
 int signal_send_pgrp(int pgid, int sig);
 int signal_send(struct proc *p, int sig, const struct sig_info *info);
 void signal_fault(int sig, int code, uint64_t addr);
-void signal_child_exit(struct proc *child, int status);
-bool signal_child_autoreap(struct proc *parent);
-void signal_fork(struct proc *child, struct proc *parent);
-void signal_exec(struct proc *p);
 void signal_deliver(void *frame, long nr);
 int signal_kill(int pid, int sig, int code);
 int signal_action(int sig, const struct k_sigaction *act,

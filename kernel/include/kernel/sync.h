@@ -37,13 +37,11 @@ irqflags_t spin_lock_irqsave(struct spinlock *l);
 void spin_unlock_irqrestore(struct spinlock *l, irqflags_t flags);
 bool spin_is_locked(const struct spinlock *l);
 
-/** Threads waiting for an event. */
+/** Threads waiting for an event, and watches told of it. */
 struct wait_queue {
-    struct spinlock lock;     /**< protects waiters */
-    struct list_node waiters; /**< threads, through thread.wait_link */
-#if CHAPTER >= 5
+    struct spinlock lock;      /**< protects waiters and watchers */
+    struct list_node waiters;  /**< threads, through thread.wait_link */
     struct list_node watchers; /**< watches, through wait_watch.link */
-#endif
 };
 
 void wait_queue_init(struct wait_queue *wq, const char *name);
@@ -52,7 +50,6 @@ void wait_queue_sleep(struct wait_queue *wq, struct spinlock *held,
 int wait_queue_wake_one(struct wait_queue *wq);
 int wait_queue_wake_all(struct wait_queue *wq);
 
-#if CHAPTER >= 5
 struct wait_watch;
 /** What a wake-up of the watched queue calls, with the queue's lock held:
  *  it must not sleep (it may run in an interrupt handler). */
@@ -63,8 +60,8 @@ typedef void (*wait_watch_fn)(struct wait_watch *w);
  *
  * A thread that waits for any of several events at once (poll, select)
  * cannot sleep on several queues: it puts a watch on each instead and
- * sleeps once; the watch's function wakes it. Unlike a sleeper, a watch is not taken off the queue by a wake-up and
- * does not count as the one thread wait_queue_wake_one() wakes: each
+ * sleeps once; the watch's function wakes it. Unlike a sleeper, a watch
+ * is not taken off the queue by a wake-up and does not count as the one thread wait_queue_wake_one() wakes: each
  * wake-up calls every watch's function. Embed it in a larger object and
  * find that with list_entry() in @p fn.
  */
@@ -77,7 +74,6 @@ struct wait_watch {
 void wait_queue_watch(struct wait_queue *wq, struct wait_watch *w,
                       wait_watch_fn fn);
 void wait_queue_unwatch(struct wait_watch *w);
-#endif
 
 /** A sleeping lock, for thread context. */
 struct mutex {

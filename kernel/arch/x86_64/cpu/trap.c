@@ -179,6 +179,28 @@ fault_code(const struct trap_frame *tf, uint64_t dr6, bool bus)
         return SI_KERNEL; // #GP, int3, x87/SIMD errors: as Linux reports
     }
 }
+
+/* The program caused @p sig: a signal, which a handler may catch on the
+ * way back to user mode. @p dr6 is a #DB's debug status. */
+static void
+user_fault(const struct trap_frame *tf, int sig, uint64_t dr6)
+{
+    int code = fault_code(tf, dr6, sig == SIGBUS);
+    uint64_t addr = tf->vector == VEC_PAGE_FAULT ? read_cr2()
+                    : code == SI_KERNEL          ? 0
+                                                 : tf->rip;
+    signal_fault(sig, code, addr);
+}
+#elif CHAPTER == 3
+/* The program caused @p sig: it dies of it (its parent's wait4 reports
+ * the signal). @p dr6, a #DB's debug status, tells nothing more here. */
+static void
+user_fault(const struct trap_frame *tf, int sig, uint64_t dr6)
+{
+    (void)tf;
+    (void)dr6;
+    proc_kill_fault(sig);
+}
 #endif
 #if CHAPTER >= 3
 
@@ -227,17 +249,7 @@ user_exception(struct trap_frame *tf)
     pr_info("keel: %s in user mode at rip 0x%lx (cr2 0x%lx)\n",
             exception_names[tf->vector][1], tf->rip,
             tf->vector == VEC_PAGE_FAULT ? read_cr2() : 0);
-#if CHAPTER >= 4
-    // a signal: a handler may catch it, on the way back to user mode
-    int code = fault_code(tf, dr6, sig == SIGBUS);
-    uint64_t addr = tf->vector == VEC_PAGE_FAULT ? read_cr2()
-                    : code == SI_KERNEL          ? 0
-                                                 : tf->rip;
-    signal_fault(sig, code, addr);
-#else
-    (void)dr6;
-    proc_kill_fault(sig);
-#endif
+    user_fault(tf, sig, dr6);
 }
 // [user_exception]
 #endif

@@ -7,7 +7,8 @@
 #   make print-kernel        build, then print the kernel ELF's path
 #   make qemu-gdb            QEMU waiting for gdb (see .gdbinit)
 #   make book                the HTML book in build/book/html/
-#   make check               clang-format, cppcheck (warnings are errors)
+#   make check               clang-format, cppcheck, the tree's structure
+#                            (tools/treecheck.py); warnings are errors
 #   make deps                install what the build needs (tools/deps.sh)
 #   make busybox             BusyBox for chapter 4's initramfs (build/busybox/)
 #   make bench               Keel against Linux in the same QEMU (tools/bench.py)
@@ -353,6 +354,9 @@ check: deps-auto $(GEN)
 		-D__GNUC__ -DCHAPTER=$(CHAPTER) -Ikernel/include \
 		-Ikernel/arch/x86_64/include -Ifs/include -I$(B)/gen \
 		$(filter-out user/% chapters/%,$(filter %.c,$(C_FILES)))
+	@if [ -f tools/treecheck.py ]; then \
+		echo "  CHECK   the tree's structure (tools/treecheck.py)"; \
+		$(PYTHON) tools/treecheck.py; fi
 	@echo "  CHECK   kernel builds for every chapter with -Werror"
 	@for n in $$(seq 1 $(LAST_CHAPTER)); do \
 		$(MAKE) kernel CHAPTER=$$n || exit 1; done

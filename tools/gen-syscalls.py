@@ -25,6 +25,8 @@ import sys
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TBL = os.path.join(TOP, "kernel/syscalls/syscall_64.tbl")
 ERRNO = os.path.join(TOP, "kernel/include/uapi/errno.h")
+# the kernel's own codes that strace may see: a call to be restarted
+KERNEL_ERRNO = os.path.join(TOP, "kernel/include/kernel/signal.h")
 KINDS = {"int": "SA_INT", "uint": "SA_UINT", "hex": "SA_HEX", "oct": "SA_OCT",
          "ptr": "SA_PTR", "str": "SA_STR"}
 
@@ -114,10 +116,13 @@ def gen_kernel(chapter, outdir):
     write(os.path.join(outdir, "syscall_table.inc"), "".join(table))
 
     names = [HEADER.format(src="kernel/include/uapi/errno.h")]
-    for line in open(ERRNO):
-        m = re.match(r"#define (E\w+) (\d+)", line)
-        if m:
-            names.append(f'[{m.group(2)}] = "{m.group(1)}",\n')
+    for path in (ERRNO, KERNEL_ERRNO):
+        if not os.path.exists(path):
+            continue
+        for line in open(path):
+            m = re.match(r"#define (E\w+) (\d+)", line)
+            if m:
+                names.append(f'[{m.group(2)}] = "{m.group(1)}",\n')
     write(os.path.join(outdir, "errno_names.inc"), "".join(names))
 
 

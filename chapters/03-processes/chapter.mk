@@ -25,6 +25,7 @@ HOST_TEST_cpio_KFLAGS :=
 KERNEL_SRCS += \
 	kernel/arch/x86_64/proc/switch.S \
 	kernel/arch/x86_64/proc/context.c \
+	kernel/arch/x86_64/proc/trapexit.c \
 	kernel/mm/kstack.c \
 	kernel/proc/sched.c \
 	kernel/proc/thread.c \

@@ -38,6 +38,7 @@ KERNEL_SRCS += \
 	fs/remove.c \
 	fs/attr.c \
 	fs/memfd.c \
+	kernel/mm/filemap.c \
 	kernel/syscalls/memfd.c \
 	fs/tmpfs/tmpfs.c \
 	fs/tmpfs/file.c \

@@ -65,7 +65,7 @@ commit(void)
  * @param len   bytes at @p s
  * @pre any context; takes no lock (interrupts go off inside)
  */
-void
+static void
 klog_add(int level, const char *s, size_t len)
 {
     irqflags_t flags = arch_irq_save();
@@ -87,6 +87,7 @@ klog_add(int level, const char *s, size_t len)
     }
     arch_irq_restore(flags);
 }
+log_sink(klog_add);
 
 /**
  * @brief The number of the oldest record still kept (or the CLEAR point).

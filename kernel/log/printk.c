@@ -72,6 +72,9 @@ take_level(const char **fmt)
  * @param ap  its arguments
  * @return the number of characters of the message
  */
+/* The log sinks, gathered by the linker (kernel.ld). */
+extern const struct log_sink __log_sinks_start[], __log_sinks_end[];
+
 int
 vprintk(const char *fmt, va_list ap)
 {
@@ -81,9 +84,11 @@ vprintk(const char *fmt, va_list ap)
     size_t len = n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1;
 
     emit(line, len, level < console_loglevel);
-#if CHAPTER >= 5
-    klog_add(level, line, len); // the records that dmesg reads
-#endif
+    // every message, shown or not, to the logs that keep them (dmesg's)
+    for_each_in_set(k, __log_sinks_start, __log_sinks_end)
+    {
+        k->add(level, line, len);
+    }
     return n;
 }
 

@@ -172,9 +172,7 @@ mmap_insert(struct mm *mm, const struct vma *tmpl, vaddr_t at, size_t len,
     v->start = at;
     v->end = at + len;
     mm_insert_vma(mm, v);
-#if CHAPTER >= 5
     vma_attach(mm, v);
-#endif
     int err = 0;
     if (frames_now(v) || (flags & MAP_POPULATE))
         err = mm_populate(mm, at, at + len);
@@ -294,10 +292,10 @@ split_to_range(struct mm *mm, vaddr_t start, vaddr_t end)
         struct vma *v = mm_find_vma(mm, va);
         if (v == NULL)
             return -ENOMEM;
-        if (v->start < va && mm_split_vma(v, va) == NULL)
+        if (v->start < va && mm_split_vma(mm, v, va) == NULL)
             return -ENOMEM;
         v = mm_find_vma(mm, va);
-        if (v->end > end && mm_split_vma(v, end) == NULL)
+        if (v->end > end && mm_split_vma(mm, v, end) == NULL)
             return -ENOMEM;
         va = v->end;
     }

@@ -111,9 +111,9 @@ mm_mremap(struct mm *mm, vaddr_t old, size_t old_len, size_t new_len, int flags)
     }
     // Make the old range a region of its own, then grow it.
     if (v->start < old)
-        v = mm_split_vma(v, old);
+        v = mm_split_vma(mm, v, old);
     if (v != NULL && v->end > old + old_len &&
-        mm_split_vma(v, old + old_len) == NULL)
+        mm_split_vma(mm, v, old + old_len) == NULL)
         v = NULL;
     if (v == NULL)
         return -ENOMEM;

@@ -379,9 +379,7 @@ mm_fork(struct mm *parent)
         if (c == NULL)
             goto err_destroy;
         list_push_back(&child->vmas, &c->link);
-#if CHAPTER >= 5
         vma_attach(child, c);
-#endif
 #else
         if (mm_map_anon(child, v->start, v->end - v->start, v->prot) < 0)
             goto err_destroy;

@@ -24,24 +24,31 @@
  * MAP_SHARED region); dropping a page calls pmm_put(), which frees the
  * frame only when its last user lets go.
  *
- * From chapter 5 a region that maps a file is also on the file's list of
- * mappings (vma_attach()), so that a truncate can take the pages past the
- * new end out of every process (vm_file_shrink()).
+ * Subsystems with state in regions register region hooks (vma_hooks())
+ * that vma_clone(), vma_attach() and vma_free() run: so a region's owner
+ * can keep references and lists without this file naming it.
  *
  * Locking: as for kernel/mm/uvm.c, a process's mm is only used by its one
- * thread; the file lists, and the bounds of the regions on them, change
- * with interrupts off for the truncate's walk.
+ * thread; a split changes the bounds with interrupts off, so a walk with
+ * interrupts off (a file truncate's) never sees a half-split region.
  */
 #include "kernel/arch.h"
 #include "kernel/mm.h"
 #include "kernel/string.h"
 #include "uapi/errno.h"
 
+/* The region hooks, gathered by the linker (kernel.ld). */
+extern const struct vma_hooks __vma_hooks_start[], __vma_hooks_end[];
+
+/** Every registration @p h of region hooks. */
+#define for_each_vma_hooks(h)                                                  \
+    for_each_in_set(h, __vma_hooks_start, __vma_hooks_end)
+
 /**
  * @brief A copy of region @p v (not on any list).
  *
- * From chapter 5 a region of a file's pages holds a reference to the
- * file, so the copy takes one more (fork, split, a new mapping).
+ * The region hooks take the copy's own references (a file mapping's
+ * file: fork, split and a new mapping each make one).
  * @param v the region to copy
  * @return the copy, or NULL when memory is out
  */
@@ -52,64 +59,29 @@ vma_clone(const struct vma *v)
     if (c == NULL)
         return NULL;
     *c = *v;
-#if CHAPTER >= 5
-    list_init(&c->file_link); // on the file's list once vma_attach()ed
-    if (c->file != NULL)
-        c->file_ops->get(c->file);
-#endif
+    for_each_vma_hooks(h)
+    {
+        if (h->clone != NULL)
+            h->clone(c);
+    }
     return c;
 }
 
-#if CHAPTER >= 5
 /**
- * @brief Region @p v now belongs to @p mm: note it with its file, whose
- *        truncate must find it (vm_file_shrink()).
+ * @brief Region @p v now belongs to @p mm: the region hooks note it (a
+ *        file mapping goes on its file's list, for the truncate's walk).
  * @param mm the address space @p v was put in
  * @param v  a region from vma_clone(), on @p mm's list
  */
 void
 vma_attach(struct mm *mm, struct vma *v)
 {
-    irqflags_t flags = arch_irq_save();
-    v->mm = mm;
-    if (v->file != NULL)
-        list_push_back(&v->file_ops->maps(v->file)->vmas, &v->file_link);
-    arch_irq_restore(flags);
-}
-
-/**
- * @brief The file of @p maps shrank to @p from pages: unmap its pages
- *        from @p from on from every region that maps them.
- *
- * Shared and private pages alike (a private copy of a page past the end
- * goes too, as on Linux): a touch there is then SIGBUS. The walk runs
- * with interrupts off, so no region changes under it; a fault that got a
- * page before the truncate sees @p maps->shrinks move and retries.
- * @param maps the file's regions
- * @param from the first page index past the new end
- * @pre the file's lock held (vfs_lock: no page is handed out meanwhile)
- */
-void
-vm_file_shrink(struct vm_file_maps *maps, uint64_t from)
-{
-    irqflags_t flags = arch_irq_save();
-    maps->shrinks++;
-    struct list_node *n;
-    list_for_each(n, &maps->vmas)
+    for_each_vma_hooks(h)
     {
-        struct vma *v = list_entry(n, struct vma, file_link);
-        uint64_t first = v->file_off / PAGE_SIZE; // the page at v->start
-        uint64_t count = (v->end - v->start) / PAGE_SIZE;
-        if (from >= first + count)
-            continue;
-        vaddr_t start = v->start;
-        if (from > first)
-            start += (from - first) * PAGE_SIZE;
-        mm_drop_pages(v->mm, start, v->end);
+        if (h->attach != NULL)
+            h->attach(mm, v);
     }
-    arch_irq_restore(flags);
 }
-#endif
 
 /**
  * @brief Free region @p v (already off its list; its pages dropped).
@@ -118,26 +90,24 @@ vm_file_shrink(struct vm_file_maps *maps, uint64_t from)
 void
 vma_free(struct vma *v)
 {
-#if CHAPTER >= 5
-    if (v->file != NULL) {
-        irqflags_t flags = arch_irq_save();
-        list_remove(&v->file_link);
-        arch_irq_restore(flags);
-        v->file_ops->put(v->file);
+    for_each_vma_hooks(h)
+    {
+        if (h->free != NULL)
+            h->free(v);
     }
-#endif
     kfree(v);
 }
 
 /**
  * @brief Split region @p v at @p at into [start, at) and [at, end).
+ * @param mm the address space @p v belongs to
  * @param v  a region on its mm's list
  * @param at a page-aligned address strictly inside @p v
  * @return the new upper half (already on the list after @p v), or NULL
  *         when memory is out (@p v is then unchanged)
  */
 struct vma *
-mm_split_vma(struct vma *v, vaddr_t at)
+mm_split_vma(struct mm *mm, struct vma *v, vaddr_t at)
 {
     struct vma *hi = vma_clone(v);
     if (hi == NULL)
@@ -148,9 +118,7 @@ mm_split_vma(struct vma *v, vaddr_t at)
     hi->file_off = v->file_off + (at - v->start);
     v->end = at;
     list_insert_after(&v->link, &hi->link);
-#if CHAPTER >= 5
-    vma_attach(v->mm, hi);
-#endif
+    vma_attach(mm, hi);
     arch_irq_restore(flags);
     return hi;
 }
@@ -257,13 +225,13 @@ mm_unmap_range(struct mm *mm, vaddr_t start, vaddr_t end)
         if (v->end <= start || v->start >= end)
             continue;
         // Cut off what lies outside the range; it stays.
-        if (v->start < start && mm_split_vma(v, start) == NULL)
+        if (v->start < start && mm_split_vma(mm, v, start) == NULL)
             return -ENOMEM;
         if (v->start < start) {
             n = v->link.next; // the upper half is next: handle it then
             continue;
         }
-        if (v->end > end && mm_split_vma(v, end) == NULL)
+        if (v->end > end && mm_split_vma(mm, v, end) == NULL)
             return -ENOMEM;
         mm_drop_pages(mm, v->start, v->end);
         n = v->link.next;

@@ -204,3 +204,21 @@ proc_hooks_free(struct proc *p)
             h->free(p);
     }
 }
+
+/**
+ * @brief On the way back to user mode: every subsystem's pending work
+ *        (return_hook()), in order.
+ * @param frame the saved user registers
+ * @param nr    the system call that ends, or -1 after a trap
+ * @pre interrupts off, the current thread's kernel stack
+ */
+void
+proc_return_to_user(void *frame, long nr)
+{
+    extern const struct return_hook __return_hooks_start[],
+        __return_hooks_end[];
+    for_each_in_set(h, __return_hooks_start, __return_hooks_end)
+    {
+        h->fn(frame, nr);
+    }
+}

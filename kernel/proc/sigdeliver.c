@@ -267,4 +267,5 @@ signal_deliver(void *frame, long nr)
         t->sig_restore = false;
     }
 }
+return_hook(10, signal_deliver);
 // [deliver]

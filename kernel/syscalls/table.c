@@ -117,10 +117,6 @@ trace_result(const char *call, long ret)
 {
     int pid = proc_current()->pid;
     const char *err = ret < 0 && ret >= -4095 ? errno_name(-ret) : NULL;
-#if CHAPTER >= 4
-    if (ret == -ERESTARTSYS) // never seen by the program: see signal.h
-        err = "ERESTARTSYS (to be restarted, or EINTR after a handler)";
-#endif
     if (err != NULL)
         pr_notice("[%d] %s = -1 %s\n", pid, call, err);
     else if (ret >= -4095 && ret < 0x10000)
@@ -174,8 +170,6 @@ syscall_dispatch(void *frame)
     if (!(nr == __NR_execve && ret == 0))
         arch_frame_set_return(frame, ret);
     arch_irq_disable();
-#if CHAPTER >= 4
-    // back to user mode: pending signals act now (restarts, handlers)
-    signal_deliver(frame, (long)nr);
-#endif
+    // back to user mode: pending work (signals: restarts, handlers)
+    proc_return_to_user(frame, (long)nr);
 }

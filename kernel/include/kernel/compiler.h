@@ -21,6 +21,18 @@
 /** Number of elements of a true array (not a pointer). */
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/**
+ * Walk a linker set (entries the linker gathered between the symbols
+ * @p start and @p end, see kernel.ld): @p it points at each in turn. The
+ * count comes from the addresses, so the loop never compares pointers to
+ * two different objects, which C leaves undefined.
+ */
+#define for_each_in_set(it, start, end)                                        \
+    for (const __typeof__(*(start)) *it = (start);                             \
+         it !=                                                                 \
+         (start) + ((uintptr_t)(end) - (uintptr_t)(start)) / sizeof(*(start)); \
+         it++)
+
 /** Round @p x up to a multiple of @p a, a power of two. */
 #define ALIGN_UP(x, a) (((x) + ((a)-1)) & ~((__typeof__(x))(a)-1))
 /** Round @p x down to a multiple of @p a, a power of two. */

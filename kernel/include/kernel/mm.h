@@ -17,6 +17,7 @@
 #ifndef KERNEL_MM_H
 #define KERNEL_MM_H
 
+#include "kernel/compiler.h"
 #include "kernel/list.h"
 #include "kernel/types.h"
 
@@ -237,7 +238,27 @@ void mm_activate(struct mm *mm);
 
 /* regions (kernel/mm/vma.c) */
 struct vma *vma_clone(const struct vma *v);
+void vma_attach(struct mm *mm, struct vma *v);
 void vma_free(struct vma *v);
+
+/**
+ * @brief What a subsystem with state in regions does as they are copied,
+ *        placed and freed (a file mapping keeps its file referenced, and
+ *        listed for the file's truncate). Register with vma_hooks().
+ */
+struct vma_hooks {
+    /** @p c is a fresh copy of a region: take its own references */
+    void (*clone)(struct vma *c);
+    /** @p v was put on @p mm's list of regions */
+    void (*attach)(struct mm *mm, struct vma *v);
+    /** @p v is off its list and goes away: let go of what it holds */
+    void (*free)(struct vma *v);
+};
+
+/** Register the region hooks @p id (members may be NULL). */
+#define vma_hooks(id, ...)                                                     \
+    static const struct vma_hooks __vma_hooks_##id __used __aligned(8)         \
+        __section(".vma_hooks") = {__VA_ARGS__}
 
 /**
  * @brief Is region @p v plain memory, with no file behind it?
@@ -254,10 +275,10 @@ vma_anonymous(const struct vma *v)
     return v->file_data == NULL;
 }
 #if CHAPTER >= 5
-void vma_attach(struct mm *mm, struct vma *v);
+/* mappings of files' pages (kernel/mm/filemap.c) */
 void vm_file_shrink(struct vm_file_maps *maps, uint64_t from);
 #endif
-struct vma *mm_split_vma(struct vma *v, vaddr_t at);
+struct vma *mm_split_vma(struct mm *mm, struct vma *v, vaddr_t at);
 void mm_insert_vma(struct mm *mm, struct vma *v);
 bool mm_range_free(struct mm *mm, vaddr_t start, vaddr_t end);
 vaddr_t mm_find_gap(struct mm *mm, size_t len);

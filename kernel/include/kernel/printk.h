@@ -58,9 +58,25 @@ void console_write(const char *buf, size_t len);
 void printk_set_console_loglevel(int level);
 int printk_console_loglevel(void);
 
+/**
+ * @brief Where every message goes besides the consoles, whatever the
+ *        console level: a log that keeps them (dmesg's) registers one
+ *        with log_sink().
+ */
+struct log_sink {
+    /** Take one message: its level (0..7), its text without the level
+     *  marker; any context, interrupts may be off */
+    void (*add)(int level, const char *s, size_t len);
+    const char *name; /**< its name, for readers */
+};
+
+/** Register @p fn as a log sink: vprintk() gives it every message. */
+#define log_sink(fn)                                                           \
+    static const struct log_sink __log_sink_##fn __used __aligned(8)           \
+        __section(".log_sinks") = {fn, #fn}
+
 #if CHAPTER >= 5
 /* the log as records, for /dev/kmsg and syslog(2) (kernel/log/klog.c) */
-void klog_add(int level, const char *s, size_t len);
 uint64_t klog_first_seq(bool syslog);
 uint64_t klog_next_seq(void);
 void klog_clear(void);

@@ -168,6 +168,27 @@ struct proc_hooks {
     static const struct proc_hooks __proc_hooks_##id __used __aligned(8)       \
         __section(".proc_hooks." #order) = {.name = #id, __VA_ARGS__}
 
+/**
+ * @brief Work a thread does on its way back to user mode, after a system
+ *        call or a trap that interrupted user mode (pending signals act
+ *        there). Register with return_hook(); proc_return_to_user() runs
+ *        them in order.
+ */
+struct return_hook {
+    /** @p frame: the saved user registers; @p nr: the system call that
+     *  ends (its result already in the frame), -1 after a trap */
+    void (*fn)(void *frame, long nr);
+    const char *name; /**< its name, for readers */
+};
+
+/** Register @p fn to run on every return to user mode, in the order of
+ *  @p order (two digits, lower first). */
+#define return_hook(order, fn)                                                 \
+    static const struct return_hook __return_hook_##fn __used __aligned(8)     \
+        __section(".return_hooks." #order) = {fn, #fn}
+
+void proc_return_to_user(void *frame, long nr);
+
 void proc_hooks_alloc(struct proc *p, struct proc *parent);
 int proc_hooks_fork(struct proc *child, struct proc *parent, void *frame);
 void proc_hooks_fork_thread(struct thread *t, const struct thread *from);

@@ -66,8 +66,6 @@ static const char *const exception_names[32][2] = {
     {"#31", "Reserved"},
 };
 
-#define VEC_DOUBLE_FAULT 8
-#define VEC_PAGE_FAULT 14
 #define PF_PRESENT 0x1
 #define PF_WRITE 0x2
 #define PF_USER 0x4
@@ -252,6 +250,17 @@ user_exception(struct trap_frame *tf)
     user_fault(tf, sig, dr6);
 }
 // [user_exception]
+
+/* A fixup: an exception taken in user mode is the program's. */
+static bool
+user_trap(struct trap_frame *tf)
+{
+    if ((tf->cs & 3) != 3)
+        return false;
+    user_exception(tf);
+    return true;
+}
+trap_fixup(10, user_trap);
 #endif
 
 /* Write @p s to the consoles as it is: no formatting, no buffer. */
@@ -285,41 +294,70 @@ reporting_exception(const struct trap_frame *tf)
 /** The unmapped page below the boot stack (boot/entry.S). */
 extern char boot_stack_guard[];
 
-/* Whether @p a lies in the guard page below a kernel stack. */
-static bool
-in_stack_guard(uint64_t a)
-{
-    if (a >= (uint64_t)boot_stack_guard &&
-        a < (uint64_t)boot_stack_guard + PAGE_SIZE)
-        return true;
-#if CHAPTER >= 3
-    return kstack_is_guard(a);
-#else
-    return false;
-#endif
-}
-
 /*
- * A double fault whose stack pointer or CR2 is in the guard page below a
- * kernel stack is a kernel stack overflow: say so (and, from chapter 3 on,
- * whose stack it was).
+ * A report: a double fault whose stack pointer or CR2 is in the guard page
+ * below the boot stack is a kernel stack overflow: say so.
  */
 static void
-report_overflow(const struct trap_frame *tf)
+report_boot_overflow(const struct trap_frame *tf)
 {
-    if (!in_stack_guard(tf->rsp) && !in_stack_guard(read_cr2()))
+    uint64_t lo = (uint64_t)boot_stack_guard, hi = lo + PAGE_SIZE;
+    if (tf->vector != VEC_DOUBLE_FAULT ||
+        !((tf->rsp >= lo && tf->rsp < hi) ||
+          (read_cr2() >= lo && read_cr2() < hi)))
         return;
     pr_emerg("  kernel stack overflow: rsp=0x%lx cr2=0x%lx in a stack's "
              "guard page\n",
              tf->rsp, read_cr2());
+}
+trap_report(20, report_boot_overflow);
+
+/* A report: the page walk of the address a kernel page fault touched. */
+static void
+report_page_walk(const struct trap_frame *tf)
+{
+    if (tf->vector == VEC_PAGE_FAULT)
+        vmm_dump_walk(read_cr2());
+}
+trap_report(10, report_page_walk);
+#endif
 #if CHAPTER >= 3
+
+/*
+ * A report: a double fault in the guard page below a thread's kernel
+ * stack is that thread's stack overflowing: say whose.
+ */
+static void
+report_kstack_overflow(const struct trap_frame *tf)
+{
     struct thread *t = thread_current();
-    if (t != NULL && (kstack_is_guard(tf->rsp) || kstack_is_guard(read_cr2())))
+    if (tf->vector != VEC_DOUBLE_FAULT ||
+        !(kstack_is_guard(tf->rsp) || kstack_is_guard(read_cr2())))
+        return;
+    pr_emerg("  kernel stack overflow: rsp=0x%lx cr2=0x%lx in a stack's "
+             "guard page\n",
+             tf->rsp, read_cr2());
+    if (t != NULL)
         pr_emerg("  the %d-byte stack of thread %s (tid %d)\n", KSTACK_SIZE,
                  t->name, t->tid);
-#endif
 }
+trap_report(30, report_kstack_overflow);
 #endif
+
+/* A fixup: the kernel never steps itself. A single step in the kernel
+ * means the program set TF and the CPU trapped before the kernel's own
+ * flags took over: clear TF and go on (the program's TF is in its own
+ * frame). */
+static bool
+kernel_single_step(struct trap_frame *tf)
+{
+    if (tf->vector != 1)
+        return false;
+    write_dr6(DR6_CLEAR);
+    tf->rflags &= ~RFLAGS_TF;
+    return true;
+}
+trap_fixup(20, kernel_single_step);
 
 /**
  * @brief Report a CPU exception taken in the kernel and stop the machine.
@@ -333,28 +371,17 @@ report_overflow(const struct trap_frame *tf)
 void
 exception_handle(struct trap_frame *tf)
 {
+    extern const struct trap_fixup __trap_fixups_start[], __trap_fixups_end[];
+    extern const struct trap_report __trap_reports_start[],
+        __trap_reports_end[];
     char what[96] = "";
     unsigned v = tf->vector;
-#if CHAPTER >= 3
-    if ((tf->cs & 3) == 3) {
-        user_exception(tf);
-        return;
+    // the program's exception, a step, a bad user pointer: handled
+    for_each_in_set(f, __trap_fixups_start, __trap_fixups_end)
+    {
+        if (f->fn(tf))
+            return;
     }
-#endif
-    // A single step in the kernel: the program set TF and the CPU trapped
-    // before the kernel's own flags took over. The kernel never steps
-    // itself: clear TF and go on (the program's TF is in its own frame).
-    if (v == 1) {
-        write_dr6(DR6_CLEAR);
-        tf->rflags &= ~RFLAGS_TF;
-        return;
-    }
-#if CHAPTER >= 4
-    // A bad user pointer in a system call: mm_fault() or the exception
-    // table (kernel/arch/x86_64/mm/extable.c) may still save the day.
-    if (v == VEC_PAGE_FAULT && arch_kernel_page_fault(tf))
-        return;
-#endif
     if (reporting_exception(tf))
         arch_power_off(KEEL_EXIT_PANIC);
     if (v == VEC_PAGE_FAULT)
@@ -363,17 +390,13 @@ exception_handle(struct trap_frame *tf)
         decode_selector(tf->error, what, sizeof(what));
     pr_emerg("EXCEPTION: %s %s (vector %u) error=0x%lx %s\n",
              exception_names[v][0], exception_names[v][1], v, tf->error, what);
-    if (v == VEC_PAGE_FAULT) {
+    if (v == VEC_PAGE_FAULT)
         pr_emerg("  cr2=0x%016lx (the address that faulted)\n", read_cr2());
-#if CHAPTER >= 2
-        vmm_dump_walk(read_cr2());
-#endif
+    for_each_in_set(r, __trap_reports_start, __trap_reports_end)
+    {
+        r->fn(tf);
     }
     print_registers(tf);
-#if CHAPTER >= 2
-    if (v == VEC_DOUBLE_FAULT)
-        report_overflow(tf);
-#endif
     pr_emerg("backtrace:\n");
     arch_walk_stack(tf->rbp, tf->rip, print_frame, NULL);
     panic("unhandled %s in kernel mode", exception_names[v][1]);
@@ -387,18 +410,15 @@ exception_handle(struct trap_frame *tf)
 void
 trap_dispatch(struct trap_frame *tf)
 {
+    extern const struct trap_exit __trap_exits_start[], __trap_exits_end[];
     if (tf->vector < 32)
         exception_handle(tf);
-    else if (tf->vector < IRQ_BASE + IRQ_COUNT) {
+    else if (tf->vector < IRQ_BASE + IRQ_COUNT)
         irq_handle(tf);
-#if CHAPTER >= 3
-        sched_preempt(); // the slice may be over: run someone else
-#endif
-    } else
+    else
         pr_warn("trap: stray vector %lu ignored\n", tf->vector);
-#if CHAPTER >= 4
-    // back to user mode: pending signals act now
-    if ((tf->cs & 3) == 3)
-        signal_deliver(tf, -1);
-#endif
+    for_each_in_set(e, __trap_exits_start, __trap_exits_end)
+    {
+        e->fn(tf);
+    }
 }

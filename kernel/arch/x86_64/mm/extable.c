@@ -101,10 +101,10 @@ extable_fixup(struct trap_frame *tf)
  * @param tf the registers at the fault
  * @return true when the fault is handled (return from the trap); false
  *         for a kernel bug (the caller reports it and panics)
- * @pre interrupts off; called for vector 14 with the CPU in kernel mode
+ * @pre interrupts off; a kernel-mode exception
  */
-bool
-arch_kernel_page_fault(struct trap_frame *tf)
+static bool
+kernel_page_fault(struct trap_frame *tf)
 {
     uint64_t addr = read_cr2();
     struct proc *p = proc_current();
@@ -115,3 +115,10 @@ arch_kernel_page_fault(struct trap_frame *tf)
         return true;
     return extable_fixup(tf);
 }
+/* The fixup exception_handle() asks: a kernel page fault on a user page. */
+static bool
+user_pointer_fault(struct trap_frame *tf)
+{
+    return tf->vector == VEC_PAGE_FAULT && kernel_page_fault(tf);
+}
+trap_fixup(30, user_pointer_fault);

@@ -40,6 +40,11 @@ _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap frame layout");
 _Static_assert(__builtin_offsetof(struct trap_frame, vector) == 15 * 8,
                "trap frame: vector follows the 15 saved registers");
 
+/** The double fault (#DF) vector. */
+#define VEC_DOUBLE_FAULT 8
+/** The page fault (#PF) vector. */
+#define VEC_PAGE_FAULT 14
+
 /** First vector used for PIC interrupts (IRQ 0). */
 #define IRQ_BASE 32
 /** Number of PIC interrupt lines. */
@@ -55,8 +60,57 @@ void pic_init(void);
 void pic_eoi(unsigned irq);
 void pic_unmask(unsigned irq);
 bool pic_is_spurious(unsigned irq);
-#if CHAPTER >= 4
-bool arch_kernel_page_fault(struct trap_frame *tf);
-#endif
+/**
+ * @brief A handler that may take an exception over before the kernel
+ *        reports it and stops: true when it handled @p tf.
+ *
+ * exception_handle() asks each registered fixup in the order of their
+ * numbers: a user-mode exception is the program's (a page to map or a
+ * signal to send), a kernel single step is cleared, a bad user pointer in
+ * a system call meets the exception table. Register with trap_fixup().
+ */
+struct trap_fixup {
+    bool (*fn)(struct trap_frame *tf); /**< true: handled, go back */
+    const char *name;                  /**< its name, for readers */
+};
+
+/** Register @p fn as a trap fixup, asked in the order of @p order (two
+ *  digits, lower first). */
+#define trap_fixup(order, fn)                                                  \
+    static const struct trap_fixup __trap_fixup_##fn __used __aligned(8)       \
+        __section(".trap_fixups." #order) = {fn, #fn}
+
+/**
+ * @brief More lines for the report of an exception the kernel cannot
+ *        handle: the page walk of the faulting address, whose stack a
+ *        double fault overflowed. Register with trap_report().
+ */
+struct trap_report {
+    void (*fn)(const struct trap_frame *tf); /**< print what it knows */
+    const char *name;                        /**< its name, for readers */
+};
+
+/**
+ * @brief Work on the way out of every trap, after its handler: from
+ *        chapter 3 on, a new thread may take the CPU after an interrupt,
+ *        and a return to user mode does the process's pending work.
+ *        Register with trap_exit().
+ */
+struct trap_exit {
+    void (*fn)(struct trap_frame *tf); /**< @p tf: the frame to return to */
+    const char *name;                  /**< its name, for readers */
+};
+
+/** Register @p fn to run at the end of every trap, in the order of
+ *  @p order (two digits, lower first). */
+#define trap_exit(order, fn)                                                   \
+    static const struct trap_exit __trap_exit_##fn __used __aligned(8)         \
+        __section(".trap_exits." #order) = {fn, #fn}
+
+/** Register @p fn as a part of the exception report, printed in the
+ *  order of @p order (two digits, lower first). */
+#define trap_report(order, fn)                                                 \
+    static const struct trap_report __trap_report_##fn __used __aligned(8)     \
+        __section(".trap_reports." #order) = {fn, #fn}
 
 #endif /* ASM_TRAP_H */

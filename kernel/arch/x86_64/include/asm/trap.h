@@ -40,9 +40,9 @@ _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap frame layout");
 _Static_assert(__builtin_offsetof(struct trap_frame, vector) == 15 * 8,
                "trap frame: vector follows the 15 saved registers");
 
-/** The double fault (#DF) vector. */
+/** The double fault vector (DF). */
 #define VEC_DOUBLE_FAULT 8
-/** The page fault (#PF) vector. */
+/** The page fault vector (PF). */
 #define VEC_PAGE_FAULT 14
 
 /** First vector used for PIC interrupts (IRQ 0). */

@@ -36,6 +36,7 @@
  * its thread and is changed only by that thread.
  */
 #include "kernel/signal.h"
+#include "kernel/arch.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"

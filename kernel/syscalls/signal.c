@@ -10,6 +10,7 @@
  * on x86_64: any other sigsetsize is -EINVAL, as on Linux.
  */
 #include "kernel/signal.h"
+#include "kernel/arch.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"

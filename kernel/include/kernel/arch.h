@@ -29,6 +29,9 @@
 
 #include "kernel/compiler.h"
 #include "kernel/types.h"
+#if CHAPTER >= 4
+#include "uapi/signal.h"
+#endif
 
 /** Where the kernel image is linked: physical 0 maps here. */
 #define KERNEL_VMA 0xffffffff80000000UL
@@ -120,6 +123,21 @@ int arch_uvm_protect(paddr_t root, vaddr_t va, unsigned vmflags);
 #endif
 
 #if CHAPTER >= 4
+/* signal frames (kernel/arch/x86_64/proc/signal.c); the types are
+ * kernel/signal.h's */
+struct sig_info;
+struct k_sigaction;
+struct k_stack;
+int arch_signal_frame(void *frame, int sig, const struct sig_info *info,
+                      const struct k_sigaction *act, k_sigset_t oldmask,
+                      const struct k_stack *altstack);
+int arch_signal_return(void *frame, k_sigset_t *mask);
+void arch_frame_restart(void *frame, long nr);
+long arch_frame_result(const void *frame);
+uint64_t arch_frame_user_sp(const void *frame);
+/* the hardware random generator (kernel/arch/x86_64/cpu/rdrand.c) */
+bool arch_rdrand(uint64_t *out);
+
 /* user access with an exception table (kernel/arch/x86_64/mm/usercopy.S) */
 long arch_copy_user(void *dst, const void *src, size_t n);
 long arch_strncpy_user(char *dst, const char *src, size_t max);

@@ -10,7 +10,6 @@
 
 void random_bytes(void *buf, size_t n);
 
-/* The machine's part (kernel/arch/x86_64/cpu/rdrand.c). */
-bool arch_rdrand(uint64_t *out);
+/* The machine's part, arch_rdrand(), is in kernel/arch.h. */
 
 #endif /* KERNEL_RANDOM_H */

@@ -72,13 +72,6 @@ int pgrp_getpgid(int pid);
 int pgrp_setsid(void);
 int pgrp_getsid(int pid);
 
-/* the machine part (kernel/arch/x86_64/proc/signal.c) */
-int arch_signal_frame(void *frame, int sig, const struct sig_info *info,
-                      const struct k_sigaction *act, k_sigset_t oldmask,
-                      const struct k_stack *altstack);
-int arch_signal_return(void *frame, k_sigset_t *mask);
-void arch_frame_restart(void *frame, long nr);
-long arch_frame_result(const void *frame);
-uint64_t arch_frame_user_sp(const void *frame);
+/* the machine part is in kernel/arch.h (arch_signal_frame() and friends) */
 
 #endif /* KERNEL_SIGNAL_H */

@@ -7,6 +7,7 @@
  * sets the carry flag when it delivered a number; Intel advises retrying
  * a few times when it did not.
  */
+#include "kernel/arch.h"
 #include "kernel/random.h"
 
 #define CPUID_ECX_RDRAND (1u << 30)

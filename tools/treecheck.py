@@ -448,33 +448,26 @@ def main(argv):
     dead = uncompiled(files, last_chapter_sources())
     in_body, in_quote = guards(files)
     edges = bad_edges(files)
-    problems = 0
-    print("treecheck: global symbols defined more than once: %d" % len(dups))
-    for name, where in sorted(dups.items()):
-        print("  %s: %s" % (name, ", ".join(where)))
-    problems += len(dups)
-    print("treecheck: files the last chapter does not build or include: %d"
-          % len(dead))
-    for f in dead:
-        print("  " + f)
-    problems += len(dead)
-    print("treecheck: guards inside bodies: %d (at most %d)"
-          % (len(in_body), GUARD_BUDGET))
-    if verbose or len(in_body) > GUARD_BUDGET:
-        for g in in_body:
-            print("  " + g)
-    problems += len(in_body) > GUARD_BUDGET
-    print("treecheck: guards inside regions the book quotes: %d"
-          % len(in_quote))
-    for g in in_quote:
-        print("  " + g)
-    problems += len(in_quote)
-    print("treecheck: include edges outside the layering table: %d"
-          % len(edges))
-    for e in edges:
-        print("  " + e)
-    problems += len(edges)
-    return 1 if problems else 0
+    dups = ["%s: %s" % (name, ", ".join(where))
+            for name, where in sorted(dups.items())]
+    over = len(in_body) > GUARD_BUDGET
+    # (what, the items, whether they fail the check, whether to list them)
+    measures = [
+        ("global symbols defined more than once", dups, bool(dups), True),
+        ("files the last chapter does not build or include", dead,
+         bool(dead), True),
+        ("guards inside bodies (at most %d)" % GUARD_BUDGET, in_body, over,
+         verbose or over),
+        ("guards inside regions the book quotes", in_quote, bool(in_quote),
+         True),
+        ("include edges outside the layering table", edges, bool(edges),
+         True),
+    ]
+    for what, items, fails, listed in measures:
+        print("treecheck: %s: %d" % (what, len(items)))
+        for item in items if listed else []:
+            print("  " + item)
+    return 1 if any(fails for _, _, fails, _ in measures) else 0
 
 
 if __name__ == "__main__":

@@ -116,6 +116,8 @@ USER_PROGS += filetest pipetest sigpipetest
 KERNEL_SRCS += \
 	kernel/time/clock.c \
 	kernel/proc/cred.c \
+	kernel/proc/rlimit.c \
+	kernel/proc/cputime.c \
 	kernel/proc/clone.c \
 	kernel/random/random.c \
 	kernel/arch/x86_64/cpu/rdrand.c \

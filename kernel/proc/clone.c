@@ -119,8 +119,16 @@ clone_exit(struct proc *p)
     vfork_release(p);
 }
 
-proc_hooks(20, clone, .fork = clone_fork, .exec = clone_exec,
-           .exit = clone_exit);
+/* A new process: the queue a vfork parent sleeps on until we exec or exit. */
+static void
+clone_alloc(struct proc *p, struct proc *parent)
+{
+    (void)parent;
+    wait_queue_init(&p->vfork_done, "vfork");
+}
+
+proc_hooks(20, clone, .alloc = clone_alloc, .fork = clone_fork,
+           .exec = clone_exec, .exit = clone_exit);
 
 /**
  * @brief clone(): fork with the requests of @p req.

@@ -62,6 +62,7 @@ int cred_setresuid(long r, long e, long s);
 int cred_setresgid(long r, long e, long s);
 bool cred_is_root(void);
 
+/* resource limits (kernel/proc/rlimit.c) */
 int rlimit_get(struct proc *p, unsigned res, struct rlimit *out);
 int rlimit_set(struct proc *p, unsigned res, const struct rlimit *lim);
 
@@ -69,6 +70,7 @@ int proc_clone(const struct clone_req *req);
 
 int proc_count(void);
 int proc_waitid(int pid, bool keep, bool nohang, int *status, uint32_t *uid);
+/* CPU time (kernel/proc/cputime.c) */
 void proc_account_tick(void);
 
 #endif /* KERNEL_CRED_H */

@@ -343,6 +343,10 @@ lint-chapters:
 
 # ---- checks and tests ------------------------------------------------------
 
+# CHECK_BUILDS=0: skip the chapter builds (make test builds every
+# chapter's snapshot, with the same -Werror, right after)
+CHECK_BUILDS ?= 1
+
 C_FILES = $(shell git ls-files -co --exclude-standard -- 'kernel/*.c' 'kernel/*.h' 'fs/*.c' 'fs/*.h' 'net/*.c' 'net/*.h' 'grading/host/*.c' 'user/*.c' 'user/*.h' 'chapters/*.c' 'chapters/*.h' 2>/dev/null)
 
 check: deps-auto $(GEN)
@@ -357,9 +361,10 @@ check: deps-auto $(GEN)
 	@if [ -f tools/treecheck.py ]; then \
 		echo "  CHECK   the tree's structure (tools/treecheck.py)"; \
 		$(PYTHON) tools/treecheck.py; fi
-	@echo "  CHECK   kernel builds for every chapter with -Werror"
-	@for n in $$(seq 1 $(LAST_CHAPTER)); do \
-		$(MAKE) kernel CHAPTER=$$n || exit 1; done
+	@if [ "$(CHECK_BUILDS)" = 1 ]; then \
+		echo "  CHECK   kernel builds for every chapter with -Werror"; \
+		for n in $$(seq 1 $(LAST_CHAPTER)); do \
+		$(MAKE) kernel CHAPTER=$$n || exit 1; done; fi
 
 format:
 	@clang-format -i $(C_FILES)

@@ -13,6 +13,8 @@
  * share offsets, as on Linux), execve closes the descriptors marked
  * close-on-exec, exit closes all of them. Process 1 starts with the
  * console open on 0, 1 and 2 (fs_proc_init()); everyone else inherits.
+ * The process code calls these through the process hooks registered at
+ * the end of the file.
  *
  * Locking: a table is used only by its process's one thread (and by
  * fork, which that thread runs), so it needs no lock in this chapter;
@@ -20,6 +22,7 @@
  */
 #include "fs/file.h"
 #include "kernel/mm.h"
+#include "kernel/printk.h"
 #include "kernel/proc.h"
 #if CHAPTER >= 5
 #include "kernel/cred.h"
@@ -174,42 +177,42 @@ fd_set_cloexec(int fd, bool on)
     return 0;
 }
 
-/**
- * @brief Give process 1 its file state: cwd "/", umask 022, the console.
- *
- * Opens /dev/console once and puts it on descriptors 0, 1 and 2.
- * @param p the new init process
- * @return 0; -ENOMEM; -ENOENT (no console device)
+/*
+ * The start_init hook: process 1's file state: cwd "/", umask 022, and
+ * /dev/console opened once on descriptors 0, 1 and 2. Without a console
+ * init runs with no descriptors, and the log says why.
  */
-int
-fs_proc_init(struct proc *p)
+static void
+fs_proc_init(struct proc *p, const char *path, vaddr_t sp)
 {
+    (void)path;
+    (void)sp;
     p->fs_fdt = kzalloc(sizeof(*p->fs_fdt));
-    if (p->fs_fdt == NULL)
-        return -ENOMEM;
+    if (p->fs_fdt == NULL) {
+        pr_err("keel: no console for init: error %d\n", -ENOMEM);
+        return;
+    }
     fs_cwd_init(p);
     p->fs_umask = 022;
     struct file *f;
     int err = file_open_path("/dev/console", O_RDWR, &f);
-    if (err < 0)
-        return err;
+    if (err < 0) {
+        pr_err("keel: no console for init: error %d\n", err);
+        return;
+    }
     for (int fd = 0; fd < 3; fd++) {
         if (fd > 0)
             file_get(f);
         p->fs_fdt->fd[fd] = f;
     }
-    return 0;
 }
 
-/**
- * @brief fork: the child gets a copy of the parent's table, cwd, umask.
- * @param child  the new process
- * @param parent the current process
- * @return 0 or -ENOMEM
- */
-int
-fs_fork(struct proc *child, struct proc *parent)
+/* The fork hook: the child gets a copy of the parent's table (the same
+ * files, one more reference each), cwd and umask; 0 or -ENOMEM. */
+static int
+fs_fork(struct proc *child, struct proc *parent, void *frame)
 {
+    (void)frame;
     struct fdtable *t = kmalloc(sizeof(*t));
     if (t == NULL)
         return -ENOMEM;
@@ -224,13 +227,12 @@ fs_fork(struct proc *child, struct proc *parent)
     return 0;
 }
 
-/**
- * @brief execve: close the descriptors marked close-on-exec.
- * @param p the process that has just switched to its new program
- */
-void
-fs_exec(struct proc *p)
+/* The exec hook: close the descriptors marked close-on-exec. */
+static void
+fs_exec(struct proc *p, const char *path, vaddr_t sp)
 {
+    (void)path;
+    (void)sp;
     struct fdtable *t = p->fs_fdt;
     for (int fd = 0; fd < FD_MAX; fd++) {
         if ((t->cloexec[fd / 64] >> (fd % 64)) & 1) {
@@ -241,11 +243,9 @@ fs_exec(struct proc *p)
     }
 }
 
-/**
- * @brief exit (or a failed fork): close every descriptor, free the table.
- * @param p the process (its table may be NULL)
- */
-void
+/* The release hook, at exit (after the memory is gone) or after a fork
+ * that failed later on: close every descriptor, free the table. */
+static void
 fs_exit(struct proc *p)
 {
     struct fdtable *t = p->fs_fdt;
@@ -257,3 +257,13 @@ fs_exit(struct proc *p)
     kfree(t);
     fs_cwd_exit(p); // the working directory is let go too
 }
+
+/*
+ * The table's part of a process's life (kernel/proc/proc_hooks.c). Order
+ * 10, first: a fork that cannot copy the table fails before anything else
+ * was done, and the clone and signal hooks find the files in place. The
+ * files close after the memory is gone, so a pipe's reader sees
+ * end-of-file only when the writer is truly gone.
+ */
+proc_hooks(10, files, .fork = fs_fork, .exec = fs_exec,
+           .start_init = fs_proc_init, .release = fs_exit);

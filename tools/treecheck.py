@@ -13,10 +13,10 @@ not:
 3. `#if CHAPTER` guards inside a function or struct body (at most
    GUARD_BUDGET in the whole tree), and any guard inside a region the
    book quotes with @snippet (none allowed);
-4. include edges between folders that the layering table (LAYERS below)
+4. include edges between folders that the layering table (EDGES below)
    does not allow, each named with file and line.
 
-    treecheck.py            print the four measures and the problems;
+    treecheck.py            print the measures and the problems;
                             exit 1 if any measure is over its limit
     treecheck.py --verbose  also list every guard inside a body
 

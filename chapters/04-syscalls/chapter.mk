@@ -80,7 +80,6 @@ KERNEL_SRCS += \
 	fs/pipe.c \
 	fs/poll.c \
 	fs/initramfs/tree.c \
-	kernel/proc/files.c \
 	kernel/syscalls/read.c \
 	kernel/syscalls/open.c \
 	kernel/syscalls/stat.c \

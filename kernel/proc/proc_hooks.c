@@ -18,18 +18,9 @@
 
 extern const struct proc_hooks __proc_hooks_start[], __proc_hooks_end[];
 
-/* How many registrations there are (the linker put them in one array). */
-static size_t
-proc_hooks_count(void)
-{
-    return ((uintptr_t)__proc_hooks_end - (uintptr_t)__proc_hooks_start) /
-           sizeof(struct proc_hooks);
-}
-
 /** Every registration @p h, in order. */
 #define for_each_proc_hooks(h)                                                 \
-    for (const struct proc_hooks *h = __proc_hooks_start;                      \
-         h != __proc_hooks_start + proc_hooks_count(); h++)
+    for_each_in_set(h, __proc_hooks_start, __proc_hooks_end)
 
 /**
  * @brief A new process: each subsystem sets up its state.

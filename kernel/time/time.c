@@ -24,10 +24,10 @@ void
 time_tick(void)
 {
     jiffies++;
-    size_t n = ((uintptr_t)__tick_hooks_end - (uintptr_t)__tick_hooks_start) /
-               sizeof(struct tick_hook);
-    for (size_t i = 0; i < n; i++)
-        __tick_hooks_start[i].fn();
+    for_each_in_set(h, __tick_hooks_start, __tick_hooks_end)
+    {
+        h->fn();
+    }
 }
 
 /**

@@ -112,10 +112,6 @@ struct file *fd_get(int fd);
 int fd_close(int fd);
 int fd_get_cloexec(int fd);
 int fd_set_cloexec(int fd, bool on);
-int fs_proc_init(struct proc *p);
-int fs_fork(struct proc *child, struct proc *parent);
-void fs_exec(struct proc *p);
-void fs_exit(struct proc *p);
 
 /* the working directory (fs/namei.c) */
 void fs_cwd_init(struct proc *p);

@@ -162,7 +162,7 @@ struct proc_hooks {
 /**
  * Register the process hooks of subsystem @p id, run in the order of
  * @p order (two digits; lower first); the rest are struct proc_hooks
- * members, e.g. `proc_hooks(20, files, .fork = files_fork)`.
+ * members, e.g. `proc_hooks(10, files, .fork = fs_fork)` (fs/fdtable.c).
  */
 #define proc_hooks(order, id, ...)                                             \
     static const struct proc_hooks __proc_hooks_##id __used __aligned(8)       \

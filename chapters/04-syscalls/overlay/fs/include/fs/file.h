@@ -133,10 +133,6 @@ struct file *fd_get(int fd);
 int fd_close(int fd);
 int fd_get_cloexec(int fd);
 int fd_set_cloexec(int fd, bool on);
-int fs_proc_init(struct proc *p);
-int fs_fork(struct proc *child, struct proc *parent);
-void fs_exec(struct proc *p);
-void fs_exit(struct proc *p);
 
 /* the tree and path lookup (fs/initramfs/tree.c, fs/namei.c) */
 void fs_tree_init(void);

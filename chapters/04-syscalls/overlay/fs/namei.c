@@ -155,7 +155,7 @@ path_lookup_at(int dirfd, const char *path, int flags, struct fnode **out)
  * @param buf  where to put it, NUL-terminated
  * @param size bytes at buf
  * @return the length with the NUL; -ERANGE if it does not fit
- * @pre chapter 5: vfs_lock held (names do not change meanwhile)
+ * @pre none: the tree does not change in this chapter
  */
 int
 fs_getcwd(char *buf, size_t size)

@@ -40,6 +40,9 @@ Commands (also reached through make):
     chapters.py check-snapshot N    the snapshot builds and grades full marks
     chapters.py check-handout N     the handout builds and loses exactly the
                                     points of chapter N's exercises
+    chapters.py retire PATH...      before the last chapter changes an
+                                    earlier chapter's file: keep its form
+                                    as an overlay and retire PATH there
 
 Standard library only.
 """
@@ -616,6 +619,78 @@ def branches():
             parent = commit
 
 
+# ---------------------------------------------------------------- retire
+
+
+def first_view_of(path):
+    """The chapter whose view first shows the tree's form of path.
+
+    That is the latest chapter that retired path (it brought the tree's
+    form), or else the chapter that adds it.
+    """
+    found = None
+    for num, slug, _ in chapters():
+        if path in retired_files(num, slug) or \
+                (found is None and path in chapter_files(num, slug)):
+            found = (num, slug)
+    return found
+
+
+def strip_regions(text, path):
+    """The text of path with its exercise regions reduced to the solution."""
+    lines = text.split("\n")
+    regions = {r["start"]: r for r in scan_regions(path)}
+    out, i = [], 0
+    while i < len(lines):
+        r = regions.get(i)
+        if r is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        stub_at = r["stub"] if r["stub"] is not None else r["end"]
+        out.extend(lines[r["start"] + 1:stub_at])
+        i = r["end"] + 1
+    return "\n".join(out)
+
+
+def retire(paths):
+    """Keep the earlier form of each path before the last chapter changes it.
+
+    The tree's file is copied to chapters/MM-slug/overlay/PATH, MM being the
+    chapter whose view first shows it, and PATH is added to the last
+    chapter's RETIRED_FILES: chapters MM up to the last but one keep the
+    form they have today, and the tree is free to change. Exercise regions
+    stay in the overlay (where the exercise now lives); the tree's copy
+    keeps only their solution, so every region has one home.
+    """
+    last, last_slug, last_dir = chapters()[-1]
+    mk = os.path.join(last_dir, "chapter.mk")
+    for path in paths:
+        src = os.path.join(ROOT, path)
+        if not is_file(src):
+            raise ChapterError("%s: no such file in the tree" % path)
+        owner = first_view_of(path)
+        if owner is None:
+            raise ChapterError("%s belongs to no chapter" % path)
+        num, slug = owner
+        if num == last:
+            raise ChapterError("%s is the last chapter's own file: change it "
+                               "in place" % path)
+        dest = os.path.join(ROOT, "chapters", slug, OVERLAY, path)
+        if os.path.exists(dest):
+            raise ChapterError("%s exists already" % os.path.relpath(dest, ROOT))
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        shutil.copy2(src, dest)
+        text = open(src).read()
+        if scan_regions(src):
+            with open(src, "w") as f:
+                f.write(strip_regions(text, src))
+        with open(mk, "a") as f:
+            f.write("RETIRED_FILES += %s\n" % path)
+        print("%s: chapter %d's form kept in %s; retired in chapter %d"
+              % (path, num, os.path.relpath(dest, ROOT), last))
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -648,6 +723,9 @@ def main(argv):
             return 0 if check_handout(int(args[0])) else 1
         if cmd == "branches":
             branches()
+            return 0
+        if cmd == "retire" and args:
+            retire(args)
             return 0
     except ChapterError as e:
         print("chapters: " + str(e), file=sys.stderr)

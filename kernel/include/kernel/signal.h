@@ -35,12 +35,26 @@
 #define SIG_DEFAULT_STOP                                                       \
     (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 
-/** Why a signal was sent, for the handler's siginfo. */
+/**
+ * Why a signal was sent, for the handler's siginfo (and signalfd,
+ * sigtimedwait, waitid). Which fields mean something depends on `code`
+ * and the signal, as in Linux's siginfo union: kill and sigqueue fill
+ * pid and uid (sigqueue and timers also value), SIGCHLD pid, uid, status
+ * and the child's times, a fault addr, a POSIX timer timerid, overrun
+ * and value.
+ */
 struct sig_info {
-    int code;      /**< si_code */
-    int pid;       /**< sender, or the child for SIGCHLD */
-    int status;    /**< SIGCHLD: exit code or signal */
-    uint64_t addr; /**< faults: the address */
+    int code;       /**< si_code */
+    int pid;        /**< sender, or the child for SIGCHLD */
+    int uid;        /**< the sender's real uid */
+    int status;     /**< SIGCHLD: exit code, or the signal that ended,
+                          stopped or continued the child */
+    uint64_t addr;  /**< faults: the address */
+    int timerid;    /**< POSIX timers: the timer's id */
+    int overrun;    /**< POSIX timers: expirations not delivered */
+    uint64_t value; /**< sigqueue and timers: the sigval */
+    uint64_t utime; /**< SIGCHLD: the child's user time, in ticks */
+    uint64_t stime; /**< SIGCHLD: the child's system time, in ticks */
 };
 
 /** A process's signal state (struct proc's `sig`). */

@@ -1,0 +1,77 @@
+/**
+ * @file
+ * @ingroup proc
+ * @brief Signals: what other subsystems need to know about them.
+ *
+ * A blocking call (wait4, a pipe read, nanosleep, the console) must give
+ * up when a signal arrives for the sleeping thread: it returns
+ * -ERESTARTSYS (restarted after a handler with SA_RESTART, or when no
+ * handler runs; -EINTR for the caller otherwise) or -EINTR (never
+ * restarted). A write to a pipe nobody reads raises SIGPIPE; the terminal
+ * sends SIGINT to its foreground process group.
+ *
+ * The state: handlers are per process (threads of one process will share
+ * them), pending signals per process, the blocked mask per thread (struct
+ * thread's sig_blocked).
+ */
+#ifndef KERNEL_SIGNAL_H
+#define KERNEL_SIGNAL_H
+
+#include "kernel/types.h"
+#include "uapi/signal.h"
+
+/**
+ * Kernel-internal result of an interrupted blocking call: the return path
+ * turns it into a restart or into -EINTR (never seen by user programs).
+ */
+#define ERESTARTSYS 512
+
+/** Signals that can be neither caught, blocked nor ignored. */
+#define SIG_UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+/** Signals whose default action is to do nothing. */
+#define SIG_DEFAULT_IGNORE                                                     \
+    (SIGBIT(SIGCHLD) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH) | SIGBIT(SIGCONT))
+/** Signals that stop by default: ignored until job control. */
+#define SIG_DEFAULT_STOP                                                       \
+    (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
+
+/** Why a signal was sent, for the handler's siginfo. */
+struct sig_info {
+    int code;      /**< si_code */
+    int pid;       /**< sender, or the child for SIGCHLD */
+    int status;    /**< SIGCHLD: exit code or signal */
+    uint64_t addr; /**< faults: the address */
+};
+
+/** A process's signal state (struct proc's `sig`). */
+struct sig_state {
+    struct k_sigaction action[NSIG]; /**< handlers, by signal number */
+    k_sigset_t pending;              /**< sent, not yet delivered */
+    struct sig_info info[NSIG];      /**< about each pending signal */
+    struct k_stack altstack;         /**< sigaltstack (per thread later) */
+};
+
+struct proc;
+struct thread;
+
+bool signal_pending(void);
+void signal_raise(int sig);
+int signal_send_pgrp(int pgid, int sig);
+int signal_send(struct proc *p, int sig, const struct sig_info *info);
+void signal_fault(int sig, int code, uint64_t addr);
+void signal_deliver(void *frame, long nr);
+int signal_kill(int pid, int sig, int code);
+int signal_action(int sig, const struct k_sigaction *act,
+                  struct k_sigaction *old);
+int signal_mask(int how, const k_sigset_t *set, k_sigset_t *old);
+k_sigset_t signal_pending_set(void);
+int signal_suspend(k_sigset_t mask);
+int signal_altstack(const struct k_stack *ss, struct k_stack *old, uint64_t sp);
+int pgrp_setpgid(int pid, int pgid);
+int pgrp_getpgid(int pid);
+int pgrp_setsid(void);
+int pgrp_getsid(int pid);
+
+/* the machine part is in kernel/arch.h (arch_signal_frame() and friends) */
+
+#endif /* KERNEL_SIGNAL_H */

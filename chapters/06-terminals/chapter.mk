@@ -1,0 +1,28 @@
+# Chapter 6 (terminals): the files this chapter adds to the kernel.
+#
+# The top-level Makefile includes chapters/01-*/chapter.mk .. NN-*/chapter.mk
+# for CHAPTER=NN, so a chapter's kernel is the union of these lists;
+# RETIRED_FILES are earlier chapters' files this chapter replaces (their
+# earlier forms are overlays of the chapters that brought them:
+# `python3 tools/chapters.py retire PATH` keeps one).
+
+CHAPTER_SLUGS += 06-terminals
+
+# The chapter's own documents.
+CHAPTER_FILES += \
+	chapters/06-terminals/README.md \
+	chapters/06-terminals/demo.sh \
+	book/06-terminals.md
+
+# ---- job control: stop and continue, wait's WUNTRACED and WCONTINUED,
+# ---- SIGCHLD's CLD_STOPPED and CLD_CONTINUED, orphaned process groups
+
+# ---- terminals: many ttys, the controlling terminal, background I/O,
+# ---- hang-up, ptys and devpts
+
+# ---- timers: alarm, itimers, POSIX timers, timerfd, sleeping on queues
+
+# ---- signals, complete: queued real-time signals, sigtimedwait, signalfd
+
+# ---- files this chapter replaces (added by `chapters.py retire`)
+RETIRED_FILES += kernel/include/kernel/signal.h

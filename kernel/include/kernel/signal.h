@@ -25,6 +25,16 @@
  * turns it into a restart or into -EINTR (never seen by user programs).
  */
 #define ERESTARTSYS 512
+/** Restart after any signal, even one with a handler (Linux's value). */
+#define ERESTARTNOINTR 513
+/** Restart when no handler runs; -EINTR when one does (pause, poll). */
+#define ERESTARTNOHAND 514
+/**
+ * Like ERESTARTNOHAND, but the call goes on through restart_syscall (219)
+ * and the thread's restart block, not by running the same call again:
+ * nanosleep resumes with the time that was left.
+ */
+#define ERESTART_RESTARTBLOCK 516
 
 /** Signals that can be neither caught, blocked nor ignored. */
 #define SIG_UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))

@@ -16,6 +16,8 @@ CHAPTER_FILES += \
 
 # ---- job control: stop and continue, wait's WUNTRACED and WCONTINUED,
 # ---- SIGCHLD's CLD_STOPPED and CLD_CONTINUED, orphaned process groups
+KERNEL_SRCS += \
+	kernel/proc/jobctl.c
 
 # ---- terminals: many ttys, the controlling terminal, background I/O,
 # ---- hang-up, ptys and devpts

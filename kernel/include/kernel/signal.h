@@ -95,6 +95,9 @@ int pgrp_setpgid(int pid, int pgid);
 int pgrp_getpgid(int pid);
 int pgrp_setsid(void);
 int pgrp_getsid(int pid);
+bool jobctl_pgrp_orphaned_locked(int pgid, const struct proc *ignore);
+bool jobctl_pgrp_orphaned(int pgid);
+bool signal_ignored_or_blocked(int sig);
 
 /* the machine part is in kernel/arch.h (arch_signal_frame() and friends) */
 

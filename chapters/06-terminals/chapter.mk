@@ -30,3 +30,4 @@ KERNEL_SRCS += \
 RETIRED_FILES += kernel/include/kernel/signal.h
 RETIRED_FILES += kernel/time/clock.c
 RETIRED_FILES += kernel/syscalls/time.c
+RETIRED_FILES += kernel/include/kernel/clock.h

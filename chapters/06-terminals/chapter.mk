@@ -31,3 +31,4 @@ RETIRED_FILES += kernel/include/kernel/signal.h
 RETIRED_FILES += kernel/time/clock.c
 RETIRED_FILES += kernel/syscalls/time.c
 RETIRED_FILES += kernel/include/kernel/clock.h
+RETIRED_FILES += fs/procfs/root.c

@@ -62,6 +62,7 @@ HEADER_LAYER = {
     "kernel/irq.h": "irq",
     "kernel/time.h": "time",
     "kernel/clock.h": "time",
+    "kernel/timer.h": "time",
     "kernel/mm.h": "mm",
     "kernel/uaccess.h": "mm",
     "kernel/sync.h": "sync",

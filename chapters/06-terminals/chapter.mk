@@ -23,6 +23,16 @@ KERNEL_SRCS += \
 # ---- hang-up, ptys and devpts
 
 # ---- timers: alarm, itimers, POSIX timers, timerfd, sleeping on queues
+KERNEL_SRCS += \
+	kernel/time/ktimer.c \
+	kernel/time/itimer.c \
+	kernel/time/posix_timer.c \
+	kernel/syscalls/timer.c \
+	fs/timerfd.c
+CHAPTER_FILES += \
+	kernel/include/kernel/timer.h \
+	kernel/include/uapi/timer.h \
+	fs/include/fs/timerfd.h
 
 # ---- signals, complete: queued real-time signals, sigtimedwait, signalfd
 

@@ -116,7 +116,8 @@ procfs_fd_is_open(int pid, int fd)
 /**
  * @brief /proc/[pid]/fd/N: the path of the open file, or what it is.
  *
- * A file without a name says what it is as Linux does: "pipe:[ino]".
+ * A file without a name says what it is as Linux does: "pipe:[ino]",
+ * or "anon_inode:[timerfd]" for an anonymous file (file_ops.anon_name).
  * @param pid  the process
  * @param fd   the descriptor
  * @param buf  receives the target
@@ -132,6 +133,8 @@ proc_link_fd(int pid, int fd, char *buf, size_t size)
     long n;
     if (f->dentry != NULL)
         n = path_of(f->dentry, buf, size);
+    else if (f->ops->anon_name != NULL)
+        n = snprintf(buf, size, "anon_inode:[%s]", f->ops->anon_name);
     else
         n = snprintf(buf, size, "pipe:[%lu]",
                      f->inode != NULL ? f->inode->ino : 0UL);

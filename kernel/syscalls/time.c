@@ -12,7 +12,9 @@
 #include "kernel/time.h"
 #include "kernel/clock.h"
 #include "kernel/proc.h"
+#include "kernel/signal.h"
 #include "kernel/syscall.h"
+#include "kernel/timer.h"
 #include "kernel/uaccess.h"
 #include "uapi/errno.h"
 #include "uapi/time.h"
@@ -81,29 +83,75 @@ sys_time(const long a[6])
     return ts.tv_sec;
 }
 
+/* Write the time left before @p deadline to user address @p urem. */
+static long
+put_remaining(uint64_t deadline, uint64_t urem)
+{
+    struct timespec rem;
+    uint64_t now = clock_monotonic_ns();
+    clock_ns_timespec(deadline > now ? deadline - now : 0, &rem);
+    return copy_to_user(UPTR(urem), &rem, sizeof(rem)) < 0 ? -EFAULT : 0;
+}
+
+static long sleep_restart(struct thread *t);
+
+/*
+ * Sleep until monotonic @p deadline. A signal ends the sleep: the time
+ * left goes to @p urem (unless 0), and the thread's restart block
+ * remembers the deadline, so that the sleep goes on through
+ * restart_syscall when no handler runs (Linux's hrtimer_nanosleep).
+ */
+// [sleep_relative]
+static long
+sleep_relative(uint64_t deadline, uint64_t urem)
+{
+    if (ktimer_sleep_until(deadline) == 0)
+        return 0;
+    if (urem != 0 && put_remaining(deadline, urem) < 0)
+        return -EFAULT;
+    struct thread *t = thread_current();
+    t->restart_fn = sleep_restart;
+    t->restart_deadline = deadline;
+    t->restart_rem = urem;
+    // -EINTR after a handler; restart_syscall when none runs
+    return -ERESTART_RESTARTBLOCK;
+}
+// [sleep_relative]
+
+/* restart_syscall's work for an interrupted relative sleep: the rest. */
+static long
+sleep_restart(struct thread *t)
+{
+    return sleep_relative(t->restart_deadline, t->restart_rem);
+}
+
 /* The sleep shared by nanosleep and clock_nanosleep. */
 static long
 do_sleep(int id, long flags, long ureq, long urem)
 {
-    struct timespec req, rem;
+    struct timespec req;
+    uint64_t deadline;
     // like Linux, flags other than TIMER_ABSTIME are ignored
     if (copy_from_user(&req, UPTR(ureq), sizeof(req)) < 0)
         return -EFAULT;
     if (!clock_timespec_valid(&req))
         return -EINVAL;
     bool absolute = (flags & TIMER_ABSTIME) != 0;
-    int err = clock_sleep(id, absolute, &req, &rem);
-    if (err == -EINTR && !absolute && urem != 0 &&
-        copy_to_user(UPTR(urem), &rem, sizeof(rem)) < 0)
-        return -EFAULT;
-    return err;
+    int err = clock_deadline(id, absolute, &req, &deadline);
+    if (err < 0)
+        return err;
+    if (!absolute)
+        return sleep_relative(deadline, (uint64_t)urem);
+    // a deadline does not move: the same call again is the restart
+    return ktimer_sleep_until(deadline) == 0 ? 0 : -ERESTARTNOHAND;
 }
 
 /**
  * @brief nanosleep(req, rem): a relative sleep on CLOCK_MONOTONIC.
  * @param a the six argument registers
- * @return 0; -EINTR (rem holds what was left); -EINVAL for a negative or
- *         out-of-range time; -EFAULT
+ * @return 0; -EINTR after a handler (rem holds what was left); the sleep
+ *         goes on when no handler runs (restart_syscall); -EINVAL for a
+ *         negative or out-of-range time; -EFAULT
  */
 long
 sys_nanosleep(const long a[6])
@@ -117,13 +165,36 @@ sys_nanosleep(const long a[6])
  * The C library's clock_nanosleep returns the error number as a positive
  * value; the system call itself returns -errno like every other.
  * @param a the six argument registers
- * @return 0; -EINTR; -EINVAL (bad clock or time); -EFAULT
+ * @return 0; -EINTR; -EINVAL (bad clock or time); -EOPNOTSUPP (the
+ *         thread's CPU clock); -EFAULT
  */
 long
 sys_clock_nanosleep(const long a[6])
 {
     return do_sleep((int)a[0], a[1], a[2], a[3]);
 }
+
+/**
+ * @brief restart_syscall(): resume the call a signal interrupted.
+ *
+ * User programs do not call it: the signal code makes the thread
+ * execute it, in place of the interrupted call that returned
+ * -ERESTART_RESTARTBLOCK, when no handler ran (a stop and continue).
+ * The thread's restart block says what to resume; it is used once.
+ * @param a the six argument registers (unused)
+ * @return what the resumed call returns; -EINTR with nothing to resume
+ */
+// [restart_syscall]
+long
+sys_restart_syscall(const long a[6])
+{
+    (void)a;
+    struct thread *t = thread_current();
+    long (*fn)(struct thread *) = t->restart_fn;
+    t->restart_fn = NULL;
+    return fn != NULL ? fn(t) : -EINTR;
+}
+// [restart_syscall]
 
 /**
  * @brief times(buf): CPU time of the process and its waited-for children.

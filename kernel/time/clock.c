@@ -25,16 +25,15 @@
  * runs unevenly, as it can under QEMU's emulation (TCG). The _COARSE
  * clocks and the CPU-time clocks keep tick resolution.
  *
- * Sleeping: clock_sleep() turns the request into a deadline on the
- * clock, then sleeps one tick at a time until the clock has passed it,
- * checking for a pending signal after every wake-up, so a signal ends the
- * sleep within a tick.
+ * Sleeping and timers: clock_deadline() turns a time on any clock (a
+ * duration, or with TIMER_ABSTIME a date on that clock) into a deadline
+ * on the monotonic clock, which is what the timer engine waits for
+ * (kernel/time/ktimer.c). Every clock here moves with the monotonic one,
+ * so the conversion is exact: realtime never jumps (no settimeofday).
  */
 #include "kernel/clock.h"
 #include "kernel/arch.h"
 #include "kernel/proc.h"
-#include "kernel/sched.h"
-#include "kernel/signal.h"
 #include "kernel/time.h"
 #include "uapi/errno.h"
 
@@ -134,9 +133,13 @@ clock_ns(int id, uint64_t *ns)
     }
 }
 
-/* Nanoseconds to a timespec. */
-static void
-ns_to_timespec(uint64_t ns, struct timespec *ts)
+/**
+ * @brief Nanoseconds to a timespec.
+ * @param ns the time
+ * @param ts receives it
+ */
+void
+clock_ns_timespec(uint64_t ns, struct timespec *ts)
 {
     ts->tv_sec = (int64_t)(ns / NSEC_PER_SEC);
     ts->tv_nsec = (int64_t)(ns % NSEC_PER_SEC);
@@ -166,7 +169,7 @@ clock_read(int id, struct timespec *ts)
     uint64_t ns;
     int err = clock_ns(id, &ns);
     if (err == 0)
-        ns_to_timespec(ns, ts);
+        clock_ns_timespec(ns, ts);
     return err;
 }
 
@@ -186,52 +189,56 @@ clock_resolution(int id, struct timespec *ts)
                 (id == CLOCK_REALTIME || id == CLOCK_MONOTONIC ||
                  id == CLOCK_MONOTONIC_RAW || id == CLOCK_BOOTTIME);
     if (err == 0)
-        ns_to_timespec(fine ? 1 : TICK_NS, ts);
+        clock_ns_timespec(fine ? 1 : TICK_NS, ts);
     return err;
 }
 
 /**
- * @brief Sleep until clock @p id passes a deadline, or a signal comes.
- * @param id       CLOCK_REALTIME, CLOCK_MONOTONIC or CLOCK_BOOTTIME
- * @param absolute @p req is a time on the clock (TIMER_ABSTIME), not a
- *                 duration
- * @param req      the valid (clock_timespec_valid) time or duration
- * @param rem      receives what was left of a relative sleep that a
- *                 signal interrupted (may be NULL)
- * @return 0 after the whole sleep; -EINTR when a signal is pending;
- *         -EOPNOTSUPP for the thread's CPU clock (as Linux); -EINVAL for
- *         an unknown clock or the process's CPU clock (Linux can sleep on
- *         it; Keel cannot yet)
- * @pre called from a system call, interrupts on
+ * @brief A valid timespec in nanoseconds, saturated: a time past 2554 AD
+ *        is "never" (UINT64_MAX), as on Linux.
+ * @param ts the time (clock_timespec_valid())
+ * @return the nanoseconds
+ */
+uint64_t
+clock_timespec_ns(const struct timespec *ts)
+{
+    uint64_t max_sec = (UINT64_MAX - NSEC_PER_SEC) / NSEC_PER_SEC;
+    if ((uint64_t)ts->tv_sec > max_sec)
+        return UINT64_MAX;
+    return (uint64_t)ts->tv_sec * NSEC_PER_SEC + (uint64_t)ts->tv_nsec;
+}
+
+/**
+ * @brief The monotonic time at which clock @p id shows @p ts (absolute)
+ *        or @p ts has passed on it (relative).
+ *
+ * What a sleep or a timer on clock @p id waits for, as a deadline for
+ * the timer engine. A date already past gives the monotonic time now.
+ * @param id       CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME (and
+ *                 their _RAW and _COARSE forms)
+ * @param absolute @p ts is a time on the clock (TIMER_ABSTIME)
+ * @param ts       the valid (clock_timespec_valid()) time or duration
+ * @param deadline receives the clock_monotonic_ns() time; UINT64_MAX
+ *                 for one that never comes
+ * @return 0; -EOPNOTSUPP for the thread's CPU clock (as Linux's sleeps);
+ *         -EINVAL for an unknown clock or the process's CPU clock (Linux
+ *         can wait on it; Keel cannot yet)
  */
 int
-clock_sleep(int id, bool absolute, const struct timespec *req,
-            struct timespec *rem)
+clock_deadline(int id, bool absolute, const struct timespec *ts,
+               uint64_t *deadline)
 {
-    uint64_t now;
+    uint64_t on_clock;
     if (id == CLOCK_THREAD_CPUTIME_ID)
         return -EOPNOTSUPP;
     if (id == CLOCK_PROCESS_CPUTIME_ID)
         return -EINVAL;
-    int err = clock_ns(id, &now);
+    int err = clock_ns(id, &on_clock);
     if (err < 0)
         return err;
-    // saturate: a deadline past 2554 AD is "never", as on Linux
-    uint64_t max_sec = (UINT64_MAX - NSEC_PER_SEC) / NSEC_PER_SEC;
-    uint64_t want = (uint64_t)req->tv_sec > max_sec
-                        ? UINT64_MAX
-                        : (uint64_t)req->tv_sec * NSEC_PER_SEC + req->tv_nsec;
-    uint64_t deadline = absolute ? want : now + want;
-    if (deadline < now && !absolute)
-        deadline = UINT64_MAX;
-    while (now < deadline) {
-        if (signal_pending()) {
-            if (rem != NULL && !absolute)
-                ns_to_timespec(deadline - now, rem);
-            return -EINTR;
-        }
-        sched_sleep_ticks(1);
-        clock_ns(id, &now);
-    }
+    uint64_t mono = clock_monotonic_ns(), want = clock_timespec_ns(ts);
+    // every clock moves with the monotonic one: only the offset differs
+    uint64_t wait = !absolute ? want : want > on_clock ? want - on_clock : 0;
+    *deadline = wait > UINT64_MAX - mono ? UINT64_MAX : mono + wait;
     return 0;
 }

@@ -80,6 +80,11 @@ struct proc {
     vaddr_t env_end;      /**< one past the last one's NUL */
     char *exe_path;       /**< the program's absolute path (kmalloc), or NULL */
 #endif
+#if CHAPTER >= 6
+    /* timers (kernel/time/itimer.c, kernel/time/posix_timer.c) */
+    struct itimers *itimers; /**< alarm and setitimer's, or NULL */
+    struct ptimers *ptimers; /**< timer_create's, or NULL */
+#endif
 };
 
 /** What the ELF loader found: where to start, and the auxv facts. */

@@ -59,6 +59,12 @@ struct thread {
     uint64_t lent_start; /**< its first byte (uaccess_lend()) */
     uint64_t lent_end;   /**< one past its last byte; 0: none lent */
 #endif
+#if CHAPTER >= 6
+    /* restart_syscall: how an interrupted sleep goes on (nanosleep) */
+    long (*restart_fn)(struct thread *t); /**< NULL: nothing to resume */
+    uint64_t restart_deadline; /**< the sleep's monotonic deadline */
+    uint64_t restart_rem;      /**< user address for the time left, or 0 */
+#endif
 };
 
 /** What a new thread runs. */

@@ -42,3 +42,4 @@ RETIRED_FILES += kernel/time/clock.c
 RETIRED_FILES += kernel/syscalls/time.c
 RETIRED_FILES += kernel/include/kernel/clock.h
 RETIRED_FILES += fs/procfs/root.c
+RETIRED_FILES += kernel/proc/sigdeliver.c

@@ -32,7 +32,9 @@ KERNEL_SRCS += \
 CHAPTER_FILES += \
 	kernel/include/kernel/timer.h \
 	kernel/include/uapi/timer.h \
-	fs/include/fs/timerfd.h
+	fs/include/fs/timerfd.h \
+	grading/tests/ch06_timers.py
+USER_PROGS += timertest
 
 # ---- signals, complete: queued real-time signals, sigtimedwait, signalfd
 

@@ -220,8 +220,10 @@ take_signal(struct proc *p, int sig, struct k_sigaction *act,
  * Each pending, unblocked signal is taken in turn: ignored, or the process
  * dies, or a handler frame is pushed (several pending signals nest, the
  * last one's handler running first, as on Linux). A system call that
- * returned -ERESTARTSYS is made again, unless a handler without
- * SA_RESTART runs first: then it returns -EINTR.
+ * returned a restart code is made again when no handler runs
+ * (-ERESTART_RESTARTBLOCK: resumed through restart_syscall); when a
+ * handler runs, -ERESTARTNOINTR is made again, -ERESTARTSYS only under
+ * SA_RESTART, and the others return -EINTR.
  * @param frame the user registers (struct trap_frame)
  * @param nr    the system call that is returning, or -1 after a trap
  * @pre interrupts off; about to return to user mode
@@ -232,8 +234,10 @@ signal_deliver(void *frame, long nr)
 {
     struct proc *p = proc_current();
     struct thread *t = thread_current();
-    bool restart = nr >= 0 && nr != __NR_rt_sigreturn &&
-                   arch_frame_result(frame) == -ERESTARTSYS;
+    long res = nr >= 0 && nr != __NR_rt_sigreturn ? arch_frame_result(frame)
+                                                  : 0;
+    bool restart = res == -ERESTARTSYS || res == -ERESTARTNOINTR ||
+                   res == -ERESTARTNOHAND || res == -ERESTART_RESTARTBLOCK;
     k_sigset_t set;
     while ((set = deliverable(p, t)) != 0) {
         int sig = next_signal(set);
@@ -244,7 +248,8 @@ signal_deliver(void *frame, long nr)
         if (act.handler == SIG_DFL)
             die(p, sig);
         if (restart) {
-            if (act.flags & SA_RESTART)
+            if (res == -ERESTARTNOINTR ||
+                (res == -ERESTARTSYS && (act.flags & SA_RESTART)))
                 arch_frame_restart(frame, nr);
             else
                 arch_frame_set_return(frame, -EINTR);
@@ -260,8 +265,10 @@ signal_deliver(void *frame, long nr)
             t->sig_blocked |= SIGBIT(sig);
         t->sig_blocked &= ~SIG_UNBLOCKABLE;
     }
-    if (restart)
-        arch_frame_restart(frame, nr); // no handler ran: just again
+    if (restart) // no handler ran: again, or resumed (restart_syscall)
+        arch_frame_restart(frame, res == -ERESTART_RESTARTBLOCK
+                                      ? __NR_restart_syscall
+                                      : nr);
     if (t->sig_restore) {
         t->sig_blocked = t->sig_saved;
         t->sig_restore = false;

@@ -10,6 +10,7 @@
  * call; Keel has no vDSO, so musl and glibc fall back to these.)
  */
 #include "kernel/time.h"
+#include "kernel/arch.h"
 #include "kernel/clock.h"
 #include "kernel/proc.h"
 #include "kernel/signal.h"
@@ -18,6 +19,7 @@
 #include "kernel/uaccess.h"
 #include "uapi/errno.h"
 #include "uapi/time.h"
+#include "uapi/unistd.h"
 
 /**
  * @brief clock_gettime(id, ts).
@@ -195,6 +197,21 @@ sys_restart_syscall(const long a[6])
     return fn != NULL ? fn(t) : -EINTR;
 }
 // [restart_syscall]
+
+/*
+ * On every return to user mode from a system call: the restart block
+ * lives only until the thread goes back to user mode, unless it goes
+ * back to execute restart_syscall (signal_deliver() rewound it to that).
+ * So a handler that ran, or any later call, finds nothing to resume, as
+ * on Linux (whose signal code resets the block). After signal_deliver.
+ */
+static void
+restart_block_expire(void *frame, long nr)
+{
+    if (nr >= 0 && arch_frame_result(frame) != __NR_restart_syscall)
+        thread_current()->restart_fn = NULL;
+}
+return_hook(90, restart_block_expire);
 
 /**
  * @brief times(buf): CPU time of the process and its waited-for children.

@@ -32,13 +32,13 @@
 
 /** A timerfd's own state (file.priv). */
 struct timerfd {
-    struct spinlock lock;  /**< protects ticks and interval */
-    struct ktimer timer;   /**< armed at the next expiry */
-    int clock;             /**< the clock settime's dates are on */
-    uint64_t interval;     /**< reload in ns; 0: one-shot */
-    uint64_t ticks;        /**< expirations not yet read */
-    struct wait_queue wq;  /**< readers and pollers */
-    struct inode node;     /**< what fstat shows: an anonymous inode */
+    struct spinlock lock; /**< protects ticks and interval */
+    struct ktimer timer;  /**< armed at the next expiry */
+    int clock;            /**< the clock settime's dates are on */
+    uint64_t interval;    /**< reload in ns; 0: one-shot */
+    uint64_t ticks;       /**< expirations not yet read */
+    struct wait_queue wq; /**< readers and pollers */
+    struct inode node;    /**< what fstat shows: an anonymous inode */
 };
 
 static uint64_t timerfd_ino = 2ULL << 32; // apart from other numbers

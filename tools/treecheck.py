@@ -30,7 +30,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TREES = ("kernel/", "fs/", "net/")
-GUARD_BUDGET = 25
+GUARD_BUDGET = 28  # chapter 6 timers: 3 struct fields (sched.h, proc.h, file.h)
 
 GUARD = re.compile(r"^\s*#\s*(if|ifdef|ifndef|elif)\b.*\bCHAPTER\b")
 SNIPPET_MARK = re.compile(r"^\s*(//|#|/\*|;)\s*\[([A-Za-z0-9_.-]+)\]")
@@ -131,6 +131,7 @@ EDGES = {
     ("time", "irq"): "the timer is an interrupt",
     ("time", "sync"): "sleepers wait on wait queues",
     ("time", "proc"): "the tick preempts the running thread",
+    ("time", "mm"): "a process's timers are allocated (kzalloc)",
     ("mm", "lib"): "lists, strings",
     ("mm", "log"): "out-of-memory and bad-fault reports",
     ("mm", "arch-api"): "page tables are the machine's",

@@ -94,7 +94,7 @@ on_signal(int sig, siginfo_t *si, void *uc)
 }
 
 static void
-catch(int sig, int flags)
+catch_sig(int sig, int flags)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -151,47 +151,60 @@ sleep_interrupted(const char *what, int use_clock)
 static void
 part_sleep(void)
 {
-    catch(SIGALRM, 0);
+    catch_sig(SIGALRM, 0);
     long t0 = now_ms();
-    report("nanosleep 50 ms", syscall(SYS_nanosleep, &(struct timespec){0, 50000000}, NULL));
+    report("nanosleep 50 ms",
+           syscall(SYS_nanosleep, &(struct timespec){0, 50000000}, NULL));
     long took = now_ms() - t0;
     check("slept at least 50 ms, at most 2 s", took >= 50 && took < 2000);
     struct timespec zero = {0, 0};
     report("nanosleep 0", syscall(SYS_nanosleep, &zero, NULL));
-    report("nanosleep nsec 1e9", syscall(SYS_nanosleep, &(struct timespec){0, 1000000000}, NULL));
-    report("nanosleep negative", syscall(SYS_nanosleep, &(struct timespec){-1, 0}, NULL));
+    report("nanosleep nsec 1e9",
+           syscall(SYS_nanosleep, &(struct timespec){0, 1000000000}, NULL));
+    report("nanosleep negative",
+           syscall(SYS_nanosleep, &(struct timespec){-1, 0}, NULL));
     report("nanosleep bad req", syscall(SYS_nanosleep, BAD_PTR, NULL));
-    report("clock_nanosleep bad clock", syscall(SYS_clock_nanosleep, 99, 0, &zero, NULL));
+    report("clock_nanosleep bad clock",
+           syscall(SYS_clock_nanosleep, 99, 0, &zero, NULL));
 
     sleep_interrupted("nanosleep", 0);
     sleep_interrupted("clock_nanosleep", 1);
-    catch(SIGALRM, SA_RESTART);
+    catch_sig(SIGALRM, SA_RESTART);
     sleep_interrupted("nanosleep under SA_RESTART", 0);
-    catch(SIGALRM, 0);
+    catch_sig(SIGALRM, 0);
 
     // an absolute sleep: a date in the past returns at once; an
     // interrupted one leaves rem alone
     struct timespec now, rem = {7, 7};
     clock_gettime(CLOCK_REALTIME, &now);
-    report("absolute sleep in the past", syscall(SYS_clock_nanosleep, CLOCK_REALTIME, TIMER_ABSTIME, &now, &rem));
+    report("absolute sleep in the past",
+           syscall(SYS_clock_nanosleep, CLOCK_REALTIME, TIMER_ABSTIME, &now,
+                   &rem));
     clock_gettime(CLOCK_MONOTONIC, &now);
     struct timespec when = now;
     when.tv_nsec += 60000000;
     if (when.tv_nsec >= 1000000000)
         when.tv_sec++, when.tv_nsec -= 1000000000;
-    report("absolute sleep 60 ms", syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, TIMER_ABSTIME, &when, NULL));
+    report("absolute sleep 60 ms", syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC,
+                                           TIMER_ABSTIME, &when, NULL));
     clock_gettime(CLOCK_MONOTONIC, &now);
-    check("woke after the date", now.tv_sec > when.tv_sec || (now.tv_sec == when.tv_sec && now.tv_nsec >= when.tv_nsec));
+    check("woke after the date",
+          now.tv_sec > when.tv_sec ||
+              (now.tv_sec == when.tv_sec && now.tv_nsec >= when.tv_nsec));
     when.tv_sec += 3;
     struct itimerval it = {{0, 0}, {0, 50000}};
     setitimer(ITIMER_REAL, &it, NULL);
-    report("absolute sleep interrupted", syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, TIMER_ABSTIME, &when, &rem));
+    report("absolute sleep interrupted",
+           syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, TIMER_ABSTIME, &when,
+                   &rem));
     check("rem left alone", rem.tv_sec == 7 && rem.tv_nsec == 7);
 
     // a bad rem: the sleep is interrupted, then rem cannot be written
     setitimer(ITIMER_REAL, &it, NULL);
-    report("interrupted, bad rem", syscall(SYS_nanosleep, &(struct timespec){3, 0}, BAD_PTR));
-    report("restart_syscall with nothing to resume", syscall(SYS_restart_syscall));
+    report("interrupted, bad rem",
+           syscall(SYS_nanosleep, &(struct timespec){3, 0}, BAD_PTR));
+    report("restart_syscall with nothing to resume",
+           syscall(SYS_restart_syscall));
 }
 
 /* ---------------------------------------------------------------- itimer */
@@ -201,7 +214,7 @@ itimer_rate(const char *what, int which, int sig)
 {
     struct itimerval it = {{0, 10000}, {0, 10000}}, off = {{0, 0}, {0, 0}};
     hits = 0;
-    catch(sig, 0);
+    catch_sig(sig, 0);
     long t0 = now_ms();
     setitimer(which, &it, NULL);
     if (which == ITIMER_REAL) {
@@ -224,20 +237,26 @@ part_itimer(void)
 {
     struct itimerval v, old, off = {{0, 0}, {0, 0}};
     report("getitimer, never set", getitimer(ITIMER_REAL, &v));
-    printf("value %ld.%06ld interval %ld.%06ld\n", (long)v.it_value.tv_sec, (long)v.it_value.tv_usec,
-           (long)v.it_interval.tv_sec, (long)v.it_interval.tv_usec);
+    printf("value %ld.%06ld interval %ld.%06ld\n", (long)v.it_value.tv_sec,
+           (long)v.it_value.tv_usec, (long)v.it_interval.tv_sec,
+           (long)v.it_interval.tv_usec);
     struct itimerval set = {{0, 250000}, {2, 0}};
     report("setitimer 2 s every 0.25 s", setitimer(ITIMER_REAL, &set, NULL));
     getitimer(ITIMER_REAL, &v);
-    check("value in (1.5 s, 2 s]", v.it_value.tv_sec * 1000000 + v.it_value.tv_usec > 1500000 &&
-                                     v.it_value.tv_sec * 1000000 + v.it_value.tv_usec <= 2000000);
-    printf("interval %ld.%06ld\n", (long)v.it_interval.tv_sec, (long)v.it_interval.tv_usec);
+    check("value in (1.5 s, 2 s]",
+          v.it_value.tv_sec * 1000000 + v.it_value.tv_usec > 1500000 &&
+              v.it_value.tv_sec * 1000000 + v.it_value.tv_usec <= 2000000);
+    printf("interval %ld.%06ld\n", (long)v.it_interval.tv_sec,
+           (long)v.it_interval.tv_usec);
     report("setitimer off, old", setitimer(ITIMER_REAL, &off, &old));
-    check("old value in (1.5 s, 2 s]", old.it_value.tv_sec * 1000000 + old.it_value.tv_usec > 1500000);
-    printf("old interval %ld.%06ld\n", (long)old.it_interval.tv_sec, (long)old.it_interval.tv_usec);
+    check("old value in (1.5 s, 2 s]",
+          old.it_value.tv_sec * 1000000 + old.it_value.tv_usec > 1500000);
+    printf("old interval %ld.%06ld\n", (long)old.it_interval.tv_sec,
+           (long)old.it_interval.tv_usec);
     getitimer(ITIMER_REAL, &v);
-    printf("after off: value %ld.%06ld interval %ld.%06ld\n", (long)v.it_value.tv_sec,
-           (long)v.it_value.tv_usec, (long)v.it_interval.tv_sec, (long)v.it_interval.tv_usec);
+    printf("after off: value %ld.%06ld interval %ld.%06ld\n",
+           (long)v.it_value.tv_sec, (long)v.it_value.tv_usec,
+           (long)v.it_interval.tv_sec, (long)v.it_interval.tv_usec);
 
     itimer_rate("ITIMER_REAL", ITIMER_REAL, SIGALRM);
     itimer_rate("ITIMER_VIRTUAL", ITIMER_VIRTUAL, SIGVTALRM);
@@ -246,12 +265,13 @@ part_itimer(void)
     struct itimerval cpu = {{0, 0}, {5, 0}};
     setitimer(ITIMER_PROF, &cpu, NULL);
     getitimer(ITIMER_PROF, &v);
-    check("ITIMER_PROF value in (4 s, 5.1 s]", v.it_value.tv_sec * 1000000 + v.it_value.tv_usec > 4000000 &&
-                                               v.it_value.tv_sec * 1000000 + v.it_value.tv_usec <= 5100000);
+    check("ITIMER_PROF value in (4 s, 5.1 s]",
+          v.it_value.tv_sec * 1000000 + v.it_value.tv_usec > 4000000 &&
+              v.it_value.tv_sec * 1000000 + v.it_value.tv_usec <= 5100000);
     setitimer(ITIMER_PROF, &off, NULL);
 
     // alarm: the seconds left, rounded; at least 1 while any are left
-    catch(SIGALRM, 0);
+    catch_sig(SIGALRM, 0);
     report("alarm(5), none before", alarm(5));
     report("alarm(2), 5 s left", alarm(2));
     struct itimerval tiny = {{0, 0}, {0, 300000}};
@@ -262,14 +282,16 @@ part_itimer(void)
     long t0 = now_ms();
     wait_hits(1);
     printf("alarm(1): %d signal\n", hits);
-    check("alarm(1) came after 0.9 s to 3 s", now_ms() - t0 >= 900 && now_ms() - t0 < 3000);
+    check("alarm(1) came after 0.9 s to 3 s",
+          now_ms() - t0 >= 900 && now_ms() - t0 < 3000);
 
     // fork: the child has no timers
     setitimer(ITIMER_REAL, &set, NULL);
     pid_t pid = fork();
     if (pid == 0) {
         getitimer(ITIMER_REAL, &v);
-        printf("child: value %ld.%06ld\n", (long)v.it_value.tv_sec, (long)v.it_value.tv_usec);
+        printf("child: value %ld.%06ld\n", (long)v.it_value.tv_sec,
+               (long)v.it_value.tv_usec);
         _exit(0);
     }
     waitpid(pid, NULL, 0);
@@ -280,9 +302,11 @@ part_itimer(void)
     report("setitimer usec 1000000", setitimer(ITIMER_REAL, &bad, NULL));
     bad.it_value.tv_usec = -1;
     report("setitimer usec -1", setitimer(ITIMER_REAL, &bad, NULL));
-    report("setitimer bad value", syscall(SYS_setitimer, ITIMER_REAL, BAD_PTR, NULL));
+    report("setitimer bad value",
+           syscall(SYS_setitimer, ITIMER_REAL, BAD_PTR, NULL));
     report("getitimer which -1", getitimer(-1, &v));
-    report("getitimer bad pointer", syscall(SYS_getitimer, ITIMER_REAL, BAD_PTR));
+    report("getitimer bad pointer",
+           syscall(SYS_getitimer, ITIMER_REAL, BAD_PTR));
 }
 
 /* ---------------------------------------------------------------- posix */
@@ -308,7 +332,7 @@ posix_rate(int clock, const char *what)
     ev.sigev_notify = SIGEV_SIGNAL;
     ev.sigev_signo = SIGUSR1;
     int id = -1;
-    catch(SIGUSR1, 0);
+    catch_sig(SIGUSR1, 0);
     hits = 0;
     char buf[96];
     snprintf(buf, sizeof(buf), "%s: timer_create", what);
@@ -317,7 +341,8 @@ posix_rate(int clock, const char *what)
     tset(id, 0, 10, 10, NULL);
     wait_hits(20);
     long took = now_ms() - t0;
-    snprintf(buf, sizeof(buf), "%s: 20 expirations of 10 ms in 150 ms to 4 s", what);
+    snprintf(buf, sizeof(buf), "%s: 20 expirations of 10 ms in 150 ms to 4 s",
+             what);
     check(buf, hits >= 20 && took >= 150 && took < 4000);
     snprintf(buf, sizeof(buf), "%s: timer_delete", what);
     report(buf, syscall(SYS_timer_delete, id));
@@ -338,24 +363,29 @@ part_posix(void)
     tcreate(CLOCK_MONOTONIC, &ev, &id);
     struct itimerspec v, old;
     syscall(SYS_timer_gettime, id, &v);
-    printf("disarmed: %ld.%09ld every %ld.%09ld\n", (long)v.it_value.tv_sec, v.it_value.tv_nsec,
-           (long)v.it_interval.tv_sec, v.it_interval.tv_nsec);
+    printf("disarmed: %ld.%09ld every %ld.%09ld\n", (long)v.it_value.tv_sec,
+           v.it_value.tv_nsec, (long)v.it_interval.tv_sec,
+           v.it_interval.tv_nsec);
     tset(id, 0, 2000, 500, NULL);
     syscall(SYS_timer_gettime, id, &v);
-    check("armed: value in (1.5 s, 2 s]", ts_ms(&v.it_value) > 1500 && ts_ms(&v.it_value) <= 2000);
-    printf("interval %ld.%09ld\n", (long)v.it_interval.tv_sec, v.it_interval.tv_nsec);
+    check("armed: value in (1.5 s, 2 s]",
+          ts_ms(&v.it_value) > 1500 && ts_ms(&v.it_value) <= 2000);
+    printf("interval %ld.%09ld\n", (long)v.it_interval.tv_sec,
+           v.it_interval.tv_nsec);
     report("settime 0 (disarm), old", tset(id, 0, 0, 0, &old));
-    check("old value in (1.5 s, 2 s]", ts_ms(&old.it_value) > 1500 && ts_ms(&old.it_value) <= 2000);
+    check("old value in (1.5 s, 2 s]",
+          ts_ms(&old.it_value) > 1500 && ts_ms(&old.it_value) <= 2000);
     syscall(SYS_timer_gettime, id, &v);
-    printf("after disarm: %ld.%09ld every %ld.%09ld\n", (long)v.it_value.tv_sec, v.it_value.tv_nsec,
-           (long)v.it_interval.tv_sec, v.it_interval.tv_nsec);
+    printf("after disarm: %ld.%09ld every %ld.%09ld\n", (long)v.it_value.tv_sec,
+           v.it_value.tv_nsec, (long)v.it_interval.tv_sec,
+           v.it_interval.tv_nsec);
 
     // overruns: the signal blocked while a 10 ms timer runs for 300 ms
     sigset_t usr2, none;
     sigemptyset(&usr2);
     sigaddset(&usr2, SIGUSR2);
     sigemptyset(&none);
-    catch(SIGUSR2, 0);
+    catch_sig(SIGUSR2, 0);
     sigprocmask(SIG_BLOCK, &usr2, NULL);
     hits = 0;
     got_overrun = -1;
@@ -383,11 +413,13 @@ part_posix(void)
     tcreate(CLOCK_REALTIME, &ev, &rid);
     struct itimerspec abs = {{0, 0}, now};
     hits = 0;
-    report("TIMER_ABSTIME 50 ms ahead", syscall(SYS_timer_settime, rid, TIMER_ABSTIME, &abs, NULL));
+    report("TIMER_ABSTIME 50 ms ahead",
+           syscall(SYS_timer_settime, rid, TIMER_ABSTIME, &abs, NULL));
     wait_hits(1);
     printf("fired %d\n", hits);
     syscall(SYS_timer_gettime, rid, &v);
-    printf("one-shot after firing: %ld.%09ld\n", (long)v.it_value.tv_sec, v.it_value.tv_nsec);
+    printf("one-shot after firing: %ld.%09ld\n", (long)v.it_value.tv_sec,
+           v.it_value.tv_nsec);
 
     // SIGEV_NONE: nobody is told, gettime still counts down
     int nid = -1;
@@ -396,10 +428,13 @@ part_posix(void)
     report("SIGEV_NONE", tcreate(CLOCK_MONOTONIC, &ev, &nid));
     tset(nid, 0, 50, 0, NULL);
     syscall(SYS_timer_gettime, nid, &v);
-    check("counting down from 50 ms", ts_ms(&v.it_value) <= 50 && (v.it_value.tv_sec | v.it_value.tv_nsec) != 0);
+    check("counting down from 50 ms",
+          ts_ms(&v.it_value) <= 50 &&
+              (v.it_value.tv_sec | v.it_value.tv_nsec) != 0);
     usleep(100000);
     syscall(SYS_timer_gettime, nid, &v);
-    printf("expired SIGEV_NONE: %ld.%09ld\n", (long)v.it_value.tv_sec, v.it_value.tv_nsec);
+    printf("expired SIGEV_NONE: %ld.%09ld\n", (long)v.it_value.tv_sec,
+           v.it_value.tv_nsec);
 
     // fork: the child has none of them
     pid_t pid = fork();
@@ -415,8 +450,11 @@ part_posix(void)
     report("gettime deleted", syscall(SYS_timer_gettime, nid, &v));
     report("settime deleted", tset(nid, 0, 10, 0, NULL));
     report("getoverrun deleted", syscall(SYS_timer_getoverrun, nid));
-    report("settime nsec 1e9", syscall(SYS_timer_settime, id, 0, &(struct itimerspec){{0, 0}, {0, 1000000000}}, NULL));
-    report("settime bad value", syscall(SYS_timer_settime, id, 0, BAD_PTR, NULL));
+    report("settime nsec 1e9",
+           syscall(SYS_timer_settime, id, 0,
+                   &(struct itimerspec){{0, 0}, {0, 1000000000}}, NULL));
+    report("settime bad value",
+           syscall(SYS_timer_settime, id, 0, BAD_PTR, NULL));
     report("gettime bad pointer", syscall(SYS_timer_gettime, id, BAD_PTR));
     int x;
     report("create clock 99", tcreate(99, NULL, &x));
@@ -430,7 +468,8 @@ part_posix(void)
     ev.sigev_signo = SIGUSR1;
     ev.sigev_notify = SIGEV_THREAD_ID;
     ev.sigev_notify_thread_id = getpid() + 1000;
-    report("create SIGEV_THREAD_ID other thread", tcreate(CLOCK_MONOTONIC, &ev, &x));
+    report("create SIGEV_THREAD_ID other thread",
+           tcreate(CLOCK_MONOTONIC, &ev, &x));
     ev.sigev_notify_thread_id = (int)syscall(SYS_gettid);
     long r = tcreate(CLOCK_MONOTONIC, &ev, &x);
     report("create SIGEV_THREAD_ID own thread", r);
@@ -458,8 +497,8 @@ part_siginfo(void)
     ev.sigev_signo = SIGUSR1;
     ev.sigev_value.sival_ptr = (void *)0x5eed1234L;
     int id = -1;
-    catch(SIGUSR1, 0);
-    catch(SIGALRM, 0);
+    catch_sig(SIGUSR1, 0);
+    catch_sig(SIGALRM, 0);
     tcreate(CLOCK_MONOTONIC, &ev, &id);
     hits = 0;
     tset(id, 0, 20, 0, NULL);
@@ -475,7 +514,8 @@ part_siginfo(void)
     hits = 0;
     tset(nid, 0, 20, 0, NULL);
     wait_hits(1);
-    printf("NULL sigevent: si_code %s\n", last_code == SI_TIMER ? "SI_TIMER" : "other");
+    printf("NULL sigevent: si_code %s\n",
+           last_code == SI_TIMER ? "SI_TIMER" : "other");
     check("NULL sigevent: si_value is the id", last_value == nid);
 
     // overruns: si_overrun equals timer_getoverrun in the handler
@@ -510,7 +550,8 @@ part_timerfd(void)
 {
     int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     check("timerfd_create", fd >= 0);
-    printf("cloexec %d nonblock %d\n", fcntl(fd, F_GETFD), (fcntl(fd, F_GETFL) & O_NONBLOCK) != 0);
+    printf("cloexec %d nonblock %d\n", fcntl(fd, F_GETFD),
+           (fcntl(fd, F_GETFL) & O_NONBLOCK) != 0);
     char path[64], link[64] = {0};
     snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
     readlink(path, link, sizeof(link) - 1);
@@ -519,8 +560,9 @@ part_timerfd(void)
     report("read, disarmed", read(fd, &n, 8));
     struct itimerspec v, old;
     timerfd_gettime(fd, &v);
-    printf("disarmed: %ld.%09ld every %ld.%09ld\n", (long)v.it_value.tv_sec, v.it_value.tv_nsec,
-           (long)v.it_interval.tv_sec, v.it_interval.tv_nsec);
+    printf("disarmed: %ld.%09ld every %ld.%09ld\n", (long)v.it_value.tv_sec,
+           v.it_value.tv_nsec, (long)v.it_interval.tv_sec,
+           v.it_interval.tv_nsec);
 
     tfd_set(fd, 0, 10, 10);
     usleep(105000);
@@ -531,25 +573,32 @@ part_timerfd(void)
     report("poll, nothing yet", poll(&p, 1, 0));
     long t0 = now_ms();
     int r = poll(&p, 1, 5000);
-    printf("poll waits: %d revents %s\n", r, p.revents == POLLIN ? "POLLIN" : "other");
+    printf("poll waits: %d revents %s\n", r,
+           p.revents == POLLIN ? "POLLIN" : "other");
     check("poll woke within 1 s", now_ms() - t0 < 1000);
     fd_set rd;
     FD_ZERO(&rd);
     FD_SET(fd, &rd);
     struct timeval tv = {5, 0};
-    printf("select: %d readable %d\n", select(fd + 1, &rd, NULL, NULL, &tv), FD_ISSET(fd, &rd) != 0);
+    printf("select: %d readable %d\n", select(fd + 1, &rd, NULL, NULL, &tv),
+           FD_ISSET(fd, &rd) != 0);
     report("read, 4-byte buffer", read(fd, &n, 4));
     report("read, bad buffer", read(fd, BAD_PTR, 8));
 
     timerfd_gettime(fd, &v);
-    check("gettime: value in (0, 10 ms]", (v.it_value.tv_sec | v.it_value.tv_nsec) != 0 && ts_ms(&v.it_value) <= 10);
-    printf("interval %ld.%09ld\n", (long)v.it_interval.tv_sec, v.it_interval.tv_nsec);
+    check("gettime: value in (0, 10 ms]",
+          (v.it_value.tv_sec | v.it_value.tv_nsec) != 0 &&
+              ts_ms(&v.it_value) <= 10);
+    printf("interval %ld.%09ld\n", (long)v.it_interval.tv_sec,
+           v.it_interval.tv_nsec);
     struct itimerspec one = {{0, 0}, ms_ts(2000)};
     report("settime 2 s one-shot, old", timerfd_settime(fd, 0, &one, &old));
-    printf("old interval %ld.%09ld\n", (long)old.it_interval.tv_sec, old.it_interval.tv_nsec);
+    printf("old interval %ld.%09ld\n", (long)old.it_interval.tv_sec,
+           old.it_interval.tv_nsec);
     report("read after settime (count reset)", read(fd, &n, 8));
     timerfd_gettime(fd, &v);
-    check("value in (1.5 s, 2 s]", ts_ms(&v.it_value) > 1500 && ts_ms(&v.it_value) <= 2000);
+    check("value in (1.5 s, 2 s]",
+          ts_ms(&v.it_value) > 1500 && ts_ms(&v.it_value) <= 2000);
 
     // a blocking read of a one-shot timer
     int bfd = timerfd_create(CLOCK_REALTIME, 0);
@@ -559,17 +608,19 @@ part_timerfd(void)
     if (now.tv_nsec >= 1000000000)
         now.tv_sec++, now.tv_nsec -= 1000000000;
     struct itimerspec abs = {{0, 0}, now};
-    report("settime TFD_TIMER_ABSTIME 60 ms ahead", timerfd_settime(bfd, TFD_TIMER_ABSTIME, &abs, NULL));
+    report("settime TFD_TIMER_ABSTIME 60 ms ahead",
+           timerfd_settime(bfd, TFD_TIMER_ABSTIME, &abs, NULL));
     t0 = now_ms();
     n = 0;
     report("blocking read", read(bfd, &n, 8));
     printf("count %llu\n", (unsigned long long)n);
     check("waited 40 ms to 2 s", now_ms() - t0 >= 40 && now_ms() - t0 < 2000);
     timerfd_gettime(bfd, &v);
-    printf("one-shot after firing: %ld.%09ld\n", (long)v.it_value.tv_sec, v.it_value.tv_nsec);
+    printf("one-shot after firing: %ld.%09ld\n", (long)v.it_value.tv_sec,
+           v.it_value.tv_nsec);
 
     // a signal interrupts a blocking read
-    catch(SIGALRM, 0);
+    catch_sig(SIGALRM, 0);
     struct itimerval it = {{0, 0}, {0, 50000}};
     setitimer(ITIMER_REAL, &it, NULL);
     report("blocking read, disarmed, a signal", read(bfd, &n, 8));
@@ -578,13 +629,17 @@ part_timerfd(void)
     int pfd[2];
     pipe(pfd);
     report("create clock 99", timerfd_create(99, 0));
-    report("create CLOCK_PROCESS_CPUTIME_ID", timerfd_create(CLOCK_PROCESS_CPUTIME_ID, 0));
+    report("create CLOCK_PROCESS_CPUTIME_ID",
+           timerfd_create(CLOCK_PROCESS_CPUTIME_ID, 0));
     report("create flags 1", timerfd_create(CLOCK_MONOTONIC, 1));
     report("settime on a pipe", timerfd_settime(pfd[0], 0, &one, NULL));
     report("settime bad fd", timerfd_settime(99, 0, &one, NULL));
     report("settime flags 4", timerfd_settime(fd, 4, &one, NULL));
-    report("settime nsec 1e9", timerfd_settime(fd, 0, &(struct itimerspec){{0, 0}, {0, 1000000000}}, NULL));
-    report("settime bad value", syscall(SYS_timerfd_settime, fd, 0, BAD_PTR, NULL));
+    report("settime nsec 1e9",
+           timerfd_settime(fd, 0, &(struct itimerspec){{0, 0}, {0, 1000000000}},
+                           NULL));
+    report("settime bad value",
+           syscall(SYS_timerfd_settime, fd, 0, BAD_PTR, NULL));
     report("gettime on a pipe", timerfd_gettime(pfd[0], &v));
     report("gettime bad pointer", syscall(SYS_timerfd_gettime, fd, BAD_PTR));
     close(fd);
@@ -619,15 +674,18 @@ stopped_sleep(const char *what, int how, int handler)
             t.tv_sec += 0, t.tv_nsec += 400000000;
             if (t.tv_nsec >= 1000000000)
                 t.tv_sec++, t.tv_nsec -= 1000000000;
-            r = syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL);
+            r = syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, TIMER_ABSTIME, &t,
+                        NULL);
         }
         long took = now_ms() - t0;
         printf("%s: ", what);
         report("returned", r);
         if (r == 0)
-            check("slept the whole 400 ms, under 3 s", took >= 400 && took < 3000);
+            check("slept the whole 400 ms, under 3 s",
+                  took >= 400 && took < 3000);
         else
-            check("rem in (0, 400 ms)", ts_ms(&rem) < 400 && (rem.tv_sec | rem.tv_nsec) != 0);
+            check("rem in (0, 400 ms)",
+                  ts_ms(&rem) < 400 && (rem.tv_sec | rem.tv_nsec) != 0);
         fflush(stdout);
         _exit(0);
     }

@@ -234,8 +234,8 @@ signal_deliver(void *frame, long nr)
 {
     struct proc *p = proc_current();
     struct thread *t = thread_current();
-    long res = nr >= 0 && nr != __NR_rt_sigreturn ? arch_frame_result(frame)
-                                                  : 0;
+    long res =
+        nr >= 0 && nr != __NR_rt_sigreturn ? arch_frame_result(frame) : 0;
     bool restart = res == -ERESTARTSYS || res == -ERESTARTNOINTR ||
                    res == -ERESTARTNOHAND || res == -ERESTART_RESTARTBLOCK;
     k_sigset_t set;
@@ -266,9 +266,8 @@ signal_deliver(void *frame, long nr)
         t->sig_blocked &= ~SIG_UNBLOCKABLE;
     }
     if (restart) // no handler ran: again, or resumed (restart_syscall)
-        arch_frame_restart(frame, res == -ERESTART_RESTARTBLOCK
-                                      ? __NR_restart_syscall
-                                      : nr);
+        arch_frame_restart(
+            frame, res == -ERESTART_RESTARTBLOCK ? __NR_restart_syscall : nr);
     if (t->sig_restore) {
         t->sig_blocked = t->sig_saved;
         t->sig_restore = false;

@@ -9,10 +9,10 @@
  * the answers out. As on Linux, a bad pointer for the old setting is
  * found after the new one took effect.
  */
+#include "kernel/timer.h"
 #include "fs/file.h"
 #include "fs/timerfd.h"
 #include "kernel/syscall.h"
-#include "kernel/timer.h"
 #include "kernel/uaccess.h"
 #include "uapi/errno.h"
 

@@ -43,11 +43,11 @@
 
 /** A process's interval timers (struct proc's itimers). */
 struct itimers {
-    struct proc *proc;          /**< whose they are */
-    struct ktimer real;         /**< ITIMER_REAL, on the monotonic clock */
-    uint64_t real_interval;     /**< its reload in ns, 0: one-shot */
-    uint64_t cpu_left[3];       /**< VIRTUAL, PROF: CPU ns left, 0: off */
-    uint64_t cpu_interval[3];   /**< their reloads in ns */
+    struct proc *proc;        /**< whose they are */
+    struct ktimer real;       /**< ITIMER_REAL, on the monotonic clock */
+    uint64_t real_interval;   /**< its reload in ns, 0: one-shot */
+    uint64_t cpu_left[3];     /**< VIRTUAL, PROF: CPU ns left, 0: off */
+    uint64_t cpu_interval[3]; /**< their reloads in ns */
 };
 
 /** The signal each timer sends. */
@@ -178,8 +178,8 @@ itimer_set(int which, const struct itimerval *value, struct itimerval *old)
     if (which == ITIMER_REAL) {
         // a disarmed timer keeps no interval (Linux's do_setitimer)
         it->real_interval = ns != 0 ? (uint64_t)interval : 0;
-        ktimer_arm(&it->real, ns != 0 ? clock_monotonic_ns() + ns
-                                      : KTIMER_NEVER);
+        ktimer_arm(&it->real,
+                   ns != 0 ? clock_monotonic_ns() + ns : KTIMER_NEVER);
     } else {
         it->cpu_left[which] = (uint64_t)ns;
         it->cpu_interval[which] = (uint64_t)interval;

@@ -24,12 +24,12 @@
  * never races with its function: when ktimer_cancel() returns, the
  * function is not running and will not run.
  */
-#include "kernel/timer.h"
 #include "kernel/clock.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
 #include "kernel/sync.h"
 #include "kernel/time.h"
+#include "kernel/timer.h"
 #include "uapi/errno.h"
 
 static struct spinlock ktimer_lock = SPINLOCK_INIT("ktimer");
@@ -187,10 +187,10 @@ tick_hook(25, ktimer_tick); // fire the timers whose deadline has come
 
 /** A thread asleep until a deadline: the timer that wakes it. */
 struct ktimer_sleeper {
-    struct ktimer timer;    /**< armed at the deadline */
-    struct thread *thread;  /**< who sleeps */
-    struct spinlock lock;   /**< protects fired against the sleep */
-    volatile bool fired;    /**< the deadline has come */
+    struct ktimer timer;   /**< armed at the deadline */
+    struct thread *thread; /**< who sleeps */
+    struct spinlock lock;  /**< protects fired against the sleep */
+    volatile bool fired;   /**< the deadline has come */
 };
 
 /* The sleeper's deadline came: note it and wake the thread. */

@@ -289,11 +289,10 @@ ptimer_settime(int id, int flags, const struct itimerspec *value,
     if (old != NULL)
         ptimer_read_locked(t, old);
     if (value->it_value.tv_sec != 0 || value->it_value.tv_nsec != 0)
-        clock_deadline(t->clock, (flags & TIMER_ABSTIME) != 0,
-                       &value->it_value, &deadline);
-    t->interval = deadline != KTIMER_NEVER
-                      ? clock_timespec_ns(&value->it_interval)
-                      : 0;
+        clock_deadline(t->clock, (flags & TIMER_ABSTIME) != 0, &value->it_value,
+                       &deadline);
+    t->interval =
+        deadline != KTIMER_NEVER ? clock_timespec_ns(&value->it_interval) : 0;
     t->overrun = t->overrun_last = 0;
     t->sent = false; // a signal still pending is the old setting's
     ktimer_arm(&t->timer, deadline);

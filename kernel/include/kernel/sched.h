@@ -62,8 +62,8 @@ struct thread {
 #if CHAPTER >= 6
     /* restart_syscall: how an interrupted sleep goes on (nanosleep) */
     long (*restart_fn)(struct thread *t); /**< NULL: nothing to resume */
-    uint64_t restart_deadline; /**< the sleep's monotonic deadline */
-    uint64_t restart_rem;      /**< user address for the time left, or 0 */
+    uint64_t restart_deadline;            /**< the sleep's monotonic deadline */
+    uint64_t restart_rem; /**< user address for the time left, or 0 */
 #endif
 };
 

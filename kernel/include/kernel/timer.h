@@ -48,8 +48,7 @@ int ktimer_sleep_until(uint64_t deadline);
 void ktimer_fire_due(uint64_t now);
 
 /* alarm, setitimer, getitimer (kernel/time/itimer.c) */
-int itimer_set(int which, const struct itimerval *value,
-               struct itimerval *old);
+int itimer_set(int which, const struct itimerval *value, struct itimerval *old);
 int itimer_get(int which, struct itimerval *value);
 unsigned itimer_alarm(unsigned seconds);
 

@@ -27,11 +27,11 @@ struct itimerspec {
 
 /** How a POSIX timer tells of its expiry (timer_create). */
 struct sigevent {
-    uint64_t sigev_value;  /**< the sigval passed in si_value */
-    int32_t sigev_signo;   /**< the signal */
-    int32_t sigev_notify;  /**< SIGEV_SIGNAL, SIGEV_NONE, ... */
-    int32_t sigev_tid;     /**< SIGEV_THREAD_ID: the thread */
-    int32_t pad[11];       /**< the rest of Linux's 64-byte union */
+    uint64_t sigev_value; /**< the sigval passed in si_value */
+    int32_t sigev_signo;  /**< the signal */
+    int32_t sigev_notify; /**< SIGEV_SIGNAL, SIGEV_NONE, ... */
+    int32_t sigev_tid;    /**< SIGEV_THREAD_ID: the thread */
+    int32_t pad[11];      /**< the rest of Linux's 64-byte union */
 };
 
 _Static_assert(sizeof(struct itimerval) == 32, "struct itimerval size");

@@ -106,7 +106,7 @@ itimer_read_locked(const struct itimers *it, int which, struct itimerval *v)
 {
     uint64_t value, interval;
     if (which == ITIMER_REAL) {
-        value = ktimer_remaining(&it->real);
+        value = ktimer_remaining_periodic(&it->real, it->real_interval);
         // armed but due: Linux says 1 us, never 0 (0 means disarmed)
         if (value == 0 && it->real.armed)
             value = 1000;

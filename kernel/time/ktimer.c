@@ -120,6 +120,30 @@ ktimer_remaining(const struct ktimer *t)
 }
 
 /**
+ * @brief Nanoseconds until periodic timer @p t's next expiry.
+ *
+ * Between a deadline and the tick that fires it, a timer is due but not
+ * yet fired: ktimer_remaining() says 0. A timer that repeats every
+ * @p interval has a next expiry all the same, which is what timer_gettime
+ * and timerfd_gettime report (Linux moves the timer on when asked).
+ * @param t        the timer
+ * @param interval its period in nanoseconds; 0: a one-shot timer
+ * @return the time left; 0 when disarmed, or a one-shot timer is due
+ */
+uint64_t
+ktimer_remaining_periodic(const struct ktimer *t, uint64_t interval)
+{
+    irqflags_t f = spin_lock_irqsave(&ktimer_lock);
+    bool armed = t->armed;
+    uint64_t expires = t->expires;
+    spin_unlock_irqrestore(&ktimer_lock, f);
+    uint64_t now = clock_monotonic_ns();
+    if (!armed || expires > now)
+        return armed ? expires - now : 0;
+    return interval != 0 ? interval - (now - expires) % interval : 0;
+}
+
+/**
  * @brief Re-arm @p t, which just fired, one period of @p interval after
  *        its deadline, or as many periods as it takes to pass @p now.
  *

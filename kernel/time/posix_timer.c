@@ -256,10 +256,10 @@ itimerspec_check(const struct itimerspec *v)
 static void
 ptimer_read_locked(const struct ptimer *t, struct itimerspec *v)
 {
-    uint64_t left = ktimer_remaining(&t->timer);
-    // armed, or periodic, but due: Linux shows 1 ns, never 0 (disarmed)
-    if (left == 0 && (t->timer.armed || t->interval != 0) &&
-        t->notify != SIGEV_NONE)
+    uint64_t left = ktimer_remaining_periodic(&t->timer, t->interval);
+    // a one-shot timer due but not fired: Linux shows 1 ns, never 0
+    // (which would mean disarmed), but for SIGEV_NONE
+    if (left == 0 && t->timer.armed && t->notify != SIGEV_NONE)
         left = 1;
     clock_ns_timespec(left, &v->it_value);
     clock_ns_timespec(t->interval, &v->it_interval);

@@ -43,6 +43,7 @@ void ktimer_init(struct ktimer *t, ktimer_fn fn);
 void ktimer_arm(struct ktimer *t, uint64_t expires);
 bool ktimer_cancel(struct ktimer *t);
 uint64_t ktimer_remaining(const struct ktimer *t);
+uint64_t ktimer_remaining_periodic(const struct ktimer *t, uint64_t interval);
 uint64_t ktimer_forward(struct ktimer *t, uint64_t now, uint64_t interval);
 int ktimer_sleep_until(uint64_t deadline);
 void ktimer_fire_due(uint64_t now);

@@ -16,7 +16,7 @@
 #include "kernel/uaccess.h"
 #include "uapi/errno.h"
 
-/** Copy @p size bytes of @p src to user address @p dst unless it is 0. */
+/* Copy @p size bytes of @p src to user address @p dst unless it is 0. */
 static long
 put_optional(long dst, const void *src, size_t size)
 {

@@ -35,6 +35,13 @@ CHAPTER_FILES += \
 	fs/include/fs/timerfd.h \
 	grading/tests/ch06_timers.py
 USER_PROGS += timertest
+CHAPTER_FILES += grading/host/test_ktimer.c
+# the timer engine, compiled for the host as it is (the test supplies the
+# clock, the locks and the scheduler)
+HOST_TESTS += ktimer
+HOST_TEST_ktimer_SRCS := grading/host/test_ktimer.c
+HOST_TEST_ktimer_KSRCS := kernel/time/ktimer.c
+HOST_TEST_ktimer_KFLAGS := -DCHAPTER=6
 
 # ---- signals, complete: queued real-time signals, sigtimedwait, signalfd
 

@@ -7,12 +7,15 @@
  * The interval timers of setitimer are three fixed timers per process,
  * each tied to one signal. POSIX timers lift both limits: a process
  * makes as many as it needs, on the clock it chooses (CLOCK_REALTIME,
- * CLOCK_MONOTONIC, CLOCK_BOOTTIME), and says how each tells of its
+ * CLOCK_MONOTONIC, CLOCK_BOOTTIME, or the process's CPU time), and says
+ * how each tells of its
  * expiry with a struct sigevent: a signal of its choice carrying a value
  * of its choice (SIGEV_SIGNAL, or SIGEV_THREAD_ID to one thread), or
  * nothing at all (SIGEV_NONE: the program asks timer_gettime). Each is a
  * kernel timer (kernel/time/ktimer.c) with an id, small integers from 0
- * per process, like descriptors.
+ * per process, like descriptors. A timer on CPU time cannot be a kernel
+ * timer, whose deadlines are on the monotonic clock: like ITIMER_PROF it
+ * counts down at each tick charged to its process (ptimer_cpu_tick()).
  *
  * Overruns. A signal that is already pending is not sent again, so a
  * fast interval timer whose signal is blocked (or whose handler is slow)
@@ -32,6 +35,7 @@
 #include "kernel/mm.h"
 #include "kernel/proc.h"
 #include "kernel/signal.h"
+#include "kernel/time.h"
 #include "kernel/timer.h"
 #include "uapi/errno.h"
 
@@ -39,6 +43,8 @@
 #define PTIMER_MAX 64
 /** The highest signal number (SIGRTMAX). */
 #define PTIMER_SIGMAX 64
+/** Nanoseconds in one tick. */
+#define TICK_NS (NSEC_PER_SEC / HZ)
 
 /** One POSIX timer. */
 struct ptimer {
@@ -46,6 +52,7 @@ struct ptimer {
     struct proc *proc;     /**< whose it is */
     int clock;             /**< the clock its dates are on */
     struct ktimer timer;   /**< armed at the next expiry */
+    uint64_t cpu_left;     /**< a CPU-time timer: CPU ns left; 0: off */
     uint64_t interval;     /**< reload in ns; 0: one-shot */
     int notify;            /**< SIGEV_SIGNAL, SIGEV_NONE, ... */
     int signo;             /**< the signal it sends */
@@ -128,6 +135,59 @@ ptimer_fire(struct ktimer *k)
     proc_table_unlock(f);
 }
 
+/* Does @p clock count CPU time (the process's: one thread each)? */
+static bool
+ptimer_clock_is_cpu(int clock)
+{
+    return clock == CLOCK_PROCESS_CPUTIME_ID ||
+           clock == CLOCK_THREAD_CPUTIME_ID;
+}
+
+/* One tick of CPU time for CPU-time timer @p t: count down, and at 0
+ * expire and reload (periods the tick overshot are skipped, counted).
+ * @pre proc_table_lock held */
+static void
+ptimer_cpu_count(struct ptimer *t)
+{
+    if (t->cpu_left == 0)
+        return;
+    if (t->cpu_left > TICK_NS) {
+        t->cpu_left -= TICK_NS;
+        return;
+    }
+    uint64_t over = TICK_NS - t->cpu_left, missed = 0;
+    t->cpu_left = 0;
+    if (t->interval != 0) {
+        missed = over / t->interval;
+        t->cpu_left = t->interval - over % t->interval;
+    }
+    ptimer_expire_locked(t, missed);
+}
+
+/**
+ * @brief The tick's share: count down the CPU-time timers of the process
+ *        the tick charges (the running one, as proc_account_tick() does).
+ * @pre interrupts off (timer interrupt)
+ */
+static void
+ptimer_cpu_tick(void)
+{
+    struct thread *th = thread_current();
+    struct proc *p = th != NULL ? th->proc : NULL;
+    if (p == NULL || p->ptimers == NULL)
+        return;
+    irqflags_t f = proc_table_lock();
+    struct list_node *n;
+    list_for_each(n, &p->ptimers->list)
+    {
+        struct ptimer *t = list_entry(n, struct ptimer, link);
+        if (ptimer_clock_is_cpu(t->clock))
+            ptimer_cpu_count(t);
+    }
+    proc_table_unlock(f);
+}
+tick_hook(12, ptimer_cpu_tick); // after proc_account_tick, on its clock
+
 /* The timer @p id of the current process. @pre proc_table_lock held */
 static struct ptimer *
 ptimer_find_locked(int id)
@@ -198,7 +258,8 @@ ptimers_of(struct proc *p)
 
 /**
  * @brief timer_create: a new, disarmed timer on @p clock.
- * @param clock CLOCK_REALTIME, CLOCK_MONOTONIC or CLOCK_BOOTTIME
+ * @param clock CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, or the
+ *              CPU time of the process or thread (the same here)
  * @param ev    how it notifies, or NULL: SIGALRM carrying the timer's id
  * @param id    receives its id
  * @return 0; -EINVAL (an unknown clock or a bad sigevent); -EOPNOTSUPP
@@ -212,7 +273,7 @@ ptimer_create(int clock, const struct sigevent *ev, int *id)
         clock == CLOCK_MONOTONIC_COARSE)
         return -EOPNOTSUPP;
     if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC &&
-        clock != CLOCK_BOOTTIME)
+        clock != CLOCK_BOOTTIME && !ptimer_clock_is_cpu(clock))
         return -EINVAL;
     struct proc *p = proc_current();
     struct ptimer *t = kzalloc(sizeof(*t));
@@ -256,13 +317,30 @@ itimerspec_check(const struct itimerspec *v)
 static void
 ptimer_read_locked(const struct ptimer *t, struct itimerspec *v)
 {
-    uint64_t left = ktimer_remaining_periodic(&t->timer, t->interval);
+    uint64_t left = ptimer_clock_is_cpu(t->clock)
+                        ? t->cpu_left
+                        : ktimer_remaining_periodic(&t->timer, t->interval);
     // a one-shot timer due but not fired: Linux shows 1 ns, never 0
     // (which would mean disarmed), but for SIGEV_NONE
     if (left == 0 && t->timer.armed && t->notify != SIGEV_NONE)
         left = 1;
     clock_ns_timespec(left, &v->it_value);
     clock_ns_timespec(t->interval, &v->it_interval);
+}
+
+/* The CPU time to wait on @p clock for @p ts (a duration, or with
+ * @p absolute a CPU time): at least 1 ns, so the timer is armed. */
+static uint64_t
+ptimer_cpu_wait(int clock, bool absolute, const struct timespec *ts)
+{
+    uint64_t want = clock_timespec_ns(ts);
+    if (absolute) {
+        struct timespec now;
+        clock_read(clock, &now);
+        uint64_t used = clock_timespec_ns(&now);
+        want = want > used ? want - used : 0;
+    }
+    return want != 0 ? want : 1;
 }
 
 /**
@@ -288,11 +366,15 @@ ptimer_settime(int id, int flags, const struct itimerspec *value,
     }
     if (old != NULL)
         ptimer_read_locked(t, old);
-    if (value->it_value.tv_sec != 0 || value->it_value.tv_nsec != 0)
-        clock_deadline(t->clock, (flags & TIMER_ABSTIME) != 0, &value->it_value,
-                       &deadline);
-    t->interval =
-        deadline != KTIMER_NEVER ? clock_timespec_ns(&value->it_interval) : 0;
+    bool on = value->it_value.tv_sec != 0 || value->it_value.tv_nsec != 0;
+    bool absolute = (flags & TIMER_ABSTIME) != 0;
+    if (on && ptimer_clock_is_cpu(t->clock))
+        t->cpu_left = ptimer_cpu_wait(t->clock, absolute, &value->it_value);
+    else if (on)
+        clock_deadline(t->clock, absolute, &value->it_value, &deadline);
+    else
+        t->cpu_left = 0;
+    t->interval = on ? clock_timespec_ns(&value->it_interval) : 0;
     t->overrun = t->overrun_last = 0;
     t->sent = false; // a signal still pending is the old setting's
     ktimer_arm(&t->timer, deadline);

@@ -10,7 +10,8 @@
  *            restart_syscall with nothing to resume is EINTR; errors.
  *   itimer   setitimer/getitimer on the three clocks, interval reloads
  *            at the right rate, alarm's rounded answer, fork clears the
- *            timers, errors.
+ *            timers, execve keeps them (and deletes the POSIX timers),
+ *            errors.
  *   posix    timer_create and friends: rates (on CPU time too), gettime,
  *            overruns counted
  *            while the signal is blocked, SIGEV_NONE, TIMER_ABSTIME,
@@ -297,6 +298,22 @@ part_itimer(void)
     }
     waitpid(pid, NULL, 0);
     setitimer(ITIMER_REAL, &off, NULL);
+
+    // execve: the interval timers stay, the POSIX timers are deleted
+    pid = fork();
+    if (pid == 0) {
+        int id = -1;
+        syscall(SYS_timer_create, CLOCK_MONOTONIC, NULL, &id);
+        struct itimerspec five = {{0, 0}, {5, 0}};
+        syscall(SYS_timer_settime, id, 0, &five, NULL);
+        setitimer(ITIMER_REAL, &set, NULL);
+        char arg[16];
+        snprintf(arg, sizeof(arg), "%d", id);
+        execl("/proc/self/exe", "timertest", "afterexec", arg, (char *)NULL);
+        printf("exec: %s\n", errname(errno));
+        _exit(1);
+    }
+    waitpid(pid, NULL, 0);
 
     report("setitimer which 3", setitimer(3, &set, NULL));
     struct itimerval bad = {{0, 0}, {0, 1000000}};
@@ -715,10 +732,30 @@ part_stop(void)
     stopped_sleep("nanosleep, SIGCONT caught", 0, 1);
 }
 
+/* The program execve'd by part_itimer's child: what is left of its
+ * timers (POSIX timer @p id should be gone). */
+static void
+after_exec(int id)
+{
+    struct itimerval v;
+    struct itimerspec ts;
+    getitimer(ITIMER_REAL, &v);
+    check("after exec: ITIMER_REAL value in (1 s, 2 s]",
+          v.it_value.tv_sec * 1000000 + v.it_value.tv_usec > 1000000 &&
+              v.it_value.tv_sec * 1000000 + v.it_value.tv_usec <= 2000000);
+    printf("after exec: interval %ld.%06ld\n", (long)v.it_interval.tv_sec,
+           (long)v.it_interval.tv_usec);
+    report("after exec: timer_gettime", syscall(SYS_timer_gettime, id, &ts));
+}
+
 int
 main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
+    if (argc == 3 && strcmp(argv[1], "afterexec") == 0) {
+        after_exec(atoi(argv[2]));
+        return 0;
+    }
     static const struct {
         const char *name;
         void (*fn)(void);

@@ -22,9 +22,10 @@ cannot cost the other groups their points.
   itimer        (20)  `timertest itimer`: setitimer and getitimer on the
                       three clocks, 20 reloads of a 10 ms timer at the
                       right rate, the old value, alarm's rounding, fork
-                      clears the timers, errors.
-  posix-timer   (20)  `timertest posix`: timer_create on three clocks,
-                      rates, timer_gettime, overruns counted while the
+                      clears the timers, execve keeps them but deletes
+                      the POSIX timers, errors.
+  posix-timer   (20)  `timertest posix`: timer_create on four clocks
+                      (CPU time too), rates, timer_gettime, overruns counted while the
                       signal is blocked, SIGEV_NONE, TIMER_ABSTIME,
                       SIGEV_THREAD_ID, fork, errors.
   timer-siginfo (10)  `timertest siginfo`: si_code, si_timerid, si_value

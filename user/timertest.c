@@ -315,6 +315,35 @@ part_itimer(void)
     }
     waitpid(pid, NULL, 0);
 
+    // a process its own alarm kills; a process that exits with timers
+    // armed (they must not fire into the process once it is gone)
+    pid = fork();
+    if (pid == 0) {
+        signal(SIGALRM, SIG_DFL);
+        struct itimerval soon = {{0, 10000}, {0, 20000}};
+        setitimer(ITIMER_REAL, &soon, NULL);
+        for (;;)
+            pause();
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    printf("child killed by signal %d\n", WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+    pid = fork();
+    if (pid == 0) {
+        int id = -1;
+        struct itimerval soon = {{0, 10000}, {0, 10000}};
+        struct itimerspec often = {{0, 10000000}, {0, 10000000}};
+        syscall(SYS_timer_create, CLOCK_MONOTONIC, NULL, &id);
+        syscall(SYS_timer_settime, id, 0, &often, NULL);
+        setitimer(ITIMER_PROF, &soon, NULL);
+        signal(SIGALRM, SIG_IGN);
+        setitimer(ITIMER_REAL, &soon, NULL);
+        _exit(7);
+    }
+    waitpid(pid, &st, 0);
+    usleep(50000);
+    printf("child exited with timers armed: %d\n", WEXITSTATUS(st));
+
     report("setitimer which 3", setitimer(3, &set, NULL));
     struct itimerval bad = {{0, 0}, {0, 1000000}};
     report("setitimer usec 1000000", setitimer(ITIMER_REAL, &bad, NULL));

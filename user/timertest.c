@@ -264,6 +264,15 @@ part_itimer(void)
     itimer_rate("ITIMER_VIRTUAL", ITIMER_VIRTUAL, SIGVTALRM);
     itimer_rate("ITIMER_PROF", ITIMER_PROF, SIGPROF);
 
+    // CPU time does not pass while the process sleeps
+    struct itimerval prof = {{0, 20000}, {0, 20000}};
+    catch_sig(SIGPROF, 0);
+    hits = 0;
+    setitimer(ITIMER_PROF, &prof, NULL);
+    usleep(300000);
+    setitimer(ITIMER_PROF, &off, NULL);
+    check("no SIGPROF in 300 ms asleep", hits == 0);
+
     struct itimerval cpu = {{0, 0}, {5, 0}};
     setitimer(ITIMER_PROF, &cpu, NULL);
     getitimer(ITIMER_PROF, &v);

@@ -77,8 +77,7 @@ show_sigchld(const char *what)
     if (chld_count == 0)
         printf("%s: no SIGCHLD\n", what);
     else
-        printf("%s: SIGCHLD code %d status %d\n", what, chld_code,
-               chld_status);
+        printf("%s: SIGCHLD code %d status %d\n", what, chld_code, chld_status);
 }
 
 /* A child in a group of its own that waits for signals forever. */
@@ -278,8 +277,8 @@ orphaned_by_exit(void)
         got += n;
     // the handlers' order is the kernel's business: sort the letters
     int h = memchr(buf, 'H', got) != NULL, c = memchr(buf, 'C', got) != NULL;
-    printf("orphaned while stopped: %zd signals, SIGHUP %d, SIGCONT %d\n",
-           got, h, c);
+    printf("orphaned while stopped: %zd signals, SIGHUP %d, SIGCONT %d\n", got,
+           h, c);
 }
 
 /* A read waits in a pipe while its reader is stopped and continued. */
@@ -303,9 +302,9 @@ read_across_stop(int handler_flags)
         write(ready[1], "r", 1);
         ssize_t r = read(data[0], &b, 1);
         printf("read after stop and continue (%s): %zd %s\n",
-               handler_flags < 0      ? "no handler"
-               : handler_flags == 0   ? "handler"
-                                      : "handler, SA_RESTART",
+               handler_flags < 0    ? "no handler"
+               : handler_flags == 0 ? "handler"
+                                    : "handler, SA_RESTART",
                r, r < 0 ? strerror(errno) : "");
         fflush(stdout);
         _exit(0);

@@ -8,7 +8,7 @@ nobody can continue hangs forever; a read that fails with EINTR after
 oracle: /bin/jobctl runs on the host too and its console section must be
 identical.
 
-Groups (55 points):
+Groups (70 points):
 
   jobs  (30)  /bin/jobctl: SIGSTOP and SIGTSTP stop, SIGCONT continues;
               wait4 WUNTRACED and WCONTINUED and waitid WSTOPPED,
@@ -30,6 +30,11 @@ Groups (55 points):
               `exit`. Markers are random
               tokens printed by the jobs themselves, so the keys are typed
               only once the job is really running.
+
+  fullscreen (15)  programs that take the whole screen, typed at ash:
+              `vi` opens a new file, inserts a random line and saves it
+              (`cat` shows it); `less` shows a file and quits on `q`;
+              `top -n 1 -b` prints its summary and process list.
 
 The programs run in a fresh random order each boot (with chapter 3's
 hello mixed in), so canned output cannot pass.
@@ -74,7 +79,8 @@ children(test_jobs, JOBS_TESTS, check)
 # Random markers: the typed line shows `echo A""B`, the output `AB`, so a
 # pattern for the output never matches the echo of the typing.
 M = {k: token(3) for k in ("run", "jobs1", "bg", "jobs2", "st", "bgrun", "w",
-                             "pipe", "jobs3", "end")}
+                             "pipe", "jobs3", "end", "vi", "cat", "less",
+                             "top")}
 
 
 def said(key):
@@ -137,5 +143,47 @@ SHELL_TESTS = [
      M["end"]]),
 ]
 children(test_shell_jobs, SHELL_TESTS,
+         lambda key, pats: (in_order(*pats),
+                            expect_not(r"EXCEPTION|KERNEL PANIC")))
+
+
+# -------------------------------------------------------------- fullscreen
+
+PROMPT = r"keel:/# "
+FULLSCREEN_STEPS = [
+    (PROMPT, "vi /tmp/edited\r"),
+    # vi has drawn its screen, status line last, and is in raw mode
+    (r"- /tmp/edited 1/1", "i"),
+    (r"I /tmp/edited", M["vi"]),
+    (M["vi"], "\x1b"),
+    (r"- /tmp/edited", ":wq\r"),
+    (PROMPT, "cat /tmp/edited; echo %s\r" % said("cat")),
+    (M["cat"], "less /etc/profile\r"),
+    (r"PS1=", "q"),
+    (PROMPT, "echo %s\r" % said("less")),
+    (M["less"], "top -n 1 -b | head -5; echo %s\r" % said("top")),
+    (M["top"], "exit\r"),
+]
+
+
+@test(0, "fullscreen")
+def test_fullscreen():
+    """Boot the interactive shell; run vi, less and top."""
+    boot("quiet", timeout=120, initrd=chapter_initrd(),
+         input=FULLSCREEN_STEPS)
+
+
+FULLSCREEN_TESTS = [
+    ("vi", 5, "vi inserts a line and saves the file",
+     "The line typed in vi's insert mode is in the file after :wq.",
+     [r"^%s\r?$" % M["vi"], M["cat"]]),
+    ("less", 5, "less shows a file and quits on q",
+     "less pages /etc/profile; q gives the shell back.",
+     [M["cat"], r"PS1=", M["less"]]),
+    ("top", 5, "top -n 1 -b prints its summary",
+     "top's batch mode: the memory and CPU lines and the process table.",
+     [M["less"], r"^Mem:", r"PID +PPID", M["top"]]),
+]
+children(test_fullscreen, FULLSCREEN_TESTS,
          lambda key, pats: (in_order(*pats),
                             expect_not(r"EXCEPTION|KERNEL PANIC")))

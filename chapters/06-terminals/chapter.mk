@@ -18,6 +18,10 @@ CHAPTER_FILES += \
 # ---- SIGCHLD's CLD_STOPPED and CLD_CONTINUED, orphaned process groups
 KERNEL_SRCS += \
 	kernel/proc/jobctl.c
+CHAPTER_FILES += \
+	user/jobctl.c \
+	grading/tests/ch06_jobs.py
+USER_PROGS += jobctl
 
 # ---- terminals: many ttys, the controlling terminal, background I/O,
 # ---- hang-up, ptys and devpts
@@ -52,3 +56,5 @@ RETIRED_FILES += kernel/syscalls/time.c
 RETIRED_FILES += kernel/include/kernel/clock.h
 RETIRED_FILES += fs/procfs/root.c
 RETIRED_FILES += kernel/proc/sigdeliver.c
+RETIRED_FILES += kernel/proc/signal.c
+RETIRED_FILES += kernel/syscalls/wait.c

@@ -30,7 +30,9 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TREES = ("kernel/", "fs/", "net/")
-GUARD_BUDGET = 25
+# 25 at chapter 5; chapter 6 adds one block of fields to struct proc (job
+# control's state), the one place a chapter's state has to go.
+GUARD_BUDGET = 26
 
 GUARD = re.compile(r"^\s*#\s*(if|ifdef|ifndef|elif)\b.*\bCHAPTER\b")
 SNIPPET_MARK = re.compile(r"^\s*(//|#|/\*|;)\s*\[([A-Za-z0-9_.-]+)\]")

@@ -29,15 +29,15 @@ cannot cost the other groups their points.
                       signal is blocked, SIGEV_NONE, TIMER_ABSTIME,
                       SIGEV_THREAD_ID, fork, errors.
   timer-siginfo (10)  `timertest siginfo`: si_code, si_timerid, si_value
-                      and si_overrun of a timer's signal (needs the
-                      signal frame to carry them).
+                      and si_overrun of a timer's signal, as the signal
+                      frame carries them.
   timerfd       (20)  exercise 6.3. `timertest timerfd`: read counts,
                       EAGAIN, blocking reads, poll and select, gettime,
                       /proc/self/fd, errors.
   sleep-stop    (10)  `timertest stop`: SIGSTOP and SIGCONT in the middle
                       of a sleep: it goes on for the time that was left
                       (restart_syscall), or ends with EINTR when SIGCONT
-                      has a handler (needs job control's stop).
+                      has a handler.
 """
 
 import re

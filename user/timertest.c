@@ -166,6 +166,11 @@ part_sleep(void)
     report("nanosleep negative",
            syscall(SYS_nanosleep, &(struct timespec){-1, 0}, NULL));
     report("nanosleep bad req", syscall(SYS_nanosleep, BAD_PTR, NULL));
+    report("clock_nanosleep CLOCK_MONOTONIC_RAW",
+           syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC_RAW, 0, &zero, NULL));
+    report(
+        "clock_nanosleep CLOCK_MONOTONIC_COARSE",
+        syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC_COARSE, 0, &zero, NULL));
     report("clock_nanosleep bad clock",
            syscall(SYS_clock_nanosleep, 99, 0, &zero, NULL));
 
@@ -520,6 +525,8 @@ part_posix(void)
     report("gettime bad pointer", syscall(SYS_timer_gettime, id, BAD_PTR));
     int x;
     report("create clock 99", tcreate(99, NULL, &x));
+    report("create CLOCK_MONOTONIC_RAW",
+           tcreate(CLOCK_MONOTONIC_RAW, NULL, &x));
     ev.sigev_notify = 99;
     report("create notify 99", tcreate(CLOCK_MONOTONIC, &ev, &x));
     ev.sigev_notify = SIGEV_SIGNAL;

@@ -214,13 +214,13 @@ clock_timespec_ns(const struct timespec *ts)
  *
  * What a sleep or a timer on clock @p id waits for, as a deadline for
  * the timer engine. A date already past gives the monotonic time now.
- * @param id       CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME (and
- *                 their _RAW and _COARSE forms)
+ * @param id       CLOCK_REALTIME, CLOCK_MONOTONIC or CLOCK_BOOTTIME
  * @param absolute @p ts is a time on the clock (TIMER_ABSTIME)
  * @param ts       the valid (clock_timespec_valid()) time or duration
  * @param deadline receives the clock_monotonic_ns() time; UINT64_MAX
  *                 for one that never comes
- * @return 0; -EOPNOTSUPP for the thread's CPU clock (as Linux's sleeps);
+ * @return 0; -EOPNOTSUPP for the thread's CPU clock and the _RAW and
+ *         _COARSE clocks (as Linux's sleeps);
  *         -EINVAL for an unknown clock or the process's CPU clock (Linux
  *         can wait on it; Keel cannot yet)
  */
@@ -229,7 +229,9 @@ clock_deadline(int id, bool absolute, const struct timespec *ts,
                uint64_t *deadline)
 {
     uint64_t on_clock;
-    if (id == CLOCK_THREAD_CPUTIME_ID)
+    // the raw and coarse clocks can be read, not waited for (as Linux)
+    if (id == CLOCK_THREAD_CPUTIME_ID || id == CLOCK_MONOTONIC_RAW ||
+        id == CLOCK_REALTIME_COARSE || id == CLOCK_MONOTONIC_COARSE)
         return -EOPNOTSUPP;
     if (id == CLOCK_PROCESS_CPUTIME_ID)
         return -EINVAL;

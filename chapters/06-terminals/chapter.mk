@@ -28,3 +28,8 @@ KERNEL_SRCS += \
 
 # ---- files this chapter replaces (added by `chapters.py retire`)
 RETIRED_FILES += kernel/include/kernel/signal.h
+RETIRED_FILES += kernel/proc/signal.c
+RETIRED_FILES += kernel/proc/sigdeliver.c
+RETIRED_FILES += kernel/include/uapi/signal.h
+RETIRED_FILES += kernel/arch/x86_64/proc/signal.c
+RETIRED_FILES += fs/procfs/root.c

@@ -140,7 +140,6 @@ arch_signal_frame(void *frame, int sig, const struct sig_info *info,
                   const struct k_sigaction *act, k_sigset_t oldmask,
                   const struct k_stack *alt)
 {
-    // >>> exercise 4.3 signal-frame
     struct trap_frame *tf = frame;
     uint8_t fx[FXSAVE_SIZE] __aligned(16);
     struct k_rt_sigframe f;
@@ -172,11 +171,6 @@ arch_signal_frame(void *frame, int sig, const struct sig_info *info,
     tf->rax = 0;
     tf->rflags &= ~(RFLAGS_TF | RFLAGS_DF | RFLAGS_RF);
     return 0;
-    // === stub: no frame: the process is killed by SIGSEGV
-    // (void)frame, (void)sig, (void)info, (void)act, (void)oldmask;
-    // (void)alt;
-    // return -EFAULT;
-    // <<< exercise 4.3 signal-frame
 }
 // [signal_frame]
 

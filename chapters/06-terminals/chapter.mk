@@ -25,6 +25,19 @@ KERNEL_SRCS += \
 # ---- timers: alarm, itimers, POSIX timers, timerfd, sleeping on queues
 
 # ---- signals, complete: queued real-time signals, sigtimedwait, signalfd
+KERNEL_SRCS += \
+	kernel/proc/siginfo.c \
+	kernel/proc/sigqueue.c \
+	kernel/proc/sigwait.c \
+	fs/anon.c \
+	fs/signalfd.c \
+	kernel/syscalls/sigqueue.c
+CHAPTER_FILES += \
+	kernel/include/uapi/signalfd.h \
+	fs/include/fs/anon.h \
+	user/rtsigtest.c \
+	grading/tests/ch06_rtsig.py
+USER_PROGS += rtsigtest
 
 # ---- files this chapter replaces (added by `chapters.py retire`)
 RETIRED_FILES += kernel/include/kernel/signal.h

@@ -36,7 +36,8 @@ CHAPTER_FILES += \
 	kernel/include/uapi/signalfd.h \
 	fs/include/fs/anon.h \
 	user/rtsigtest.c \
-	grading/tests/ch06_rtsig.py
+	grading/tests/ch06_rtsig.py \
+	exercises/06-terminals/1-rt-queue.md
 USER_PROGS += rtsigtest
 
 # ---- files this chapter replaces (added by `chapters.py retire`)

@@ -101,6 +101,7 @@ sigqueue_append(struct proc *p, int sig, const struct sig_info *info)
  *         tkill finds no room (RLIMIT_SIGPENDING, or no memory)
  * @pre proc_table_lock() held
  */
+// [sigqueue_add]
 int
 sigqueue_add(struct proc *p, int sig, const struct sig_info *info)
 {
@@ -116,6 +117,7 @@ sigqueue_add(struct proc *p, int sig, const struct sig_info *info)
     wait_queue_wake_all(&p->sig.sent);
     return 0;
 }
+// [sigqueue_add]
 
 /*
  * Take the oldest instance of real-time signal @p sig off @p p's queue
@@ -123,7 +125,6 @@ sigqueue_add(struct proc *p, int sig, const struct sig_info *info)
  * without an instance (its note was lost to the limit) gives a bare
  * SI_USER note. @pre proc_table_lock() held, @p sig pending
  */
-// [sigqueue_take_rt]
 static void
 sigqueue_take_rt(struct proc *p, int sig, struct sig_info *info)
 {
@@ -157,7 +158,6 @@ sigqueue_take_rt(struct proc *p, int sig, struct sig_info *info)
     // p->sig.pending &= ~SIGBIT(sig);
     // <<< exercise 6.1 rt-queue
 }
-// [sigqueue_take_rt]
 
 /**
  * @brief Take pending signal @p sig of @p p: its note, and the signal

@@ -47,3 +47,4 @@ RETIRED_FILES += kernel/proc/sigdeliver.c
 RETIRED_FILES += kernel/include/uapi/signal.h
 RETIRED_FILES += kernel/arch/x86_64/proc/signal.c
 RETIRED_FILES += fs/procfs/root.c
+RETIRED_FILES += kernel/syscalls/wait.c

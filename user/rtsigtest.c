@@ -375,11 +375,36 @@ info_waitid(void)
     if (pid == 0)
         _exit(3);
     siginfo_t si;
-    memset(&si, 0, sizeof(si));
+    memset(&si, 0x5a, sizeof(si));
     report("waitid", waitid(P_PID, pid, &si, WEXITED));
     printf("waitid: signo=%d code=%d status=%d pid=child:%s uid=self:%s\n",
            si.si_signo, si.si_code, si.si_status, yes(si.si_pid == pid),
            yes((int)si.si_uid == (int)getuid()));
+    // Linux writes those six fields and nothing else (not si_utime)
+    const unsigned char *b = (const unsigned char *)&si;
+    int kept = 0;
+    for (size_t i = 28; i < sizeof(si); i++)
+        kept += b[i] == 0x5a;
+    printf("waitid: bytes 12..15 kept:%s, bytes 28.. kept: %d\n",
+           yes(b[12] == 0x5a), kept);
+    pid = fork();
+    if (pid == 0) {
+        sleep_ms(100);
+        _exit(0);
+    }
+    memset(&si, 0x5a, sizeof(si));
+    report("waitid WNOHANG, none ready",
+           waitid(P_PID, pid, &si, WEXITED | WNOHANG));
+    printf("waitid WNOHANG: signo=%d code=%d pid=%d uid=%d status=%d, "
+           "bytes 28.. kept:%s\n",
+           si.si_signo, si.si_code, si.si_pid, (int)si.si_uid, si.si_status,
+           yes(b[28] == 0x5a && b[127] == 0x5a));
+    waitpid(pid, NULL, 0);
+    pid = fork();
+    if (pid == 0)
+        _exit(4);
+    report("waitid, bad infop", waitid(P_PID, pid, BAD_PTR, WEXITED));
+    report("the child was reaped all the same", waitpid(pid, NULL, WNOHANG));
 }
 
 static void

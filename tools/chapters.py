@@ -480,8 +480,9 @@ def share_busybox(dest):
     view's build/busybox is a link to the tree's; the view's copy of the
     configuration keeps the tree's modification time (write_view copies
     it with copy2), so make sees the shared binary as up to date and
-    builds it only once, in the first view that needs it. Views are graded
-    one at a time, so two builds never race.
+    builds it only once, in the first view that needs it. `make test`
+    (tools/test.sh) grades two views at a time, so it builds BusyBox in
+    the tree first: two views never race to build it.
     """
     if not os.path.exists(os.path.join(dest, "user", "busybox",
                                        "busybox.config")):

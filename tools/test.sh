@@ -32,6 +32,61 @@ step() {
     fi
 }
 
+# Steps that may run side by side: queue them, then run_queue runs
+# $TEST_JOBS at a time (default: the number of cores, at most 2), each
+# into its own log, printed whole when it fails (its last lines when it
+# passes), with the same progress lines as step.
+TEST_JOBS=${TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
+[ "$TEST_JOBS" -gt 2 ] && TEST_JOBS=2
+queue_names=()
+queue_cmds=()
+queue() {
+    queue_names+=("$1")
+    shift
+    queue_cmds+=("$(printf '%q ' "$@")")
+}
+
+run_queue() {
+    local logdir i running=0 done_pid rc
+    logdir=$(mktemp -d)
+    declare -A step_of=() t0_of=()
+    for i in "${!queue_names[@]}"; do
+        while [ "$running" -ge "$TEST_JOBS" ]; do
+            finish_one
+        done
+        echo "==> [$((SECONDS - start))s] ${queue_names[$i]} (started)"
+        eval "${queue_cmds[$i]}" >"$logdir/$i.log" 2>&1 &
+        step_of[$!]=$i
+        t0_of[$!]=$SECONDS
+        running=$((running + 1))
+    done
+    while [ "$running" -gt 0 ]; do
+        finish_one
+    done
+    rm -rf "$logdir"
+    queue_names=()
+    queue_cmds=()
+}
+
+# Wait for one queued step to end; report it as step does.
+finish_one() {
+    wait -n -p done_pid
+    rc=$?
+    local j=${step_of[$done_pid]}
+    local name=${queue_names[$j]} took=$((SECONDS - ${t0_of[$done_pid]}))
+    if [ "$rc" -eq 0 ]; then
+        tail -n 3 "$logdir/$j.log"
+        passed=$((passed + 1))
+        echo "==> $name: ok (${took}s)"
+    else
+        cat "$logdir/$j.log"
+        failed=$((failed + 1))
+        failed_steps+=("$name")
+        echo "==> $name: FAILED (${took}s)"
+    fi
+    running=$((running - 1))
+}
+
 if [ -n "$QUICK" ] || [ ! -f tools/chapters.py ]; then
     step "static checks (clang-format, cppcheck, structure, -Werror builds)" $MAKE -s check
 else
@@ -50,10 +105,16 @@ if [ -n "$QUICK" ] || [ ! -f tools/chapters.py ]; then
     step "grade chapter $LAST" $MAKE -s grade CHAPTER="$LAST"
 else
     step "chapter lint" python3 tools/chapters.py lint
-    for n in $(seq 1 "$LAST"); do
-        step "chapter $n: the snapshot builds and grades full marks" python3 tools/chapters.py check-snapshot "$n"
-        step "chapter $n: the handout loses exactly its exercises" python3 tools/chapters.py check-handout "$n"
+    # the views share the tree's BusyBox build: make it once, before
+    # several views want it at the same time
+    step "BusyBox (musl), shared by every chapter's view" $MAKE -s busybox
+    # A QEMU without KVM runs on one core: grade two views at a time, the
+    # longest first, so both cores work until the end.
+    for n in $(seq "$LAST" -1 1); do
+        queue "chapter $n: the handout loses exactly its exercises" python3 tools/chapters.py check-handout "$n"
+        queue "chapter $n: the snapshot builds and grades full marks" python3 tools/chapters.py check-snapshot "$n"
     done
+    run_queue
 fi
 step "book (doxygen, warnings are errors)" $MAKE -s book
 

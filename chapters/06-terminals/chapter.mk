@@ -18,6 +18,10 @@ CHAPTER_FILES += \
 # ---- SIGCHLD's CLD_STOPPED and CLD_CONTINUED, orphaned process groups
 KERNEL_SRCS += \
 	kernel/proc/jobctl.c
+CHAPTER_FILES += \
+	user/jobctl.c \
+	grading/tests/ch06_jobs.py
+USER_PROGS += jobctl
 
 # ---- terminals: many ttys, the controlling terminal, background I/O,
 # ---- hang-up, ptys and devpts

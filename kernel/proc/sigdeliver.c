@@ -49,8 +49,7 @@ signal_action(int sig, const struct k_sigaction *act, struct k_sigaction *old)
         p->sig.action[sig] = *act;
         p->sig.action[sig].mask &= ~SIG_UNBLOCKABLE;
         bool dfl_ignored =
-            act->handler == SIG_DFL &&
-            (SIGBIT(sig) & (SIG_DEFAULT_IGNORE | SIG_DEFAULT_STOP));
+            act->handler == SIG_DFL && (SIGBIT(sig) & SIG_DEFAULT_IGNORE);
         if (act->handler == SIG_IGN || dfl_ignored)
             sigqueue_flush(p, sig); // and its queued instances
     }
@@ -195,7 +194,8 @@ die(struct proc *p, int sig)
 }
 
 /* Take signal @p sig off the pending set: its action and info. Returns
- * false if it does nothing at all (ignored, or a stop signal). */
+ * false if it runs no handler and does not kill: ignored, or a stop
+ * signal (which stops the process here, until SIGCONT). */
 static bool
 take_signal(struct proc *p, int sig, struct k_sigaction *act,
             struct sig_info *info)
@@ -208,8 +208,49 @@ take_signal(struct proc *p, int sig, struct k_sigaction *act,
     proc_table_unlock(flags);
     if (act->handler == SIG_IGN)
         return false;
-    return act->handler != SIG_DFL ||
-           !(SIGBIT(sig) & (SIG_DEFAULT_IGNORE | SIG_DEFAULT_STOP));
+    if (act->handler == SIG_DFL && (SIGBIT(sig) & SIG_DEFAULT_STOP)) {
+        jobctl_stop(sig);
+        return false;
+    }
+    return act->handler != SIG_DFL || !(SIGBIT(sig) & SIG_DEFAULT_IGNORE);
+}
+
+/* Is @p r a kernel-internal "make the call again" result? */
+static bool
+is_restart(long r)
+{
+    return r == -ERESTARTSYS || r == -ERESTARTNOINTR || r == -ERESTARTNOHAND ||
+           r == -ERESTART_RESTARTBLOCK;
+}
+
+/*
+ * A handler is about to run while system call @p nr was interrupted with
+ * @p r: make it again (ERESTARTSYS under SA_RESTART, ERESTARTNOINTR) or
+ * let it fail with -EINTR (the others), as Linux's handle_signal() does.
+ */
+static void
+restart_with_handler(void *frame, long nr, long r,
+                     const struct k_sigaction *act)
+{
+    if (r == -ERESTARTNOINTR ||
+        (r == -ERESTARTSYS && (act->flags & SA_RESTART)))
+        arch_frame_restart(frame, nr);
+    else
+        arch_frame_set_return(frame, -EINTR);
+}
+
+/*
+ * No handler ran (the signals were ignored, or stopped the process until
+ * SIGCONT): the interrupted call @p nr is made again, or, after
+ * ERESTART_RESTARTBLOCK, goes on through restart_syscall.
+ */
+static void
+restart_without_handler(void *frame, long nr, long r)
+{
+    if (r == -ERESTART_RESTARTBLOCK)
+        arch_frame_restart(frame, __NR_restart_syscall);
+    else
+        arch_frame_restart(frame, nr);
 }
 
 /**
@@ -217,10 +258,12 @@ take_signal(struct proc *p, int sig, struct k_sigaction *act,
  *        user mode.
  *
  * Each pending, unblocked signal is taken in turn: ignored, or the process
- * dies, or a handler frame is pushed (several pending signals nest, the
- * last one's handler running first, as on Linux). A system call that
- * returned -ERESTARTSYS is made again, unless a handler without
- * SA_RESTART runs first: then it returns -EINTR.
+ * stops until SIGCONT (jobctl_stop()), or dies, or a handler frame is
+ * pushed (several pending signals nest, the last one's handler running
+ * first, as on Linux). A system call interrupted with one of the restart
+ * codes (kernel/signal.h) is made again when no handler runs; when one
+ * does, -ERESTARTSYS restarts only under SA_RESTART, -ERESTARTNOINTR
+ * always, and the others return -EINTR.
  * @param frame the user registers (struct trap_frame)
  * @param nr    the system call that is returning, or -1 after a trap
  * @pre interrupts off; about to return to user mode
@@ -231,8 +274,8 @@ signal_deliver(void *frame, long nr)
 {
     struct proc *p = proc_current();
     struct thread *t = thread_current();
-    bool restart = nr >= 0 && nr != __NR_rt_sigreturn &&
-                   arch_frame_result(frame) == -ERESTARTSYS;
+    long r = arch_frame_result(frame);
+    bool restart = nr >= 0 && nr != __NR_rt_sigreturn && is_restart(r);
     k_sigset_t set;
     while ((set = deliverable(p, t)) != 0) {
         int sig = next_signal(set);
@@ -243,10 +286,7 @@ signal_deliver(void *frame, long nr)
         if (act.handler == SIG_DFL)
             die(p, sig);
         if (restart) {
-            if (act.flags & SA_RESTART)
-                arch_frame_restart(frame, nr);
-            else
-                arch_frame_set_return(frame, -EINTR);
+            restart_with_handler(frame, nr, r, &act);
             restart = false;
         }
         k_sigset_t old = t->sig_restore ? t->sig_saved : t->sig_blocked;
@@ -260,7 +300,7 @@ signal_deliver(void *frame, long nr)
         t->sig_blocked &= ~SIG_UNBLOCKABLE;
     }
     if (restart)
-        arch_frame_restart(frame, nr); // no handler ran: just again
+        restart_without_handler(frame, nr, r);
     if (t->sig_restore) {
         t->sig_blocked = t->sig_saved;
         t->sig_restore = false;

@@ -15,9 +15,9 @@
  * - SIG_IGN, or SIG_DFL of a signal whose default is to be ignored
  *   (SIGCHLD, SIGURG, SIGWINCH, SIGCONT): nothing. Such signals are even
  *   dropped when sent, unless blocked.
- * - SIG_DFL of a stop signal (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU): stopping
- *   a process is job control, which comes with the terminal; in this
- *   chapter a stop signal is ignored.
+ * - SIG_DFL of a stop signal (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU): the
+ *   process stops until SIGCONT (job control, kernel/proc/jobctl.c); a
+ *   SIGCONT continues it the moment it is sent, whatever its action.
  * - SIG_DFL otherwise: the process ends; its parent's wait4 sees
  *   WIFSIGNALED with the signal's number (no core dumps).
  * - a handler: the machine part (arch_signal_frame) saves the registers
@@ -56,8 +56,7 @@ sig_ignored(struct proc *p, int sig)
         return false;
     if (h == SIG_IGN)
         return true;
-    return h == SIG_DFL &&
-           (SIGBIT(sig) & (SIG_DEFAULT_IGNORE | SIG_DEFAULT_STOP));
+    return h == SIG_DFL && (SIGBIT(sig) & SIG_DEFAULT_IGNORE);
 }
 
 /* The signals the current thread would take now. */
@@ -97,6 +96,7 @@ signal_send(struct proc *p, int sig, const struct sig_info *info)
 {
     if (sig == 0 || p->state == PROC_ZOMBIE)
         return 0;
+    jobctl_signal_sent(p, sig); // SIGCONT continues, even if ignored
     // a process fork is still making has no thread yet: nothing blocked
     struct thread *t = p->thread;
     bool blocked =

@@ -3,10 +3,12 @@
  * @ingroup syscalls
  * @brief wait4 and waitid: reap a child, learn how it ended.
  *
- * Both call proc_wait4() (kernel/proc/proc.c), which picks a child by pid
- * or group, sleeps until one has exited and reaps it; wait4 answers with
- * a status word, waitid with a siginfo and may leave the child (WNOWAIT).
- * The resource usage both may give is zeros: Keel does not count it.
+ * Both call jobctl_wait() (kernel/proc/jobctl.c), which picks a child by
+ * pid or group and sleeps until one has exited (proc_wait4()) or, when
+ * asked, stopped (WUNTRACED, waitid's WSTOPPED) or continued
+ * (WCONTINUED); wait4 answers with a status word, waitid with a siginfo
+ * and may leave the child (WNOWAIT). The resource usage both may give
+ * is zeros: Keel does not count it.
  */
 #include "uapi/wait.h"
 #include "kernel/mm.h"
@@ -55,13 +57,13 @@ sys_wait4(const long a[6])
     long pid = a[0];
     long status = a[1];
     long options = a[2];
-    // WUNTRACED (2), WCONTINUED (8): accepted, nothing stops in chapter
-    // 4; __WNOTHREAD, __WALL, __WCLONE: accepted, there are no threads
+    // __WNOTHREAD, __WALL, __WCLONE: accepted, there are no threads
     if ((uint32_t)options &
-        ~(1u | 2u | 8u | 0x20000000u | 0x40000000u | 0x80000000u))
+        ~(WNOHANG | WUNTRACED | WCONTINUED | WNOTHREAD | WALL | WCLONE))
         return -EINVAL;
     int st = 0;
-    long r = proc_wait4((int)pid, &st, (int)options);
+    long r = jobctl_wait(
+        (int)pid, (int)options & (WNOHANG | WUNTRACED | WCONTINUED), &st, NULL);
     if (r > 0 && status != 0 && copy_to_user(UPTR(status), &st, 4) < 0)
         return -EFAULT;
     if (r > 0 && wait_put_rusage(a[3]) < 0)
@@ -85,10 +87,18 @@ static int
 put_siginfo(long infop, int pid, int status, uint32_t uid)
 {
     struct sig_info info = {.pid = pid, .uid = (int)uid};
-    if (pid > 0 && (status & 0x7f) == 0) {
+    if (pid == 0) {
+        // nothing to report: every field 0
+    } else if (status == 0xffff) {
+        info.code = CLD_CONTINUED;
+        info.status = SIGCONT;
+    } else if ((status & 0xff) == 0x7f) {
+        info.code = CLD_STOPPED;
+        info.status = (status >> 8) & 0xff;
+    } else if ((status & 0x7f) == 0) {
         info.code = CLD_EXITED;
         info.status = (status >> 8) & 0xff;
-    } else if (pid > 0) {
+    } else {
         info.code = (status & 0x80) ? CLD_DUMPED : CLD_KILLED;
         info.status = status & 0x7f;
     }
@@ -113,8 +123,10 @@ pgid_selector(int pgid)
 /**
  * @brief waitid(idtype, id, infop, options, rusage).
  *
- * P_ALL, P_PID and P_PGID (0: the caller's group); WEXITED is required (stopped and continued children
- * come with job control), WNOHANG and WNOWAIT work. rusage gets zeros
+ * P_ALL, P_PID and P_PGID (0: the caller's group); WEXITED, WSTOPPED
+ * and WCONTINUED say what to report (one at least; exited children are
+ * reported even without WEXITED, a difference from Linux), WNOHANG and
+ * WNOWAIT work. rusage gets zeros
  * (see wait_put_rusage()); a bad infop or rusage is -EFAULT, and the
  * child stays reaped (unless WNOWAIT).
  * @param a the six argument registers
@@ -129,7 +141,7 @@ sys_waitid(const long a[6])
     unsigned long options = (unsigned long)a[3];
     const unsigned long known = WNOHANG | WSTOPPED | WEXITED | WCONTINUED |
                                 WNOWAIT | WNOTHREAD | WALL | WCLONE;
-    if ((options & ~known) || !(options & WEXITED))
+    if ((options & ~known) || !(options & (WEXITED | WSTOPPED | WCONTINUED)))
         return -EINVAL;
     if (idtype == P_ALL)
         id = -1;
@@ -139,8 +151,10 @@ sys_waitid(const long a[6])
         return -EINVAL;
     int status = 0;
     uint32_t uid = 0;
-    int pid = proc_waitid((int)id, options & WNOWAIT, options & WNOHANG,
-                          &status, &uid);
+    int wopts = options & (WNOHANG | WSTOPPED | WCONTINUED);
+    if (options & WNOWAIT)
+        wopts |= PROC_WNOWAIT;
+    int pid = jobctl_wait((int)id, wopts, &status, &uid);
     if (pid < 0)
         return pid;
     // Linux's order: the rusage of a reaped child, then infop

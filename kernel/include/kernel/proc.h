@@ -80,6 +80,22 @@ struct proc {
     vaddr_t env_end;      /**< one past the last one's NUL */
     char *exe_path;       /**< the program's absolute path (kmalloc), or NULL */
 #endif
+#if CHAPTER >= 6
+    /* job control (kernel/proc/jobctl.c) */
+    bool stopped;    /**< stopped by a stop signal, until SIGCONT */
+    int stop_sig;    /**< the signal that stopped it */
+    int jobctl_news; /**< CLD_STOPPED or CLD_CONTINUED not yet reported
+                          to a wait of the parent; 0: none */
+    /** a wait for news in progress (jobctl_wait()): what it asks, what
+        the proc_hooks wait_check found */
+    struct {
+        int pid;      /**< the children it waits for, as wait4's pid */
+        int options;  /**< WUNTRACED, WCONTINUED, WNOWAIT; 0: none */
+        int found;    /**< the child with news, or 0 */
+        int status;   /**< its wait status word */
+        uint32_t uid; /**< its real uid (waitid's si_uid) */
+    } jobwait;
+#endif
 };
 
 /** What the ELF loader found: where to start, and the auxv facts. */

@@ -43,7 +43,7 @@
 /** Signals whose default action is to do nothing. */
 #define SIG_DEFAULT_IGNORE                                                     \
     (SIGBIT(SIGCHLD) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH) | SIGBIT(SIGCONT))
-/** Signals that stop by default: ignored until job control. */
+/** Signals that stop by default (job control: kernel/proc/jobctl.c). */
 #define SIG_DEFAULT_STOP                                                       \
     (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 
@@ -112,6 +112,9 @@ int pgrp_getsid(int pid);
 bool jobctl_pgrp_orphaned_locked(int pgid, const struct proc *ignore);
 bool jobctl_pgrp_orphaned(int pgid);
 bool signal_ignored_or_blocked(int sig);
+void jobctl_signal_sent(struct proc *p, int sig);
+void jobctl_stop(int sig);
+int jobctl_wait(int pid, int options, int *status, uint32_t *uid);
 
 /* queued signals, sigtimedwait (kernel/proc/sigqueue.c) */
 int sigqueue_add(struct proc *p, int sig, const struct sig_info *info);

@@ -32,6 +32,11 @@
 #define CLD_EXITED 1 /**< the child exited */
 #define CLD_KILLED 2 /**< a signal killed it */
 #define CLD_DUMPED 3 /**< a signal killed it, core dumped */
+#if CHAPTER >= 6
+#define CLD_STOPPED 5        /**< a signal stopped it */
+#define CLD_CONTINUED 6      /**< SIGCONT continued it */
+#define WUNTRACED 0x00000002 /**< wait4: report stopped children */
+#endif
 ///@}
 
 /** The siginfo_t of a SIGCHLD, as waitid writes it (128 bytes). */

@@ -52,3 +52,4 @@ RETIRED_FILES += kernel/include/uapi/signal.h
 RETIRED_FILES += kernel/arch/x86_64/proc/signal.c
 RETIRED_FILES += fs/procfs/root.c
 RETIRED_FILES += kernel/syscalls/wait.c
+RETIRED_FILES += kernel/arch/x86_64/cpu/trap.c

@@ -358,13 +358,29 @@ info_faults(void)
     if (sigsetjmp(fault_jmp, 1) == 0)
         *(volatile int *)low = 1;
     printf("SIGSEGV unmapped: sig=%d code=%d addr=%p\n", g_sig, g_code, g_addr);
-    char *ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    g_code = ro[100]; // read first: the page is there, writing it is not
+    char *ro = mmap(NULL, 8192, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (sigsetjmp(fault_jmp, 1) == 0)
         *(volatile char *)(ro + 100) = 1;
-    printf("SIGSEGV read-only: sig=%d code=%d addr=page+100:%s\n", g_sig,
-           g_code, yes(g_addr == ro + 100));
-    munmap(ro, 4096);
+    printf("SIGSEGV read-only, untouched: sig=%d code=%d addr=page+100:%s\n",
+           g_sig, g_code, yes(g_addr == ro + 100));
+    g_code = ro[4096 + 100]; // read first: the page is there
+    if (sigsetjmp(fault_jmp, 1) == 0)
+        *(volatile char *)(ro + 4096 + 100) = 1;
+    printf("SIGSEGV read-only, read first: sig=%d code=%d addr=page+100:%s\n",
+           g_sig, g_code, yes(g_addr == ro + 4096 + 100));
+    munmap(ro, 8192);
+    char *none =
+        mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (sigsetjmp(fault_jmp, 1) == 0)
+        g_code = *(volatile char *)none;
+    printf("SIGSEGV PROT_NONE: sig=%d code=%d addr=page:%s\n", g_sig, g_code,
+           yes(g_addr == none));
+    munmap(none, 4096);
+    volatile uintptr_t kernel = 0xffffffff80000000UL;
+    if (sigsetjmp(fault_jmp, 1) == 0)
+        g_code = *(volatile char *)kernel;
+    printf("SIGSEGV kernel address: sig=%d code=%d addr=it:%s\n", g_sig, g_code,
+           yes(g_addr == (void *)kernel));
     dfl(SIGSEGV);
 }
 

@@ -56,6 +56,22 @@ struct sigqueue {
     (SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGILL) | SIGBIT(SIGTRAP) |     \
      SIGBIT(SIGFPE) | SIGBIT(SIGSYS))
 
+/*
+ * Set up @p p's queue and its `sent` queue, unless done. A new process is
+ * in the table (a kill(-1) may reach it) a moment before proc_alloc()
+ * runs the alloc hooks, so whichever comes first sets them up.
+ * @pre proc_table_lock() held
+ */
+static void
+sigqueue_setup(struct proc *p)
+{
+    if (p->sig.queue.next != NULL)
+        return; // struct proc is zeroed when made
+    list_init(&p->sig.queue);
+    p->sig.queued = 0;
+    wait_queue_init(&p->sig.sent, "signals sent");
+}
+
 /* Is @p sig a real-time (queued) signal? */
 static bool
 sig_is_rt(int sig)
@@ -105,6 +121,7 @@ sigqueue_append(struct proc *p, int sig, const struct sig_info *info)
 int
 sigqueue_add(struct proc *p, int sig, const struct sig_info *info)
 {
+    sigqueue_setup(p);
     if (!sig_is_rt(sig)) {
         if (!(p->sig.pending & SIGBIT(sig)))
             p->sig.info[sig] = *info;
@@ -233,15 +250,16 @@ static void
 sigqueue_alloc_proc(struct proc *p, struct proc *parent)
 {
     (void)parent;
-    list_init(&p->sig.queue);
-    p->sig.queued = 0;
-    wait_queue_init(&p->sig.sent, "signals sent");
+    irqflags_t flags = proc_table_lock();
+    sigqueue_setup(p);
+    proc_table_unlock(flags);
 }
 
 /* The process leaves the table: its instances go. @pre proc lock held */
 static void
 sigqueue_free_proc(struct proc *p)
 {
+    sigqueue_setup(p);
     sigqueue_flush(p, 0);
 }
 

@@ -5,8 +5,8 @@
  *
  * A signal is a bit. Sending sets the bit in the target process's pending
  * set (a standard signal does not queue: a second one while the first is
- * pending is lost) together with a note of who sent it (struct sig_info),
- * and wakes the target's thread if it sleeps and the signal is not
+ * pending is lost; a real-time one does, see kernel/proc/sigqueue.c)
+ * together with a note of who sent it (struct sig_info), and wakes the target's thread if it sleeps and the signal is not
  * blocked. Nothing else happens at that moment: a signal acts only when
  * its target is about to return to user mode, after a system call or an
  * interrupt or exception taken in user mode. There signal_deliver() takes

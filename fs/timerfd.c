@@ -14,13 +14,15 @@
  * The timer is a kernel timer (kernel/time/ktimer.c) on CLOCK_REALTIME,
  * CLOCK_MONOTONIC or CLOCK_BOOTTIME; its function runs in the timer
  * interrupt, adds to the count and wakes the file's wait queue, where
- * readers sleep and pollers watch. The file has no name: /proc/self/fd
- * shows it as Linux does, "anon_inode:[timerfd]".
+ * readers sleep and pollers watch. The file has no name: its inode is
+ * the anonymous inode of its kind (fs/anon.c), and /proc/self/fd shows
+ * it as Linux does, "anon_inode:[timerfd]".
  *
  * Locking: timerfd.lock protects the count and the interval; readers
  * sleep on the queue with it held (wait_queue_sleep() drops it).
  */
 #include "fs/timerfd.h"
+#include "fs/anon.h"
 #include "fs/file.h"
 #include "fs/poll.h"
 #include "kernel/clock.h"
@@ -38,10 +40,7 @@ struct timerfd {
     uint64_t interval;    /**< reload in ns; 0: one-shot */
     uint64_t ticks;       /**< expirations not yet read */
     struct wait_queue wq; /**< readers and pollers */
-    struct inode node;    /**< what fstat shows: an anonymous inode */
 };
-
-static uint64_t timerfd_ino = 2ULL << 32; // apart from other numbers
 
 // >>> exercise 6.3 timerfd
 /* The timer fired: count it (and any periods it missed), reload a
@@ -139,7 +138,6 @@ static const struct file_ops timerfd_ops = {
     .read = timerfd_read,
     .poll = timerfd_poll,
     .release = timerfd_release,
-    .anon_name = "timerfd",
 };
 
 /**
@@ -163,16 +161,12 @@ timerfd_create(int clock, int flags, struct file **out)
     wait_queue_init(&t->wq, "timerfd");
     ktimer_init(&t->timer, timerfd_fire);
     t->clock = clock;
-    t->node.mode = 0600; // an anonymous inode has no file type
-    t->node.nlink = 1;
-    t->node.ino = __atomic_add_fetch(&timerfd_ino, 1, __ATOMIC_SEQ_CST);
-    *out = file_alloc(&t->node, &timerfd_ops,
-                      O_RDWR | (flags & TFD_NONBLOCK ? O_NONBLOCK : 0));
+    *out = anon_file_alloc("[timerfd]", &timerfd_ops, t,
+                           O_RDWR | (flags & TFD_NONBLOCK ? O_NONBLOCK : 0));
     if (*out == NULL) {
         kfree(t);
         return -ENOMEM;
     }
-    (*out)->priv = t;
     return 0;
 }
 

@@ -684,8 +684,10 @@ def retire(paths):
         shutil.copy2(src, dest)
         text = open(src).read()
         if scan_regions(src):
+            # strip before opening for writing: strip_regions reads src
+            solved = strip_regions(text, src)
             with open(src, "w") as f:
-                f.write(strip_regions(text, src))
+                f.write(solved)
         with open(mk, "a") as f:
             f.write("RETIRED_FILES += %s\n" % path)
         print("%s: chapter %d's form kept in %s; retired in chapter %d"

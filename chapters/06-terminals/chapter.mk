@@ -48,6 +48,20 @@ HOST_TEST_ktimer_KSRCS := kernel/time/ktimer.c
 HOST_TEST_ktimer_KFLAGS := -DCHAPTER=6
 
 # ---- signals, complete: queued real-time signals, sigtimedwait, signalfd
+KERNEL_SRCS += \
+	kernel/proc/siginfo.c \
+	kernel/proc/sigqueue.c \
+	kernel/proc/sigwait.c \
+	fs/anon.c \
+	fs/signalfd.c \
+	kernel/syscalls/sigqueue.c
+CHAPTER_FILES += \
+	kernel/include/uapi/signalfd.h \
+	fs/include/fs/anon.h \
+	user/rtsigtest.c \
+	grading/tests/ch06_rtsig.py \
+	exercises/06-terminals/1-rt-queue.md
+USER_PROGS += rtsigtest
 
 # ---- files this chapter replaces (added by `chapters.py retire`)
 RETIRED_FILES += kernel/include/kernel/signal.h
@@ -57,4 +71,7 @@ RETIRED_FILES += kernel/include/kernel/clock.h
 RETIRED_FILES += fs/procfs/root.c
 RETIRED_FILES += kernel/proc/sigdeliver.c
 RETIRED_FILES += kernel/proc/signal.c
+RETIRED_FILES += kernel/include/uapi/signal.h
+RETIRED_FILES += kernel/arch/x86_64/proc/signal.c
 RETIRED_FILES += kernel/syscalls/wait.c
+RETIRED_FILES += kernel/arch/x86_64/cpu/trap.c

@@ -18,6 +18,7 @@
  *
  * Locking: the process table's lock while a process's fields are read.
  */
+#include "fs/anon.h"
 #include "fs/procfs.h"
 #include "kernel/mm.h"
 #include "kernel/printk.h"
@@ -117,7 +118,7 @@ procfs_fd_is_open(int pid, int fd)
  * @brief /proc/[pid]/fd/N: the path of the open file, or what it is.
  *
  * A file without a name says what it is as Linux does: "pipe:[ino]",
- * or "anon_inode:[timerfd]" for an anonymous file (file_ops.anon_name).
+ * or "anon_inode:[signalfd]" for an anonymous file (fs/anon.c).
  * @param pid  the process
  * @param fd   the descriptor
  * @param buf  receives the target
@@ -131,10 +132,11 @@ proc_link_fd(int pid, int fd, char *buf, size_t size)
     if (f == NULL)
         return -ENOENT;
     long n;
+    const char *anon = anon_inode_name(f->inode);
     if (f->dentry != NULL)
         n = path_of(f->dentry, buf, size);
-    else if (f->ops->anon_name != NULL)
-        n = snprintf(buf, size, "anon_inode:[%s]", f->ops->anon_name);
+    else if (anon != NULL)
+        n = snprintf(buf, size, "anon_inode:%s", anon);
     else
         n = snprintf(buf, size, "pipe:[%lu]",
                      f->inode != NULL ? f->inode->ino : 0UL);

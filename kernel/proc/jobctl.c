@@ -121,8 +121,10 @@ notify_parent(struct proc *p, int why, int sig)
     if (parent == NULL)
         return;
     if (!(parent->sig.action[SIGCHLD].flags & SA_NOCLDSTOP)) {
-        struct sig_info info = {
-            .code = why, .pid = p->pid, .uid = p->cred.uid, .status = sig};
+        struct sig_info info;
+        siginfo_child(&info, p);
+        info.code = why;
+        info.status = sig;
         signal_send(parent, SIGCHLD, &info);
     }
     wait_queue_wake_all(&parent->child_exit);

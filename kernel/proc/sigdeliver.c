@@ -51,7 +51,7 @@ signal_action(int sig, const struct k_sigaction *act, struct k_sigaction *old)
         bool dfl_ignored =
             act->handler == SIG_DFL && (SIGBIT(sig) & SIG_DEFAULT_IGNORE);
         if (act->handler == SIG_IGN || dfl_ignored)
-            p->sig.pending &= ~SIGBIT(sig);
+            sigqueue_flush(p, sig); // and its queued instances
     }
     proc_table_unlock(flags);
     return 0;
@@ -201,9 +201,8 @@ take_signal(struct proc *p, int sig, struct k_sigaction *act,
             struct sig_info *info)
 {
     irqflags_t flags = proc_table_lock();
-    p->sig.pending &= ~SIGBIT(sig);
+    sigqueue_take(p, sig, info); // one instance (kernel/proc/sigqueue.c)
     *act = p->sig.action[sig];
-    *info = p->sig.info[sig];
     if (act->handler > SIG_IGN && (act->flags & SA_RESETHAND))
         memset(&p->sig.action[sig], 0, sizeof(p->sig.action[sig]));
     proc_table_unlock(flags);

@@ -5,8 +5,8 @@
  *
  * A signal is a bit. Sending sets the bit in the target process's pending
  * set (a standard signal does not queue: a second one while the first is
- * pending is lost) together with a note of who sent it (struct sig_info),
- * and wakes the target's thread if it sleeps and the signal is not
+ * pending is lost; a real-time one does, see kernel/proc/sigqueue.c)
+ * together with a note of who sent it (struct sig_info), and wakes the target's thread if it sleeps and the signal is not
  * blocked. Nothing else happens at that moment: a signal acts only when
  * its target is about to return to user mode, after a system call or an
  * interrupt or exception taken in user mode. There signal_deliver() takes
@@ -85,8 +85,10 @@ signal_pending(void)
  * Init (pid 1) only receives signals it has a handler for, as on Linux.
  * @param p    the target (a zombie receives nothing)
  * @param sig  0..NSIG-1
- * @param info who sent it and why; kept if @p sig was not yet pending
- * @return 0
+ * @param info who sent it and why; kept if @p sig was not yet pending,
+ *             or with the instance of a real-time signal
+ * @return 0; -EAGAIN when a real-time signal cannot be queued
+ *         (sigqueue_add())
  * @pre proc_table_lock() held
  */
 int
@@ -103,10 +105,9 @@ signal_send(struct proc *p, int sig, const struct sig_info *info)
         return 0;
     if (p->pid == 1 && p->sig.action[sig].handler == SIG_DFL)
         return 0;
-    if (!(p->sig.pending & SIGBIT(sig))) {
-        p->sig.pending |= SIGBIT(sig);
-        p->sig.info[sig] = *info;
-    }
+    int err = sigqueue_add(p, sig, info); // kernel/proc/sigqueue.c
+    if (err < 0)
+        return err;
     // an interruptible sleeper notices with signal_pending(); the others
     // (a mutex, ...) go back to sleep when their condition is still false
     if (!blocked && t != NULL)
@@ -122,7 +123,8 @@ void
 signal_raise(int sig)
 {
     struct proc *p = proc_current();
-    struct sig_info info = {.code = SI_USER, .pid = p->pid};
+    struct sig_info info = {
+        .code = SI_USER, .pid = p->pid, .uid = (int)p->cred.uid};
     irqflags_t flags = proc_table_lock();
     signal_send(p, sig, &info);
     proc_table_unlock(flags);
@@ -173,13 +175,15 @@ signal_send_pgrp(int pgid, int sig)
  *             init and the caller; < -1: group -pid
  * @param sig  0 (only check that the target exists) .. NSIG-1
  * @param code SI_USER (kill) or SI_TKILL (tkill, tgkill)
- * @return 0; -EINVAL for a bad signal; -ESRCH when no process matches
+ * @return 0; -EINVAL for a bad signal; -ESRCH when no process matches;
+ *         -EAGAIN when tkill's real-time signal cannot be queued
  */
 int
 signal_kill(int pid, int sig, int code)
 {
     struct proc *self = proc_current();
-    struct sig_info info = {.code = code, .pid = self->pid};
+    struct sig_info info = {
+        .code = code, .pid = self->pid, .uid = (int)self->cred.uid};
     if (sig < 0 || sig >= NSIG)
         return -EINVAL;
     irqflags_t flags = proc_table_lock();
@@ -187,14 +191,14 @@ signal_kill(int pid, int sig, int code)
     if (pid > 0) {
         struct proc *p = proc_find_locked(pid);
         if (p != NULL)
-            n = 1 + signal_send(p, sig, &info);
+            n = signal_send(p, sig, &info) < 0 ? -EAGAIN : 1;
     } else if (pid == -1) {
         n = send_group_locked(-1, sig, &info, self);
     } else if (pid == 0 || pid > -PROC_PID_MAX) {
         n = send_group_locked(pid == 0 ? self->pgid : -pid, sig, &info, NULL);
     }
     proc_table_unlock(flags);
-    return n > 0 ? 0 : -ESRCH;
+    return n > 0 ? 0 : n < 0 ? n : -ESRCH;
 }
 
 /**
@@ -237,7 +241,8 @@ signal_fault(int sig, int code, uint64_t addr)
 static void
 signal_child_exit(struct proc *child, int status)
 {
-    struct sig_info info = {.pid = child->pid};
+    struct sig_info info;
+    siginfo_child(&info, child); // pid, uid, times (kernel/proc/siginfo.c)
     if (status & 0x7f) {
         info.code = CLD_KILLED;
         info.status = status & 0x7f;

@@ -13,6 +13,7 @@
 #include "uapi/wait.h"
 #include "kernel/mm.h"
 #include "kernel/proc.h"
+#include "kernel/signal.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
@@ -70,26 +71,43 @@ sys_wait4(const long a[6])
     return r;
 }
 
-/* Fill @p si from a child's wait status. */
-static void
-fill_siginfo(struct siginfo_chld *si, int pid, int status, uint32_t uid)
+/** Bytes of siginfo_t waitid writes: si_signo, si_errno, si_code ... */
+#define WAITID_HEAD 12
+/** ... and at offset 16, si_pid, si_uid and si_status. */
+#define WAITID_CHLD 12
+
+/*
+ * Write what Linux's waitid writes of the siginfo at @p infop: si_signo,
+ * si_errno, si_code and the child's pid, uid and status, through the
+ * siginfo of every other consumer (kernel/proc/siginfo.c). The rest,
+ * si_utime and si_stime included, is left as it was, as on Linux; all
+ * the fields are 0 when @p pid is 0 (WNOHANG and no child ready).
+ */
+static int
+put_siginfo(long infop, int pid, int status, uint32_t uid)
 {
-    si->si_signo = SIGCHLD;
-    si->si_pid = pid;
-    si->si_uid = uid;
-    if (status == 0xffff) {
-        si->si_code = CLD_CONTINUED;
-        si->si_status = SIGCONT;
+    struct sig_info info = {.pid = pid, .uid = (int)uid};
+    if (pid == 0) {
+        // nothing to report: every field 0
+    } else if (status == 0xffff) {
+        info.code = CLD_CONTINUED;
+        info.status = SIGCONT;
     } else if ((status & 0xff) == 0x7f) {
-        si->si_code = CLD_STOPPED;
-        si->si_status = (status >> 8) & 0xff;
+        info.code = CLD_STOPPED;
+        info.status = (status >> 8) & 0xff;
     } else if ((status & 0x7f) == 0) {
-        si->si_code = CLD_EXITED;
-        si->si_status = (status >> 8) & 0xff;
+        info.code = CLD_EXITED;
+        info.status = (status >> 8) & 0xff;
     } else {
-        si->si_code = (status & 0x80) ? CLD_DUMPED : CLD_KILLED;
-        si->si_status = status & 0x7f;
+        info.code = (status & 0x80) ? CLD_DUMPED : CLD_KILLED;
+        info.status = status & 0x7f;
     }
+    struct k_siginfo si;
+    siginfo_to_user(&si, pid > 0 ? SIGCHLD : 0, &info);
+    if (copy_to_user(UPTR(infop), &si, WAITID_HEAD) < 0 ||
+        copy_to_user(UPTR(infop + 16), &si.u, WAITID_CHLD) < 0)
+        return -EFAULT;
+    return 0;
 }
 
 /* P_PGID's group as proc_wait4() selects groups: 0 is the caller's
@@ -139,14 +157,10 @@ sys_waitid(const long a[6])
     int pid = jobctl_wait((int)id, wopts, &status, &uid);
     if (pid < 0)
         return pid;
-    struct siginfo_chld si;
-    memset(&si, 0, sizeof(si));
-    if (pid > 0)
-        fill_siginfo(&si, pid, status, uid);
     // Linux's order: the rusage of a reaped child, then infop
     if (pid > 0 && wait_put_rusage(a[4]) < 0)
         return -EFAULT;
-    if (infop != 0 && copy_to_user(UPTR(infop), &si, sizeof(si)) < 0)
+    if (infop != 0 && put_siginfo(infop, pid, status, uid) < 0)
         return -EFAULT;
     return 0;
 }

@@ -72,11 +72,6 @@ struct file_ops {
     /** Called by open once the file is made (procfs fills its buffer,
      *  a device its state): 0 or -errno, which fails the open. */
     int (*open)(struct file *f);
-#if CHAPTER >= 6
-    /** A file with no name and no inode of its own kind (timerfd,
-     *  signalfd): what /proc/self/fd shows, "anon_inode:[NAME]". */
-    const char *anon_name;
-#endif
 };
 
 /** An open file. */

@@ -17,6 +17,8 @@
 #ifndef KERNEL_SIGNAL_H
 #define KERNEL_SIGNAL_H
 
+#include "kernel/list.h"
+#include "kernel/sync.h"
 #include "kernel/types.h"
 #include "uapi/signal.h"
 
@@ -67,12 +69,24 @@ struct sig_info {
     uint64_t stime; /**< SIGCHLD: the child's system time, in ticks */
 };
 
-/** A process's signal state (struct proc's `sig`). */
+/**
+ * A process's signal state (struct proc's `sig`).
+ *
+ * A standard signal (1..31) pending is its bit in `pending` and one note
+ * in `info`: a second send while it is pending is lost. A real-time
+ * signal (SIGRTMIN..SIGRTMAX) is queued: each send adds an instance with
+ * its own note to `queue` (struct sigqueue, kernel/proc/sigqueue.c), and
+ * its bit stays set while an instance is left.
+ */
 struct sig_state {
     struct k_sigaction action[NSIG]; /**< handlers, by signal number */
     k_sigset_t pending;              /**< sent, not yet delivered */
-    struct sig_info info[NSIG];      /**< about each pending signal */
+    struct sig_info info[NSIG];      /**< about each pending standard signal */
     struct k_stack altstack;         /**< sigaltstack (per thread later) */
+    struct list_node queue;          /**< real-time instances, oldest first */
+    unsigned queued;                 /**< how many (RLIMIT_SIGPENDING) */
+    struct wait_queue sent;          /**< woken at every signal sent: the
+                                          signalfd pollers, sigtimedwait */
 };
 
 struct proc;
@@ -101,6 +115,31 @@ bool signal_ignored_or_blocked(int sig);
 void jobctl_signal_sent(struct proc *p, int sig);
 void jobctl_stop(int sig);
 int jobctl_wait(int pid, int options, int *status, uint32_t *uid);
+
+/* queued signals, sigtimedwait (kernel/proc/sigqueue.c) */
+int sigqueue_add(struct proc *p, int sig, const struct sig_info *info);
+void sigqueue_take(struct proc *p, int sig, struct sig_info *info);
+void sigqueue_flush(struct proc *p, int sig);
+int sigqueue_dequeue(k_sigset_t set, struct sig_info *info);
+int sigqueue_send(int pid, int tid, int sig, const struct sig_info *info);
+
+/* taking signals synchronously (kernel/proc/sigwait.c) */
+/** sigwait_timed()'s deadline that never comes. */
+#define SIGWAIT_FOREVER UINT64_MAX
+int sigwait_timed(k_sigset_t set, struct sig_info *info, uint64_t deadline);
+bool sigwait_pending(k_sigset_t set);
+struct wait_queue *sigwait_queue(void);
+void sigwait_rewake(void);
+
+/* siginfo (kernel/proc/siginfo.c) */
+struct k_signalfd_siginfo;
+void siginfo_to_user(struct k_siginfo *si, int sig,
+                     const struct sig_info *info);
+void siginfo_from_user(struct sig_info *info, int sig,
+                       const struct k_siginfo *si);
+void siginfo_to_signalfd(struct k_signalfd_siginfo *ssi, int sig,
+                         const struct sig_info *info);
+void siginfo_child(struct sig_info *info, const struct proc *child);
 
 /* the machine part is in kernel/arch.h (arch_signal_frame() and friends) */
 

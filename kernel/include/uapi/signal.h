@@ -45,6 +45,11 @@
 #define SIGIO 29
 #define SIGPWR 30
 #define SIGSYS 31
+/** The first real-time signal (the C library keeps a few for itself:
+ *  musl's SIGRTMIN is 35). */
+#define SIGRTMIN 32
+/** The last real-time signal. */
+#define SIGRTMAX 64
 /** Signals are 1..NSIG-1 (real-time signals 32..64 included). */
 #define NSIG 65
 
@@ -75,20 +80,29 @@
 
 /** @name si_code values. */
 ///@{
-#define SI_USER 0      /**< kill() */
-#define SI_KERNEL 0x80 /**< sent by the kernel */
-#define SI_QUEUE (-1)  /**< sigqueue() */
-#define SI_TKILL (-6)  /**< tkill() or tgkill() */
-#define ILL_ILLOPN 2   /**< SIGILL: illegal operand (ud2) */
-#define FPE_INTDIV 1   /**< SIGFPE: integer divide by zero */
-#define SEGV_MAPERR 1  /**< SIGSEGV: nothing mapped there */
-#define SEGV_ACCERR 2  /**< SIGSEGV: mapped, access not allowed */
-#define BUS_ADRALN 1   /**< SIGBUS: misaligned access */
-#define BUS_ADRERR 2   /**< SIGBUS: no such byte (a file page past EOF) */
-#define TRAP_BRKPT 1   /**< SIGTRAP: breakpoint */
-#define TRAP_TRACE 2   /**< SIGTRAP: single-step (RFLAGS.TF) */
-#define CLD_EXITED 1   /**< SIGCHLD: the child exited */
-#define CLD_KILLED 2   /**< SIGCHLD: the child was killed */
+#define SI_USER 0        /**< kill() */
+#define SI_KERNEL 0x80   /**< sent by the kernel */
+#define SI_QUEUE (-1)    /**< sigqueue() */
+#define SI_TIMER (-2)    /**< a POSIX timer expired */
+#define SI_MESGQ (-3)    /**< a message arrived on an empty queue */
+#define SI_ASYNCIO (-4)  /**< asynchronous I/O completed */
+#define SI_SIGIO (-5)    /**< queued SIGIO */
+#define SI_TKILL (-6)    /**< tkill() or tgkill() */
+#define SI_ASYNCNL (-60) /**< asynchronous name lookup completed */
+#define ILL_ILLOPN 2     /**< SIGILL: illegal operand (ud2) */
+#define FPE_INTDIV 1     /**< SIGFPE: integer divide by zero */
+#define SEGV_MAPERR 1    /**< SIGSEGV: nothing mapped there */
+#define SEGV_ACCERR 2    /**< SIGSEGV: mapped, access not allowed */
+#define BUS_ADRALN 1     /**< SIGBUS: misaligned access */
+#define BUS_ADRERR 2     /**< SIGBUS: no such byte (a file page past EOF) */
+#define TRAP_BRKPT 1     /**< SIGTRAP: breakpoint */
+#define TRAP_TRACE 2     /**< SIGTRAP: single-step (RFLAGS.TF) */
+#define CLD_EXITED 1     /**< SIGCHLD: the child exited */
+#define CLD_KILLED 2     /**< SIGCHLD: the child was killed */
+#define CLD_DUMPED 3     /**< SIGCHLD: killed, and dumped core */
+#define CLD_TRAPPED 4    /**< SIGCHLD: a traced child trapped */
+#define CLD_STOPPED 5    /**< SIGCHLD: the child stopped */
+#define CLD_CONTINUED 6  /**< SIGCHLD: the stopped child continued */
 ///@}
 
 /** @name sigaltstack flags. */
@@ -118,25 +132,63 @@ _Static_assert(sizeof(struct k_sigaction) == 32, "k_sigaction layout");
 _Static_assert(__builtin_offsetof(struct k_sigaction, mask) == 24,
                "k_sigaction: mask");
 
-/** siginfo_t: what a three-argument handler learns about its signal. */
+/**
+ * siginfo_t: what a three-argument handler learns about its signal (also
+ * what sigtimedwait and waitid write). Which member of the union is
+ * meant follows from si_code and the signal (kernel/proc/siginfo.c).
+ */
 struct k_siginfo {
     int32_t signo; /**< the signal */
     int32_t err;   /**< si_errno (always 0 here) */
     int32_t code;  /**< SI_USER, SI_TKILL, SEGV_MAPERR, CLD_EXITED... */
     int32_t pad0;
     union {
+        /** kill() and the kernel's own signals (SI_USER, SI_KERNEL) */
         struct {
-            int32_t pid;    /**< sender (kill, SIGCHLD: the child) */
-            uint32_t uid;   /**< sender's user id */
-            int32_t status; /**< SIGCHLD: exit code or signal */
+            int32_t pid;  /**< sender */
+            uint32_t uid; /**< sender's real user id */
         } kill;
-        uint64_t addr; /**< faults: the address (cr2, or the rip) */
+        /** sigqueue(), tkill() and every other negative si_code */
+        struct {
+            int32_t pid;    /**< sender */
+            uint32_t uid;   /**< sender's real user id */
+            uint64_t value; /**< the union sigval */
+        } rt;
+        /** POSIX timers (SI_TIMER) */
+        struct {
+            int32_t tid;     /**< the timer's id */
+            int32_t overrun; /**< expirations not delivered */
+            uint64_t value;  /**< the timer's sigval */
+        } timer;
+        /** SIGCHLD (CLD_*) */
+        struct {
+            int32_t pid;    /**< the child */
+            uint32_t uid;   /**< the child's real user id */
+            int32_t status; /**< exit code, or the signal */
+            int32_t pad1;
+            int64_t utime; /**< user time, clock ticks (USER_HZ) */
+            int64_t stime; /**< system time, clock ticks */
+        } chld;
+        /** faults (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP) */
+        struct {
+            uint64_t addr; /**< the address (cr2, or the rip) */
+        } fault;
         uint8_t pad[112];
     } u; /**< the fields of each kind of signal */
 };
 _Static_assert(sizeof(struct k_siginfo) == 128, "siginfo is 128 bytes");
 _Static_assert(__builtin_offsetof(struct k_siginfo, u) == 16,
                "siginfo: the union at 16");
+_Static_assert(__builtin_offsetof(struct k_siginfo, u.rt.value) == 24,
+               "siginfo: si_value at 24");
+_Static_assert(__builtin_offsetof(struct k_siginfo, u.timer.overrun) == 20,
+               "siginfo: si_overrun at 20");
+_Static_assert(__builtin_offsetof(struct k_siginfo, u.chld.status) == 24,
+               "siginfo: si_status at 24");
+_Static_assert(__builtin_offsetof(struct k_siginfo, u.chld.utime) == 32,
+               "siginfo: si_utime at 32");
+_Static_assert(__builtin_offsetof(struct k_siginfo, u.chld.stime) == 40,
+               "siginfo: si_stime at 40");
 
 /** stack_t: an alternate signal stack. */
 struct k_stack {

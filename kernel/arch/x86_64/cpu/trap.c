@@ -164,7 +164,11 @@ fault_code(const struct trap_frame *tf, uint64_t dr6, bool bus)
     case VEC_PAGE_FAULT:
         if (bus)
             return BUS_ADRERR;
-        return tf->error & PF_PRESENT ? SEGV_ACCERR : SEGV_MAPERR;
+        // as Linux: a region there that forbids the access, or none (a
+        // page not yet touched in a read-only region is ACCERR too)
+        return mm_find_vma(proc_current()->mm, read_cr2()) != NULL
+                   ? SEGV_ACCERR
+                   : SEGV_MAPERR;
     case 0:
         return FPE_INTDIV;
     case 6:

@@ -57,9 +57,8 @@
 #define FX_MXCSR 24
 #define FX_MXCSR_MASK 28
 
-/* Copy the registers of @p tf into a sigcontext. (__unused: only the
- * exercise's code calls it; a handout still builds without it.) */
-static __unused void
+/* Copy the registers of @p tf into a sigcontext. */
+static void
 save_regs(struct k_sigcontext *sc, const struct trap_frame *tf)
 {
     sc->r8 = tf->r8, sc->r9 = tf->r9, sc->r10 = tf->r10, sc->r11 = tf->r11;
@@ -92,26 +91,9 @@ load_regs(struct trap_frame *tf, const struct k_sigcontext *sc)
     tf->error = 0;
 }
 
-/* The siginfo a handler sees for @p sig sent with @p info. */
-static __unused void
-fill_siginfo(struct k_siginfo *si, int sig, const struct sig_info *info)
-{
-    uint64_t faults = SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGILL) |
-                      SIGBIT(SIGFPE) | SIGBIT(SIGTRAP);
-    si->signo = sig;
-    si->code = info->code;
-    if ((faults & SIGBIT(sig)) && info->code > 0) {
-        si->u.addr = info->addr;
-    } else {
-        si->u.kill.pid = info->pid;
-        si->u.kill.uid = 0;
-        si->u.kill.status = info->status;
-    }
-}
-
 /* Where the frame goes: the alternate stack, if asked for and not on it;
  * else below the red zone. */
-static __unused uint64_t
+static uint64_t
 frame_top(const struct trap_frame *tf, const struct k_sigaction *act,
           const struct k_stack *alt)
 {
@@ -140,7 +122,6 @@ arch_signal_frame(void *frame, int sig, const struct sig_info *info,
                   const struct k_sigaction *act, k_sigset_t oldmask,
                   const struct k_stack *alt)
 {
-    // >>> exercise 4.3 signal-frame
     struct trap_frame *tf = frame;
     uint8_t fx[FXSAVE_SIZE] __aligned(16);
     struct k_rt_sigframe f;
@@ -158,7 +139,7 @@ arch_signal_frame(void *frame, int sig, const struct sig_info *info,
     f.uc.mcontext.fpstate = fpstate;
     f.uc.mcontext.oldmask = oldmask;
     f.uc.sigmask = oldmask;
-    fill_siginfo(&f.info, sig, info);
+    siginfo_to_user(&f.info, sig, info); // kernel/proc/siginfo.c
     arch_fpu_save(fx);
     if (copy_to_user(UPTR(fpstate), fx, sizeof(fx)) < 0 ||
         copy_to_user(UPTR(sp), &f, sizeof(f)) < 0)
@@ -172,11 +153,6 @@ arch_signal_frame(void *frame, int sig, const struct sig_info *info,
     tf->rax = 0;
     tf->rflags &= ~(RFLAGS_TF | RFLAGS_DF | RFLAGS_RF);
     return 0;
-    // === stub: no frame: the process is killed by SIGSEGV
-    // (void)frame, (void)sig, (void)info, (void)act, (void)oldmask;
-    // (void)alt;
-    // return -EFAULT;
-    // <<< exercise 4.3 signal-frame
 }
 // [signal_frame]
 

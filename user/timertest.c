@@ -603,6 +603,27 @@ part_siginfo(void)
     check("si_overrun equals timer_getoverrun", last_overrun == got_overrun);
     syscall(SYS_timer_delete, id);
     syscall(SYS_timer_delete, nid);
+
+    // a real-time signal: still one pending signal, not one per expiry
+    int rt = SIGRTMIN + 1, rid = -1;
+    sigset_t rtset;
+    sigemptyset(&rtset);
+    sigaddset(&rtset, rt);
+    catch_sig(rt, 0);
+    ev.sigev_signo = rt;
+    tcreate(CLOCK_MONOTONIC, &ev, &rid);
+    sigprocmask(SIG_BLOCK, &rtset, NULL);
+    hits = 0;
+    overrun_timer = rid;
+    tset(rid, 0, 10, 10, NULL);
+    usleep(300000);
+    sigprocmask(SIG_UNBLOCK, &rtset, NULL);
+    tset(rid, 0, 0, 0, NULL);
+    overrun_timer = -1;
+    check("real-time: one delivery (or two), not one per expiry",
+          hits >= 1 && hits <= 2);
+    check("real-time: si_overrun >= 10", last_overrun >= 10);
+    syscall(SYS_timer_delete, rid);
 }
 
 /* ---------------------------------------------------------------- timerfd */

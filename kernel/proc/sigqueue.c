@@ -136,6 +136,40 @@ sigqueue_add(struct proc *p, int sig, const struct sig_info *info)
 }
 // [sigqueue_add]
 
+/**
+ * @brief The note of a pending @p sig that POSIX timer @p timerid sent.
+ *
+ * A timer does not send its signal again while one it sent is pending,
+ * real-time or not: later expirations are counted in that note's
+ * overrun instead (kernel/time/posix_timer.c).
+ * @param p       the process
+ * @param sig     the timer's signal
+ * @param timerid the timer
+ * @return the note (which the caller may update), or NULL when no signal
+ *         of that timer is pending
+ * @pre proc_table_lock() held
+ */
+struct sig_info *
+sigqueue_find_timer(struct proc *p, int sig, int timerid)
+{
+    if (!(p->sig.pending & SIGBIT(sig)))
+        return NULL;
+    if (!sig_is_rt(sig)) {
+        struct sig_info *i = &p->sig.info[sig];
+        return i->code == SI_TIMER && i->timerid == timerid ? i : NULL;
+    }
+    sigqueue_setup(p);
+    struct list_node *n;
+    list_for_each(n, &p->sig.queue)
+    {
+        struct sigqueue *q = list_entry(n, struct sigqueue, link);
+        if (q->sig == sig && q->info.code == SI_TIMER &&
+            q->info.timerid == timerid)
+            return &q->info;
+    }
+    return NULL;
+}
+
 /*
  * Take the oldest instance of real-time signal @p sig off @p p's queue
  * into @p info; the pending bit goes only with the last instance. A bit

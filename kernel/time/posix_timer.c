@@ -70,15 +70,12 @@ struct ptimers {
     int count;             /**< timers on the list */
 };
 
-/* Is @p t's last signal still pending in its process (not delivered)?
- * The pending signal's info names the timer. @pre proc_table_lock held */
-static bool
-ptimer_signal_pending_locked(const struct ptimer *t)
+/* The note of @p t's last signal if it is still pending (not yet
+ * delivered), else NULL. @pre proc_table_lock held */
+static struct sig_info *
+ptimer_pending_note_locked(const struct ptimer *t)
 {
-    const struct sig_state *s = &t->proc->sig;
-    return (s->pending & SIGBIT(t->signo)) &&
-           s->info[t->signo].code == SI_TIMER &&
-           s->info[t->signo].timerid == t->id;
+    return sigqueue_find_timer(t->proc, t->signo, t->id);
 }
 
 /* Bring the overrun counts up to date: a signal sent and no longer
@@ -87,7 +84,7 @@ ptimer_signal_pending_locked(const struct ptimer *t)
 static void
 ptimer_settle_locked(struct ptimer *t)
 {
-    if (t->sent && !ptimer_signal_pending_locked(t)) {
+    if (t->sent && ptimer_pending_note_locked(t) == NULL) {
         t->overrun_last = t->overrun;
         t->overrun = 0;
         t->sent = false;
@@ -108,7 +105,7 @@ ptimer_expire_locked(struct ptimer *t, uint64_t missed)
     ptimer_settle_locked(t);
     if (t->sent) {
         t->overrun += (int)(1 + missed);
-        t->proc->sig.info[t->signo].overrun = t->overrun;
+        ptimer_pending_note_locked(t)->overrun = t->overrun;
         return;
     }
     struct sig_info info = {.code = SI_TIMER,

@@ -122,6 +122,7 @@ void sigqueue_take(struct proc *p, int sig, struct sig_info *info);
 void sigqueue_flush(struct proc *p, int sig);
 int sigqueue_dequeue(k_sigset_t set, struct sig_info *info);
 int sigqueue_send(int pid, int tid, int sig, const struct sig_info *info);
+struct sig_info *sigqueue_find_timer(struct proc *p, int sig, int timerid);
 
 /* taking signals synchronously (kernel/proc/sigwait.c) */
 /** sigwait_timed()'s deadline that never comes. */

@@ -53,9 +53,6 @@ _Static_assert(sizeof(struct sigevent) == 64, "struct sigevent size");
 #define SIGEV_THREAD_ID 4 /**< send sigev_signo to thread sigev_tid */
 ///@}
 
-/** si_code of a POSIX timer's signal. */
-#define SI_TIMER (-2)
-
 /** @name timerfd's flags (its O_CLOEXEC and O_NONBLOCK values). */
 ///@{
 #define TFD_CLOEXEC 02000000             /**< close on exec */

@@ -28,3 +28,14 @@ KERNEL_SRCS += \
 
 # ---- files this chapter replaces (added by `chapters.py retire`)
 RETIRED_FILES += kernel/include/kernel/signal.h
+RETIRED_FILES += kernel/include/kernel/tty.h
+RETIRED_FILES += kernel/tty/tty.c
+RETIRED_FILES += kernel/tty/ldisc.c
+RETIRED_FILES += kernel/tty/ioctl.c
+RETIRED_FILES += kernel/tty/ttydev.c
+RETIRED_FILES += kernel/tty/tty_test.c
+RETIRED_FILES += kernel/drivers/uart16550.c
+RETIRED_FILES += fs/include/fs/chrdev.h
+RETIRED_FILES += fs/devfs/chrdev.c
+RETIRED_FILES += user/init.c
+RETIRED_FILES += kernel/proc/procinfo.c

@@ -21,6 +21,18 @@ KERNEL_SRCS += \
 
 # ---- terminals: many ttys, the controlling terminal, background I/O,
 # ---- hang-up, ptys and devpts
+KERNEL_SRCS += \
+	kernel/tty/session.c \
+	kernel/tty/pty.c \
+	fs/devpts/devpts.c
+CHAPTER_FILES += \
+	fs/include/fs/devpts.h \
+	kernel/include/uapi/pty.h \
+	user/ptytest.c \
+	user/busybox/rootfs/test/pty.sh \
+	grading/tests/ch06_tty.py \
+	exercises/06-terminals/2-pty.md
+USER_PROGS += ptytest
 
 # ---- timers: alarm, itimers, POSIX timers, timerfd, sleeping on queues
 
@@ -39,3 +51,5 @@ RETIRED_FILES += fs/include/fs/chrdev.h
 RETIRED_FILES += fs/devfs/chrdev.c
 RETIRED_FILES += user/init.c
 RETIRED_FILES += kernel/proc/procinfo.c
+RETIRED_FILES += fs/devfs/devtmpfs.c
+RETIRED_FILES += fs/open.c

@@ -43,7 +43,7 @@ static int
 expect_read(size_t n, const char *want, const char *what)
 {
     char buf[64];
-    long got = tty_read(buf, n, true);
+    long got = tty_read(&tty_console, buf, n, true);
     size_t len = strlen(want);
     if (got != (long)len || memcmp(buf, want, len) != 0)
         return selftest_fail("%s: read gave %ld bytes, want %zu (\"%s\")", what,
@@ -56,7 +56,7 @@ static int
 check_canonical(void)
 {
     char buf[8];
-    if (tty_read(buf, sizeof(buf), true) != -EAGAIN)
+    if (tty_read(&tty_console, buf, sizeof(buf), true) != -EAGAIN)
         return selftest_fail("an empty queue did not give -EAGAIN");
     type("ab\x7f"
          "c\r");
@@ -64,7 +64,7 @@ check_canonical(void)
     type("x\x15yz\x17w\n");
     err = err ? err : expect_read(64, "w\n", "^U and ^W");
     type("part");
-    if (err == 0 && tty_read(buf, sizeof(buf), true) != -EAGAIN)
+    if (err == 0 && tty_read(&tty_console, buf, sizeof(buf), true) != -EAGAIN)
         return selftest_fail("half a line was readable in canonical mode");
     type("ial\nnext\n");
     err = err ? err : expect_read(3, "par", "a short read");
@@ -97,7 +97,7 @@ check_raw(struct termios t)
     t.c_cc[VMIN] = 0;
     set_modes(&t);
     char buf[8];
-    if (err == 0 && tty_read(buf, sizeof(buf), false) != 0)
+    if (err == 0 && tty_read(&tty_console, buf, sizeof(buf), false) != 0)
         return selftest_fail("a VMIN=0 read of nothing did not return 0");
     type("zz");
     t.c_lflag |= ICANON;

@@ -52,6 +52,7 @@
 /** Bytes a master read or write copies at a time. */
 #define PTY_CHUNK 256
 
+// [pty_struct]
 /** One pair. */
 struct pty {
     unsigned index;              /**< N of /dev/pts/N */
@@ -66,6 +67,7 @@ struct pty {
     int slaves;                  /**< slave files (tty_table_lock) */
     char out[PTY_BUF];           /**< slave output for the master */
 };
+// [pty_struct]
 
 /** The pairs by number (tty_table_lock). */
 static struct pty *ptys[DEVPTS_MAX];

@@ -137,6 +137,7 @@ set_ctty_locked(struct tty *tty, struct proc *p)
     spin_unlock_irqrestore(&tty->lock, flags);
 }
 
+// [tty_open_ctty]
 /**
  * @brief An open of @p tty: a session leader without a terminal gets it.
  *
@@ -157,6 +158,7 @@ tty_open_ctty(struct tty *tty, unsigned oflags)
         set_ctty_locked(tty, p);
     spin_unlock_irqrestore(&tty_table_lock, flags);
 }
+// [tty_open_ctty]
 
 /**
  * @brief TIOCSCTTY: make @p tty the caller's controlling terminal.

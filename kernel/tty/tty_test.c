@@ -13,7 +13,9 @@
  * pieces, ^D ends a line and at its start gives 0, ^C flushes, ^V
  * quotes, raw mode returns single bytes and VMIN=0 polls, entering
  * canonical mode makes pending input one line, and the terminal's signal
- * thread takes a ^C.
+ * thread takes a ^C. A second terminal with a driver that records what
+ * it is given checks that echo and output go through the terminal's own
+ * driver, with ONLCR applied once (and not at all without OPOST).
  */
 #include "kernel/sched.h"
 #include "kernel/selftest.h"
@@ -125,6 +127,50 @@ check_signal_thread(void)
     return 0;
 }
 
+/** What the recording driver was given. */
+static char recorded[64];
+static size_t recorded_len;
+
+/* A driver that keeps its output in recorded[]. */
+static size_t
+record_write(struct tty *tty, const char *buf, size_t n)
+{
+    (void)tty;
+    for (size_t i = 0; i < n && recorded_len < sizeof(recorded); i++)
+        recorded[recorded_len++] = buf[i];
+    return n;
+}
+
+static const struct tty_driver record_driver = {.name = "record",
+                                                .write = record_write};
+
+/* The terminal under test: static, it is large. */
+static struct tty record_tty;
+
+/* Echo and a write reach the terminal's driver, NL as CR NL once. */
+static int
+check_driver_output(void)
+{
+    struct tty *tty = &record_tty;
+    tty_setup(tty, &record_driver, 0);
+    recorded_len = 0;
+    tty_receive(tty, "ab\r", 3);
+    tty_write(tty, "c\n", 2, true);
+    const char *want = "ab\r\nc\r\n";
+    if (recorded_len != strlen(want) || memcmp(recorded, want, recorded_len))
+        return selftest_fail("echo and output did not reach the driver as "
+                             "\"ab\\r\\nc\\r\\n\" (%zu bytes)",
+                             recorded_len);
+    struct termios t = tty->termios;
+    t.c_oflag &= ~OPOST;
+    ldisc_set_termios(tty, &t);
+    recorded_len = 0;
+    tty_write(tty, "d\n", 2, true);
+    if (recorded_len != 2 || memcmp(recorded, "d\n", 2) != 0)
+        return selftest_fail("without OPOST an NL was not sent as it is");
+    return 0;
+}
+
 /**
  * @brief test=ldisc: the line discipline on the console (see file).
  * @return 0 if every check passed, else selftest_fail()'s value
@@ -144,6 +190,8 @@ selftest_ldisc(void)
         err = check_raw(t);
     if (err == 0)
         err = check_signal_thread();
+    if (err == 0)
+        err = check_driver_output();
     flags = spin_lock_irqsave(&tty_console.lock);
     ldisc_flush_input(&tty_console);
     ldisc_set_termios(&tty_console, &saved);

@@ -88,20 +88,20 @@ ttydev_ioctl(struct file *f, unsigned long cmd, uptr_t arg)
 }
 
 /* poll: readable when a read would not sleep, writable when the driver
- * has room; a hang-up is POLLHUP. */
+ * has room; after a hang-up everything (reads and writes end at once). */
 static unsigned
 ttydev_poll(struct file *f, struct poll_table *pt)
 {
     struct tty *tty = f->priv;
     poll_wait(f, &tty->readers, pt);
     poll_wait(f, &tty->writers, pt);
+    if (tty->hungup) // Linux's hung_up_tty_poll
+        return POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDNORM | POLLWRNORM;
     unsigned ev = 0;
     if (tty_poll_readable(tty))
         ev |= POLLIN | POLLRDNORM;
     if (tty_poll_writable(tty))
         ev |= POLLOUT | POLLWRNORM;
-    if (tty->hungup)
-        ev |= POLLHUP;
     return ev;
 }
 

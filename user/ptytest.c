@@ -204,8 +204,9 @@ part_data(void)
     expect_master(m, "master reads", 5);
     report("write master", write(m, "abc\r", 4));
     expect_master(m, "echo", 5);
-    report("read slave", read(s, buf, sizeof(buf)));
-    show("slave got", buf, 4);
+    long r = read_some(s, buf, 4); // no hang if the input never comes
+    report("read slave", r);
+    show("slave got", buf, r > 0 ? r : 0);
     report("write master half", write(m, "xy", 2));
     expect_master(m, "echo half", 2);
     int n = -1;
@@ -215,8 +216,8 @@ part_data(void)
     expect_master(m, "echo rest", 3);
     ioctl(s, FIONREAD, &n);
     say("FIONREAD line %d\n", n);
-    long r = read(s, buf, sizeof(buf));
-    show("slave line", buf, r);
+    r = read_some(s, buf, 4);
+    show("slave line", buf, r > 0 ? r : 0);
     write(s, "12345", 5);
     usleep(100000);
     ioctl(m, FIONREAD, &n);
@@ -396,8 +397,8 @@ session_leader(const char *name, int m)
     catch (SIGHUP);
     catch (SIGCONT);
     write(t, "ready\n", 6);
-    while (!caught[SIGWINCH])
-        sigsuspend(&old);
+    while (!caught[SIGWINCH] && !caught[SIGHUP]) // SIGHUP: the master
+        sigsuspend(&old);                        // gave up early
     struct winsize ws;
     ioctl(s, TIOCGWINSZ, &ws);
     say("leader: SIGWINCH, size %dx%d\n", ws.ws_row, ws.ws_col);

@@ -138,7 +138,12 @@ pty_master_read(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
     spin_unlock_irqrestore(&pty->lock, flags);
     if (err < 0)
         return err;
-    wait_queue_wake_all(&pty->slave.writers); // room for the slave
+    // Room for the slave's writers. A writer checks for room under the
+    // slave's lock and sleeps without letting go of it in between: taking
+    // that lock here means it either sees the room or is already asleep.
+    irqflags_t tf = spin_lock_irqsave(&pty->slave.lock);
+    spin_unlock_irqrestore(&pty->slave.lock, tf);
+    wait_queue_wake_all(&pty->slave.writers);
     return copy_to_user(buf, chunk, k) < 0 ? -EFAULT : (long)k;
 }
 

@@ -20,7 +20,9 @@
  * - hang-up: closing the master sends SIGHUP to the slave's session
  *   leader, its reads then return 0 and writes fail with EIO, the name
  *   is gone; a session leader's exit sends SIGHUP to the foreground
- *   group; closing every slave makes a master read EIO once drained.
+ *   group; closing every slave makes a master read EIO once drained;
+ * - bulk: more slave output than the pair buffers arrives whole (the
+ *   writer waits for the master), and poll's answers on both ends.
  *
  * It prints nothing that differs between Linux and Keel (no pty numbers,
  * no pids). Every child runs in a session of its own, so the result does
@@ -486,6 +488,44 @@ part_leader_exit(void)
     close(m);
 }
 
+/* More output than the pair buffers: the slave's writer waits for the
+ * master to read, and everything arrives. Then poll on both ends. */
+static void
+part_bulk(void)
+{
+    char name[64];
+    static char big[20000];
+    int m = open_pair(name, sizeof(name));
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(m);
+        int s = open(name, O_RDWR | O_NOCTTY);
+        memset(big, 'x', sizeof(big));
+        report("bulk: slave write", write(s, big, sizeof(big)));
+        exit(0);
+    }
+    usleep(200000); // let the writer fill the buffer and wait
+    long total = 0, r;
+    while ((r = read(m, big, sizeof(big))) > 0)
+        total += r;
+    waitpid(pid, NULL, 0);
+    say("bulk: master read %ld, then %s\n", total,
+        r < 0 ? errname(errno) : "0");
+    int s = open(name, O_RDWR | O_NOCTTY);
+    struct pollfd p[2] = {{.fd = m, .events = POLLIN | POLLOUT},
+                          {.fd = s, .events = POLLIN | POLLOUT}};
+    poll(p, 2, 0);
+    say("poll: master OUT %d IN %d, slave OUT %d IN %d\n",
+        !!(p[0].revents & POLLOUT), !!(p[0].revents & POLLIN),
+        !!(p[1].revents & POLLOUT), !!(p[1].revents & POLLIN));
+    write(s, "p\n", 2);
+    p[0].revents = 0;
+    poll(p, 1, 2000);
+    say("poll: master IN after a slave write %d\n", !!(p[0].revents & POLLIN));
+    close(s);
+    close(m);
+}
+
 /* Every slave file closed: the master reads what is left, then EIO. */
 static void
 part_slave_close(void)
@@ -522,6 +562,7 @@ main(void)
         part_ctty();
         part_leader_exit();
         part_slave_close();
+        part_bulk();
         exit(0);
     }
     int st;

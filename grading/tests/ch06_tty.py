@@ -21,7 +21,9 @@ BusyBox script /test/pty.sh with a random token.
                  reads, TOSTOP writes and tcsetattr, EIO for ignored
                  SIGTTIN and orphaned groups; SIGWINCH; hang-up when the
                  master closes and when the session leader exits; EIO
-                 for a master whose slaves are closed.
+                 for a master whose slaves are closed; 20000 bytes of
+                 slave output through the 4 KiB ring (the writer waits
+                 for the master); poll on both ends.
   script   (10)  exercise 6.2. BusyBox `script -c "tty; stty -a"` runs a
                  shell on a pty: tty says /dev/pts/N, stty shows a sane
                  terminal (icanon, echo, opost, onlcr, ^C as intr), and

@@ -5,7 +5,8 @@
  * grantpt, unlockpt, ptsname); the test then checks, part by part:
  *
  * - names: the slave is /dev/pts/N, ttyname() finds it, stat of the name
- *   and fstat of the open slave agree, a locked slave cannot be opened;
+ *   and fstat of the open slave agree, a locked slave cannot be opened,
+ *   TIOCGPTPEER opens the same slave;
  * - data: master writes are typed input (echoed back to the master, CR
  *   made NL), slave writes are output (NL sent as CR NL), canonical lines,
  *   FIONREAD, raw mode, OPOST off;
@@ -45,6 +46,10 @@
 #include <unistd.h>
 
 #include "errname.h"
+
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER 0x5441
+#endif
 
 /** Where say() prints: stdout, or a buffer while another process of the
  *  test prints (the master's side of part_ctty). */
@@ -189,6 +194,12 @@ part_names(void)
     char want[64];
     snprintf(want, sizeof(want), "/dev/pts/%d", ptn);
     say("TIOCGPTN names it: %d\n", strcmp(want, name) == 0);
+    int peer = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+    report("TIOCGPTPEER", peer < 0 ? -1 : 0);
+    report("fstat peer", fstat(peer, &b));
+    say("peer is the slave: %d\n",
+        a.st_ino == b.st_ino && a.st_rdev == b.st_rdev);
+    close(peer);
     int d = open("/", O_RDONLY);
     report("ioctl of a directory", ioctl(d, TCFLSH, 0));
     close(d);

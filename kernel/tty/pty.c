@@ -26,7 +26,7 @@
  *
  * Life of a pair: an open of /dev/ptmx makes one, locked (TIOCSPTLCK:
  * its slave cannot be opened until unlockpt()), and devpts shows it as
- * /dev/pts/N. When the last master file closes, the name goes and the
+ * /dev/pts/N; TIOCGPTPEER opens that slave for the master's holder. When the last master file closes, the name goes and the
  * slave is hung up (SIGHUP to its session, reads 0, writes -EIO); when
  * every slave file has closed, a master read returns -EIO once drained.
  * The pair is freed when no file of either side is left.
@@ -44,6 +44,7 @@
 #include "kernel/mm.h"
 #include "kernel/proc.h"
 #include "kernel/signal.h"
+#include "kernel/string.h"
 #include "kernel/tty.h"
 #include "uapi/errno.h"
 
@@ -259,6 +260,31 @@ pty_master_release(struct file *f)
         pty_free(pty);
 }
 
+/* TIOCGPTPEER: open the slave by its name in devpts, as a new descriptor
+ * (@p oflags: open's O_RDWR, O_NOCTTY, O_NONBLOCK, O_CLOEXEC). */
+static long
+pty_open_peer(struct pty *pty, unsigned long oflags)
+{
+    char path[32] = "/dev/pts/";
+    size_t at = strlen(path);
+    unsigned digits = 1;
+    for (unsigned v = pty->index; v >= 10; v /= 10)
+        digits++;
+    for (unsigned i = 0, v = pty->index; i < digits; i++, v /= 10)
+        path[at + digits - 1 - i] = (char)('0' + v % 10);
+    path[at + digits] = 0;
+    // Linux ignores the other flags (O_CREAT, O_TRUNC mean nothing here)
+    unsigned keep = O_ACCMODE | O_NOCTTY | O_NONBLOCK;
+    struct file *f;
+    int err = file_open_path(path, (unsigned)oflags & keep, &f);
+    if (err < 0)
+        return err;
+    int fd = fd_install(f, 0, (oflags & O_CLOEXEC) != 0);
+    if (fd < 0)
+        file_put(f);
+    return fd;
+}
+
 /* The master's own ioctls; the others act on the slave, as Linux's. */
 static long
 pty_master_ioctl(struct file *f, unsigned long cmd, uptr_t arg)
@@ -277,6 +303,8 @@ pty_master_ioctl(struct file *f, unsigned long cmd, uptr_t arg)
     case TIOCGPTLCK:
         v = pty->locked;
         return copy_to_user(arg, &v, sizeof(v));
+    case TIOCGPTPEER:
+        return pty_open_peer(pty, arg.addr);
     case FIONREAD: {
         irqflags_t flags = spin_lock_irqsave(&pty->lock);
         v = (int)(pty->out_head - pty->out_tail);

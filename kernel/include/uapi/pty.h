@@ -17,4 +17,7 @@
 /** Whether the slave is locked: `_IOR('T', 0x39, int)`. */
 #define TIOCGPTLCK 0x80045439
 
+/** Open the slave, returning a new descriptor: `_IO('T', 0x41)`. */
+#define TIOCGPTPEER 0x5441
+
 #endif /* UAPI_PTY_H */

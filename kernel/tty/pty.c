@@ -73,6 +73,17 @@ struct pty {
 /** The pairs by number (tty_table_lock). */
 static struct pty *ptys[DEVPTS_MAX];
 
+/* Room left in the ring, for tty_write()'s wait. */
+static size_t
+pty_slave_room(struct tty *tty)
+{
+    struct pty *pty = tty->driver_data;
+    irqflags_t flags = spin_lock_irqsave(&pty->lock);
+    size_t room = PTY_BUF - (pty->out_head - pty->out_tail);
+    spin_unlock_irqrestore(&pty->lock, flags);
+    return room;
+}
+
 // >>> exercise 6.2 pty
 /* The slave's driver write: output for the master's read side. */
 static size_t
@@ -89,17 +100,6 @@ pty_slave_write(struct tty *tty, const char *buf, size_t n)
     if (k > 0)
         wait_queue_wake_all(&pty->master_wq);
     return k;
-}
-
-/* Room left in the ring, for tty_write()'s wait. */
-static size_t
-pty_slave_room(struct tty *tty)
-{
-    struct pty *pty = tty->driver_data;
-    irqflags_t flags = spin_lock_irqsave(&pty->lock);
-    size_t room = PTY_BUF - (pty->out_head - pty->out_tail);
-    spin_unlock_irqrestore(&pty->lock, flags);
-    return room;
 }
 
 /* Wait for slave output: 0 when there is some, -EIO when every slave
@@ -172,13 +172,6 @@ pty_master_write(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
 // {
 //     (void)tty, (void)buf;
 //     return n; // TODO(6.2): output for the master's read side
-// }
-//
-// static size_t
-// pty_slave_room(struct tty *tty)
-// {
-//     (void)tty;
-//     return PTY_BUF;
 // }
 //
 // static long

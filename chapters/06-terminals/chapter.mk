@@ -78,3 +78,4 @@ RETIRED_FILES += kernel/arch/x86_64/proc/signal.c
 RETIRED_FILES += fs/procfs/root.c
 RETIRED_FILES += kernel/syscalls/wait.c
 RETIRED_FILES += kernel/arch/x86_64/cpu/trap.c
+RETIRED_FILES += fs/procfs/pidstat.c

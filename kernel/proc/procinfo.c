@@ -200,6 +200,8 @@ state_letter(const struct proc *p)
 {
     if (p->state == PROC_ZOMBIE || p->thread == NULL)
         return 'Z'; // its thread may be freed already: not looked at
+    if (p->stopped)
+        return 'T'; // job control: stopped until SIGCONT
     enum thread_state s = p->thread->state;
     return s == THREAD_RUNNING || s == THREAD_RUNNABLE ? 'R' : 'S';
 }

@@ -95,7 +95,11 @@ open_dentry(struct dentry *d, unsigned flags, bool created, struct file **out)
     __atomic_add_fetch(&d->sb->users, 1, __ATOMIC_SEQ_CST);
     switch (n->mode & S_IFMT) {
     case S_IFCHR:
+        // a terminal's open looks at O_NOCTTY, which the file does not
+        // keep afterwards (F_GETFL does not show it, as on Linux)
+        f->flags |= flags & O_NOCTTY;
         err = chrdev_open(n->rdev, f);
+        f->flags &= ~(unsigned)O_NOCTTY;
         break;
     case S_IFIFO:
         err = fifo_open(&n->fifo, f);

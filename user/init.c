@@ -162,7 +162,8 @@ shell_or_tests(void)
  * an initramfs), a devtmpfs at /dev, with the links /dev/fd, stdin, stdout
  * and stderr that systemd adds; /tmp, sticky and writable by all, as
  * every Linux system has (the initramfs has no empty folders); and a
- * tmpfs at /dev/shm for POSIX shared memory, as systemd mounts. Errors are
+ * tmpfs at /dev/shm for POSIX shared memory, as systemd mounts, and the
+ * devpts at /dev/pts where pseudo-terminals' slaves appear. Errors are
  * ignored: a kernel without them (Keel's chapter 4, whose root is
  * read-only) simply goes on without.
  */
@@ -192,6 +193,10 @@ mount_early(void)
         mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") <
             0)
         chmod("/dev/shm", 01777); // no tmpfs there: a sticky folder will do
+    // pseudo-terminals: their slaves are named in a devpts at /dev/pts
+    if (mkdir("/dev/pts", 0755) == 0 || errno == EEXIST)
+        mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+              "gid=5,mode=620,ptmxmode=666");
 }
 
 int

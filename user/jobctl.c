@@ -50,6 +50,22 @@ msleep(long ms)
         ;
 }
 
+/* The state letter of process @p pid in /proc/PID/stat ('?': none). */
+static char
+proc_state(pid_t pid)
+{
+    char path[64], buf[256];
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return '?';
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    char *paren = strrchr(buf, ')');
+    return paren != NULL && paren[1] == ' ' ? paren[2] : '?';
+}
+
 /* Print what a wait status says. */
 static void
 status(const char *what, int st)
@@ -131,6 +147,7 @@ stop_and_continue(void)
     kill(c, SIGSTOP);
     printf("wait4 WUNTRACED: %d\n", waitpid(c, &st, WUNTRACED) == c);
     status("after SIGSTOP", st);
+    printf("state in /proc: %c\n", proc_state(c));
     show_sigchld("after SIGSTOP");
     printf("again, WNOHANG|WUNTRACED: %d\n",
            waitpid(c, &st, WNOHANG | WUNTRACED));
@@ -138,6 +155,7 @@ stop_and_continue(void)
     printf("wait4 WCONTINUED: %d\n", waitpid(c, &st, WCONTINUED) == c);
     status("after SIGCONT", st);
     msleep(100); // Linux's SIGCHLD comes once the child runs again
+    printf("state in /proc: %c\n", proc_state(c));
     show_sigchld("after SIGCONT");
 
     kill(c, SIGTSTP);

@@ -25,6 +25,18 @@ USER_PROGS += jobctl
 
 # ---- terminals: many ttys, the controlling terminal, background I/O,
 # ---- hang-up, ptys and devpts
+KERNEL_SRCS += \
+	kernel/tty/session.c \
+	kernel/tty/pty.c \
+	fs/devpts/devpts.c
+CHAPTER_FILES += \
+	fs/include/fs/devpts.h \
+	kernel/include/uapi/pty.h \
+	user/ptytest.c \
+	user/busybox/rootfs/test/pty.sh \
+	grading/tests/ch06_tty.py \
+	exercises/06-terminals/2-pty.md
+USER_PROGS += ptytest
 
 # ---- timers: alarm, itimers, POSIX timers, timerfd, sleeping on queues
 KERNEL_SRCS += \
@@ -69,9 +81,24 @@ RETIRED_FILES += kernel/time/clock.c
 RETIRED_FILES += kernel/syscalls/time.c
 RETIRED_FILES += kernel/include/kernel/clock.h
 RETIRED_FILES += fs/procfs/root.c
+RETIRED_FILES += kernel/include/kernel/tty.h
+RETIRED_FILES += kernel/tty/tty.c
+RETIRED_FILES += kernel/tty/ldisc.c
+RETIRED_FILES += kernel/tty/ioctl.c
+RETIRED_FILES += kernel/tty/ttydev.c
+RETIRED_FILES += kernel/tty/tty_test.c
+RETIRED_FILES += kernel/drivers/uart16550.c
+RETIRED_FILES += fs/include/fs/chrdev.h
+RETIRED_FILES += fs/devfs/chrdev.c
+RETIRED_FILES += user/init.c
+RETIRED_FILES += kernel/proc/procinfo.c
+RETIRED_FILES += fs/devfs/devtmpfs.c
+RETIRED_FILES += fs/open.c
+RETIRED_FILES += kernel/proc/signal.c
 RETIRED_FILES += kernel/proc/sigdeliver.c
 RETIRED_FILES += kernel/proc/signal.c
 RETIRED_FILES += kernel/include/uapi/signal.h
 RETIRED_FILES += kernel/arch/x86_64/proc/signal.c
 RETIRED_FILES += kernel/syscalls/wait.c
 RETIRED_FILES += kernel/arch/x86_64/cpu/trap.c
+RETIRED_FILES += fs/procfs/pidstat.c

@@ -23,6 +23,8 @@
 
 static const struct chrdev *chrdevs[CHRDEV_MAX];
 static size_t chrdev_count;
+/** How many minors each device answers, from its own on. */
+static unsigned chrdev_minors[CHRDEV_MAX];
 
 /**
  * @brief Add a device to the table.
@@ -33,19 +35,39 @@ static size_t chrdev_count;
 int
 chrdev_register(const struct chrdev *dev)
 {
+    return chrdev_register_minors(dev, 1);
+}
+
+/**
+ * @brief Add a device that answers @p count minors, from dev->minor on.
+ *
+ * For devices made at run time, as pty slaves (136, N): one driver, one
+ * entry; its open finds which minor in f->inode->rdev. A device without
+ * a name gets no node in /dev (devpts names the slaves).
+ * @param dev   the device; it must live forever
+ * @param count how many minors
+ * @return 0; -EBUSY when its first number is taken; -ENOSPC
+ * @pre boot, before user programs run (the table takes no lock)
+ */
+int
+chrdev_register_minors(const struct chrdev *dev, unsigned count)
+{
     if (chrdev_find(MKDEV(dev->major, dev->minor)) != NULL)
         return -EBUSY;
     if (chrdev_count == CHRDEV_MAX) {
         pr_warn("chrdev: table full, %s left out\n", dev->name);
         return -ENOSPC;
     }
+    chrdev_minors[chrdev_count] = count;
     chrdevs[chrdev_count++] = dev;
-    devtmpfs_add(dev); // its node in /dev, if /dev is mounted already
+    if (dev->name != NULL)
+        devtmpfs_add(dev); // its node in /dev, if /dev is mounted already
     return 0;
 }
 
 /**
- * @brief The device registered with number @p rdev.
+ * @brief The device registered with number @p rdev (or a range of minors
+ *        holding it).
  * @param rdev a Linux device number (MKDEV(major, minor))
  * @return the device, or NULL when no driver registered that number
  */
@@ -54,7 +76,9 @@ chrdev_find(uint64_t rdev)
 {
     for (size_t i = 0; i < chrdev_count; i++) {
         const struct chrdev *d = chrdevs[i];
-        if (d->major == DEV_MAJOR(rdev) && d->minor == DEV_MINOR(rdev))
+        unsigned n = chrdev_minors[i];
+        if (d->major == DEV_MAJOR(rdev) && DEV_MINOR(rdev) >= d->minor &&
+            DEV_MINOR(rdev) - d->minor < n)
             return d;
     }
     return NULL;

@@ -73,8 +73,9 @@ populate(struct dentry *root)
 {
     const struct chrdev *dev;
     for (size_t i = 0; (dev = chrdev_at(i)) != NULL; i++)
-        add_name(root, dev->name, S_IFCHR | dev->mode,
-                 MKDEV(dev->major, dev->minor), NULL);
+        if (dev->name != NULL)
+            add_name(root, dev->name, S_IFCHR | dev->mode,
+                     MKDEV(dev->major, dev->minor), NULL);
     for (size_t i = 0; i < ARRAY_SIZE(dev_links); i++)
         add_name(root, dev_links[i].name, 0, 0, dev_links[i].target);
 }

@@ -35,7 +35,6 @@ proc_show_pid_stat(struct pbuf *b, int pid)
     struct proc_info pi;
     if (proc_info_get(pid, &pi) < 0)
         return;
-    // >>> exercise 5.2 pid-stat
     // 1-13: who it is and who is around it; flags; page faults (none kept)
     pbuf_printf(b, "%d (%s) %c %d %d %d %d %d %u 0 0 0 0 ", pi.pid, pi.name,
                 pi.state, pi.ppid, pi.pgid, pi.sid, pi.tty_nr, pi.tpgid,
@@ -53,9 +52,6 @@ proc_show_pid_stat(struct pbuf *b, int pid)
                 pi.sig_pending, pi.sig_blocked, pi.sig_ignored, pi.sig_caught,
                 STAT_EXIT_SIGNAL, pi.brk_start, pi.arg_start, pi.arg_end,
                 pi.env_start, pi.env_end);
-    // === stub: the file is empty, so ps and top find no processes
-    // (void)b;
-    // <<< exercise 5.2 pid-stat
 }
 // [pid_stat]
 
@@ -68,6 +64,8 @@ state_name(char state)
         return "R (running)";
     case 'Z':
         return "Z (zombie)";
+    case 'T':
+        return "T (stopped)";
     default:
         return "S (sleeping)";
     }

@@ -61,15 +61,21 @@ uart_putc(char c)
     outb(COM1 + UART_THR, (uint8_t)c);
 }
 
-/* The console write method: a terminal wants "\r\n" for a new line. */
+/** The last byte sent: whether an NL has its CR already. */
+static char uart_last;
+
+/* The console write method: a terminal wants "\r\n" for a new line. The
+ * tty layer's ONLCR sends the CR itself; a bare NL (the kernel's log
+ * messages) gets one here. */
 static void
 uart_console_write(struct console *con, const char *buf, size_t len)
 {
     (void)con;
     for (size_t i = 0; i < len; i++) {
-        if (buf[i] == '\n')
+        if (buf[i] == '\n' && uart_last != '\r')
             uart_putc('\r');
         uart_putc(buf[i]);
+        uart_last = buf[i];
     }
 }
 
@@ -99,8 +105,19 @@ initcall(console, uart_init);
 /** The terminal this port carries; set by uart_input_init(). */
 static struct tty *uart_tty;
 
+/* The terminal's output, processed already (ONLCR): to every console,
+ * as the kernel's own messages go. */
+static size_t
+uart_tty_write(struct tty *tty, const char *buf, size_t n)
+{
+    (void)tty;
+    console_write(buf, n);
+    return n;
+}
+
 static const struct tty_driver uart_tty_driver = {
     .name = "ttyS0",
+    .write = uart_tty_write,
 };
 
 /**

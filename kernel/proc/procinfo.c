@@ -200,6 +200,8 @@ state_letter(const struct proc *p)
 {
     if (p->state == PROC_ZOMBIE || p->thread == NULL)
         return 'Z'; // its thread may be freed already: not looked at
+    if (p->stopped)
+        return 'T'; // job control: stopped until SIGCONT
     enum thread_state s = p->thread->state;
     return s == THREAD_RUNNING || s == THREAD_RUNNABLE ? 'R' : 'S';
 }
@@ -270,9 +272,11 @@ proc_info_get(int pid, struct proc_info *out)
     out->ppid = p->parent != NULL ? p->parent->pid : 0;
     out->pgid = p->pgid;
     out->sid = p->sid;
-    bool has_tty = p->sid != 0 && p->sid == tty_console.session;
-    out->tty_nr = has_tty ? (int)MKDEV(5, 1) : 0;
-    out->tpgid = has_tty && tty_console.pgrp != 0 ? tty_console.pgrp : -1;
+    uint64_t rdev = 0;
+    int tpgid = 0;
+    bool has_tty = tty_ctty_info(p->sid, &rdev, &tpgid);
+    out->tty_nr = has_tty ? (int)rdev : 0;
+    out->tpgid = has_tty && tpgid != 0 ? tpgid : -1;
     out->state = state_letter(p);
     strlcpy(out->name, p->name, sizeof(out->name));
     out->cred = p->cred;

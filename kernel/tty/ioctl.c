@@ -11,13 +11,12 @@
  * copies its argument before or after taking the terminal's lock, never
  * under it, because a copy from user memory may fault.
  *
- * Sessions arrive with the terminal chapter; until then the console
- * remembers one controlling session and foreground group. TIOCSCTTY makes
- * the caller's session the controlling one and its process group (after
- * setsid(), the group of its own id) the foreground group, as BusyBox
- * init does before it starts a shell. Until some program has done that or TIOCSPGRP, there
- * is no foreground group: ^C signals nobody and TIOCGPGRP fails with
- * -ENOTTY, as it does on Linux for a process without a controlling tty.
+ * The controlling-terminal requests (TIOCSCTTY, TIOCNOTTY, TIOCSPGRP)
+ * follow the rules of session.c; TIOCGPGRP and TIOCGSID answer only the
+ * terminal's own session (-ENOTTY otherwise), or anyone through a pty's
+ * master, which asks about its slave. A request that changes the
+ * terminal (TCSETS*, TCFLSH, TCXONC, TCSBRK, TIOCSPGRP) from a background
+ * group first sends it SIGTTOU (tty_check_change()).
  */
 #include "kernel/proc.h"
 #include "kernel/signal.h"
@@ -64,27 +63,26 @@ static long
 ioctl_set_pgrp(struct tty *tty, uptr_t arg)
 {
     int pgrp;
+    if (!tty_is_ctty(tty))
+        return -ENOTTY;
     if (copy_from_user(&pgrp, arg, sizeof(pgrp)) < 0)
         return -EFAULT;
-    if (pgrp <= 0)
-        return -EINVAL;
-    irqflags_t flags = spin_lock_irqsave(&tty->lock);
-    tty->pgrp = pgrp;
-    spin_unlock_irqrestore(&tty->lock, flags);
-    return 0;
+    return tty_set_pgrp(tty, pgrp);
 }
 
-/* TIOCSCTTY: the caller's session takes the console, and the caller's
- * process group becomes the foreground group (see file comment). */
+/* TIOCGPGRP and TIOCGSID: from a pty's master always, otherwise only
+ * from the terminal's own session (-ENOTTY). */
 static long
-ioctl_set_ctty(struct tty *tty)
+ioctl_get_id(struct tty *tty, bool master, bool sid, uptr_t arg)
 {
-    struct proc *p = proc_current();
+    if (!master && !tty_is_ctty(tty))
+        return -ENOTTY;
     irqflags_t flags = spin_lock_irqsave(&tty->lock);
-    tty->session = p->sid;
-    tty->pgrp = p->pgid;
+    int v = sid ? tty->session : tty->pgrp;
     spin_unlock_irqrestore(&tty->lock, flags);
-    return 0;
+    if (sid && v == 0)
+        return -ENOTTY;
+    return put_int(arg, v);
 }
 
 /* TCFLSH: drop input for TCIFLUSH and TCIOFLUSH (output is never queued). */
@@ -124,67 +122,90 @@ ioctl_winsize(struct tty *tty, unsigned long cmd, uptr_t arg)
     return copy_to_user(arg, &ws, sizeof(ws));
 }
 
-/* Read one int field of the terminal under its lock. */
-static int
-tty_int(struct tty *tty, const int *field)
+/* The requests that change the terminal: from a background group they
+ * send SIGTTOU first (Linux's tty_check_change() callers). */
+static bool
+changes_terminal(unsigned long cmd)
 {
-    irqflags_t flags = spin_lock_irqsave(&tty->lock);
-    int v = *field;
-    spin_unlock_irqrestore(&tty->lock, flags);
-    return v;
+    switch (cmd) {
+    case TCSETS:
+    case TCSETSW:
+    case TCSETSF:
+    case TCFLSH:
+    case TCXONC:
+    case TCSBRK:
+    case TIOCSPGRP:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The requests that only answer a question or need no check. */
+static long
+ioctl_query(struct tty *tty, bool master, unsigned long cmd, uptr_t arg)
+{
+    switch (cmd) {
+    case TCGETS:
+        return ioctl_get_termios(tty, arg);
+    case TIOCGWINSZ:
+    case TIOCSWINSZ:
+        return ioctl_winsize(tty, cmd, arg);
+    case TIOCGPGRP:
+        return ioctl_get_id(tty, master, false, arg);
+    case TIOCGSID:
+        return ioctl_get_id(tty, master, true, arg);
+    case TIOCSCTTY:
+        return tty_set_ctty(tty, (int)arg.addr);
+    case TIOCNOTTY:
+        return tty_drop_ctty(tty);
+    case FIONREAD:
+        return put_int(arg, (int)tty_readable(tty));
+    case TIOCOUTQ:
+        return put_int(arg, 0);
+    default:
+        return -ENOTTY;
+    }
 }
 
 /**
- * @brief A terminal ioctl on the console.
+ * @brief A terminal ioctl.
+ * @param tty    the terminal (a pty master passes its slave)
+ * @param master the request came through a pty's master: no background
+ *               or controlling-terminal checks for the queries
  * @param cmd the request (TCGETS, TIOCGWINSZ, ...)
  * @param arg its user argument (a pointer, or a number for TCFLSH, TCXONC)
  * @return 0 or -errno: -ENOTTY for an unknown request (or TIOCGPGRP and
  *         TIOCGSID with no controlling session), -EFAULT for a bad
- *         pointer, -EINVAL for a bad TCFLSH or TIOCSPGRP argument
+ *         pointer, -EINVAL for a bad TCFLSH or TIOCSPGRP argument;
+ *         -EPERM, -ESRCH (TIOCSCTTY, TIOCSPGRP); -ERESTARTSYS or -EIO
+ *         from a background group
  * @pre interrupts on; process context
  */
 long
-tty_ioctl(unsigned long cmd, uptr_t arg)
+tty_ioctl(struct tty *tty, bool master, unsigned long cmd, uptr_t arg)
 {
-    struct tty *tty = &tty_console;
+    if (!master && changes_terminal(cmd)) {
+        int err = tty_check_change(tty, SIGTTOU);
+        if (err == -EIO && cmd == TIOCSPGRP)
+            return -ENOTTY; // as Linux's tiocspgrp()
+        if (err < 0)
+            return err;
+    }
     switch (cmd) {
-    case TCGETS:
-        return ioctl_get_termios(tty, arg);
     case TCSETS:
     case TCSETSW:
         return ioctl_set_termios(tty, arg, false);
     case TCSETSF:
         return ioctl_set_termios(tty, arg, true);
-    case TIOCGWINSZ:
-    case TIOCSWINSZ:
-        return ioctl_winsize(tty, cmd, arg);
-    case TIOCGPGRP: {
-        int pgrp = tty_int(tty, &tty->pgrp);
-        return pgrp > 0 ? put_int(arg, pgrp) : -ENOTTY;
-    }
-    case TIOCGSID: {
-        int sid = tty_int(tty, &tty->session);
-        return sid > 0 ? put_int(arg, sid) : -ENOTTY;
-    }
     case TIOCSPGRP:
         return ioctl_set_pgrp(tty, arg);
-    case TIOCSCTTY:
-        return ioctl_set_ctty(tty);
-    case FIONREAD: {
-        irqflags_t flags = spin_lock_irqsave(&tty->lock);
-        int n = (int)ldisc_readable(tty);
-        spin_unlock_irqrestore(&tty->lock, flags);
-        return put_int(arg, n);
-    }
-    case TIOCOUTQ:
-        return put_int(arg, 0);
     case TCFLSH:
         return ioctl_flush(tty, arg.addr);
-    case TIOCNOTTY:
     case TCXONC:
     case TCSBRK:
         return 0;
     default:
-        return -ENOTTY;
+        return ioctl_query(tty, master, cmd, arg);
     }
 }

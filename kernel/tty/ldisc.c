@@ -26,13 +26,14 @@
  * Echo follows Linux's rules: with ECHOCTL a control character shows as
  * "^X"; with ECHOE an erased character is wiped with "\b \b" (twice for a
  * "^X"); with ECHOK and ECHOKE a killed line is wiped character by
- * character. Echo goes out through console_write(), which is safe with
- * interrupts off; the serial console turns each NL into CR NL, which is
- * exactly ONLCR. Tabs are erased as one column (the column is not tracked).
+ * character. Echo goes out through tty_output(), the terminal's own output
+ * path (OPOST processing, then the driver's write, which is safe with
+ * interrupts off): the serial port for the console, the master's read
+ * side for a pty. Tabs are erased as one column (the column is not
+ * tracked).
  *
  * Locking: every function here is called with tty->lock held.
  */
-#include "kernel/printk.h"
 #include "kernel/tty.h"
 #include "uapi/signal.h"
 
@@ -77,25 +78,25 @@ iflag(const struct tty *tty, uint32_t f)
 
 /* Show @p c as the user typed it: "^X" for a control character. */
 static void
-echo_char(uint8_t c, const struct tty *tty)
+echo_char(uint8_t c, struct tty *tty)
 {
     char out[2] = {(char)c, 0};
     if (lflag(tty, ECHOCTL) && is_ctrl(c) && c != '\t' && c != '\n') {
         out[0] = '^';
         out[1] = (char)(c ^ 0x40);
-        console_write(out, 2);
+        tty_output(tty, out, 2);
         return;
     }
-    console_write(out, 1);
+    tty_output(tty, out, 1);
 }
 
 /* Wipe the echo of one erased character @p c from the screen. */
 static void
-echo_rubout(uint8_t c, const struct tty *tty)
+echo_rubout(uint8_t c, struct tty *tty)
 {
     int cols = lflag(tty, ECHOCTL) && is_ctrl(c) && c != '\t' ? 2 : 1;
     for (int i = 0; i < cols; i++)
-        console_write("\b \b", 3);
+        tty_output(tty, "\b \b", 3);
 }
 
 /* Append @p c to the ring; @p ends_line marks a line end. */
@@ -140,7 +141,7 @@ erase(struct tty *tty, enum erase_kind kind)
         if (echo) {
             echo_char(tty->termios.c_cc[VKILL], tty);
             if (lflag(tty, ECHOK))
-                console_write("\n", 1);
+                tty_output(tty, "\n", 1);
         }
         return;
     }
@@ -208,7 +209,7 @@ reprint(struct tty *tty, uint8_t c)
     if (!lflag(tty, ECHO))
         return;
     echo_char(c, tty);
-    console_write("\n", 1);
+    tty_output(tty, "\n", 1);
     for (size_t i = tty->canon; i < tty->head; i++)
         echo_char((uint8_t)tty->buf[i % TTY_BUF_SIZE], tty);
 }
@@ -222,7 +223,7 @@ extended_key(struct tty *tty, uint8_t c)
     if (is_cc(tty, c, VLNEXT)) {
         tty->lnext = true;
         if (lflag(tty, ECHO) && lflag(tty, ECHOCTL))
-            console_write("^\b", 2);
+            tty_output(tty, "^\b", 2);
         return true;
     }
     if (lflag(tty, ICANON) && is_cc(tty, c, VREPRINT)) {

@@ -1,25 +1,32 @@
 /**
  * @file
  * @ingroup tty
- * @brief The console terminal: reading, writing and terminal ioctls.
+ * @brief Terminals: reading, writing and output processing.
  *
- * The serial driver registers with tty_register_driver() and feeds every
- * received byte to tty_receive() from its interrupt handler; the line
+ * A driver feeds every received byte to tty_receive() (the serial port
+ * from its interrupt handler, a pty's master from write()); the line
  * discipline (ldisc.c) queues and echoes it. A program's read() sleeps in
  * tty_read() on the terminal's wait queue until the discipline has
  * something for it: a whole line in canonical mode, VMIN bytes (or the
- * VTIME timer) in raw mode. ^C and friends become signals to the
- * foreground process group, and the readers are woken so that a sleeping
- * read() returns -EINTR (or, under SA_RESTART, reads again). The signal is sent by a kernel thread of the
- * terminal, not by the interrupt handler: sending one looks up processes,
- * which is work for thread context (Linux, too, runs its line discipline
- * outside the hard interrupt).
+ * VTIME timer) in raw mode. Everything the terminal sends out, echo and
+ * program output alike, passes through tty_output(): with OPOST and
+ * ONLCR set, NL becomes CR NL, then the driver's
+ * write puts the bytes out. Doing it here, not in the serial driver,
+ * makes a pty's output the same as the console's.
+ *
+ * ^C and friends become signals to the foreground process group, and the
+ * readers are woken so that a sleeping read() returns -EINTR (or, under
+ * SA_RESTART, reads again). The console's signals are sent by a kernel
+ * thread, not by the interrupt handler: sending one looks up processes,
+ * which is work for thread context. A pty's master writes in process
+ * context and sends them itself (tty_send_pending_signals()).
  *
  * Locking: tty->lock is a spinlock taken with interrupts off, because the
  * receive interrupt takes it too. Nothing sleeps or touches user memory
- * while holding it: tty_ioctl() copies termios in and out around it.
+ * while holding it: the file layer (ttydev.c) copies around it.
  */
 #include "kernel/tty.h"
+#include "kernel/compiler.h"
 #include "kernel/init.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
@@ -50,18 +57,34 @@ static const struct termios tty_default_termios = {
              [VLNEXT] = 026},
 };
 
-/** The console, the one terminal of this chapter. */
+/** The console: the serial port's terminal, ttyS0. */
 struct tty tty_console;
 
 /**
- * @brief The terminal's signal sender: ^C, ^\ and ^Z become signals here.
+ * @brief Send the signals the discipline asked for to the foreground group.
  *
- * Sleeps until tty_receive() marks a signal pending, sends it to the
- * foreground group (if there is one) and wakes the readers so that they
- * see signal_pending() and return -EINTR.
- * @param arg the terminal
- * @return never
+ * Then wake the readers so that they see signal_pending() and return
+ * -EINTR.
+ * @param tty the terminal
+ * @pre process context; tty->lock not held
  */
+void
+tty_send_pending_signals(struct tty *tty)
+{
+    irqflags_t flags = spin_lock_irqsave(&tty->lock);
+    uint32_t sigs = tty->pending_signals;
+    int pgrp = tty->pgrp;
+    tty->pending_signals = 0;
+    spin_unlock_irqrestore(&tty->lock, flags);
+    for (int sig = 1; sig < 32; sig++)
+        if ((sigs & (1u << sig)) && pgrp > 0)
+            signal_send_pgrp(pgrp, sig);
+    if (sigs != 0)
+        wait_queue_wake_all(&tty->readers);
+}
+
+/* The console's signal sender: sleeps until tty_receive() marks a signal
+ * pending (in interrupt context), then sends it. Never returns. */
 static int
 tty_signal_thread(void *arg)
 {
@@ -70,16 +93,29 @@ tty_signal_thread(void *arg)
         irqflags_t flags = spin_lock_irqsave(&tty->lock);
         while (tty->pending_signals == 0)
             wait_queue_sleep(&tty->signaller, &tty->lock, &flags);
-        uint32_t sigs = tty->pending_signals;
-        int pgrp = tty->pgrp;
-        tty->pending_signals = 0;
         spin_unlock_irqrestore(&tty->lock, flags);
-        for (int sig = 1; sig < 32; sig++)
-            if ((sigs & (1u << sig)) && pgrp > 0)
-                signal_send_pgrp(pgrp, sig);
-        wait_queue_wake_all(&tty->readers);
+        tty_send_pending_signals(tty);
     }
     return 0;
+}
+
+/**
+ * @brief Give a new terminal its locks, queues and Linux's default settings.
+ * @param tty  the terminal (zeroed)
+ * @param drv  its driver (may be NULL until one registers)
+ * @param rdev its device number, for stat and /proc/PID/stat
+ */
+void
+tty_setup(struct tty *tty, const struct tty_driver *drv, uint64_t rdev)
+{
+    spin_init(&tty->lock, "tty");
+    wait_queue_init(&tty->readers, "tty readers");
+    wait_queue_init(&tty->writers, "tty writers");
+    wait_queue_init(&tty->signaller, "tty signaller");
+    tty->driver = drv;
+    tty->rdev = rdev;
+    tty->termios = tty_default_termios;
+    tty->winsize = (struct winsize){.ws_row = 25, .ws_col = 80};
 }
 
 /* Set the console up before any driver or reader can reach it. */
@@ -87,11 +123,10 @@ static int
 tty_init(void)
 {
     struct tty *tty = &tty_console;
-    spin_init(&tty->lock, "tty");
-    wait_queue_init(&tty->readers, "tty readers");
-    wait_queue_init(&tty->signaller, "tty signaller");
-    tty->termios = tty_default_termios;
-    tty->winsize = (struct winsize){.ws_row = 25, .ws_col = 80};
+    tty_setup(tty, NULL, (4 << 8) | 64);
+    int err = tty_add(tty);
+    if (err < 0)
+        return err;
     struct thread *t = thread_create(tty_signal_thread, tty, "tty-signal");
     if (t == NULL)
         return -ENOMEM;
@@ -116,12 +151,13 @@ tty_register_driver(const struct tty_driver *drv)
 /**
  * @brief Bytes arrived from the device: run them through the discipline.
  *
- * Called from the device's interrupt handler. A signal character is
- * handed to tty_signal_thread(); the readers are woken to take new input.
+ * A signal character is marked pending: the console's signal thread sends
+ * it (a pty's master calls tty_send_pending_signals() afterwards). The
+ * readers are woken to take new input.
  * @param tty the terminal the driver registered with
  * @param buf the received bytes
  * @param n   how many
- * @pre interrupts off (interrupt context); may not sleep
+ * @pre may run in interrupt context; does not sleep
  */
 void
 tty_receive(struct tty *tty, const char *buf, size_t n)
@@ -142,6 +178,124 @@ tty_receive(struct tty *tty, const char *buf, size_t n)
     wait_queue_wake_all(&tty->readers);
 }
 
+// [tty_opost]
+/* Output processing of one byte into @p out (1 or 2 bytes): OPOST's
+ * ONLCR, NL -> CR NL, the one output flag a terminal needs by default. */
+static size_t
+opost(const struct tty *tty, char c, char out[2])
+{
+    uint32_t o = tty->termios.c_oflag;
+    if ((o & OPOST) && (o & ONLCR) && c == '\n') {
+        out[0] = '\r';
+        out[1] = '\n';
+        return 2;
+    }
+    out[0] = c;
+    return 1;
+}
+// [tty_opost]
+
+/* Process @p n bytes and hand them to the driver in pieces; what the
+ * driver cannot take is dropped. @pre tty->lock held */
+static void
+output_locked(struct tty *tty, const char *buf, size_t n)
+{
+    char out[128];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        k += opost(tty, buf[i], out + k);
+        if (k + 2 > sizeof(out) || i + 1 == n) {
+            if (tty->driver != NULL && tty->driver->write != NULL)
+                tty->driver->write(tty, out, k);
+            else
+                console_write(out, k);
+            k = 0;
+        }
+    }
+}
+
+/**
+ * @brief Send bytes out of the terminal: echo (from the discipline).
+ *
+ * Output processing (OPOST), then the driver's write; when a pty's
+ * buffer is full the rest is dropped, as n_tty drops echo.
+ * @param tty the terminal
+ * @param buf the bytes
+ * @param n   how many
+ * @pre tty->lock held, interrupts off
+ */
+void
+tty_output(struct tty *tty, const char *buf, size_t n)
+{
+    output_locked(tty, buf, n);
+}
+
+/* Room for output; SIZE_MAX when the driver never fills. @pre locked */
+static size_t
+write_room(struct tty *tty)
+{
+    if (tty->driver == NULL || tty->driver->write_room == NULL)
+        return SIZE_MAX;
+    return tty->driver->write_room(tty);
+}
+
+/**
+ * @brief Write kernel @p buf out of the terminal, a program's output.
+ *
+ * Every byte is processed (OPOST); when the driver has no room for the
+ * two bytes an NL may become (a pty whose master does not read), the
+ * writer sleeps on tty->writers until the master reads.
+ * @param tty      the terminal
+ * @param buf      kernel bytes
+ * @param n        how many
+ * @param nonblock O_NONBLOCK: -EAGAIN instead of sleeping
+ * @return bytes written; -EIO (hung up); -EAGAIN; -ERESTARTSYS (a signal
+ *         before anything was written)
+ * @pre interrupts on; may sleep
+ */
+long
+tty_write(struct tty *tty, const char *buf, size_t n, bool nonblock)
+{
+    size_t done = 0;
+    long err = 0;
+    irqflags_t flags = spin_lock_irqsave(&tty->lock);
+    while (done < n) {
+        if (tty->hungup) {
+            err = -EIO;
+            break;
+        }
+        size_t room = write_room(tty);
+        if (room < 2) {
+            err = nonblock ? -EAGAIN : signal_pending() ? -ERESTARTSYS : 0;
+            if (err < 0)
+                break;
+            wait_queue_sleep(&tty->writers, &tty->lock, &flags);
+            continue;
+        }
+        size_t k = MIN(n - done, room / 2);
+        if (k > 64)
+            k = 64; // a short time with interrupts off
+        output_locked(tty, buf + done, k);
+        done += k;
+    }
+    spin_unlock_irqrestore(&tty->lock, flags);
+    return done > 0 ? (long)done : err;
+}
+
+/**
+ * @brief Would a write of the terminal take a byte now? (poll's POLLOUT)
+ * @param tty the terminal
+ * @return true when there is room (or the terminal is hung up)
+ */
+bool
+tty_poll_writable(struct tty *tty)
+{
+    irqflags_t flags = spin_lock_irqsave(&tty->lock);
+    bool ok = tty->hungup || write_room(tty) >= 2;
+    spin_unlock_irqrestore(&tty->lock, flags);
+    return ok;
+}
+
 /* May a raw-mode read with these settings return @p avail bytes now? */
 static bool
 raw_ready(const struct tty *tty, size_t avail, size_t n)
@@ -152,16 +306,18 @@ raw_ready(const struct tty *tty, size_t avail, size_t n)
     return avail > 0 && avail >= vmin;
 }
 
-/* Is there something a read may return now? */
+/* Is there something a read may return now? A hung-up terminal's read
+ * returns at once (the end of file). */
 static bool
 read_ready(const struct tty *tty, size_t n)
 {
     size_t avail = ldisc_readable(tty);
+    if (tty->hungup)
+        return true;
     if (tty->termios.c_lflag & ICANON)
         return avail > 0;
     return raw_ready(tty, avail, n);
 }
-
 /**
  * @brief Wait for input with the raw-mode timer: VTIME tenths of a second.
  *
@@ -221,17 +377,17 @@ read_wait(struct tty *tty, size_t n, bool nonblock, irqflags_t *flags)
 }
 
 /**
- * @brief Would a read of the console return now without sleeping?
+ * @brief Would a read of @p tty return now without sleeping?
  *
  * For poll() and select(): true when a completed line (canonical) or
- * VMIN bytes (raw) are queued. tty_receive() wakes tty_console.readers
- * whenever input arrives, so a poller may sleep there.
+ * VMIN bytes (raw) are queued, or the terminal is hung up. tty_receive()
+ * wakes tty->readers whenever input arrives, so a poller may sleep there.
+ * @param tty the terminal
  * @return true when a read would not block
  */
 bool
-tty_poll_readable(void)
+tty_poll_readable(struct tty *tty)
 {
-    struct tty *tty = &tty_console;
     irqflags_t flags = spin_lock_irqsave(&tty->lock);
     bool ready = read_ready(tty, SIZE_MAX);
     spin_unlock_irqrestore(&tty->lock, flags);
@@ -239,45 +395,43 @@ tty_poll_readable(void)
 }
 
 /**
- * @brief Read console input into kernel @p buf.
+ * @brief Bytes a read could take now (FIONREAD).
+ * @param tty the terminal
+ * @return the count
+ */
+size_t
+tty_readable(struct tty *tty)
+{
+    irqflags_t flags = spin_lock_irqsave(&tty->lock);
+    size_t n = ldisc_readable(tty);
+    spin_unlock_irqrestore(&tty->lock, flags);
+    return n;
+}
+
+/**
+ * @brief Read input of @p tty into kernel @p buf.
  *
  * Canonical mode returns at most one line (0 for ^D at a line's start);
  * raw mode returns what is queued once VMIN bytes are (see read_wait()).
- * The wait is re-checked after every wake-up, so a signal ends it.
+ * The wait is re-checked after every wake-up, so a signal ends it; a
+ * hang-up ends it with 0 once the queue is empty.
+ * @param tty      the terminal
  * @param buf      kernel buffer
  * @param n        its size
  * @param nonblock O_NONBLOCK: -EAGAIN instead of sleeping
- * @return bytes read, 0 at end of file, -EINTR, -EAGAIN
+ * @return bytes read, 0 at end of file, -ERESTARTSYS, -EAGAIN
  * @pre interrupts on; may sleep
  */
 long
-tty_read(char *buf, size_t n, bool nonblock)
+tty_read(struct tty *tty, char *buf, size_t n, bool nonblock)
 {
-    struct tty *tty = &tty_console;
     if (n == 0)
         return 0;
     irqflags_t flags = spin_lock_irqsave(&tty->lock);
-    long err = read_wait(tty, n, nonblock, &flags);
+    long err = tty->hungup ? 0 : read_wait(tty, n, nonblock, &flags);
     size_t got = 0;
     if (err == 0 && ldisc_readable(tty) > 0)
         got = ldisc_copy_out(tty, buf, n);
     spin_unlock_irqrestore(&tty->lock, flags);
     return err < 0 ? err : (long)got;
-}
-
-/**
- * @brief Write kernel @p buf to the console.
- *
- * Output processing OPOST|ONLCR is done by the serial console itself,
- * which sends CR before every NL; it cannot be switched off, which only
- * matters to programs that clear OPOST and then rely on a bare NL.
- * @param buf kernel bytes
- * @param n   how many
- * @return @p n
- */
-long
-tty_write(const char *buf, size_t n)
-{
-    console_write(buf, n);
-    return (long)n;
 }

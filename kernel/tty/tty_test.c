@@ -13,7 +13,9 @@
  * pieces, ^D ends a line and at its start gives 0, ^C flushes, ^V
  * quotes, raw mode returns single bytes and VMIN=0 polls, entering
  * canonical mode makes pending input one line, and the terminal's signal
- * thread takes a ^C.
+ * thread takes a ^C. A second terminal with a driver that records what
+ * it is given checks that echo and output go through the terminal's own
+ * driver, with ONLCR applied once (and not at all without OPOST).
  */
 #include "kernel/sched.h"
 #include "kernel/selftest.h"
@@ -43,7 +45,7 @@ static int
 expect_read(size_t n, const char *want, const char *what)
 {
     char buf[64];
-    long got = tty_read(buf, n, true);
+    long got = tty_read(&tty_console, buf, n, true);
     size_t len = strlen(want);
     if (got != (long)len || memcmp(buf, want, len) != 0)
         return selftest_fail("%s: read gave %ld bytes, want %zu (\"%s\")", what,
@@ -56,7 +58,7 @@ static int
 check_canonical(void)
 {
     char buf[8];
-    if (tty_read(buf, sizeof(buf), true) != -EAGAIN)
+    if (tty_read(&tty_console, buf, sizeof(buf), true) != -EAGAIN)
         return selftest_fail("an empty queue did not give -EAGAIN");
     type("ab\x7f"
          "c\r");
@@ -64,7 +66,7 @@ check_canonical(void)
     type("x\x15yz\x17w\n");
     err = err ? err : expect_read(64, "w\n", "^U and ^W");
     type("part");
-    if (err == 0 && tty_read(buf, sizeof(buf), true) != -EAGAIN)
+    if (err == 0 && tty_read(&tty_console, buf, sizeof(buf), true) != -EAGAIN)
         return selftest_fail("half a line was readable in canonical mode");
     type("ial\nnext\n");
     err = err ? err : expect_read(3, "par", "a short read");
@@ -97,7 +99,7 @@ check_raw(struct termios t)
     t.c_cc[VMIN] = 0;
     set_modes(&t);
     char buf[8];
-    if (err == 0 && tty_read(buf, sizeof(buf), false) != 0)
+    if (err == 0 && tty_read(&tty_console, buf, sizeof(buf), false) != 0)
         return selftest_fail("a VMIN=0 read of nothing did not return 0");
     type("zz");
     t.c_lflag |= ICANON;
@@ -125,6 +127,50 @@ check_signal_thread(void)
     return 0;
 }
 
+/** What the recording driver was given. */
+static char recorded[64];
+static size_t recorded_len;
+
+/* A driver that keeps its output in recorded[]. */
+static size_t
+record_write(struct tty *tty, const char *buf, size_t n)
+{
+    (void)tty;
+    for (size_t i = 0; i < n && recorded_len < sizeof(recorded); i++)
+        recorded[recorded_len++] = buf[i];
+    return n;
+}
+
+static const struct tty_driver record_driver = {.name = "record",
+                                                .write = record_write};
+
+/* The terminal under test: static, it is large. */
+static struct tty record_tty;
+
+/* Echo and a write reach the terminal's driver, NL as CR NL once. */
+static int
+check_driver_output(void)
+{
+    struct tty *tty = &record_tty;
+    tty_setup(tty, &record_driver, 0);
+    recorded_len = 0;
+    tty_receive(tty, "ab\r", 3);
+    tty_write(tty, "c\n", 2, true);
+    const char *want = "ab\r\nc\r\n";
+    if (recorded_len != strlen(want) || memcmp(recorded, want, recorded_len))
+        return selftest_fail("echo and output did not reach the driver as "
+                             "\"ab\\r\\nc\\r\\n\" (%zu bytes)",
+                             recorded_len);
+    struct termios t = tty->termios;
+    t.c_oflag &= ~OPOST;
+    ldisc_set_termios(tty, &t);
+    recorded_len = 0;
+    tty_write(tty, "d\n", 2, true);
+    if (recorded_len != 2 || memcmp(recorded, "d\n", 2) != 0)
+        return selftest_fail("without OPOST an NL was not sent as it is");
+    return 0;
+}
+
 /**
  * @brief test=ldisc: the line discipline on the console (see file).
  * @return 0 if every check passed, else selftest_fail()'s value
@@ -144,6 +190,8 @@ selftest_ldisc(void)
         err = check_raw(t);
     if (err == 0)
         err = check_signal_thread();
+    if (err == 0)
+        err = check_driver_output();
     flags = spin_lock_irqsave(&tty_console.lock);
     ldisc_flush_input(&tty_console);
     ldisc_set_termios(&tty_console, &saved);

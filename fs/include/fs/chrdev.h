@@ -25,7 +25,8 @@
 struct chrdev {
     unsigned major;              /**< Linux's major number */
     unsigned minor;              /**< Linux's minor number */
-    const char *name;            /**< the node's name under /dev */
+    const char *name;            /**< the node's name under /dev (NULL:
+                                      none: a pty slave is in /dev/pts) */
     uint32_t mode;               /**< the node's permissions (0666, ...) */
     const struct file_ops *fops; /**< what the open file does */
     /** Extra work at open (may refuse it), or NULL. */
@@ -36,6 +37,7 @@ struct chrdev {
 #define CHRDEV_MAX 32
 
 int chrdev_register(const struct chrdev *dev);
+int chrdev_register_minors(const struct chrdev *dev, unsigned count);
 const struct chrdev *chrdev_find(uint64_t rdev);
 const struct chrdev *chrdev_at(size_t i);
 /* chrdev_open() and devfs_init() are declared in fs/vfs.h: the VFS calls

@@ -96,7 +96,6 @@ RETIRED_FILES += fs/devfs/devtmpfs.c
 RETIRED_FILES += fs/open.c
 RETIRED_FILES += kernel/proc/signal.c
 RETIRED_FILES += kernel/proc/sigdeliver.c
-RETIRED_FILES += kernel/proc/signal.c
 RETIRED_FILES += kernel/include/uapi/signal.h
 RETIRED_FILES += kernel/arch/x86_64/proc/signal.c
 RETIRED_FILES += kernel/syscalls/wait.c

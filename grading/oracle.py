@@ -41,7 +41,7 @@ or from a shell, after `make initrd`:
 From chapter 4 on the initramfs holds BusyBox, and BusyBox scripts are
 graded the same way: busybox_output("accept.sh", [token]) runs the staged
 /test/accept.sh with the staged /bin/busybox as sh, and PATH in
-build/busybox/hostroot/{sbin,usr/sbin,bin,usr/bin}, a folder of links to
+build/user/hostroot/{sbin,usr/sbin,bin,usr/bin}, a folder of links to
 that binary, one per applet: the script gets BusyBox's applets, never the
 host's own tools. binary="busybox.glibc" runs Debian's busybox-static
 instead. From a shell: `python3 -m grading.oracle --busybox accept.sh T`
@@ -60,7 +60,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 STAGE = REPO / "build" / "user" / "root"
-HOSTROOT = REPO / "build" / "busybox" / "hostroot"
+# per view (build/busybox is shared by every chapter's view, and make test
+# grades two views at a time: one folder of links there would be raced)
+HOSTROOT = REPO / "build" / "user" / "hostroot"
 # the folders of the links in HOSTROOT, in the order of init's shell PATH
 HOSTPATH = ("sbin", "usr/sbin", "bin", "usr/bin")
 TIMEOUT = 60  # seconds for one program on the host (they take milliseconds)

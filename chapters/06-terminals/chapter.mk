@@ -12,7 +12,8 @@ CHAPTER_SLUGS += 06-terminals
 CHAPTER_FILES += \
 	chapters/06-terminals/README.md \
 	chapters/06-terminals/demo.sh \
-	book/06-terminals.md
+	book/06-terminals.md \
+	user/busybox/rootfs/demo/terminals.sh
 
 # ---- job control: stop and continue, wait's WUNTRACED and WCONTINUED,
 # ---- SIGCHLD's CLD_STOPPED and CLD_CONTINUED, orphaned process groups

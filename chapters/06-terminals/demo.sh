@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Instructor demo for chapter 6 (terminals). Run from the repository root:
 #   bash chapters/06-terminals/demo.sh
+# Each step says what to point out, waits for Enter, then runs; every boot
+# ends by itself except the shell, which ends with `exit`. The script the
+# first step runs is user/busybox/rootfs/demo/terminals.sh (/demo in the
+# initramfs).
 set -euo pipefail
 # shellcheck source=../../tools/demo-lib.sh
 source "$(dirname "$0")/../../tools/demo-lib.sh"
 
-pause "The shell with job control. Try: sleep 100, ^Z, jobs, bg, fg, ^C; exit"
+pause "A shell on a pty, a stopped process in ps (T), a sleep stopped and continued."
+make -s run CHAPTER=6 CMDLINE="-- /demo/terminals.sh" || true
+
+pause "Job control at the shell. Try: sleep 100, ^Z, jobs, bg, jobs, fg, ^C; vi /tmp/f; exit"
 make -s run CHAPTER=6 || true

@@ -28,9 +28,11 @@ cannot cost the other groups their points.
                       (CPU time too), rates, timer_gettime, overruns counted while the
                       signal is blocked, SIGEV_NONE, TIMER_ABSTIME,
                       SIGEV_THREAD_ID, fork, errors.
-  timer-siginfo (10)  `timertest siginfo`: si_code, si_timerid, si_value
-                      and si_overrun of a timer's signal, as the signal
-                      frame carries them.
+  timer-siginfo (10)  exercise 6.1 too. `timertest siginfo`: si_code,
+                      si_timerid, si_value and si_overrun of a timer's
+                      signal, as the signal frame carries them; a
+                      real-time signal's overruns live in its queued
+                      instance (kernel/proc/sigqueue.c).
   timerfd       (20)  exercise 6.3. `timertest timerfd`: read counts,
                       EAGAIN, blocking reads, poll and select, gettime,
                       /proc/self/fd, errors.

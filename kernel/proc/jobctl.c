@@ -301,13 +301,8 @@ static void
 hangup_group(int pgid)
 {
     struct sig_info info = {.code = SI_KERNEL};
-    for (int sig = SIGHUP; sig != 0; sig = sig == SIGHUP ? SIGCONT : 0) {
-        for (int i = 0; i < PROC_MAX; i++) {
-            struct proc *q = proc_table_at(i);
-            if (q != NULL && q->pgid == pgid)
-                signal_send(q, sig, &info);
-        }
-    }
+    signal_send_group_locked(pgid, SIGHUP, &info, NULL);
+    signal_send_group_locked(pgid, SIGCONT, &info, NULL);
 }
 
 /* Would @p p's exit orphan group @p pgid, which has stopped members? Its

@@ -130,10 +130,20 @@ signal_raise(int sig)
     proc_table_unlock(flags);
 }
 
-/* Send @p sig to every process of group @p pgid but @p skip; how many? */
-static int
-send_group_locked(int pgid, int sig, const struct sig_info *info,
-                  const struct proc *skip)
+/**
+ * @brief Send @p sig to every process of group @p pgid but @p skip.
+ *
+ * kill's group forms, and job control's hang-up of an orphaned group.
+ * @param pgid the group; -1: every process but init
+ * @param sig  the signal number
+ * @param info who sent it and why
+ * @param skip a process left out (kill(-1) leaves out the caller), or NULL
+ * @return how many processes it was sent to
+ * @pre proc_table_lock() held
+ */
+int
+signal_send_group_locked(int pgid, int sig, const struct sig_info *info,
+                         const struct proc *skip)
 {
     int n = 0;
     for (int i = 0; i < PROC_MAX; i++) {
@@ -161,7 +171,7 @@ signal_send_pgrp(int pgid, int sig)
     if (pgid <= 0 || sig < 0 || sig >= NSIG)
         return -ESRCH;
     irqflags_t flags = proc_table_lock();
-    int n = send_group_locked(pgid, sig, &info, NULL);
+    int n = signal_send_group_locked(pgid, sig, &info, NULL);
     proc_table_unlock(flags);
     return n > 0 ? 0 : -ESRCH;
 }
@@ -193,9 +203,10 @@ signal_kill(int pid, int sig, int code)
         if (p != NULL)
             n = signal_send(p, sig, &info) < 0 ? -EAGAIN : 1;
     } else if (pid == -1) {
-        n = send_group_locked(-1, sig, &info, self);
+        n = signal_send_group_locked(-1, sig, &info, self);
     } else if (pid == 0 || pid > -PROC_PID_MAX) {
-        n = send_group_locked(pid == 0 ? self->pgid : -pid, sig, &info, NULL);
+        n = signal_send_group_locked(pid == 0 ? self->pgid : -pid, sig, &info,
+                                     NULL);
     }
     proc_table_unlock(flags);
     return n > 0 ? 0 : n < 0 ? n : -ESRCH;

@@ -95,6 +95,8 @@ struct thread;
 bool signal_pending(void);
 void signal_raise(int sig);
 int signal_send_pgrp(int pgid, int sig);
+int signal_send_group_locked(int pgid, int sig, const struct sig_info *info,
+                             const struct proc *skip);
 int signal_send(struct proc *p, int sig, const struct sig_info *info);
 void signal_fault(int sig, int code, uint64_t addr);
 void signal_deliver(void *frame, long nr);

@@ -38,12 +38,14 @@ Python 3 standard library only; works on 3.9 and later.
 
 import argparse
 import codecs
+import json
 import os
 import re
 import selectors
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -516,10 +518,123 @@ class _Pump:
         return "".join(self.text)
 
 
+# The PS/2 key (QEMU's "qcode") of each character a US keyboard types,
+# and whether shift is held for it.
+_QCODE_PLAIN = {" ": "spc", "\n": "ret", "\t": "tab", "-": "minus",
+                "=": "equal", "[": "bracket_left", "]": "bracket_right",
+                ";": "semicolon", "'": "apostrophe", "`": "grave_accent",
+                "\\": "backslash", ",": "comma", ".": "dot", "/": "slash"}
+_QCODE_SHIFTED = {"!": "1", "@": "2", "#": "3", "$": "4", "%": "5",
+                  "^": "6", "&": "7", "*": "8", "(": "9", ")": "0",
+                  "_": "minus", "+": "equal", "{": "bracket_left",
+                  "}": "bracket_right", ":": "semicolon",
+                  '"': "apostrophe", "~": "grave_accent", "|": "backslash",
+                  "<": "comma", ">": "dot", "?": "slash"}
+
+
+class Keys:
+    """Keys to press on the machine's PS/2 keyboard (not the serial port).
+
+    A step of input= (see _Typist) may be a Keys instead of text: when its
+    pattern appears, each key is pressed and released through QEMU's QMP
+    socket (`send-key`), as a person at the QEMU window would type.
+    text is typed literally (uppercase and symbols with shift, "\\n" as
+    Enter), except {name} for a key or chord by QEMU's name: {up},
+    {down}, {left}, {right}, {esc}, {ctrl-c}, {ctrl-z}, {caps_lock},
+    {backspace}, {home}, {f1}; {{ and }} type a brace.
+    """
+
+    def __init__(self, text, hold_ms=30):
+        self.text = text
+        self.hold_ms = hold_ms
+
+    def chords(self):
+        """The key chords to send, each a list of qcodes held together."""
+        out, i, t = [], 0, self.text
+        while i < len(t):
+            c = t[i]
+            if c in "{}" and t[i:i + 2] in ("{{", "}}"):
+                out.append(["shift", _QCODE_SHIFTED[c]])
+                i += 2
+                continue
+            if c == "{":
+                end = t.index("}", i)
+                out.append(t[i + 1:end].split("-"))
+                i = end + 1
+                continue
+            if c.isalpha() and c.isupper():
+                out.append(["shift", c.lower()])
+            elif c.isalnum():
+                out.append([c])
+            elif c in _QCODE_PLAIN:
+                out.append([_QCODE_PLAIN[c]])
+            elif c in _QCODE_SHIFTED:
+                out.append(["shift", _QCODE_SHIFTED[c]])
+            else:
+                raise ValueError("Keys: no key types %r" % c)
+            i += 1
+        return out
+
+
+class _Keyboard:
+    """The machine's keyboard through QEMU's QMP socket (opened lazily)."""
+
+    def __init__(self, path):
+        self.path = path
+        self.sock = None
+        self.buf = b""
+
+    def _line(self):
+        """The next JSON reply (events, which QMP interleaves, skipped)."""
+        while True:
+            while b"\n" not in self.buf:
+                data = self.sock.recv(4096)
+                if not data:
+                    raise OSError("QMP socket closed")
+                self.buf += data
+            line, self.buf = self.buf.split(b"\n", 1)
+            msg = json.loads(line)
+            if "event" not in msg:
+                return msg
+
+    def _command(self, name, arguments=None):
+        cmd = {"execute": name}
+        if arguments:
+            cmd["arguments"] = arguments
+        self.sock.sendall(json.dumps(cmd).encode() + b"\n")
+        reply = self._line()
+        if "error" in reply:
+            raise OSError("QMP %s: %s" % (name, reply["error"]))
+
+    def type(self, keys):
+        """Press keys (a Keys); errors end the typing quietly (the checks
+        then see what the screen did not get)."""
+        try:
+            if self.sock is None:
+                self.sock = socket.socket(socket.AF_UNIX)
+                self.sock.settimeout(10)
+                self.sock.connect(self.path)
+                self._line()  # the greeting
+                self._command("qmp_capabilities")
+            for chord in keys.chords():
+                self._command("send-key", {
+                    "keys": [{"type": "qcode", "data": k} for k in chord],
+                    "hold-time": keys.hold_ms})
+        except (OSError, ValueError) as e:
+            sys.stderr.write("keelqemu: keyboard: %s\n" % e)
+
+    def close(self):
+        if self.sock is not None:
+            self.sock.close()
+
+
+
 class _Typist:
     """Type scripted input into the serial port once markers appear.
 
-    steps: a list of (pattern, text) pairs. Each text is sent when its
+    steps: a list of (pattern, text) pairs; a text may be a Keys, pressed
+    on the PS/2 keyboard instead (keyboard: the _Keyboard that does it).
+    Each text is sent when its
     pattern (a regex, or None for "at once") matches the console output
     after the point where the previous pattern matched, so a program can
     print a prompt and get its answer only then: input that arrives before
@@ -528,11 +643,13 @@ class _Typist:
     still ends it, so a script cannot hang the grader.
     """
 
-    def __init__(self, steps):
+    def __init__(self, steps, keyboard=None):
         self.steps = [(re.compile(p) if isinstance(p, str) else p,
+                       t if isinstance(t, Keys) else
                        t.encode() if isinstance(t, str) else bytes(t))
                       for p, t in steps]
         self.pos = 0  # where in the output the next pattern is searched
+        self.keyboard = keyboard  # a _Keyboard, for steps that are Keys
 
     def due(self, text):
         """Bytes whose markers the output `text` now shows (maybe b"")."""
@@ -544,7 +661,10 @@ class _Typist:
                 if m is None:
                     break
                 self.pos = m.end()
-            out += data
+            if isinstance(data, Keys):
+                self.keyboard.type(data)
+            else:
+                out += data
             self.steps.pop(0)
         return out
 
@@ -673,9 +793,15 @@ def run(iso, timeout, log_path, stdin=None, interactive=False, until=None,
         raise ValueError("input= cannot be combined with stdin= or "
                          "an interactive run")
     stdin_arg, feed = _open_stdin(stdin, interactive)
-    typist = None
+    typist = keyboard = None
     if input is not None:
-        stdin_arg, feed, typist = subprocess.PIPE, b"", _Typist(input)
+        if any(isinstance(t, Keys) for _, t in input):
+            import tempfile
+            sockdir = tempfile.mkdtemp(prefix="keelqmp-")
+            keyboard = _Keyboard(os.path.join(sockdir, "qmp"))
+            cmd += ["-qmp", "unix:%s,server=on,wait=off" % keyboard.path]
+        stdin_arg, feed = subprocess.PIPE, b""
+        typist = _Typist(input, keyboard)
     log = open(log_path, "wb") if log_path else None
     echo = sys.stdout.buffer if interactive else None
     start = time.monotonic()
@@ -697,6 +823,9 @@ def run(iso, timeout, log_path, stdin=None, interactive=False, until=None,
         err += _drain(proc, pump)
     rc = proc.wait()
     elapsed = time.monotonic() - start
+    if keyboard is not None:
+        keyboard.close()
+        shutil.rmtree(os.path.dirname(keyboard.path), ignore_errors=True)
     for stream in (proc.stdin, proc.stdout, proc.stderr):
         if stream is not None and not stream.closed:
             stream.close()

@@ -78,6 +78,8 @@ HEADER_LAYER = {
     "kernel/shebang.h": "proc",
     "kernel/syscall.h": "syscalls",
     "kernel/tty.h": "tty",
+    "kernel/vt.h": "tty",
+    "kernel/vga.h": "drivers",
     "kernel/random.h": "random",
 }
 
@@ -178,6 +180,7 @@ EDGES = {
     ("drivers", "irq"): "drivers register interrupt handlers",
     ("drivers", "time"): "the PIT drives the tick; the RTC sets the clock",
     ("drivers", "tty"): "the UART and the keyboard feed the terminal",
+    ("tty", "drivers"): "the screen's terminal draws on the VGA's cells",
     ("drivers", "sync"): "device locks",
     ("drivers", "fs"): "drivers register character devices",
     ("fs", "lib"): "strings, lists",

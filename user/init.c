@@ -25,6 +25,8 @@
  * output is the same.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,19 +122,71 @@ run_word(const char *word)
  * foreground job. */
 #define SETSID "/usr/bin/setsid"
 
+/* The environment of a login shell on terminal @p term ("vt100" for the
+ * serial line, "linux" for the screen, as Linux's own console says). */
+static char **
+shell_env(const char *term)
+{
+    static char termvar[32];
+    static char *env[] = {"PATH=/sbin:/usr/sbin:/bin:/usr/bin", "HOME=/",
+                          termvar, NULL};
+    snprintf(termvar, sizeof(termvar), "TERM=%s", term);
+    return env;
+}
+
+/* Does the kernel command line hold the word @p word? (/proc/cmdline;
+ * false when it cannot be read.) */
+static int
+cmdline_has(const char *word)
+{
+    char line[1024];
+    FILE *f = fopen("/proc/cmdline", "r");
+    if (f == NULL)
+        return 0;
+    size_t n = fread(line, 1, sizeof(line) - 1, f);
+    fclose(f);
+    line[n] = 0;
+    for (char *w = strtok(line, " \n"); w != NULL; w = strtok(NULL, " \n"))
+        if (strcmp(w, word) == 0)
+            return 1;
+    return 0;
+}
+
+/* A login shell on the screen's terminal, /dev/tty1 (chapter 6): in a
+ * session of its own, where opening the terminal, as a session leader
+ * without O_NOCTTY, makes it the controlling terminal (Linux's rule).
+ * Returns its pid, or -1. */
+static pid_t
+start_vt_shell(void)
+{
+    static char *const argv[] = {"sh", "-l", NULL};
+    pid_t pid = fork();
+    if (pid != 0)
+        return pid;
+    setsid();
+    int fd = open("/dev/tty1", O_RDWR);
+    if (fd < 0) {
+        printf("init: cannot open /dev/tty1: errno %d\n", errno);
+        _exit(127);
+    }
+    for (int i = 0; i < 3; i++)
+        dup2(fd, i);
+    if (fd > 2)
+        close(fd);
+    execve("/bin/sh", argv, shell_env("linux"));
+    _exit(127);
+}
+
 /* Start the shell in a child and wait until every child has ended (the
  * shell and the orphans given to init meanwhile). Without BusyBox the
- * child runs chapter 3's test programs instead. */
+ * child runs chapter 3's test programs instead. With the word `vtshell`
+ * on the kernel command line (`make run GRAPHIC=1` puts it there), a
+ * second shell runs on the screen, started again when it exits, and
+ * hung up when the console's shell ends the session. */
 static void
 shell_or_tests(void)
 {
     static char *const argv[] = {"setsid", "-c", "/bin/sh", "-l", NULL};
-    static char *const env[] = {
-        "PATH=/sbin:/usr/sbin:/bin:/usr/bin",
-        "HOME=/",
-        "TERM=vt100",
-        NULL,
-    };
     pid_t pid = fork();
     if (pid < 0) {
         printf("init: fork failed: errno %d\n", errno);
@@ -141,7 +195,7 @@ shell_or_tests(void)
     if (pid == 0) {
         char file[512];
         snprintf(file, sizeof(file), "%s%s", root(), SETSID);
-        execve(file, argv, env);
+        execve(file, argv, shell_env("vt100"));
         if (errno != ENOENT) {
             printf("init: cannot run %s: errno %d\n", SETSID, errno);
             _exit(127);
@@ -151,9 +205,19 @@ shell_or_tests(void)
             run_word(programs[i]);
         _exit(0);
     }
+    int vt = cmdline_has("vtshell");
+    pid_t vt_pid = vt ? start_vt_shell() : -1;
     int status;
-    while (wait4(-1, &status, 0, NULL) > 0 || errno == EINTR)
-        ;
+    pid_t done;
+    while ((done = wait4(-1, &status, 0, NULL)) > 0 || errno == EINTR) {
+        if (done == pid && vt_pid > 0) {
+            kill(-vt_pid, SIGHUP); // the session is over: hang tty1 up
+            kill(vt_pid, SIGHUP);
+            vt = 0;
+        } else if (done == vt_pid && vt) {
+            vt_pid = start_vt_shell(); // `exit` on the screen: a new one
+        }
+    }
 }
 
 /*

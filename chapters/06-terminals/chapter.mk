@@ -39,6 +39,24 @@ CHAPTER_FILES += \
 	exercises/06-terminals/2-pty.md
 USER_PROGS += ptytest
 
+# ---- the second console: the VGA screen and the PS/2 keyboard as tty1
+KERNEL_SRCS += \
+	kernel/tty/vt.c \
+	kernel/tty/vt_screen.c \
+	kernel/tty/keyboard.c \
+	kernel/drivers/i8042.c
+CHAPTER_FILES += \
+	kernel/include/kernel/vt.h \
+	kernel/include/kernel/vga.h \
+	grading/host/test_vt.c \
+	grading/tests/ch06_vt.py
+# the screen's interpreter and the keyboard's decoder, compiled for the
+# host as they are
+HOST_TESTS += vt
+HOST_TEST_vt_SRCS := grading/host/test_vt.c
+HOST_TEST_vt_KSRCS := kernel/tty/vt_screen.c kernel/tty/keyboard.c
+HOST_TEST_vt_KFLAGS := -DCHAPTER=6
+
 # ---- timers: alarm, itimers, POSIX timers, timerfd, sleeping on queues
 KERNEL_SRCS += \
 	kernel/time/ktimer.c \
@@ -102,3 +120,4 @@ RETIRED_FILES += kernel/arch/x86_64/proc/signal.c
 RETIRED_FILES += kernel/syscalls/wait.c
 RETIRED_FILES += kernel/arch/x86_64/cpu/trap.c
 RETIRED_FILES += fs/procfs/pidstat.c
+RETIRED_FILES += kernel/drivers/vga_text.c

@@ -20,6 +20,7 @@
  */
 #include "fs/anon.h"
 #include "fs/procfs.h"
+#include "kernel/boot.h"
 #include "kernel/mm.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
@@ -35,9 +36,19 @@ link_self(int pid, int fd, char *buf, size_t size)
     return snprintf(buf, size, "%d", proc_current()->pid);
 }
 
+/* /proc/cmdline: the kernel's command line as the boot loader gave it
+ * (init reads it to learn, for one, whether tty1 gets a shell). */
+static void
+proc_show_cmdline(struct pbuf *b, int pid)
+{
+    (void)pid;
+    pbuf_printf(b, "%s\n", boot_info.cmdline);
+}
+
 // [proc_root_entries]
 /** The entries of /proc itself (the process directories come on top). */
 const struct proc_entry proc_root_entries[] = {
+    {"cmdline", S_IFREG | 0444, proc_show_cmdline, NULL, 0},
     {"cpuinfo", S_IFREG | 0444, proc_show_cpuinfo, NULL, 0},
     {"filesystems", S_IFREG | 0444, proc_show_filesystems, NULL, 0},
     {"loadavg", S_IFREG | 0444, proc_show_loadavg, NULL, 0},

@@ -105,13 +105,16 @@ initcall(console, uart_init);
 /** The terminal this port carries; set by uart_input_init(). */
 static struct tty *uart_tty;
 
-/* The terminal's output, processed already (ONLCR): to every console,
- * as the kernel's own messages go. */
+/* The terminal's output, processed already (ONLCR): to this port only.
+ * (Until chapter 5 it went to every console, the screen too; from
+ * chapter 6 the screen is a terminal of its own, tty1, and ttyS0's
+ * programs must not draw on it. Nor is it the kernel's log: dmesg holds
+ * the kernel's messages, not a shell's output, as on Linux.) */
 static size_t
 uart_tty_write(struct tty *tty, const char *buf, size_t n)
 {
     (void)tty;
-    console_write(buf, n);
+    uart_console_write(&uart_console, buf, n);
     return n;
 }
 

@@ -157,9 +157,16 @@ $(ISO): $(KERNEL) tools/mkiso.sh $(INITRD) FORCE
 
 FORCE:
 
+# GRAPHIC=1 (a window), GRAPHIC=vnc or GRAPHIC=curses (this terminal) also
+# show the machine's screen, where a second shell runs on tty1 (chapter 6:
+# the kernel word `vtshell` asks init for it).
 run: deps-auto
-	@$(MAKE) $(ISO) CHAPTER=$(CHAPTER) CMDLINE="$(CMDLINE)"
-	@$(PYTHON) -m tools.keelqemu run $(ISO)
+	@if [ "$(GRAPHIC)" = 1 ]; then bash tools/deps.sh --graphic --check \
+		>/dev/null 2>&1 || bash tools/deps.sh --graphic; fi
+	@$(MAKE) $(ISO) CHAPTER=$(CHAPTER) \
+		CMDLINE="$(strip $(CMDLINE) $(if $(GRAPHIC),vtshell))"
+	@$(PYTHON) -m tools.keelqemu run $(if $(GRAPHIC),--graphic $(GRAPHIC)) \
+		$(ISO)
 
 GDBPORT := $(shell expr 26000 + $$(id -u) % 5000)
 

@@ -103,6 +103,8 @@ source packages and Debian's static BusyBox into the cache ($CACHE).
                 Installs nothing and does not use the network.
   --no-sources  skip the source packages (lwip, busybox) and busybox-static
   --linux       also fetch and unpack the Debian kernel (for make bench)
+  --graphic     also install QEMU's window (qemu-system-gui), for
+                `make run GRAPHIC=1`
   -h, --help    show this text
 
 The cache folder can be changed with KEEL_CACHE and deleted at any time.
@@ -116,6 +118,7 @@ parse_args() {
         --check) opt_check=1 ;;
         --no-sources) opt_sources=0 ;;
         --linux) opt_linux=1 ;;
+        --graphic) PACKAGES+=(qemu-system-gui) ;;
         -h | --help)
             usage
             exit 0

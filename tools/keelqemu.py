@@ -304,8 +304,56 @@ def accelerator_line():
         "why", "KEEL_ACCEL=%s" % accel))
 
 
+def qemu_displays():
+    """The display back ends this QEMU can open (`-display help`)."""
+    try:
+        p = subprocess.run([qemu_program(), "-display", "help"],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL,
+                           universal_newlines=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return set()
+    return {ln.strip() for ln in p.stdout.splitlines()[1:] if ln.strip()}
+
+
+def display_args(graphic):
+    """QEMU's -display arguments for `make run GRAPHIC=graphic`.
+
+    graphic: "1" (a window: GTK, else SDL; without a desktop, VNC), "vnc"
+    (a VNC server on 127.0.0.1:5900), or "curses" (the screen drawn in
+    this terminal, the serial console then only in its log). Prints where
+    the screen is; raises ValueError with the fix when it cannot be shown.
+    """
+    if graphic == "curses":
+        print("keel: the screen is drawn here: Esc then 3 shows the serial "
+              "console, Esc then 2 QEMU's monitor (type quit), Esc then 1 "
+              "the screen again", flush=True)
+        return ["-display", "curses"]
+    desktop = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    if graphic == "vnc" or (graphic == "1" and not desktop):
+        if graphic == "1":
+            print("keel: no desktop here (DISPLAY is not set): the screen "
+                  "is served over VNC instead", flush=True)
+        print("keel: the screen: a VNC viewer on 127.0.0.1:5900 "
+              "(GRAPHIC=curses draws it in this terminal)", flush=True)
+        return ["-display", "vnc=127.0.0.1:0"]
+    if graphic != "1":
+        raise ValueError("GRAPHIC=%s: say 1 (a window), vnc or curses"
+                         % graphic)
+    have = qemu_displays()
+    for ui in ("gtk", "sdl"):
+        if ui in have:
+            print("keel: the screen opens in a QEMU window (%s)" % ui,
+                  flush=True)
+            return ["-display", ui]
+    raise ValueError("this QEMU cannot open a window (no gtk or sdl "
+                     "display); install Debian's qemu-system-gui "
+                     "(`bash tools/deps.sh --graphic`), or use "
+                     "GRAPHIC=vnc or GRAPHIC=curses")
+
+
 def qemu_command(iso, memory=None, extra_args=None, interactive=False,
-                 gdb_port=None, linux=None):
+                 gdb_port=None, linux=None, display=None):
     """Build the QEMU argument list for booting iso (or linux).
 
     Headless runs put the serial port on stdio so the harness reads the
@@ -318,6 +366,9 @@ def qemu_command(iso, memory=None, extra_args=None, interactive=False,
     iso: the GRUB image to boot. memory: QEMU -m value (default 256M).
     extra_args: more QEMU arguments, appended last so they can override.
     gdb_port: if set, QEMU waits for a debugger on that TCP port.
+    display: -display arguments that show the screen (display_args());
+    None: no screen. With curses the terminal is the screen's, so the
+    serial console goes to its log only.
     linux: instead of iso, a (kernel, initrd, command line) triple that
     QEMU's own loader boots (-kernel, -initrd, -append): how Debian's
     Linux runs beside Keel in the same machine (grading/linux_busybox.py).
@@ -328,9 +379,11 @@ def qemu_command(iso, memory=None, extra_args=None, interactive=False,
                 "-append", append]
     else:
         boot = ["-cdrom", str(iso)]
-    cmd = [qemu_program()] + boot + ["-m", str(memory or MEMORY_DEFAULT),
-                                     "-display", "none"]
-    if interactive:
+    cmd = [qemu_program()] + boot + ["-m", str(memory or MEMORY_DEFAULT)]
+    cmd += display or ["-display", "none"]
+    if display and "curses" in display:
+        cmd += ["-serial", "vc", "-monitor", "vc"]
+    elif interactive:
         cmd += ["-chardev", "stdio,id=keelcon,mux=on,signal=off",
                 "-serial", "chardev:keelcon",
                 "-mon", "chardev=keelcon,mode=readline"]
@@ -768,7 +821,8 @@ def _drain(proc, pump, seconds=1.0):
 
 
 def run(iso, timeout, log_path, stdin=None, interactive=False, until=None,
-        memory=None, extra_args=None, gdb_port=None, input=None, linux=None):
+        memory=None, extra_args=None, gdb_port=None, input=None, linux=None,
+        display=None):
     """Boot iso in QEMU, capture the serial console and say how it ended.
 
     iso: GRUB image. timeout: seconds (already scaled, see timeout());
@@ -788,7 +842,7 @@ def run(iso, timeout, log_path, stdin=None, interactive=False, until=None,
     """
     check_qemu()
     cmd = qemu_command(iso, memory, extra_args, interactive, gdb_port,
-                       linux)
+                       linux, display)
     if input is not None and (stdin is not None or interactive):
         raise ValueError("input= cannot be combined with stdin= or "
                          "an interactive run")
@@ -865,8 +919,18 @@ def _cli_interactive(args, gdb_port=None):
     else:
         print("keel: QEMU waiting for gdb on localhost:%d; "
               "quit with Ctrl-A then X" % gdb_port, flush=True)
+    display = None
+    if getattr(args, "graphic", None):
+        display = display_args(args.graphic)
+    if display and "curses" in display:
+        # the terminal is QEMU's screen now: nothing to capture
+        rc = subprocess.call(qemu_command(args.iso, args.memory,
+                                          args.qemu_args, True, gdb_port,
+                                          display=display))
+        status = decode_status(rc)
+        return 0 if status in (None, STATUS_OK) else status
     res = run(args.iso, None, args.log, interactive=True, memory=args.memory,
-              extra_args=args.qemu_args, gdb_port=gdb_port)
+              extra_args=args.qemu_args, gdb_port=gdb_port, display=display)
     print("\r\nkeel: QEMU ended: %s" % _plain_reason(res), flush=True)
     if res.status == STATUS_OK or (res.status is None and res.rc == 0):
         return 0
@@ -920,7 +984,10 @@ def _parser():
                         help="guest memory (QEMU -m), default 256M")
         sp.add_argument("--log", default=None, help="also save console here")
 
-    common(sub.add_parser("run", help="run on this terminal"))
+    r = sub.add_parser("run", help="run on this terminal")
+    common(r)
+    r.add_argument("--graphic", default=None, metavar="1|vnc|curses",
+                   help="also show the machine's screen (tty1)")
     common(sub.add_parser("gdb", help="run and wait for gdb"), port=True)
     b = sub.add_parser("batch", help="run headless with a timeout")
     common(b)

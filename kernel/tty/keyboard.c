@@ -173,6 +173,7 @@ control_char(char c)
     return c;
 }
 
+// [kbd_key_char]
 /* The character of an ordinary key under the current modifiers. */
 static char
 key_char(const struct kbd_state *k, uint8_t code)
@@ -190,6 +191,7 @@ key_char(const struct kbd_state *k, uint8_t code)
                                                                   : c);
     return c;
 }
+// [kbd_key_char]
 
 /**
  * @brief One byte from the keyboard: the bytes it types, if any.

@@ -144,6 +144,7 @@ move_to(struct vt_screen *s, int row, int col)
     s->wrap_next = false;
 }
 
+// [vt_put_char]
 /* Draw one printable byte at the cursor and advance it. */
 static void
 put_char(struct vt_screen *s, uint8_t c)
@@ -158,6 +159,7 @@ put_char(struct vt_screen *s, uint8_t c)
     else
         s->col++;
 }
+// [vt_put_char]
 
 /* Queue an answer to a query for the caller to type back. */
 static void

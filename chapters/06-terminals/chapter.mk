@@ -49,7 +49,9 @@ CHAPTER_FILES += \
 	kernel/include/kernel/vt.h \
 	kernel/include/kernel/vga.h \
 	grading/host/test_vt.c \
-	grading/tests/ch06_vt.py
+	grading/tests/ch06_vt.py \
+	grading/tests/ch06_vt100.linux \
+	grading/linux_vt.py
 # the screen's interpreter and the keyboard's decoder, compiled for the
 # host as they are
 HOST_TESTS += vt

@@ -29,16 +29,19 @@ step waits for.
                             saves it, and the file holds it;
                 top    (5)  top draws its header and process table in
                             the right rows, and q gives the shell back.
-  vt100   (10)  escape sequences written to /dev/tty1 from the serial
-                shell land where a VT100 (and Linux's console) puts them,
-                read back with their colours from /dev/vcsa1:
+  vt100   (13)  escape sequences written to /dev/tty1 from the serial
+                shell land where Linux's console puts them, read back
+                with their colours from /dev/vcsa1 (Linux's answer is
+                recorded in ch06_vt100.linux by grading/linux_vt.py,
+                which boots Debian's kernel with this initramfs):
                 cursor (4)  ESC [ r;c H, ESC [ n D, ESC [ K, the pending
                             wrap in the last column, CR, ESC [ n @;
                 attrs  (3)  bold red, reverse video and the reset as VGA
                             attribute bytes;
                 region (3)  a scrolling region scrolls only its rows;
                             vcsa's header gives 25 rows, 80 columns and
-                            the cursor.
+                            the cursor;
+                linux  (3)  every cell and colour byte equals Linux's.
 
 Python 3 standard library only.
 """
@@ -81,7 +84,7 @@ HELPER = ('w(){ n=0; until grep -q "$1" /dev/vcs1; do n=$((n+1)); '
 
 VT100 = ("\\033[2J\\033[H\\033[3;5HXY\\033[1;31mR\\033[0m\\033[7mV\\033[m"
          "\\033[6;1Habcdef\\033[3D\\033[K\\033[8;78Hwrap"
-         "\\033[12;1Hline1\\rL\\033[13;1Hins\\033[13;1H\\033[2@"
+         "\\033[10;80HZ\\033[DQ\\033[12;1Hline1\\rL\\033[13;1Hins\\033[13;1H\\033[2@"
          "\\033[15;17r\\033[17;1HS1\\nS2\\033[r\\033[20;3H")
 
 STEPS = [
@@ -228,6 +231,8 @@ def check_cursor():
     assert_equal(text(g, 5), "abc", "ESC[3D then ESC[K erase the rest")
     assert_equal(text(g, 7), " " * 77 + "wra", "the last column waits")
     assert_equal(text(g, 8), "p", "...and the next character wraps")
+    assert_equal(text(g, 9), " " * 78 + "QZ", "a cursor motion after the "
+                 "last column starts from it, not from the next row")
     assert_equal(text(g, 11), "Line1", "CR goes to column 1")
     assert_equal(text(g, 12), "  ins", "ESC[2@ inserts two blanks")
 
@@ -249,6 +254,25 @@ def check_region():
                  "cursor column, cursor row")
 
 
+def check_linux():
+    """Every cell and colour byte as Linux's console left them."""
+    from pathlib import Path
+    from grading.linux_vt import RECORDING, parse_screen
+    head, g = vcsa()
+    want = parse_screen(Path(RECORDING).read_text())
+    assert_equal(head, want[:4], "the header, as on Linux")
+    diffs = []
+    for r in range(ROWS):
+        for c in range(COLS):
+            i = 4 + 2 * (r * COLS + c)
+            if (ord(g[r][c][0]), g[r][c][1]) != (want[i], want[i + 1]):
+                diffs.append("row %d col %d: got %r/%#04x, Linux %r/%#04x"
+                             % (r + 1, c + 1, g[r][c][0], g[r][c][1],
+                                chr(want[i]), want[i + 1]))
+    assert_true(not diffs, "%d cells differ from Linux's screen:\n  %s"
+                % (len(diffs), "\n  ".join(diffs[:10])))
+
+
 VT100_TESTS = [
     ("cursor", 4, "cursor motion, erase, wrap, insert",
      "ESC[r;cH, ESC[nD, ESC[K, the pending wrap, CR and ESC[n@ put the "
@@ -258,6 +282,9 @@ VT100_TESTS = [
     ("region", 3, "the scrolling region and vcsa's header",
      "ESC[15;17r scrolls rows 15-17 only; the header has the size and "
      "the cursor.", check_region),
+    ("linux", 3, "the whole screen as Linux's console draws it",
+     "All 2000 cells, characters and colours, equal the recording from "
+     "Debian's Linux (grading/linux_vt.py).", check_linux),
 ]
 children(test_vt, VT100_TESTS, lambda key, fn: fn(), name="vt100",
          title="vt100")

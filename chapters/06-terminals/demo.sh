@@ -14,3 +14,6 @@ make -s run CHAPTER=6 CMDLINE="-- /demo/terminals.sh" || true
 
 pause "Job control at the shell. Try: sleep 100, ^Z, jobs, bg, jobs, fg, ^C; vi /tmp/f; exit"
 make -s run CHAPTER=6 || true
+
+pause "The machine's own screen and keyboard as tty1: a QEMU window (VNC without a desktop) with a second shell. On the screen: tty; vi /tmp/f; top. From the serial shell: printf '\\033[7m hi \\033[m\\n' > /dev/tty1; cat /dev/vcs1; exit"
+make -s run CHAPTER=6 GRAPHIC=1 || true

@@ -80,7 +80,10 @@ static void
 vt_console_write(struct console *con, const char *buf, size_t len)
 {
     (void)con;
-    if (!vt_ready)
+    // A message from inside the screen's own code (a fault while drawing)
+    // must not wait for the lock its writer holds: it goes to the serial
+    // console only. One CPU with interrupts off: held means held by us.
+    if (!vt_ready || spin_is_locked(&vt_lock))
         return;
     irqflags_t flags = spin_lock_irqsave(&vt_lock);
     size_t start = 0;

@@ -46,8 +46,10 @@ ioctl_set_termios(struct tty *tty, uptr_t arg, bool flush)
         ldisc_flush_input(tty);
     ldisc_set_termios(tty, &t);
     spin_unlock_irqrestore(&tty->lock, flags);
-    // A reader may wait for a condition the new settings already meet.
+    // A reader may wait for a condition the new settings already meet,
+    // a pty master's writer for room they (or the flush) made.
     wait_queue_wake_all(&tty->readers);
+    wait_queue_wake_all(&tty->room);
     return 0;
 }
 
@@ -95,6 +97,7 @@ ioctl_flush(struct tty *tty, unsigned long how)
     if (how != TCOFLUSH)
         ldisc_flush_input(tty);
     spin_unlock_irqrestore(&tty->lock, flags);
+    wait_queue_wake_all(&tty->room);
     return 0;
 }
 

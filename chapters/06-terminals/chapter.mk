@@ -39,6 +39,14 @@ CHAPTER_FILES += \
 	exercises/06-terminals/2-pty.md
 USER_PROGS += ptytest
 
+# ---- ptys under real programs: a master's writes wait for the slave's
+# ---- reader, stty and the window size, BusyBox telnetd on a pty
+CHAPTER_FILES += \
+	user/ptyflow.c \
+	user/sttytest.c \
+	grading/tests/ch06_ptyapps.py
+USER_PROGS += ptyflow sttytest
+
 # ---- timers: alarm, itimers, POSIX timers, timerfd, sleeping on queues
 KERNEL_SRCS += \
 	kernel/time/ktimer.c \

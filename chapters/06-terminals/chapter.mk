@@ -41,11 +41,14 @@ USER_PROGS += ptytest
 
 # ---- ptys under real programs: a master's writes wait for the slave's
 # ---- reader, stty and the window size, BusyBox telnetd on a pty
+KERNEL_SRCS += \
+	kernel/syscalls/sockfd.c
 CHAPTER_FILES += \
 	user/ptyflow.c \
 	user/sttytest.c \
+	user/telnettest.c \
 	grading/tests/ch06_ptyapps.py
-USER_PROGS += ptyflow sttytest
+USER_PROGS += ptyflow sttytest telnettest
 
 # ---- timers: alarm, itimers, POSIX timers, timerfd, sleeping on queues
 KERNEL_SRCS += \

@@ -31,6 +31,17 @@ must equal what the same binary prints on the host's Linux.
                   the same size); a TIOCSWINSZ on the master does too;
                   `stty raw -echo`, `stty sane`, `stty intr ^A erase ^H`
                   show in `stty -a`.
+  telnetd   (15)  exercise 6.2. /bin/telnettest (user/telnettest.c)
+                  runs BusyBox `telnetd -i` on two pipes and plays its
+                  client: telnetd opens a pty and starts a shell in a new
+                  session on the slave; the client answers the window
+                  size (NAWS), types commands and `exit`: the test sees
+                  telnetd's negotiation, `tty` naming /dev/pts/N, 42 for
+                  $((6*7)), `stty size` 40 100, the shell leading its
+                  session and group in the foreground, and telnetd's
+                  exit status 0. Linux runs the same binaries (telnetd
+                  needs no privilege in inetd mode: it only opens
+                  /dev/ptmx).
 
 Python 3 standard library only.
 """
@@ -40,7 +51,7 @@ import secrets
 from grading.gradelib import boot, expect_not, test
 from grading.progtest import chapter_initrd, program_matches
 
-ORDER = ["/bin/ptyflow", "/bin/sttytest", "/bin/hello"]
+ORDER = ["/bin/ptyflow", "/bin/sttytest", "/bin/telnettest", "/bin/hello"]
 secrets.SystemRandom().shuffle(ORDER)
 
 
@@ -74,3 +85,12 @@ def test_stty():
     """BusyBox stty -a on a fresh pty, rows 40 cols 100, SIGWINCH, raw,
     sane (user/sttytest.c)."""
     check("sttytest")
+
+
+@test(15, "telnetd: BusyBox telnetd -i serves a shell on a pty",
+      parent=test_ptyapps)
+def test_telnetd():
+    """telnetd's negotiation, tty, $((6*7)), the window size from NAWS,
+    the shell leads its session in the foreground, telnetd's exit
+    (user/telnettest.c)."""
+    check("telnettest")

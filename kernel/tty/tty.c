@@ -481,7 +481,8 @@ tty_readable(struct tty *tty)
  * Canonical mode returns at most one line (0 for ^D at a line's start);
  * raw mode returns what is queued once VMIN bytes are (see read_wait()).
  * The wait is re-checked after every wake-up, so a signal ends it; a
- * hang-up ends it with 0 once the queue is empty.
+ * hang-up ends it with 0 once the queue is empty. Taking input makes
+ * room: a pty master's writer waiting in tty_receive_wait() goes on.
  * @param tty      the terminal
  * @param buf      kernel buffer
  * @param n        its size
@@ -497,10 +498,11 @@ tty_read(struct tty *tty, char *buf, size_t n, bool nonblock)
     irqflags_t flags = spin_lock_irqsave(&tty->lock);
     long err = tty->hungup ? 0 : read_wait(tty, n, nonblock, &flags);
     size_t got = 0;
-    if (err == 0 && ldisc_readable(tty) > 0)
-        got = ldisc_copy_out(tty, buf, n);
+    bool took = err == 0 && ldisc_readable(tty) > 0;
+    if (took)
+        got = ldisc_copy_out(tty, buf, n); // 0 for a ^D, taken too
     spin_unlock_irqrestore(&tty->lock, flags);
-    if (got > 0)
+    if (took)
         wait_queue_wake_all(&tty->room); // a pty master may write on
     return err < 0 ? err : (long)got;
 }

@@ -167,7 +167,9 @@ part_blocking(void)
     char buf[64];
     long got = 0, bad = 0, r;
     int slow = 0;
-    while (got < BULK && (r = read(s, buf, sizeof(buf))) > 0) {
+    struct pollfd p = {.fd = s, .events = POLLIN};
+    while (got < BULK && poll(&p, 1, 2000) > 0 &&
+           (r = read(s, buf, sizeof(buf))) > 0) {
         for (long i = 0; i < r; i++)
             if (buf[i] != pattern(got + i))
                 bad++;

@@ -180,6 +180,7 @@ main(void)
             resized = 1;
         }
     }
+    close(go[1]); // a child still waiting for the resize goes on
     int st;
     waitpid(pid, &st, 0);
     print_transcript(log, len);

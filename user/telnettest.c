@@ -196,6 +196,23 @@ read_all(int fd, unsigned char *buf, size_t size)
     return len;
 }
 
+/* Wait for telnetd: the end of its input (the client hung up) makes it
+ * exit if it has not; if even that does not, it is killed after 5 s. */
+static int
+reap(pid_t pid, int input)
+{
+    int st;
+    close(input);
+    for (int i = 0; i < 50; i++) {
+        if (waitpid(pid, &st, WNOHANG) == pid)
+            return st;
+        usleep(100000);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &st, 0);
+    return st;
+}
+
 int
 main(void)
 {
@@ -245,9 +262,7 @@ main(void)
     show_value((char *)log, "A=", "6*7");
     show_value((char *)log, "S=", "stty size");
     show_value((char *)log, "L=", "leader, foreground");
-    int st;
-    waitpid(pid, &st, 0);
-    close(to[1]);
+    int st = reap(pid, to[1]);
     if (WIFEXITED(st))
         printf("telnetd exited with status %d\n", WEXITSTATUS(st));
     else

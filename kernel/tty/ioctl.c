@@ -101,6 +101,7 @@ ioctl_flush(struct tty *tty, unsigned long how)
     return 0;
 }
 
+// [tty_winsize]
 /* The window size requests. */
 static long
 ioctl_winsize(struct tty *tty, unsigned long cmd, uptr_t arg)
@@ -124,6 +125,7 @@ ioctl_winsize(struct tty *tty, unsigned long cmd, uptr_t arg)
     spin_unlock_irqrestore(&tty->lock, flags);
     return copy_to_user(arg, &ws, sizeof(ws));
 }
+// [tty_winsize]
 
 /* The requests that change the terminal: from a background group they
  * send SIGTTOU first (Linux's tty_check_change() callers). */

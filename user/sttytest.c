@@ -124,12 +124,27 @@ child(const char *name, int go)
     _exit(0);
 }
 
-/* Print the transcript, CR LF as a line's end, other controls escaped. */
+/** What BusyBox stty says of a 0x0 window, before a leftover errno. */
+static const char no_size[] = "stty: standard input";
+
+/* Print the transcript, CR LF as a line's end, other controls escaped.
+ * On a 0x0 window stty complains with perror() although no call failed:
+ * the errno it prints is left over from BusyBox's start, which differs
+ * with the user running it (as root: none; else the ENOENT of its
+ * /etc/busybox.conf lookup). That part is not printed. */
 static void
 print_transcript(const char *buf, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)buf[i];
+        if (strncmp(buf + i, no_size, sizeof(no_size) - 1) == 0) {
+            printf("%s", no_size);
+            i += sizeof(no_size) - 1;
+            while (i < n && buf[i] != '\r' && buf[i] != '\n')
+                i++;
+            i--;
+            continue;
+        }
         if (c == '\r' && i + 1 < n && buf[i + 1] == '\n')
             continue;
         if (c == '\n' || (c >= 0x20 && c < 0x7f))

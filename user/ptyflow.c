@@ -127,6 +127,15 @@ part_nonblock(void)
         total += r;
     }
     printf("nonblock: writes stop with %s\n", r < 0 ? errname(errno) : "-");
+    // Linux moves the bytes to the slave's queue in a worker: once it
+    // has settled, fill what it freed, and the master is full for good.
+    usleep(100000);
+    while (rounds++ < 1000) {
+        fill(chunk, sizeof(chunk), total);
+        if ((r = write(m, chunk, sizeof(chunk))) < 0)
+            break;
+        total += r;
+    }
     struct pollfd p = {.fd = m, .events = POLLOUT};
     printf("nonblock: poll of the full master: %d\n", poll(&p, 1, 0));
     long bad;

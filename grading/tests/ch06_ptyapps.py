@@ -27,13 +27,15 @@ must equal what the same binary prints on the host's Linux.
                   `stty -a` shows Linux's defaults for a new pty (speed,
                   a 0x0 window, the control characters, -hupcl);
                   `stty rows 40 cols 100` sets the size and sends
-                  SIGWINCH to the foreground group once (not again for
-                  the same size); a TIOCSWINSZ on the master does too;
+                  SIGWINCH to the foreground group (none when the size
+                  set is the same); a TIOCSWINSZ on the master does too;
                   `stty raw -echo`, `stty sane`, `stty intr ^A erase ^H`
                   show in `stty -a`.
   telnetd   (15)  exercise 6.2. /bin/telnettest (user/telnettest.c)
                   runs BusyBox `telnetd -i` on two pipes and plays its
-                  client: telnetd opens a pty and starts a shell in a new
+                  client (setsockopt and getpeername on a pipe fail with
+                  ENOTSOCK, on a closed descriptor with EBADF, and
+                  telnetd goes on): telnetd opens a pty, starts a shell in a new
                   session on the slave; the client answers the window
                   size (NAWS), types commands and `exit`: the test sees
                   telnetd's negotiation, `tty` naming /dev/pts/N, 42 for

@@ -35,8 +35,9 @@ must equal what the same binary prints on the host's Linux.
                   runs BusyBox `telnetd -i` on two pipes and plays its
                   client (setsockopt and getpeername on a pipe fail with
                   ENOTSOCK, on a closed descriptor with EBADF, and
-                  telnetd goes on): telnetd opens a pty, starts a shell in a new
-                  session on the slave; the client answers the window
+                  telnetd goes on); telnetd opens a pty and starts a
+                  shell in a new session on the slave; the client
+                  answers the window
                   size (NAWS), types commands and `exit`: the test sees
                   telnetd's negotiation, `tty` naming /dev/pts/N, 42 for
                   $((6*7)), `stty size` 40 100, the shell leading its

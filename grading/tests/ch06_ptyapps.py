@@ -37,8 +37,8 @@ must equal what the same binary prints on the host's Linux.
                   ENOTSOCK, on a closed descriptor with EBADF, and
                   telnetd goes on); telnetd opens a pty and starts a
                   shell in a new session on the slave; the client
-                  answers the window
-                  size (NAWS), types commands and `exit`: the test sees
+                  answers the window size (NAWS), types commands and
+                  `exit`: the test sees
                   telnetd's negotiation, `tty` naming /dev/pts/N, 42 for
                   $((6*7)), `stty size` 40 100, the shell leading its
                   session and group in the foreground, and telnetd's

@@ -59,6 +59,17 @@ HOST_TEST_vt_SRCS := grading/host/test_vt.c
 HOST_TEST_vt_KSRCS := kernel/tty/vt_screen.c kernel/tty/keyboard.c
 HOST_TEST_vt_KFLAGS := -DCHAPTER=6
 
+# ---- ptys under real programs: a master's writes wait for the slave's
+# ---- reader, stty and the window size, BusyBox telnetd on a pty
+KERNEL_SRCS += \
+	kernel/syscalls/sockfd.c
+CHAPTER_FILES += \
+	user/ptyflow.c \
+	user/sttytest.c \
+	user/telnettest.c \
+	grading/tests/ch06_ptyapps.py
+USER_PROGS += ptyflow sttytest telnettest
+
 # ---- timers: alarm, itimers, POSIX timers, timerfd, sleeping on queues
 KERNEL_SRCS += \
 	kernel/time/ktimer.c \

@@ -46,8 +46,10 @@ ioctl_set_termios(struct tty *tty, uptr_t arg, bool flush)
         ldisc_flush_input(tty);
     ldisc_set_termios(tty, &t);
     spin_unlock_irqrestore(&tty->lock, flags);
-    // A reader may wait for a condition the new settings already meet.
+    // A reader may wait for a condition the new settings already meet,
+    // a pty master's writer for room they (or the flush) made.
     wait_queue_wake_all(&tty->readers);
+    wait_queue_wake_all(&tty->room);
     return 0;
 }
 
@@ -95,9 +97,11 @@ ioctl_flush(struct tty *tty, unsigned long how)
     if (how != TCOFLUSH)
         ldisc_flush_input(tty);
     spin_unlock_irqrestore(&tty->lock, flags);
+    wait_queue_wake_all(&tty->room);
     return 0;
 }
 
+// [tty_winsize]
 /* The window size requests. */
 static long
 ioctl_winsize(struct tty *tty, unsigned long cmd, uptr_t arg)
@@ -121,6 +125,7 @@ ioctl_winsize(struct tty *tty, unsigned long cmd, uptr_t arg)
     spin_unlock_irqrestore(&tty->lock, flags);
     return copy_to_user(arg, &ws, sizeof(ws));
 }
+// [tty_winsize]
 
 /* The requests that change the terminal: from a background group they
  * send SIGTTOU first (Linux's tty_check_change() callers). */

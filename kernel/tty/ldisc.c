@@ -300,6 +300,27 @@ ldisc_receive_char(struct tty *tty, uint8_t c, int *sig)
 }
 
 /**
+ * @brief May a device that can wait (a pty's master) give another byte?
+ *
+ * Yes while the queue has room for it and one more (Linux's n_tty keeps
+ * one byte free). A full queue says no, so the writer waits for a
+ * reader, except in canonical mode with no complete line in it: no
+ * reader could ever take an unfinished line, so the bytes are taken and
+ * put_plain() drops them, keeping the last place for the line's end, as
+ * Linux does.
+ * @param tty the terminal
+ * @return true when ldisc_receive_char() may be called now
+ * @pre tty->lock held
+ */
+bool
+ldisc_can_receive(const struct tty *tty)
+{
+    if (tty->head - tty->tail + 1 < TTY_BUF_SIZE)
+        return true;
+    return lflag(tty, ICANON) && tty->canon == tty->tail;
+}
+
+/**
  * @brief Drop all input, typed lines and the line being edited.
  * @param tty the terminal
  * @pre tty->lock held

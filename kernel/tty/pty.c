@@ -22,7 +22,8 @@
  * The slave's driver write puts bytes into the pair's `out` ring, which
  * the master reads; when the ring is full a slave writer sleeps on the
  * slave's `writers` queue until the master reads. Echo that finds the
- * ring full is dropped, as is input for a full slave queue.
+ * ring full is dropped; a master write that finds the slave's input
+ * queue full waits for the slave's reader (tty_receive_wait()).
  *
  * Life of a pair: an open of /dev/ptmx makes one, locked (TIOCSPTLCK:
  * its slave cannot be opened until unlockpt()), and devpts shows it as
@@ -148,11 +149,13 @@ pty_master_read(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
     return copy_to_user(buf, chunk, k) < 0 ? -EFAULT : (long)k;
 }
 
-/* write() of the master: the slave receives it, as typed input. */
+/* write() of the master: the slave receives it, as typed input. What
+ * does not fit in the slave's input queue waits for its reader. */
 static long
 pty_master_write(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
 {
     struct pty *pty = f->priv;
+    bool nonblock = (f->flags & O_NONBLOCK) != 0;
     char chunk[PTY_CHUNK];
     (void)pos;
     size_t done = 0;
@@ -160,8 +163,14 @@ pty_master_write(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
         size_t k = MIN(n - done, sizeof(chunk));
         if (copy_from_user(chunk, UPTR(buf.addr + done), k) < 0)
             return done > 0 ? (long)done : -EFAULT;
-        tty_receive(&pty->slave, chunk, k);
-        tty_send_pending_signals(&pty->slave); // ^C typed at the master
+        for (size_t at = 0; at < k;) {
+            long r =
+                tty_receive_wait(&pty->slave, chunk + at, k - at, nonblock);
+            tty_send_pending_signals(&pty->slave); // ^C typed at the master
+            if (r < 0)
+                return done + at > 0 ? (long)(done + at) : r;
+            at += (size_t)r;
+        }
         done += k;
     }
     return (long)done;
@@ -310,14 +319,17 @@ pty_master_ioctl(struct file *f, unsigned long cmd, uptr_t arg)
 }
 
 /* poll of the master: readable with slave output; POLLHUP once every
- * slave file is closed; always writable (input is dropped when full). */
+ * slave file is closed; writable while the slave's input has room. */
 static unsigned
 pty_master_poll(struct file *f, struct poll_table *pt)
 {
     struct pty *pty = f->priv;
     poll_wait(f, &pty->master_wq, pt);
+    poll_wait(f, &pty->slave.room, pt);
+    unsigned ev = 0;
+    if (tty_poll_receivable(&pty->slave))
+        ev |= POLLOUT | POLLWRNORM;
     irqflags_t flags = spin_lock_irqsave(&pty->lock);
-    unsigned ev = POLLOUT | POLLWRNORM;
     if (pty->out_head != pty->out_tail)
         ev |= POLLIN | POLLRDNORM;
     if (pty->slave_closed)
@@ -360,7 +372,10 @@ pty_alloc(struct pty **out)
     tty_setup(&pty->slave, &pty_slave_driver,
               MKDEV(DEVPTS_SLAVE_MAJOR, pty->index));
     pty->slave.driver_data = pty;
+    // A new slave has Linux's pty defaults: no window size, and no
+    // HUPCL (pty_unix98_install: B38400 | CS8 | CREAD).
     pty->slave.winsize = (struct winsize){0};
+    pty->slave.termios.c_cflag &= ~(uint32_t)HUPCL;
     spin_init(&pty->lock, "pty");
     wait_queue_init(&pty->master_wq, "pty master");
     pty->locked = true; // until unlockpt(), as Linux

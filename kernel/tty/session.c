@@ -339,6 +339,7 @@ tty_hangup(struct tty *tty)
     spin_unlock_irqrestore(&tty_table_lock, flags);
     wait_queue_wake_all(&tty->readers);
     wait_queue_wake_all(&tty->writers);
+    wait_queue_wake_all(&tty->room);
     hangup_signals(pgrp);
     if (sid != pgrp) // the leader's group: a leader never leaves it
         hangup_signals(sid);

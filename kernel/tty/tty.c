@@ -111,6 +111,7 @@ tty_setup(struct tty *tty, const struct tty_driver *drv, uint64_t rdev)
     spin_init(&tty->lock, "tty");
     wait_queue_init(&tty->readers, "tty readers");
     wait_queue_init(&tty->writers, "tty writers");
+    wait_queue_init(&tty->room, "tty input room");
     wait_queue_init(&tty->signaller, "tty signaller");
     tty->driver = drv;
     tty->rdev = rdev;
@@ -148,12 +149,26 @@ tty_register_driver(const struct tty_driver *drv)
     return &tty_console;
 }
 
+/* One received byte through the discipline; a signal it raises is
+ * marked pending. True when it raised one. @pre tty->lock held */
+static bool
+receive_locked(struct tty *tty, char c)
+{
+    int sig = 0;
+    ldisc_receive_char(tty, (uint8_t)c, &sig);
+    if (sig <= 0 || sig >= 32)
+        return false;
+    tty->pending_signals |= 1u << sig;
+    return true;
+}
+
 /**
  * @brief Bytes arrived from the device: run them through the discipline.
  *
  * A signal character is marked pending: the console's signal thread sends
  * it (a pty's master calls tty_send_pending_signals() afterwards). The
- * readers are woken to take new input.
+ * readers are woken to take new input. What does not fit in the input
+ * queue is lost, as on a real serial line that nobody reads.
  * @param tty the terminal the driver registered with
  * @param buf the received bytes
  * @param n   how many
@@ -164,18 +179,70 @@ tty_receive(struct tty *tty, const char *buf, size_t n)
 {
     bool signalled = false;
     irqflags_t flags = spin_lock_irqsave(&tty->lock);
-    for (size_t i = 0; i < n; i++) {
-        int sig = 0;
-        ldisc_receive_char(tty, (uint8_t)buf[i], &sig);
-        if (sig > 0 && sig < 32) {
-            tty->pending_signals |= 1u << sig;
-            signalled = true;
-        }
-    }
+    for (size_t i = 0; i < n; i++)
+        signalled |= receive_locked(tty, buf[i]);
     spin_unlock_irqrestore(&tty->lock, flags);
     if (signalled)
         wait_queue_wake_one(&tty->signaller);
     wait_queue_wake_all(&tty->readers);
+}
+
+// [tty_receive_wait]
+/**
+ * @brief Bytes from a device that can wait (a pty's master): no byte lost.
+ *
+ * The discipline takes bytes while its queue has room
+ * (ldisc_can_receive()); when none fits the caller sleeps on tty->room
+ * until a reader takes input (tty_read() wakes it), as Linux's pty
+ * master writer waits. The check and the sleep are under tty->lock,
+ * which a reader needs to make room: its wake-up cannot come in between.
+ * @param tty      the terminal (a pty's slave)
+ * @param buf      kernel bytes
+ * @param n        how many
+ * @param nonblock O_NONBLOCK: -EAGAIN instead of sleeping
+ * @return bytes taken (at least 1 when @p n > 0, maybe fewer than @p n);
+ *         -EAGAIN (nothing fits, O_NONBLOCK), -ERESTARTSYS (a signal),
+ *         -EIO (the terminal hung up)
+ * @pre process context, interrupts on; the caller sends pending signals
+ */
+long
+tty_receive_wait(struct tty *tty, const char *buf, size_t n, bool nonblock)
+{
+    size_t done = 0;
+    long err = 0;
+    irqflags_t flags = spin_lock_irqsave(&tty->lock);
+    while (done == 0 && n > 0) {
+        while (done < n && ldisc_can_receive(tty))
+            receive_locked(tty, buf[done++]);
+        if (done > 0)
+            break;
+        err = tty->hungup        ? -EIO
+              : nonblock         ? -EAGAIN
+              : signal_pending() ? -ERESTARTSYS
+                                 : 0;
+        if (err < 0)
+            break;
+        wait_queue_sleep(&tty->room, &tty->lock, &flags);
+    }
+    spin_unlock_irqrestore(&tty->lock, flags);
+    if (done > 0)
+        wait_queue_wake_all(&tty->readers);
+    return done > 0 ? (long)done : err;
+}
+// [tty_receive_wait]
+
+/**
+ * @brief Would tty_receive_wait() take a byte now? (a pty master's POLLOUT)
+ * @param tty the terminal
+ * @return true when there is room (or the terminal is hung up)
+ */
+bool
+tty_poll_receivable(struct tty *tty)
+{
+    irqflags_t flags = spin_lock_irqsave(&tty->lock);
+    bool ok = tty->hungup || ldisc_can_receive(tty);
+    spin_unlock_irqrestore(&tty->lock, flags);
+    return ok;
 }
 
 // [tty_opost]
@@ -414,7 +481,8 @@ tty_readable(struct tty *tty)
  * Canonical mode returns at most one line (0 for ^D at a line's start);
  * raw mode returns what is queued once VMIN bytes are (see read_wait()).
  * The wait is re-checked after every wake-up, so a signal ends it; a
- * hang-up ends it with 0 once the queue is empty.
+ * hang-up ends it with 0 once the queue is empty. Taking input makes
+ * room: a pty master's writer waiting in tty_receive_wait() goes on.
  * @param tty      the terminal
  * @param buf      kernel buffer
  * @param n        its size
@@ -430,8 +498,11 @@ tty_read(struct tty *tty, char *buf, size_t n, bool nonblock)
     irqflags_t flags = spin_lock_irqsave(&tty->lock);
     long err = tty->hungup ? 0 : read_wait(tty, n, nonblock, &flags);
     size_t got = 0;
-    if (err == 0 && ldisc_readable(tty) > 0)
-        got = ldisc_copy_out(tty, buf, n);
+    bool took = err == 0 && ldisc_readable(tty) > 0;
+    if (took)
+        got = ldisc_copy_out(tty, buf, n); // 0 for a ^D, taken too
     spin_unlock_irqrestore(&tty->lock, flags);
+    if (took)
+        wait_queue_wake_all(&tty->room); // a pty master may write on
     return err < 0 ? err : (long)got;
 }

@@ -4,7 +4,7 @@
  * @brief Terminals as files: /dev/ttyS0, /dev/console, /dev/tty.
  *
  * The terminal layer (tty.c) works on kernel buffers; these file
- * operations copy through a small buffer on the stack and hand the bytes
+ * operations copy through a buffer (a small one on the stack) and hand the bytes
  * to tty_read() and tty_write(), and an ioctl to tty_ioctl(). An open
  * file's `priv` is its terminal, so one set of operations (tty_fops)
  * serves every terminal: the console and a pty's slave alike. The
@@ -25,6 +25,7 @@
 #include "fs/poll.h"
 #include "kernel/compiler.h"
 #include "kernel/init.h"
+#include "kernel/mm.h"
 #include "kernel/signal.h"
 #include "kernel/tty.h"
 #include "uapi/errno.h"
@@ -33,7 +34,9 @@
 #define CHUNK 256
 
 /* A read: one tty_read, whatever it has (it may sleep); a background
- * process gets SIGTTIN instead. */
+ * process gets SIGTTIN instead. As on Linux a read takes a whole line,
+ * or all the raw input queued, up to @p n: through a kernel buffer as
+ * big as the input queue when the stack's is too small. */
 static long
 ttydev_read(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
 {
@@ -43,10 +46,15 @@ ttydev_read(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
     long err = tty_check_change(tty, SIGTTIN);
     if (err < 0)
         return err;
-    long got = tty_read(tty, chunk, MIN(n, sizeof(chunk)),
-                        (f->flags & O_NONBLOCK) != 0);
-    if (got > 0 && copy_to_user(buf, chunk, got) < 0)
-        return -EFAULT;
+    size_t k = MIN(n, (size_t)TTY_BUF_SIZE);
+    char *kbuf = k <= sizeof(chunk) ? chunk : kmalloc(k);
+    if (kbuf == NULL)
+        return -ENOMEM;
+    long got = tty_read(tty, kbuf, k, (f->flags & O_NONBLOCK) != 0);
+    if (got > 0 && copy_to_user(buf, kbuf, got) < 0)
+        got = -EFAULT;
+    if (kbuf != chunk)
+        kfree(kbuf);
     return got;
 }
 

@@ -57,6 +57,8 @@ struct tty {
     struct spinlock lock;            /**< protects all below; irqsave */
     struct wait_queue readers;       /**< threads in tty_read() */
     struct wait_queue writers;       /**< threads waiting for write room */
+    struct wait_queue room;          /**< a pty master's writers waiting for
+                                          room in the input queue */
     const struct tty_driver *driver; /**< the device, NULL before one */
     void *driver_data;               /**< the driver's own (a pty pair) */
     uint64_t rdev;                   /**< device number: (4,64), (136,N) */
@@ -83,6 +85,9 @@ int tty_add(struct tty *tty);
 void tty_remove(struct tty *tty);
 struct tty *tty_register_driver(const struct tty_driver *drv);
 void tty_receive(struct tty *tty, const char *buf, size_t n);
+long tty_receive_wait(struct tty *tty, const char *buf, size_t n,
+                      bool nonblock);
+bool tty_poll_receivable(struct tty *tty);
 void tty_send_pending_signals(struct tty *tty);
 void tty_output(struct tty *tty, const char *buf, size_t n);
 void tty_hangup(struct tty *tty);
@@ -112,6 +117,7 @@ int tty_file_open(struct tty *tty, struct file *f);
 
 /* Inside the tty layer: the line discipline (ldisc.c). */
 void ldisc_receive_char(struct tty *tty, uint8_t c, int *sig);
+bool ldisc_can_receive(const struct tty *tty);
 void ldisc_flush_input(struct tty *tty);
 size_t ldisc_readable(const struct tty *tty);
 size_t ldisc_copy_out(struct tty *tty, char *buf, size_t n);

@@ -134,3 +134,4 @@ RETIRED_FILES += kernel/syscalls/wait.c
 RETIRED_FILES += kernel/arch/x86_64/cpu/trap.c
 RETIRED_FILES += fs/procfs/pidstat.c
 RETIRED_FILES += kernel/drivers/vga_text.c
+RETIRED_FILES += kernel/proc/proc.c

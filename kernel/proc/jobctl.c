@@ -251,6 +251,41 @@ jobctl_wait_check(struct proc *self)
     return find_news(self) ? -EJOBNEWS : 0;
 }
 
+/* waitid without WEXITED: sleep until a selected child has news of a
+ * stop or continue, leaving zombies alone. A zombie is then no child to
+ * wait for: with only zombies selected the answer is -ECHILD, as Linux's
+ * do_wait gives (it clears its "no task" error only for live children).
+ * 0 with @p nohang and no news; -EJOBNEWS with the news in
+ * self->jobwait; -ECHILD; -ERESTARTSYS.
+ * @pre self->jobwait set up; table unlocked */
+static int
+wait_news_only(struct proc *self, int pid, bool nohang)
+{
+    irqflags_t flags = proc_table_lock();
+    int r;
+    for (;;) {
+        bool any = false;
+        struct list_node *n;
+        list_for_each(n, &self->children)
+        {
+            const struct proc *c = list_entry(n, struct proc, sibling);
+            any =
+                any || (c->state != PROC_ZOMBIE && wait_selects(self, c, pid));
+        }
+        if (!any) {
+            r = -ECHILD;
+            break;
+        }
+        // the wait_check hooks: this file's news, and a pending signal
+        r = proc_hooks_wait_check(self);
+        if (r < 0 || nohang)
+            break;
+        proc_table_sleep(&self->child_exit, &flags);
+    }
+    proc_table_unlock(flags);
+    return r;
+}
+
 /**
  * @brief wait4 and waitid with job control: exits, stops and continues.
  *
@@ -260,7 +295,8 @@ jobctl_wait_check(struct proc *self)
  * (the wait_check hook below, run under the table lock that a stopping or
  * continuing child takes to post its news), so none is missed.
  * @param pid     as wait4's: a child, -1 any, 0 our group, < -1 a group
- * @param options WNOHANG, WUNTRACED, WCONTINUED, PROC_WNOWAIT
+ * @param options WNOHANG, WUNTRACED, WCONTINUED, PROC_WNOWAIT, and
+ *                JOBCTL_WNOEXIT (no exits: waitid without WEXITED)
  * @param status  receives the status word: (sig << 8) | 0x7f for a stop,
  *                0xffff for a continue, or the exit status
  * @param uid     NULL for wait4; for waitid receives the child's real uid
@@ -279,7 +315,9 @@ jobctl_wait(int pid, int options, int *status, uint32_t *uid)
     bool news = self->jobwait.options != 0 && find_news(self);
     proc_table_unlock(flags);
     int r = -EJOBNEWS;
-    if (!news && uid != NULL)
+    if (!news && (options & JOBCTL_WNOEXIT))
+        r = wait_news_only(self, pid, options & WNOHANG);
+    else if (!news && uid != NULL)
         r = proc_waitid(pid, options & PROC_WNOWAIT, options & WNOHANG, status,
                         uid);
     else if (!news)

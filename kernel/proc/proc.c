@@ -341,6 +341,22 @@ proc_table_lock(void)
 }
 
 /**
+ * @brief Sleep on @p wq with the process table locked: the lock is let go
+ *        while asleep and held again on waking, so a change made under it
+ *        (a child's exit, stop or continue) cannot slip in unseen. For
+ *        waits outside this file whose condition the table lock guards
+ *        (job control's waitid without WEXITED).
+ * @param wq    the queue, usually the caller's child_exit
+ * @param flags what proc_table_lock() returned; updated
+ * @pre the table locked by proc_table_lock()
+ */
+void
+proc_table_sleep(struct wait_queue *wq, irqflags_t *flags)
+{
+    wait_queue_sleep(wq, &proc_lock, flags);
+}
+
+/**
  * @brief Unlock the process table.
  * @param flags what proc_table_lock() returned
  */

@@ -124,9 +124,8 @@ pgid_selector(int pgid)
  * @brief waitid(idtype, id, infop, options, rusage).
  *
  * P_ALL, P_PID and P_PGID (0: the caller's group); WEXITED, WSTOPPED
- * and WCONTINUED say what to report (one at least; exited children are
- * reported even without WEXITED, a difference from Linux), WNOHANG and
- * WNOWAIT work. rusage gets zeros
+ * and WCONTINUED say what to report (one at least: without WEXITED an
+ * exited child is left for a later wait), WNOHANG and WNOWAIT work. rusage gets zeros
  * (see wait_put_rusage()); a bad infop or rusage is -EFAULT, and the
  * child stays reaped (unless WNOWAIT).
  * @param a the six argument registers
@@ -154,6 +153,8 @@ sys_waitid(const long a[6])
     int wopts = options & (WNOHANG | WSTOPPED | WCONTINUED);
     if (options & WNOWAIT)
         wopts |= PROC_WNOWAIT;
+    if (!(options & WEXITED))
+        wopts |= JOBCTL_WNOEXIT;
     int pid = jobctl_wait((int)id, wopts, &status, &uid);
     if (pid < 0)
         return pid;

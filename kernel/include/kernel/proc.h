@@ -139,6 +139,10 @@ void proc_table_unlock(irqflags_t flags);
 struct proc *proc_table_at(int slot);
 struct proc *proc_find_locked(int pid);
 #endif
+#if CHAPTER >= 6
+struct wait_queue;
+void proc_table_sleep(struct wait_queue *wq, irqflags_t *flags);
+#endif
 
 /**
  * @brief What one subsystem does at each step of a process's life.

@@ -117,6 +117,9 @@ bool signal_ignored_or_blocked(int sig);
 void jobctl_signal_sent(struct proc *p, int sig);
 void jobctl_stop(int sig);
 int jobctl_wait(int pid, int options, int *status, uint32_t *uid);
+/** jobctl_wait() option: stops and continues only, not exits (waitid
+ *  without WEXITED). */
+#define JOBCTL_WNOEXIT 0x02000000
 
 /* queued signals, sigtimedwait (kernel/proc/sigqueue.c) */
 int sigqueue_add(struct proc *p, int sig, const struct sig_info *info);

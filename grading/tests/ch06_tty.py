@@ -29,7 +29,8 @@ BusyBox script /test/pty.sh with a random token.
                  terminal (icanon, echo, opost, onlcr, ^C as intr), and
                  the token comes back.
   ttydevs  (10)  the device nodes carry Linux's numbers (ttyS0 4,64;
-                 console 5,1; tty 5,0; ptmx 5,2; devpts mounted on
+                 console 5,1; tty 5,0; the screen's tty0 4,0, tty1 4,1,
+                 vcs1 7,1 and vcsa1 7,129; ptmx 5,2; devpts mounted on
                  /dev/pts with its ptmx), and /dev/tty without a
                  controlling terminal fails with ENXIO. No pty is needed.
 
@@ -106,6 +107,10 @@ def test_ttydevs():
     want = ["/dev/ttyS0 character special file 4,40",
             "/dev/console character special file 5,1",
             "/dev/tty character special file 5,0",
+            "/dev/tty0 character special file 4,0",
+            "/dev/tty1 character special file 4,1",
+            "/dev/vcs1 character special file 7,1",
+            "/dev/vcsa1 character special file 7,81",
             "/dev/ptmx character special file 5,2",
             "/dev/pts/ptmx character special file 5,2",
             "devpts on /dev/pts type devpts"]

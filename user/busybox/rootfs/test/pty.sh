@@ -6,7 +6,8 @@
 # its own; so the lines between "== script" and "== end" went through
 # the pty: tty names the slave, stty -a shows its settings.
 echo "== nodes"
-for n in /dev/ttyS0 /dev/console /dev/tty /dev/ptmx /dev/pts/ptmx; do
+for n in /dev/ttyS0 /dev/console /dev/tty /dev/tty0 /dev/tty1 /dev/vcs1 \
+    /dev/vcsa1 /dev/ptmx /dev/pts/ptmx; do
     echo "$n $(stat -c '%F %t,%T' $n)"
 done
 mount | grep devpts | cut -d' ' -f1-5

@@ -61,6 +61,20 @@ open_pair(int *slave)
     return *slave < 0 ? -1 : m;
 }
 
+/* A pair whose slave stays canonical but does not echo (the master
+ * reads nothing back), with a non-blocking master; -1 on failure. */
+static int
+open_canon_pair(int *slave)
+{
+    int m = open_pair(slave);
+    struct termios t;
+    tcgetattr(*slave, &t);
+    t.c_lflag &= ~(tcflag_t)ECHO;
+    tcsetattr(*slave, TCSANOW, &t);
+    fcntl(m, F_SETFL, O_NONBLOCK);
+    return m;
+}
+
 /* Put the slave in raw mode, no echo: every byte is input as it is. */
 static void
 make_raw(int s)
@@ -199,12 +213,7 @@ part_blocking(void)
 static void
 part_canon(void)
 {
-    int s, m = open_pair(&s);
-    struct termios t;
-    tcgetattr(s, &t);
-    t.c_lflag &= ~(tcflag_t)ECHO;
-    tcsetattr(s, TCSANOW, &t);
-    fcntl(m, F_SETFL, O_NONBLOCK);
+    int s, m = open_canon_pair(&s);
     // Short lines: each one complete, so none is thrown away.
     static char lines[1024];
     for (int i = 0; i < 64; i++) {
@@ -248,12 +257,7 @@ part_canon(void)
 static void
 part_long_line(void)
 {
-    int s, m = open_pair(&s);
-    struct termios t;
-    tcgetattr(s, &t);
-    t.c_lflag &= ~(tcflag_t)ECHO;
-    tcsetattr(s, TCSANOW, &t);
-    fcntl(m, F_SETFL, O_NONBLOCK);
+    int s, m = open_canon_pair(&s);
     static char line[6000];
     memset(line, 'x', sizeof(line));
     line[sizeof(line) - 1] = '\n';

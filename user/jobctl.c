@@ -225,8 +225,19 @@ with_waitid(void)
     r = waitid(P_PID, c, &si, WEXITED);
     printf("waitid WEXITED: %d code %d status %d\n", r, si.si_code,
            si.si_status);
+    memset(&si, 0xff, sizeof(si));
     r = waitid(P_ALL, 0, &si, 0);
-    printf("waitid no options: %d %s\n", r, strerror(errno));
+    printf("waitid no options: %d %s, infop zeroed: %s\n", r, strerror(errno),
+           si.si_signo == 0 && si.si_pid == 0 ? "yes" : "no");
+    // Regression: infop is written on every path, an error's too (zeros),
+    // so a bad infop is EFAULT even where the wait fails (Keel once
+    // returned the wait's error and left infop alone).
+    memset(&si, 0xff, sizeof(si));
+    r = waitid(P_ALL, 0, &si, WEXITED | WNOHANG);
+    printf("waitid no child: %d %s, infop zeroed: %s\n", r, strerror(errno),
+           si.si_signo == 0 && si.si_pid == 0 ? "yes" : "no");
+    r = waitid(P_ALL, 0, (siginfo_t *)8, WEXITED | WNOHANG);
+    printf("waitid no child, bad infop: %d %s\n", r, strerror(errno));
 }
 
 /* This session's only group is orphaned: SIGTSTP does nothing to it. */

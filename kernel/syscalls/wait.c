@@ -120,6 +120,31 @@ pgid_selector(int pgid)
     return pgid == 1 ? 0x7fffffff : -pgid; // init's group has no child
 }
 
+/* waitid's choice of children and what to wait for, as jobctl_wait()
+ * takes them; -EINVAL for an unknown idtype, a bad id or bad options. */
+static int
+waitid_args(long idtype, long id, unsigned long options, int *pid, int *wopts)
+{
+    const unsigned long known = WNOHANG | WSTOPPED | WEXITED | WCONTINUED |
+                                WNOWAIT | WNOTHREAD | WALL | WCLONE;
+    if ((options & ~known) || !(options & (WEXITED | WSTOPPED | WCONTINUED)))
+        return -EINVAL;
+    if (idtype == P_ALL)
+        *pid = -1;
+    else if (idtype == P_PGID && id >= 0)
+        *pid = pgid_selector((int)id);
+    else if (idtype == P_PID && id > 0)
+        *pid = (int)id;
+    else
+        return -EINVAL;
+    *wopts = (int)(options & (WNOHANG | WSTOPPED | WCONTINUED));
+    if (options & WNOWAIT)
+        *wopts |= PROC_WNOWAIT;
+    if (!(options & WEXITED))
+        *wopts |= JOBCTL_WNOEXIT;
+    return 0;
+}
+
 /**
  * @brief waitid(idtype, id, infop, options, rusage).
  *
@@ -131,37 +156,24 @@ pgid_selector(int pgid)
  * @param a the six argument registers
  * @return 0 (with WNOHANG and no exited child, infop's si_pid is 0);
  *         -ECHILD; -EINVAL for an unknown idtype, bad options;
- *         -EFAULT
+ *         -EFAULT for a bad rusage or infop, even when the wait failed
+ *         (Linux writes infop, zeroed, on every path)
  */
 long
 sys_waitid(const long a[6])
 {
-    long idtype = a[0], id = (int)a[1], infop = a[2];
-    unsigned long options = (unsigned long)a[3];
-    const unsigned long known = WNOHANG | WSTOPPED | WEXITED | WCONTINUED |
-                                WNOWAIT | WNOTHREAD | WALL | WCLONE;
-    if ((options & ~known) || !(options & (WEXITED | WSTOPPED | WCONTINUED)))
-        return -EINVAL;
-    if (idtype == P_ALL)
-        id = -1;
-    else if (idtype == P_PGID && id >= 0)
-        id = pgid_selector((int)id);
-    else if (idtype != P_PID || id <= 0)
-        return -EINVAL;
-    int status = 0;
+    long infop = a[2];
+    int pid = 0, wopts = 0, status = 0;
     uint32_t uid = 0;
-    int wopts = options & (WNOHANG | WSTOPPED | WCONTINUED);
-    if (options & WNOWAIT)
-        wopts |= PROC_WNOWAIT;
-    if (!(options & WEXITED))
-        wopts |= JOBCTL_WNOEXIT;
-    int pid = jobctl_wait((int)id, wopts, &status, &uid);
-    if (pid < 0)
-        return pid;
-    // Linux's order: the rusage of a reaped child, then infop
-    if (pid > 0 && wait_put_rusage(a[4]) < 0)
+    int r = waitid_args(a[0], (int)a[1], (unsigned long)a[3], &pid, &wopts);
+    if (r == 0)
+        r = jobctl_wait(pid, wopts, &status, &uid);
+    // Linux's order: the rusage of a reaped child, then infop, which is
+    // written whatever the answer (zeros for an error or no child ready),
+    // so a bad infop is -EFAULT even when the wait itself failed
+    if (r > 0 && wait_put_rusage(a[4]) < 0)
         return -EFAULT;
-    if (infop != 0 && put_siginfo(infop, pid, status, uid) < 0)
+    if (infop != 0 && put_siginfo(infop, r > 0 ? r : 0, status, uid) < 0)
         return -EFAULT;
-    return 0;
+    return r < 0 ? r : 0;
 }

@@ -176,6 +176,39 @@ test_replies(void)
     CHECK(s.cursor_visible && s.reply_len == 0 && s.row == 0, "ESC c resets");
 }
 
+/* What Linux's console ignores or reads differently (each once drawn,
+ * erased or answered here by mistake). */
+static void
+test_linux_quirks(void)
+{
+    vt_screen_init(&s, cells, ROWS, COLS);
+    out("\033[>c\033[?2J");
+    CHECK(s.reply_len == 0, "ESC[>c (secondary attributes) gets no answer");
+    out("x\033[38;5;196my\033[48;2;1;4;7mz");
+    CHECK(attr(0, 1) == 0x07 && attr(0, 2) == 0x07,
+          "256-colour and RGB numbers are not attributes: %#x %#x", attr(0, 1),
+          attr(0, 2));
+    CHECK(strcmp(row(0), "xyz") == 0, "ESC[?2J erases nothing");
+    out("\033[[A\033[5J\033[3K");
+    CHECK(strcmp(row(0), "xyz") == 0,
+          "ESC[[A swallows its letter; "
+          "ESC[5J and ESC[3K erase nothing: '%s'",
+          row(0));
+    out("\033[91mb\033[0m");
+    CHECK(attr(0, 3) == 0x0c, "SGR 91: bold red %#x", attr(0, 3));
+    out("\033[s\033[1m\033[u");
+    CHECK(!s.pen.bold, "CSI s/u save and restore the pen too");
+    out("\033[10;10H\033[5;3r");
+    CHECK(s.row == 9 && s.col == 9, "an invalid region leaves the cursor");
+    out("\033[4;6H\033[L");
+    CHECK(s.col == 5, "IL leaves the column");
+    vt_screen_init(&s, cells, ROWS, COLS);
+    out("\033[6n\033[6n\033[6n\033[6n\033[6n\033[6n");
+    CHECK(s.reply_len == 5 * 6, "only whole answers queue: %zu", s.reply_len);
+    out("\033[?7l\033[1;80HA\033[?7hB");
+    CHECK((cells[79] & 0xff) == 'B', "without autowrap no wrap is pending");
+}
+
 /* Press and release the keys of @p codes (make codes; 0xe0 prefixes
  * kept) and gather what they type. */
 static size_t
@@ -236,6 +269,7 @@ main(void)
     test_erase_insert();
     test_attributes_and_split();
     test_replies();
+    test_linux_quirks();
     test_keyboard();
     return check_report("test_vt");
 }

@@ -40,7 +40,9 @@
 #define CONFIG_KBD_CLOCK_OFF 0x10 /* the keyboard is disabled */
 #define CONFIG_TRANSLATE 0x40     /* scan codes translated to set 1 */
 #define KBD_IRQ 1
-#define SPINS 100000 /* polls before giving up on the controller */
+#define SPINS 100000       /* polls before giving up on the controller */
+#define FLUSH_MAX 16       /* stale bytes read at most (Linux's i8042_flush) */
+#define STATUS_ABSENT 0xff /* what a port with nothing behind it reads */
 
 /* Wait until the controller can take a byte; false if it never can. */
 static bool
@@ -93,7 +95,11 @@ i8042_interrupt(unsigned irq, void *ctx)
 static int
 i8042_init(void)
 {
-    while (inb(I8042_STATUS) & STATUS_OUTPUT_FULL)
+    // No controller: the port floats and reads 0xff, "full" forever.
+    if (inb(I8042_STATUS) == STATUS_ABSENT)
+        goto absent;
+    for (int i = 0; i < FLUSH_MAX && (inb(I8042_STATUS) & STATUS_OUTPUT_FULL);
+         i++)
         (void)inb(I8042_DATA); // stale bytes from the firmware's time
     if (!wait_writable())
         goto absent;

@@ -235,10 +235,12 @@ put_screen_byte(bool attrs, size_t i, uint8_t b)
         screen.cells[i] = (uint16_t)((screen.cells[i] & 0xff00) | b);
         return;
     }
-    if (i == 2 && b < screen.cols)
-        screen.col = b;
-    else if (i == 3 && b < screen.rows)
-        screen.row = b;
+    if (i == 2 || i == 3) { // the cursor, kept on the screen (gotoxy)
+        int *at = i == 2 ? &screen.col : &screen.row;
+        int max = (i == 2 ? screen.cols : screen.rows) - 1;
+        *at = b > max ? max : b;
+        screen.wrap_next = false;
+    }
     if (i < 4)
         return;
     uint16_t *c = &screen.cells[(i - 4) / 2];
@@ -250,13 +252,16 @@ put_screen_byte(bool attrs, size_t i, uint8_t b)
 
 /* write(): put bytes on the screen at *pos (characters, or for vcsa
  * character/attribute pairs after the header, whose cursor bytes move
- * the cursor); what falls past the screen is not written. */
+ * the cursor); what falls past the screen is not written, and a write
+ * that starts past it is -EINVAL (Linux's vcs_write). */
 static long
 vcs_write(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
 {
     size_t cells = (size_t)(screen.rows * screen.cols);
     size_t end = is_vcsa(f) ? 4 + 2 * cells : cells;
     size_t done = 0;
+    if (*pos > end)
+        return -EINVAL;
     while (done < n && *pos < end) {
         char chunk[256];
         size_t k = n - done < sizeof(chunk) ? n - done : sizeof(chunk);
@@ -275,7 +280,8 @@ vcs_write(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
     return (long)done;
 }
 
-/* lseek(): SEEK_SET, SEEK_CUR and SEEK_END over the screen's bytes. */
+/* lseek(): SEEK_SET, SEEK_CUR and SEEK_END within the screen's bytes;
+ * past the end is -EINVAL (Linux's fixed_size_llseek). */
 static long
 vcs_lseek(struct file *f, int64_t off, int whence)
 {
@@ -284,7 +290,7 @@ vcs_lseek(struct file *f, int64_t off, int whence)
     int64_t base = whence == 0 ? 0 : whence == 1 ? (int64_t)f->pos : size;
     if (whence < 0 || whence > 2)
         return -EINVAL;
-    if (base + off < 0)
+    if (base + off < 0 || base + off > size)
         return -EINVAL;
     f->pos = (uint64_t)(base + off);
     return (long)f->pos;

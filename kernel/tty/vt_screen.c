@@ -23,7 +23,10 @@
  *
  * The parser is a state machine over single bytes, so a sequence split
  * across two write() calls works. Unknown sequences are consumed and
- * ignored, as real terminals do. Writing in the last column sets
+ * ignored, as real terminals do; so are those Linux's console drops
+ * (a '>', '=' or '<' prefix, bytes among the numbers, a '?' sequence
+ * that is not a mode), and SGR's 256-colour and RGB colours, which an
+ * 8-colour screen cannot show. Writing in the last column sets
  * `wrap_next` instead of moving to the next row at once (the VT100's
  * "pending wrap"): a program that fills a row and then positions the
  * cursor itself does not scroll the screen by accident.
@@ -155,18 +158,25 @@ put_char(struct vt_screen *s, uint8_t c)
     }
     *cell(s, s->row, s->col) = (uint16_t)(vt_pen_attr(&s->pen) << 8 | c);
     if (s->col == s->cols - 1)
-        s->wrap_next = true;
+        s->wrap_next = s->autowrap; // without autowrap: overwrite it
     else
         s->col++;
 }
 // [vt_put_char]
 
-/* Queue an answer to a query for the caller to type back. */
+/* Queue an answer to a query for the caller to type back: whole, or
+ * not at all when the queue is full (half an answer would be typed as
+ * keys). */
 static void
 reply(struct vt_screen *s, const char *text)
 {
-    while (*text && s->reply_len < VT_REPLY_MAX)
-        s->reply[s->reply_len++] = *text++;
+    size_t n = 0;
+    while (text[n] != 0)
+        n++;
+    if (s->reply_len + n > VT_REPLY_MAX)
+        return;
+    for (size_t i = 0; i < n; i++)
+        s->reply[s->reply_len++] = text[i];
 }
 
 /* Parameter @p i, or @p dflt when it is missing or 0. */
@@ -191,6 +201,19 @@ select_graphic_rendition(struct vt_screen *s)
         pen_reset(&s->pen);
     for (int i = 0; i < s->nparams; i++) {
         int p = s->params[i];
+        if (p == 38 || p == 48) {
+            // 256 colours (5;n) or RGB (2;r;g;b): this screen has 8, so
+            // the colour is skipped, its numbers not read as attributes
+            int kind = i + 1 < s->nparams ? s->params[i + 1] : 0;
+            i += kind == 5 ? 2 : kind == 2 ? 4 : 1;
+            continue;
+        }
+        if (p >= 90 && p <= 97) { // bright colours: bold, as Linux does
+            s->pen.bold = true;
+            p -= 60;
+        } else if (p >= 100 && p <= 107) {
+            p -= 60;
+        }
         if (p == 0)
             pen_reset(&s->pen);
         else if (p == 1)
@@ -201,7 +224,9 @@ select_graphic_rendition(struct vt_screen *s)
             s->pen.blink = true;
         else if (p == 7)
             s->pen.reverse = true;
-        else if (p == 21 || p == 22)
+        else if (p == 21) // Linux: a (double) underline
+            s->pen.underline = true;
+        else if (p == 22)
             s->pen.bold = false;
         else if (p == 24)
             s->pen.underline = false;
@@ -245,6 +270,8 @@ erase_in(struct vt_screen *s, bool line)
     int start = line ? s->row * s->cols : 0;
     int end = line ? (s->row + 1) * s->cols : s->rows * s->cols;
     int how = s->nparams > 0 ? s->params[0] : 0;
+    if (how > (line ? 2 : 3))
+        return; // not a kind Linux knows: nothing
     if (how == 0)
         erase(s, here, end);
     else if (how == 1)
@@ -276,16 +303,33 @@ shift_row(struct vt_screen *s, int n, bool insert)
     s->wrap_next = false;
 }
 
-/* CSI n L / M: insert or delete lines at the cursor, inside the
- * scrolling region (outside it they do nothing, as on a VT100). */
+/* CSI n L / M: insert or delete lines from the cursor's row to the
+ * scrolling region's bottom; below the region they do nothing (Linux's
+ * csi_L and csi_M). The cursor stays where it is. */
 static void
 insert_lines(struct vt_screen *s, int n, bool insert)
 {
-    if (s->row < s->top || s->row > s->bottom)
+    if (s->row > s->bottom)
         return;
     scroll(s, s->row, s->bottom, insert ? -n : n);
-    s->col = 0;
     s->wrap_next = false;
+}
+
+/* ESC 7 and CSI s: remember the cursor and its pen. */
+static void
+save_cursor(struct vt_screen *s)
+{
+    s->saved_row = s->row;
+    s->saved_col = s->col;
+    s->saved_pen = s->pen;
+}
+
+/* ESC 8 and CSI u: back to them. */
+static void
+restore_cursor(struct vt_screen *s)
+{
+    move_to(s, s->saved_row, s->saved_col);
+    s->pen = s->saved_pen;
 }
 
 /* CSI n; m r: the scrolling region; the cursor goes home. */
@@ -297,8 +341,8 @@ set_region(struct vt_screen *s)
     if (top < bottom && bottom < s->rows) {
         s->top = top;
         s->bottom = bottom;
+        move_to(s, 0, 0); // an invalid region changes nothing (Linux)
     }
-    move_to(s, 0, 0);
 }
 
 /* CSI n n: device status (5: "OK") and cursor position (6) reports. */
@@ -335,6 +379,8 @@ static void
 csi_dispatch(struct vt_screen *s, char f)
 {
     int n = param(s, 0, 1);
+    if (s->ignore || (s->priv && f != 'h' && f != 'l'))
+        return; // as Linux: ESC [ > c, ESC [ ? 2 J, ... are not ours
     switch (f) {
     case 'A':
         move_to(s, s->row - n, s->col);
@@ -394,11 +440,10 @@ csi_dispatch(struct vt_screen *s, char f)
         set_region(s);
         break;
     case 's':
-        s->saved_row = s->row;
-        s->saved_col = s->col;
+        save_cursor(s);
         break;
     case 'u':
-        move_to(s, s->saved_row, s->saved_col);
+        restore_cursor(s);
         break;
     case 'm':
         select_graphic_rendition(s);
@@ -431,6 +476,7 @@ esc_byte(struct vt_screen *s, char c)
         s->state = VT_CSI;
         s->nparams = 0;
         s->priv = false;
+        s->ignore = false;
         for (int i = 0; i < VT_MAX_PARAMS; i++)
             s->params[i] = 0;
         break;
@@ -439,13 +485,10 @@ esc_byte(struct vt_screen *s, char c)
         s->state = VT_CHARSET;
         break;
     case '7':
-        s->saved_row = s->row;
-        s->saved_col = s->col;
-        s->saved_pen = s->pen;
+        save_cursor(s);
         break;
     case '8':
-        move_to(s, s->saved_row, s->saved_col);
-        s->pen = s->saved_pen;
+        restore_cursor(s);
         break;
     case 'D':
         line_feed(s);
@@ -481,12 +524,16 @@ csi_byte(struct vt_screen *s, char c)
             s->nparams = 1; // "CSI ; 5 H": the first one was left out
         if (s->nparams < VT_MAX_PARAMS)
             s->nparams++;
-    } else if (c == '?') {
+    } else if (c == '?' && s->nparams == 0) {
         s->priv = true;
+    } else if (c == '[' && s->nparams == 0 && !s->priv) {
+        s->state = VT_FUNCKEY; // ESC [ [ A: F1 echoed; skip its letter
     } else if (c >= '@' && c <= '~') {
         s->state = VT_NORMAL;
         csi_dispatch(s, c);
-    } // intermediate bytes (space to '/') are ignored
+    } else {
+        s->ignore = true; // '>', '=', '<', or bytes between the numbers
+    }
 }
 
 /* A control character (below 32, or DEL) in any state but CSI's. */
@@ -540,7 +587,7 @@ vt_screen_write(struct vt_screen *s, const char *buf, size_t n)
             esc_byte(s, c);
         } else if (s->state == VT_CSI) {
             csi_byte(s, c);
-        } else if (s->state == VT_CHARSET) {
+        } else if (s->state == VT_CHARSET || s->state == VT_FUNCKEY) {
             s->state = VT_NORMAL; // only the default character set
         } else {
             put_char(s, (uint8_t)c);

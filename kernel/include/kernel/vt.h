@@ -31,6 +31,7 @@ enum vt_state {
     VT_ESC,     /**< after ESC */
     VT_CSI,     /**< after ESC [: parameters until a final byte */
     VT_CHARSET, /**< after ESC ( or ESC ): one byte to skip */
+    VT_FUNCKEY, /**< after ESC [ [: one byte to skip (Linux's F1-F5) */
 };
 
 /** The colours and modes a character is drawn with (SGR). */
@@ -60,6 +61,7 @@ struct vt_screen {
     int params[VT_MAX_PARAMS]; /**< a control sequence's numbers */
     int nparams;               /**< how many were given */
     bool priv;                 /**< the sequence began with '?' */
+    bool ignore;               /**< a prefix or byte Linux drops it for */
     char reply[VT_REPLY_MAX];  /**< answers waiting to be typed back */
     size_t reply_len;          /**< ... how many bytes */
 };

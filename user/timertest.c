@@ -22,6 +22,10 @@
  *            select readiness, gettime, /proc/self/fd, errors.
  *   stop     a sleep stopped by SIGSTOP and continued by SIGCONT goes on
  *            for the time that was left (restart_syscall).
+ *   cputime  user and system time apart: ITIMER_VIRTUAL counts a loop in
+ *            user mode, not one in the kernel (reads of /dev/zero);
+ *            ITIMER_PROF counts both; getrusage (self and children) and
+ *            times() split them; getrusage's errors.
  *
  * Times vary from run to run, and an emulator is slow, so timings are
  * printed only as checks with wide margins (20 expirations of a 10 ms
@@ -36,10 +40,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/timerfd.h>
+#include <sys/times.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -798,6 +804,105 @@ part_stop(void)
     stopped_sleep("nanosleep, SIGCONT caught", 0, 1);
 }
 
+/* ----------------------------------------------------------- cputime */
+
+static volatile sig_atomic_t vt_hits, prof_hits;
+
+static void
+on_cpu_timer(int sig)
+{
+    if (sig == SIGVTALRM)
+        vt_hits++;
+    else
+        prof_hits++;
+}
+
+/* Seconds of CPU time this process has used. */
+static double
+cpu_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Spend @p seconds of CPU time in user mode. */
+static void
+burn_user(double seconds)
+{
+    double start = cpu_seconds();
+    while (cpu_seconds() - start < seconds)
+        for (volatile int i = 0; i < 200000; i++)
+            ;
+}
+
+/* Spend @p seconds of CPU time in the kernel: reads of /dev/zero. */
+static void
+burn_kernel(double seconds)
+{
+    static char big[1 << 20];
+    int fd = open("/dev/zero", O_RDONLY);
+    double start = cpu_seconds();
+    while (cpu_seconds() - start < seconds)
+        if (read(fd, big, sizeof(big)) < 0 && errno != EINTR)
+            break;
+    close(fd);
+}
+
+static double
+tv_seconds(struct timeval t)
+{
+    return (double)t.tv_sec + (double)t.tv_usec / 1e6;
+}
+
+/* User time and system time apart: ITIMER_VIRTUAL counts only the first,
+ * ITIMER_PROF both; getrusage and times() say which is which. */
+static void
+part_cputime(void)
+{
+    signal(SIGVTALRM, on_cpu_timer);
+    signal(SIGPROF, on_cpu_timer);
+    struct itimerval every = {{0, 100000}, {0, 100000}}; // 100 ms
+    setitimer(ITIMER_VIRTUAL, &every, NULL);
+    setitimer(ITIMER_PROF, &every, NULL);
+    burn_user(1.0);
+    int vt = vt_hits, prof = prof_hits;
+    check("user loop: SIGPROF fired 5 times or more", prof >= 5);
+    check("user loop: SIGVTALRM at least half as often", 2 * vt >= prof);
+    vt_hits = prof_hits = 0;
+    burn_kernel(1.0);
+    vt = vt_hits, prof = prof_hits;
+    check("kernel loop: SIGPROF fired 5 times or more", prof >= 5);
+    check("kernel loop: SIGVTALRM at most half as often", 2 * vt <= prof);
+    struct itimerval off = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_VIRTUAL, &off, NULL);
+    setitimer(ITIMER_PROF, &off, NULL);
+    struct rusage ru;
+    report("getrusage RUSAGE_SELF", getrusage(RUSAGE_SELF, &ru));
+    check("ru_utime at least 0.6 s", tv_seconds(ru.ru_utime) >= 0.6);
+    check("ru_stime at least 0.6 s", tv_seconds(ru.ru_stime) >= 0.6);
+    struct tms t;
+    times(&t);
+    long hz = sysconf(_SC_CLK_TCK);
+    check("times: tms_utime and tms_stime at least 0.6 s each",
+          t.tms_utime >= 6 * hz / 10 && t.tms_stime >= 6 * hz / 10);
+    pid_t c = fork();
+    if (c == 0) {
+        burn_user(0.5);
+        burn_kernel(0.5);
+        _exit(0);
+    }
+    waitpid(c, NULL, 0);
+    report("getrusage RUSAGE_CHILDREN", getrusage(RUSAGE_CHILDREN, &ru));
+    check("children: ru_utime and ru_stime at least 0.3 s each",
+          tv_seconds(ru.ru_utime) >= 0.3 && tv_seconds(ru.ru_stime) >= 0.3);
+    times(&t);
+    check("times: tms_cutime and tms_cstime at least 0.3 s each",
+          t.tms_cutime >= 3 * hz / 10 && t.tms_cstime >= 3 * hz / 10);
+    report("getrusage who 5", getrusage(5, &ru));
+    report("getrusage bad pointer", getrusage(RUSAGE_SELF, BAD_PTR));
+}
+
 /* The program execve'd by part_itimer's child: what is left of its
  * timers (POSIX timer @p id should be gone). */
 static void
@@ -827,7 +932,8 @@ main(int argc, char **argv)
         void (*fn)(void);
     } parts[] = {{"sleep", part_sleep},     {"itimer", part_itimer},
                  {"posix", part_posix},     {"siginfo", part_siginfo},
-                 {"timerfd", part_timerfd}, {"stop", part_stop}};
+                 {"timerfd", part_timerfd}, {"stop", part_stop},
+                 {"cputime", part_cputime}};
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
         if (argc < 2 || strcmp(argv[1], parts[i].name) == 0) {
             printf("== %s\n", parts[i].name);

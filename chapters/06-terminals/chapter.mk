@@ -135,3 +135,6 @@ RETIRED_FILES += kernel/arch/x86_64/cpu/trap.c
 RETIRED_FILES += fs/procfs/pidstat.c
 RETIRED_FILES += kernel/drivers/vga_text.c
 RETIRED_FILES += kernel/proc/proc.c
+RETIRED_FILES += kernel/arch/x86_64/cpu/irq.c
+RETIRED_FILES += kernel/proc/cputime.c
+RETIRED_FILES += kernel/include/kernel/procinfo.h

@@ -40,8 +40,8 @@ proc_show_pid_stat(struct pbuf *b, int pid)
                 pi.state, pi.ppid, pi.pgid, pi.sid, pi.tty_nr, pi.tpgid,
                 STAT_FLAGS);
     // 14-22: times in ticks, priority and nice, threads, start time
-    pbuf_printf(b, "%lu 0 %lu 0 %d %d 1 0 %lu ", pi.utime, pi.cutime,
-                20 + pi.nice, pi.nice, pi.start_ticks);
+    pbuf_printf(b, "%lu %lu %lu %lu %d %d 1 0 %lu ", pi.utime, pi.stime,
+                pi.cutime, pi.cstime, 20 + pi.nice, pi.nice, pi.start_ticks);
     // 23-28: memory: bytes of address space, resident pages, limits
     pbuf_printf(b, "%lu %lu %lu 0 0 %lu 0 0 ", pi.vsize, pi.rss, RLIM_NONE,
                 pi.start_stack);

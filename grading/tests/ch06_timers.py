@@ -40,6 +40,12 @@ cannot cost the other groups their points.
                       of a sleep: it goes on for the time that was left
                       (restart_syscall), or ends with EINTR when SIGCONT
                       has a handler.
+  cputime       (10)  `timertest cputime`: user and system time apart.
+                      ITIMER_VIRTUAL fires during a loop in user mode
+                      but hardly during one in the kernel (reads of
+                      /dev/zero), ITIMER_PROF during both; getrusage
+                      (self and children) and times() split them;
+                      getrusage's EINVAL and EFAULT.
 """
 
 import re
@@ -57,6 +63,7 @@ RUNS = {
     "timer-siginfo": ("main", ["siginfo"]),
     "timerfd": ("timerfd", ["timerfd"]),
     "sleep-stop": ("stop", ["stop"]),
+    "cputime": ("main", ["cputime"]),
 }
 
 _BOOTS = {}  # boot -> {"runs": [(group, args)], "res": result}
@@ -195,3 +202,15 @@ def test_sleep_stop():
 def test_sleep_stop_timertest():
     """A stopped and continued sleep goes on (restart_syscall)."""
     group_matches("sleep-stop")
+
+
+@test(0, "cputime")
+def test_cputime():
+    """Boot (or share the boot of another group)."""
+    _parent(test_cputime, "cputime")
+
+
+@test(10, "cputime: timertest cputime equals Linux", parent=test_cputime)
+def test_cputime_timertest():
+    """User and system time apart: ITIMER_VIRTUAL, getrusage, times."""
+    group_matches("cputime")

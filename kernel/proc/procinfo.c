@@ -282,8 +282,10 @@ proc_info_get(int pid, struct proc_info *out)
     out->cred = p->cred;
     out->umask = p->fs_umask;
     out->nice = p->nice;
-    out->utime = p->ticks;
-    out->cutime = p->child_ticks;
+    out->utime = p->ticks - p->sys_ticks;
+    out->stime = p->sys_ticks;
+    out->cutime = p->child_ticks - p->child_sys_ticks;
+    out->cstime = p->child_sys_ticks;
     out->start_ticks = p->start_ticks;
     out->arg_start = p->arg_start;
     out->arg_end = p->arg_end;

@@ -214,8 +214,8 @@ siginfo_to_signalfd(struct k_signalfd_siginfo *ssi, int sig,
  * @brief The SIGCHLD note of @p child: who it is and the time it ran.
  *
  * The caller adds si_code and si_status (how it exited, stopped or went
- * on). The times are in clock ticks as Linux reports them (USER_HZ);
- * Keel does not tell user from system time, so all is user time.
+ * on). The times are in clock ticks as Linux reports them (USER_HZ),
+ * user and system time apart as the tick found them (cputime.c).
  * @param info  filled in (the rest 0)
  * @param child the child
  * @pre proc_table_lock() held (the child's fields are read)
@@ -226,6 +226,6 @@ siginfo_child(struct sig_info *info, const struct proc *child)
     memset(info, 0, sizeof(*info));
     info->pid = child->pid;
     info->uid = (int)child->cred.uid;
-    info->utime = child->ticks * USER_HZ / HZ;
-    info->stime = 0;
+    info->utime = (child->ticks - child->sys_ticks) * USER_HZ / HZ;
+    info->stime = child->sys_ticks * USER_HZ / HZ;
 }

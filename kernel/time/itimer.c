@@ -19,9 +19,10 @@
  * ITIMER_REAL is a kernel timer (kernel/time/ktimer.c) on the monotonic
  * clock. The CPU-time timers cannot be: their clock moves only while the
  * process runs. They count down at each tick that charges the process
- * (the tick hook itimer_cpu_tick(), beside proc_account_tick()). Keel
- * does not tell user time from system time (kernel/proc/cputime.c), so
- * both count every tick the process is charged.
+ * (the tick hook itimer_cpu_tick(), beside proc_account_tick()):
+ * ITIMER_PROF at every such tick, ITIMER_VIRTUAL only at those that
+ * stopped the program in user mode (irq_from_user(), the split
+ * kernel/proc/cputime.c makes too).
  *
  * The timers belong to the process: fork does not copy them (the child
  * starts with none); execve keeps them, as Linux does (a program may arm
@@ -31,6 +32,7 @@
  * lock that sending a signal needs anyway.
  */
 #include "kernel/clock.h"
+#include "kernel/irq.h"
 #include "kernel/mm.h"
 #include "kernel/proc.h"
 #include "kernel/signal.h"
@@ -237,7 +239,8 @@ itimer_cpu_tick(void)
     if (p == NULL || p->itimers == NULL)
         return;
     irqflags_t f = proc_table_lock();
-    itimer_cpu_count(p->itimers, ITIMER_VIRTUAL);
+    if (irq_from_user())
+        itimer_cpu_count(p->itimers, ITIMER_VIRTUAL);
     itimer_cpu_count(p->itimers, ITIMER_PROF);
     proc_table_unlock(f);
 }

@@ -6,9 +6,14 @@
 #ifndef KERNEL_IRQ_H
 #define KERNEL_IRQ_H
 
+#include "kernel/types.h"
+
 /** An interrupt handler; runs with interrupts off. */
 typedef void (*irq_handler_fn)(unsigned irq, void *ctx);
 
 int irq_register(unsigned irq, irq_handler_fn handler, void *ctx);
+#if CHAPTER >= 6
+bool irq_from_user(void);
+#endif
 
 #endif /* KERNEL_IRQ_H */

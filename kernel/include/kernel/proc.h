@@ -95,6 +95,10 @@ struct proc {
         int status;   /**< its wait status word */
         uint32_t uid; /**< its real uid (waitid's si_uid) */
     } jobwait;
+    /* CPU time in the kernel (kernel/proc/cputime.c): of ticks and
+       child_ticks, those that found it in the kernel */
+    uint64_t sys_ticks;       /**< system time, in ticks */
+    uint64_t child_sys_ticks; /**< reaped children's system time */
     /* timers (kernel/time/itimer.c, kernel/time/posix_timer.c) */
     struct itimers *itimers; /**< alarm and setitimer's, or NULL */
     struct ptimers *ptimers; /**< timer_create's, or NULL */

@@ -27,8 +27,10 @@ struct proc_info {
     struct cred cred;     /**< user and group ids */
     unsigned umask;       /**< file creation mask */
     int nice;             /**< -20..19 */
-    uint64_t utime;       /**< ticks it ran */
-    uint64_t cutime;      /**< ticks its waited-for children ran */
+    uint64_t utime;       /**< ticks it ran in user mode */
+    uint64_t stime;       /**< ticks the kernel ran for it */
+    uint64_t cutime;      /**< user ticks of its waited-for children */
+    uint64_t cstime;      /**< their system ticks */
     uint64_t start_ticks; /**< jiffies when it was forked */
     uint64_t vsize;       /**< bytes of address space in regions */
     uint64_t rss;         /**< pages present in memory */

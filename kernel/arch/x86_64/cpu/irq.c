@@ -46,6 +46,24 @@ irq_register(unsigned irq, irq_handler_fn handler, void *ctx)
     return 0;
 }
 
+/** Whether the interrupt being handled came while a program ran in user
+ *  mode; kept for the handler (interrupts do not nest). */
+static bool irq_user;
+
+/**
+ * @brief Did the interrupt being handled stop a program in user mode?
+ *
+ * How the timer tick tells a program's own time from the time the kernel
+ * spent for it (times()'s tms_utime and tms_stime, ITIMER_VIRTUAL).
+ * @return true for user mode, false for the kernel or idle
+ * @pre called from an interrupt handler
+ */
+bool
+irq_from_user(void)
+{
+    return irq_user;
+}
+
 /**
  * @brief Run the handler of the line that fired, then send the EOI.
  * @param tf the interrupted state (vector IRQ_BASE + line)
@@ -54,6 +72,7 @@ irq_register(unsigned irq, irq_handler_fn handler, void *ctx)
 void
 irq_handle(struct trap_frame *tf)
 {
+    irq_user = (tf->cs & 3) == 3;
     unsigned irq = tf->vector - IRQ_BASE;
     if (pic_is_spurious(irq))
         return;

@@ -40,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/syscall.h>
@@ -899,6 +900,13 @@ part_cputime(void)
     times(&t);
     check("times: tms_cutime and tms_cstime at least 0.3 s each",
           t.tms_cutime >= 3 * hz / 10 && t.tms_cstime >= 3 * hz / 10);
+    // Regression: the resident size was counted page by page with
+    // interrupts off, so a 1 TiB reservation hung the kernel for minutes.
+    void *big = mmap(NULL, 1ul << 40, PROT_NONE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    report("getrusage beside a 1 TiB reservation", getrusage(RUSAGE_SELF, &ru));
+    if (big != MAP_FAILED)
+        munmap(big, 1ul << 40);
     report("getrusage who 5", getrusage(5, &ru));
     report("getrusage bad pointer", getrusage(RUSAGE_SELF, BAD_PTR));
 }

@@ -94,6 +94,26 @@ fd_install(struct file *f, int min, bool cloexec)
 }
 
 /**
+ * @brief Is there a free descriptor for fd_install(f, 0, ...)?
+ *
+ * open() asks before it creates anything: a file made with O_CREAT and
+ * then refused a descriptor would stay behind (Linux takes the
+ * descriptor first, get_unused_fd_flags). One thread per process: no one
+ * can take the free one in between.
+ * @return 0, or -EMFILE when every descriptor below the limit is in use
+ */
+int
+fd_check_free(void)
+{
+    struct fdtable *t = table();
+    int max = fd_limit();
+    for (int fd = 0; fd < max; fd++)
+        if (t->fd[fd] == NULL)
+            return 0;
+    return -EMFILE;
+}
+
+/**
  * @brief Put @p f in descriptor @p fd, closing what was there (dup2).
  * @param f       the file; the descriptor takes over the caller's reference
  * @param fd      the descriptor

@@ -26,6 +26,8 @@
  *            user mode, not one in the kernel (reads of /dev/zero);
  *            ITIMER_PROF counts both; getrusage (self and children) and
  *            times() split them; getrusage's errors.
+ *   fdlimit  at RLIMIT_NOFILE, timerfd_create and open(O_CREAT) give
+ *            EMFILE, and the refused open created nothing.
  *
  * Times vary from run to run, and an emulator is slow, so timings are
  * printed only as checks with wide margins (20 expirations of a 10 ms
@@ -911,6 +913,34 @@ part_cputime(void)
     report("getrusage bad pointer", getrusage(RUSAGE_SELF, BAD_PTR));
 }
 
+/* ----------------------------------------------------------- fdlimit */
+
+/* Descriptors run out: timerfd_create, and open with O_CREAT, give
+ * EMFILE. Regression (found by stress-ng's timerfd stressor): open
+ * created the file before it looked for a free descriptor, so a refused
+ * open(O_CREAT) left the file behind. */
+static void
+part_fdlimit(void)
+{
+    struct rlimit lim = {16, 16};
+    setrlimit(RLIMIT_NOFILE, &lim);
+    int n = 0;
+    while (timerfd_create(CLOCK_MONOTONIC, 0) >= 0)
+        n++;
+    printf("timerfds until the limit: %s\n", n > 0 ? "some" : "none");
+    report("timerfd_create at the limit", timerfd_create(CLOCK_MONOTONIC, 0));
+    report("open O_CREAT at the limit",
+           open("/tmp/fdlimit-new", O_CREAT | O_WRONLY, 0600));
+    report("the refused file exists (access)",
+           access("/tmp/fdlimit-new", F_OK));
+    for (int fd = 3; fd < 16; fd++)
+        close(fd);
+    int fd = open("/tmp/fdlimit-new", O_CREAT | O_WRONLY, 0600);
+    check("open O_CREAT below the limit", fd >= 0);
+    close(fd);
+    unlink("/tmp/fdlimit-new");
+}
+
 /* The program execve'd by part_itimer's child: what is left of its
  * timers (POSIX timer @p id should be gone). */
 static void
@@ -941,7 +971,7 @@ main(int argc, char **argv)
     } parts[] = {{"sleep", part_sleep},     {"itimer", part_itimer},
                  {"posix", part_posix},     {"siginfo", part_siginfo},
                  {"timerfd", part_timerfd}, {"stop", part_stop},
-                 {"cputime", part_cputime}};
+                 {"cputime", part_cputime}, {"fdlimit", part_fdlimit}};
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
         if (argc < 2 || strcmp(argv[1], parts[i].name) == 0) {
             printf("== %s\n", parts[i].name);

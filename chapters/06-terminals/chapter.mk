@@ -138,3 +138,5 @@ RETIRED_FILES += kernel/proc/proc.c
 RETIRED_FILES += kernel/arch/x86_64/cpu/irq.c
 RETIRED_FILES += kernel/proc/cputime.c
 RETIRED_FILES += kernel/include/kernel/procinfo.h
+RETIRED_FILES += fs/fdtable.c
+RETIRED_FILES += kernel/syscalls/open.c

@@ -46,6 +46,9 @@ cannot cost the other groups their points.
                       /dev/zero), ITIMER_PROF during both; getrusage
                       (self and children) and times() split them;
                       getrusage's EINVAL and EFAULT.
+  fd-limit       (5)  `timertest fdlimit`: at RLIMIT_NOFILE, timerfd_create
+                      and open(O_CREAT) give EMFILE, and the refused open
+                      leaves no file behind (found by stress-ng).
 """
 
 import re
@@ -64,6 +67,7 @@ RUNS = {
     "timerfd": ("timerfd", ["timerfd"]),
     "sleep-stop": ("stop", ["stop"]),
     "cputime": ("main", ["cputime"]),
+    "fd-limit": ("main", ["fdlimit"]),
 }
 
 _BOOTS = {}  # boot -> {"runs": [(group, args)], "res": result}
@@ -214,3 +218,15 @@ def test_cputime():
 def test_cputime_timertest():
     """User and system time apart: ITIMER_VIRTUAL, getrusage, times."""
     group_matches("cputime")
+
+
+@test(0, "fd-limit")
+def test_fd_limit():
+    """Boot (or share the boot of another group)."""
+    _parent(test_fd_limit, "fd-limit")
+
+
+@test(5, "fd-limit: timertest fdlimit equals Linux", parent=test_fd_limit)
+def test_fd_limit_timertest():
+    """EMFILE at RLIMIT_NOFILE; a refused open(O_CREAT) creates nothing."""
+    group_matches("fd-limit")

@@ -37,6 +37,11 @@ do_open(int dirfd, long upath, long flags, long mode)
     int err = path_from_user(UPTR(upath), &path);
     if (err < 0)
         return err;
+    err = fd_check_free(); // before O_CREAT makes anything: EMFILE first
+    if (err < 0) {
+        kfree(path);
+        return err;
+    }
     struct file *f;
     err = vfs_open(dirfd, path, (unsigned)flags & OPEN_KNOWN,
                    (uint32_t)mode & 07777, &f);

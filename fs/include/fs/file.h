@@ -107,6 +107,9 @@ void stat_to_statx(const struct stat *st, struct statx *sx);
 
 /* descriptor tables (fs/fdtable.c) */
 int fd_install(struct file *f, int min, bool cloexec);
+#if CHAPTER >= 6
+int fd_check_free(void);
+#endif
 int fd_install_at(struct file *f, int fd, bool cloexec);
 struct file *fd_get(int fd);
 int fd_close(int fd);

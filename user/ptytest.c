@@ -557,6 +557,51 @@ part_slave_close(void)
     close(m);
 }
 
+/* The System V struct termio (musl has no <termio.h>). */
+struct sysv_termio {
+    unsigned short c_iflag, c_oflag, c_cflag, c_lflag;
+    unsigned char c_line;
+    unsigned char c_cc[8];
+};
+
+/* The System V termio requests and the termios lock. Regression: Keel
+ * answered them ENOTTY, and stress-ng's pty stressor gave up. */
+static void
+part_termio(void)
+{
+    say("== termio\n");
+    int m = posix_openpt(O_RDWR | O_NOCTTY);
+    if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0)
+        return;
+    int s = open(ptsname(m), O_RDWR | O_NOCTTY);
+    struct sysv_termio o;
+    report("TCGETA", ioctl(s, TCGETA, &o));
+    say("termio: icanon %d echo %d onlcr %d vmin %d veof %d\n",
+        !!(o.c_lflag & ICANON), !!(o.c_lflag & ECHO), !!(o.c_oflag & ONLCR),
+        o.c_cc[VMIN], o.c_cc[VEOF]);
+    o.c_lflag &= ~(unsigned short)(ICANON | ECHO);
+    o.c_cc[VMIN] = 3;
+    report("TCSETAW", ioctl(s, TCSETAW, &o));
+    struct termios t;
+    tcgetattr(s, &t);
+    say("termios then: icanon %d echo %d isig %d vmin %d vintr %d\n",
+        !!(t.c_lflag & ICANON), !!(t.c_lflag & ECHO), !!(t.c_lflag & ISIG),
+        t.c_cc[VMIN], t.c_cc[VINTR]);
+    report("TCSETAF", ioctl(s, TCSETAF, &o));
+    report("TCGETA, a bad pointer", ioctl(s, TCGETA, (void *)16));
+    report("TCGETA on the master", ioctl(m, TCGETA, &o));
+    struct termios lock;
+    memset(&lock, 0xff, sizeof(lock));
+    report("TIOCGLCKTRMIOS", ioctl(s, TIOCGLCKTRMIOS, &lock));
+    say("nothing locked: %s\n",
+        lock.c_iflag == 0 && lock.c_lflag == 0 && lock.c_cc[VMIN] == 0 ? "yes"
+                                                                       : "no");
+    report("TIOCGLCKTRMIOS, a bad pointer",
+           ioctl(s, TIOCGLCKTRMIOS, (void *)16));
+    close(s);
+    close(m);
+}
+
 int
 main(void)
 {
@@ -574,6 +619,7 @@ main(void)
         part_leader_exit();
         part_slave_close();
         part_bulk();
+        part_termio();
         exit(0);
     }
     int st;

@@ -23,7 +23,9 @@ BusyBox script /test/pty.sh with a random token.
                  master closes and when the session leader exits; EIO
                  for a master whose slaves are closed; 20000 bytes of
                  slave output through the 4 KiB ring (the writer waits
-                 for the master); poll on both ends.
+                 for the master); poll on both ends; the System V
+                 termio requests (TCGETA, TCSETAW, TCSETAF) and the
+                 termios lock (TIOCGLCKTRMIOS).
   script   (10)  exercise 6.2. BusyBox `script -c "tty; stty -a"` runs a
                  shell on a pty: tty says /dev/pts/N, stty shows a sane
                  terminal (icanon, echo, opost, onlcr, ^C as intr), and

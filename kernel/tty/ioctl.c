@@ -24,6 +24,24 @@
 #include "kernel/tty.h"
 #include "uapi/errno.h"
 
+/* The System V requests on the old `struct termio` (16-bit flags, 8
+ * control characters), which programs of that lineage (and stress-ng)
+ * still use, and the termios lock (Linux's numbers). */
+#define TCGETA 0x5405
+#define TCSETA 0x5406
+#define TCSETAW 0x5407
+#define TCSETAF 0x5408
+#define TIOCGLCKTRMIOS 0x5456
+#define TIOCSLCKTRMIOS 0x5457
+#define NCC 8
+
+/** struct termio, as Linux's x86_64 ABI lays it out. */
+struct termio {
+    uint16_t c_iflag, c_oflag, c_cflag, c_lflag; /**< the low 16 bits */
+    uint8_t c_line;                              /**< line discipline */
+    uint8_t c_cc[NCC];                           /**< VINTR .. VSWTC */
+};
+
 /* Copy the current settings out to user memory. */
 static long
 ioctl_get_termios(struct tty *tty, uptr_t arg)
@@ -34,6 +52,102 @@ ioctl_get_termios(struct tty *tty, uptr_t arg)
     return copy_to_user(arg, &t, sizeof(t));
 }
 
+/* Keep in @p t what tty->locked says may not change (Linux's
+ * unset_locked_termios): a set bit keeps the old bit, a non-zero
+ * control character keeps the old character. @pre tty->lock held */
+static void
+keep_locked(const struct tty *tty, struct termios *t)
+{
+    const struct termios *old = &tty->termios, *lock = &tty->locked;
+    t->c_iflag = (t->c_iflag & ~lock->c_iflag) | (old->c_iflag & lock->c_iflag);
+    t->c_oflag = (t->c_oflag & ~lock->c_oflag) | (old->c_oflag & lock->c_oflag);
+    t->c_cflag = (t->c_cflag & ~lock->c_cflag) | (old->c_cflag & lock->c_cflag);
+    t->c_lflag = (t->c_lflag & ~lock->c_lflag) | (old->c_lflag & lock->c_lflag);
+    if (lock->c_line)
+        t->c_line = old->c_line;
+    for (size_t i = 0; i < sizeof(t->c_cc); i++)
+        if (lock->c_cc[i])
+            t->c_cc[i] = old->c_cc[i];
+}
+
+/* Make @p t the settings, flushing input first with @p flush. */
+static long
+apply_termios(struct tty *tty, struct termios *t, bool flush)
+{
+    irqflags_t flags = spin_lock_irqsave(&tty->lock);
+    keep_locked(tty, t);
+    if (flush)
+        ldisc_flush_input(tty);
+    ldisc_set_termios(tty, t);
+    spin_unlock_irqrestore(&tty->lock, flags);
+    // A reader may wait for a condition the new settings already meet,
+    // a pty master's writer for room they (or the flush) made.
+    wait_queue_wake_all(&tty->readers);
+    wait_queue_wake_all(&tty->room);
+    return 0;
+}
+
+/* TCGETA: the settings as a struct termio (the low 16 bits of each
+ * flag word, the first 8 control characters). */
+static long
+ioctl_get_termio(struct tty *tty, uptr_t arg)
+{
+    irqflags_t flags = spin_lock_irqsave(&tty->lock);
+    struct termios t = tty->termios;
+    spin_unlock_irqrestore(&tty->lock, flags);
+    struct termio o = {0};
+    o.c_iflag = (uint16_t)t.c_iflag;
+    o.c_oflag = (uint16_t)t.c_oflag;
+    o.c_cflag = (uint16_t)t.c_cflag;
+    o.c_lflag = (uint16_t)t.c_lflag;
+    o.c_line = t.c_line;
+    memcpy(o.c_cc, t.c_cc, NCC);
+    return copy_to_user(arg, &o, sizeof(o));
+}
+
+/* TCSETA, TCSETAW, TCSETAF: a struct termio replaces the low 16 bits of
+ * each flag word and the first 8 control characters (Linux's
+ * user_termio_to_kernel_termios). */
+static long
+ioctl_set_termio(struct tty *tty, uptr_t arg, bool flush)
+{
+    struct termio o;
+    if (copy_from_user(&o, arg, sizeof(o)) < 0)
+        return -EFAULT;
+    irqflags_t flags = spin_lock_irqsave(&tty->lock);
+    struct termios t = tty->termios;
+    spin_unlock_irqrestore(&tty->lock, flags);
+    t.c_iflag = (t.c_iflag & 0xffff0000u) | o.c_iflag;
+    t.c_oflag = (t.c_oflag & 0xffff0000u) | o.c_oflag;
+    t.c_cflag = (t.c_cflag & 0xffff0000u) | o.c_cflag;
+    t.c_lflag = (t.c_lflag & 0xffff0000u) | o.c_lflag;
+    t.c_line = o.c_line;
+    memcpy(t.c_cc, o.c_cc, NCC);
+    return apply_termios(tty, &t, flush);
+}
+
+/* TIOCGLCKTRMIOS and TIOCSLCKTRMIOS: the lock on the settings; setting
+ * it is root's (Linux: CAP_SYS_ADMIN), -EPERM for others. */
+static long
+ioctl_lock_termios(struct tty *tty, bool set, uptr_t arg)
+{
+    struct termios t;
+    if (!set) {
+        irqflags_t flags = spin_lock_irqsave(&tty->lock);
+        t = tty->locked;
+        spin_unlock_irqrestore(&tty->lock, flags);
+        return copy_to_user(arg, &t, sizeof(t));
+    }
+    if (proc_current()->cred.euid != 0)
+        return -EPERM;
+    if (copy_from_user(&t, arg, sizeof(t)) < 0)
+        return -EFAULT;
+    irqflags_t flags = spin_lock_irqsave(&tty->lock);
+    tty->locked = t;
+    spin_unlock_irqrestore(&tty->lock, flags);
+    return 0;
+}
+
 /* TCSETS, TCSETSW (output is never queued) and TCSETSF (flush input). */
 static long
 ioctl_set_termios(struct tty *tty, uptr_t arg, bool flush)
@@ -41,16 +155,7 @@ ioctl_set_termios(struct tty *tty, uptr_t arg, bool flush)
     struct termios t;
     if (copy_from_user(&t, arg, sizeof(t)) < 0)
         return -EFAULT;
-    irqflags_t flags = spin_lock_irqsave(&tty->lock);
-    if (flush)
-        ldisc_flush_input(tty);
-    ldisc_set_termios(tty, &t);
-    spin_unlock_irqrestore(&tty->lock, flags);
-    // A reader may wait for a condition the new settings already meet,
-    // a pty master's writer for room they (or the flush) made.
-    wait_queue_wake_all(&tty->readers);
-    wait_queue_wake_all(&tty->room);
-    return 0;
+    return apply_termios(tty, &t, flush);
 }
 
 /* Copy one int out: the answer of TIOCGPGRP, FIONREAD and the like. */
@@ -136,6 +241,9 @@ changes_terminal(unsigned long cmd)
     case TCSETS:
     case TCSETSW:
     case TCSETSF:
+    case TCSETA:
+    case TCSETAW:
+    case TCSETAF:
     case TCFLSH:
     case TCXONC:
     case TCSBRK:
@@ -153,6 +261,11 @@ ioctl_query(struct tty *tty, bool master, unsigned long cmd, uptr_t arg)
     switch (cmd) {
     case TCGETS:
         return ioctl_get_termios(tty, arg);
+    case TCGETA:
+        return ioctl_get_termio(tty, arg);
+    case TIOCGLCKTRMIOS:
+    case TIOCSLCKTRMIOS:
+        return ioctl_lock_termios(tty, cmd == TIOCSLCKTRMIOS, arg);
     case TIOCGWINSZ:
     case TIOCSWINSZ:
         return ioctl_winsize(tty, cmd, arg);
@@ -203,6 +316,11 @@ tty_ioctl(struct tty *tty, bool master, unsigned long cmd, uptr_t arg)
         return ioctl_set_termios(tty, arg, false);
     case TCSETSF:
         return ioctl_set_termios(tty, arg, true);
+    case TCSETA:
+    case TCSETAW:
+        return ioctl_set_termio(tty, arg, false);
+    case TCSETAF:
+        return ioctl_set_termio(tty, arg, true);
     case TIOCSPGRP:
         return ioctl_set_pgrp(tty, arg);
     case TCFLSH:

@@ -63,18 +63,19 @@ struct tty {
     void *driver_data;               /**< the driver's own (a pty pair) */
     uint64_t rdev;                   /**< device number: (4,64), (136,N) */
     struct termios termios;          /**< the current settings */
-    struct winsize winsize;          /**< what TIOCGWINSZ reports */
-    int pgrp;                        /**< foreground group; 0: none */
-    int session;                     /**< controlling session; 0: none */
-    bool hungup;                     /**< read gives 0, write -EIO */
-    bool lnext;                      /**< the next byte follows ^V */
-    uint32_t pending_signals;        /**< bit n: signal n for the group */
-    struct wait_queue signaller;     /**< where tty_signal_thread waits */
-    size_t head;                     /**< bytes ever queued */
-    size_t canon;                    /**< end of the completed lines */
-    size_t tail;                     /**< bytes ever read */
-    char buf[TTY_BUF_SIZE];          /**< the ring */
-    bool eol[TTY_BUF_SIZE];          /**< byte ends a line (canonical) */
+    struct termios locked;  /**< bits TCSETS may not change (TIOCSLCKTRMIOS) */
+    struct winsize winsize; /**< what TIOCGWINSZ reports */
+    int pgrp;               /**< foreground group; 0: none */
+    int session;            /**< controlling session; 0: none */
+    bool hungup;            /**< read gives 0, write -EIO */
+    bool lnext;             /**< the next byte follows ^V */
+    uint32_t pending_signals;    /**< bit n: signal n for the group */
+    struct wait_queue signaller; /**< where tty_signal_thread waits */
+    size_t head;                 /**< bytes ever queued */
+    size_t canon;                /**< end of the completed lines */
+    size_t tail;                 /**< bytes ever read */
+    char buf[TTY_BUF_SIZE];      /**< the ring */
+    bool eol[TTY_BUF_SIZE];      /**< byte ends a line (canonical) */
 };
 
 extern struct tty tty_console;

@@ -26,6 +26,7 @@
  * in user mode, as system time if the kernel was working for it.
  * @pre interrupts off (timer interrupt)
  */
+// [proc_account_tick]
 void
 proc_account_tick(void)
 {
@@ -37,6 +38,7 @@ proc_account_tick(void)
     if (!irq_from_user())
         p->sys_ticks++;
 }
+// [proc_account_tick]
 tick_hook(10, proc_account_tick); // times() and the CPU-time clocks
 
 /* A reaped child's time is its parent's, for times(). @pre proc lock held */

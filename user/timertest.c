@@ -895,7 +895,11 @@ part_cputime(void)
         burn_kernel(0.5);
         _exit(0);
     }
-    waitpid(c, NULL, 0);
+    struct rusage cru;
+    memset(&cru, 0, sizeof(cru));
+    report("wait4 with a rusage", wait4(c, NULL, 0, &cru) == c);
+    check("wait4's rusage: the child's ru_utime and ru_stime, 0.3 s each",
+          tv_seconds(cru.ru_utime) >= 0.3 && tv_seconds(cru.ru_stime) >= 0.3);
     report("getrusage RUSAGE_CHILDREN", getrusage(RUSAGE_CHILDREN, &ru));
     check("children: ru_utime and ru_stime at least 0.3 s each",
           tv_seconds(ru.ru_utime) >= 0.3 && tv_seconds(ru.ru_stime) >= 0.3);

@@ -265,6 +265,25 @@ ticks_timeval(uint64_t ticks)
  * @param a the six argument registers
  * @return 0; -EINVAL for another who; -EFAULT for a bad usage
  */
+/**
+ * @brief Write a struct rusage: @p ticks of CPU time, @p sys_ticks of
+ *        them in the kernel, the resident size; the other counters 0.
+ * @param dst        the user's struct rusage
+ * @param ticks      all the CPU time, in ticks
+ * @param sys_ticks  the system part of it
+ * @param maxrss_kib ru_maxrss
+ * @return 0 or -EFAULT
+ */
+int
+rusage_put(long dst, uint64_t ticks, uint64_t sys_ticks, int64_t maxrss_kib)
+{
+    struct k_rusage ru = {0};
+    ru.utime = ticks_timeval(ticks - sys_ticks);
+    ru.stime = ticks_timeval(sys_ticks);
+    ru.counters[0] = maxrss_kib;
+    return copy_to_user(UPTR(dst), &ru, sizeof(ru)) < 0 ? -EFAULT : 0;
+}
+
 long
 sys_getrusage(const long a[6])
 {
@@ -272,17 +291,13 @@ sys_getrusage(const long a[6])
     if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD)
         return -EINVAL;
     struct proc *p = proc_current();
-    struct k_rusage ru = {0};
     irqflags_t flags = proc_table_lock();
     uint64_t ticks = who == RUSAGE_CHILDREN ? p->child_ticks : p->ticks;
     uint64_t sys = who == RUSAGE_CHILDREN ? p->child_sys_ticks : p->sys_ticks;
     proc_table_unlock(flags);
-    ru.utime = ticks_timeval(ticks - sys);
-    ru.stime = ticks_timeval(sys);
     struct proc_info pi;
+    int64_t rss = 0;
     if (who != RUSAGE_CHILDREN && proc_info_get(p->pid, &pi) == 0)
-        ru.counters[0] = (int64_t)(pi.rss * PAGE_SIZE / 1024);
-    if (copy_to_user(UPTR(a[1]), &ru, sizeof(ru)) < 0)
-        return -EFAULT;
-    return 0;
+        rss = (int64_t)(pi.rss * PAGE_SIZE / 1024);
+    return rusage_put(a[1], ticks, sys, rss);
 }

@@ -8,7 +8,7 @@
  * asked, stopped (WUNTRACED, waitid's WSTOPPED) or continued
  * (WCONTINUED); wait4 answers with a status word, waitid with a siginfo
  * and may leave the child (WNOWAIT). The resource usage both may give
- * is zeros: Keel does not count it.
+ * is the reaped child's CPU time, user and system (kernel/proc/cputime.c).
  */
 #include "uapi/wait.h"
 #include "kernel/mm.h"
@@ -20,32 +20,39 @@
 #include "uapi/errno.h"
 #include "uapi/signal.h"
 
-/** Bytes of struct rusage (two timevals, fourteen longs). */
-#define RUSAGE_SIZE 144
-
-/**
- * @brief Give the caller the resource usage of a reaped child, as wait4
- *        and waitid do: all zeros, since Keel does not count it yet.
- *
- * The pointer is checked like any other: a kernel address, an unmapped
- * page or a read-only one is -EFAULT (the child stays reaped, as on
- * Linux). NULL asks for nothing.
- * @param ru the user's struct rusage, or 0
- * @return 0 or -EFAULT
- */
-int
-wait_put_rusage(long ru)
+/* The caller's reaped-children times now (ticks, system ticks). */
+static void
+reaped_times(uint64_t t[2])
 {
-    static const uint8_t zeros[RUSAGE_SIZE];
+    struct proc *self = proc_current();
+    irqflags_t flags = proc_table_lock();
+    t[0] = self->child_ticks;
+    t[1] = self->child_sys_ticks;
+    proc_table_unlock(flags);
+}
+
+/*
+ * The rusage of the child a wait reaped: what the reap added to the
+ * caller's child times since @p before (reaped_times() before the wait)
+ * is the child's CPU time with its own reaped children's, which is what
+ * Linux's wait4 reports. One thread per process: no other reap can come
+ * in between. A stop or continue report adds nothing: zeros (Linux
+ * gives the child's usage so far).
+ */
+static int
+put_reaped_rusage(long ru, const uint64_t before[2])
+{
+    uint64_t after[2];
     if (ru == 0)
         return 0;
-    return copy_to_user(UPTR(ru), zeros, sizeof(zeros));
+    reaped_times(after);
+    return rusage_put(ru, after[0] - before[0], after[1] - before[1], 0);
 }
 
 /**
  * @brief wait4(pid, status, options, rusage).
  *
- * The status, then the rusage (zeros, see wait_put_rusage()) are written
+ * The status, then the rusage (the reaped child's CPU time) are written
  * once a child is reaped; a bad pointer for either is -EFAULT, and the
  * child stays reaped, as on Linux.
  * @param a the six argument registers
@@ -62,11 +69,13 @@ sys_wait4(const long a[6])
         ~(WNOHANG | WUNTRACED | WCONTINUED | WNOTHREAD | WALL | WCLONE))
         return -EINVAL;
     int st = 0;
+    uint64_t before[2];
+    reaped_times(before);
     long r = jobctl_wait(
         (int)pid, (int)options & (WNOHANG | WUNTRACED | WCONTINUED), &st, NULL);
     if (r > 0 && status != 0 && copy_to_user(UPTR(status), &st, 4) < 0)
         return -EFAULT;
-    if (r > 0 && wait_put_rusage(a[3]) < 0)
+    if (r > 0 && put_reaped_rusage(a[3], before) < 0)
         return -EFAULT;
     return r;
 }
@@ -150,8 +159,8 @@ waitid_args(long idtype, long id, unsigned long options, int *pid, int *wopts)
  *
  * P_ALL, P_PID and P_PGID (0: the caller's group); WEXITED, WSTOPPED
  * and WCONTINUED say what to report (one at least: without WEXITED an
- * exited child is left for a later wait), WNOHANG and WNOWAIT work. rusage gets zeros
- * (see wait_put_rusage()); a bad infop or rusage is -EFAULT, and the
+ * exited child is left for a later wait), WNOHANG and WNOWAIT work. rusage gets
+ * the reaped child's CPU time; a bad infop or rusage is -EFAULT, and the
  * child stays reaped (unless WNOWAIT).
  * @param a the six argument registers
  * @return 0 (with WNOHANG and no exited child, infop's si_pid is 0);
@@ -165,13 +174,15 @@ sys_waitid(const long a[6])
     long infop = a[2];
     int pid = 0, wopts = 0, status = 0;
     uint32_t uid = 0;
+    uint64_t before[2];
+    reaped_times(before);
     int r = waitid_args(a[0], (int)a[1], (unsigned long)a[3], &pid, &wopts);
     if (r == 0)
         r = jobctl_wait(pid, wopts, &status, &uid);
     // Linux's order: the rusage of a reaped child, then infop, which is
     // written whatever the answer (zeros for an error or no child ready),
     // so a bad infop is -EFAULT even when the wait itself failed
-    if (r > 0 && wait_put_rusage(a[4]) < 0)
+    if (r > 0 && put_reaped_rusage(a[4], before) < 0)
         return -EFAULT;
     if (infop != 0 && put_siginfo(infop, r > 0 ? r : 0, status, uid) < 0)
         return -EFAULT;

@@ -41,9 +41,14 @@ extern const struct syscall_entry syscall_table[];
 
 void syscall_dispatch(void *frame);
 const char *errno_name(long err);
-#if CHAPTER >= 4
-/* the rusage that wait4 and waitid hand back (kernel/syscalls/process.c) */
+#if CHAPTER >= 4 && CHAPTER < 6
+/* the rusage that wait4 and waitid hand back (kernel/syscalls/wait.c) */
 int wait_put_rusage(long ru);
+#endif
+#if CHAPTER >= 6
+/* a struct rusage with these CPU times (kernel/syscalls/time.c) */
+int rusage_put(long dst, uint64_t ticks, uint64_t sys_ticks,
+               int64_t maxrss_kib);
 #endif
 
 /* sys_* prototypes, generated from syscall_64.tbl for this chapter */

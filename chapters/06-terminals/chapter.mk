@@ -50,6 +50,7 @@ CHAPTER_FILES += \
 	kernel/include/kernel/vga.h \
 	grading/host/test_vt.c \
 	grading/tests/ch06_vt.py \
+	grading/tests/ch06_boot.py \
 	grading/tests/ch06_vt100.linux \
 	grading/linux_vt.py
 # the screen's interpreter and the keyboard's decoder, compiled for the
@@ -140,3 +141,4 @@ RETIRED_FILES += kernel/proc/cputime.c
 RETIRED_FILES += kernel/include/kernel/procinfo.h
 RETIRED_FILES += fs/fdtable.c
 RETIRED_FILES += kernel/syscalls/open.c
+RETIRED_FILES += fs/tmpfs/unpack.c

@@ -10,6 +10,12 @@
  * does not list makes them (0755). A regular file borrows its bytes from
  * the archive (tmpfs_borrow()): nothing is copied until someone writes.
  *
+ * Like Linux's, the unpacker takes several archives one after the other
+ * in the same image (cat a.cpio b.cpio > initrd): after an archive's
+ * "TRAILER!!!" and the zero bytes that pad it, another archive may
+ * begin, and its members are added too (a later member of a name
+ * replaces the earlier one, within an archive or across two).
+ *
  * Adding a name to a directory sets the directory's mtime to "now", so
  * the directories' own times are set in a second pass, once all their
  * entries exist, as Linux's initramfs unpacker does.
@@ -126,6 +132,27 @@ add_member(struct dentry *root, const struct cpio_entry *e, bool times_only)
     }
 }
 
+/** The trailer member's bytes: a 110-byte header, "TRAILER!!!" and its
+ *  NUL (11 bytes), padded to 4, no data. */
+#define TRAILER_BYTES 124
+
+/* Where the archive after the one whose trailer is at @p off begins, or
+ * @p len when none does: past the trailer, past the zero padding (in
+ * 4-byte steps, as Linux's unpacker skips it), at a "070701" magic. */
+static size_t
+next_archive(const char *a, size_t len, size_t off)
+{
+    if (len - off < TRAILER_BYTES)
+        return len;
+    off += TRAILER_BYTES;
+    while (off + 4 <= len && a[off] == 0 && a[off + 1] == 0 &&
+           a[off + 2] == 0 && a[off + 3] == 0)
+        off += 4;
+    if (len - off < 6 || memcmp(a + off, "070701", 6) != 0)
+        return len;
+    return off;
+}
+
 /**
  * @brief Fill the tmpfs at @p root with the initramfs' members.
  * @param root the root dentry of an empty tmpfs
@@ -140,11 +167,17 @@ tmpfs_fill_from_initramfs(struct dentry *root)
     struct cpio_entry e;
     for (int pass = 0; pass < 2 && a != NULL; pass++) {
         size_t off = 0;
-        while (cpio_next(a, len, &off, &e) == 1) {
-            if (pass == 1 && !S_ISTYPE(e.mode, S_IFDIR))
-                continue;
-            if (add_member(root, &e, pass == 1) < 0)
-                return -ENOMEM;
+        while (off < len) {
+            int r;
+            while ((r = cpio_next(a, len, &off, &e)) == 1) {
+                if (pass == 1 && !S_ISTYPE(e.mode, S_IFDIR))
+                    continue;
+                if (add_member(root, &e, pass == 1) < 0)
+                    return -ENOMEM;
+            }
+            if (r < 0)
+                break; // damaged: what came before it stays
+            off = next_archive(a, len, off);
         }
     }
     return 0;

@@ -254,18 +254,6 @@ ticks_timeval(uint64_t ticks)
 }
 
 /**
- * @brief getrusage(who, usage): the CPU time of the caller (RUSAGE_SELF,
- *        and RUSAGE_THREAD: one thread per process) or of its waited-for
- *        children (RUSAGE_CHILDREN), split into user and system time as
- *        the tick found them (kernel/proc/cputime.c).
- *
- * ru_maxrss is the caller's resident size now, in KiB (Keel keeps no
- * maximum; for children 0); the other counters (page faults, context
- * switches, blocks) are not kept and are 0.
- * @param a the six argument registers
- * @return 0; -EINVAL for another who; -EFAULT for a bad usage
- */
-/**
  * @brief Write a struct rusage: @p ticks of CPU time, @p sys_ticks of
  *        them in the kernel, the resident size; the other counters 0.
  * @param dst        the user's struct rusage
@@ -284,6 +272,18 @@ rusage_put(long dst, uint64_t ticks, uint64_t sys_ticks, int64_t maxrss_kib)
     return copy_to_user(UPTR(dst), &ru, sizeof(ru)) < 0 ? -EFAULT : 0;
 }
 
+/**
+ * @brief getrusage(who, usage): the CPU time of the caller (RUSAGE_SELF,
+ *        and RUSAGE_THREAD: one thread per process) or of its waited-for
+ *        children (RUSAGE_CHILDREN), split into user and system time as
+ *        the tick found them (kernel/proc/cputime.c).
+ *
+ * ru_maxrss is the caller's resident size now, in KiB (Keel keeps no
+ * maximum; for children 0); the other counters (page faults, context
+ * switches, blocks) are not kept and are 0.
+ * @param a the six argument registers
+ * @return 0; -EINVAL for another who; -EFAULT for a bad usage
+ */
 long
 sys_getrusage(const long a[6])
 {

@@ -68,6 +68,18 @@ set_cloexec(struct fdtable *t, int fd, bool on)
         t->cloexec[fd / 64] &= ~bit;
 }
 
+/* The lowest free descriptor of @p t from @p min, below the limit;
+ * -EMFILE when none is. */
+static int
+lowest_free(const struct fdtable *t, int min)
+{
+    int max = fd_limit();
+    for (int fd = min; fd < max; fd++)
+        if (t->fd[fd] == NULL)
+            return fd;
+    return -EMFILE;
+}
+
 /**
  * @brief Put @p f in the lowest free descriptor >= @p min.
  * @param f       the file; the descriptor takes over the caller's reference
@@ -80,17 +92,14 @@ int
 fd_install(struct file *f, int min, bool cloexec)
 {
     struct fdtable *t = table();
-    int max = fd_limit();
-    if (min < 0 || min >= max)
+    if (min < 0 || min >= fd_limit())
         return -EINVAL;
-    for (int fd = min; fd < max; fd++) {
-        if (t->fd[fd] == NULL) {
-            t->fd[fd] = f;
-            set_cloexec(t, fd, cloexec);
-            return fd;
-        }
-    }
-    return -EMFILE;
+    int fd = lowest_free(t, min);
+    if (fd < 0)
+        return fd;
+    t->fd[fd] = f;
+    set_cloexec(t, fd, cloexec);
+    return fd;
 }
 
 /**
@@ -105,12 +114,8 @@ fd_install(struct file *f, int min, bool cloexec)
 int
 fd_check_free(void)
 {
-    struct fdtable *t = table();
-    int max = fd_limit();
-    for (int fd = 0; fd < max; fd++)
-        if (t->fd[fd] == NULL)
-            return 0;
-    return -EMFILE;
+    int fd = lowest_free(table(), 0);
+    return fd < 0 ? fd : 0;
 }
 
 /**

@@ -86,7 +86,7 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) \
 	-fno-common
 KERNEL_CPPFLAGS := -DCHAPTER=$(CHAPTER) -DKEEL_VERSION='"$(KEEL_VERSION)"' \
 	-I$(SRC)kernel/include -I$(SRC)kernel/arch/x86_64/include \
-	-I$(SRC)fs/include -I$(B)/gen
+	-I$(SRC)fs/include -I$(SRC)net/include -I$(B)/gen
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	-T $(SRC)kernel/arch/x86_64/kernel.ld
 
@@ -363,7 +363,7 @@ check: deps-auto $(GEN)
 	@cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 		--inline-suppr --suppress=missingIncludeSystem \
 		-D__GNUC__ -DCHAPTER=$(CHAPTER) -Ikernel/include \
-		-Ikernel/arch/x86_64/include -Ifs/include -I$(B)/gen \
+		-Ikernel/arch/x86_64/include -Ifs/include -Inet/include -I$(B)/gen \
 		$(filter-out user/% chapters/%,$(filter %.c,$(C_FILES)))
 	@if [ -f tools/treecheck.py ]; then \
 		echo "  CHECK   the tree's structure (tools/treecheck.py)"; \

@@ -39,6 +39,7 @@ HOST_TESTS :=
 USER_PROGS :=
 USER_GLIBC_PROGS :=
 RETIRED_FILES :=
+LWIP_FILES :=
 include $(addsuffix chapter.mk,$(wordlist 1,$(CHAPTER),$(CHAPTER_DIRS)))
 
 KEEL_VERSION := 0.1
@@ -92,6 +93,26 @@ KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 
 KOBJS := $(patsubst %,$(B)/obj/%.o,$(KERNEL_SRCS))
 
+# lwIP (from chapter 7): its sources are compiled from Debian's source
+# package in the cache (LWIP_SRC, from deps.env below), never copied into
+# the tree. LWIP_FILES (a chapter.mk's list) name files under its src/.
+# Its headers, Keel's port (net/port/include: lwipopts.h, arch/cc.h) and
+# the three C-library headers lwIP includes (net/port/libc; -I, not
+# -isystem, so that make tracks them) are on every
+# kernel file's include path; `make check` keeps lwIP's headers inside
+# net/. lwIP is someone else's code: it is compiled with its own,
+# quieter warnings, and Keel's -Werror is not imposed on it.
+ifneq ($(LWIP_FILES),)
+-include $(or $(KEEL_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/keel)/deps.env
+LWIP_OBJS := $(patsubst %,$(B)/obj/lwip/%.o,$(LWIP_FILES))
+KOBJS += $(LWIP_OBJS)
+KERNEL_CPPFLAGS += -I$(SRC)net/port/include -I$(SRC)net/port/libc \
+	-I$(LWIP_SRC)/src/include
+LWIP_CFLAGS := $(filter-out -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wundef -Wimplicit-fallthrough,$(KERNEL_CFLAGS)) \
+	-Wno-unused-parameter -Wno-address
+endif
+
 .PHONY: all kernel iso print-kernel print-last-chapter print-srcs run qemu-gdb gdb grade \
 	test check format host-test book deps deps-auto clean \
 	compile_commands.json snapshot handout branches lint-chapters autograder \
@@ -126,6 +147,12 @@ $(B)/obj/%.c.o: $(SRC)%.c Makefile $(CHAPTER_DIRS:%=%chapter.mk) | $(GEN)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(KERNEL_CPPFLAGS) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/obj/lwip/%.c.o: $(LWIP_SRC)/src/%.c Makefile $(SRC)net/port/include/lwipopts.h
+	@test -n "$(LWIP_SRC)" || { echo "error: lwIP's source is missing: run make deps" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	@echo "  CC      lwip/$*.c"
+	@$(CC) $(KERNEL_CPPFLAGS) $(LWIP_CFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/obj/%.S.o: $(SRC)%.S Makefile | $(GEN)
 	@mkdir -p $(dir $@)

@@ -16,4 +16,34 @@ CHAPTER_FILES += \
 
 # ---- the lwIP port and the sockets
 
+# lwIP's own files, from Debian's source package (src/ of lwIP 2.1.3):
+# the core, IPv4 with ARP, DHCP and ICMP, and the Ethernet layer. Not its
+# sockets or netconn API (Keel's sockets are on the raw API), not IPv6.
+LWIP_FILES += \
+	core/init.c core/def.c core/inet_chksum.c core/ip.c core/mem.c \
+	core/memp.c core/netif.c core/pbuf.c core/raw.c core/stats.c \
+	core/sys.c core/tcp.c core/tcp_in.c core/tcp_out.c core/timeouts.c \
+	core/udp.c core/ipv4/dhcp.c core/ipv4/etharp.c core/ipv4/icmp.c \
+	core/ipv4/ip4_frag.c core/ipv4/ip4.c core/ipv4/ip4_addr.c \
+	netif/ethernet.c
+KERNEL_SRCS += \
+	net/core.c \
+	net/netif.c \
+	net/socket.c \
+	net/tcp.c \
+	net/udp.c \
+	net/ifioctl.c \
+	kernel/syscalls/socket.c
+CHAPTER_FILES += \
+	net/include/net/net.h \
+	net/sock.h \
+	kernel/include/uapi/socket.h \
+	kernel/include/uapi/if.h \
+	net/port/include/lwipopts.h \
+	net/port/include/arch/cc.h \
+	net/port/libc/string.h \
+	net/port/libc/stdlib.h \
+	net/port/libc/stdio.h
+
 # ---- files this chapter replaces (added by `chapters.py retire`)
+RETIRED_FILES += kernel/syscalls/sockfd.c

@@ -48,15 +48,15 @@ struct netdev_ops {
 
 /** A network card. The driver owns it; it is never freed. */
 struct netdev {
-    char name[16];                 /**< "eth0", set by netdev_register() */
-    uint8_t mac[ETH_ALEN];         /**< the card's address */
-    unsigned mtu;                  /**< payload bytes per frame (1500) */
-    const struct netdev_ops *ops;  /**< the driver's operations */
-    void *priv;                    /**< the driver's own state */
-    void *stack;                   /**< net/'s own state (its netif) */
-    bool link_up;                  /**< the cable is in (virtio's status) */
-    uint64_t rx_packets, rx_bytes; /**< counted by netdev_rx() */
-    uint64_t tx_packets, tx_bytes; /**< counted by the stack on xmit() */
+    char name[16];                   /**< "eth0", set by netdev_register() */
+    uint8_t mac[ETH_ALEN];           /**< the card's address */
+    unsigned mtu;                    /**< payload bytes per frame (1500) */
+    const struct netdev_ops *ops;    /**< the driver's operations */
+    void *priv;                      /**< the driver's own state */
+    void *stack;                     /**< net/'s own state (its netif) */
+    bool link_up;                    /**< the cable is in (virtio's status) */
+    uint64_t rx_packets, rx_bytes;   /**< counted by netdev_rx() */
+    uint64_t tx_packets, tx_bytes;   /**< counted by the stack on xmit() */
     uint64_t rx_dropped, tx_dropped; /**< frames lost on the way */
 };
 

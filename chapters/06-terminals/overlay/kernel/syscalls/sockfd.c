@@ -40,8 +40,7 @@ sys_shutdown(const long a[6])
 }
 
 /**
- * @brief getsockname(fd, addr, addrlen), getpeername(fd, addr, addrlen):
- *        the addresses of a socket.
+ * @brief getsockname(fd, addr, addrlen): the socket's own address.
  * @param a the argument registers
  * @return -EBADF or -ENOTSOCK
  */
@@ -52,13 +51,35 @@ sys_getsockname(const long a[6])
 }
 
 /**
- * @brief setsockopt(fd, level, name, value, len), getsockopt(fd, level,
- *        name, value, lenp): a socket's options (SO_KEEPALIVE, ...).
+ * @brief setsockopt(fd, level, name, value, len): set a socket's option
+ *        (SO_KEEPALIVE, ...).
  * @param a the argument registers
  * @return -EBADF or -ENOTSOCK
  */
 long
 sys_setsockopt(const long a[6])
+{
+    return not_a_socket(a[0]);
+}
+
+/**
+ * @brief getpeername(fd, addr, addrlen): the peer's address.
+ * @param a the argument registers
+ * @return -EBADF or -ENOTSOCK
+ */
+long
+sys_getpeername(const long a[6])
+{
+    return not_a_socket(a[0]);
+}
+
+/**
+ * @brief getsockopt(fd, level, name, value, lenp): a socket's option.
+ * @param a the argument registers
+ * @return -EBADF or -ENOTSOCK
+ */
+long
+sys_getsockopt(const long a[6])
 {
     return not_a_socket(a[0]);
 }

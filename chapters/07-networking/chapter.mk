@@ -16,4 +16,8 @@ CHAPTER_FILES += \
 
 # ---- the lwIP port and the sockets
 
+# ---- socket conformance programs: TCP and UDP over 127.0.0.1 compared
+# ---- with Linux, a fuzzer of socket calls, a UDP echo server
+USER_PROGS += socktest
+
 # ---- files this chapter replaces (added by `chapters.py retire`)

@@ -18,6 +18,6 @@ CHAPTER_FILES += \
 
 # ---- socket conformance programs: TCP and UDP over 127.0.0.1 compared
 # ---- with Linux, a fuzzer of socket calls, a UDP echo server
-USER_PROGS += socktest
+USER_PROGS += socktest sockfuzz udpecho
 
 # ---- files this chapter replaces (added by `chapters.py retire`)

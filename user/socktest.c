@@ -68,6 +68,8 @@
 #define WATCH 10
 /* Milliseconds a poll waits for what must come (data, a connection). */
 #define WAITMS 3000
+/* Seconds a whole part may take before its parent kills it. */
+#define PART_LIMIT 120
 /* The size of the echoed stream. */
 #define ECHO_BYTES (1 << 20)
 
@@ -1433,8 +1435,16 @@ part_edge(void)
 
 /* ----------------------------------------------------------------- main */
 
+static void
+part_overdue(int sig)
+{
+    (void)sig;
+}
+
 /* Run @p fn in a child of its own, so that a part that dies or times out
- * leaves the others to run. */
+ * leaves the others to run. The child's watchdog names the call that
+ * hangs; should the child not even get to run it (a wait that a signal
+ * does not end), the parent kills it after PART_LIMIT seconds. */
 static void
 run_part(const char *name, void (*fn)(void))
 {
@@ -1445,8 +1455,19 @@ run_part(const char *name, void (*fn)(void))
         fn();
         exit(0);
     }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = part_overdue; /* no SA_RESTART: waitpid ends */
+    sigaction(SIGALRM, &sa, NULL);
+    alarm(PART_LIMIT);
     int st;
-    waitpid(pid, &st, 0);
+    if (waitpid(pid, &st, 0) < 0) {
+        printf("part %s: stuck for %d s, killed\n", name, PART_LIMIT);
+        kill(pid, SIGKILL);
+        waitpid(pid, &st, 0);
+        return;
+    }
+    alarm(0);
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
         printf("part %s: %s\n", name, status_text(st));
 }

@@ -18,6 +18,10 @@ CHAPTER_FILES += \
 
 # ---- socket conformance programs: TCP and UDP over 127.0.0.1 compared
 # ---- with Linux, a fuzzer of socket calls, a UDP echo server
+CHAPTER_FILES += \
+	user/socktest.c \
+	user/sockfuzz.c \
+	user/udpecho.c
 USER_PROGS += socktest sockfuzz udpecho
 
 # ---- files this chapter replaces (added by `chapters.py retire`)

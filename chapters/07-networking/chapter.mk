@@ -45,5 +45,13 @@ CHAPTER_FILES += \
 	net/port/libc/stdlib.h \
 	net/port/libc/stdio.h
 
+# ---- socket conformance programs: TCP and UDP over 127.0.0.1 compared
+# ---- with Linux, a fuzzer of socket calls, a UDP echo server
+CHAPTER_FILES += \
+	user/socktest.c \
+	user/sockfuzz.c \
+	user/udpecho.c
+USER_PROGS += socktest sockfuzz udpecho
+
 # ---- files this chapter replaces (added by `chapters.py retire`)
 RETIRED_FILES += kernel/syscalls/sockfd.c

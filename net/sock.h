@@ -91,6 +91,9 @@ struct socket {
     enum sock_state state;          /**< see enum sock_state */
     unsigned shut;                  /**< SHUT_RCV | SHUT_SEND */
     bool was_connected;             /**< a stream was connected once */
+    bool connect_unseen; /**< a non-blocking connect ended, and no second
+                              connect has said so yet (Linux answers it 0,
+                              then -EISCONN) */
     int error;                      /**< pending error (positive errno) */
     bool nonblock;                  /**< the call at hand must not sleep */
     struct wait_queue wq;           /**< readers, writers, pollers */

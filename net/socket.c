@@ -244,7 +244,8 @@ sock_local_addr_ok(uint32_t addr)
     ip4_addr_t a;
     ip4_addr_set_u32(&a, addr);
     if (ip4_addr_isany_val(a) || ip4_addr_isloopback(&a) ||
-        ip4_addr_isbroadcast_u32(addr, netif_default) ||
+        (netif_default != NULL &&
+         ip4_addr_isbroadcast_u32(addr, netif_default)) ||
         ip4_addr_ismulticast(&a))
         return 0;
     struct netif *n;

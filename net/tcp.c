@@ -139,6 +139,8 @@ tcp_err_cb(void *arg, err_t err)
     s->pcb = NULL;
     if (s->state == SOCK_CONNECTING)
         s->error = err == ERR_RST ? ECONNREFUSED : ETIMEDOUT;
+    else if (err == ERR_RST && s->rx_eof)
+        s->error = EPIPE; // reset in CLOSE_WAIT: Linux's tcp_reset says so
     else if (err == ERR_RST)
         s->error = ECONNRESET;
     else if (err == ERR_ABRT)
@@ -322,6 +324,11 @@ tcp_connect_(struct socket *s, const struct sockaddr_in *a, bool nonblock)
 {
     if (s->state == SOCK_CONNECTING)
         return -EALREADY;
+    if (s->connect_unseen) { // a non-blocking connect finished: say so
+        s->connect_unseen = false;
+        if (s->state == SOCK_CONNECTED)
+            return 0;
+    }
     // once connected, always "connected" for connect(), as Linux's
     // SS_CONNECTED outlives the connection
     if (s->state == SOCK_CONNECTED || s->state == SOCK_LISTENING ||
@@ -339,8 +346,10 @@ tcp_connect_(struct socket *s, const struct sockaddr_in *a, bool nonblock)
         return err;
     s->state = SOCK_CONNECTING;
     tcp_note_addrs(s, s->pcb);
-    if (nonblock)
+    if (nonblock) {
+        s->connect_unseen = true;
         return -EINPROGRESS;
+    }
     while (s->state == SOCK_CONNECTING) {
         err = sock_wait(s, s->sndtimeo_ns);
         if (err == -EAGAIN)
@@ -397,10 +406,10 @@ tcp_recv_(struct socket *s, struct sock_iter *it, struct sockaddr_in *from,
     if (s->state == SOCK_LISTENING ||
         (s->state == SOCK_UNCONNECTED && !s->was_connected))
         return -ENOTCONN;
-    if (it->left == 0)
-        return 0;
     long got = 0;
     for (;;) {
+        if (s->rx_bytes > 0 && it->left == 0)
+            return 0; // Linux waits for a byte even to read none of it
         if (s->rx_bytes > 0) {
             long n = tcp_copy_out(s, it, *flags);
             if (n < 0)

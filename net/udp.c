@@ -27,6 +27,8 @@
 #include "uapi/errno.h"
 #include "uapi/poll.h"
 
+#include "lwip/ip4.h"
+#include "lwip/netif.h"
 #include "lwip/raw.h"
 #include "lwip/udp.h"
 
@@ -273,6 +275,15 @@ dgram_getname(struct socket *s, struct sockaddr_in *a, bool peer)
     } else {
         dgram_note_local(s);
         *a = s->local;
+        if (a->sin_addr == 0 && s->state == SOCK_CONNECTED) {
+            // lwIP picks the source address per datagram; Linux fixes
+            // it at connect: the address of the way to the peer
+            ip4_addr_t dst;
+            ip4_addr_set_u32(&dst, s->peer.sin_addr);
+            struct netif *n = ip4_route(&dst);
+            if (n != NULL)
+                a->sin_addr = ip4_addr_get_u32(netif_ip4_addr(n));
+        }
     }
     a->sin_family = AF_INET;
     return 0;

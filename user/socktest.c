@@ -1,7 +1,8 @@
 /*
  * socktest: TCP and UDP sockets over the loopback interface, 127.0.0.1.
  *
- * `socktest PART` runs one part (no argument: all but `edge`):
+ * `socktest PART...` runs the parts named (no argument: all but `edge`;
+ * `all`: every part):
  *
  *   tcp       socket, bind to port 0, listen, getsockname; connect and
  *             accept; accept4's SOCK_CLOEXEC and SOCK_NONBLOCK as fcntl
@@ -1484,9 +1485,15 @@ main(int argc, char **argv)
                  {"poll", part_poll, 1}, {"errors", part_errors, 1},
                  {"opts", part_opts, 1}, {"udp", part_udp, 1},
                  {"edge", part_edge, 0}};
+    // no argument: the usual parts; "all": every part; else the parts named
     int found = 0;
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-        if (argc < 2 ? parts[i].always : strcmp(argv[1], parts[i].name) == 0) {
+        int want = argc < 2 && parts[i].always;
+        for (int a = 1; a < argc; a++)
+            if (strcmp(argv[a], parts[i].name) == 0 ||
+                strcmp(argv[a], "all") == 0)
+                want = 1;
+        if (want) {
             run_part(parts[i].name, parts[i].fn);
             found = 1;
         }

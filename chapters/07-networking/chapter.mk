@@ -50,7 +50,9 @@ CHAPTER_FILES += \
 CHAPTER_FILES += \
 	user/socktest.c \
 	user/sockfuzz.c \
-	user/udpecho.c
+	user/udpecho.c \
+	user/busybox/rootfs/test/net.sh \
+	grading/tests/ch07_sockets.py
 USER_PROGS += socktest sockfuzz udpecho
 
 # ---- files this chapter replaces (added by `chapters.py retire`)

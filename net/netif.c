@@ -22,7 +22,9 @@
 #include "kernel/string.h"
 #include "net/net.h"
 #include "net/netdev.h"
+#include "sock.h"
 #include "uapi/errno.h"
+#include "uapi/if.h"
 
 #include "lwip/dhcp.h"
 #include "lwip/etharp.h"
@@ -161,4 +163,81 @@ netif_attach(struct netdev *nd)
     if (dhcp)
         dhcp_start(n);
     return 0;
+}
+
+/* Linux's name of @p n: "lo", or its card's. */
+static const char *
+netif_linux_name(const struct netif *n)
+{
+    return n->state == NULL ? "lo" : ((const struct netdev *)n->state)->name;
+}
+
+/**
+ * @brief Each interface's counters, for /proc/net/dev (lo counts none:
+ *        lwIP keeps no statistics, LWIP_STATS = 0).
+ * @param out receives them
+ * @param max room at @p out
+ * @return how many were written
+ * @pre net_lock held
+ */
+int
+netif_stats(struct net_ifstat *out, int max)
+{
+    int k = 0;
+    struct netif *n;
+    NETIF_FOREACH(n)
+    {
+        if (k == max)
+            break;
+        struct net_ifstat *st = &out[k++];
+        memset(st, 0, sizeof *st);
+        strlcpy(st->name, netif_linux_name(n), sizeof st->name);
+        const struct netdev *nd = n->state;
+        if (nd != NULL) {
+            st->rx_bytes = nd->rx_bytes;
+            st->rx_packets = nd->rx_packets;
+            st->rx_dropped = nd->rx_dropped;
+            st->tx_bytes = nd->tx_bytes;
+            st->tx_packets = nd->tx_packets;
+            st->tx_dropped = nd->tx_dropped;
+        }
+    }
+    return k;
+}
+
+/**
+ * @brief The routes lwIP follows, for /proc/net/route: each card's
+ *        subnet, and the default route through the default interface's
+ *        gateway. (Linux lists lo's 127/8 in another table, "local".)
+ * @param out receives them
+ * @param max room at @p out
+ * @return how many were written
+ * @pre net_lock held
+ */
+int
+netif_routes(struct net_route *out, int max)
+{
+    int k = 0;
+    struct netif *n = netif_default;
+    if (n != NULL && n->state != NULL && netif_is_up(n) &&
+        !ip4_addr_isany_val(*netif_ip4_gw(n)) && k < max) {
+        struct net_route *r = &out[k++];
+        strlcpy(r->iface, netif_linux_name(n), sizeof r->iface);
+        r->dest = r->mask = 0;
+        r->gw = ip4_addr_get_u32(netif_ip4_gw(n));
+        r->flags = RTF_UP | RTF_GATEWAY;
+    }
+    NETIF_FOREACH(n)
+    {
+        if (n->state == NULL || !netif_is_up(n) ||
+            ip4_addr_isany_val(*netif_ip4_addr(n)) || k == max)
+            continue;
+        struct net_route *r = &out[k++];
+        strlcpy(r->iface, netif_linux_name(n), sizeof r->iface);
+        r->mask = ip4_addr_get_u32(netif_ip4_netmask(n));
+        r->dest = ip4_addr_get_u32(netif_ip4_addr(n)) & r->mask;
+        r->gw = 0;
+        r->flags = RTF_UP;
+    }
+    return k;
 }

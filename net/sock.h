@@ -91,17 +91,17 @@ struct socket {
     enum sock_state state;          /**< see enum sock_state */
     unsigned shut;                  /**< SHUT_RCV | SHUT_SEND */
     bool was_connected;             /**< a stream was connected once */
-    bool connect_unseen; /**< a non-blocking connect ended, and no second
+    bool connect_unseen;      /**< a non-blocking connect ended, and no second
                               connect has said so yet (Linux answers it 0,
                               then -EISCONN) */
-    int error;                      /**< pending error (positive errno) */
-    bool nonblock;                  /**< the call at hand must not sleep */
-    struct wait_queue wq;           /**< readers, writers, pollers */
-    void *pcb;                      /**< lwIP's tcp_pcb, udp_pcb or raw_pcb;
+    int error;                /**< pending error (positive errno) */
+    bool nonblock;            /**< the call at hand must not sleep */
+    struct wait_queue wq;     /**< readers, writers, pollers */
+    void *pcb;                /**< lwIP's tcp_pcb, udp_pcb or raw_pcb;
                                        NULL once lwIP has let it go */
-    struct sockaddr_in local;       /**< the local address, kept for when
+    struct sockaddr_in local; /**< the local address, kept for when
                                        the pcb is gone */
-    struct sockaddr_in peer;        /**< the peer's, likewise */
+    struct sockaddr_in peer;  /**< the peer's, likewise */
 
     /* socket-level options (SOL_SOCKET) */
     bool reuseaddr;       /**< SO_REUSEADDR */
@@ -135,6 +135,40 @@ struct sock_iter {
     size_t off;              /**< bytes of it already done */
     size_t left;             /**< bytes left in all of them */
 };
+
+/** One connection or socket as /proc/net/tcp and udp list it. */
+struct net_conn {
+    uint32_t local, remote; /**< addresses, network order */
+    uint16_t lport, rport;  /**< ports, host order */
+    int state;              /**< Linux's TCP_* state number */
+    uint32_t txq, rxq;      /**< bytes queued each way */
+    uint64_t ino;           /**< its socket's inode; 0: none left */
+};
+
+/** One interface's counters, as /proc/net/dev lists them. */
+struct net_ifstat {
+    char name[16];                 /**< "lo", "eth0" */
+    uint64_t rx_bytes, rx_packets; /**< received */
+    uint64_t rx_dropped;           /**< received and lost */
+    uint64_t tx_bytes, tx_packets; /**< sent */
+    uint64_t tx_dropped;           /**< lost on the way out */
+};
+
+/** One route, as /proc/net/route lists it. */
+struct net_route {
+    char iface[16]; /**< through this interface */
+    uint32_t dest;  /**< destination, network order */
+    uint32_t gw;    /**< gateway, network order (0: on the link) */
+    uint32_t mask;  /**< destination's netmask, network order */
+    unsigned flags; /**< RTF_UP, RTF_GATEWAY */
+};
+
+/* what /proc/net shows (tcp.c, udp.c, netif.c), net_lock held */
+int tcp_conns(struct net_conn *out, int max);
+int udp_conns(struct net_conn *out, int max);
+int netif_stats(struct net_ifstat *out, int max);
+int netif_routes(struct net_route *out, int max);
+extern int sock_count;
 
 /* the generic layer (socket.c) */
 struct socket *sock_alloc(int type, int protocol,

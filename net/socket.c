@@ -38,6 +38,8 @@
 
 static const struct file_ops sock_fops;
 static uint64_t sock_ino = 2ULL << 32; // apart from pipes' numbers
+/** Sockets alive (/proc/net/sockstat's "sockets: used"). */
+int sock_count;
 
 /** Linux's default buffer sizes (net.core.rmem_default, wmem_default). */
 #define SOCK_RCVBUF_DEFAULT 212992
@@ -60,6 +62,7 @@ sock_alloc(int type, int protocol, const struct sock_proto *proto)
     struct socket *s = kzalloc(sizeof *s);
     if (s == NULL)
         return NULL;
+    __atomic_add_fetch(&sock_count, 1, __ATOMIC_SEQ_CST);
     s->node.mode = S_IFSOCK | 0777;
     s->node.nlink = 1;
     s->node.ino = __atomic_add_fetch(&sock_ino, 1, __ATOMIC_SEQ_CST);
@@ -79,6 +82,7 @@ sock_alloc(int type, int protocol, const struct sock_proto *proto)
 void
 sock_free(struct socket *s)
 {
+    __atomic_sub_fetch(&sock_count, 1, __ATOMIC_SEQ_CST);
     kfree(s);
 }
 

@@ -34,6 +34,7 @@
 #include "uapi/errno.h"
 #include "uapi/poll.h"
 
+#include "lwip/priv/tcp_priv.h"
 #include "lwip/tcp.h"
 
 /** Linux's POLLRDHUP: the peer shut its writing side. */
@@ -668,3 +669,45 @@ const struct sock_proto tcp_proto = {
     .sync_options = tcp_sync_options,
     .close = tcp_close_,
 };
+
+/* Linux's TCP state numbers (include/net/tcp_states.h), by lwIP's. */
+static const int tcp_linux_state[] = {
+    [CLOSED] = 7,      [LISTEN] = 10,    [SYN_SENT] = 2,   [SYN_RCVD] = 3,
+    [ESTABLISHED] = 1, [FIN_WAIT_1] = 4, [FIN_WAIT_2] = 5, [CLOSE_WAIT] = 8,
+    [CLOSING] = 11,    [LAST_ACK] = 9,   [TIME_WAIT] = 6,
+};
+
+/* Append the pcbs of one of lwIP's lists to @p out. */
+static int
+tcp_list(struct tcp_pcb *list, struct net_conn *out, int n, int max)
+{
+    for (struct tcp_pcb *p = list; p != NULL && n < max; p = p->next) {
+        struct socket *s = p->callback_arg;
+        struct net_conn *c = &out[n++];
+        bool listen = p->state == LISTEN; // a smaller struct: no peer
+        c->local = ip4_addr_get_u32(ip_2_ip4(&p->local_ip));
+        c->remote = listen ? 0 : ip4_addr_get_u32(ip_2_ip4(&p->remote_ip));
+        c->lport = p->local_port;
+        c->rport = listen ? 0 : p->remote_port;
+        c->state = tcp_linux_state[p->state];
+        c->txq = listen ? 0 : (uint32_t)p->snd_queuelen;
+        c->rxq = s != NULL ? (uint32_t)s->rx_bytes : 0;
+        c->ino = s != NULL ? s->node.ino : 0;
+    }
+    return n;
+}
+
+/**
+ * @brief Every TCP pcb lwIP has: listening, active and in TIME_WAIT.
+ * @param out receives them
+ * @param max room at @p out
+ * @return how many were written
+ * @pre net_lock held
+ */
+int
+tcp_conns(struct net_conn *out, int max)
+{
+    int n = tcp_list((struct tcp_pcb *)tcp_listen_pcbs.pcbs, out, 0, max);
+    n = tcp_list(tcp_active_pcbs, out, n, max);
+    return tcp_list(tcp_tw_pcbs, out, n, max);
+}

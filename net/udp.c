@@ -361,3 +361,29 @@ const struct sock_proto raw_proto = {
     .sync_options = dgram_sync_options,
     .close = dgram_close,
 };
+
+/**
+ * @brief Every UDP pcb lwIP has, for /proc/net/udp.
+ * @param out receives them
+ * @param max room at @p out
+ * @return how many were written
+ * @pre net_lock held
+ */
+int
+udp_conns(struct net_conn *out, int max)
+{
+    int n = 0;
+    for (struct udp_pcb *p = udp_pcbs; p != NULL && n < max; p = p->next) {
+        struct socket *s = p->recv_arg;
+        struct net_conn *c = &out[n++];
+        c->local = ip4_addr_get_u32(ip_2_ip4(&p->local_ip));
+        c->remote = ip4_addr_get_u32(ip_2_ip4(&p->remote_ip));
+        c->lport = p->local_port;
+        c->rport = p->remote_port;
+        c->state = (p->flags & UDP_FLAGS_CONNECTED) ? 1 : 7;
+        c->txq = 0;
+        c->rxq = s != NULL ? (uint32_t)s->rx_bytes : 0;
+        c->ino = s != NULL ? s->node.ino : 0;
+    }
+    return n;
+}

@@ -33,6 +33,7 @@ KERNEL_SRCS += \
 	net/tcp.c \
 	net/udp.c \
 	net/ifioctl.c \
+	net/procnet.c \
 	kernel/syscalls/socket.c
 CHAPTER_FILES += \
 	net/include/net/net.h \
@@ -57,3 +58,5 @@ USER_PROGS += socktest sockfuzz udpecho
 
 # ---- files this chapter replaces (added by `chapters.py retire`)
 RETIRED_FILES += kernel/syscalls/sockfd.c
+RETIRED_FILES += fs/procfs/inode.c
+RETIRED_FILES += fs/include/fs/procfs.h

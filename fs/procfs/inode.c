@@ -6,8 +6,9 @@
  * No directory of /proc stores its entries. When the path walk asks the
  * dcache for a name it has not seen, it calls the directory's lookup
  * (procfs_lookup()), which decides from the directory's kind whether the
- * name exists: an entry of a table, "self", a live process's id, or an
- * open descriptor's number. The new inode records what it stands for in a
+ * name exists: an entry of a table, "self", a live process's id, an
+ * open descriptor's number, or a directory a subsystem registered
+ * (struct proc_dir: /proc/net, /proc/bus/pci). The new inode records what it stands for in a
  * struct proc_node. A cached name is checked again at each later walk
  * (procfs_revalidate()): once its process has exited, the walk drops it,
  * so a dead process's directory disappears. getdents makes the listing
@@ -97,6 +98,77 @@ table_lookup(const struct proc_entry *table, size_t count,
     return false;
 }
 
+/* ---- the subsystems' directories (struct proc_dir) ---- */
+
+extern const struct proc_dir __proc_dirs_start[], __proc_dirs_end[];
+
+/* The registered directory at exactly @p path (@p len bytes), or NULL. */
+static const struct proc_dir *
+subdir_exact(const char *path, size_t len)
+{
+    for (const struct proc_dir *pd = __proc_dirs_start; pd < __proc_dirs_end;
+         pd++)
+        if (strlen(pd->path) == len && memcmp(pd->path, path, len) == 0)
+            return pd;
+    return NULL;
+}
+
+/* The @p k-th distinct name of a directory right under @p path (@p len
+ * bytes; 0: /proc itself), or NULL; @p full receives the registered path
+ * it is a prefix of and @p flen the child's own path length. */
+static const char *
+subdir_child(const char *path, size_t len, size_t k, const char **full,
+             size_t *flen)
+{
+    size_t seen = 0;
+    for (const struct proc_dir *pd = __proc_dirs_start; pd < __proc_dirs_end;
+         pd++) {
+        size_t skip = len == 0 ? 0 : len + 1;
+        if (len > 0 &&
+            (strncmp(pd->path, path, len) != 0 || pd->path[len] != '/'))
+            continue;
+        const char *name = pd->path + skip;
+        const char *slash = strchr(name, '/');
+        size_t nlen = slash ? (size_t)(slash - name) : strlen(name);
+        bool dup = false; // an earlier directory shares this child
+        for (const struct proc_dir *q = __proc_dirs_start; q < pd; q++)
+            if (strncmp(q->path, pd->path, skip + nlen) == 0 &&
+                (q->path[skip + nlen] == '\0' || q->path[skip + nlen] == '/'))
+                dup = true;
+        if (dup)
+            continue;
+        if (seen++ == k) {
+            *full = pd->path;
+            *flen = skip + nlen;
+            return name;
+        }
+    }
+    return NULL;
+}
+
+/* Is @p d's name a file or a directory of subsystem directory @p path? */
+static bool
+subdir_lookup(const char *path, size_t len, const struct dentry *d,
+              struct proc_node *pn, uint32_t *mode)
+{
+    const struct proc_dir *pd = subdir_exact(path, len);
+    if (pd != NULL && table_lookup(pd->entries, pd->count, d, pn, mode))
+        return true;
+    const char *full, *name;
+    size_t flen;
+    for (size_t k = 0; (name = subdir_child(path, len, k, &full, &flen)); k++) {
+        if ((size_t)(full + flen - name) == d->namelen &&
+            memcmp(name, d->name, d->namelen) == 0) {
+            pn->kind = PROC_NODE_SUBDIR;
+            pn->path = full;
+            pn->pathlen = flen;
+            *mode = S_IFDIR | 0555;
+            return true;
+        }
+    }
+    return false;
+}
+
 // [procfs_lookup]
 /* lookup: does @p d's name exist in directory @p dir? */
 static int
@@ -109,6 +181,8 @@ procfs_lookup(struct inode *dir, struct dentry *d)
     bool found = false;
     if (pd->kind == PROC_NODE_ROOT) {
         found = table_lookup(proc_root_entries, proc_root_count, d, &pn, &mode);
+        if (!found)
+            found = subdir_lookup("", 0, d, &pn, &mode);
         if (!found && num > 0 && proc_info_alive(num)) {
             pn =
                 (struct proc_node){.pid = num, .fd = -1, .kind = PROC_NODE_PID};
@@ -123,6 +197,8 @@ procfs_lookup(struct inode *dir, struct dentry *d)
         pn.kind = PROC_NODE_FD;
         mode = S_IFLNK | 0500;
         found = true;
+    } else if (pd->kind == PROC_NODE_SUBDIR) {
+        found = subdir_lookup(pd->path, pd->pathlen, d, &pn, &mode);
     } else if (pd->kind == PROC_NODE_TASKS && num == pd->pid) {
         // one thread per process: its only task is itself
         pn.kind = PROC_NODE_PID;
@@ -215,6 +291,30 @@ fd_at(int pid, uint64_t pos, struct listed *out)
     return false;
 }
 
+/* Entry @p k of subsystem directory @p path: its files, then the
+ * directories under it. */
+static bool
+subdir_at(const char *path, size_t len, uint64_t k, struct listed *out)
+{
+    const struct proc_dir *pd = subdir_exact(path, len);
+    size_t files = pd != NULL ? pd->count : 0;
+    if (k < files)
+        return table_at(pd->entries, pd->count, k, out);
+    const char *full;
+    size_t flen;
+    const char *name = subdir_child(path, len, k - files, &full, &flen);
+    if (name == NULL)
+        return false;
+    size_t nlen = (size_t)(full + flen - name);
+    if (nlen >= sizeof(out->name))
+        nlen = sizeof(out->name) - 1;
+    memcpy(out->name, name, nlen);
+    out->name[nlen] = '\0';
+    out->type = S_IFDIR >> 12;
+    out->next = k + 1;
+    return true;
+}
+
 /* The name at position @p pos of directory @p pn: ".", "..", then its own. */
 static bool
 listed_at(const struct proc_node *pn, uint64_t pos, struct listed *out)
@@ -232,6 +332,11 @@ listed_at(const struct proc_node *pn, uint64_t pos, struct listed *out)
             out->next += 2;
             return true;
         }
+        if (pos < PID_POS && pos - 2 >= proc_root_count &&
+            subdir_at("", 0, pos - 2 - proc_root_count, out)) {
+            out->next += 2 + proc_root_count;
+            return true;
+        }
         return pid_at(MAX(pos, (uint64_t)PID_POS), out);
     case PROC_NODE_PID:
         if (!table_at(proc_pid_entries, proc_pid_count, pos - 2, out))
@@ -240,6 +345,11 @@ listed_at(const struct proc_node *pn, uint64_t pos, struct listed *out)
         return true;
     case PROC_NODE_FDDIR:
         return fd_at(pn->pid, pos, out);
+    case PROC_NODE_SUBDIR:
+        if (!subdir_at(pn->path, pn->pathlen, pos - 2, out))
+            return false;
+        out->next += 2;
+        return true;
     case PROC_NODE_TASKS: // the one thread, named by its id
         if (pos > 2)
             return false;

@@ -129,7 +129,8 @@ procfs_fd_is_open(int pid, int fd)
  * @brief /proc/[pid]/fd/N: the path of the open file, or what it is.
  *
  * A file without a name says what it is as Linux does: "pipe:[ino]",
- * or "anon_inode:[signalfd]" for an anonymous file (fs/anon.c).
+ * "socket:[ino]", or "anon_inode:[signalfd]" for an anonymous file
+ * (fs/anon.c).
  * @param pid  the process
  * @param fd   the descriptor
  * @param buf  receives the target
@@ -148,6 +149,8 @@ proc_link_fd(int pid, int fd, char *buf, size_t size)
         n = path_of(f->dentry, buf, size);
     else if (anon != NULL)
         n = snprintf(buf, size, "anon_inode:%s", anon);
+    else if (f->inode != NULL && S_ISTYPE(f->inode->mode, S_IFSOCK))
+        n = snprintf(buf, size, "socket:[%lu]", f->inode->ino);
     else
         n = snprintf(buf, size, "pipe:[%lu]",
                      f->inode != NULL ? f->inode->ino : 0UL);

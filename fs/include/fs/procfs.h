@@ -54,17 +54,41 @@ struct proc_node {
     int pid;                        /**< its process; 0: not per process */
     int fd;                         /**< an fd/N link: N; else -1 */
     int kind;                       /**< PROC_NODE_* */
+    const char *path; /**< a subsystem's directory: its path under /proc
+                           (the first pathlen bytes of a proc_dir's) */
+    size_t pathlen;   /**< bytes of path */
 };
+
+/**
+ * @brief A directory a subsystem adds to /proc, with its files.
+ *
+ * The network stack's /proc/net and the PCI bus's /proc/bus/pci are not
+ * procfs's business: each subsystem describes its directory and
+ * registers it with proc_dir(), a linker set that procfs walks when a
+ * path or a listing reaches it. A directory on the way ("bus") exists
+ * while a registered one lies under it.
+ */
+struct proc_dir {
+    const char *path;                 /**< under /proc: "net", "bus/pci" */
+    const struct proc_entry *entries; /**< its files */
+    size_t count;                     /**< how many */
+};
+
+/** Add the directory /proc/@p dpath holding the entries of @p table. */
+#define proc_dir(id, dpath, table)                                             \
+    static const struct proc_dir __proc_dir_##id __used __aligned(8)           \
+        __section(".proc_dirs") = {dpath, table, ARRAY_SIZE(table)}
 
 /** @name Kinds of procfs inodes. */
 ///@{
-#define PROC_NODE_ROOT 0  /**< /proc */
-#define PROC_NODE_ENTRY 1 /**< a table entry (file, link, directory) */
-#define PROC_NODE_PID 2   /**< /proc/[pid] */
-#define PROC_NODE_FDDIR 3 /**< /proc/[pid]/fd */
-#define PROC_NODE_FD 4    /**< /proc/[pid]/fd/N */
-#define PROC_NODE_SELF 5  /**< /proc/self */
-#define PROC_NODE_TASKS 6 /**< /proc/[pid]/task */
+#define PROC_NODE_ROOT 0   /**< /proc */
+#define PROC_NODE_ENTRY 1  /**< a table entry (file, link, directory) */
+#define PROC_NODE_PID 2    /**< /proc/[pid] */
+#define PROC_NODE_FDDIR 3  /**< /proc/[pid]/fd */
+#define PROC_NODE_FD 4     /**< /proc/[pid]/fd/N */
+#define PROC_NODE_SELF 5   /**< /proc/self */
+#define PROC_NODE_TASKS 6  /**< /proc/[pid]/task */
+#define PROC_NODE_SUBDIR 7 /**< a subsystem's directory (struct proc_dir) */
 ///@}
 
 /* the entry tables (root.c, pid.c) */

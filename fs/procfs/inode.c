@@ -102,15 +102,31 @@ table_lookup(const struct proc_entry *table, size_t count,
 
 extern const struct proc_dir __proc_dirs_start[], __proc_dirs_end[];
 
+/* How many directories are registered. */
+static size_t
+subdir_count(void)
+{
+    return ((uintptr_t)__proc_dirs_end - (uintptr_t)__proc_dirs_start) /
+           sizeof(struct proc_dir);
+}
+
 /* The registered directory at exactly @p path (@p len bytes), or NULL. */
 static const struct proc_dir *
 subdir_exact(const char *path, size_t len)
 {
-    for (const struct proc_dir *pd = __proc_dirs_start; pd < __proc_dirs_end;
-         pd++)
+    for_each_in_set(pd, __proc_dirs_start, __proc_dirs_end)
+    {
         if (strlen(pd->path) == len && memcmp(pd->path, path, len) == 0)
             return pd;
+    }
     return NULL;
+}
+
+/* Does registered path @p p lie at or under @p prefix (@p n bytes)? */
+static bool
+path_under(const char *p, const char *prefix, size_t n)
+{
+    return strncmp(p, prefix, n) == 0 && (p[n] == '\0' || p[n] == '/');
 }
 
 /* The @p k-th distinct name of a directory right under @p path (@p len
@@ -120,27 +136,21 @@ static const char *
 subdir_child(const char *path, size_t len, size_t k, const char **full,
              size_t *flen)
 {
-    size_t seen = 0;
-    for (const struct proc_dir *pd = __proc_dirs_start; pd < __proc_dirs_end;
-         pd++) {
-        size_t skip = len == 0 ? 0 : len + 1;
-        if (len > 0 &&
-            (strncmp(pd->path, path, len) != 0 || pd->path[len] != '/'))
+    size_t seen = 0, count = subdir_count();
+    size_t skip = len == 0 ? 0 : len + 1;
+    for (size_t i = 0; i < count; i++) {
+        const char *p = __proc_dirs_start[i].path;
+        if (len > 0 && (strncmp(p, path, len) != 0 || p[len] != '/'))
             continue;
-        const char *name = pd->path + skip;
-        const char *slash = strchr(name, '/');
-        size_t nlen = slash ? (size_t)(slash - name) : strlen(name);
-        bool dup = false; // an earlier directory shares this child
-        for (const struct proc_dir *q = __proc_dirs_start; q < pd; q++)
-            if (strncmp(q->path, pd->path, skip + nlen) == 0 &&
-                (q->path[skip + nlen] == '\0' || q->path[skip + nlen] == '/'))
-                dup = true;
-        if (dup)
-            continue;
-        if (seen++ == k) {
-            *full = pd->path;
-            *flen = skip + nlen;
-            return name;
+        const char *slash = strchr(p + skip, '/');
+        size_t end = slash ? (size_t)(slash - p) : strlen(p);
+        bool dup = false; // an earlier directory has this child too
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = path_under(__proc_dirs_start[j].path, p, end);
+        if (!dup && seen++ == k) {
+            *full = p;
+            *flen = end;
+            return p + skip;
         }
     }
     return NULL;

@@ -81,6 +81,7 @@ net_lock(void)
  * queue until netif_poll(); delivering it may answer with another (a
  * SYN's SYN-ACK, data's ACK), so the queues are polled until empty.
  */
+// [net_unlock]
 void
 net_unlock(void)
 {
@@ -98,6 +99,7 @@ net_unlock(void)
     }
     mutex_unlock(&net_lock_m);
 }
+// [net_unlock]
 
 /** @brief Whether the caller holds net_lock (for assertions). */
 bool
@@ -117,6 +119,7 @@ net_locked(void)
  * @param wq the socket's queue
  * @pre net_lock held; returns with it held again
  */
+// [net_sleep]
 void
 net_sleep(struct wait_queue *wq)
 {
@@ -126,6 +129,7 @@ net_sleep(struct wait_queue *wq)
     spin_unlock_irqrestore(&net_sleep_lock, f);
     mutex_lock(&net_lock_m);
 }
+// [net_sleep]
 
 /**
  * @brief Wake every thread (and poll watch) waiting on @p wq.
@@ -208,6 +212,7 @@ netd_wait(void)
     spin_unlock_irqrestore(&netd_lock, f);
 }
 
+// [netd_main]
 /* The network thread: frames in, timers run, forever. */
 static int
 netd_main(void *arg)
@@ -228,6 +233,7 @@ netd_main(void *arg)
     }
     return 0;
 }
+// [netd_main]
 
 /**
  * @brief Add a card: give it a name (eth0, eth1, ...) and an interface.

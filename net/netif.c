@@ -61,6 +61,7 @@ netif_linkoutput(struct netif *n, struct pbuf *p)
  * @param len   its length in bytes
  * Called by the driver's poll(), with net_lock held.
  */
+// [netdev_rx]
 void
 netdev_rx(struct netdev *nd, const void *frame, size_t len)
 {
@@ -78,6 +79,7 @@ netdev_rx(struct netdev *nd, const void *frame, size_t len)
     if (n->input(p, n) != ERR_OK)
         pbuf_free(p);
 }
+// [netdev_rx]
 
 /* Log the interface's address when it gets one (or loses it). */
 static void

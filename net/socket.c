@@ -326,6 +326,7 @@ sock_epipe(long r, int flags)
     return r;
 }
 
+// [sock_read]
 /* read(): recv() without flags. */
 static long
 sock_read(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
@@ -339,6 +340,7 @@ sock_read(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
     net_unlock();
     return r;
 }
+// [sock_read]
 
 /* write(): send() without flags; -EPIPE raises SIGPIPE. */
 static long
@@ -410,6 +412,7 @@ static const struct file_ops sock_fops = {
     .release = sock_release,
 };
 
+// [sock_install]
 /* Make @p s a file and give it the lowest free descriptor. */
 static long
 sock_install(struct socket *s, int flags)
@@ -427,6 +430,7 @@ sock_install(struct socket *s, int flags)
     }
     return fd;
 }
+// [sock_install]
 
 /* ---- the calls --------------------------------------------------------- */
 

@@ -93,6 +93,7 @@ tcp_unhook(struct socket *s)
 
 /* ---- lwIP's callbacks ------------------------------------------------- */
 
+// [tcp_recv_cb]
 /* Data arrived, or the peer's FIN (p NULL). */
 static err_t
 tcp_recv_cb(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
@@ -118,6 +119,7 @@ tcp_recv_cb(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
     net_wake(&s->wq);
     return ERR_OK;
 }
+// [tcp_recv_cb]
 
 /* Bytes were acknowledged: there is room to send again. */
 static err_t
@@ -166,6 +168,7 @@ tcp_connected_cb(void *arg, struct tcp_pcb *pcb, err_t err)
     return ERR_OK;
 }
 
+// >>> exercise 7.2 accept
 /* A connection to a listening socket is established: queue a socket
  * for accept(). Until accept() takes it, it counts against the
  * listener's backlog (tcp_backlog_delayed). */
@@ -196,6 +199,45 @@ tcp_accept_cb(void *arg, struct tcp_pcb *pcb, err_t err)
     net_wake(&l->wq);
     return ERR_OK;
 }
+
+/* accept(): take the oldest connection off the queue, waiting for one;
+ * from now on it no longer counts against the backlog. */
+static int
+tcp_accept_(struct socket *s, struct socket **out, bool nonblock)
+{
+    (void)nonblock; // s->nonblock says the same
+    if (s->state != SOCK_LISTENING)
+        return -EINVAL;
+    while (list_empty(&s->accept_q)) {
+        int err = sock_wait(s, s->rcvtimeo_ns);
+        if (err < 0)
+            return err;
+        if (s->state != SOCK_LISTENING)
+            return -EINVAL;
+    }
+    struct socket *c = list_entry(s->accept_q.next, struct socket, accept_link);
+    list_remove(&c->accept_link);
+    s->accept_len--;
+    if (c->pcb != NULL)
+        tcp_backlog_accepted(c->pcb);
+    *out = c;
+    return 0;
+}
+// === stub: no connection is ever queued, and accept() has none to give
+// static err_t
+// tcp_accept_cb(void *arg, struct tcp_pcb *pcb, err_t err)
+// {
+//     (void)arg, (void)pcb, (void)err;
+//     return ERR_VAL; // TODO(7.2): lwIP resets the connection
+// }
+//
+// static int
+// tcp_accept_(struct socket *s, struct socket **out, bool nonblock)
+// {
+//     (void)s, (void)out, (void)nonblock;
+//     return -EOPNOTSUPP; // TODO(7.2)
+// }
+// <<< exercise 7.2 accept
 
 /* ---- the calls ---------------------------------------------------------- */
 
@@ -295,28 +337,6 @@ tcp_listen_(struct socket *s, int backlog)
     tcp_arg(lpcb, s);
     tcp_accept(lpcb, tcp_accept_cb);
     tcp_note_addrs(s, lpcb);
-    return 0;
-}
-
-static int
-tcp_accept_(struct socket *s, struct socket **out, bool nonblock)
-{
-    (void)nonblock; // s->nonblock says the same
-    if (s->state != SOCK_LISTENING)
-        return -EINVAL;
-    while (list_empty(&s->accept_q)) {
-        int err = sock_wait(s, s->rcvtimeo_ns);
-        if (err < 0)
-            return err;
-        if (s->state != SOCK_LISTENING)
-            return -EINVAL;
-    }
-    struct socket *c = list_entry(s->accept_q.next, struct socket, accept_link);
-    list_remove(&c->accept_link);
-    s->accept_len--;
-    if (c->pcb != NULL)
-        tcp_backlog_accepted(c->pcb);
-    *out = c;
     return 0;
 }
 

@@ -43,6 +43,7 @@ struct sock_dgram {
     uint16_t port;         /**< its port, host order (0 for raw) */
 };
 
+// >>> exercise 7.3 datagrams
 /* Queue @p p from @p addr:@p port on @p s, or drop it when full. */
 static void
 dgram_queue(struct socket *s, struct pbuf *p, const ip_addr_t *addr, u16_t port)
@@ -61,6 +62,60 @@ dgram_queue(struct socket *s, struct pbuf *p, const ip_addr_t *addr, u16_t port)
     s->rx_bytes += p->tot_len;
     net_wake(&s->wq);
 }
+
+/* recv(): the first datagram, truncated to the buffer (MSG_TRUNC). */
+static long
+dgram_recv(struct socket *s, struct sock_iter *it, struct sockaddr_in *from,
+           int *flags)
+{
+    while (list_empty(&s->dgrams)) {
+        if (s->shut & SHUT_RCV)
+            return 0;
+        int err = sock_wait(s, s->rcvtimeo_ns);
+        if (err < 0)
+            return err;
+    }
+    struct sock_dgram *d = list_entry(s->dgrams.next, struct sock_dgram, link);
+    size_t len = d->p->tot_len;
+    size_t n = it->left < len ? it->left : len;
+    size_t done = 0;
+    for (struct pbuf *q = d->p; q != NULL && done < n; q = q->next) {
+        size_t c = q->len < n - done ? q->len : n - done;
+        if (iter_to_user(it, q->payload, c) < 0)
+            return -EFAULT; // the datagram stays queued
+        done += c;
+    }
+    if (from != NULL) {
+        from->sin_addr = d->addr;
+        from->sin_port = lwip_htons(d->port);
+    }
+    int in = *flags;
+    *flags = n < len ? MSG_TRUNC : 0;
+    if (!(in & MSG_PEEK)) {
+        list_remove(&d->link);
+        s->rx_bytes -= len;
+        pbuf_free(d->p);
+        kfree(d);
+    }
+    return (long)((in & MSG_TRUNC) ? len : n);
+}
+// === stub: datagrams are dropped as they arrive
+// static void
+// dgram_queue(struct socket *s, struct pbuf *p, const ip_addr_t *addr,
+//             u16_t port)
+// {
+//     (void)s, (void)addr, (void)port;
+//     pbuf_free(p); // TODO(7.3): keep it for recvfrom
+// }
+//
+// static long
+// dgram_recv(struct socket *s, struct sock_iter *it, struct sockaddr_in *from,
+//            int *flags)
+// {
+//     (void)s, (void)it, (void)from, (void)flags;
+//     return -EAGAIN; // TODO(7.3)
+// }
+// <<< exercise 7.3 datagrams
 
 /* lwIP: a UDP datagram for @p arg's socket. */
 static void
@@ -213,43 +268,6 @@ dgram_send(struct socket *s, struct sock_iter *it, const struct sockaddr_in *to,
     pbuf_free(p);
     dgram_note_local(s);
     return e == ERR_OK ? (long)len : sock_lwip_errno(e);
-}
-
-/* recv(): the first datagram, truncated to the buffer (MSG_TRUNC). */
-static long
-dgram_recv(struct socket *s, struct sock_iter *it, struct sockaddr_in *from,
-           int *flags)
-{
-    while (list_empty(&s->dgrams)) {
-        if (s->shut & SHUT_RCV)
-            return 0;
-        int err = sock_wait(s, s->rcvtimeo_ns);
-        if (err < 0)
-            return err;
-    }
-    struct sock_dgram *d = list_entry(s->dgrams.next, struct sock_dgram, link);
-    size_t len = d->p->tot_len;
-    size_t n = it->left < len ? it->left : len;
-    size_t done = 0;
-    for (struct pbuf *q = d->p; q != NULL && done < n; q = q->next) {
-        size_t c = q->len < n - done ? q->len : n - done;
-        if (iter_to_user(it, q->payload, c) < 0)
-            return -EFAULT; // the datagram stays queued
-        done += c;
-    }
-    if (from != NULL) {
-        from->sin_addr = d->addr;
-        from->sin_port = lwip_htons(d->port);
-    }
-    int in = *flags;
-    *flags = n < len ? MSG_TRUNC : 0;
-    if (!(in & MSG_PEEK)) {
-        list_remove(&d->link);
-        s->rx_bytes -= len;
-        pbuf_free(d->p);
-        kfree(d);
-    }
-    return (long)((in & MSG_TRUNC) ? len : n);
 }
 
 static int

@@ -17,3 +17,5 @@ CHAPTER_FILES += \
 # ---- the lwIP port and the sockets
 
 # ---- files this chapter replaces (added by `chapters.py retire`)
+RETIRED_FILES += kernel/arch/x86_64/kernel.ld
+RETIRED_FILES += kernel/arch/x86_64/cpu/irq.c

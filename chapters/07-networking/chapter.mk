@@ -13,6 +13,19 @@ CHAPTER_FILES += \
 	net/include/net/netdev.h
 
 # ---- PCI and the virtio network card
+KERNEL_SRCS += \
+	kernel/drivers/pci.c \
+	kernel/drivers/virtio_pci.c \
+	kernel/drivers/virtio_net.c \
+	kernel/arch/x86_64/cpu/elcr.c \
+	kernel/arch/x86_64/mm/ioremap.c
+CHAPTER_FILES += \
+	kernel/include/kernel/pci.h \
+	kernel/include/kernel/virtio.h
+# the card on its own, before the stack: weak stand-ins for netdev_*()
+# and an ARP exchange with QEMU's gateway (drop once net/ defines them)
+KERNEL_SRCS += \
+	kernel/drivers/virtio_net_test.c
 
 # ---- the lwIP port and the sockets
 

@@ -17,6 +17,7 @@ KERNEL_SRCS += \
 	kernel/drivers/pci.c \
 	kernel/drivers/virtio_pci.c \
 	kernel/drivers/virtio_net.c \
+	kernel/drivers/pci_test.c \
 	kernel/arch/x86_64/cpu/elcr.c \
 	kernel/arch/x86_64/mm/ioremap.c
 CHAPTER_FILES += \

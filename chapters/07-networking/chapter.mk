@@ -22,7 +22,8 @@ KERNEL_SRCS += \
 	kernel/arch/x86_64/mm/ioremap.c
 CHAPTER_FILES += \
 	kernel/include/kernel/pci.h \
-	kernel/include/kernel/virtio.h
+	kernel/include/kernel/virtio.h \
+	book/07-networking.md
 # the card on its own, before the stack: weak stand-ins for netdev_*()
 # and an ARP exchange with QEMU's gateway (drop once net/ defines them)
 KERNEL_SRCS += \

@@ -425,11 +425,13 @@ def net_forward(spec):
     return "tcp:127.0.0.1:%d-:%d" % (int(host), int(guest))
 
 
-def net_args(forwards=(), model=NET_MODEL):
+def net_args(forwards=(), model=NET_MODEL, options=""):
     """QEMU arguments for the network card, with host forwards.
 
     forwards: a list of rules for net_forward(), e.g. [(8080, 80)] makes
-    127.0.0.1:8080 on the host reach port 80 in the guest. Pass the result
+    127.0.0.1:8080 on the host reach port 80 in the guest. options: more
+    -device properties, e.g. "mac=52:54:00:ab:cd:ef,addr=0x5" (the card's
+    address, its PCI slot). Pass the result
     as extra_args (qemu_args= in grading.gradelib.boot). Any -netdev also
     drops the e1000 card QEMU adds by default, so the machine has exactly
     this one.
@@ -437,7 +439,10 @@ def net_args(forwards=(), model=NET_MODEL):
     netdev = "user,id=%s" % NET_ID
     for f in forwards:
         netdev += ",hostfwd=" + net_forward(f)
-    return ["-netdev", netdev, "-device", "%s,netdev=%s" % (model, NET_ID)]
+    device = "%s,netdev=%s" % (model, NET_ID)
+    if options:
+        device += "," + options
+    return ["-netdev", netdev, "-device", device]
 
 
 def net_describe(forwards):

@@ -23,11 +23,14 @@ KERNEL_SRCS += \
 CHAPTER_FILES += \
 	kernel/include/kernel/pci.h \
 	kernel/include/kernel/virtio.h \
-	book/07-networking.md
+	book/07-networking.md \
+	grading/tests/ch07_pci.py
 # the card on its own, before the stack: weak stand-ins for netdev_*()
 # and an ARP exchange with QEMU's gateway (drop once net/ defines them)
 KERNEL_SRCS += \
 	kernel/drivers/virtio_net_test.c
+CHAPTER_FILES += \
+	grading/tests/ch07_virtio_arp.py
 
 # ---- the lwIP port and the sockets
 

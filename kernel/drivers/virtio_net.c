@@ -344,6 +344,11 @@ vnet_probe(struct pci_dev *pci)
     vn->nd.ops = &vnet_ops;
     vn->nd.priv = vn;
     pci->driver_data = vn;
+    pr_info("virtio-net %02x:%02x.%x: %02x:%02x:%02x:%02x:%02x:%02x, link "
+            "%s, %u+%u buffers\n",
+            pci->bus, pci->slot, pci->func, vn->nd.mac[0], vn->nd.mac[1],
+            vn->nd.mac[2], vn->nd.mac[3], vn->nd.mac[4], vn->nd.mac[5],
+            vn->nd.link_up ? "up" : "down", vn->rx_slots, vn->tx_slots);
     err = netdev_register(&vn->nd);
     if (err < 0) /* the handler keeps vn: quiet the card, keep the memory */
         virtio_set_status(vn->iobase, 0);

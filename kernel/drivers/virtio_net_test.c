@@ -154,9 +154,6 @@ arp_boot_test(void)
 {
     if (arp_nd == NULL)
         return 0;
-    pr_info("%s: %02x:%02x:%02x:%02x:%02x:%02x, link %s\n", arp_nd->name,
-            arp_nd->mac[0], arp_nd->mac[1], arp_nd->mac[2], arp_nd->mac[3],
-            arp_nd->mac[4], arp_nd->mac[5], arp_nd->link_up ? "up" : "down");
     uint64_t start = time_uptime_ns();
     int err = arp_selftest();
     if (err == 0)

@@ -13,6 +13,9 @@ functions.
   virtio-arp (0)         boot with the card and `test=virtio-arp`
     virtio-arp-reply (3) an ARP request for 10.0.2.2 is answered by QEMU's
                          gateway (52:55:0a:00:02:02) through the card
+  virtio-arp-shared (0)  the same with two cards sharing one interrupt line
+    virtio-arp-shared-reply (2)  both cards on one line; the reply comes
+                         back through the second handler of the line
 
 Python 3 standard library only.
 """
@@ -30,5 +33,34 @@ def test_virtio_arp():
 @test(3, "virtio-arp: QEMU's gateway answers", parent=test_virtio_arp)
 def test_virtio_arp_reply():
     """The self-test saw the reply from 52:55:0a:00:02:02."""
+    expect(r"selftest: virtio-arp: PASS")
+    expect_not(r"EXCEPTION|KERNEL PANIC")
+
+
+def _two_cards():
+    """Two cards in slots 3 and 7: PCI's swizzle, (slot + pin - 1) mod 4,
+    gives both the same PIRQ, so they share one interrupt line; the
+    self-test uses the second, whose handler runs second on the line."""
+    cards = []
+    for netdev, slot in (("a", 3), ("b", 7)):
+        cards += ["-netdev", "user,id=%s" % netdev, "-device",
+                  "virtio-net-pci,netdev=%s,addr=0x%x" % (netdev, slot)]
+    return cards
+
+
+@test(0, "virtio-arp-shared")
+def test_virtio_arp_shared():
+    """Boot with two cards on one line; run the ARP exchange."""
+    boot("test=virtio-arp", timeout=60, qemu_args=_two_cards())
+
+
+@test(2, "virtio-arp-shared: a shared interrupt line",
+      parent=test_virtio_arp_shared)
+def test_virtio_arp_shared_reply():
+    """Both cards are on the same line, and the reply still comes back."""
+    first = expect(r"^pci 00:03\.0 1af4:1000 class 02\.00 virtio-net irq "
+                   r"(\d+)\r?$")
+    expect(r"^pci 00:07\.0 1af4:1000 class 02\.00 virtio-net irq %s\r?$"
+           % first.group(1))
     expect(r"selftest: virtio-arp: PASS")
     expect_not(r"EXCEPTION|KERNEL PANIC")

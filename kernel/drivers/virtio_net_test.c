@@ -14,8 +14,11 @@
  * 10.0.2.15). The request goes out through the driver's xmit(); the reply
  * comes back by interrupt: the handler's netdev_kick() wakes the test,
  * which calls poll(), which hands the frame to netdev_rx() here. It runs
- * at boot when a card is present (one line, pass or FAIL) and on its own
- * with `test=virtio-arp` (the kernel then powers off with the verdict).
+ * at the end of boot, as init starts, when a card is present (a
+ * pass is a notice, shown with `loglevel=7` and kept in the kernel log; a
+ * FAIL is a warning, always shown), and on its own with `test=virtio-arp`
+ * (the kernel then powers off with the verdict; graded by
+ * grading/tests/ch07_virtio_arp.py).
  */
 #include "kernel/arch.h"
 #include "kernel/init.h"

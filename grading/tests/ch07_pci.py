@@ -11,7 +11,9 @@ real walk of the bus and a real read of the card can print them.
   pci (0)               boot with the card and `test=pci`
     pci-found (2)       the boot line names the card at its slot, with
                         the virtio-net driver and an interrupt line; the
-                        driver read the card's MAC address
+                        driver read the card's MAC address; the device
+                        behind a PCI-to-PCI bridge is found too, after
+                        bus 0's
     pci-devices (2)     /proc/bus/pci/devices text: the card's line with
                         its I/O BAR (flag bit 0), 32 ports, and an uncached
                         mapping of BAR 1 that reaches the card
@@ -30,8 +32,14 @@ MAC = "52:54:00:%02x:%02x:%02x" % tuple(secrets.token_bytes(3))
 
 
 def _card():
-    """QEMU arguments: the card in slot SLOT with address MAC."""
-    return keelqemu.net_args(options="mac=%s,addr=0x%x" % (MAC, SLOT))
+    """QEMU arguments: the card in slot SLOT with address MAC, and a
+    PCI-to-PCI bridge in slot 0x1e with a virtio-rng behind it (the
+    bridge's secondary bus is 1: SeaBIOS numbers buses in the order it
+    finds them)."""
+    bridge = ["-device", "pci-bridge,id=br1,chassis_nr=1,addr=0x1e",
+              "-device", "virtio-rng-pci,bus=br1,addr=0x1"]
+    return keelqemu.net_args(options="mac=%s,addr=0x%x" % (MAC, SLOT)) + \
+        bridge
 
 
 @test(0, "pci")
@@ -45,7 +53,9 @@ def test_pci_found():
     """The boot line for 00:SLOT.0 and the driver's address line."""
     expect([r"^pci 00:00\.0 8086:1237 class 06\.00",
             r"^pci 00:%02x\.0 1af4:1000 class 02\.00 virtio-net irq "
-            r"(9|1[01])\r?$" % SLOT])
+            r"(9|1[01])\r?$" % SLOT,
+            r"^pci 00:1e\.0 1b36:0001 class 06\.04",
+            r"^pci 01:01\.0 1af4:1005 class 00\.ff"])
     expect(r"virtio-net 00:%02x\.0: %s, link up" % (SLOT, MAC))
 
 

@@ -18,8 +18,8 @@
  * @endverbatim
  *
  * pci_init() walks bus 0 slot by slot (functions 1-7 too when function
- * 0 says it is multi-function) and follows each PCI-to-PCI bridge to the
- * bus behind it. For each function it sizes the BARs, records all in a
+ * 0 says it is multi-function), then the bus behind each PCI-to-PCI
+ * bridge it found, and so on down. For each function it sizes the BARs, records all in a
  * table, prints one line, and offers the function to the registered
  * drivers (PCI_DRIVER() in kernel/pci.h): the first whose match accepts
  * it and whose probe() returns 0 owns it.
@@ -271,10 +271,8 @@ pci_read_header(struct pci_dev *dev, uint32_t id)
     pci_size_bars(dev);
 }
 
-static void pci_scan_bus(unsigned bus);
-
-/* Record function @p func of @p slot on @p bus if it exists; follow a
- * bridge to its secondary bus. Returns false when nothing answers. */
+/* Record function @p func of @p slot on @p bus if it exists. Returns
+ * false when nothing answers. */
 static bool
 pci_scan_function(unsigned bus, unsigned slot, unsigned func)
 {
@@ -291,19 +289,29 @@ pci_scan_function(unsigned bus, unsigned slot, unsigned func)
     dev->slot = slot;
     dev->func = func;
     pci_read_header(dev, id);
-    unsigned cls = dev->class_code << 8 | dev->subclass;
-    if (dev->header_type == 1 && cls == PCI_CLASS_BRIDGE_PCI) {
-        unsigned secondary = pci_read8(dev, PCI_SECONDARY_BUS);
-        if (secondary > bus) /* a bus number never goes back */
-            pci_scan_bus(secondary);
-    }
     return true;
 }
 
-/* Every slot of @p bus; functions 1-7 only behind a multi-function 0. */
+/* The bus behind @p dev if it is a PCI-to-PCI bridge, else 0 (bus 0 is
+ * never behind a bridge). */
+static unsigned
+pci_secondary_bus(const struct pci_dev *dev)
+{
+    unsigned cls = dev->class_code << 8 | dev->subclass;
+    if (dev->header_type != 1 || cls != PCI_CLASS_BRIDGE_PCI)
+        return 0;
+    return pci_read8(dev, PCI_SECONDARY_BUS);
+}
+
+/*
+ * Every slot of @p bus (functions 1-7 only behind a multi-function 0),
+ * then the buses behind its bridges: a bus's functions come before its
+ * children's in the table, as in Linux's list.
+ */
 static void
 pci_scan_bus(unsigned bus)
 {
+    int first = pci_ndevs;
     for (unsigned slot = 0; slot < 32; slot++) {
         if (!pci_scan_function(bus, slot, 0))
             continue;
@@ -312,6 +320,12 @@ pci_scan_bus(unsigned bus)
             continue;
         for (unsigned func = 1; func < 8; func++)
             pci_scan_function(bus, slot, func);
+    }
+    int last = pci_ndevs;
+    for (int i = first; i < last; i++) {
+        unsigned secondary = pci_secondary_bus(&pci_devs[i]);
+        if (secondary > bus) /* bus numbers grow away from the root */
+            pci_scan_bus(secondary);
     }
 }
 

@@ -3,6 +3,9 @@
 #   make run                 build the kernel, a GRUB ISO, boot it in QEMU
 #   make test                everything CI runs (check, unit tests, grades, book)
 #   make run CHAPTER=1       the kernel as it stands at the end of chapter 1
+#   make run HTTP_PORT=8080 SSH_PORT=2222
+#                            (chapter 7 on) the host ports forwarded to the
+#                            guest's ports 80 and 22 (these are the defaults)
 #   make grade CHAPTER=1 [TEST=name]
 #   make print-kernel        build, then print the kernel ELF's path
 #   make qemu-gdb            QEMU waiting for gdb (see .gdbinit)

@@ -15,6 +15,7 @@ CHAPTER_FILES += \
 # ---- PCI and the virtio network card
 KERNEL_SRCS += \
 	kernel/drivers/pci.c \
+	kernel/drivers/pci_proc.c \
 	kernel/drivers/virtio_pci.c \
 	kernel/drivers/virtio_net.c \
 	kernel/drivers/pci_test.c \

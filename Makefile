@@ -3,6 +3,9 @@
 #   make run                 build the kernel, a GRUB ISO, boot it in QEMU
 #   make test                everything CI runs (check, unit tests, grades, book)
 #   make run CHAPTER=1       the kernel as it stands at the end of chapter 1
+#   make run HTTP_PORT=8080 SSH_PORT=2222
+#                            (chapter 7 on) the host ports forwarded to the
+#                            guest's ports 80 and 22 (these are the defaults)
 #   make grade CHAPTER=1 [TEST=name]
 #   make print-kernel        build, then print the kernel ELF's path
 #   make qemu-gdb            QEMU waiting for gdb (see .gdbinit)
@@ -187,13 +190,21 @@ FORCE:
 # GRAPHIC=1 (a window), GRAPHIC=vnc or GRAPHIC=curses (this terminal) also
 # show the machine's screen, where a second shell runs on tty1 (chapter 6:
 # the kernel word `vtshell` asks init for it).
+# From chapter 7 on the machine has a network card on QEMU's user network,
+# with the host's 127.0.0.1:HTTP_PORT and :SSH_PORT forwarded to the
+# guest's ports 80 and 22 (keelqemu prints them at start).
+HTTP_PORT ?= 8080
+SSH_PORT ?= 2222
+RUN_NET := $(if $(filter-out 1 2 3 4 5 6,$(CHAPTER)),--net \
+	--fwd $(HTTP_PORT):80 --fwd $(SSH_PORT):22)
+
 run: deps-auto
 	@if [ "$(GRAPHIC)" = 1 ]; then bash tools/deps.sh --graphic --check \
 		>/dev/null 2>&1 || bash tools/deps.sh --graphic; fi
 	@$(MAKE) $(ISO) CHAPTER=$(CHAPTER) \
 		CMDLINE="$(strip $(CMDLINE) $(if $(GRAPHIC),vtshell))"
 	@$(PYTHON) -m tools.keelqemu run $(if $(GRAPHIC),--graphic $(GRAPHIC)) \
-		$(ISO)
+		$(RUN_NET) $(ISO)
 
 GDBPORT := $(shell expr 26000 + $$(id -u) % 5000)
 
@@ -201,7 +212,7 @@ qemu-gdb: deps-auto
 	@$(MAKE) $(ISO) CHAPTER=$(CHAPTER) CMDLINE="$(CMDLINE)"
 	@sed -e "s|@KERNEL@|$(KERNEL)|; s|@PORT@|$(GDBPORT)|" tools/gdbinit.in > .gdbinit
 	@echo "*** QEMU waits for gdb on port $(GDBPORT): in another terminal run 'make gdb'"
-	@$(PYTHON) -m tools.keelqemu gdb $(ISO) $(GDBPORT)
+	@$(PYTHON) -m tools.keelqemu gdb $(RUN_NET) $(ISO) $(GDBPORT)
 
 # the debugger side of qemu-gdb: loads .gdbinit explicitly (gdb's auto-load
 # refuses a .gdbinit in the current folder unless told it is safe)

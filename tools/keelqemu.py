@@ -28,7 +28,9 @@ Environment variables:
     KEEL_QEMU_FLAGS     extra QEMU arguments appended to every run
 
 Command line (used by the Makefile), from the repository root:
-    python3 -m tools.keelqemu run ISO [-m SIZE] [--log FILE] [-- QEMU ARGS...]
+    python3 -m tools.keelqemu run ISO [-m SIZE] [--log FILE]
+                                  [--net [--fwd HOST:GUEST]...]
+                                  [-- QEMU ARGS...]
     python3 -m tools.keelqemu gdb ISO PORT [-m SIZE] [--log FILE] [-- ...]
     python3 -m tools.keelqemu batch ISO [--timeout SECONDS] [--until REGEX]
                                         [--log FILE]
@@ -399,6 +401,59 @@ def qemu_command(iso, memory=None, extra_args=None, interactive=False,
     cmd += shlex.split(os.environ.get("KEEL_QEMU_FLAGS", ""))
     cmd += list(extra_args or [])
     return cmd
+
+
+# The network card (chapter 7 on): a virtio-net-pci card on QEMU's
+# user-mode network ("slirp"), which needs no privileges: the guest is
+# 10.0.2.15, the gateway (the host) 10.0.2.2, the DNS proxy 10.0.2.3, and
+# host ports may be forwarded to guest ports.
+NET_ID = "n0"
+NET_MODEL = "virtio-net-pci"
+
+
+def net_forward(spec):
+    """One hostfwd= rule: from "tcp:127.0.0.1:8080-:80" (as is), a
+    (host_port, guest_port) pair or "HOST:GUEST" (TCP on 127.0.0.1)."""
+    if isinstance(spec, str) and "-" in spec:
+        return spec
+    if isinstance(spec, str):
+        host, sep, guest = spec.partition(":")
+        if not sep or not host.isdigit() or not guest.isdigit():
+            raise ValueError("a forward is HOSTPORT:GUESTPORT, not %r" % spec)
+        spec = (int(host), int(guest))
+    host, guest = spec
+    return "tcp:127.0.0.1:%d-:%d" % (int(host), int(guest))
+
+
+def net_args(forwards=(), model=NET_MODEL, options=""):
+    """QEMU arguments for the network card, with host forwards.
+
+    forwards: a list of rules for net_forward(), e.g. [(8080, 80)] makes
+    127.0.0.1:8080 on the host reach port 80 in the guest. options: more
+    -device properties, e.g. "mac=52:54:00:ab:cd:ef,addr=0x5" (the card's
+    address, its PCI slot). Pass the result
+    as extra_args (qemu_args= in grading.gradelib.boot). Any -netdev also
+    drops the e1000 card QEMU adds by default, so the machine has exactly
+    this one.
+    """
+    netdev = "user,id=%s" % NET_ID
+    for f in forwards:
+        netdev += ",hostfwd=" + net_forward(f)
+    device = "%s,netdev=%s" % (model, NET_ID)
+    if options:
+        device += "," + options
+    return ["-netdev", netdev, "-device", device]
+
+
+def net_describe(forwards):
+    """One line for `make run`: the guest's address and the forwards."""
+    rules = [net_forward(f) for f in forwards]
+    fwd = ", ".join("%s -> guest port %s" % (r.split(":", 1)[1]
+                                             .rsplit("-", 1)[0],
+                                             r.rsplit(":", 1)[1])
+                    for r in rules)
+    return ("keel: network card %s on QEMU's user network (guest 10.0.2.15,"
+            " gateway 10.0.2.2)%s" % (NET_MODEL, "; " + fwd if fwd else ""))
 
 
 def decode_status(rc):
@@ -919,6 +974,10 @@ def _cli_interactive(args, gdb_port=None):
     else:
         print("keel: QEMU waiting for gdb on localhost:%d; "
               "quit with Ctrl-A then X" % gdb_port, flush=True)
+    if args.net:
+        forwards = args.fwd or []
+        args.qemu_args = net_args(forwards) + args.qemu_args
+        print(net_describe(forwards), flush=True)
     display = None
     if getattr(args, "graphic", None):
         display = display_args(args.graphic)
@@ -951,6 +1010,8 @@ def _cli_batch(args):
     writing a test. A matched --until also counts as success.
     """
     print(accelerator_line(), file=sys.stderr, flush=True)
+    if args.net:
+        args.qemu_args = net_args(args.fwd or []) + args.qemu_args
     res = run(args.iso, timeout(args.timeout), args.log, until=args.until,
               memory=args.memory, extra_args=args.qemu_args)
     sys.stdout.write(res.output)
@@ -983,6 +1044,12 @@ def _parser():
         sp.add_argument("-m", "--memory", default=None,
                         help="guest memory (QEMU -m), default 256M")
         sp.add_argument("--log", default=None, help="also save console here")
+        sp.add_argument("--net", action="store_true",
+                        help="add the network card (virtio-net, user "
+                             "network)")
+        sp.add_argument("--fwd", action="append", metavar="HOST:GUEST",
+                        help="with --net: forward TCP 127.0.0.1:HOST to "
+                             "the guest's port GUEST (repeatable)")
 
     r = sub.add_parser("run", help="run on this terminal")
     common(r)

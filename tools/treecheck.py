@@ -80,6 +80,8 @@ HEADER_LAYER = {
     "kernel/tty.h": "tty",
     "kernel/vt.h": "tty",
     "kernel/vga.h": "drivers",
+    "kernel/pci.h": "drivers",
+    "kernel/virtio.h": "drivers",
     "kernel/random.h": "random",
 }
 
@@ -183,6 +185,8 @@ EDGES = {
     ("tty", "drivers"): "the screen's terminal draws on the VGA's cells",
     ("drivers", "sync"): "device locks",
     ("drivers", "fs"): "drivers register character devices",
+    ("drivers", "net"): "NIC drivers register with the network stack",
+    ("drivers", "mm"): "DMA rings and buffers come from the frame allocator",
     ("fs", "lib"): "strings, lists",
     ("fs", "log"): "errors and /dev/kmsg",
     ("fs", "arch-api"): "interrupt state for spinlocks",

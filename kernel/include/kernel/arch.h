@@ -160,4 +160,9 @@ struct cpu_identity {
 void arch_cpu_identify(struct cpu_identity *id);
 #endif
 
+#if CHAPTER >= 7
+/* device memory, uncached (kernel/arch/x86_64/mm/ioremap.c) */
+void *arch_ioremap(paddr_t pa, size_t size);
+#endif
+
 #endif /* KERNEL_ARCH_H */

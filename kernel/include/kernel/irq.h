@@ -15,5 +15,8 @@ int irq_register(unsigned irq, irq_handler_fn handler, void *ctx);
 #if CHAPTER >= 6
 bool irq_from_user(void);
 #endif
+#if CHAPTER >= 7
+void irq_set_level_triggered(unsigned irq);
+#endif
 
 #endif /* KERNEL_IRQ_H */

@@ -60,6 +60,33 @@ inw(uint16_t port)
     return val;
 }
 
+#if CHAPTER >= 7
+/**
+ * @brief Write 32-bit @p val to I/O port @p port (PCI configuration space,
+ *        a virtio card's registers).
+ * @param port the port number
+ * @param val  the 32-bit value
+ */
+static inline void
+outl(uint16_t port, uint32_t val)
+{
+    __asm__ __volatile__("outl %0, %1" : : "a"(val), "Nd"(port));
+}
+
+/**
+ * @brief Read 32 bits from I/O port @p port.
+ * @param port the port number
+ * @return the 32-bit value
+ */
+static inline uint32_t
+inl(uint16_t port)
+{
+    uint32_t val;
+    __asm__ __volatile__("inl %1, %0" : "=a"(val) : "Nd"(port));
+    return val;
+}
+#endif
+
 /** A short delay: a write to the unused POST-code port 0x80. */
 static inline void
 io_wait(void)

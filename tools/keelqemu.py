@@ -50,6 +50,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
@@ -737,6 +738,39 @@ class _Keyboard:
 
 
 
+class Host:
+    """A step of scripted input that is work on the host, not keys.
+
+    When its pattern shows on the console, fn(match) runs in a thread of
+    its own (the console keeps flowing meanwhile): a test's host side,
+    such as connecting to a port the guest just said it listens on. What
+    fn returns (a str, or None for nothing) is typed into the serial port
+    when it ends, and only then do the later steps' patterns count: the
+    guest can wait for the host's word (`read`) before it goes on. An
+    exception in fn is kept in .error and types nothing.
+    """
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.thread = None
+        self.result = None
+        self.error = None
+
+    def start(self, match):
+        """Run fn(match) in a daemon thread."""
+        def body():
+            try:
+                self.result = self.fn(match)
+            except Exception as e:  # reported by the test that asked
+                self.error = e
+        self.thread = threading.Thread(target=body, daemon=True)
+        self.thread.start()
+
+    def running(self):
+        """True while fn has not returned."""
+        return self.thread is not None and self.thread.is_alive()
+
+
 class _Typist:
     """Type scripted input into the serial port once markers appear.
 
@@ -753,7 +787,7 @@ class _Typist:
 
     def __init__(self, steps, keyboard=None):
         self.steps = [(re.compile(p) if isinstance(p, str) else p,
-                       t if isinstance(t, Keys) else
+                       t if isinstance(t, (Keys, Host)) else
                        t.encode() if isinstance(t, str) else bytes(t))
                       for p, t in steps]
         self.pos = 0  # where in the output the next pattern is searched
@@ -764,11 +798,22 @@ class _Typist:
         out = b""
         while self.steps:
             pattern, data = self.steps[0]
+            if isinstance(data, Host) and data.thread is not None:
+                if data.running():
+                    break  # the host is still at work
+                if data.result:
+                    out += data.result.encode()
+                self.steps.pop(0)
+                continue
+            m = None
             if pattern is not None:
                 m = pattern.search(text, self.pos)
                 if m is None:
                     break
                 self.pos = m.end()
+            if isinstance(data, Host):
+                data.start(m)
+                continue
             if isinstance(data, Keys):
                 self.keyboard.type(data)
             else:
@@ -779,6 +824,12 @@ class _Typist:
     def done(self):
         """True once every step has been typed."""
         return not self.steps
+
+    def waiting(self):
+        """True while a Host step runs: its end must be noticed even if
+        the console stays quiet."""
+        return bool(self.steps) and isinstance(self.steps[0][1], Host) \
+            and self.steps[0][1].running()
 
 
 def _pump_loop(proc, pump, feed, deadline, typist=None):
@@ -804,7 +855,13 @@ def _pump_loop(proc, pump, feed, deadline, typist=None):
         if wait is not None and wait <= 0:
             outcome = "timeout"
             break
-        for key, _ in sel.select(wait):
+        hosting = typist is not None and typist.waiting()
+        if hosting:
+            wait = 0.1 if wait is None else min(wait, 0.1)
+        events = sel.select(wait)
+        if hosting and not typist.waiting():
+            feed = _type_due(proc, typist, pump, feed, sel)
+        for key, _ in events:
             if key.data == "in":
                 feed = _write_some(proc.stdin, feed, sel,
                                    typist is None or typist.done())

@@ -26,12 +26,6 @@ CHAPTER_FILES += \
 	kernel/include/kernel/virtio.h \
 	book/07-networking.md \
 	grading/tests/ch07_pci.py
-# the card on its own, before the stack: weak stand-ins for netdev_*()
-# and an ARP exchange with QEMU's gateway (drop once net/ defines them)
-KERNEL_SRCS += \
-	kernel/drivers/virtio_net_test.c
-CHAPTER_FILES += \
-	grading/tests/ch07_virtio_arp.py
 
 # ---- the lwIP port and the sockets
 
@@ -72,7 +66,9 @@ CHAPTER_FILES += \
 	user/sockfuzz.c \
 	user/udpecho.c \
 	user/busybox/rootfs/test/net.sh \
-	grading/tests/ch07_sockets.py
+	user/busybox/rootfs/test/nic.sh \
+	grading/tests/ch07_sockets.py \
+	grading/tests/ch07_net.py
 USER_PROGS += socktest sockfuzz udpecho
 
 # ---- files this chapter replaces (added by `chapters.py retire`)

@@ -9,10 +9,15 @@
  * /sys/bus/pci instead, which Keel does not have). The format is Linux's
  * show_device() in drivers/pci/proc.c; the one difference is the last
  * field, the driver's name (Linux's virtio driver is "virtio-pci", the
- * transport; Keel names the network driver).
+ * transport; Keel names the network driver). The file is registered with
+ * procfs as a directory of its own (proc_dir(): procfs knows nothing of
+ * PCI).
  */
+#include "fs/procfs.h"
+#include "kernel/mm.h"
 #include "kernel/pci.h"
 #include "kernel/string.h"
+#include "uapi/stat.h"
 
 /** Room for one /proc/bus/pci/devices line: 14 resources of 17 bytes,
  *  the numbers before them and a driver's name. */
@@ -63,3 +68,22 @@ pci_format_devices(char *buf, size_t size)
     }
     return (long)len;
 }
+
+/* /proc/bus/pci/devices: the text above, through procfs's buffer. */
+static void
+pci_show_devices(struct pbuf *b, int pid)
+{
+    (void)pid;
+    size_t size = (size_t)(pci_device_count() + 1) * PCI_LINE_MAX;
+    char *text = kmalloc(size);
+    if (text == NULL)
+        return;
+    pbuf_write(b, text, (size_t)pci_format_devices(text, size));
+    kfree(text);
+}
+
+/** The files of /proc/bus/pci. */
+static const struct proc_entry pci_proc_entries[] = {
+    {"devices", S_IFREG | 0444, pci_show_devices, NULL, 0},
+};
+proc_dir(pci, "bus/pci", pci_proc_entries);

@@ -177,6 +177,30 @@ start_vt_shell(void)
     _exit(127);
 }
 
+/* The web server of an interactive session (chapter 7): BusyBox httpd
+ * serving /www on port 80, which `make run` forwards from the host's
+ * 127.0.0.1:8080. Only on Keel (not when the host runs init as the
+ * oracle) and only when the kernel has a network (/proc/net); httpd puts
+ * itself in the background. */
+static void
+start_httpd(void)
+{
+    struct stat st;
+    if (getenv("ROOT") != NULL || stat("/proc/net", &st) != 0 ||
+        stat("/www", &st) != 0)
+        return;
+    static char *const argv[] = {"httpd", "-p", "80", "-h", "/www", NULL};
+    pid_t pid = fork();
+    if (pid == 0) {
+        execve("/usr/sbin/httpd", argv, shell_env("vt100"));
+        _exit(127);
+    }
+    int status;
+    if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+        WEXITSTATUS(status) == 0)
+        printf("init: httpd serves /www on port 80\n");
+}
+
 /* Start the shell in a child and wait until every child has ended (the
  * shell and the orphans given to init meanwhile). Without BusyBox the
  * child runs chapter 3's test programs instead. With the word `vtshell`
@@ -205,6 +229,7 @@ shell_or_tests(void)
             run_word(programs[i]);
         _exit(0);
     }
+    start_httpd();
     int vt = cmdline_has("vtshell");
     pid_t vt_pid = vt ? start_vt_shell() : -1;
     int status;

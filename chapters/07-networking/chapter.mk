@@ -67,6 +67,9 @@ CHAPTER_FILES += \
 	user/udpecho.c \
 	user/busybox/rootfs/test/net.sh \
 	user/busybox/rootfs/test/nic.sh \
+	user/busybox/rootfs/www/index.html \
+	user/busybox/rootfs/etc/hosts \
+	user/busybox/rootfs/etc/resolv.conf \
 	grading/tests/ch07_sockets.py \
 	grading/tests/ch07_net.py
 USER_PROGS += socktest sockfuzz udpecho
@@ -77,3 +80,4 @@ RETIRED_FILES += fs/procfs/inode.c
 RETIRED_FILES += fs/include/fs/procfs.h
 RETIRED_FILES += kernel/arch/x86_64/kernel.ld
 RETIRED_FILES += kernel/arch/x86_64/cpu/irq.c
+RETIRED_FILES += user/init.c

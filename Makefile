@@ -438,7 +438,7 @@ book: deps-auto
 	@$(if $(SYSCALL_TBL),$(PYTHON) tools/gen-syscalls.py markdown build/book/gen/compat.md)
 	@$(if $(SYSCALL_TBL),$(PYTHON) tools/gen-syscalls.py kernel 99 build/book/kgen)
 	@echo "  DOXYGEN book -> build/book/html/index.html"
-	@doxygen book/Doxyfile > build/book/doxygen.log 2>&1 || \
+	@KEEL_BOOK_NET=$(if $(wildcard net),net) doxygen book/Doxyfile > build/book/doxygen.log 2>&1 || \
 		{ cat build/book/doxygen.log; exit 1; }
 
 test: deps-auto

@@ -101,7 +101,8 @@ net_unlock(void)
 }
 // [net_unlock]
 
-/** @brief Whether the caller holds net_lock (for assertions). */
+/** @brief Whether the caller holds net_lock (for assertions).
+ *  @return true when it does */
 bool
 net_locked(void)
 {
@@ -146,14 +147,16 @@ net_wake(struct wait_queue *wq)
 
 /* ---- what lwIP asks of the system (NO_SYS = 1: very little) ---------- */
 
-/** @brief lwIP's clock: milliseconds, only ever compared by difference. */
+/** @brief lwIP's clock: milliseconds, only ever compared by difference.
+ *  @return milliseconds since boot (wrapping) */
 u32_t
 sys_now(void)
 {
     return (u32_t)(clock_monotonic_ns() / 1000000);
 }
 
-/** @brief Random numbers for ephemeral ports and DHCP's transaction ids. */
+/** @brief Random numbers for ephemeral ports and DHCP's transaction ids.
+ *  @return 32 random bits */
 uint32_t
 net_random32(void)
 {
@@ -162,8 +165,13 @@ net_random32(void)
     return r;
 }
 
-/** @brief lwIP's calloc (mem_calloc with MEM_LIBC_MALLOC): zeroed
- *         memory, or NULL when @p count * @p size overflows. */
+/**
+ * @brief lwIP's calloc (mem_calloc with MEM_LIBC_MALLOC).
+ * @param count how many
+ * @param size  bytes each
+ * @return zeroed memory, or NULL when it runs out or count * size
+ *         overflows
+ */
 void *
 net_calloc(size_t count, size_t size)
 {

@@ -41,8 +41,8 @@ enum sock_state {
 
 /** @name shutdown bits (Linux's RCV_SHUTDOWN and SEND_SHUTDOWN). */
 ///@{
-#define SHUT_RCV 1
-#define SHUT_SEND 2
+#define SHUT_RCV 1  /**< reads end (shutdown SHUT_RD) */
+#define SHUT_SEND 2 /**< writes end (shutdown SHUT_WR) */
 ///@}
 
 /** What each protocol does for the generic layer; all with net_lock held. */

@@ -78,7 +78,8 @@ sock_alloc(int type, int protocol, const struct sock_proto *proto)
     return s;
 }
 
-/** @brief Free @p s, whose protocol has let go of its pcb. */
+/** @brief Free @p s, whose protocol has let go of its pcb.
+ *  @param s the socket */
 void
 sock_free(struct socket *s)
 {
@@ -173,6 +174,9 @@ iter_copy(struct sock_iter *it, void *k, size_t n, bool to_user)
 
 /**
  * @brief Copy @p n bytes from kernel memory into the iterator's buffers.
+ * @param it  the user buffers, advanced
+ * @param src the bytes
+ * @param n   how many
  * @return 0, or -EFAULT (the bytes before the bad one are copied and
  *         counted)
  */
@@ -184,6 +188,9 @@ iter_to_user(struct sock_iter *it, const void *src, size_t n)
 
 /**
  * @brief Copy @p n bytes from the iterator's buffers into kernel memory.
+ * @param it  the user buffers, advanced
+ * @param dst where the bytes go
+ * @param n   how many
  * @return 0, or -EFAULT
  */
 int
@@ -238,8 +245,9 @@ sock_lwip_errno(int err)
 }
 
 /**
- * @brief Whether bind() may use @p addr (network order): any, loopback,
- *        broadcast or the address of one of our interfaces.
+ * @brief Whether bind() may use @p addr: any, loopback, broadcast or the
+ *        address of one of our interfaces.
+ * @param addr the address, network order
  * @return 0, or -EADDRNOTAVAIL
  */
 int
@@ -287,6 +295,7 @@ sock_file(int fd, long *err)
  * The system calls ask first where Linux looks the descriptor up
  * before it reads the arguments it points at.
  * @param fd the descriptor
+ * @return 0, -EBADF or -ENOTSOCK
  */
 long
 sock_fd_check(int fd)
@@ -509,6 +518,9 @@ sock_inet_addr(const struct sockaddr_storage *a, unsigned len,
 
 /**
  * @brief bind(fd, addr, len): give the socket its local address.
+ * @param fd  the socket
+ * @param a   the address, copied in
+ * @param len its length
  * @return 0; -EBADF, -ENOTSOCK, -EINVAL (short address, already bound),
  *         -EAFNOSUPPORT, -EADDRNOTAVAIL, -EADDRINUSE
  */
@@ -535,6 +547,9 @@ sock_bind(int fd, const struct sockaddr_storage *a, unsigned len)
 /**
  * @brief connect(fd, addr, len): reach a peer (a stream) or choose the
  *        only one (a datagram socket).
+ * @param fd  the socket
+ * @param a   the address, copied in
+ * @param len its length
  * @return 0; -EINPROGRESS (non-blocking); -EBADF, -ENOTSOCK, -EINVAL,
  *         -EAFNOSUPPORT, -EISCONN, -EALREADY, -ECONNREFUSED,
  *         -ETIMEDOUT, -ENETUNREACH, -EINTR
@@ -563,6 +578,8 @@ sock_connect(int fd, const struct sockaddr_storage *a, unsigned len)
 
 /**
  * @brief listen(fd, backlog): accept connections from now on.
+ * @param fd      the socket
+ * @param backlog connections that may wait for accept()
  * @return 0; -EBADF, -ENOTSOCK, -EOPNOTSUPP (not a stream), -EINVAL
  *         (connected), -EADDRINUSE
  */
@@ -690,6 +707,8 @@ sock_recvmsg(int fd, const struct iovec *iov, size_t n,
 
 /**
  * @brief shutdown(fd, how): end one direction or both.
+ * @param fd  the socket
+ * @param how SHUT_RD, SHUT_WR or SHUT_RDWR
  * @return 0; -EBADF, -ENOTSOCK, -EINVAL (bad @p how), -ENOTCONN
  */
 long

@@ -13,8 +13,8 @@ it crosses the virtio card, lwIP and the sockets.
 
 One boot runs /test/nic.sh with a random token and the host server's
 port; when the script says "listening", the host does its part in a
-thread (keelqemu.Host) while the script waits for its servers, each of
-which ends when its client is done.
+thread (keelqemu.Host) and types a line when it is done; the script
+reads it and stops any server still waiting for a client.
 
   nic-dhcp     (10)  exercise 7.1. DHCP gives eth0 10.0.2.15/24 with
                      the card's MAC; the default route goes through
@@ -152,7 +152,8 @@ def udp_echo(port):
 
 
 def host_side(match):
-    """What the host does once the guest listens (nothing is typed)."""
+    """What the host does once the guest listens; then it types a line,
+    on which the guest stops whatever server still waits."""
     steps = [("page", lambda: http_get(PORTS["http"]).strip()),
              ("fifty", lambda: fifty(PORTS["http"])),
              ("in", lambda: bulk_in(PORTS["in"])),
@@ -163,7 +164,8 @@ def host_side(match):
             HOST[name] = fn()
         except OSError as e:
             HOST[name] = "error: %s" % e
-    return None
+            break  # the rest would wait out their timeouts too
+    return "host done\n"
 
 
 @test(0, "nic")
@@ -180,6 +182,15 @@ def test_nic():
              input=[(r"(?m)^listening", keelqemu.Host(host_side))])
     finally:
         srv.shutdown()
+
+
+def host_result(name):
+    """What the host's step `name` found; fail when it never ran."""
+    assert_true(name in HOST, "the host never ran its %s step: %s" % (
+        name, "the guest never said it was listening" if not HOST else
+        "an earlier step failed (%s)" % ", ".join(
+            "%s: %s" % kv for kv in HOST.items())))
+    return HOST[name]
 
 
 def section():
@@ -230,19 +241,19 @@ def test_nic_wget():
       parent=test_nic)
 def test_nic_httpd():
     """GET / through the forward; then 50 concurrent GETs all answered."""
-    assert_true("page" in HOST, "the guest never said it was listening")
-    assert_equal(HOST["page"], "guest-" + TOKEN,
+    assert_equal(host_result("page"), "guest-" + TOKEN,
                  "the host got another page from httpd:")
-    assert_equal(HOST["fifty"], 50, "of 50 connections at once, answered:")
+    assert_equal(host_result("fifty"), 50,
+                 "of 50 connections at once, answered:")
 
 
 @test(10, "nic-bulk: 10 MiB each way through nc", parent=test_nic)
 def test_nic_bulk():
     """Host -> guest nc -l and guest nc -l -> host, checksums equal."""
-    assert_true("in" in HOST, "the guest never said it was listening")
     lines = section()
-    has(lines, "in: %s" % HOST["in"])
-    n, digest = HOST["out"] if isinstance(HOST["out"], tuple) else (0, "")
+    has(lines, "in: %s" % host_result("in"))
+    out = host_result("out")
+    n, digest = out if isinstance(out, tuple) else (0, str(out))
     assert_equal(n, BULK, "bytes the host read from the guest:")
     has(lines, "out: %s" % digest)
 
@@ -250,6 +261,5 @@ def test_nic_bulk():
 @test(5, "nic-udp: a datagram from the host, echoed", parent=test_nic)
 def test_nic_udp():
     """udpecho in Keel sends the host's datagram back."""
-    assert_true("udp" in HOST, "the guest never said it was listening")
-    assert_equal(HOST["udp"], "udp-" + TOKEN, "the echo the host got:")
+    assert_equal(host_result("udp"), "udp-" + TOKEN, "the echo the host got:")
     expect([r"udpecho: 1 echoed"])

@@ -168,7 +168,6 @@ vnet_xmit(struct netdev *nd, const void *frame, size_t len)
 }
 // [vnet_xmit]
 
-// [vnet_poll]
 /**
  * @brief netdev_ops.poll: hand up to @p budget received frames to the
  *        stack and give their buffers back to the card.
@@ -177,6 +176,7 @@ vnet_xmit(struct netdev *nd, const void *frame, size_t len)
  * @return frames taken (handed up or dropped as malformed)
  * @pre called by the stack, with its lock held
  */
+// >>> exercise 7.1 virtio-rx
 static int
 vnet_poll(struct netdev *nd, int budget)
 {
@@ -201,7 +201,14 @@ vnet_poll(struct netdev *nd, int budget)
         virtq_notify(&vn->rx);
     return n;
 }
-// [vnet_poll]
+// === stub: frames stay on the card, and the card runs out of buffers
+// static int
+// vnet_poll(struct netdev *nd, int budget)
+// {
+//     (void)nd, (void)budget;
+//     return 0; // TODO(7.1): take the used entries, hand frames up, repost
+// }
+// <<< exercise 7.1 virtio-rx
 
 static const struct netdev_ops vnet_ops = {
     .xmit = vnet_xmit,

@@ -15,40 +15,40 @@
 
 /** @name Interface flags (SIOCGIFFLAGS). */
 ///@{
-#define IFF_UP 0x1
-#define IFF_BROADCAST 0x2
-#define IFF_LOOPBACK 0x8
-#define IFF_RUNNING 0x40
-#define IFF_MULTICAST 0x1000
+#define IFF_UP 0x1           /**< administratively up */
+#define IFF_BROADCAST 0x2    /**< has a broadcast address */
+#define IFF_LOOPBACK 0x8     /**< the loopback interface */
+#define IFF_RUNNING 0x40     /**< the link is up */
+#define IFF_MULTICAST 0x1000 /**< supports multicast */
 ///@}
 
 /** @name Hardware types (SIOCGIFHWADDR's sa_family). */
 ///@{
-#define ARPHRD_ETHER 1
-#define ARPHRD_LOOPBACK 772
+#define ARPHRD_ETHER 1      /**< Ethernet */
+#define ARPHRD_LOOPBACK 772 /**< the loopback device */
 ///@}
 
 /** @name The socket ioctls on interfaces and routes. */
 ///@{
-#define SIOCADDRT 0x890b
-#define SIOCDELRT 0x890c
-#define SIOCGIFNAME 0x8910
-#define SIOCGIFCONF 0x8912
-#define SIOCGIFFLAGS 0x8913
-#define SIOCSIFFLAGS 0x8914
-#define SIOCGIFADDR 0x8915
-#define SIOCSIFADDR 0x8916
-#define SIOCGIFDSTADDR 0x8917
-#define SIOCGIFBRDADDR 0x8919
-#define SIOCSIFBRDADDR 0x891a
-#define SIOCGIFNETMASK 0x891b
-#define SIOCSIFNETMASK 0x891c
-#define SIOCGIFMETRIC 0x891d
-#define SIOCGIFMTU 0x8921
-#define SIOCSIFMTU 0x8922
-#define SIOCGIFHWADDR 0x8927
-#define SIOCGIFINDEX 0x8933
-#define SIOCGIFTXQLEN 0x8942
+#define SIOCADDRT 0x890b      /**< add a route */
+#define SIOCDELRT 0x890c      /**< delete a route */
+#define SIOCGIFNAME 0x8910    /**< an interface's name from its index */
+#define SIOCGIFCONF 0x8912    /**< the interfaces and their addresses */
+#define SIOCGIFFLAGS 0x8913   /**< get IFF_* flags */
+#define SIOCSIFFLAGS 0x8914   /**< set IFF_* flags */
+#define SIOCGIFADDR 0x8915    /**< get the address */
+#define SIOCSIFADDR 0x8916    /**< set the address */
+#define SIOCGIFDSTADDR 0x8917 /**< get the point-to-point peer */
+#define SIOCGIFBRDADDR 0x8919 /**< get the broadcast address */
+#define SIOCSIFBRDADDR 0x891a /**< set the broadcast address */
+#define SIOCGIFNETMASK 0x891b /**< get the netmask */
+#define SIOCSIFNETMASK 0x891c /**< set the netmask */
+#define SIOCGIFMETRIC 0x891d  /**< get the metric */
+#define SIOCGIFMTU 0x8921     /**< get the MTU */
+#define SIOCSIFMTU 0x8922     /**< set the MTU */
+#define SIOCGIFHWADDR 0x8927  /**< get the hardware address */
+#define SIOCGIFINDEX 0x8933   /**< get the index */
+#define SIOCGIFTXQLEN 0x8942  /**< get the transmit queue length */
 ///@}
 
 /** One interface's request: its name and one value. */
@@ -89,9 +89,9 @@ struct rtentry {
 
 /** @name Route flags. */
 ///@{
-#define RTF_UP 0x1
-#define RTF_GATEWAY 0x2
-#define RTF_HOST 0x4
+#define RTF_UP 0x1      /**< the route is usable */
+#define RTF_GATEWAY 0x2 /**< through a gateway */
+#define RTF_HOST 0x4    /**< to one host */
 ///@}
 
 #endif /* UAPI_IF_H */

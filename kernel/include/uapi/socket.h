@@ -12,87 +12,87 @@
 
 /** @name Address families (socket's first argument). */
 ///@{
-#define AF_UNSPEC 0
-#define AF_UNIX 1
-#define AF_INET 2
-#define AF_INET6 10
-#define AF_NETLINK 16
-#define AF_PACKET 17
-#define AF_MAX 46
+#define AF_UNSPEC 0   /**< no family (connect: forget the peer) */
+#define AF_UNIX 1     /**< local sockets, named in the file system */
+#define AF_INET 2     /**< IPv4 */
+#define AF_INET6 10   /**< IPv6 */
+#define AF_NETLINK 16 /**< the kernel's own messages */
+#define AF_PACKET 17  /**< raw link-layer frames */
+#define AF_MAX 46     /**< one past the last family */
 ///@}
 
 /** @name Socket types, and the flags or'ed into them. */
 ///@{
-#define SOCK_STREAM 1
-#define SOCK_DGRAM 2
-#define SOCK_RAW 3
-#define SOCK_SEQPACKET 5
-#define SOCK_TYPE_MASK 0xf
-#define SOCK_NONBLOCK 04000   /* O_NONBLOCK */
-#define SOCK_CLOEXEC 02000000 /* O_CLOEXEC */
+#define SOCK_STREAM 1         /**< a byte stream (TCP) */
+#define SOCK_DGRAM 2          /**< datagrams (UDP) */
+#define SOCK_RAW 3            /**< whole IP packets of one protocol */
+#define SOCK_SEQPACKET 5      /**< datagrams over a connection */
+#define SOCK_TYPE_MASK 0xf    /**< the type's bits of socket()'s type */
+#define SOCK_NONBLOCK 04000   /**< O_NONBLOCK on the new file */
+#define SOCK_CLOEXEC 02000000 /**< FD_CLOEXEC on the new descriptor */
 ///@}
 
 /** @name Protocols. */
 ///@{
-#define IPPROTO_IP 0
-#define IPPROTO_ICMP 1
-#define IPPROTO_TCP 6
-#define IPPROTO_UDP 17
-#define IPPROTO_RAW 255
+#define IPPROTO_IP 0    /**< the IP level of options; "the type's protocol" */
+#define IPPROTO_ICMP 1  /**< ICMP (ping) */
+#define IPPROTO_TCP 6   /**< TCP */
+#define IPPROTO_UDP 17  /**< UDP */
+#define IPPROTO_RAW 255 /**< raw IP */
 ///@}
 
 /** @name Option levels and options (setsockopt, getsockopt). */
 ///@{
-#define SOL_SOCKET 1
-#define SO_DEBUG 1
-#define SO_REUSEADDR 2
-#define SO_TYPE 3
-#define SO_ERROR 4
-#define SO_DONTROUTE 5
-#define SO_BROADCAST 6
-#define SO_SNDBUF 7
-#define SO_RCVBUF 8
-#define SO_KEEPALIVE 9
-#define SO_OOBINLINE 10
-#define SO_LINGER 13
-#define SO_REUSEPORT 15
-#define SO_RCVLOWAT 18
-#define SO_SNDLOWAT 19
-#define SO_RCVTIMEO 20
-#define SO_SNDTIMEO 21
-#define SO_ACCEPTCONN 30
-#define SO_PROTOCOL 38
-#define SO_DOMAIN 39
-#define TCP_NODELAY 1
-#define TCP_MAXSEG 2
-#define TCP_KEEPIDLE 4
-#define TCP_KEEPINTVL 5
-#define TCP_KEEPCNT 6
-#define IP_TOS 1
-#define IP_TTL 2
-#define IP_HDRINCL 3
+#define SOL_SOCKET 1     /**< the socket level of options */
+#define SO_DEBUG 1       /**< debugging (accepted, ignored) */
+#define SO_REUSEADDR 2   /**< bind over TIME_WAIT */
+#define SO_TYPE 3        /**< the socket's type (read only) */
+#define SO_ERROR 4       /**< the pending error, cleared by reading */
+#define SO_DONTROUTE 5   /**< bypass routing (ignored) */
+#define SO_BROADCAST 6   /**< may send to broadcast addresses */
+#define SO_SNDBUF 7      /**< send buffer size */
+#define SO_RCVBUF 8      /**< receive buffer size */
+#define SO_KEEPALIVE 9   /**< probe an idle connection */
+#define SO_OOBINLINE 10  /**< urgent data inline (ignored) */
+#define SO_LINGER 13     /**< what close does with unsent data */
+#define SO_REUSEPORT 15  /**< share a port (ignored) */
+#define SO_RCVLOWAT 18   /**< least bytes a read waits for */
+#define SO_SNDLOWAT 19   /**< least room a write waits for */
+#define SO_RCVTIMEO 20   /**< how long a read may wait */
+#define SO_SNDTIMEO 21   /**< how long a write may wait */
+#define SO_ACCEPTCONN 30 /**< listening (read only) */
+#define SO_PROTOCOL 38   /**< the protocol (read only) */
+#define SO_DOMAIN 39     /**< the family (read only) */
+#define TCP_NODELAY 1    /**< send small segments at once (no Nagle) */
+#define TCP_MAXSEG 2     /**< the largest segment */
+#define TCP_KEEPIDLE 4   /**< idle seconds before the first probe */
+#define TCP_KEEPINTVL 5  /**< seconds between probes */
+#define TCP_KEEPCNT 6    /**< probes before giving up */
+#define IP_TOS 1         /**< type of service (accepted, ignored) */
+#define IP_TTL 2         /**< time to live (accepted, ignored) */
+#define IP_HDRINCL 3     /**< the program writes the IP header */
 ///@}
 
 /** @name Flags of send and recv. */
 ///@{
-#define MSG_OOB 0x1
-#define MSG_PEEK 0x2
-#define MSG_DONTROUTE 0x4
-#define MSG_CTRUNC 0x8
-#define MSG_TRUNC 0x20
-#define MSG_DONTWAIT 0x40
-#define MSG_EOR 0x80
-#define MSG_WAITALL 0x100
-#define MSG_NOSIGNAL 0x4000
-#define MSG_MORE 0x8000
-#define MSG_CMSG_CLOEXEC 0x40000000
+#define MSG_OOB 0x1       /**< urgent data */
+#define MSG_PEEK 0x2      /**< leave what is read queued */
+#define MSG_DONTROUTE 0x4 /**< bypass routing */
+#define MSG_CTRUNC 0x8    /**< ancillary data was cut */
+#define MSG_TRUNC 0x20 /**< the datagram was longer (in: return its length) */
+#define MSG_DONTWAIT 0x40           /**< this call does not block */
+#define MSG_EOR 0x80                /**< end of record */
+#define MSG_WAITALL 0x100           /**< wait for the whole buffer */
+#define MSG_NOSIGNAL 0x4000         /**< no SIGPIPE with EPIPE */
+#define MSG_MORE 0x8000             /**< more is coming: hold the segment */
+#define MSG_CMSG_CLOEXEC 0x40000000 /**< passed descriptors get FD_CLOEXEC */
 ///@}
 
 /** @name shutdown's @p how. */
 ///@{
-#define SHUT_RD 0
-#define SHUT_WR 1
-#define SHUT_RDWR 2
+#define SHUT_RD 0   /**< no more reading */
+#define SHUT_WR 1   /**< no more writing (a FIN) */
+#define SHUT_RDWR 2 /**< neither */
 ///@}
 
 /** Any address's first two bytes: its family. */

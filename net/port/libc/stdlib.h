@@ -10,8 +10,12 @@
 
 #include "kernel/string.h"
 
-/** The decimal number at the start of @p s (lwIP's only use: small
- *  interface numbers). */
+/**
+ * @brief The decimal number at the start of @p s (lwIP's only use:
+ *        small interface numbers).
+ * @param s the text
+ * @return its value
+ */
 static inline int
 atoi(const char *s)
 {

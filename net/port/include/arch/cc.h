@@ -25,14 +25,14 @@
 
 /** @name printf formats for lwIP's debug output (no inttypes.h here). */
 ///@{
-#define X8_F "02x"
-#define U16_F "u"
-#define S16_F "d"
-#define X16_F "x"
-#define U32_F "u"
-#define S32_F "d"
-#define X32_F "x"
-#define SZT_F "lu"
+#define X8_F "02x" /**< u8_t in hex */
+#define U16_F "u"  /**< u16_t */
+#define S16_F "d"  /**< s16_t */
+#define X16_F "x"  /**< u16_t in hex */
+#define U32_F "u"  /**< u32_t */
+#define S32_F "d"  /**< s32_t */
+#define X32_F "x"  /**< u32_t in hex */
+#define SZT_F "lu" /**< size_t */
 ///@}
 
 /* x86 is little-endian; say so before lwIP guesses */

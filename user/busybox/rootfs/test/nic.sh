@@ -5,9 +5,9 @@
 # HOSTPORT is a web server the grader runs there. The grader also
 # forwards ports of the host's 127.0.0.1 to our ports 80, 5000, 5001
 # (TCP) and 5003 (UDP). This script first reaches out (ping, wget), then
-# starts the servers, says "listening", and waits for the grader's
-# clients to be done (a page, 50 connections at once, 10 MiB each way, a
-# datagram): each server ends with its client. Every wait is bounded.
+# starts the servers, says "listening", and waits for the grader to type
+# a line once its clients are done (a page, 50 connections at once,
+# 10 MiB each way, a datagram). Every wait is bounded.
 tok=$1
 hp=$2
 retry() { # retry N CMD...: run CMD up to N times, 0.2 s apart
@@ -21,8 +21,10 @@ retry() { # retry N CMD...: run CMD up to N times, 0.2 s apart
     return 1
 }
 echo "== card"
-retry 100 sh -c "ifconfig eth0 | grep -q 'inet addr:10.0.2.15'" ||
-    echo "no address from DHCP"
+if ! retry 100 sh -c "ifconfig eth0 | grep -q 'inet addr:10.0.2.15'"; then
+    echo "no address from DHCP: nothing more to try"
+    exit 1
+fi
 ifconfig eth0 | grep -o 'HWaddr [0-9A-F:]*\|inet addr:[0-9.]*  Bcast:[0-9.]*  Mask:[0-9.]*\|UP BROADCAST RUNNING'
 route -n | grep '^0.0.0.0\|^10.0.2.0' | tr -s ' '
 grep 1af41000 /proc/bus/pci/devices | cut -f2,18
@@ -44,9 +46,12 @@ udpecho 5003 1 > /tmp/udpecho &
 p3=$!
 retry 50 sh -c "netstat -tln | grep -q ':5001 ' && netstat -tln | grep -q ':80 ' && grep -q listening /tmp/udpecho"
 echo "listening"
-# the host now fetches pages, sends and reads 10 MiB, sends a datagram:
-# each server here ends when its client is done, or the watchdog ends it
-(sleep 200; kill $p1 $p2 $p3 2>/dev/null) &
+# the host now fetches pages, sends and reads 10 MiB, sends a datagram,
+# and types a line when it is done (or gave up): servers still waiting
+# for a client then are stopped
+read -t 200 answer
+echo "host: $answer"
+kill $p1 $p2 $p3 2>/dev/null
 wait $p1 $p2 $p3
 echo "in: $(md5sum < /tmp/in | cut -d' ' -f1)"
 cat /tmp/udpecho

@@ -8,6 +8,15 @@
 
 CHAPTER_SLUGS += 07-networking
 
+# The chapter's own documents.
+CHAPTER_FILES += \
+	chapters/07-networking/README.md \
+	chapters/07-networking/demo.sh \
+	book/07-networking.md \
+	book/figures/packet-path.dot \
+	book/figures/socket-file.dot \
+	book/figures/lwip-port.dot
+
 # ---- the contract between NIC drivers and the stack
 CHAPTER_FILES += \
 	net/include/net/netdev.h
@@ -24,7 +33,6 @@ KERNEL_SRCS += \
 CHAPTER_FILES += \
 	kernel/include/kernel/pci.h \
 	kernel/include/kernel/virtio.h \
-	book/07-networking.md \
 	grading/tests/ch07_pci.py
 
 # ---- the lwIP port and the sockets

@@ -284,7 +284,7 @@ BUSYBOX_STAMP := build/busybox/.source-$(notdir $(BUSYBOX_SRC))
 BUSYBOX_ENV := BUSYBOX_SRC="$(BUSYBOX_SRC)" BUSYBOX_GLIBC="$(BUSYBOX_GLIBC)" \
 	MUSL_INCLUDE="$(MUSL_INCLUDE)" KEEL_CACHE="$(KEEL_CACHE)"
 INITRD_BUSYBOX := $(if $(ROOTFS_BUSYBOX),$(BUSYBOX) $(BUSYBOX_GLIBC) \
-	tools/busybox.sh $(shell find user/busybox/rootfs 2>/dev/null))
+	tools/busybox.sh $(shell find user/busybox/rootfs ! -type l 2>/dev/null))
 # an initramfs made with (or, last time, with) ROOTFS_EXTRA is made anew
 INITRD_EXTRA := $(if $(ROOTFS_EXTRA)$(shell cat $(B)/initrd.extra 2>/dev/null),FORCE)
 INITRD_RESTAGE := $(if $(filter $(CH),$(shell cat $(USER_ROOT).chapter 2>/dev/null)),,FORCE)

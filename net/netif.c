@@ -14,7 +14,9 @@
  * The address comes from the kernel command line: `ip=A.B.C.D/N` (with
  * `gw=A.B.C.D`) for a fixed one, `ip=off` for none; otherwise lwIP's
  * DHCP client asks for one (QEMU's user network answers 10.0.2.15/24,
- * gateway 10.0.2.2). The interface is logged when it has its address.
+ * gateway 10.0.2.2, name server 10.0.2.3). `dns=A.B.C.D[,A.B.C.D]` names
+ * the name servers; /proc/net/pnp shows them. The interface is logged
+ * when it has its address.
  */
 #include "kernel/cmdline.h"
 #include "kernel/mm.h"
@@ -27,6 +29,7 @@
 #include "uapi/if.h"
 
 #include "lwip/dhcp.h"
+#include "lwip/dns.h"
 #include "lwip/etharp.h"
 #include "lwip/netif.h"
 #include "netif/ethernet.h"
@@ -133,6 +136,54 @@ parse_cidr(const char *s, ip4_addr_t *ip, ip4_addr_t *mask)
     return 0;
 }
 
+/** How the address was had, for /proc/net/pnp: DHCP or by hand. */
+static bool pnp_dhcp;
+
+/* dns=A.B.C.D[,A.B.C.D] from the command line (DHCP's servers, when it
+ * gives some, replace them). */
+static void
+netif_dns_config(bool dhcp)
+{
+    pnp_dhcp = dhcp;
+    const char *dns = cmdline_get("dns");
+    if (dns == NULL)
+        return;
+    char buf[40];
+    strlcpy(buf, dns, sizeof buf);
+    char *comma = strchr(buf, ',');
+    if (comma != NULL)
+        *comma = '\0';
+    const char *words[2] = {buf, comma != NULL ? comma + 1 : NULL};
+    for (u8_t i = 0; i < 2 && words[i] != NULL; i++) {
+        ip_addr_t a;
+        if (ipaddr_aton(words[i], &a))
+            dns_setserver(i, &a);
+        else
+            printk("net: dns=%s is not an address\n", words[i]);
+    }
+}
+
+/**
+ * @brief The name servers known (from dns= or DHCP), for /proc/net/pnp.
+ * @param out  receives their addresses, network order
+ * @param max  room at @p out
+ * @param dhcp receives whether DHCP configured the interface
+ * @return how many were written
+ * @pre net_lock held
+ */
+int
+netif_dns_servers(uint32_t *out, int max, bool *dhcp)
+{
+    int n = 0;
+    for (u8_t i = 0; i < DNS_MAX_SERVERS && n < max; i++) {
+        const ip_addr_t *a = dns_getserver(i);
+        if (!ip_addr_isany(a))
+            out[n++] = ip4_addr_get_u32(ip_2_ip4(a));
+    }
+    *dhcp = pnp_dhcp;
+    return n;
+}
+
 /**
  * @brief Make @p nd an interface: address it, bring it up, start DHCP.
  * @param nd the card
@@ -155,6 +206,7 @@ netif_attach(struct netdev *nd)
     const char *gws = cmdline_get("gw");
     if (gws != NULL && !ip4addr_aton(gws, &gw))
         printk("net: gw=%s is not an address: none\n", gws);
+    netif_dns_config(dhcp);
     netif_add(n, &ip, &mask, &gw, nd, netif_eth_init, ethernet_input);
     nd->stack = n;
     netif_set_status_callback(n, netif_status);

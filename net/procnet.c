@@ -7,6 +7,7 @@
  * | file     | what                          | read by                  |
  * |----------|-------------------------------|--------------------------|
  * | dev      | each interface's counters     | ifconfig, ip -s          |
+ * | pnp      | DHCP or manual; name servers  | /etc/resolv.conf links   |
  * | tcp      | every TCP pcb and its state   | netstat -t               |
  * | udp      | every UDP pcb                 | netstat -u               |
  * | tcp6 udp6| none: no IPv6 here            | netstat                  |
@@ -147,9 +148,29 @@ show_sockstat(struct pbuf *b, int pid)
     kfree(c);
 }
 
+/* /proc/net/pnp: how the network was configured and its name servers,
+ * as Linux's in-kernel configuration writes it; /etc/resolv.conf is a
+ * link to it, as in initramfs-based systems. */
+static void
+show_pnp(struct pbuf *b, int pid)
+{
+    (void)pid;
+    uint32_t dns[4];
+    bool dhcp;
+    net_lock();
+    int n = netif_dns_servers(dns, 4, &dhcp);
+    net_unlock();
+    pbuf_printf(b, dhcp ? "#PROTO: DHCP\n" : "#MANUAL\n");
+    for (int i = 0; i < n; i++) {
+        const uint8_t *a = (const uint8_t *)&dns[i];
+        pbuf_printf(b, "nameserver %u.%u.%u.%u\n", a[0], a[1], a[2], a[3]);
+    }
+}
+
 /** The files of /proc/net. */
 static const struct proc_entry procnet_entries[] = {
     {"dev", S_IFREG | 0444, show_dev, NULL, 0},
+    {"pnp", S_IFREG | 0444, show_pnp, NULL, 0},
     {"route", S_IFREG | 0444, show_route, NULL, 0},
     {"sockstat", S_IFREG | 0444, show_sockstat, NULL, 0},
     {"tcp", S_IFREG | 0444, show_tcp, NULL, 0},

@@ -168,6 +168,7 @@ int tcp_conns(struct net_conn *out, int max);
 int udp_conns(struct net_conn *out, int max);
 int netif_stats(struct net_ifstat *out, int max);
 int netif_routes(struct net_route *out, int max);
+int netif_dns_servers(uint32_t *out, int max, bool *dhcp);
 extern int sock_count;
 
 /* the generic layer (socket.c) */

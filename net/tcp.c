@@ -39,6 +39,9 @@
 
 /** Linux's POLLRDHUP: the peer shut its writing side. */
 #define POLLRDHUP 0x2000
+/** Half-open connections a listener takes beside its backlog (Linux's
+ *  SYN queue, tcp_max_syn_backlog, is at least 128). */
+#define TCP_SYN_QUEUE 128
 /** Bytes copied from user memory per tcp_write. */
 #define TCP_CHUNK 16384
 
@@ -323,10 +326,14 @@ tcp_listen_(struct socket *s, int backlog)
         if (err < 0)
             return err;
     }
-    // lwIP counts connections not yet accept()ed against a u8_t
+    // lwIP counts half-open connections and those accept() has not
+    // taken against one limit, a u8_t; Linux keeps the half-open ones
+    // apart (its SYN queue, 128 and more) and lets backlog + 1 wait for
+    // accept(). Room for both, within lwIP's 255.
     if (backlog < 0)
         backlog = 0;
-    u8_t lb = backlog >= 254 ? 255 : (u8_t)(backlog + 1);
+    int room = backlog + 1 + TCP_SYN_QUEUE;
+    u8_t lb = room >= 255 ? 255 : (u8_t)room;
     err_t e;
     struct tcp_pcb *lpcb = tcp_listen_with_backlog_and_err(pcb, lb, &e);
     if (lpcb == NULL)

@@ -41,7 +41,7 @@ CHAPTER_FILES += \
 # the core, IPv4 with ARP, DHCP and ICMP, and the Ethernet layer. Not its
 # sockets or netconn API (Keel's sockets are on the raw API), not IPv6.
 LWIP_FILES += \
-	core/init.c core/def.c core/inet_chksum.c core/ip.c core/mem.c \
+	core/init.c core/def.c core/dns.c core/inet_chksum.c core/ip.c core/mem.c \
 	core/memp.c core/netif.c core/pbuf.c core/raw.c core/stats.c \
 	core/sys.c core/tcp.c core/tcp_in.c core/tcp_out.c core/timeouts.c \
 	core/udp.c core/ipv4/dhcp.c core/ipv4/etharp.c core/ipv4/icmp.c \

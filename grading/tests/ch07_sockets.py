@@ -31,8 +31,9 @@ random seed, then /test/net.sh with a random token.
   sock-edge     (5)   exercise 7.2. part edge: what a small stack often
                       gets wrong (resets, a 0-byte recv, EDOM...).
   sockfuzz      (10)  /bin/sockfuzz: random socket calls with random
-                      arguments; the kernel survives and the program
-                      ends its run.
+                      arguments; the kernel survives, the program ends
+                      its run, and every socket is freed after it
+                      (/proc/net/sockstat: sockets: used 0).
   bb-loopback   (15)  /test/net.sh: BusyBox ifconfig shows lo; nc moves
                       a line; httpd serves a page to wget (and a 404);
                       1 MiB each way through nc, compared with cmp.
@@ -148,14 +149,17 @@ def test_sock_edge():
 def test_sockfuzz():
     """sockfuzz with a random seed ends its run; no crash."""
     expect([r"sockfuzz: seed %d, 3000 calls done" % SEED,
-            r"init: /bin/sockfuzz exited with status 0"])
+            r"init: /bin/sockfuzz exited with status 0",
+            r"== sockstat\s+sockets: used 0\s"],
+           msg="sockfuzz must end, and every socket it made be freed "
+           "(/proc/net/sockstat after it says `sockets: used 0`)")
     expect_not(CRASH)
 
 
 def net_section():
     """The lines of /test/net.sh, from its first part to its end."""
     text = user_lines()
-    start = text.find("== lo")
+    start = text.find("== sockstat")
     end = text.find("== end %s" % TOKEN)
     assert_true(start >= 0 and end > start,
                 "/test/net.sh did not run to its end")

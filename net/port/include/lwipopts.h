@@ -65,7 +65,10 @@ void *net_calloc(size_t count, size_t size);
 #define LWIP_UDP 1
 #define LWIP_TCP 1
 #define LWIP_DHCP 1
-#define LWIP_DNS 0 /* resolving is the C library's job on Linux */
+/* resolving is the C library's job, as on Linux; lwIP's DNS module is
+ * built only so that DHCP records the servers it is given, which
+ * /proc/net/pnp shows (/etc/resolv.conf links there) */
+#define LWIP_DNS 1
 #define LWIP_IGMP 0
 #define LWIP_AUTOIP 0
 #define IP_REASSEMBLY 1

@@ -13,6 +13,9 @@ retry() { # retry CMD...: run CMD up to 20 times until it succeeds
     done
     return 1
 }
+echo "== sockstat"
+# socktest and sockfuzz have ended: every socket they made is freed
+grep '^sockets:' /proc/net/sockstat
 echo "== lo"
 ifconfig lo | grep -o 'inet addr:[0-9.]*  Mask:[0-9.]*'
 ifconfig lo | grep -o 'UP LOOPBACK RUNNING'

@@ -28,6 +28,7 @@ fi
 ifconfig eth0 | grep -o 'HWaddr [0-9A-F:]*\|inet addr:[0-9.]*  Bcast:[0-9.]*  Mask:[0-9.]*\|UP BROADCAST RUNNING'
 route -n | grep '^0.0.0.0\|^10.0.2.0' | tr -s ' '
 grep 1af41000 /proc/bus/pci/devices | cut -f2,18
+cat /etc/resolv.conf
 echo "== ping"
 ping -c 3 -W 5 10.0.2.2 | grep -o '3 packets transmitted, 3 packets received'
 echo "== wget"
@@ -38,7 +39,8 @@ mkdir -p /tmp/w && echo "guest-$tok" > /tmp/w/index.html
 httpd -p 80 -h /tmp/w
 dd if=/dev/urandom of=/tmp/out bs=4096 count=2560 2>/dev/null
 echo "out: $(md5sum < /tmp/out | cut -d' ' -f1)"
-nc -l -p 5000 > /tmp/in &
+# nc ends when the host's end does, after the last byte
+nc -l -p 5000 < /dev/null > /tmp/in &
 p1=$!
 nc -l -p 5001 < /tmp/out > /dev/null &
 p2=$!
@@ -51,6 +53,12 @@ echo "listening"
 # for a client then are stopped
 read -t 200 answer
 echo "host: $answer"
+case $answer in
+*sent*) # the host sent its 10 MiB: let nc read it to the end
+    (sleep 60; kill $p1 2>/dev/null) &
+    wait $p1
+    ;;
+esac
 kill $p1 $p2 $p3 2>/dev/null
 wait $p1 $p2 $p3
 echo "in: $(md5sum < /tmp/in | cut -d' ' -f1)"

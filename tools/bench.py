@@ -51,7 +51,7 @@ OUT = REPO / "build" / "bench"
 MEMORY = "256M"
 ICOUNT = ["-icount", "shift=0,sleep=off"]
 # Figures whose higher value is better; every other figure is a latency.
-HIGHER_IS_BETTER = {"pipe_bw", "mem_free"}
+HIGHER_IS_BETTER = {"pipe_bw", "tcp_bw", "mem_free"}
 FIGURE_RE = re.compile(r"^([a-z_]+) ([0-9.]+) (us|MB/s|MiB)\s*$", re.M)
 DONE_RE = r"init: all done"
 # The goals: figure -> (ratio Keel/Linux, "<=" or ">=").
@@ -223,7 +223,7 @@ def units(fig):
         return "x"
     if fig == "mem_free":
         return "MiB"
-    return "MB/s" if fig == "pipe_bw" else "us"
+    return "MB/s" if fig in ("pipe_bw", "tcp_bw") else "us"
 
 
 def summary(runs):
@@ -274,7 +274,7 @@ def table(title, keel, linux, spread, skip=()):
         rows.append({"figure": fig, "unit": units(fig), "keel": keel[fig],
                      "linux": linux.get(fig), "ratio": ratio,
                      "higher_is_better": fig in HIGHER_IS_BETTER})
-    print("K/L = Keel/Linux: lower is better, except pipe_bw (MB/s) and "
+    print("K/L = Keel/Linux: lower is better, except pipe_bw, tcp_bw (MB/s) and "
           "mem_free (MiB, sysinfo's freeram at the start) where higher is "
           "better.")
     if spread:

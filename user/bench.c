@@ -19,18 +19,25 @@
  * not move the figure.
  *
  * `bench quick` halves the time and the repetitions; `bench exit` exits
- * at once: it is the tiny static program of the fork+execve figure. File
- * bandwidth on tmpfs and TCP come with later chapters: nothing is
- * printed for them yet.
+ * at once: it is the tiny static program of the fork+execve figure. TCP
+ * over the loopback interface (a round trip of one byte, and 64 KiB
+ * writes to a reader) needs a kernel with sockets: on one without them
+ * (Keel before chapter 7) the TCP figures are left out. File bandwidth
+ * on tmpfs comes later.
  *
  * Paths are looked up under $ROOT when it is set, as user/init.c does, so
  * the program runs on the host too: ROOT=build/bench/root build/user/bench
  */
 #include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
@@ -211,6 +218,106 @@ op_page_fault(long n)
     }
 }
 
+/* TCP over 127.0.0.1: the benchmark's end and its peer, a child. */
+static int tcp_fd = -1;
+static pid_t tcp_child;
+
+/* The child: echo single bytes (latency), or swallow a count of chunks
+ * and answer one byte (bandwidth): a header byte says which. */
+static void
+tcp_peer(int fd)
+{
+    char hdr[9];
+    for (;;) {
+        if (read(fd, hdr, 1) != 1)
+            _exit(0);
+        if (hdr[0] == 'p') { // ping: the byte back
+            if (write(fd, hdr, 1) != 1)
+                _exit(1);
+            continue;
+        }
+        long count = 0;
+        for (size_t got = 0; got < sizeof(count);) {
+            ssize_t r = read(fd, (char *)&count + got, sizeof(count) - got);
+            if (r <= 0)
+                _exit(1);
+            got += (size_t)r;
+        }
+        for (long left = count * CHUNK; left > 0;) {
+            ssize_t r = read(fd, buf, left < CHUNK ? (size_t)left : CHUNK);
+            if (r <= 0)
+                _exit(1);
+            left -= r;
+        }
+        if (write(fd, "k", 1) != 1)
+            _exit(1);
+    }
+}
+
+/* Bring lo up (a bare Linux boots with it down), listen on 127.0.0.1,
+ * fork the peer and connect to it: 0, or -1 with no sockets here. */
+static int
+tcp_setup(void)
+{
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    if (s < 0)
+        return -1;
+    struct ifreq ifr = {0};
+    strcpy(ifr.ifr_name, "lo");
+    if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0 && !(ifr.ifr_flags & IFF_UP)) {
+        ifr.ifr_flags |= IFF_UP;
+        ioctl(s, SIOCSIFFLAGS, &ifr);
+    }
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(a);
+    if (bind(s, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(s, 1) < 0 ||
+        getsockname(s, (struct sockaddr *)&a, &len) < 0)
+        return close(s), -1;
+    tcp_child = fork();
+    if (tcp_child == 0) {
+        int c = accept(s, NULL, NULL);
+        if (c < 0)
+            _exit(1);
+        tcp_peer(c);
+    }
+    close(s);
+    tcp_fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (tcp_fd < 0 || connect(tcp_fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+        return -1;
+    int one = 1;
+    setsockopt(tcp_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    return 0;
+}
+
+/* n round trips of one byte. */
+static void
+op_tcp_latency(long n)
+{
+    for (long i = 0; i < n; i++)
+        if (write(tcp_fd, "p", 1) != 1 || read(tcp_fd, buf, 1) != 1)
+            die("tcp ping");
+}
+
+/* n chunks of CHUNK bytes to the peer, until it has read them all. */
+static void
+op_tcp_bw(long n)
+{
+    char hdr[9] = {'b'};
+    memcpy(hdr + 1, &n, sizeof(n));
+    if (write(tcp_fd, hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr))
+        die("tcp header");
+    for (long i = 0; i < n; i++)
+        for (size_t off = 0; off < CHUNK;) {
+            ssize_t w = write(tcp_fd, buf + off, CHUNK - off);
+            if (w <= 0)
+                die("tcp write");
+            off += (size_t)w;
+        }
+    if (read(tcp_fd, hdr, 1) != 1)
+        die("tcp ack");
+}
+
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -290,6 +397,12 @@ main(int argc, char *argv[])
     latency("pipe_latency", op_pipe_latency, 1);
     bandwidth("pipe_bw", op_pipe_bw, CHUNK);
     latency("page_fault", op_page_fault, FAULT_PAGES);
+    if (tcp_setup() == 0) {
+        latency("tcp_latency", op_tcp_latency, 1);
+        bandwidth("tcp_bw", op_tcp_bw, CHUNK);
+        close(tcp_fd);
+        reap(tcp_child);
+    }
     // the guest's own time for the run: tools/bench.py compares it with
     // the host's, a check of the guest clock
     printf("bench: end guest %.3f s\n", now() - start);

@@ -180,25 +180,27 @@ start_vt_shell(void)
 /* The web server of an interactive session (chapter 7): BusyBox httpd
  * serving /www on port 80, which `make run` forwards from the host's
  * 127.0.0.1:8080. Only on Keel (not when the host runs init as the
- * oracle) and only when the kernel has a network (/proc/net); httpd puts
- * itself in the background. */
-static void
+ * oracle) and only when the kernel has a network (/proc/net). It runs in
+ * the foreground (-f), as init's child, so init knows its pid and ends
+ * it with the session. Returns its pid, or -1. */
+static pid_t
 start_httpd(void)
 {
     struct stat st;
     if (getenv("ROOT") != NULL || stat("/proc/net", &st) != 0 ||
         stat("/www", &st) != 0)
-        return;
-    static char *const argv[] = {"httpd", "-p", "80", "-h", "/www", NULL};
+        return -1;
+    static char *const argv[] = {"httpd", "-f", "-p", "80", "-h", "/www",
+                                 NULL};
     pid_t pid = fork();
     if (pid == 0) {
+        setsid(); // not in the shell's session: its ^C is not for httpd
         execve("/usr/sbin/httpd", argv, shell_env("vt100"));
         _exit(127);
     }
-    int status;
-    if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
-        WEXITSTATUS(status) == 0)
+    if (pid > 0)
         printf("init: httpd serves /www on port 80\n");
+    return pid;
 }
 
 /* Start the shell in a child and wait until every child has ended (the
@@ -229,12 +231,14 @@ shell_or_tests(void)
             run_word(programs[i]);
         _exit(0);
     }
-    start_httpd();
+    pid_t httpd = start_httpd();
     int vt = cmdline_has("vtshell");
     pid_t vt_pid = vt ? start_vt_shell() : -1;
     int status;
     pid_t done;
     while ((done = wait4(-1, &status, 0, NULL)) > 0 || errno == EINTR) {
+        if (done == pid && httpd > 0)
+            kill(httpd, SIGTERM); // the session is over: so is its server
         if (done == pid && vt_pid > 0) {
             kill(-vt_pid, SIGHUP); // the session is over: hang tty1 up
             kill(vt_pid, SIGHUP);

@@ -19,6 +19,12 @@ instructions (one per nanosecond), so the numbers repeat from run to run
 (to a fraction of a percent) and the host's load does not enter; one boot
 each is enough there.
 
+The timed boots also have a network card on QEMU's user network: the
+benchmark measures TCP to a peer this script runs on the host (NetPeer)
+through the card, each way, and loads Debian's virtio-net modules first
+(Linux has that driver as modules; Keel has it built in and says
+ENOSYS to finit_module).
+
 A last small table gives min_memory: the smallest -m (MiB) at which each
 kernel still reaches the shell and runs the benchmark, found by bisection
 (see memsearch()); --no-memsearch skips it.
@@ -35,10 +41,13 @@ import json
 import os
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
+import struct
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -51,7 +60,17 @@ OUT = REPO / "build" / "bench"
 MEMORY = "256M"
 ICOUNT = ["-icount", "shift=0,sleep=off"]
 # Figures whose higher value is better; every other figure is a latency.
-HIGHER_IS_BETTER = {"pipe_bw", "tcp_bw", "mem_free"}
+HIGHER_IS_BETTER = {"pipe_bw", "tcp_bw", "net_tx", "net_rx", "mem_free"}
+# Debian's Linux has virtio-net as modules: these, loaded in this order
+# by /bin/bench before its network figures (Keel has the driver built in)
+NET_MODULES = ["kernel/drivers/virtio/virtio.ko",
+               "kernel/drivers/virtio/virtio_ring.ko",
+               "kernel/drivers/virtio/virtio_pci_modern_dev.ko",
+               "kernel/drivers/virtio/virtio_pci_legacy_dev.ko",
+               "kernel/drivers/virtio/virtio_pci.ko",
+               "kernel/net/core/failover.ko",
+               "kernel/drivers/net/net_failover.ko",
+               "kernel/drivers/net/virtio_net.ko"]
 FIGURE_RE = re.compile(r"^([a-z_]+) ([0-9.]+) (us|MB/s|MiB)\s*$", re.M)
 DONE_RE = r"init: all done"
 # The issue's goals: figure -> (ratio Keel/Linux, "<=" or ">=").
@@ -61,9 +80,10 @@ GOALS = {"boot_to_init": (0.25, "<="), "null_syscall": (0.8, "<="),
          "page_fault": (1.0, "<=")}
 
 
-def initramfs(init, bench):
-    """The bench initramfs, the same for both kernels."""
-    return cpio.newc([
+def initramfs(init, bench, modules=()):
+    """The bench initramfs, the same for both kernels; modules: .ko
+    files for /lib/netmods/1.ko, 2.ko, ... (Linux's network drivers)."""
+    entries = [
         (".", 0o040755, b"", (0, 0)),
         ("bin", 0o040755, b"", (0, 0)),
         ("bin/bench", 0o100755, Path(bench).read_bytes(), (0, 0)),
@@ -72,7 +92,89 @@ def initramfs(init, bench):
         ("dev/null", 0o020666, b"", (1, 3)),
         ("dev/zero", 0o020666, b"", (1, 5)),
         ("init", 0o100755, Path(init).read_bytes(), (0, 0)),
-    ])
+    ]
+    if modules:
+        entries += [("lib", 0o040755, b"", (0, 0)),
+                    ("lib/netmods", 0o040755, b"", (0, 0))]
+        entries += [("lib/netmods/%d.ko" % (i + 1), 0o100644,
+                     Path(m).read_bytes(), (0, 0))
+                    for i, m in enumerate(modules)]
+    return cpio.newc(entries)
+
+
+def net_modules(vmlinuz):
+    """The paths of NET_MODULES beside Debian's kernel, or [] when one is
+    missing (Linux's network figures are then left out)."""
+    tree = Path(vmlinuz).resolve().parent.parent / "lib" / "modules"
+    found = sorted(tree.glob("*/"))
+    if not found:
+        return []
+    paths = [found[0] / m for m in NET_MODULES]
+    return paths if all(p.is_file() for p in paths) else []
+
+
+CHUNK = 65536
+
+
+class NetPeer(threading.Thread):
+    """The host's end of the network figures (user/bench.c's protocol):
+    "p" is echoed; "b" + count: that many 64 KiB chunks are read, then
+    "k" answers; "r" + count: that many chunks are sent. One connection
+    at a time, on 127.0.0.1:port (the guest's 10.0.2.2:port)."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.port = self.sock.getsockname()[1]
+
+    def run(self):
+        while True:
+            conn, _ = self.sock.accept()
+            with conn:
+                conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                try:
+                    self.serve(conn)
+                except OSError:
+                    pass
+
+    @staticmethod
+    def exactly(conn, n):
+        """n bytes from conn, or None at its end."""
+        got = b""
+        while len(got) < n:
+            d = conn.recv(n - len(got))
+            if not d:
+                return None
+            got += d
+        return got
+
+    def serve(self, conn):
+        """Answer one guest's requests until it closes."""
+        zeros = bytes(CHUNK)
+        while True:
+            op = conn.recv(1)
+            if not op:
+                return
+            if op == b"p":
+                conn.sendall(op)
+                continue
+            count = self.exactly(conn, 8)
+            if count is None:
+                return
+            n = struct.unpack("<q", count)[0]
+            if op == b"b":
+                left = n * CHUNK
+                while left > 0:
+                    d = conn.recv(min(left, 1 << 20))
+                    if not d:
+                        return
+                    left -= len(d)
+                conn.sendall(b"k")
+            elif op == b"r":
+                for _ in range(n):
+                    conn.sendall(zeros)
 
 
 def linux_iso(kernel, initrd, out, args):
@@ -94,10 +196,12 @@ def linux_iso(kernel, initrd, out, args):
             sys.exit("bench: grub-mkrescue failed for the Linux ISO")
 
 
-def keel_iso(kernel, initrd, out, args):
-    """Keel's GRUB ISO, made by tools/mkiso.sh as `make iso` makes it."""
+def keel_iso(kernel, initrd, out, args, options=""):
+    """Keel's GRUB ISO, made by tools/mkiso.sh as `make iso` makes it;
+    options: more kernel command line words before init's arguments."""
     subprocess.run(["sh", str(TOOLS / "mkiso.sh"), str(kernel), str(out),
-                    "quiet -- " + args, str(initrd)], check=True)
+                    " ".join(["quiet", options, "--", args]), str(initrd)],
+                   check=True)
 
 
 def boot(iso, name, log, extra):
@@ -223,7 +327,8 @@ def units(fig):
         return "x"
     if fig == "mem_free":
         return "MiB"
-    return "MB/s" if fig in ("pipe_bw", "tcp_bw") else "us"
+    return "MB/s" if fig in ("pipe_bw", "tcp_bw", "net_tx", "net_rx") \
+        else "us"
 
 
 def summary(runs):
@@ -274,7 +379,7 @@ def table(title, keel, linux, spread, skip=()):
         rows.append({"figure": fig, "unit": units(fig), "keel": keel[fig],
                      "linux": linux.get(fig), "ratio": ratio,
                      "higher_is_better": fig in HIGHER_IS_BETTER})
-    print("K/L = Keel/Linux: lower is better, except pipe_bw, tcp_bw (MB/s) and "
+    print("K/L = Keel/Linux: lower is better, except pipe_bw, tcp_bw, net_tx, net_rx (MB/s) and "
           "mem_free (MiB, sysinfo's freeram at the start) where higher is "
           "better.")
     if spread:
@@ -320,25 +425,35 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     initrd = OUT / "initrd.cpio"
     initrd.write_bytes(initramfs(a.init, a.bench))
-    words = "/bin/bench" + (",quick" if a.quick else "")
-    print("  BENCH   initramfs %s (%d KiB: /init, /bin/bench, /dev)"
-          % (initrd, initrd.stat().st_size // 1024))
-    isos = {"Keel": OUT / "keel.iso", "Linux": OUT / "linux.iso"}
-    keel_iso(a.keel, initrd, isos["Keel"], words)
     linux = cache.vmlinuz("bench")
-    linux_iso(linux, initrd, isos["Linux"], words)
+    # the timed runs add the network card, Linux's drivers for it, and
+    # the host's end of the network figures (the memory search does not)
+    peer = NetPeer()
+    peer.start()
+    net_initrd = OUT / "initrd-net.cpio"
+    net_initrd.write_bytes(initramfs(a.init, a.bench, net_modules(linux)))
+    words = "/bin/bench" + (",quick" if a.quick else "") + \
+        ",net=%d" % peer.port
+    print("  BENCH   initramfs %s (%d KiB: /init, /bin/bench, /dev; "
+          "with Linux's network drivers: %d KiB)"
+          % (initrd, initrd.stat().st_size // 1024,
+             net_initrd.stat().st_size // 1024))
+    isos = {"Keel": OUT / "keel.iso", "Linux": OUT / "linux.iso"}
+    keel_iso(a.keel, net_initrd, isos["Keel"], words, "ip=off")
+    linux_iso(linux, net_initrd, isos["Linux"], words)
+    net = keelqemu.net_args()
     print("  BENCH   Keel %s, Linux %s; QEMU -m %s -cpu max -accel %s"
           % (a.keel, linux, MEMORY, keelqemu.accelerator()))
     result = {"runs": a.runs, "memory": MEMORY,
               "accel": keelqemu.accelerator(), "linux": linux}
     if not a.only_memsearch:
-        s = series(isos, a.runs, [], "")
+        s = series(isos, a.runs, net, "")
         result["timed"] = table(
             "Timed: median of %d boot(s) each, alternating (wall clock "
             "under %s)" % (a.runs, keelqemu.accelerator().upper()),
             s["Keel"], s["Linux"], True)
     if not a.no_icount and not a.only_memsearch:
-        d = series(isos, 1, ICOUNT, " icount")
+        d = series(isos, 1, ICOUNT + net, " icount")
         result["icount"] = table(
             "Deterministic: -icount shift=0,sleep=off, one boot each "
             "(repeatable, so one is enough; host-timed boot figures left out)",

@@ -205,8 +205,7 @@ start_httpd(void)
     struct stat st;
     if (getenv("ROOT") != NULL || stat("/www", &st) != 0 || !has_card())
         return -1;
-    static char *const argv[] = {"httpd", "-f", "-p", "80", "-h", "/www",
-                                 NULL};
+    static char *const argv[] = {"httpd", "-f", "-p", "80", "-h", "/www", NULL};
     pid_t pid = fork();
     if (pid == 0) {
         setsid(); // not in the shell's session: its ^C is not for httpd

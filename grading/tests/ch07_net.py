@@ -21,18 +21,18 @@ reads it and stops any server still waiting for a client.
                      10.0.2.2; /proc/bus/pci/devices lists the card;
                      /etc/resolv.conf (/proc/net/pnp) names DHCP's
                      name server, 10.0.2.3.
-  nic-ping     (5)   exercise 7.3. ping 10.0.2.2: three replies
-                     (an ICMP raw socket, its datagram queue).
+  nic-ping     (5)   exercise 7.3 (and 7.1). ping 10.0.2.2: three
+                     replies (an ICMP raw socket, its datagram queue).
   nic-wget     (10)  exercise 7.1. BusyBox wget fetches a page from a
                      server on the host (through 10.0.2.2).
-  nic-httpd    (10)  exercise 7.2. The host fetches BusyBox httpd's page
-                     through a forwarded port, then opens 50
-                     connections at once: every one is answered.
-  nic-bulk     (10)  exercise 7.2. 10 MiB from the host to `nc -l` in
-                     Keel and 10 MiB from Keel's `nc -l` to the host,
-                     each compared by checksum.
-  nic-udp      (5)   exercise 7.3. A datagram from the host to
-                     /bin/udpecho in Keel comes back unchanged.
+  nic-httpd    (10)  exercise 7.2 (and 7.1). The host fetches BusyBox
+                     httpd's page through a forwarded port, then opens
+                     50 connections at once: every one is answered.
+  nic-bulk     (10)  exercise 7.2 (and 7.1). 10 MiB from the host to
+                     `nc -l` in Keel and 10 MiB from Keel's `nc -l` to
+                     the host, each compared by checksum.
+  nic-udp      (5)   exercise 7.3 (and 7.1). A datagram from the host
+                     to /bin/udpecho in Keel comes back unchanged.
 
 Python 3 standard library only.
 """

@@ -13,14 +13,14 @@ loopback interface carries it.
 One boot runs /bin/socktest with every part, then /bin/sockfuzz with a
 random seed, then /test/net.sh with a random token.
 
-  sock-tcp      (15)  socktest part tcp: connect and accept, accept4's
+  sock-tcp      (15)  exercise 7.2. socktest part tcp: connect and accept, accept4's
                       flags, the names of both ends, MSG_PEEK,
                       MSG_DONTWAIT, MSG_WAITALL, 1 MiB echoed back and
                       checksummed, shutdown, a peer's close, EPIPE and
                       SIGPIPE (MSG_NOSIGNAL).
   sock-nonblock (10)  exercise 7.2. part nonblock: EINPROGRESS, poll,
                       SO_ERROR, ECONNREFUSED blocking and not.
-  sock-poll     (10)  part poll: readiness of a listener and of a
+  sock-poll     (10)  exercise 7.2. part poll: readiness of a listener and of a
                       connection in each of its states; select.
   sock-errors   (10)  exercise 7.2. part errors: EADDRINUSE,
                       SO_REUSEADDR over TIME_WAIT, ENOTCONN, EISCONN,
@@ -34,7 +34,7 @@ random seed, then /test/net.sh with a random token.
                       arguments; the kernel survives, the program ends
                       its run, and every socket is freed after it
                       (/proc/net/sockstat: sockets: used 0).
-  bb-loopback   (15)  /test/net.sh: BusyBox ifconfig shows lo; nc moves
+  bb-loopback   (15)  exercise 7.2. /test/net.sh: BusyBox ifconfig shows lo; nc moves
                       a line; httpd serves a page to wget (and a 404);
                       1 MiB each way through nc, compared with cmp.
   bb-udp        (5)   exercise 7.3. /test/net.sh: BusyBox nc -u to

@@ -20,8 +20,8 @@ random seed, then /test/net.sh with a random token.
                       SIGPIPE (MSG_NOSIGNAL).
   sock-nonblock (10)  exercise 7.2. part nonblock: EINPROGRESS, poll,
                       SO_ERROR, ECONNREFUSED blocking and not.
-  sock-poll     (10)  exercise 7.2. part poll: readiness of a listener and of a
-                      connection in each of its states; select.
+  sock-poll     (10)  exercise 7.2. part poll: readiness of a listener
+                      and of a connection in each of its states; select.
   sock-errors   (10)  exercise 7.2. part errors: EADDRINUSE,
                       SO_REUSEADDR over TIME_WAIT, ENOTCONN, EISCONN,
                       EBADF, ENOTSOCK, EFAULT, EINVAL...
@@ -34,9 +34,10 @@ random seed, then /test/net.sh with a random token.
                       arguments; the kernel survives, the program ends
                       its run, and every socket is freed after it
                       (/proc/net/sockstat: sockets: used 0).
-  bb-loopback   (15)  exercise 7.2. /test/net.sh: BusyBox ifconfig shows lo; nc moves
-                      a line; httpd serves a page to wget (and a 404);
-                      1 MiB each way through nc, compared with cmp.
+  bb-loopback   (15)  exercise 7.2. /test/net.sh: BusyBox ifconfig
+                      shows lo; nc moves a line; httpd serves a page to
+                      wget (and a 404); 1 MiB each way through nc,
+                      compared with cmp.
   bb-udp        (5)   exercise 7.3. /test/net.sh: BusyBox nc -u to
                       /bin/udpecho and back.
 

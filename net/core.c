@@ -101,14 +101,6 @@ net_unlock(void)
 }
 // [net_unlock]
 
-/** @brief Whether the caller holds net_lock (for assertions).
- *  @return true when it does */
-bool
-net_locked(void)
-{
-    return mutex_held(&net_lock_m);
-}
-
 /**
  * @brief Sleep on @p wq until a wake-up, with net_lock dropped meanwhile.
  *

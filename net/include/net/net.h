@@ -21,7 +21,6 @@ struct netdev;
 /* the lock, the thread and sleeping (net/core.c) */
 void net_lock(void);
 void net_unlock(void);
-bool net_locked(void);
 void net_sleep(struct wait_queue *wq);
 void net_wake(struct wait_queue *wq);
 uint32_t net_random32(void);

@@ -82,6 +82,12 @@ CHAPTER_FILES += \
 	grading/tests/ch07_net.py
 USER_PROGS += socktest sockfuzz udpecho
 
+# ---- epoll and eventfd: readiness of many files at once
+
+# ---- AF_UNIX: local sockets, socketpair, passing files and credentials
+
+# ---- real servers: dropbear (ssh), curl, BusyBox telnetd
+
 # ---- files this chapter replaces (added by `chapters.py retire`)
 RETIRED_FILES += kernel/syscalls/sockfd.c
 RETIRED_FILES += fs/procfs/inode.c

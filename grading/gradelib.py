@@ -47,6 +47,11 @@ __all__ = [
 
 LOG_DIR = REPO / "build" / "grade-logs"
 OUTPUT_TAIL = 15  # console lines quoted in a failure message
+# Every boot passes hangcheck=N (kernel/proc/sched.c): a kernel on which
+# nothing has run for N seconds and nothing can wake a thread panics
+# instead of idling until the test's timeout. It ends a lost wake-up's
+# boot early; no working kernel waits that long with nothing to wake it.
+HANGCHECK = 15
 
 timeout = keelqemu.timeout
 
@@ -341,7 +346,8 @@ def boot(cmdline="", chapter=None, timeout=30, initrd=None, until=None,
     kernel = kernel_path(chapter)
     work = Path(tempfile.mkdtemp(prefix="boot-", dir=str(_scratch())))
     iso = work / "keel.iso"
-    make_iso(kernel, iso, cmdline, initrd)
+    cmdline = "hangcheck=%d %s" % (keelqemu.timeout(HANGCHECK), cmdline)
+    make_iso(kernel, iso, cmdline.strip(), initrd)
     try:
         res = keelqemu.run(str(iso), keelqemu.timeout(timeout),
                            str(work / "serial.log"), stdin=stdin,

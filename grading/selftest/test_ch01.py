@@ -164,7 +164,7 @@ class CatchesBugs(unittest.TestCase):
         self.assertIn("-bt_level2\n", out)
         self.assertIn("FAIL: walk stopped after 1 frames", out)
         self.assertIn("no `uptime: N s` ticks", out)
-        self.assertIn("run ended: timeout after 1.5s", out)
+        self.assertIn("run ended: timeout after 0.8s", out)
         self.assertIn("FAIL: no timer interrupts in one second", out)
         self.assertIn("Score: 30/75", out)
         self.assertIn("Exercises to finish:\n"

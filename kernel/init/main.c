@@ -45,8 +45,7 @@ idle_loop(void)
     bool quiet = cmdline_flag("quiet");
     for (;;) {
 #if CHAPTER >= 3
-        if (!sched_yield()) // other threads first; sleep if there are none
-            arch_idle();
+        sched_idle(); // other threads first; sleep if there are none
 #else
         arch_idle();
 #endif

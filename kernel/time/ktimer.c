@@ -201,11 +201,16 @@ ktimer_fire_due(uint64_t now)
 }
 // [ktimer_fire_due]
 
-/* The tick's share: after clock_tick, so the clock has this tick. */
+/* The tick's share: after clock_tick, so the clock has this tick. An
+ * armed timer will wake someone, so the scheduler's hang check must not
+ * count this tick (sched_tick runs after us). Interrupts are off on the
+ * only CPU: the list cannot change while we look. */
 static void
 ktimer_tick(void)
 {
     ktimer_fire_due(clock_monotonic_ns());
+    if (!list_empty(&ktimers))
+        sched_hang_defer();
 }
 tick_hook(25, ktimer_tick); // fire the timers whose deadline has come
 

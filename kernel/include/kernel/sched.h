@@ -80,6 +80,7 @@ int thread_join(struct thread *t, uint64_t timeout_ticks);
 void thread_detach(struct thread *t);
 void schedule(void);
 bool sched_yield(void);
+void sched_idle(void);
 void sched_sleep_ticks(uint64_t ticks);
 void sched_wake(struct thread *t);
 #if CHAPTER >= 5
@@ -87,6 +88,7 @@ void sched_sleep_until(uint64_t wake_at, struct spinlock *held,
                        irqflags_t flags);
 #endif
 void sched_tick(void);
+void sched_hang_defer(void);
 bool sched_need_resched(void);
 void sched_preempt(void);
 

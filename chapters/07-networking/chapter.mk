@@ -85,6 +85,16 @@ USER_PROGS += socktest sockfuzz udpecho
 # ---- epoll and eventfd: readiness of many files at once
 
 # ---- AF_UNIX: local sockets, socketpair, passing files and credentials
+KERNEL_SRCS += \
+	net/unix.c \
+	net/unix_msg.c \
+	net/unix_gc.c
+CHAPTER_FILES += \
+	net/unix.h \
+	user/unixtest.c \
+	user/busybox/rootfs/test/unix.sh \
+	grading/tests/ch07_unix.py
+USER_PROGS += unixtest
 
 # ---- real servers: dropbear (ssh), curl, BusyBox telnetd
 

@@ -701,6 +701,7 @@ unix_listen(struct file *f, int backlog)
     return err;
 }
 
+// [unix_link_embryo]
 /* Link @p u to a new embryo queued on the listener @p l. */
 static int
 unix_link_embryo(struct unix_sock *u, struct unix_sock *l)
@@ -721,6 +722,7 @@ unix_link_embryo(struct unix_sock *u, struct unix_sock *l)
     unix_wake(l);
     return 0;
 }
+// [unix_link_embryo]
 
 /* A stream or seqpacket connect: wait for room in @p l's queue. */
 static int

@@ -84,6 +84,7 @@ gc_mark(void)
     return any;
 }
 
+// [gc_unmark_live]
 /* Step 2: unmark every candidate held from outside the candidates. */
 static void
 gc_unmark_live(void)
@@ -109,6 +110,7 @@ gc_unmark_live(void)
         }
     }
 }
+// [gc_unmark_live]
 
 /**
  * @brief Free the sockets that only unreadable messages keep open.

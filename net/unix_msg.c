@@ -250,6 +250,7 @@ unix_msg_new(struct unix_sock *u, struct sock_iter *it, size_t len,
     return m;
 }
 
+// [unix_enqueue]
 /* Queue @p m from @p u on @p to, and wake its readers. */
 static void
 unix_enqueue(struct unix_sock *u, struct unix_sock *to, struct unix_msg *m)
@@ -267,6 +268,7 @@ unix_enqueue(struct unix_sock *u, struct unix_sock *to, struct unix_msg *m)
     to->rx_count++;
     unix_wake(to);
 }
+// [unix_enqueue]
 
 /* Wait until @p u may queue more (its unread bytes under SO_SNDBUF):
  * 0, -EPIPE (it was shut down meanwhile), -EAGAIN, -EINTR. */
@@ -542,6 +544,7 @@ struct unix_got {
     struct list_node puts; /**< messages whose files are to be put */
 };
 
+// [unix_take_fp]
 /* Take @p m's files into @p g (moved, or duplicated for MSG_PEEK). */
 static void
 unix_take_fp(struct unix_got *g, struct unix_msg *m, bool peek)
@@ -564,6 +567,7 @@ unix_take_fp(struct unix_got *g, struct unix_msg *m, bool peek)
         m->nfp = 0;
     }
 }
+// [unix_take_fp]
 
 /* The sender's address of @p m into @p from (length 0: unnamed). */
 static void

@@ -91,6 +91,7 @@ KERNEL_SRCS += \
 	net/unix_gc.c
 CHAPTER_FILES += \
 	net/unix.h \
+	book/figures/unix-rights.dot \
 	user/unixtest.c \
 	user/busybox/rootfs/test/unix.sh \
 	grading/tests/ch07_unix.py

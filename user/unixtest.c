@@ -739,6 +739,7 @@ rights_child(int s)
     readable(s);
     read(s, buf, 1);
     R("child: write to the passed pipe", write(fds[0], "through", 7));
+    write(s, "w", 1); // printed: the parent may go on
     close(fds[0]);
     _exit(0);
 }
@@ -843,7 +844,8 @@ part_rights(void)
     R("close own copy", close(p[1]));
     write(sv[0], "g", 1);
     char buf[32] = {0};
-    readable(p[0]);
+    readable(sv[0]);
+    read(sv[0], &c, 1);
     R("read what the child wrote through it", read(p[0], buf, sizeof(buf)));
     printf("got: %s\n", buf);
     int st;

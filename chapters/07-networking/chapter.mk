@@ -93,9 +93,10 @@ CHAPTER_FILES += \
 	net/unix.h \
 	book/figures/unix-rights.dot \
 	user/unixtest.c \
+	user/unixfuzz.c \
 	user/busybox/rootfs/test/unix.sh \
 	grading/tests/ch07_unix.py
-USER_PROGS += unixtest
+USER_PROGS += unixtest unixfuzz
 
 # ---- real servers: dropbear (ssh), curl, BusyBox telnetd
 

@@ -9,8 +9,9 @@ must print the same lines; a last run of it counts the AF_UNIX sockets
 still alive (/proc/net/unix), which must be none; BusyBox's syslogd and
 logger then talk over /dev/log.
 
-One boot runs /bin/unixtest with every part, then /test/unix.sh with a
-random token (which first counts the sockets left).
+One boot runs /bin/unixtest with every part, /bin/unixfuzz with a
+random seed, then /test/unix.sh with a random token (which first counts
+the sockets left).
 
   unix-stream    (7)  unixtest stream: socketpair, read and write,
                       MSG_PEEK, MSG_WAITALL, FIONREAD, shutdown, EPIPE
@@ -29,11 +30,17 @@ random token (which first counts the sockets left).
                       close; sockets passed over themselves.
   unix-creds     (4)  creds: SO_PEERCRED, SCM_CREDENTIALS.
   unix-poll      (4)  poll: readiness of pairs, listeners, shut ends.
-  unix-leak      (3)  after unixtest, /proc/net/unix lists no socket.
+  unix-fuzz      (3)  /bin/unixfuzz: random AF_UNIX calls, control
+                      messages and files passed in cycles; the kernel
+                      survives and the program ends its run.
+  unix-leak      (3)  after unixtest and unixfuzz, /proc/net/unix lists
+                      no socket: the collector freed every cycle.
   bb-syslog      (3)  BusyBox logger to syslogd over /dev/log.
 
 Python 3 standard library only.
 """
+
+import secrets
 
 from grading.gradelib import (assert_equal, assert_true, boot, expect,
                               expect_not, test, token)
@@ -42,14 +49,15 @@ from grading.progtest import chapter_initrd, sections, user_lines
 from grading.tests.ch07_sockets import parts
 
 TOKEN = token()
+SEED = secrets.randbelow(1 << 30) + 1
 CRASH = r"EXCEPTION|KERNEL PANIC"
 
 
 @test(0, "unix")
 def test_unix():
-    """Boot; /init runs unixtest (all parts) and unix.sh."""
-    boot("quiet -- /bin/unixtest,all /bin/sh,/test/unix.sh,%s" % TOKEN,
-         timeout=240,
+    """Boot; /init runs unixtest (all parts), unixfuzz and unix.sh."""
+    boot("quiet -- /bin/unixtest,all /bin/unixfuzz,%d,3000 "
+         "/bin/sh,/test/unix.sh,%s" % (SEED, TOKEN), timeout=240,
          initrd=chapter_initrd())
 
 
@@ -138,9 +146,21 @@ def test_unix_poll():
     unix_part("poll")
 
 
-@test(3, "unix-leak: no AF_UNIX socket outlives unixtest", parent=test_unix)
+@test(3, "unix-fuzz: random AF_UNIX calls leave the kernel standing",
+      parent=test_unix)
+def test_unix_fuzz():
+    """unixfuzz with a random seed ends its run; no crash."""
+    expect([r"unixfuzz: seed %d, 3000 calls done" % SEED,
+            r"init: /bin/unixfuzz exited with status 0"],
+           msg="unixfuzz must end its run (the seed repeats it: "
+           "/bin/unixfuzz SEED 3000)")
+    expect_not(CRASH)
+
+
+@test(3, "unix-leak: no AF_UNIX socket outlives its program",
+      parent=test_unix)
 def test_unix_leak():
-    """/proc/net/unix after unixtest lists no socket."""
+    """/proc/net/unix after unixtest and unixfuzz lists no socket."""
     expect([r"== leak\s+unix sockets: 0\s"],
            msg="every AF_UNIX socket unixtest made must be freed, files "
            "in flight included (/proc/net/unix lists none after it)")

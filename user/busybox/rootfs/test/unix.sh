@@ -3,7 +3,7 @@
 # connects to. TOKEN is random per run: a stub cannot print the line.
 tok=$1
 echo "== leak"
-# unixtest has ended: every AF_UNIX socket it made is freed, files that
+# unixtest and unixfuzz have ended: every AF_UNIX socket it made is freed, files that
 # were in flight and sockets passed over themselves included
 echo "unix sockets: $(sed 1d /proc/net/unix | wc -l)"
 echo "== syslog"

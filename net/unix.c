@@ -1,9 +1,8 @@
 /**
  * @file
  * @ingroup net
- * @brief AF_UNIX sockets: making them, their names (paths, abstract
- *        names, autobind), connecting, accepting, shutting down,
- *        readiness and options.
+ * @brief AF_UNIX sockets: making them, connecting, accepting, shutting
+ *        down; a local socket as a file.
  *
  * A local socket is a file of its own kind, beside the lwIP sockets of
  * socket.c rather than one of their protocols: struct sock_proto's
@@ -16,11 +15,10 @@
  * socket with no file yet), links the two as peers and queues the
  * embryo on the listener; accept() only gives it a file. When the
  * listener's queue holds more than its backlog, connect() waits (or
- * says -EAGAIN). A path name is a socket inode made in the file system
- * (S_IFSOCK, as mknod makes it), found again by its inode; an abstract
- * name lives only in the list of named sockets.
+ * says -EAGAIN).
  *
- * Messages, passed files and the collector are in unix_msg.c.
+ * Names are in unix_name.c, options in unix_opt.c, messages and passed
+ * files in unix_msg.c, the collector in unix_gc.c.
  * Locking: unix_lock (see unix.h); vfs_lock is taken inside it.
  */
 #include "unix.h"
@@ -43,18 +41,12 @@
 struct mutex unix_lock;
 /** Every AF_UNIX socket, for /proc/net/unix and the collector. */
 struct list_node unix_all = LIST_INIT(unix_all);
-/** Named sockets, for connect and sendto. */
-static struct list_node unix_bound = LIST_INIT(unix_bound);
 /** Taken before unix_lock is dropped to sleep (as net_sleep_lock). */
 static struct spinlock unix_sleep_lock = SPINLOCK_INIT("unix_sleep");
 static uint64_t unix_ino = 3ULL << 32; // apart from pipes' and sockets'
-static unsigned unix_autobind_next;
 
-/** Linux's defaults: net.core.wmem_default, rmem_default, wmem_max. */
+/** Linux's defaults: net.core.wmem_default and rmem_default. */
 #define UNIX_BUF_DEFAULT 212992
-#define UNIX_BUF_MAX 212992
-#define UNIX_SNDBUF_MIN 4608
-#define UNIX_RCVBUF_MIN 2304
 /** net.core.somaxconn: the largest backlog. */
 #define UNIX_SOMAXCONN 4096
 
@@ -452,221 +444,6 @@ unix_socketpair(int type, int protocol, int flags, int fds[2])
     return 0;
 }
 
-/* ---- names ----------------------------------------------------------- */
-
-/* Check an address of connect or sendto: 0 or -EINVAL. */
-static int
-unix_check_addr(const struct sockaddr_storage *a, unsigned len)
-{
-    if (len <= sizeof(uint16_t) || len > sizeof(struct sockaddr_un) ||
-        a->ss_family != AF_UNIX)
-        return -EINVAL;
-    return 0;
-}
-
-/* The path of @p a, NUL-terminated in @p path (at most 108 bytes); its
- * address length as Linux stores it (unix_mkname_bsd). */
-static unsigned
-unix_path(const struct sockaddr_storage *a, unsigned len, char *path)
-{
-    const struct sockaddr_un *sun = (const struct sockaddr_un *)a;
-    size_t n = len - sizeof(uint16_t);
-    memcpy(path, sun->sun_path, n);
-    path[n] = 0;
-    return (unsigned)(sizeof(uint16_t) + strlen(path) + 1);
-}
-
-/* The named socket of @p type whose abstract name is @p a's. */
-static struct unix_sock *
-unix_find_abstract(const struct sockaddr_storage *a, unsigned len, int type)
-{
-    struct list_node *n;
-    list_for_each(n, &unix_bound)
-    {
-        struct unix_sock *u = list_entry(n, struct unix_sock, bound);
-        if (u->inode == NULL && u->addr.len == len && u->type == type &&
-            memcmp(&u->addr.sun, a, len) == 0)
-            return u;
-    }
-    return NULL;
-}
-
-/* The socket bound to the path of @p a: it or NULL with *err set
- * (-ENOENT, -ECONNREFUSED, -EPROTOTYPE, -EACCES, ...). */
-static struct unix_sock *
-unix_find_path(const struct sockaddr_storage *a, unsigned len, int type,
-               int *err)
-{
-    char path[sizeof(struct sockaddr_un)];
-    unix_path(a, len, path);
-    struct dentry *d;
-    *err = path_lookup_at(AT_FDCWD, path, 0, &d);
-    if (*err < 0)
-        return NULL;
-    struct unix_sock *found = NULL;
-    *err = inode_permission(d->inode, W_OK);
-    struct list_node *n;
-    list_for_each(n, &unix_bound)
-    {
-        struct unix_sock *u = list_entry(n, struct unix_sock, bound);
-        if (*err == 0 && u->inode == d->inode)
-            found = u;
-    }
-    dentry_put(d);
-    if (*err == 0 && found == NULL)
-        *err = -ECONNREFUSED; // not a socket, or no one bound there
-    else if (found != NULL && found->type != type)
-        *err = -EPROTOTYPE;
-    return *err == 0 ? found : NULL;
-}
-
-/**
- * @brief The socket named by @p a, referenced.
- * @param a    the address (checked here)
- * @param len  its length
- * @param type the type the socket must have
- * @param err  receives -errno when none is found
- * @return the socket, or NULL: -EINVAL, -ENOENT, -ECONNREFUSED,
- *         -EPROTOTYPE, -EACCES
- * @pre unix_lock held
- */
-struct unix_sock *
-unix_find(const struct sockaddr_storage *a, unsigned len, int type, int *err)
-{
-    *err = unix_check_addr(a, len);
-    if (*err < 0)
-        return NULL;
-    const struct sockaddr_un *sun = (const struct sockaddr_un *)a;
-    struct unix_sock *u;
-    if (sun->sun_path[0] != 0) {
-        u = unix_find_path(a, len, type, err);
-    } else {
-        u = unix_find_abstract(a, len, type);
-        *err = u == NULL ? -ECONNREFUSED : 0;
-    }
-    if (u != NULL)
-        u->refs++;
-    return u;
-}
-
-/* Bind @p u to the path of @p a: make the socket inode. */
-static int
-unix_bind_path(struct unix_sock *u, const struct sockaddr_storage *a,
-               unsigned len)
-{
-    char path[sizeof(struct sockaddr_un)];
-    unsigned alen = unix_path(a, len, path);
-    mutex_lock(&vfs_lock);
-    struct dentry *dir, *d = NULL;
-    const char *name;
-    size_t nlen;
-    int err = path_parent_at(AT_FDCWD, path, &dir, &name, &nlen);
-    if (err == 0) {
-        err = vfs_create_locked(dir, name, nlen, S_IFSOCK | 0777, 0, &d);
-        dentry_put(dir);
-    }
-    if (err == 0) {
-        u->inode = d->inode;
-        inode_get(u->inode);
-        dentry_put(d);
-    }
-    mutex_unlock(&vfs_lock);
-    if (err < 0)
-        return err == -EEXIST ? -EADDRINUSE : err;
-    u->addr.sun.sun_family = AF_UNIX;
-    memcpy(u->addr.sun.sun_path, path, alen - sizeof(uint16_t));
-    u->addr.len = alen;
-    return 0;
-}
-
-/**
- * @brief Give @p u an abstract name of its own, "\0" and five hex
- *        digits (Linux's autobind): bind with only a family, or a
- *        datagram sent or connected with SO_PASSCRED and no name.
- * @param u the socket, unbound
- * @return 0
- * @pre unix_lock held
- */
-int
-unix_autobind(struct unix_sock *u)
-{
-    struct sockaddr_storage a = {.ss_family = AF_UNIX};
-    for (;;) {
-        unsigned n = unix_autobind_next++ & 0xfffff;
-        const char *hex = "0123456789abcdef";
-        for (int i = 0; i < 5; i++)
-            a.ss_data[1 + i] = hex[(n >> (4 * (4 - i))) & 0xf];
-        if (unix_find_abstract(&a, 8, u->type) == NULL)
-            break;
-    }
-    memcpy(&u->addr.sun, &a, 8);
-    u->addr.len = 8;
-    list_push_back(&unix_bound, &u->bound);
-    return 0;
-}
-
-/**
- * @brief bind(fd, addr, len) on a local socket.
- * @param f   the socket's file
- * @param a   the address, copied in
- * @param len its length
- * @return 0; -EINVAL (short, not AF_UNIX, already bound), -EADDRINUSE,
- *         and the path walk's errors (-ENOENT, -EACCES, -ENOTDIR, ...)
- */
-long
-unix_bind(struct file *f, const struct sockaddr_storage *a, unsigned len)
-{
-    struct unix_sock *u = f->priv;
-    if (len < sizeof(uint16_t) || a->ss_family != AF_UNIX ||
-        len > sizeof(struct sockaddr_un))
-        return -EINVAL;
-    mutex_lock(&unix_lock);
-    int err = 0;
-    if (u->addr.len != 0)
-        err = -EINVAL;
-    else if (len == sizeof(uint16_t))
-        err = unix_autobind(u);
-    else if (a->ss_data[0] != 0)
-        err = unix_bind_path(u, a, len);
-    else if (unix_find_abstract(a, len, u->type) != NULL)
-        err = -EADDRINUSE;
-    else {
-        memcpy(&u->addr.sun, a, len);
-        u->addr.len = len;
-    }
-    if (err == 0 && list_empty(&u->bound))
-        list_push_back(&unix_bound, &u->bound);
-    mutex_unlock(&unix_lock);
-    return err;
-}
-
-/**
- * @brief getsockname and getpeername on a local socket.
- * @param f    the socket's file
- * @param a    receives the address
- * @param len  receives its length (2 for an unnamed socket)
- * @param peer the peer's name rather than the socket's own
- * @return 0, or -ENOTCONN (getpeername without a peer)
- */
-long
-unix_getname(struct file *f, struct sockaddr_storage *a, unsigned *len,
-             bool peer)
-{
-    struct unix_sock *u = f->priv;
-    mutex_lock(&unix_lock);
-    struct unix_sock *w = peer ? u->peer : u;
-    long err = w == NULL ? -ENOTCONN : 0;
-    if (w != NULL && w->addr.len != 0) {
-        memcpy(a, &w->addr.sun, w->addr.len);
-        *len = w->addr.len;
-    } else {
-        a->ss_family = AF_UNIX;
-        *len = sizeof(uint16_t);
-    }
-    mutex_unlock(&unix_lock);
-    return err;
-}
-
 /* ---- connections ------------------------------------------------------ */
 
 /**
@@ -858,148 +635,4 @@ unix_shutdown(struct file *f, int how)
     }
     mutex_unlock(&unix_lock);
     return 0;
-}
-
-/* ---- options ---------------------------------------------------------- */
-
-/* A buffer size as Linux stores it: capped, doubled, at least @p min. */
-static unsigned
-unix_bufsize(int v, unsigned min)
-{
-    uint64_t d = v < 0 ? 0 : (uint64_t)v;
-    d = (d > UNIX_BUF_MAX ? UNIX_BUF_MAX : d) * 2;
-    return d < min ? min : (unsigned)d;
-}
-
-/* SO_RCVTIMEO or SO_SNDTIMEO from a struct timeval. */
-static long
-unix_set_timeo(uint64_t *ns, const void *val, unsigned len)
-{
-    int64_t tv[2];
-    if (len < sizeof tv)
-        return -EINVAL;
-    memcpy(tv, val, sizeof tv);
-    if (tv[1] < 0 || tv[1] >= 1000000)
-        return -EDOM;
-    *ns = tv[0] < 0 ? 1
-                    : (uint64_t)tv[0] * 1000000000ULL + (uint64_t)tv[1] * 1000;
-    return 0;
-}
-
-/**
- * @brief setsockopt on a local socket: SOL_SOCKET only.
- * @param f     the socket's file
- * @param level SOL_SOCKET (else -EOPNOTSUPP, as Linux answers)
- * @param name  the option
- * @param val   its value, copied in
- * @param len   its length
- * @return 0; -EINVAL (short), -EDOM, -ENOPROTOOPT, -EOPNOTSUPP
- */
-long
-unix_setsockopt(struct file *f, int level, int name, const void *val,
-                unsigned len)
-{
-    struct unix_sock *u = f->priv;
-    if (level != SOL_SOCKET)
-        return -EOPNOTSUPP;
-    if (name == SO_RCVTIMEO || name == SO_SNDTIMEO)
-        return unix_set_timeo(
-            name == SO_RCVTIMEO ? &u->rcvtimeo_ns : &u->sndtimeo_ns, val, len);
-    if (len < sizeof(int))
-        return -EINVAL;
-    int v;
-    memcpy(&v, val, sizeof v);
-    mutex_lock(&unix_lock);
-    long err = 0;
-    if (name == SO_PASSCRED)
-        u->passcred = v != 0;
-    else if (name == SO_SNDBUF)
-        u->sndbuf = unix_bufsize(v, UNIX_SNDBUF_MIN);
-    else if (name == SO_RCVBUF)
-        u->rcvbuf = unix_bufsize(v, UNIX_RCVBUF_MIN);
-    else if (name != SO_REUSEADDR && name != SO_KEEPALIVE &&
-             name != SO_BROADCAST && name != SO_DEBUG)
-        err = -ENOPROTOOPT;
-    unix_wake(u); // a writer may now have room
-    mutex_unlock(&unix_lock);
-    return err;
-}
-
-/* An int-valued SOL_SOCKET option: 0 or -ENOPROTOOPT. */
-static long
-unix_int_opt(struct unix_sock *u, int name, int *v)
-{
-    switch (name) {
-    case SO_TYPE:
-        *v = u->type;
-        return 0;
-    case SO_DOMAIN:
-        *v = AF_UNIX;
-        return 0;
-    case SO_PROTOCOL:
-    case SO_REUSEADDR:
-    case SO_KEEPALIVE:
-    case SO_BROADCAST:
-        *v = 0;
-        return 0;
-    case SO_ACCEPTCONN:
-        *v = u->state == UNIX_LISTENING;
-        return 0;
-    case SO_PASSCRED:
-        *v = u->passcred;
-        return 0;
-    case SO_SNDBUF:
-        *v = (int)u->sndbuf;
-        return 0;
-    case SO_RCVBUF:
-        *v = (int)u->rcvbuf;
-        return 0;
-    case SO_ERROR:
-        *v = u->error;
-        u->error = 0; // reading it clears it
-        return 0;
-    default:
-        return -ENOPROTOOPT;
-    }
-}
-
-/**
- * @brief getsockopt on a local socket.
- * @param f     the socket's file
- * @param level SOL_SOCKET (else -EOPNOTSUPP)
- * @param name  the option; SO_PEERCRED is the peer's struct ucred as it
- *              was at connect (or socketpair, or the listener's listen)
- * @param out   receives the value (room for 16 bytes)
- * @return the value's length; -ENOPROTOOPT, -EOPNOTSUPP
- */
-long
-unix_getsockopt(struct file *f, int level, int name, void *out)
-{
-    struct unix_sock *u = f->priv;
-    if (level != SOL_SOCKET)
-        return -EOPNOTSUPP;
-    mutex_lock(&unix_lock);
-    long r = sizeof(int);
-    if (name == SO_PEERCRED) {
-        struct ucred c = {0, (uint32_t)-1, (uint32_t)-1};
-        if (u->has_peercred)
-            c = u->peercred;
-        memcpy(out, &c, sizeof c);
-        r = sizeof c;
-    } else if (name == SO_RCVTIMEO || name == SO_SNDTIMEO) {
-        uint64_t ns = name == SO_RCVTIMEO ? u->rcvtimeo_ns : u->sndtimeo_ns;
-        int64_t tv[2] = {(int64_t)(ns / 1000000000ULL),
-                         (int64_t)(ns % 1000000000ULL / 1000)};
-        memcpy(out, tv, sizeof tv);
-        r = sizeof tv;
-    } else {
-        int v = 0;
-        r = unix_int_opt(u, name, &v);
-        if (r == 0) {
-            memcpy(out, &v, sizeof v);
-            r = sizeof v;
-        }
-    }
-    mutex_unlock(&unix_lock);
-    return r;
 }

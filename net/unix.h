@@ -121,7 +121,8 @@ long unix_setsockopt(struct file *f, int level, int name, const void *val,
                      unsigned len);
 long unix_getsockopt(struct file *f, int level, int name, void *out);
 
-/* unix.c: for unix_msg.c */
+/* unix.c, unix_name.c: for the other files */
+int unix_check_addr(const struct sockaddr_storage *a, unsigned len);
 struct unix_sock *unix_from_file(struct file *f);
 void unix_sock_put(struct unix_sock *u);
 int unix_wait(struct unix_sock *u, bool nonblock, uint64_t timeo_ns);
@@ -135,12 +136,17 @@ void unix_current_cred(struct ucred *c);
 long unix_send(struct unix_sock *u, struct sock_iter *it,
                const struct sockaddr_storage *to, unsigned tolen, int flags,
                bool nonblock, const void *ctl, size_t ctllen);
+bool unix_dgram_full(const struct unix_sock *u, const struct unix_sock *p);
+void unix_msg_free(struct unix_msg *m, struct list_node *puts);
+void unix_msg_unflight(struct unix_msg *m);
+void unix_dequeue(struct unix_sock *u, struct unix_msg *m);
+void unix_purge(struct unix_sock *u, struct list_node *puts);
+void unix_put_files(struct list_node *puts);
+
+/* unix_recv.c */
 long unix_recv(struct unix_sock *u, struct sock_iter *it,
                struct sockaddr_storage *from, unsigned *fromlen, int *flags,
                bool nonblock, void *ctl, size_t *ctllen);
-void unix_msg_free(struct unix_msg *m, struct list_node *puts);
-void unix_purge(struct unix_sock *u, struct list_node *puts);
-void unix_put_files(struct list_node *puts);
 unsigned unix_poll_mask(struct unix_sock *u);
 long unix_pending(struct unix_sock *u);
 

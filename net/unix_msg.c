@@ -1,8 +1,8 @@
 /**
  * @file
  * @ingroup net
- * @brief AF_UNIX messages: sending and receiving bytes, records and
- *        datagrams, and what rides along (passed files, credentials).
+ * @brief AF_UNIX messages: sending bytes, records and datagrams, with
+ *        what rides along (passed files, credentials); freeing them.
  *
  * A send copies the user's bytes into one or more struct unix_msg and
  * puts them straight on the receiver's queue. A stream's messages are
@@ -14,7 +14,7 @@
  * Passed files (SCM_RIGHTS) are struct file references held by the
  * message: the sender's descriptors may be closed at once, the files
  * stay open "in flight". The receiver turns them into new descriptors
- * (unix_scm_rights()). A file is never put with unix_lock held (putting
+ * (unix_recv.c). A file is never put with unix_lock held (putting
  * a socket's last reference releases it, which takes the lock): a
  * message freed under the lock goes on a caller's list and its files
  * are put after the lock is dropped (unix_put_files()).
@@ -22,7 +22,6 @@
  * Locking: unix_lock around queue and socket state; user memory is
  * copied with it held (a page fault may sleep, which a mutex allows).
  */
-#include "fs/poll.h"
 #include "kernel/mm.h"
 #include "kernel/proc.h"
 #include "kernel/signal.h"
@@ -31,13 +30,6 @@
 #include "uapi/errno.h"
 #include "unix.h"
 
-#ifndef POLLRDHUP
-/** Linux's POLLRDHUP: the peer shut its writing side. */
-#define POLLRDHUP 0x2000
-#endif
-
-/** Most queued datagrams a receiver holds (net.unix.max_dgram_qlen). */
-#define UNIX_DGRAM_QLEN 10
 /** Most bytes in one message of a stream. */
 #define UNIX_STREAM_CHUNK 65536
 /** Control bytes sendmsg accepts (net.core.optmem_max). */
@@ -52,9 +44,13 @@ struct unix_scm {
 
 /* ---- freeing ------------------------------------------------------------ */
 
-/* The files of @p m leave flight: the sockets among them count one
- * in-flight reference fewer. unix_lock held. */
-static void
+/**
+ * @brief The files of @p m leave flight: the sockets among them count
+ *        one in-flight reference fewer.
+ * @param m the message
+ * @pre unix_lock held
+ */
+void
 unix_msg_unflight(struct unix_msg *m)
 {
     for (int i = 0; i < m->nfp; i++) {
@@ -87,8 +83,13 @@ unix_msg_free(struct unix_msg *m, struct list_node *puts)
         kfree(m);
 }
 
-/* Take @p m off @p u's queue. */
-static void
+/**
+ * @brief Take @p m off @p u's queue.
+ * @param u the receiving socket
+ * @param m a message on its queue
+ * @pre unix_lock held
+ */
+void
 unix_dequeue(struct unix_sock *u, struct unix_msg *m)
 {
     list_remove(&m->link);
@@ -341,6 +342,23 @@ unix_dgram_target(struct unix_sock *u, const struct sockaddr_storage *to,
     return p;
 }
 
+/** Most queued datagrams a receiver holds (net.unix.max_dgram_qlen). */
+#define UNIX_DGRAM_QLEN 10
+
+/**
+ * @brief Whether @p p's queue is too full for datagrams from @p u: more
+ *        than UNIX_DGRAM_QLEN, unless @p p is @p u or connected back to it.
+ * @param u the sender
+ * @param p the receiver
+ * @return true: @p u must wait (or say -EAGAIN)
+ * @pre unix_lock held
+ */
+bool
+unix_dgram_full(const struct unix_sock *u, const struct unix_sock *p)
+{
+    return p != u && p->peer != u && p->rx_count > UNIX_DGRAM_QLEN;
+}
+
 /* Whether @p u may send to @p p now: 0, or -errno for an error that
  * waiting would not cure, or 1: @p p's queue is full. */
 static int
@@ -360,7 +378,7 @@ unix_dgram_may_send(struct unix_sock *u, struct unix_sock *p)
         return -EPERM; // it hears only from its own peer
     if (p->shut & SHUT_RCV)
         return -EPIPE;
-    if (p != u && p->peer != u && p->rx_count > UNIX_DGRAM_QLEN)
+    if (unix_dgram_full(u, p))
         return 1;
     return 0;
 }
@@ -428,10 +446,7 @@ unix_send(struct unix_sock *u, struct sock_iter *it,
     if (err == 0 && (flags & MSG_OOB))
         err = -EOPNOTSUPP;
     if (err == 0 && to != NULL && u->type == SOCK_DGRAM)
-        err = tolen <= sizeof(uint16_t) || tolen > sizeof(struct sockaddr_un) ||
-                      to->ss_family != AF_UNIX
-                  ? -EINVAL
-                  : 0;
+        err = unix_check_addr(to, tolen);
     if (err == 0) {
         mutex_lock(&unix_lock);
         if (u->type == SOCK_STREAM)
@@ -444,384 +459,4 @@ unix_send(struct unix_sock *u, struct sock_iter *it,
     if (err == -EPIPE && u->type == SOCK_STREAM && !(flags & MSG_NOSIGNAL))
         signal_raise(SIGPIPE);
     return err;
-}
-
-/* ---- control messages out ---------------------------------------------- */
-
-/** The receiver's control buffer as it is being filled. */
-struct unix_cbuf {
-    unsigned char *p; /**< the buffer (kernel memory) */
-    size_t room;      /**< bytes it holds */
-    size_t used;      /**< bytes written so far */
-    int *flags;       /**< recvmsg's msg_flags: MSG_CTRUNC */
-};
-
-/* Append one control message (Linux's put_cmsg): cut, with MSG_CTRUNC,
- * when it does not fit. */
-static void
-unix_put_cmsg(struct unix_cbuf *cb, int type, const void *data, size_t len)
-{
-    size_t left = cb->room - cb->used;
-    if (left < sizeof(struct cmsghdr)) {
-        *cb->flags |= MSG_CTRUNC;
-        return;
-    }
-    size_t cmlen = sizeof(struct cmsghdr) + len;
-    if (left < cmlen) {
-        *cb->flags |= MSG_CTRUNC;
-        cmlen = left;
-    }
-    struct cmsghdr h = {cmlen, SOL_SOCKET, type};
-    memcpy(cb->p + cb->used, &h, sizeof h);
-    memcpy(cb->p + cb->used + sizeof h, data, cmlen - sizeof h);
-    size_t space = CMSG_ALIGN(sizeof(struct cmsghdr) + len);
-    cb->used += space < left ? space : left;
-}
-
-// >>> exercise 7.5 scm_rights
-/**
- * @brief Give the receiver the files that travelled with a message: a
- *        new descriptor for each that fits in the control buffer, in
- *        one SCM_RIGHTS control message.
- *
- * Descriptors that do not fit (a short control buffer, or no free
- * descriptor) are not made: their files are put and MSG_CTRUNC is set.
- * @param cb      the control buffer
- * @param fp      the files, referenced; every reference is used up here
- * @param n       their number
- * @param cloexec MSG_CMSG_CLOEXEC: the new descriptors get FD_CLOEXEC
- * @pre unix_lock not held (putting a file may release a socket)
- */
-static void
-unix_scm_rights(struct unix_cbuf *cb, struct file **fp, int n, bool cloexec)
-{
-    size_t left = cb->room - cb->used;
-    int max = left > sizeof(struct cmsghdr)
-                  ? (int)((left - sizeof(struct cmsghdr)) / sizeof(int))
-                  : 0;
-    int fds[SCM_MAX_FD];
-    int i = 0;
-    for (; i < n && i < max; i++) {
-        int fd = fd_install(fp[i], 0, cloexec);
-        if (fd < 0)
-            break;
-        fds[i] = fd;
-    }
-    if (i > 0) {
-        struct cmsghdr h = {sizeof h + (size_t)i * sizeof(int), SOL_SOCKET,
-                            SCM_RIGHTS};
-        memcpy(cb->p + cb->used, &h, sizeof h);
-        memcpy(cb->p + cb->used + sizeof h, fds, (size_t)i * sizeof(int));
-        size_t space = CMSG_ALIGN(h.cmsg_len);
-        cb->used += space < left ? space : left;
-    }
-    if (i < n)
-        *cb->flags |= MSG_CTRUNC;
-    for (int j = i; j < n; j++)
-        file_put(fp[j]); // the ones that did not fit are closed
-    kfree(fp);
-}
-// === stub: the files are closed, no descriptor is made
-// static void
-// unix_scm_rights(struct unix_cbuf *cb, struct file **fp, int n, bool cloexec)
-// {
-//     (void)cb, (void)cloexec;
-//     for (int i = 0; i < n; i++)
-//         file_put(fp[i]); // TODO(7.5): install what fits, MSG_CTRUNC
-//     kfree(fp);
-// }
-// <<< exercise 7.5 scm_rights
-
-/* ---- receiving ---------------------------------------------------------- */
-
-/** What one receive took, to give the caller once unix_lock is
- *  dropped. */
-struct unix_got {
-    struct file **fp;      /**< files to install, referenced */
-    int nfp;               /**< their number */
-    bool has_cred;         /**< cred is set */
-    struct ucred cred;     /**< the first message's sender */
-    struct list_node puts; /**< messages whose files are to be put */
-};
-
-// [unix_take_fp]
-/* Take @p m's files into @p g (moved, or duplicated for MSG_PEEK). */
-static void
-unix_take_fp(struct unix_got *g, struct unix_msg *m, bool peek)
-{
-    if (m->nfp == 0 || g->fp != NULL)
-        return;
-    g->fp = kmalloc((size_t)m->nfp * sizeof *g->fp);
-    if (g->fp == NULL)
-        return;
-    g->nfp = m->nfp;
-    for (int i = 0; i < m->nfp; i++) {
-        g->fp[i] = m->fp[i];
-        if (peek)
-            file_get(m->fp[i]);
-    }
-    if (!peek) {
-        unix_msg_unflight(m);
-        kfree(m->fp);
-        m->fp = NULL;
-        m->nfp = 0;
-    }
-}
-// [unix_take_fp]
-
-/* The sender's address of @p m into @p from (length 0: unnamed). */
-static void
-unix_from(struct unix_msg *m, struct sockaddr_storage *from, unsigned *len)
-{
-    if (from == NULL)
-        return;
-    *len = m->addr.len;
-    if (m->addr.len != 0)
-        memcpy(from, &m->addr.sun, m->addr.len);
-}
-
-/* Wait for a message on @p u: 0 (one is there, or the end: check the
- * queue), -errno. */
-static int
-unix_wait_msg(struct unix_sock *u, bool nonblock)
-{
-    for (;;) {
-        if (u->error) {
-            int e = -u->error;
-            u->error = 0;
-            return e;
-        }
-        if (!list_empty(&u->rx))
-            return 0;
-        if (nonblock)
-            return u->type == SOCK_SEQPACKET && (u->shut & SHUT_RCV) ? 0
-                                                                     : -EAGAIN;
-        if (u->shut & SHUT_RCV)
-            return 0;
-        int err = unix_wait(u, false, u->rcvtimeo_ns);
-        if (err < 0)
-            return err;
-    }
-}
-
-/* A datagram's or record's receive: one message, the rest cut. */
-static long
-unix_dgram_recv(struct unix_sock *u, struct sock_iter *it,
-                struct sockaddr_storage *from, unsigned *fromlen, int *flags,
-                bool nonblock, struct unix_got *g)
-{
-    if (u->type == SOCK_SEQPACKET && u->state != UNIX_CONNECTED)
-        return -ENOTCONN;
-    int in = *flags;
-    *flags = 0;
-    long err = unix_wait_msg(u, nonblock);
-    if (err < 0 || list_empty(&u->rx))
-        return err;
-    struct unix_msg *m = list_entry(u->rx.next, struct unix_msg, link);
-    size_t n = m->len < it->left ? m->len : it->left;
-    err = iter_to_user(it, m->data, n);
-    if (err < 0)
-        return err;
-    if (m->len > n)
-        *flags |= MSG_TRUNC;
-    unix_from(m, from, fromlen);
-    g->cred = m->cred;
-    g->has_cred = m->has_cred;
-    unix_take_fp(g, m, (in & MSG_PEEK) != 0);
-    long r = (in & MSG_TRUNC) ? (long)m->len : (long)n;
-    if (!(in & MSG_PEEK)) {
-        unix_dequeue(u, m);
-        unix_msg_free(m, &g->puts);
-        unix_wake(u); // a sender may wait for room in the queue
-    }
-    return r;
-}
-
-/* Copy from stream message @p m, @p skip bytes into its unread part:
- * the bytes copied or -EFAULT. */
-static long
-unix_stream_copy(struct unix_sock *u, struct unix_msg *m, size_t skip,
-                 struct sock_iter *it, bool peek)
-{
-    size_t avail = m->len - m->off - skip;
-    size_t n = avail < it->left ? avail : it->left;
-    if (iter_to_user(it, m->data + m->off + skip, n) < 0)
-        return -EFAULT;
-    if (!peek) {
-        m->off += n;
-        u->rx_bytes -= n;
-    }
-    return (long)n;
-}
-
-/* The next stream message to read after @p m (NULL: the first). */
-static struct unix_msg *
-unix_stream_next(struct unix_sock *u, struct unix_msg *m)
-{
-    struct list_node *n = m == NULL ? u->rx.next : m->link.next;
-    return n == &u->rx ? NULL : list_entry(n, struct unix_msg, link);
-}
-
-/* A stream's receive: across messages, until the buffer is full, the
- * queue empty (MSG_WAITALL: until everything came), or a message that
- * carried files was read. */
-static long
-unix_stream_recv(struct unix_sock *u, struct sock_iter *it,
-                 struct sockaddr_storage *from, unsigned *fromlen, int in,
-                 bool nonblock, struct unix_got *g)
-{
-    if (u->state != UNIX_CONNECTED)
-        return -EINVAL;
-    bool peek = (in & MSG_PEEK) != 0;
-    size_t target = (in & MSG_WAITALL) ? it->left : 1;
-    size_t copied = 0;
-    long err = 0;
-    struct unix_msg *m = NULL;
-    while (it->left > 0) {
-        struct unix_msg *next = unix_stream_next(u, peek ? m : NULL);
-        if (next == NULL) {
-            if (copied >= target || (u->shut & SHUT_RCV) ||
-                (peek && copied > 0)) // m may be gone after a sleep
-                break;
-            if (u->error) {
-                err = -u->error;
-                u->error = 0;
-                break;
-            }
-            err = unix_wait(u, nonblock, u->rcvtimeo_ns);
-            if (err < 0)
-                break;
-            continue;
-        }
-        m = next;
-        if (copied > 0 && u->passcred &&
-            (m->cred.pid != g->cred.pid || m->cred.uid != g->cred.uid))
-            break; // never glue two writers' bytes when they ask who
-        if (copied == 0) {
-            unix_from(m, from, fromlen);
-            g->cred = m->cred;
-            g->has_cred = m->has_cred;
-        }
-        long n = unix_stream_copy(u, m, 0, it, peek);
-        if (n < 0) {
-            err = n;
-            break;
-        }
-        copied += (size_t)n;
-        bool files = m->nfp > 0;
-        unix_take_fp(g, m, peek);
-        if (!peek && m->off == m->len) {
-            unix_dequeue(u, m);
-            unix_msg_free(m, &g->puts);
-        }
-        if (files)
-            break;
-    }
-    return copied > 0 ? (long)copied : err;
-}
-
-/**
- * @brief recvmsg on a local socket.
- * @param u        the socket
- * @param it       the user's buffers
- * @param from     receives the sender's name, or NULL
- * @param fromlen  receives its length (0: the sender is unnamed)
- * @param flags    in: MSG_PEEK, MSG_WAITALL, MSG_TRUNC, MSG_DONTWAIT,
- *                 MSG_CMSG_CLOEXEC; out: MSG_TRUNC, MSG_CTRUNC
- * @param nonblock the call must not block
- * @param ctl      the control buffer to fill (kernel memory), or NULL
- * @param ctllen   in: its room; out: the bytes filled
- * @return bytes received (0: the end); -EAGAIN, -EINVAL (a stream not
- *         connected), -ENOTCONN, -EOPNOTSUPP (MSG_OOB), -ECONNRESET,
- *         -EFAULT, -EINTR
- */
-long
-unix_recv(struct unix_sock *u, struct sock_iter *it,
-          struct sockaddr_storage *from, unsigned *fromlen, int *flags,
-          bool nonblock, void *ctl, size_t *ctllen)
-{
-    int in = *flags;
-    nonblock = nonblock || (in & MSG_DONTWAIT);
-    if (fromlen != NULL)
-        *fromlen = 0;
-    if (in & MSG_OOB)
-        return -EOPNOTSUPP;
-    struct unix_got g = {0};
-    list_init(&g.puts);
-    mutex_lock(&unix_lock);
-    long r;
-    if (u->type == SOCK_STREAM) {
-        *flags = 0;
-        r = unix_stream_recv(u, it, from, fromlen, in, nonblock, &g);
-    } else {
-        r = unix_dgram_recv(u, it, from, fromlen, flags, nonblock, &g);
-    }
-    bool passcred = u->passcred;
-    mutex_unlock(&unix_lock);
-    unix_put_files(&g.puts);
-    struct unix_cbuf cb = {ctl, *ctllen, 0, flags};
-    if (r >= 0 && passcred && g.has_cred)
-        unix_put_cmsg(&cb, SCM_CREDENTIALS, &g.cred, sizeof g.cred);
-    if (g.nfp > 0)
-        unix_scm_rights(&cb, g.fp, g.nfp, (in & MSG_CMSG_CLOEXEC) != 0);
-    *ctllen = cb.used;
-    return r;
-}
-
-/* ---- readiness ---------------------------------------------------------- */
-
-/* Whether @p u may write: under a quarter of its buffer in use, and a
- * datagram's peer not full. */
-static bool
-unix_writable(struct unix_sock *u)
-{
-    if (u->state == UNIX_LISTENING || (u->wmem << 2) > u->sndbuf)
-        return false;
-    struct unix_sock *p = u->peer;
-    if (u->type != SOCK_STREAM && p != NULL && p->peer != u &&
-        p->rx_count > UNIX_DGRAM_QLEN)
-        return false;
-    return true;
-}
-
-/**
- * @brief The POLL* bits that hold for @p u (Linux's unix_poll and
- *        unix_dgram_poll).
- * @param u the socket
- * @return the mask
- * @pre unix_lock held
- */
-unsigned
-unix_poll_mask(struct unix_sock *u)
-{
-    unsigned mask = 0;
-    if (u->error)
-        mask |= POLLERR;
-    if (u->shut == (SHUT_RCV | SHUT_SEND))
-        mask |= POLLHUP;
-    if (u->shut & SHUT_RCV)
-        mask |= POLLRDHUP | POLLIN | POLLRDNORM;
-    if (!list_empty(&u->rx) || !list_empty(&u->accept_q))
-        mask |= POLLIN | POLLRDNORM;
-    if (u->type != SOCK_DGRAM && u->state == UNIX_UNCONNECTED)
-        mask |= POLLHUP;
-    if (unix_writable(u))
-        mask |= POLLOUT | POLLWRNORM | POLLWRBAND;
-    return mask;
-}
-
-/**
- * @brief FIONREAD: a stream's unread bytes, a datagram's first length.
- * @param u the socket
- * @return the count, or -EINVAL for a listening socket
- * @pre unix_lock held
- */
-long
-unix_pending(struct unix_sock *u)
-{
-    if (u->state == UNIX_LISTENING)
-        return -EINVAL;
-    if (u->type != SOCK_DGRAM || list_empty(&u->rx))
-        return (long)u->rx_bytes;
-    return (long)list_entry(u->rx.next, struct unix_msg, link)->len;
 }

@@ -87,7 +87,10 @@ USER_PROGS += socktest sockfuzz udpecho
 # ---- AF_UNIX: local sockets, socketpair, passing files and credentials
 KERNEL_SRCS += \
 	net/unix.c \
+	net/unix_name.c \
+	net/unix_opt.c \
 	net/unix_msg.c \
+	net/unix_recv.c \
 	net/unix_gc.c
 CHAPTER_FILES += \
 	net/unix.h \

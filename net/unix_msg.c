@@ -123,20 +123,48 @@ unix_put_fp(struct file **fp, int n)
     kfree(fp);
 }
 
+/** Messages whose files wait to be put, and whether a thread is at it. */
+static struct list_node unix_deferred = LIST_INIT(unix_deferred);
+static struct spinlock unix_defer_lock = SPINLOCK_INIT("unix_defer");
+static bool unix_draining;
+
 /**
  * @brief Put the files of the messages on @p puts and free them.
- * @param puts messages from unix_msg_free()
+ *
+ * Putting a file may release a socket whose queue holds more files,
+ * whose release puts more: a chain of sockets passed inside each other
+ * would recurse as deep as it is long, and overflow the kernel stack.
+ * So the messages join one list, and only the first caller drains it,
+ * in a loop; a nested (or concurrent) caller only adds to it and
+ * returns, its files are put by the thread already draining.
+ * @param puts messages from unix_msg_free(), emptied
  * @pre unix_lock not held
  */
 void
 unix_put_files(struct list_node *puts)
 {
+    irqflags_t f = spin_lock_irqsave(&unix_defer_lock);
     while (!list_empty(puts)) {
-        struct unix_msg *m = list_entry(puts->next, struct unix_msg, link);
+        struct list_node *n = puts->next;
+        list_remove(n);
+        list_push_back(&unix_deferred, n);
+    }
+    if (unix_draining) {
+        spin_unlock_irqrestore(&unix_defer_lock, f);
+        return;
+    }
+    unix_draining = true;
+    while (!list_empty(&unix_deferred)) {
+        struct unix_msg *m =
+            list_entry(unix_deferred.next, struct unix_msg, link);
         list_remove(&m->link);
+        spin_unlock_irqrestore(&unix_defer_lock, f);
         unix_put_fp(m->fp, m->nfp);
         kfree(m);
+        f = spin_lock_irqsave(&unix_defer_lock);
     }
+    unix_draining = false;
+    spin_unlock_irqrestore(&unix_defer_lock, f);
 }
 
 /* ---- control messages in ---------------------------------------------- */

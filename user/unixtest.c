@@ -1006,6 +1006,32 @@ part_gc(void)
            poll(&pf, 1, WAITMS) == 1 && (pf.revents & POLLHUP) ? "yes" : "no");
     close(q[0]);
 
+    // a chain: each pair's queue holds the previous pair, the first the
+    // pipe; closing the last pair closes them all, one inside another
+    pipe(q);
+    int prev[2] = {-1, -1};
+    int sent = 0;
+    for (int i = 0; i < 300; i++) {
+        pair(SOCK_STREAM, sv);
+        sent +=
+            send_fds(sv[0], i == 0 ? &q[1] : prev, i == 0 ? 1 : 2, "c") == 1;
+        if (i == 0)
+            close(q[1]);
+        else {
+            close(prev[0]);
+            close(prev[1]);
+        }
+        prev[0] = sv[0];
+        prev[1] = sv[1];
+    }
+    printf("chain of 300 pairs sent: %d\n", sent);
+    close(prev[0]);
+    close(prev[1]);
+    pf.fd = q[0];
+    printf("chain closed, pipe reader sees the end: %s\n",
+           poll(&pf, 1, WAITMS) == 1 && (pf.revents & POLLHUP) ? "yes" : "no");
+    close(q[0]);
+
     int l = socket(AF_UNIX, SOCK_STREAM, 0);
     struct sockaddr_un a;
     socklen_t al = abstract_addr(&a, "gc");

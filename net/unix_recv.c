@@ -61,7 +61,6 @@ unix_put_cmsg(struct unix_cbuf *cb, int type, const void *data, size_t len)
     cb->used += space < left ? space : left;
 }
 
-// >>> exercise 7.5 scm_rights
 /**
  * @brief Give the receiver the files that travelled with a message: a
  *        new descriptor for each that fits in the control buffer, in
@@ -75,6 +74,7 @@ unix_put_cmsg(struct unix_cbuf *cb, int type, const void *data, size_t len)
  * @param cloexec MSG_CMSG_CLOEXEC: the new descriptors get FD_CLOEXEC
  * @pre unix_lock not held (putting a file may release a socket)
  */
+// >>> exercise 7.5 scm_rights
 static void
 unix_scm_rights(struct unix_cbuf *cb, struct file **fp, int n, bool cloexec)
 {

@@ -22,9 +22,11 @@
  *             at once; MSG_CTRUNC closes what does not fit; MSG_PEEK; a
  *             stream read stops after a message that carried files.
  *   rights_errors  bad control messages: EINVAL, EBADF, EFAULT, 253 fds.
- *   gc        files in flight when both ends close, and sockets passed
- *             over themselves: the files they carried are closed (a pipe
- *             reader sees the end).
+ *   gc        files in flight when both ends close, sockets passed over
+ *             themselves, a chain of 300 pairs each passed inside the
+ *             next (a kernel that closes them recursively runs out of
+ *             stack): the files they carried are closed (a pipe reader
+ *             sees the end).
  *   creds     SO_PEERCRED of a pair and of a connection; SCM_CREDENTIALS
  *             sent and received with SO_PASSCRED; autobind for it.
  *   poll      readiness of pairs, listeners, shut and closed ends.

@@ -27,7 +27,9 @@ the sockets left).
                       processes, MSG_CMSG_CLOEXEC, MSG_CTRUNC, MSG_PEEK.
   unix-rights-errors (3) rights_errors: bad control messages.
   unix-gc        (4)  gc: files in flight when both ends
-                      close; sockets passed over themselves.
+                      close; sockets passed over themselves; a chain of
+                      300 socket pairs closed at once (a kernel that
+                      closes it recursively overflows its stack).
   unix-creds     (4)  creds: SO_PEERCRED, SCM_CREDENTIALS.
   unix-poll      (4)  poll: readiness of pairs, listeners, shut ends.
   unix-fuzz      (3)  /bin/unixfuzz: random AF_UNIX calls, control

@@ -50,6 +50,8 @@ struct unix_msg {
     bool has_cred;          /**< cred is valid */
     struct ucred cred;      /**< the sender's credentials */
     size_t len;             /**< bytes of data */
+    size_t truesize;        /**< what it counts against the sender's
+                                 SO_SNDBUF: data and overhead */
     size_t off;             /**< bytes a stream reader took already */
     unsigned char data[];   /**< the bytes */
 };
@@ -81,7 +83,7 @@ struct unix_sock {
     struct list_node rx;   /**< struct unix_msg, oldest first */
     size_t rx_bytes;       /**< bytes of data queued there */
     int rx_count;          /**< messages queued there */
-    size_t wmem;           /**< bytes it sent that no one read yet */
+    size_t wmem;           /**< truesize of what it sent, unread yet */
     unsigned sndbuf;       /**< SO_SNDBUF, as Linux reports it */
     unsigned rcvbuf;       /**< SO_RCVBUF, as Linux reports it */
     uint64_t rcvtimeo_ns;  /**< SO_RCVTIMEO; 0: none */

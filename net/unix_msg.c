@@ -7,9 +7,10 @@
  * A send copies the user's bytes into one or more struct unix_msg and
  * puts them straight on the receiver's queue. A stream's messages are
  * read across their boundaries, a datagram's or a record's one at a
- * time (the rest of a longer one is lost: MSG_TRUNC). Every byte sent
- * counts against the sender's SO_SNDBUF until it is read, which is what
- * makes a writer to a slow reader block.
+ * time (the rest of a longer one is lost: MSG_TRUNC). Every message
+ * sent counts against the sender's SO_SNDBUF until it is read (its
+ * bytes and an overhead, as Linux counts), which is what makes a writer
+ * to a slow reader block.
  *
  * Passed files (SCM_RIGHTS) are struct file references held by the
  * message: the sender's descriptors may be closed at once, the files
@@ -29,6 +30,11 @@
 #include "sock.h"
 #include "uapi/errno.h"
 #include "unix.h"
+
+/** What a message costs beyond its bytes, counted against SO_SNDBUF as
+ *  Linux counts an sk_buff's truesize: many tiny messages (each maybe
+ *  carrying 253 files) must not queue without bound. */
+#define UNIX_MSG_OVERHEAD 512
 
 /** Most bytes in one message of a stream. */
 #define UNIX_STREAM_CHUNK 65536
@@ -71,7 +77,7 @@ void
 unix_msg_free(struct unix_msg *m, struct list_node *puts)
 {
     if (m->from != NULL) {
-        m->from->wmem -= m->len;
+        m->from->wmem -= m->truesize;
         unix_wake(m->from);
         unix_sock_put(m->from);
         m->from = NULL;
@@ -286,7 +292,9 @@ unix_enqueue(struct unix_sock *u, struct unix_sock *to, struct unix_msg *m)
 {
     m->from = u;
     u->refs++;
-    u->wmem += m->len;
+    m->truesize = sizeof *m + m->len + (size_t)m->nfp * sizeof(struct file *) +
+                  UNIX_MSG_OVERHEAD;
+    u->wmem += m->truesize;
     for (int i = 0; i < m->nfp; i++) {
         struct unix_sock *s = unix_from_file(m->fp[i]);
         if (s != NULL)

@@ -577,7 +577,8 @@ unix_connect(struct file *f, const struct sockaddr_storage *a, unsigned len)
  * @param plen  receives its length
  * @param flags SOCK_NONBLOCK, SOCK_CLOEXEC
  * @return the descriptor; -EOPNOTSUPP (a datagram socket), -EINVAL (not
- *         listening), -EAGAIN, -EINTR, -EMFILE, -ENOMEM
+ *         listening, or shut down and nothing queued), -EAGAIN, -EINTR,
+ *         -EMFILE, -ENOMEM
  */
 long
 unix_accept(struct file *f, struct sockaddr_storage *peer, unsigned *plen,
@@ -588,8 +589,11 @@ unix_accept(struct file *f, struct sockaddr_storage *peer, unsigned *plen,
         return -EOPNOTSUPP;
     mutex_lock(&unix_lock);
     long err = 0;
+    bool nonblock = (f->flags & O_NONBLOCK) != 0;
     while (err == 0 && u->state == UNIX_LISTENING && list_empty(&u->accept_q))
-        err = unix_wait(u, (f->flags & O_NONBLOCK) != 0, u->rcvtimeo_ns);
+        err = !nonblock && (u->shut & SHUT_RCV)
+                  ? -EINVAL // shut down: Linux's "receive shutdown"
+                  : unix_wait(u, nonblock, u->rcvtimeo_ns);
     if (err == 0 && u->state != UNIX_LISTENING)
         err = -EINVAL;
     struct unix_sock *e = NULL;

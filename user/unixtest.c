@@ -445,6 +445,10 @@ part_conn(void)
     R("connect to a closed listener's path",
       connect(c3, (struct sockaddr *)&a, al));
     close(c3);
+    R("shutdown the listener", shutdown(l, SHUT_RDWR));
+    R("accept after shutdown, nonblocking", accept(l, NULL, NULL));
+    fcntl(l, F_SETFL, 0);
+    R("accept after shutdown, blocking", accept(l, NULL, NULL));
     close(l);
     conn_errors(&a, al);
     conn_backlog();

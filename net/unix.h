@@ -33,6 +33,9 @@
 struct pbuf;
 struct sock_iter;
 
+/** Most queued datagrams a receiver holds (net.unix.max_dgram_qlen). */
+#define UNIX_DGRAM_QLEN 10
+
 /** A socket's name: what getsockname answers, and its length. */
 struct unix_addr {
     struct sockaddr_un sun; /**< family and path (or abstract name) */

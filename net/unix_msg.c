@@ -378,9 +378,6 @@ unix_dgram_target(struct unix_sock *u, const struct sockaddr_storage *to,
     return p;
 }
 
-/** Most queued datagrams a receiver holds (net.unix.max_dgram_qlen). */
-#define UNIX_DGRAM_QLEN 10
-
 /**
  * @brief Whether @p p's queue is too full for datagrams from @p u: more
  *        than UNIX_DGRAM_QLEN, unless @p p is @p u or connected back to it.

@@ -187,6 +187,23 @@ unix_wait_msg(struct unix_sock *u, bool nonblock)
     }
 }
 
+/* The queue of @p u was full and has room again: wake the sockets
+ * connected to it, whose pollers wait on their own queues for POLLOUT
+ * (Linux's peer_wake). */
+static void
+unix_wake_writers(struct unix_sock *u)
+{
+    if (u->type != SOCK_DGRAM || u->rx_count != UNIX_DGRAM_QLEN)
+        return;
+    struct list_node *n;
+    list_for_each(n, &unix_all)
+    {
+        struct unix_sock *w = list_entry(n, struct unix_sock, all);
+        if (w->peer == u)
+            unix_wake(w);
+    }
+}
+
 /* A datagram's or record's receive: one message, the rest cut. */
 static long
 unix_dgram_recv(struct unix_sock *u, struct sock_iter *it,
@@ -216,6 +233,7 @@ unix_dgram_recv(struct unix_sock *u, struct sock_iter *it,
         unix_dequeue(u, m);
         unix_msg_free(m, &g->puts);
         unix_wake(u); // a sender may wait for room in the queue
+        unix_wake_writers(u);
     }
     return r;
 }

@@ -543,6 +543,38 @@ dgram_queue(void)
     unlink(a.sun_path);
 }
 
+/* A connected datagram socket whose peer's queue is full is not
+ * writable; a read there makes it writable, and wakes its poller. */
+static void
+dgram_poll_full(void)
+{
+    struct sockaddr_un a;
+    socklen_t al = abstract_addr(&a, "pf");
+    int r = socket(AF_UNIX, SOCK_DGRAM, 0);
+    bind(r, (struct sockaddr *)&a, al);
+    int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    connect(s, (struct sockaddr *)&a, al);
+    int n = 0;
+    while (n < 100 && send(s, "f", 1, 0) == 1)
+        n++;
+    printf("connected sender, queue full after %d: %s\n", n, errname(errno));
+    printf("its poll: %s\n", revents(s, 0));
+    pid_t pid = fork();
+    if (pid == 0) {
+        usleep(200000);
+        char c;
+        recv(r, &c, 1, 0);
+        _exit(0);
+    }
+    struct pollfd p = {s, POLLOUT, 0};
+    int k = Q("poll", poll(&p, 1, WAITMS));
+    printf("a read there wakes its poller: %s\n",
+           k == 1 && (p.revents & POLLOUT) ? "yes" : "no");
+    waitpid(pid, NULL, 0);
+    close(s);
+    close(r);
+}
+
 static void
 part_dgram(void)
 {
@@ -626,6 +658,7 @@ part_dgram(void)
     close(sv[0]);
     close(sv[1]);
     dgram_queue();
+    dgram_poll_full();
 }
 
 /* ---- seqpacket ---------------------------------------------------------- */

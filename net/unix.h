@@ -50,6 +50,7 @@ struct unix_msg {
     struct unix_addr addr;  /**< the sender's name then (len 0: none) */
     struct file **fp;       /**< passed files (referenced), or NULL */
     int nfp;                /**< their number */
+    uint32_t uid;           /**< who passed them (real uid) */
     bool has_cred;          /**< cred is valid */
     struct ucred cred;      /**< the sender's credentials */
     size_t len;             /**< bytes of data */

@@ -23,12 +23,14 @@
  * Locking: unix_lock around queue and socket state; user memory is
  * copied with it held (a page fault may sleep, which a mutex allows).
  */
+#include "kernel/cred.h"
 #include "kernel/mm.h"
 #include "kernel/proc.h"
 #include "kernel/signal.h"
 #include "kernel/string.h"
 #include "sock.h"
 #include "uapi/errno.h"
+#include "uapi/resource.h"
 #include "unix.h"
 
 /** What a message costs beyond its bytes, counted against SO_SNDBUF as
@@ -50,9 +52,50 @@ struct unix_scm {
 
 /* ---- freeing ------------------------------------------------------------ */
 
+/** Files in flight per user (Linux's user_struct.unix_inflight). */
+struct unix_user {
+    uint32_t uid; /**< the real uid of the senders */
+    int inflight; /**< files they have in flight; 0: a free entry */
+};
+
+/** Users with files in flight at once; one more waits (ETOOMANYREFS). */
+#define UNIX_USERS 16
+static struct unix_user unix_users[UNIX_USERS];
+
+/* The entry of @p uid, made if need be; NULL when the table is full. */
+static struct unix_user *
+unix_user(uint32_t uid)
+{
+    struct unix_user *free = NULL;
+    for (int i = 0; i < UNIX_USERS; i++) {
+        if (unix_users[i].inflight > 0 && unix_users[i].uid == uid)
+            return &unix_users[i];
+        if (unix_users[i].inflight == 0 && free == NULL)
+            free = &unix_users[i];
+    }
+    if (free != NULL)
+        free->uid = uid;
+    return free;
+}
+
+/* Whether the caller has too many files in flight to pass more: more
+ * than its RLIMIT_NOFILE, unless it is root (Linux's
+ * too_many_unix_fds). unix_lock held. */
+static bool
+unix_too_many_fds(void)
+{
+    struct proc *p = proc_current();
+    if (p->cred.euid == 0)
+        return false;
+    struct rlimit r;
+    struct unix_user *e = unix_user(p->cred.uid);
+    return e == NULL || (rlimit_get(p, RLIMIT_NOFILE, &r) == 0 &&
+                         (uint64_t)e->inflight > r.rlim_cur);
+}
+
 /**
  * @brief The files of @p m leave flight: the sockets among them count
- *        one in-flight reference fewer.
+ *        one in-flight reference fewer, and so does its sender's user.
  * @param m the message
  * @pre unix_lock held
  */
@@ -64,6 +107,9 @@ unix_msg_unflight(struct unix_msg *m)
         if (s != NULL)
             s->inflight--;
     }
+    struct unix_user *e = m->nfp > 0 ? unix_user(m->uid) : NULL;
+    if (e != NULL)
+        e->inflight -= m->nfp;
 }
 
 /**
@@ -265,6 +311,10 @@ static struct unix_msg *
 unix_msg_new(struct unix_sock *u, struct sock_iter *it, size_t len,
              struct unix_scm *scm, bool fp, int *err)
 {
+    if (fp && scm->nfp > 0 && unix_too_many_fds()) {
+        *err = -ETOOMANYREFS;
+        return NULL;
+    }
     struct unix_msg *m = kzalloc(sizeof *m + (len ? len : 1));
     *err = -ENOMEM;
     if (m == NULL)
@@ -280,6 +330,7 @@ unix_msg_new(struct unix_sock *u, struct sock_iter *it, size_t len,
     m->has_cred = true;
     if (fp && scm->nfp > 0) {
         m->fp = scm->fp, m->nfp = scm->nfp;
+        m->uid = proc_current()->cred.uid;
         scm->fp = NULL, scm->nfp = 0;
     }
     return m;
@@ -300,6 +351,9 @@ unix_enqueue(struct unix_sock *u, struct unix_sock *to, struct unix_msg *m)
         if (s != NULL)
             s->inflight++;
     }
+    struct unix_user *e = m->nfp > 0 ? unix_user(m->uid) : NULL;
+    if (e != NULL) // full table: the files are not counted, as never
+        e->inflight += m->nfp; // checked (unix_too_many_fds() refused)
     list_push_back(&to->rx, &m->link);
     to->rx_bytes += m->len;
     to->rx_count++;

@@ -21,7 +21,9 @@
  *             after the sender closed its own; MSG_CMSG_CLOEXEC; several
  *             at once; MSG_CTRUNC closes what does not fit; MSG_PEEK; a
  *             stream read stops after a message that carried files.
- *   rights_errors  bad control messages: EINVAL, EBADF, EFAULT, 253 fds.
+ *   rights_errors  bad control messages: EINVAL, EBADF, EFAULT, 253 fds;
+ *             a user's files in flight bounded by RLIMIT_NOFILE
+ *             (ETOOMANYREFS).
  *   gc        files in flight when both ends close, sockets passed over
  *             themselves, a chain of 300 pairs each passed inside the
  *             next (a kernel that closes them recursively runs out of
@@ -48,6 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -937,6 +940,37 @@ send_ctl(int s, void *ctl, size_t len)
                                                       // reads the buffer
 }
 
+/* A user who is not root may have no more files in flight than its
+ * RLIMIT_NOFILE: then ETOOMANYREFS, until the receiver takes them. */
+static void
+too_many_refs(void)
+{
+    int sv[2];
+    pair(SOCK_DGRAM, sv);
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct rlimit r = {16, 16};
+        if (setrlimit(RLIMIT_NOFILE, &r) < 0 || setgid(65534) < 0 ||
+            setuid(65534) < 0)
+            die("setrlimit, setgid, setuid");
+        int n = 0, zero = 0;
+        while (n < 100 && send_fds(sv[0], &zero, 1, "x") == 1)
+            n++;
+        printf("as a user, files in flight: %d, then %s\n", n, errname(errno));
+        char c;
+        while (recv(sv[1], &c, 1, MSG_DONTWAIT) == 1)
+            ;
+        n = 0;
+        while (n < 100 && send_fds(sv[0], &zero, 1, "x") == 1)
+            n++;
+        printf("once read: %d, then %s\n", n, errname(errno));
+        _exit(0);
+    }
+    waitpid(pid, NULL, 0);
+    close(sv[0]);
+    close(sv[1]);
+}
+
 /* How many descriptors are open. */
 static int
 open_fds(void)
@@ -1002,6 +1036,7 @@ part_rights_errors(void)
     close(sv[0]);
     close(sv[1]);
     printf("descriptors left open: %d\n", open_fds() - before);
+    too_many_refs();
 }
 
 /* ---- the collector ------------------------------------------------------- */

@@ -25,7 +25,8 @@ the sockets left).
   unix-seqpacket (4)  seqpacket: records over a connection.
   unix-rights   (12)  exercise 7.5. rights: SCM_RIGHTS between
                       processes, MSG_CMSG_CLOEXEC, MSG_CTRUNC, MSG_PEEK.
-  unix-rights-errors (3) rights_errors: bad control messages.
+  unix-rights-errors (3) rights_errors: bad control messages;
+                      ETOOMANYREFS past RLIMIT_NOFILE files in flight.
   unix-gc        (4)  gc: files in flight when both ends
                       close; sockets passed over themselves; a chain of
                       300 socket pairs closed at once (a kernel that

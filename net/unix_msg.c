@@ -192,6 +192,7 @@ static bool unix_draining;
  * @param puts messages from unix_msg_free(), emptied
  * @pre unix_lock not held
  */
+// [unix_put_files]
 void
 unix_put_files(struct list_node *puts)
 {
@@ -218,6 +219,7 @@ unix_put_files(struct list_node *puts)
     unix_draining = false;
     spin_unlock_irqrestore(&unix_defer_lock, f);
 }
+// [unix_put_files]
 
 /* ---- control messages in ---------------------------------------------- */
 

@@ -38,7 +38,8 @@ the sockets left).
                       survives and the program ends its run.
   unix-leak      (3)  after unixtest and unixfuzz, /proc/net/unix lists
                       no socket: the collector freed every cycle.
-  bb-syslog      (3)  BusyBox logger to syslogd over /dev/log.
+  bb-syslog      (3)  BusyBox logger to syslogd over /dev/log; netstat
+                      -x lists it (/proc/net/unix in Linux's format).
 
 Python 3 standard library only.
 """
@@ -173,13 +174,15 @@ def test_unix_leak():
 @test(3, "bb-syslog: BusyBox logger to syslogd over /dev/log",
       parent=test_unix)
 def test_bb_syslog():
-    """/test/unix.sh: syslogd binds /dev/log, logger's line reaches it."""
+    """/test/unix.sh: syslogd binds /dev/log, netstat -x lists it,
+    logger's line reaches it."""
     text = user_lines()
     start, end = text.find("== syslog"), text.find("== end %s" % TOKEN)
     assert_true(start >= 0 and end > start,
                 "/test/unix.sh did not run to its end")
     lines = text[start:end].splitlines()
-    for want in ["/dev/log is a socket", "unixsh: log-" + TOKEN]:
+    for want in ["/dev/log is a socket", "netstat -x lists /dev/log",
+                 "unixsh: log-" + TOKEN]:
         assert_true(want in lines, "/test/unix.sh did not print %r:\n  %s"
                     % (want, "\n  ".join(lines)))
     expect_not(CRASH)

@@ -263,6 +263,26 @@ unix_stream_next(struct unix_sock *u, struct unix_msg *m)
     return n == &u->rx ? NULL : list_entry(n, struct unix_msg, link);
 }
 
+/* A stream reader found no message: 1 to stop and return what it has,
+ * 0 to look again after a sleep, or -errno. A pending error (the peer
+ * closed with bytes unread: ECONNRESET) comes before the end, as Linux
+ * checks them. */
+static long
+unix_stream_idle(struct unix_sock *u, size_t copied, size_t target, bool peek,
+                 bool nonblock)
+{
+    if (copied >= target || (peek && copied > 0)) // m may be gone after a
+        return 1;                                 // sleep
+    if (u->error) {
+        long e = -u->error;
+        u->error = 0;
+        return e;
+    }
+    if (u->shut & SHUT_RCV)
+        return 1;
+    return unix_wait(u, nonblock, u->rcvtimeo_ns);
+}
+
 /* A stream's receive: across messages, until the buffer is full, the
  * queue empty (MSG_WAITALL: until everything came), or a message that
  * carried files was read. */
@@ -281,16 +301,8 @@ unix_stream_recv(struct unix_sock *u, struct sock_iter *it,
     while (it->left > 0) {
         struct unix_msg *next = unix_stream_next(u, peek ? m : NULL);
         if (next == NULL) {
-            if (copied >= target || (u->shut & SHUT_RCV) ||
-                (peek && copied > 0)) // m may be gone after a sleep
-                break;
-            if (u->error) {
-                err = -u->error;
-                u->error = 0;
-                break;
-            }
-            err = unix_wait(u, nonblock, u->rcvtimeo_ns);
-            if (err < 0)
+            err = unix_stream_idle(u, copied, target, peek, nonblock);
+            if (err != 0)
                 break;
             continue;
         }
@@ -318,7 +330,7 @@ unix_stream_recv(struct unix_sock *u, struct sock_iter *it,
         if (files)
             break;
     }
-    return copied > 0 ? (long)copied : err;
+    return copied > 0 ? (long)copied : err < 0 ? err : 0;
 }
 
 /**

@@ -288,6 +288,12 @@ part_stream(void)
     R("send MSG_NOSIGNAL", send(sv[0], "x", 1, MSG_NOSIGNAL));
     printf("SIGPIPE: %d\n", sigpipes);
     close(sv[0]);
+    pair(SOCK_STREAM, sv);
+    write(sv[0], "unread", 6);
+    close(sv[1]);
+    R("read, the peer closed with bytes unread", read(sv[0], buf, 1));
+    R("read again", read(sv[0], buf, 1));
+    close(sv[0]);
     R("socketpair nonblock cloexec",
       socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv));
     printf("flags: %s %s\n",

@@ -32,6 +32,9 @@
  *   creds     SO_PEERCRED of a pair and of a connection; SCM_CREDENTIALS
  *             sent and received with SO_PASSCRED; autobind for it.
  *   poll      readiness of pairs, listeners, shut and closed ends.
+ *   misc      options' defaults and bounds, fstat, open() of a socket's
+ *             path, calls on a listener, SO_RCVTIMEO, a user's false
+ *             SCM_CREDENTIALS (EPERM).
  *   leak      (only when named) how many AF_UNIX sockets /proc/net/unix
  *             lists: run last, on Keel, it must be 0.
  *
@@ -43,6 +46,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stddef.h>
@@ -1308,6 +1312,126 @@ part_poll(void)
     close(sv[1]);
 }
 
+/* ---- misc ------------------------------------------------------------------ */
+
+static int
+getint(int fd, int name)
+{
+    int v = -7;
+    socklen_t len = sizeof(v);
+    if (getsockopt(fd, SOL_SOCKET, name, &v, &len) < 0)
+        return -errno;
+    return v;
+}
+
+/* A user's SCM_CREDENTIALS must be true: another pid is EPERM. */
+static void
+misc_false_creds(void)
+{
+    int sv[2];
+    pair(SOCK_DGRAM, sv);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (getuid() == 0 && (setgid(65534) < 0 || setuid(65534) < 0))
+            die("setgid, setuid");
+        char ctl[CMSG_SPACE(sizeof(struct ucred))];
+        memset(ctl, 0, sizeof(ctl));
+        struct iovec v = {"c", 1};
+        struct msghdr m = {0};
+        m.msg_iov = &v;
+        m.msg_iovlen = 1;
+        m.msg_control = ctl;
+        m.msg_controllen = sizeof(ctl);
+        struct cmsghdr *h = CMSG_FIRSTHDR(&m);
+        h->cmsg_level = SOL_SOCKET;
+        h->cmsg_type = SCM_CREDENTIALS;
+        h->cmsg_len = CMSG_LEN(sizeof(struct ucred));
+        struct ucred me = {getpid(), getuid(), getgid()};
+        memcpy(CMSG_DATA(h), &me, sizeof(me));
+        R("user sends its own credentials", sendmsg(sv[0], &m, 0));
+        me.pid = getppid();
+        memcpy(CMSG_DATA(h), &me, sizeof(me));
+        R("user sends another pid", sendmsg(sv[0], &m, 0));
+        me.pid = getpid();
+        me.uid = 0;
+        memcpy(CMSG_DATA(h), &me, sizeof(me));
+        R("user sends uid 0", sendmsg(sv[0], &m, 0));
+        _exit(0);
+    }
+    waitpid(pid, NULL, 0);
+    close(sv[0]);
+    close(sv[1]);
+}
+
+static void
+part_misc(void)
+{
+    int s = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct ucred c = {1, 2, 3};
+    socklen_t len = sizeof(c);
+    R("SO_PEERCRED unconnected",
+      getsockopt(s, SOL_SOCKET, SO_PEERCRED, &c, &len));
+    printf("pid %d uid %u gid %u len %u\n", c.pid, c.uid, c.gid, (unsigned)len);
+    printf("SO_SNDBUF %d SO_RCVBUF %d\n", getint(s, SO_SNDBUF),
+           getint(s, SO_RCVBUF));
+    int one = 1;
+    setsockopt(s, SOL_SOCKET, SO_SNDBUF, &one, sizeof(one));
+    setsockopt(s, SOL_SOCKET, SO_RCVBUF, &one, sizeof(one));
+    printf("smallest: SO_SNDBUF %d SO_RCVBUF %d\n", getint(s, SO_SNDBUF),
+           getint(s, SO_RCVBUF));
+    printf("SO_PROTOCOL %d SO_DOMAIN %d SO_ACCEPTCONN %d SO_PASSCRED %d\n",
+           getint(s, SO_PROTOCOL), getint(s, SO_DOMAIN),
+           getint(s, SO_ACCEPTCONN), getint(s, SO_PASSCRED));
+    printf("SO_ERROR %d\n", getint(s, SO_ERROR));
+    int v;
+    len = sizeof(v);
+    R("getsockopt SOL_IP", getsockopt(s, IPPROTO_IP, 1, &v, &len));
+    R("setsockopt SOL_IP", setsockopt(s, IPPROTO_IP, 1, &one, sizeof(one)));
+    R("setsockopt unknown", setsockopt(s, SOL_SOCKET, 9999, &one, sizeof(one)));
+    R("shutdown bad how", shutdown(s, 7));
+    R("shutdown unconnected", shutdown(s, SHUT_RDWR));
+    struct stat st;
+    fstat(s, &st);
+    printf("fstat: socket %s, mode %o\n", S_ISSOCK(st.st_mode) ? "yes" : "no",
+           st.st_mode & 07777);
+    close(s);
+
+    struct sockaddr_un a;
+    socklen_t al = path_addr(&a, "m");
+    int l = socket(AF_UNIX, SOCK_STREAM, 0);
+    bind(l, (struct sockaddr *)&a, al);
+    listen(l, 2);
+    printf("listener SO_ACCEPTCONN %d\n", getint(l, SO_ACCEPTCONN));
+    R("open the socket's path", open(a.sun_path, O_RDWR));
+    char buf[8];
+    R("recv on a listener", recv(l, buf, 1, MSG_DONTWAIT));
+    R("send on a listener", send(l, "x", 1, MSG_NOSIGNAL));
+    int n = 0;
+    R("FIONREAD on a listener", ioctl(l, FIONREAD, &n));
+    close(l);
+    unlink(a.sun_path);
+
+    int sv[2];
+    pair(SOCK_STREAM, sv);
+    struct timeval tv = {0, 100000};
+    R("SO_RCVTIMEO",
+      setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+    R("recv times out", recv(sv[0], buf, 1, 0));
+    write(sv[1], "n", 1);
+    struct sockaddr_un f;
+    struct iovec io = {buf, 1};
+    struct msghdr m = {0};
+    m.msg_name = &f;
+    m.msg_namelen = sizeof(f);
+    m.msg_iov = &io;
+    m.msg_iovlen = 1;
+    R("recvmsg on a pair", recvmsg(sv[0], &m, 0));
+    printf("msg_namelen %u\n", (unsigned)m.msg_namelen);
+    close(sv[0]);
+    close(sv[1]);
+    misc_false_creds();
+}
+
 /* ---- leak ------------------------------------------------------------------ */
 
 static void
@@ -1375,6 +1499,7 @@ main(int argc, char **argv)
                  {"gc", part_gc, 1},
                  {"creds", part_creds, 1},
                  {"poll", part_poll, 1},
+                 {"misc", part_misc, 1},
                  {"leak", part_leak, 0}};
     int found = 0;
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {

@@ -33,6 +33,8 @@ the sockets left).
                       closes it recursively overflows its stack).
   unix-creds     (4)  creds: SO_PEERCRED, SCM_CREDENTIALS.
   unix-poll      (4)  poll: readiness of pairs, listeners, shut ends.
+  unix-misc      (3)  misc: options' defaults and bounds, fstat, open()
+                      of a socket's path, SO_RCVTIMEO, false credentials.
   unix-fuzz      (3)  /bin/unixfuzz: random AF_UNIX calls, control
                       messages and files passed in cycles; the kernel
                       survives and the program ends its run.
@@ -148,6 +150,13 @@ def test_unix_creds():
 def test_unix_poll():
     """unixtest poll."""
     unix_part("poll")
+
+
+@test(3, "unix-misc: options, fstat, timeouts, false credentials",
+      parent=test_unix)
+def test_unix_misc():
+    """unixtest misc."""
+    unix_part("misc")
 
 
 @test(3, "unix-fuzz: random AF_UNIX calls leave the kernel standing",

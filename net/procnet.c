@@ -28,6 +28,7 @@
 #include "net/net.h"
 #include "sock.h"
 #include "uapi/stat.h"
+#include "unix.h"
 
 /** Most lines one file lists. */
 #define PROCNET_MAX 256
@@ -177,5 +178,6 @@ static const struct proc_entry procnet_entries[] = {
     {"tcp6", S_IFREG | 0444, show_conns6, NULL, 0},
     {"udp", S_IFREG | 0444, show_udp, NULL, 0},
     {"udp6", S_IFREG | 0444, show_conns6, NULL, 0},
+    {"unix", S_IFREG | 0444, unix_show_proc, NULL, 0},
 };
 proc_dir(net, "net", procnet_entries);

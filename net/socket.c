@@ -15,8 +15,9 @@
  *
  * Errors are Linux's, in Linux's order: a descriptor that is not open
  * is -EBADF, one that is not a socket -ENOTSOCK, a family other than
- * AF_INET -EAFNOSUPPORT (AF_UNIX comes with a later chapter), and so
- * on; the protocols add their own.
+ * AF_INET or AF_UNIX -EAFNOSUPPORT, and so on; the protocols add their
+ * own. A local socket (AF_UNIX) is a file of another kind, with no
+ * lwIP in it: each call hands it to unix.c once the descriptor is found.
  */
 #include "uapi/socket.h"
 #include "fs/poll.h"
@@ -31,6 +32,7 @@
 #include "uapi/fcntl.h"
 #include "uapi/stat.h"
 #include "uapi/termios.h"
+#include "unix.h"
 
 #include "lwip/err.h"
 #include "lwip/ip4_addr.h"
@@ -281,7 +283,7 @@ sock_file(int fd, long *err)
         *err = -EBADF;
         return NULL;
     }
-    if (f->ops != &sock_fops) {
+    if (f->ops != &sock_fops && !unix_is_file(f)) {
         file_put(f);
         *err = -ENOTSOCK;
         return NULL;
@@ -461,6 +463,8 @@ sock_socket(int family, int type, int protocol)
         return -EINVAL;
     if (family < 0 || family >= AF_MAX)
         return -EAFNOSUPPORT;
+    if (family == AF_UNIX)
+        return unix_socket(type, protocol, flags);
     if (family != AF_INET)
         return -EAFNOSUPPORT;
     const struct sock_proto *proto;
@@ -503,6 +507,30 @@ sock_socket(int family, int type, int protocol)
     return err;
 }
 
+/**
+ * @brief socketpair(family, type, protocol, fds): two connected sockets.
+ * @param family   AF_UNIX; AF_INET has no pairs (-EOPNOTSUPP once the
+ *                 type is found good, as Linux answers)
+ * @param type     as socket(), with SOCK_NONBLOCK and SOCK_CLOEXEC
+ * @param protocol 0 or the family's own
+ * @param fds      receives the two descriptors
+ * @return 0; -EOPNOTSUPP; as sock_socket()
+ */
+long
+sock_socketpair(int family, int type, int protocol, int fds[2])
+{
+    int flags = type & ~SOCK_TYPE_MASK;
+    if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+        return -EINVAL;
+    if (family == AF_UNIX)
+        return unix_socketpair(type & SOCK_TYPE_MASK, protocol, flags, fds);
+    long fd = sock_socket(family, type, protocol); // Linux makes one first
+    if (fd < 0)
+        return fd;
+    fd_close((int)fd);
+    return -EOPNOTSUPP;
+}
+
 /* An AF_INET address from bind or connect, checked as Linux checks it. */
 static int
 sock_inet_addr(const struct sockaddr_storage *a, unsigned len,
@@ -531,6 +559,11 @@ sock_bind(int fd, const struct sockaddr_storage *a, unsigned len)
     struct file *f = sock_file(fd, &err);
     if (f == NULL)
         return err;
+    if (unix_is_file(f)) {
+        err = unix_bind(f, a, len);
+        file_put(f);
+        return err;
+    }
     struct sockaddr_in in;
     err = sock_inet_addr(a, len, &in);
     if (err == 0) {
@@ -561,6 +594,11 @@ sock_connect(int fd, const struct sockaddr_storage *a, unsigned len)
     struct file *f = sock_file(fd, &err);
     if (f == NULL)
         return err;
+    if (unix_is_file(f)) {
+        err = unix_connect(f, a, len);
+        file_put(f);
+        return err;
+    }
     struct socket *s = sock_enter(f, 0);
     struct sockaddr_in in;
     if (len >= sizeof(uint16_t) && a->ss_family == AF_UNSPEC &&
@@ -590,6 +628,11 @@ sock_listen(int fd, int backlog)
     struct file *f = sock_file(fd, &err);
     if (f == NULL)
         return err;
+    if (unix_is_file(f)) {
+        err = unix_listen(f, backlog);
+        file_put(f);
+        return err;
+    }
     struct socket *s = sock_enter(f, 0);
     err = s->proto->listen ? s->proto->listen(s, backlog) : -EOPNOTSUPP;
     sock_leave(f);
@@ -600,13 +643,14 @@ sock_listen(int fd, int backlog)
  * @brief accept4(fd, addr, len, flags): the next connection, as a new
  *        descriptor.
  * @param fd    the listening socket
- * @param peer  receives the peer's address
+ * @param pa    receives the peer's address
+ * @param plen  receives its length
  * @param flags SOCK_NONBLOCK, SOCK_CLOEXEC
  * @return the descriptor; -EBADF, -ENOTSOCK, -EOPNOTSUPP, -EINVAL (not
  *         listening, bad flags), -EAGAIN, -EINTR, -EMFILE, -ENOMEM
  */
 long
-sock_accept(int fd, struct sockaddr_in *peer, int flags)
+sock_accept(int fd, struct sockaddr_storage *pa, unsigned *plen, int flags)
 {
     if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
         return -EINVAL;
@@ -614,6 +658,13 @@ sock_accept(int fd, struct sockaddr_in *peer, int flags)
     struct file *f = sock_file(fd, &err);
     if (f == NULL)
         return err;
+    if (unix_is_file(f)) {
+        err = unix_accept(f, pa, plen, flags);
+        file_put(f);
+        return err;
+    }
+    struct sockaddr_in *peer = (struct sockaddr_in *)pa;
+    *plen = sizeof *peer;
     struct socket *s = sock_enter(f, 0);
     struct socket *c = NULL;
     err = s->proto->accept ? s->proto->accept(s, &c, s->nonblock) : -EOPNOTSUPP;
@@ -644,13 +695,17 @@ sock_accept(int fd, struct sockaddr_in *peer, int flags)
  * @param to    the destination, or NULL
  * @param tolen its length
  * @param flags MSG_DONTWAIT, MSG_NOSIGNAL, MSG_MORE, ...
+ * @param ctl   the control buffer (copied in), or NULL: what a local
+ *              socket passes (files, credentials); others ignore it
+ * @param ctllen its length
  * @return bytes sent; -EBADF, -ENOTSOCK, -EPIPE (with SIGPIPE unless
  *         MSG_NOSIGNAL), -EAGAIN, -EMSGSIZE, -EDESTADDRREQ, -EISCONN,
- *         -ENOTCONN, -ECONNRESET, -EFAULT, -EINTR
+ *         -ENOTCONN, -ECONNRESET, -EFAULT, -EINTR; see unix_send()
  */
 long
 sock_sendmsg(int fd, const struct iovec *iov, size_t n,
-             const struct sockaddr_storage *to, unsigned tolen, int flags)
+             const struct sockaddr_storage *to, unsigned tolen, int flags,
+             const void *ctl, size_t ctllen)
 {
     long err = 0;
     struct file *f = sock_file(fd, &err);
@@ -659,6 +714,12 @@ sock_sendmsg(int fd, const struct iovec *iov, size_t n,
     struct sock_iter it = {iov, n, 0, 0, 0};
     for (size_t i = 0; i < n; i++)
         it.left += iov[i].iov_len;
+    if (unix_is_file(f)) {
+        err = unix_send(f->priv, &it, to, tolen, flags,
+                        (f->flags & O_NONBLOCK) != 0, ctl, ctllen);
+        file_put(f);
+        return err;
+    }
     struct sockaddr_in in, *dst = NULL;
     if (to != NULL) {
         err = sock_inet_addr(to, tolen, &in);
@@ -678,15 +739,20 @@ sock_sendmsg(int fd, const struct iovec *iov, size_t n,
  * @param fd    the socket
  * @param iov   the buffers (kernel copy of the user's array)
  * @param n     their number
- * @param from  receives the sender's address, or NULL
+ * @param fa    receives the sender's address, or NULL
+ * @param falen receives its length
  * @param flags in: MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL, MSG_TRUNC;
- *              out: recvmsg's msg_flags (MSG_TRUNC)
+ *              out: recvmsg's msg_flags (MSG_TRUNC, MSG_CTRUNC)
+ * @param ctl   the control buffer to fill (kernel memory), or NULL
+ * @param ctllen in: its room; out: the bytes filled (0 but for a local
+ *              socket's files and credentials)
  * @return bytes received (0: the peer shut down); -EBADF, -ENOTSOCK,
  *         -EAGAIN, -ENOTCONN, -ECONNRESET, -EFAULT, -EINTR
  */
 long
 sock_recvmsg(int fd, const struct iovec *iov, size_t n,
-             struct sockaddr_in *from, int *flags)
+             struct sockaddr_storage *fa, unsigned *falen, int *flags,
+             void *ctl, size_t *ctllen)
 {
     long err = 0;
     struct file *f = sock_file(fd, &err);
@@ -695,6 +761,15 @@ sock_recvmsg(int fd, const struct iovec *iov, size_t n,
     struct sock_iter it = {iov, n, 0, 0, 0};
     for (size_t i = 0; i < n; i++)
         it.left += iov[i].iov_len;
+    if (unix_is_file(f)) {
+        err = unix_recv(f->priv, &it, fa, falen, flags,
+                        (f->flags & O_NONBLOCK) != 0, ctl, ctllen);
+        file_put(f);
+        return err;
+    }
+    *ctllen = 0;
+    *falen = sizeof(struct sockaddr_in);
+    struct sockaddr_in *from = (struct sockaddr_in *)fa;
     struct socket *s = sock_enter(f, *flags);
     if (from != NULL) {
         memset(from, 0, sizeof *from);
@@ -718,6 +793,11 @@ sock_shutdown(int fd, int how)
     struct file *f = sock_file(fd, &err);
     if (f == NULL)
         return err;
+    if (unix_is_file(f)) {
+        err = unix_shutdown(f, how);
+        file_put(f);
+        return err;
+    }
     struct socket *s = sock_enter(f, 0);
     err =
         how < SHUT_RD || how > SHUT_RDWR ? -EINVAL : s->proto->shutdown(s, how);
@@ -728,17 +808,25 @@ sock_shutdown(int fd, int how)
 /**
  * @brief getsockname and getpeername.
  * @param fd   the socket
- * @param a    receives the address
+ * @param sa   receives the address
+ * @param len  receives its length
  * @param peer the peer's (getpeername) rather than the socket's own
  * @return 0; -EBADF, -ENOTSOCK, -ENOTCONN
  */
 long
-sock_getname(int fd, struct sockaddr_in *a, bool peer)
+sock_getname(int fd, struct sockaddr_storage *sa, unsigned *len, bool peer)
 {
     long err = 0;
     struct file *f = sock_file(fd, &err);
     if (f == NULL)
         return err;
+    if (unix_is_file(f)) {
+        err = unix_getname(f, sa, len, peer);
+        file_put(f);
+        return err;
+    }
+    struct sockaddr_in *a = (struct sockaddr_in *)sa;
+    *len = sizeof *a;
     struct socket *s = sock_enter(f, 0);
     memset(a, 0, sizeof *a);
     a->sin_family = AF_INET;
@@ -844,6 +932,11 @@ sock_setsockopt(int fd, int level, int name, const void *val, unsigned len)
     struct file *f = sock_file(fd, &err);
     if (f == NULL)
         return err;
+    if (unix_is_file(f)) {
+        err = unix_setsockopt(f, level, name, val, len);
+        file_put(f);
+        return err;
+    }
     int v = 0;
     bool is_int = len >= sizeof(int);
     if (is_int)
@@ -939,6 +1032,11 @@ sock_getsockopt(int fd, int level, int name, void *out)
     struct file *f = sock_file(fd, &err);
     if (f == NULL)
         return err;
+    if (unix_is_file(f)) {
+        err = unix_getsockopt(f, level, name, out);
+        file_put(f);
+        return err;
+    }
     struct socket *s = sock_enter(f, 0);
     if (level == SOL_SOCKET) {
         err = sock_get_socket_opt(s, name, out);

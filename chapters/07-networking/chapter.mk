@@ -85,6 +85,21 @@ USER_PROGS += socktest sockfuzz udpecho
 # ---- epoll and eventfd: readiness of many files at once
 
 # ---- AF_UNIX: local sockets, socketpair, passing files and credentials
+KERNEL_SRCS += \
+	net/unix.c \
+	net/unix_name.c \
+	net/unix_opt.c \
+	net/unix_msg.c \
+	net/unix_recv.c \
+	net/unix_gc.c
+CHAPTER_FILES += \
+	net/unix.h \
+	book/figures/unix-rights.dot \
+	user/unixtest.c \
+	user/unixfuzz.c \
+	user/busybox/rootfs/test/unix.sh \
+	grading/tests/ch07_unix.py
+USER_PROGS += unixtest unixfuzz
 
 # ---- real servers: dropbear (ssh), curl, BusyBox telnetd
 

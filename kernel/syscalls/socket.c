@@ -14,6 +14,7 @@
  * length written back is the address's full one, as on Linux.
  */
 #include "uapi/socket.h"
+#include "fs/file.h"
 #include "kernel/mm.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
@@ -31,10 +32,10 @@ addr_in(struct sockaddr_storage *k, long u, long len)
     return copy_from_user(k, UPTR(u), (size_t)len);
 }
 
-/* Copy an address out through the user's length (Linux's
- * move_addr_to_user): -EFAULT or -EINVAL for a bad length. */
+/* Copy an address of @p full bytes out through the user's length
+ * (Linux's move_addr_to_user): -EFAULT or -EINVAL for a bad length. */
 static long
-addr_out(const struct sockaddr_in *k, long u, long ulenp)
+addr_out(const void *k, unsigned full, long u, long ulenp)
 {
     if (ulenp == 0)
         return 0;
@@ -43,10 +44,9 @@ addr_out(const struct sockaddr_in *k, long u, long ulenp)
         return -EFAULT;
     if (len < 0)
         return -EINVAL;
-    size_t n = (size_t)len < sizeof *k ? (size_t)len : sizeof *k;
+    size_t n = (size_t)len < full ? (size_t)len : full;
     if (n > 0 && copy_to_user(UPTR(u), k, n) < 0)
         return -EFAULT;
-    int full = sizeof *k;
     return copy_to_user(UPTR(ulenp), &full, sizeof full);
 }
 
@@ -129,9 +129,10 @@ do_accept(const long a[6], int flags)
         err = addr_len_check(a[1], a[2]);
     if (err < 0)
         return err;
-    struct sockaddr_in peer;
-    long fd = sock_accept((int)a[0], &peer, flags);
-    if (fd >= 0 && a[1] != 0 && addr_out(&peer, a[1], a[2]) < 0)
+    struct sockaddr_storage peer;
+    unsigned plen = 0;
+    long fd = sock_accept((int)a[0], &peer, &plen, flags);
+    if (fd >= 0 && a[1] != 0 && addr_out(&peer, plen, a[1], a[2]) < 0)
         return -EFAULT; // the connection is gone with the descriptor: as
                         // Linux, which also has installed it by then
     return fd;
@@ -178,7 +179,7 @@ sys_sendto(const long a[6])
     if (err < 0)
         return err;
     return sock_sendmsg((int)a[0], &v, 1, a[4] != 0 ? &k : NULL,
-                        (unsigned)(int)a[5], (int)a[3]);
+                        (unsigned)(int)a[5], (int)a[3], NULL, 0);
 }
 
 /**
@@ -196,10 +197,13 @@ sys_recvfrom(const long a[6])
     long err = sock_fd_check((int)a[0]);
     if (err < 0)
         return err;
-    struct sockaddr_in from;
+    struct sockaddr_storage from;
+    unsigned fromlen = 0;
+    size_t ctllen = 0;
     int flags = (int)a[3];
-    long n = sock_recvmsg((int)a[0], &v, 1, a[4] != 0 ? &from : NULL, &flags);
-    if (n >= 0 && a[4] != 0 && addr_out(&from, a[4], a[5]) < 0)
+    long n = sock_recvmsg((int)a[0], &v, 1, a[4] != 0 ? &from : NULL, &fromlen,
+                          &flags, NULL, &ctllen);
+    if (n >= 0 && a[4] != 0 && addr_out(&from, fromlen, a[4], a[5]) < 0)
         return -EFAULT;
     return n;
 }
@@ -233,8 +237,27 @@ msg_copy_in(struct msg_in *m, long u)
     return 0;
 }
 
+/** The most control bytes sendmsg copies in (Linux's optmem_max). */
+#define CTL_MAX 20480
+
+/* Copy the control buffer of @p h in: 0 (none: *ctl NULL), -ENOBUFS
+ * (longer than CTL_MAX), -EFAULT, -ENOMEM. */
+static long
+ctl_copy_in(void **ctl, struct msghdr *h)
+{
+    if (h->msg_controllen == 0)
+        return 0;
+    if (h->msg_controllen > CTL_MAX)
+        return -ENOBUFS;
+    *ctl = kmalloc(h->msg_controllen);
+    if (*ctl == NULL)
+        return -ENOMEM;
+    return copy_from_user(*ctl, UPTR(h->msg_control), h->msg_controllen);
+}
+
 /**
- * @brief sendmsg(fd, msg, flags): send from several buffers.
+ * @brief sendmsg(fd, msg, flags): send from several buffers, and the
+ *        control messages (passed files, credentials).
  * @param a the argument registers
  * @return bytes sent; -EFAULT, -EMSGSIZE; see sock_sendmsg()
  */
@@ -246,15 +269,45 @@ sys_sendmsg(const long a[6])
         return err;
     struct msg_in m = {0};
     struct sockaddr_storage k = {0};
+    void *ctl = NULL;
     err = msg_copy_in(&m, a[1]);
     if (err == 0 && m.h.msg_name != 0)
         err = addr_in(&k, (long)m.h.msg_name, (int)m.h.msg_namelen);
     if (err == 0)
+        err = ctl_copy_in(&ctl, &m.h);
+    if (err == 0)
         err = sock_sendmsg((int)a[0], m.iov, m.h.msg_iovlen,
                            m.h.msg_name != 0 ? &k : NULL, m.h.msg_namelen,
-                           (int)a[2]);
+                           (int)a[2], ctl, m.h.msg_controllen);
+    kfree(ctl);
     kfree(m.iov);
     return err;
+}
+
+/** Most control bytes one receive fills: room for SCM_MAX_FD
+ *  descriptors and the credentials. */
+#define CTL_ROOM 2048
+
+/* Write recvmsg's answers into the user's header @p u: the sender's
+ * name and its length, the control bytes and their length, msg_flags. */
+static long
+recvmsg_out(long u, const struct msghdr *h, const struct sockaddr_storage *from,
+            unsigned fromlen, const void *ctl, size_t ctllen, int flags)
+{
+    struct msghdr *o = NULL; // offsets into the user's header
+    size_t n = h->msg_namelen < fromlen ? h->msg_namelen : fromlen;
+    uint32_t full = h->msg_name != 0 ? fromlen : 0;
+    uint64_t clen = ctllen;
+    int32_t out = flags;
+    if ((h->msg_name != 0 && n > 0 &&
+         copy_to_user(UPTR(h->msg_name), from, n) < 0) ||
+        (ctllen > 0 && copy_to_user(UPTR(h->msg_control), ctl, ctllen) < 0) ||
+        copy_to_user(UPTR(u + (long)&o->msg_namelen), &full, sizeof full) < 0 ||
+        copy_to_user(UPTR(u + (long)&o->msg_controllen), &clen, sizeof clen) <
+            0 ||
+        copy_to_user(UPTR(u + (long)&o->msg_flags), &out, sizeof out) < 0)
+        return -EFAULT;
+    return 0;
 }
 
 /**
@@ -271,29 +324,25 @@ sys_recvmsg(const long a[6])
         return err;
     struct msg_in m = {0};
     err = msg_copy_in(&m, a[1]);
+    size_t room = 0;
+    void *ctl = NULL;
     if (err == 0) {
-        struct sockaddr_in from;
+        room = m.h.msg_controllen < CTL_ROOM ? m.h.msg_controllen : CTL_ROOM;
+        ctl = kmalloc(room ? room : 1);
+        err = ctl == NULL ? -ENOMEM : 0;
+    }
+    if (err == 0) {
+        struct sockaddr_storage from;
+        unsigned fromlen = 0;
         int flags = (int)a[2];
         err = sock_recvmsg((int)a[0], m.iov, m.h.msg_iovlen,
-                           m.h.msg_name != 0 ? &from : NULL, &flags);
-        if (err >= 0) {
-            struct msghdr *u = NULL; // offsets into the user's header
-            size_t n =
-                m.h.msg_namelen < sizeof from ? m.h.msg_namelen : sizeof from;
-            uint32_t full = m.h.msg_name != 0 ? sizeof from : 0;
-            uint64_t ctl = 0;
-            int32_t out = flags;
-            if ((m.h.msg_name != 0 &&
-                 copy_to_user(UPTR(m.h.msg_name), &from, n) < 0) ||
-                copy_to_user(UPTR(a[1] + (long)&u->msg_namelen), &full,
-                             sizeof full) < 0 ||
-                copy_to_user(UPTR(a[1] + (long)&u->msg_controllen), &ctl,
-                             sizeof ctl) < 0 ||
-                copy_to_user(UPTR(a[1] + (long)&u->msg_flags), &out,
-                             sizeof out) < 0)
-                err = -EFAULT;
-        }
+                           m.h.msg_name != 0 ? &from : NULL, &fromlen, &flags,
+                           ctl, &room);
+        if (err >= 0 &&
+            recvmsg_out(a[1], &m.h, &from, fromlen, ctl, room, flags) < 0)
+            err = -EFAULT;
     }
+    kfree(ctl);
     kfree(m.iov);
     return err;
 }
@@ -316,14 +365,15 @@ do_getname(const long a[6], bool peer)
     long err = sock_fd_check((int)a[0]);
     if (err < 0)
         return err;
-    struct sockaddr_in k;
-    err = sock_getname((int)a[0], &k, peer);
+    struct sockaddr_storage k;
+    unsigned klen = 0;
+    err = sock_getname((int)a[0], &k, &klen, peer);
     if (err < 0)
         return err;
     int len;
     if (copy_from_user(&len, UPTR(a[2]), sizeof len) < 0)
         return -EFAULT;
-    return addr_out(&k, a[1], a[2]);
+    return addr_out(&k, klen, a[1], a[2]);
 }
 
 /**
@@ -394,5 +444,26 @@ sys_getsockopt(const long a[6])
     if ((n > 0 && copy_to_user(UPTR(a[3]), val, (size_t)n) < 0) ||
         copy_to_user(UPTR(a[4]), &n, sizeof n) < 0)
         return -EFAULT;
+    return 0;
+}
+
+/**
+ * @brief socketpair(family, type, protocol, fds): two connected sockets.
+ * @param a the argument registers
+ * @return 0 with the descriptors written; -EFAULT (neither is left
+ *         open); see sock_socketpair()
+ */
+long
+sys_socketpair(const long a[6])
+{
+    int fds[2];
+    long err = sock_socketpair((int)a[0], (int)a[1], (int)a[2], fds);
+    if (err < 0)
+        return err;
+    if (copy_to_user(UPTR(a[3]), fds, sizeof fds) < 0) {
+        fd_close(fds[0]);
+        fd_close(fds[1]);
+        return -EFAULT;
+    }
     return 0;
 }

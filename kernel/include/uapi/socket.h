@@ -63,6 +63,8 @@
 #define SO_ACCEPTCONN 30 /**< listening (read only) */
 #define SO_PROTOCOL 38   /**< the protocol (read only) */
 #define SO_DOMAIN 39     /**< the family (read only) */
+#define SO_PASSCRED 16   /**< AF_UNIX: receive the sender's credentials */
+#define SO_PEERCRED 17   /**< AF_UNIX: the peer's credentials (read only) */
 #define TCP_NODELAY 1    /**< send small segments at once (no Nagle) */
 #define TCP_MAXSEG 2     /**< the largest segment */
 #define TCP_KEEPIDLE 4   /**< idle seconds before the first probe */
@@ -138,6 +140,41 @@ struct msghdr {
 struct linger {
     int32_t l_onoff;  /**< linger on close */
     int32_t l_linger; /**< for this many seconds */
+};
+
+/** An AF_UNIX address: a path, or an abstract name when sun_path[0]
+ *  is 0 (its length then comes from the address length alone). */
+struct sockaddr_un {
+    uint16_t sun_family; /**< AF_UNIX */
+    char sun_path[108];  /**< the path or abstract name */
+};
+
+/** One piece of ancillary data, as sendmsg's and recvmsg's control
+ *  buffer holds it: the header, then cmsg_len - 16 bytes of data, then
+ *  padding up to a multiple of 8 (CMSG_ALIGN). */
+struct cmsghdr {
+    uint64_t cmsg_len;  /**< header and data, without the padding */
+    int32_t cmsg_level; /**< SOL_SOCKET */
+    int32_t cmsg_type;  /**< SCM_RIGHTS, SCM_CREDENTIALS */
+};
+
+/** Round @p n up as CMSG_ALIGN does. */
+#define CMSG_ALIGN(n) (((n) + 7) & ~(size_t)7)
+
+/** @name Types of SOL_SOCKET ancillary data. */
+///@{
+#define SCM_RIGHTS 1      /**< descriptors: an int array */
+#define SCM_CREDENTIALS 2 /**< a struct ucred */
+///@}
+
+/** Most descriptors one SCM_RIGHTS message carries (SCM_MAX_FD). */
+#define SCM_MAX_FD 253
+
+/** A process's credentials (SO_PEERCRED, SCM_CREDENTIALS). */
+struct ucred {
+    int32_t pid;  /**< its process id */
+    uint32_t uid; /**< user id */
+    uint32_t gid; /**< group id */
 };
 
 /** Most iovecs one call takes (Linux's UIO_MAXIOV). */

@@ -36,13 +36,18 @@ long sock_socket(int family, int type, int protocol);
 long sock_bind(int fd, const struct sockaddr_storage *a, unsigned len);
 long sock_connect(int fd, const struct sockaddr_storage *a, unsigned len);
 long sock_listen(int fd, int backlog);
-long sock_accept(int fd, struct sockaddr_in *peer, int flags);
+long sock_socketpair(int family, int type, int protocol, int fds[2]);
+long sock_accept(int fd, struct sockaddr_storage *pa, unsigned *plen,
+                 int flags);
 long sock_sendmsg(int fd, const struct iovec *iov, size_t n,
-                  const struct sockaddr_storage *to, unsigned tolen, int flags);
+                  const struct sockaddr_storage *to, unsigned tolen, int flags,
+                  const void *ctl, size_t ctllen);
 long sock_recvmsg(int fd, const struct iovec *iov, size_t n,
-                  struct sockaddr_in *from, int *flags);
+                  struct sockaddr_storage *fa, unsigned *falen, int *flags,
+                  void *ctl, size_t *ctllen);
 long sock_shutdown(int fd, int how);
-long sock_getname(int fd, struct sockaddr_in *a, bool peer);
+long sock_getname(int fd, struct sockaddr_storage *sa, unsigned *len,
+                  bool peer);
 long sock_setsockopt(int fd, int level, int name, const void *val,
                      unsigned len);
 long sock_getsockopt(int fd, int level, int name, void *out);

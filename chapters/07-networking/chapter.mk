@@ -87,6 +87,13 @@ USER_PROGS += socktest sockfuzz udpecho
 # ---- AF_UNIX: local sockets, socketpair, passing files and credentials
 
 # ---- real servers: dropbear (ssh), curl, BusyBox telnetd
+# Dropbear and curl from Debian's source packages (tools/servers.sh), the
+# ssh keys made at build time, all in this chapter's initramfs; init
+# starts dropbear and telnetd; ch07_ssh.py logs in from the host.
+ROOTFS_SERVERS := 1
+CHAPTER_FILES += \
+	tools/servers.sh \
+	user/servers/localoptions.h
 
 # ---- files this chapter replaces (added by `chapters.py retire`)
 RETIRED_FILES += kernel/syscalls/sockfd.c

@@ -93,7 +93,9 @@ USER_PROGS += socktest sockfuzz udpecho
 ROOTFS_SERVERS := 1
 CHAPTER_FILES += \
 	tools/servers.sh \
-	user/servers/localoptions.h
+	user/servers/localoptions.h \
+	user/busybox/rootfs/test/servers.sh \
+	grading/tests/ch07_ssh.py
 
 # ---- files this chapter replaces (added by `chapters.py retire`)
 RETIRED_FILES += kernel/syscalls/sockfd.c

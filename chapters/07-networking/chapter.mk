@@ -104,3 +104,4 @@ RETIRED_FILES += fs/include/fs/procfs.h
 RETIRED_FILES += kernel/arch/x86_64/kernel.ld
 RETIRED_FILES += kernel/arch/x86_64/cpu/irq.c
 RETIRED_FILES += user/init.c
+RETIRED_FILES += kernel/syscalls/process.c

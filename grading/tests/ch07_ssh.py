@@ -30,6 +30,10 @@ received and ends.
                     the far end), checksums compared.
   telnet      (10)  a Python socket talks to telnetd (refusing every
                     option it offers): `echo $((6*7))` answers 42.
+  execveat    (5)   /bin/execat runs itself with fexecve (execveat with
+                    AT_EMPTY_PATH, as Dropbear does for each connection)
+                    and by a name under a directory descriptor, and asks
+                    for execveat's errors: its lines equal Linux's.
   curl-host   (5)   curl in Keel fetches a page with a random token from
                     a server on the host (through 10.0.2.2).
   curl-guest  (5)   curl fetches a page from BusyBox httpd over
@@ -54,6 +58,7 @@ import time
 
 from grading.gradelib import (assert_equal, assert_true, boot, expect_not,
                               test, token)
+from grading import oracle
 from grading.progtest import chapter_initrd, user_lines
 from tools import keelqemu
 
@@ -409,6 +414,20 @@ def test_telnet():
     """echo $((6*7)) through BusyBox telnetd answers 42."""
     got = host_result("telnet")
     assert_true("tn42" in got, "telnetd's session showed:\n%r" % got)
+
+
+@test(5, "execveat: fexecve and execveat's errors, against Linux",
+      parent=test_ssh)
+def test_execveat():
+    """/bin/execat prints what Linux's execveat answers."""
+    lines = section()
+    assert_true("== execat" in lines, "/test/servers.sh did not run execat")
+    got = lines[lines.index("== execat") + 1:]
+    got = got[:next((i for i, ln in enumerate(got)
+                     if ln.startswith("execat: ")), len(got)) + 1]
+    want, status = oracle.host_run("execat")
+    assert_equal(got, want.splitlines() + ["execat: %d" % status],
+                 "/bin/execat printed something else than on Linux:")
 
 
 @test(5, "curl-host: curl fetches a page from the host", parent=test_ssh)

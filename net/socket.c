@@ -21,6 +21,7 @@
 #include "uapi/socket.h"
 #include "fs/poll.h"
 #include "kernel/clock.h"
+#include "kernel/cred.h"
 #include "kernel/mm.h"
 #include "kernel/signal.h"
 #include "kernel/string.h"
@@ -813,6 +814,12 @@ sock_set_socket_opt(struct socket *s, int name, int v, const void *val,
         memcpy(&s->linger, val, sizeof s->linger);
         s->linger.l_onoff = s->linger.l_onoff != 0;
         break;
+    case SO_PRIORITY: // 0..6 for anyone, any value for root (Linux: the
+                      // capability CAP_NET_ADMIN)
+        if ((v < 0 || v > 6) && !cred_is_root())
+            return -EPERM;
+        s->priority = v;
+        break;
     case SO_DEBUG:
     case SO_DONTROUTE:
     case SO_OOBINLINE:
@@ -834,7 +841,8 @@ sock_set_socket_opt(struct socket *s, int name, int v, const void *val,
  * @param name  the option
  * @param val   its value, copied in (@p len bytes)
  * @param len   its length
- * @return 0; -EBADF, -ENOTSOCK, -EINVAL (short value), -EDOM (bad
+ * @return 0; -EBADF, -ENOTSOCK, -EPERM (SO_PRIORITY above 6, not
+ *         root), -EINVAL (short value), -EDOM (bad
  *         time), -ENOPROTOOPT (unknown option)
  */
 long
@@ -901,6 +909,9 @@ sock_get_socket_opt(struct socket *s, int name, void *out)
         break;
     case SO_RCVLOWAT:
         v = 1;
+        break;
+    case SO_PRIORITY:
+        v = s->priority;
         break;
     case SO_ERROR:
         v = s->error;

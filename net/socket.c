@@ -941,7 +941,10 @@ sock_get_socket_opt(struct socket *s, int name, void *out)
  * @param level SOL_SOCKET, IPPROTO_TCP
  * @param name  the option
  * @param out   receives the value (room for 16 bytes)
- * @return the value's length; -EBADF, -ENOTSOCK, -ENOPROTOOPT
+ * @return the value's length; -EBADF, -ENOTSOCK, -ENOPROTOOPT (an
+ *         unknown option), -EOPNOTSUPP (a level other than SOL_SOCKET,
+ *         the socket's protocol and IPPROTO_IP: Linux's getsockopt says
+ *         so where its setsockopt says -ENOPROTOOPT)
  */
 long
 sock_getsockopt(int fd, int level, int name, void *out)
@@ -960,8 +963,10 @@ sock_getsockopt(int fd, int level, int name, void *out)
             memcpy(out, &v, sizeof v);
             err = sizeof v;
         }
-    } else {
+    } else if (level == IPPROTO_IP) {
         err = -ENOPROTOOPT;
+    } else {
+        err = -EOPNOTSUPP; // Linux's ip_getsockopt, for another level
     }
     sock_leave(f);
     return err;

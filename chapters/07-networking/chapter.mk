@@ -96,9 +96,11 @@ CHAPTER_FILES += \
 	user/servers/localoptions.h \
 	user/busybox/rootfs/test/servers.sh \
 	grading/tests/ch07_ssh.py \
-	user/execat.c
-# execveat, which Dropbear's fexecve reaches, against Linux
-USER_PROGS += execat
+	user/execat.c \
+	user/srvopts.c
+# execveat, which Dropbear's fexecve reaches, and the socket options it
+# sets, against Linux
+USER_PROGS += execat srvopts
 
 # ---- files this chapter replaces (added by `chapters.py retire`)
 RETIRED_FILES += kernel/syscalls/sockfd.c

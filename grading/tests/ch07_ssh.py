@@ -34,6 +34,8 @@ received and ends.
                     AT_EMPTY_PATH, as Dropbear does for each connection)
                     and by a name under a directory descriptor, and asks
                     for execveat's errors: its lines equal Linux's.
+  srv-sockopts (5)  /bin/srvopts sets and reads SO_PRIORITY and
+                    TCP_FASTOPEN (Dropbear sets both) as Linux answers.
   curl-host   (5)   curl in Keel fetches a page with a random token from
                     a server on the host (through 10.0.2.2).
   curl-guest  (5)   curl fetches a page from BusyBox httpd over
@@ -416,18 +418,32 @@ def test_telnet():
     assert_true("tn42" in got, "telnetd's session showed:\n%r" % got)
 
 
+def matches_linux(prog):
+    """/bin/PROG's lines in /test/servers.sh (between `== PROG` and
+    `PROG: STATUS`) equal what it prints on Linux."""
+    lines = section()
+    assert_true("== " + prog in lines, "/test/servers.sh did not run " + prog)
+    got = lines[lines.index("== " + prog) + 1:]
+    got = got[:next((i for i, ln in enumerate(got)
+                     if ln.startswith(prog + ": ")), len(got)) + 1]
+    want, status = oracle.host_run(prog)
+    assert_equal(got, want.splitlines() + ["%s: %d" % (prog, status)],
+                 "/bin/%s printed something else than on Linux:" % prog)
+
+
 @test(5, "execveat: fexecve and execveat's errors, against Linux",
       parent=test_ssh)
 def test_execveat():
     """/bin/execat prints what Linux's execveat answers."""
-    lines = section()
-    assert_true("== execat" in lines, "/test/servers.sh did not run execat")
-    got = lines[lines.index("== execat") + 1:]
-    got = got[:next((i for i, ln in enumerate(got)
-                     if ln.startswith("execat: ")), len(got)) + 1]
-    want, status = oracle.host_run("execat")
-    assert_equal(got, want.splitlines() + ["execat: %d" % status],
-                 "/bin/execat printed something else than on Linux:")
+    matches_linux("execat")
+
+
+@test(5, "srv-sockopts: SO_PRIORITY and TCP_FASTOPEN, against Linux",
+      parent=test_ssh)
+def test_srv_sockopts():
+    """/bin/srvopts prints what Linux answers for the options Dropbear
+    sets."""
+    matches_linux("srvopts")
 
 
 @test(5, "curl-host: curl fetches a page from the host", parent=test_ssh)

@@ -34,9 +34,11 @@ if ! retry 100 sh -c "ifconfig eth0 | grep -q 'inet addr:10.0.2.15'"; then
     net=no-address # the host need not try to reach us
 fi
 retry 50 listening 22 23 80 || echo "not listening: $(netstat -tln)"
-echo "== execat"
-execat
-echo "execat: $?"
+for p in execat srvopts; do
+    echo "== $p"
+    $p
+    echo "$p: $?"
+done
 echo "== curl"
 curl -sS -m 8 "http://10.0.2.2:$hp/$tok.txt"
 echo "curl-host: $?"

@@ -262,9 +262,10 @@ start_servers(pid_t pids[NSERVERS])
 {
     struct stat st;
     int on = getenv("ROOT") == NULL && has_card();
-    if (on) { // the servers' logs
+    if (on) { // the servers' logs, and dropbear's pid file
         mkdir("/var", 0755);
         mkdir("/var/log", 0755);
+        mkdir("/var/run", 0755);
     }
     for (size_t i = 0; i < NSERVERS; i++) {
         pids[i] = -1;

@@ -94,6 +94,7 @@ ROOTFS_SERVERS := 1
 CHAPTER_FILES += \
 	tools/servers.sh \
 	user/servers/localoptions.h \
+	book/figures/ssh-login.dot \
 	user/busybox/rootfs/test/servers.sh \
 	grading/tests/ch07_ssh.py \
 	user/execat.c \

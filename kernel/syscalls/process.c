@@ -76,6 +76,7 @@ copy_strings(long uvec, char **out, long cap, char *buf, size_t *used)
     return n;
 }
 
+// [execveat]
 /*
  * Where execveat's (dirfd, path, flags) lead, as the absolute path that
  * exec opens, into @p kpath (PATH_MAX bytes, holding the path on entry):
@@ -126,6 +127,7 @@ execveat_path(long dirfd, char *kpath, long flags)
     dentry_put(d);
     return err < 0 ? err : 0;
 }
+// [execveat]
 
 /*
  * execve and execveat: copy the path and the strings in (Linux's order:

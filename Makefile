@@ -202,7 +202,8 @@ TELNET_PORT ?= 2323
 RUN_NET := $(if $(filter-out 1 2 3 4 5 6,$(CHAPTER)),--net \
 	--fwd $(HTTP_PORT):80 --fwd $(SSH_PORT):22 --fwd $(TELNET_PORT):23)
 # how to log in from the host to the ssh server and telnetd init starts
-RUN_LOGIN := $(if $(ROOTFS_SERVERS),echo "keel: log in with: ssh -p \
+# (recursive: SSH_KEY is set further down)
+RUN_LOGIN = $(if $(ROOTFS_SERVERS),echo "keel: log in with: ssh -p \
 	$(SSH_PORT) -i $(SSH_KEY) -o StrictHostKeyChecking=no -o \
 	UserKnownHostsFile=/dev/null root@127.0.0.1  (or: telnet 127.0.0.1 \
 	$(TELNET_PORT))")

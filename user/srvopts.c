@@ -7,7 +7,8 @@
  * back as Linux answers: SO_PRIORITY within 0..6 (what any user may
  * set; beyond that Linux asks for a capability, so the answer depends
  * on who runs the oracle), TCP_FASTOPEN on a fresh and a listening
- * socket, a negative length, a connected socket, and a UDP socket. One
+ * socket, a negative length, and a UDP socket. Nothing here connects:
+ * the handout, whose accept queue is a stub, must pass it too. One
  * line per case; grading/tests/ch07_ssh.py compares them with what the
  * same binary prints on Linux.
  */
@@ -44,11 +45,10 @@ main(void)
     setvbuf(stdout, NULL, _IONBF, 0);
     int t = socket(AF_INET, SOCK_STREAM, 0);
     int u = socket(AF_INET, SOCK_DGRAM, 0);
-    int c = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET,
                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t alen = sizeof a;
-    if (t < 0 || u < 0 || c < 0 || bind(t, (void *)&a, sizeof a) < 0 ||
+    if (t < 0 || u < 0 || bind(t, (void *)&a, sizeof a) < 0 ||
         getsockname(t, (void *)&a, &alen) < 0) {
         printf("srvopts: setup failed: %s\n", strerror(errno));
         return 1;
@@ -60,9 +60,6 @@ main(void)
     listen(t, 4);
     set_get("fastopen listening", t, IPPROTO_TCP, TCP_FASTOPEN, 5);
     set_get("fastopen negative", t, IPPROTO_TCP, TCP_FASTOPEN, -1);
-    if (connect(c, (void *)&a, sizeof a) < 0)
-        printf("connect: %s\n", strerror(errno));
-    set_get("fastopen connected", c, IPPROTO_TCP, TCP_FASTOPEN, 5);
     set_get("fastopen udp", u, IPPROTO_TCP, TCP_FASTOPEN, 5);
     return 0;
 }

@@ -12,15 +12,15 @@
 # Every wait is bounded.
 tok=$1
 hp=$2
-retry() { # retry N CMD...: run CMD up to N times, 0.2 s apart
-    n=$1
+retry() { # retry S CMD...: run CMD, 0.2 s apart, for up to S seconds
+    # (a deadline, not a count: under TCG one try of a pipeline can take
+    # a second when the machine is busy)
+    end=$(($(date +%s) + $1))
     shift
-    while [ "$n" -gt 0 ]; do
-        "$@" 2>/dev/null && return 0
+    until "$@" 2>/dev/null; do
+        [ "$(date +%s)" -lt "$end" ] || return 1
         usleep 200000
-        n=$((n - 1))
     done
-    return 1
 }
 listening() { # listening PORT...: netstat shows a listener on each
     for p in "$@"; do
@@ -29,11 +29,11 @@ listening() { # listening PORT...: netstat shows a listener on each
 }
 echo "== servers"
 net=ok
-if ! retry 100 sh -c "ifconfig eth0 | grep -q 'inet addr:10.0.2.15'"; then
+if ! retry 20 sh -c "ifconfig eth0 | grep -q 'inet addr:10.0.2.15'"; then
     echo "no address from DHCP"
     net=no-address # the host need not try to reach us
 fi
-retry 50 listening 22 23 80 || echo "not listening: $(netstat -tln)"
+retry 10 listening 22 23 80 || echo "not listening: $(netstat -tln)"
 for p in execat srvopts; do
     echo "== $p"
     $p

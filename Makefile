@@ -3,9 +3,10 @@
 #   make run                 build the kernel, a GRUB ISO, boot it in QEMU
 #   make test                everything CI runs (check, unit tests, grades, book)
 #   make run CHAPTER=1       the kernel as it stands at the end of chapter 1
-#   make run HTTP_PORT=8080 SSH_PORT=2222
+#   make run HTTP_PORT=8080 SSH_PORT=2222 TELNET_PORT=2323
 #                            (chapter 7 on) the host ports forwarded to the
-#                            guest's ports 80 and 22 (these are the defaults)
+#                            guest's ports 80, 22 and 23 (these are the
+#                            defaults)
 #   make grade CHAPTER=1 [TEST=name]
 #   make print-kernel        build, then print the kernel ELF's path
 #   make qemu-gdb            QEMU waiting for gdb (see .gdbinit)
@@ -14,6 +15,8 @@
 #                            (tools/treecheck.py); warnings are errors
 #   make deps                install what the build needs (tools/deps.sh)
 #   make busybox             BusyBox for chapter 4's initramfs (build/busybox/)
+#   make servers             Dropbear, curl and ssh keys for chapter 7's
+#                            initramfs (build/dropbear/, build/curl/, build/ssh/)
 #   make bench               Keel against Linux in the same QEMU (tools/bench.py)
 #   make busybox-testsuite   BusyBox's own testsuite on Keel and on Linux
 #
@@ -119,7 +122,7 @@ endif
 .PHONY: all kernel iso print-kernel print-last-chapter print-srcs run qemu-gdb gdb grade \
 	test check format host-test book deps deps-auto clean \
 	compile_commands.json snapshot handout branches lint-chapters autograder \
-	user initrd busybox bench busybox-testsuite
+	user initrd busybox servers bench busybox-testsuite
 
 all: kernel
 
@@ -195,14 +198,22 @@ FORCE:
 # guest's ports 80 and 22 (keelqemu prints them at start).
 HTTP_PORT ?= 8080
 SSH_PORT ?= 2222
+TELNET_PORT ?= 2323
 RUN_NET := $(if $(filter-out 1 2 3 4 5 6,$(CHAPTER)),--net \
-	--fwd $(HTTP_PORT):80 --fwd $(SSH_PORT):22)
+	--fwd $(HTTP_PORT):80 --fwd $(SSH_PORT):22 --fwd $(TELNET_PORT):23)
+# how to log in from the host to the ssh server and telnetd init starts
+# (recursive: SSH_KEY is set further down)
+RUN_LOGIN = $(if $(ROOTFS_SERVERS),echo "keel: log in with: ssh -p \
+	$(SSH_PORT) -i $(SSH_KEY) -o StrictHostKeyChecking=no -o \
+	UserKnownHostsFile=/dev/null root@127.0.0.1  (or: telnet 127.0.0.1 \
+	$(TELNET_PORT))")
 
 run: deps-auto
 	@if [ "$(GRAPHIC)" = 1 ]; then bash tools/deps.sh --graphic --check \
 		>/dev/null 2>&1 || bash tools/deps.sh --graphic; fi
 	@$(MAKE) $(ISO) CHAPTER=$(CHAPTER) \
 		CMDLINE="$(strip $(CMDLINE) $(if $(GRAPHIC),vtshell))"
+	@$(RUN_LOGIN)
 	@$(PYTHON) -m tools.keelqemu run $(if $(GRAPHIC),--graphic $(GRAPHIC)) \
 		$(RUN_NET) $(ISO)
 
@@ -306,7 +317,7 @@ $(BUSYBOX_STAMP):
 # Linux (the oracle) execve would say EACCES before looking inside it.
 # ROOTFS_EXTRA=dir adds a folder of your own files on top.
 $(B)/initrd.cpio: $(USER_BINS) $(USER_GLIBC_BINS) $(USER_ROOTFS) Makefile \
-		$(INITRD_EXTRA) $(INITRD_BUSYBOX) $(INITRD_RESTAGE)
+		$(INITRD_EXTRA) $(INITRD_BUSYBOX) $(INITRD_SERVERS) $(INITRD_RESTAGE)
 	@echo "  CPIO    $@"
 	@rm -rf $(USER_ROOT) && mkdir -p $(USER_ROOT)/bin $(dir $@)
 	@cp -a user/rootfs/. $(USER_ROOT)/
@@ -318,11 +329,53 @@ $(B)/initrd.cpio: $(USER_BINS) $(USER_GLIBC_BINS) $(USER_ROOTFS) Makefile \
 	@for p in $(USER_GLIBC_PROGS); do \
 		cp build/user/glibc/$$p $(USER_ROOT)/bin/$$p.glibc; done
 	@$(if $(ROOTFS_BUSYBOX),$(BUSYBOX_ENV) bash tools/busybox.sh rootfs $(USER_ROOT))
+	@$(if $(ROOTFS_SERVERS),$(SERVERS_ENV) bash tools/servers.sh rootfs $(USER_ROOT))
 	@echo $(CH) > $(USER_ROOT).chapter
 	@echo "$(ROOTFS_EXTRA)" > $(B)/initrd.extra
 	@cd $(USER_ROOT) && find . | LC_ALL=C sort | \
 		cpio -o -H newc -R 0:0 --quiet > $(CURDIR)/$@.tmp
 	@mv $@.tmp $@
+
+# ---- Dropbear and curl (chapter 7 on) ----------------------------------------
+#
+# Real network programs from Debian's source packages (tools/deps.sh
+# fetches them), static with musl, built out of tree by tools/servers.sh:
+# Dropbear's multi-call binary (dropbear, dropbearkey, dropbearconvert,
+# dbclient, scp) in build/dropbear/ with user/servers/localoptions.h, and
+# curl (HTTP only) in build/curl/; each rebuilt only when its source
+# version or the script changes. build/ssh/ holds the keys the built
+# dropbearkey makes on the host, once: the server's ed25519 host key and
+# root's key pair (id_ed25519 in OpenSSH's format, for `ssh -i`). A
+# chapter whose chapter.mk sets ROOTFS_SERVERS := 1 gets in its initramfs
+# /usr/sbin/dropbear and the other links, /usr/bin/curl,
+# /etc/dropbear/dropbear_ed25519_host_key and /root/.ssh/authorized_keys.
+DROPBEAR_SRC := $(or $(DROPBEAR_SRC),$(realpath $(KEEL_CACHE)/src/dropbear))
+CURL_SRC := $(or $(CURL_SRC),$(realpath $(KEEL_CACHE)/src/curl))
+DROPBEAR := build/dropbear/dropbearmulti
+CURL := build/curl/curl
+SSH_KEY := build/ssh/id_ed25519
+DROPBEAR_STAMP := build/dropbear/.source-$(notdir $(DROPBEAR_SRC))
+CURL_STAMP := build/curl/.source-$(notdir $(CURL_SRC))
+SERVERS_ENV := DROPBEAR_SRC="$(DROPBEAR_SRC)" CURL_SRC="$(CURL_SRC)" \
+	MUSL_INCLUDE="$(MUSL_INCLUDE)" KEEL_CACHE="$(KEEL_CACHE)"
+INITRD_SERVERS := $(if $(ROOTFS_SERVERS),$(DROPBEAR) $(CURL) $(SSH_KEY).pub \
+	tools/servers.sh)
+
+servers: deps-auto
+	@$(MAKE) $(DROPBEAR) $(CURL) $(SSH_KEY).pub
+
+$(DROPBEAR): $(DROPBEAR_STAMP) tools/servers.sh user/servers/localoptions.h
+	@$(SERVERS_ENV) bash tools/servers.sh dropbear $@
+
+$(CURL): $(CURL_STAMP) tools/servers.sh
+	@$(SERVERS_ENV) bash tools/servers.sh curl $@
+
+$(DROPBEAR_STAMP) $(CURL_STAMP):
+	@mkdir -p $(dir $@) && rm -f $(dir $@).source-* && touch $@
+
+# made once, by the built dropbearkey; `rm -r build/ssh` makes new keys
+$(SSH_KEY).pub: | $(DROPBEAR)
+	@bash tools/servers.sh keys $(@D)
 
 # ---- make bench: Keel against Linux ----------------------------------------
 #

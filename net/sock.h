@@ -108,6 +108,9 @@ struct socket {
     bool keepalive;       /**< SO_KEEPALIVE */
     bool broadcast;       /**< SO_BROADCAST */
     bool nodelay;         /**< TCP_NODELAY */
+    int priority;         /**< SO_PRIORITY (kept: lwIP has one queue) */
+    int fastopen;         /**< TCP_FASTOPEN's queue length (kept: lwIP
+                               does not do TCP Fast Open) */
     struct linger linger; /**< SO_LINGER */
     uint64_t rcvtimeo_ns; /**< SO_RCVTIMEO; 0: none */
     uint64_t sndtimeo_ns; /**< SO_SNDTIMEO; 0: none */

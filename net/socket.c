@@ -22,6 +22,7 @@
 #include "uapi/socket.h"
 #include "fs/poll.h"
 #include "kernel/clock.h"
+#include "kernel/cred.h"
 #include "kernel/mm.h"
 #include "kernel/signal.h"
 #include "kernel/string.h"
@@ -901,6 +902,12 @@ sock_set_socket_opt(struct socket *s, int name, int v, const void *val,
         memcpy(&s->linger, val, sizeof s->linger);
         s->linger.l_onoff = s->linger.l_onoff != 0;
         break;
+    case SO_PRIORITY: // 0..6 for anyone, any value for root (Linux: the
+                      // capability CAP_NET_ADMIN)
+        if ((v < 0 || v > 6) && !cred_is_root())
+            return -EPERM;
+        s->priority = v;
+        break;
     case SO_DEBUG:
     case SO_DONTROUTE:
     case SO_OOBINLINE:
@@ -922,7 +929,8 @@ sock_set_socket_opt(struct socket *s, int name, int v, const void *val,
  * @param name  the option
  * @param val   its value, copied in (@p len bytes)
  * @param len   its length
- * @return 0; -EBADF, -ENOTSOCK, -EINVAL (short value), -EDOM (bad
+ * @return 0; -EBADF, -ENOTSOCK, -EPERM (SO_PRIORITY above 6, not
+ *         root), -EINVAL (short value), -EDOM (bad
  *         time), -ENOPROTOOPT (unknown option)
  */
 long
@@ -995,6 +1003,9 @@ sock_get_socket_opt(struct socket *s, int name, void *out)
     case SO_RCVLOWAT:
         v = 1;
         break;
+    case SO_PRIORITY:
+        v = s->priority;
+        break;
     case SO_ERROR:
         v = s->error;
         s->error = 0; // reading it clears it
@@ -1023,7 +1034,10 @@ sock_get_socket_opt(struct socket *s, int name, void *out)
  * @param level SOL_SOCKET, IPPROTO_TCP
  * @param name  the option
  * @param out   receives the value (room for 16 bytes)
- * @return the value's length; -EBADF, -ENOTSOCK, -ENOPROTOOPT
+ * @return the value's length; -EBADF, -ENOTSOCK, -ENOPROTOOPT (an
+ *         unknown option), -EOPNOTSUPP (a level other than SOL_SOCKET,
+ *         the socket's protocol and IPPROTO_IP: Linux's getsockopt says
+ *         so where its setsockopt says -ENOPROTOOPT)
  */
 long
 sock_getsockopt(int fd, int level, int name, void *out)
@@ -1047,8 +1061,10 @@ sock_getsockopt(int fd, int level, int name, void *out)
             memcpy(out, &v, sizeof v);
             err = sizeof v;
         }
-    } else {
+    } else if (level == IPPROTO_IP) {
         err = -ENOPROTOOPT;
+    } else {
+        err = -EOPNOTSUPP; // Linux's ip_getsockopt, for another level
     }
     sock_leave(f);
     return err;

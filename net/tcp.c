@@ -44,6 +44,8 @@
 #define TCP_SYN_QUEUE 128
 /** Bytes copied from user memory per tcp_write. */
 #define TCP_CHUNK 16384
+/** TCP_FASTOPEN's longest queue: Linux caps it at net.core.somaxconn. */
+#define FASTOPEN_MAX 4096
 
 /* User bytes on their way into lwIP (net_lock makes one buffer enough). */
 static uint8_t tcp_bounce[TCP_CHUNK];
@@ -597,7 +599,7 @@ tcp_pending(struct socket *s)
     return (long)s->rx_bytes;
 }
 
-/* TCP_NODELAY and the keepalive times (IPPROTO_TCP level). */
+/* TCP_NODELAY, the keepalive times and TCP_FASTOPEN (IPPROTO_TCP level). */
 static int
 tcp_option(struct socket *s, int name, int *val, bool get)
 {
@@ -630,6 +632,15 @@ tcp_option(struct socket *s, int name, int *val, bool get)
             pcb->keep_intvl = (u32_t)*val * 1000;
         else if (live)
             pcb->keep_cnt = (u32_t)*val;
+        break;
+    case TCP_FASTOPEN: // a listener's (or a future one's) queue length
+        if (get)
+            *val = s->fastopen;
+        else if (*val < 0 || s->state == SOCK_CONNECTING ||
+                 s->state == SOCK_CONNECTED)
+            return -EINVAL;
+        else
+            s->fastopen = *val < FASTOPEN_MAX ? *val : FASTOPEN_MAX;
         break;
     default:
         return -ENOPROTOOPT;

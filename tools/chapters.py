@@ -473,7 +473,8 @@ def run(cmd, cwd, log):
 
 
 def share_busybox(dest):
-    """Let the view at dest use the tree's BusyBox build (build/busybox).
+    """Let the view at dest use the tree's BusyBox build (build/busybox),
+    and from chapter 7 on its Dropbear, curl and ssh keys.
 
     Every view from chapter 4 on puts BusyBox in its initramfs, built from
     the same configuration and source: one build serves them all. The
@@ -484,13 +485,20 @@ def share_busybox(dest):
     (tools/test.sh) grades two views at a time, so it builds BusyBox in
     the tree first: two views never race to build it.
     """
-    if not os.path.exists(os.path.join(dest, "user", "busybox",
-                                       "busybox.config")):
-        return
-    shared = os.path.join(ROOT, "build", "busybox")
-    os.makedirs(shared, exist_ok=True)
-    os.makedirs(os.path.join(dest, "build"), exist_ok=True)
-    os.symlink(shared, os.path.join(dest, "build", "busybox"))
+    # (the file that says the view uses it, the build folders it shares):
+    # BusyBox from chapter 4 on, Dropbear, curl and the ssh keys from
+    # chapter 7 on (tools/servers.sh; the keys too, or every view would
+    # make its own)
+    shares = [("user/busybox/busybox.config", ["busybox"]),
+              ("tools/servers.sh", ["dropbear", "curl", "ssh"])]
+    for marker, folders in shares:
+        if not os.path.exists(os.path.join(dest, marker)):
+            continue
+        for folder in folders:
+            shared = os.path.join(ROOT, "build", folder)
+            os.makedirs(shared, exist_ok=True)
+            os.makedirs(os.path.join(dest, "build"), exist_ok=True)
+            os.symlink(shared, os.path.join(dest, "build", folder))
 
 
 def grade_view(num, handout):

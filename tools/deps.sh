@@ -11,7 +11,8 @@
 #  2. Version checks: QEMU >= 5.0, GCC >= 10, GRUB 2 with its i386-pc
 #     modules (grub-mkrescue builds the boot ISO from them).
 #  3. A folder of links that lets musl-gcc see the Linux kernel headers.
-#  4. The Debian source packages of lwIP and BusyBox, fetched and unpacked
+#  4. The Debian source packages of lwIP, BusyBox, Dropbear (the ssh server
+#     of chapter 7) and curl, fetched and unpacked
 #     with `apt-get source`. The system's apt configuration is never
 #     touched: the script keeps a private one in the cache (its own sources
 #     list with deb and deb-src lines, its own package lists and caches).
@@ -27,7 +28,8 @@
 # safe; the next run fetches it again:
 #
 #   $KEEL_CACHE (default ${XDG_CACHE_HOME:-$HOME/.cache}/keel)
-#     deps.env                  LWIP_SRC=..., BUSYBOX_SRC=..., read by make
+#     deps.env                  LWIP_SRC=..., BUSYBOX_SRC=..., DROPBEAR_SRC=...,
+#                               CURL_SRC=..., read by make
 #     musl-include/             linux, asm, asm-generic -> /usr/include/...
 #     apt/etc/sources.list      private sources list
 #     apt/etc/apt.conf          private apt configuration (apt-get -c)
@@ -56,8 +58,9 @@ PACKAGES=(
     dpkg-dev # apt-get source unpacks with dpkg-source
     ca-certificates
     debian-archive-keyring # verifies the private sources list
+    openssh-client         # ssh and scp: the host's side of chapter 7's ssh tests
 )
-SOURCE_PACKAGES=(lwip busybox)
+SOURCE_PACKAGES=(lwip busybox dropbear curl)
 DEFAULT_MIRROR=http://deb.debian.org/debian
 DEFAULT_CODENAME=bookworm
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
@@ -96,12 +99,14 @@ usage() {
     cat <<EOF
 usage: tools/deps.sh [--check] [--no-sources] [--linux] [-h|--help]
 
-Install the Debian packages Keel needs and fetch the lwIP and BusyBox
-source packages and Debian's static BusyBox into the cache ($CACHE).
+Install the Debian packages Keel needs and fetch the lwIP, BusyBox,
+Dropbear and curl source packages and Debian's static BusyBox into the
+cache ($CACHE).
 
   --check       only report what is missing; exit 1 if anything is.
                 Installs nothing and does not use the network.
-  --no-sources  skip the source packages (lwip, busybox) and busybox-static
+  --no-sources  skip the source packages (lwip, busybox, dropbear, curl)
+                and busybox-static
   --linux       also fetch and unpack the Debian kernel (for make bench)
   --graphic     also install QEMU's window (qemu-system-gui), for
                 `make run GRAPHIC=1`
@@ -180,11 +185,13 @@ system does not have. Install these by hand with your package manager:
   doxygen, graphviz (dot)              the book
   unifdef, cpio, python3               snapshots, initramfs, grading
   clang-format, cppcheck, bear         make check
+  ssh, scp (OpenSSH's client)          chapter 7's ssh tests
   a static glibc busybox               BUSYBOX_GLIBC=... (Debian's
                                        busybox-static)
 
-and unpack the Debian source packages lwip and busybox somewhere; then pass
-LWIP_SRC=... BUSYBOX_SRC=... BUSYBOX_GLIBC=... to make.
+and unpack the Debian source packages lwip, busybox, dropbear and curl
+somewhere; then pass LWIP_SRC=... BUSYBOX_SRC=... DROPBEAR_SRC=...
+CURL_SRC=... BUSYBOX_GLIBC=... to make.
 EOF
     exit 1
 }
@@ -561,6 +568,12 @@ write_env() {
         if is_complete "$CACHE/src/busybox"; then
             echo "BUSYBOX_SRC=$(realpath "$CACHE/src/busybox")"
         fi
+        if is_complete "$CACHE/src/dropbear"; then
+            echo "DROPBEAR_SRC=$(realpath "$CACHE/src/dropbear")"
+        fi
+        if is_complete "$CACHE/src/curl"; then
+            echo "CURL_SRC=$(realpath "$CACHE/src/curl")"
+        fi
         if is_complete "$CACHE/busybox-static/current"; then
             echo "BUSYBOX_GLIBC=$(realpath "$CACHE/busybox-static/current")/bin/busybox"
         fi
@@ -607,6 +620,15 @@ run_check() {
         say "missing: $CACHE/deps.env"
         missing=1
     }
+    # a deps.env written before a source package joined the list
+    if ((opt_sources)) && [[ -f $CACHE/deps.env ]]; then
+        for pkg in "${SOURCE_PACKAGES[@]}"; do
+            grep -q "^${pkg^^}_SRC=" "$CACHE/deps.env" || {
+                say "deps.env does not name the $pkg source"
+                missing=1
+            }
+        done
+    fi
     if ((missing)); then
         say "something is missing; run make deps"
         exit 1

@@ -12,7 +12,9 @@
  * console if the initramfs has BusyBox (chapter 4), in a session of its
  * own (see shell_or_tests), with PATH=/sbin:/usr/sbin:/bin:/usr/bin,
  * HOME=/ and TERM=vt100, and waits for it and for the orphans it is
- * given. Without BusyBox (chapter 3) that execve fails with ENOENT and
+ * given. With a network card (chapter 7) it also starts the servers
+ * the host reaches through `make run`'s forwarded ports: BusyBox httpd,
+ * Dropbear (ssh) and BusyBox telnetd (see start_servers). Without BusyBox (chapter 3) that execve fails with ENOENT and
  * the list below runs, chapter 3's tests. When init returns, the kernel
  * powers the machine off with its exit status, so `exit` in the shell
  * ends the session.
@@ -192,29 +194,88 @@ has_card(void)
     return found;
 }
 
-/* The web server of an interactive session (chapter 7): BusyBox httpd
- * serving /www on port 80, which `make run` forwards from the host's
- * 127.0.0.1:8080. Only on Keel (not when the host runs init as the
- * oracle) and only when the machine has a network card (eth0 in
- * /proc/net/dev): a test that boots without one has no use for it. It
- * runs in the foreground (-f), as init's child, so init knows its pid
- * and ends it with the session. Returns its pid, or -1. */
+/* A server of an interactive session (chapter 7), at @p path with
+ * arguments @p argv: in a session of its own (the console shell's ^C is
+ * not for it), its input /dev/null and its output, the server's log,
+ * appended to @p log (or the console when that cannot be opened). It
+ * runs in the foreground, as init's child, so init knows its pid and
+ * ends it with the session. Returns its pid, or -1. */
 static pid_t
-start_httpd(void)
+start_server(const char *path, char *const argv[], const char *log)
+{
+    pid_t pid = fork();
+    if (pid != 0)
+        return pid;
+    setsid();
+    int in = open("/dev/null", O_RDONLY);
+    int out = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (in >= 0)
+        dup2(in, 0);
+    if (out >= 0) {
+        dup2(out, 1);
+        dup2(out, 2);
+    }
+    if (in > 2)
+        close(in);
+    if (out > 2)
+        close(out);
+    execve(path, argv, shell_env("vt100"));
+    _exit(127);
+}
+
+/* The servers init starts, with what it says when they run. */
+struct server {
+    const char *path; /* the program; skipped when it is missing */
+    char *const *argv;
+    const char *log;  /* its output */
+    const char *what; /* the line init prints */
+};
+
+/* BusyBox httpd serving /www on port 80; Dropbear, the ssh server, on
+ * port 22 with the host key made at build time (-F: foreground; built
+ * without syslog, it logs on stderr); BusyBox telnetd on port 23, whose sessions run a shell
+ * without a password (-l /bin/sh), as the machine only answers the
+ * host's forwarded ports. */
+static char *const httpd_argv[] = {"httpd", "-f",   "-p", "80",
+                                   "-h",    "/www", NULL};
+static char *const dropbear_argv[] = {"/usr/sbin/dropbear", "-F", "-r",
+                                      "/etc/dropbear/dropbear_ed25519_host_key",
+                                      NULL};
+static char *const telnetd_argv[] = {"telnetd", "-F", "-l", "/bin/sh", NULL};
+static const struct server servers[] = {
+    {"/usr/sbin/httpd", httpd_argv, "/dev/console",
+     "httpd serves /www on port 80"},
+    {"/usr/sbin/dropbear", dropbear_argv, "/var/log/dropbear.log",
+     "dropbear (ssh) on port 22, log in /var/log/dropbear.log"},
+    {"/usr/sbin/telnetd", telnetd_argv, "/var/log/telnetd.log",
+     "telnetd on port 23"},
+};
+#define NSERVERS (sizeof(servers) / sizeof(*servers))
+
+/* Start the servers of an interactive session (chapter 7), which `make
+ * run` reaches from the host's forwarded ports (8080, 2222, 2323). Only
+ * on Keel (not when the host runs init as the oracle) and only when the
+ * machine has a network card (eth0 in /proc/net/dev): a test that boots
+ * without one has no use for them. Fills @p pids (-1: not started). */
+static void
+start_servers(pid_t pids[NSERVERS])
 {
     struct stat st;
-    if (getenv("ROOT") != NULL || stat("/www", &st) != 0 || !has_card())
-        return -1;
-    static char *const argv[] = {"httpd", "-f", "-p", "80", "-h", "/www", NULL};
-    pid_t pid = fork();
-    if (pid == 0) {
-        setsid(); // not in the shell's session: its ^C is not for httpd
-        execve("/usr/sbin/httpd", argv, shell_env("vt100"));
-        _exit(127);
+    int on = getenv("ROOT") == NULL && has_card();
+    if (on) { // the servers' logs, and dropbear's pid file
+        mkdir("/var", 0755);
+        mkdir("/var/log", 0755);
+        mkdir("/var/run", 0755);
     }
-    if (pid > 0)
-        printf("init: httpd serves /www on port 80\n");
-    return pid;
+    for (size_t i = 0; i < NSERVERS; i++) {
+        pids[i] = -1;
+        if (!on || stat(servers[i].path, &st) != 0)
+            continue;
+        pids[i] =
+            start_server(servers[i].path, servers[i].argv, servers[i].log);
+        if (pids[i] > 0)
+            printf("init: %s\n", servers[i].what);
+    }
 }
 
 /* Start the shell in a child and wait until every child has ended (the
@@ -245,14 +306,16 @@ shell_or_tests(void)
             run_word(programs[i]);
         _exit(0);
     }
-    pid_t httpd = start_httpd();
+    pid_t server[NSERVERS];
+    start_servers(server);
     int vt = cmdline_has("vtshell");
     pid_t vt_pid = vt ? start_vt_shell() : -1;
     int status;
     pid_t done;
     while ((done = wait4(-1, &status, 0, NULL)) > 0 || errno == EINTR) {
-        if (done == pid && httpd > 0)
-            kill(httpd, SIGTERM); // the session is over: so is its server
+        for (size_t i = 0; done == pid && i < NSERVERS; i++)
+            if (server[i] > 0)
+                kill(server[i], SIGTERM); // the session is over: its servers
         if (done == pid && vt_pid > 0) {
             kill(-vt_pid, SIGHUP); // the session is over: hang tty1 up
             kill(vt_pid, SIGHUP);

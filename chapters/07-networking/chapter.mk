@@ -102,6 +102,21 @@ CHAPTER_FILES += \
 USER_PROGS += unixtest unixfuzz
 
 # ---- real servers: dropbear (ssh), curl, BusyBox telnetd
+# Dropbear and curl from Debian's source packages (tools/servers.sh), the
+# ssh keys made at build time, all in this chapter's initramfs; init
+# starts dropbear and telnetd; ch07_ssh.py logs in from the host.
+ROOTFS_SERVERS := 1
+CHAPTER_FILES += \
+	tools/servers.sh \
+	user/servers/localoptions.h \
+	book/figures/ssh-login.dot \
+	user/busybox/rootfs/test/servers.sh \
+	grading/tests/ch07_ssh.py \
+	user/execat.c \
+	user/srvopts.c
+# execveat, which Dropbear's fexecve reaches, and the socket options it
+# sets, against Linux
+USER_PROGS += execat srvopts
 
 # ---- files this chapter replaces (added by `chapters.py retire`)
 RETIRED_FILES += kernel/syscalls/sockfd.c
@@ -110,3 +125,4 @@ RETIRED_FILES += fs/include/fs/procfs.h
 RETIRED_FILES += kernel/arch/x86_64/kernel.ld
 RETIRED_FILES += kernel/arch/x86_64/cpu/irq.c
 RETIRED_FILES += user/init.c
+RETIRED_FILES += kernel/syscalls/process.c

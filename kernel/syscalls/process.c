@@ -1,17 +1,21 @@
 /**
  * @file
  * @ingroup syscalls
- * @brief fork, execve, exit and the process-id calls.
+ * @brief fork, execve, execveat, exit and the process-id calls.
  *
  * Thin wrappers: copy the arguments in from user memory (execve's strings
  * with Linux's limits), call the process layer (kernel/proc/), copy the
  * results out.
  */
+#include "fs/file.h"
+#include "fs/vfs.h"
 #include "kernel/mm.h"
 #include "kernel/proc.h"
+#include "kernel/sync.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "uapi/errno.h"
+#include "uapi/fcntl.h"
 
 #define PATH_MAX 4096
 #if CHAPTER >= 4
@@ -72,18 +76,67 @@ copy_strings(long uvec, char **out, long cap, char *buf, size_t *used)
     return n;
 }
 
-/**
- * @brief execve(path, argv, envp).
- * @param a the six argument registers
- * @return no return on success; -EFAULT, -ENAMETOOLONG, -E2BIG, -ENOENT,
- *         -EACCES, -ENOEXEC, -ENOMEM
+// [execveat]
+/*
+ * Where execveat's (dirfd, path, flags) lead, as the absolute path that
+ * exec opens, into @p kpath (PATH_MAX bytes, holding the path on entry):
+ * Keel's exec opens programs by path, so a file named through a
+ * descriptor is looked up now and exec'd by its path. An absolute path,
+ * or one relative to the working directory, stays as it is.
+ * AT_EMPTY_PATH with "" names dirfd's own file (fexecve);
+ * AT_SYMLINK_NOFOLLOW refuses a last component that is a symbolic link
+ * (ELOOP), as Linux does. Linux checks the flags here, after the strings
+ * are copied (an empty path without AT_EMPTY_PATH is ENOENT before
+ * that). Returns 0, or -EINVAL (another flag), -EBADF, -ENOTDIR,
+ * -ELOOP, -EACCES (a descriptor without a name: a pipe or a socket),
+ * -ERANGE, or an error of the path walk.
  */
-long
-sys_execve(const long a[6])
+static long
+execveat_path(long dirfd, char *kpath, long flags)
 {
-    long path = a[0];
-    long argv = a[1];
-    long envp = a[2];
+    bool empty = kpath[0] == 0;
+    if (flags & ~(long)(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+        return -EINVAL;
+    if (!(flags & AT_SYMLINK_NOFOLLOW) && !empty &&
+        (kpath[0] == '/' || dirfd == AT_FDCWD))
+        return 0;
+    struct dentry *d = NULL;
+    long err = 0;
+    if (empty && dirfd != AT_FDCWD) {
+        struct file *f = fd_get((int)dirfd);
+        if (f == NULL)
+            return -EBADF;
+        if ((d = f->dentry) != NULL)
+            dentry_get(d);
+        file_put(f);
+        if (d == NULL)
+            return -EACCES;
+    } else {
+        int look = (flags & AT_SYMLINK_NOFOLLOW) ? LOOKUP_NOFOLLOW : 0;
+        err = path_lookup_at((int)dirfd, empty ? "." : kpath, look, &d);
+        if (err < 0)
+            return err;
+    }
+    if ((d->inode->mode & S_IFMT) == S_IFLNK) {
+        err = -ELOOP;
+    } else {
+        mutex_lock(&vfs_lock);
+        err = dentry_path(d, kpath, PATH_MAX);
+        mutex_unlock(&vfs_lock);
+    }
+    dentry_put(d);
+    return err < 0 ? err : 0;
+}
+// [execveat]
+
+/*
+ * execve and execveat: copy the path and the strings in (Linux's order:
+ * the path, then the strings, then the flags and the file), find the
+ * file, run it.
+ */
+static long
+do_execve(long dirfd, long path, long argv, long envp, long flags)
+{
     long err = -ENOMEM;
     char *kpath = kmalloc(PATH_MAX);
     char *strings = kmalloc(ARG_MAX_BYTES);
@@ -91,6 +144,8 @@ sys_execve(const long a[6])
     if (kpath == NULL || strings == NULL || vec == NULL)
         goto out;
     err = strncpy_from_user(kpath, UPTR(path), PATH_MAX);
+    if (err == 0 && !(flags & AT_EMPTY_PATH))
+        err = -ENOENT; // "" names nothing
     if (err < 0)
         goto out;
     size_t used = 0;
@@ -103,12 +158,42 @@ sys_execve(const long a[6])
     err = envc;
     if (envc < 0)
         goto out;
-    err = proc_execve(kpath, vec, argc, kenvp, envc);
+    err = execveat_path(dirfd, kpath, flags);
+    if (err == 0)
+        err = proc_execve(kpath, vec, argc, kenvp, envc);
 out:
     kfree(vec);
     kfree(strings);
     kfree(kpath);
     return err;
+}
+
+/**
+ * @brief execve(path, argv, envp).
+ * @param a the six argument registers
+ * @return no return on success; -EFAULT, -ENAMETOOLONG, -E2BIG, -ENOENT,
+ *         -EACCES, -ENOEXEC, -ENOMEM
+ */
+long
+sys_execve(const long a[6])
+{
+    return do_execve(AT_FDCWD, a[0], a[1], a[2], 0);
+}
+
+/**
+ * @brief execveat(dirfd, path, argv, envp, flags): execve of a file
+ *        named relative to a directory descriptor, or of the file of a
+ *        descriptor itself (AT_EMPTY_PATH with "": musl's fexecve, which
+ *        Dropbear uses to run itself anew for every connection).
+ * @param a the six argument registers
+ * @return no return on success; -EINVAL (flags other than AT_EMPTY_PATH
+ *         and AT_SYMLINK_NOFOLLOW), -EBADF, -ENOTDIR, -ELOOP, and
+ *         execve's errors
+ */
+long
+sys_execveat(const long a[6])
+{
+    return do_execve(a[0], a[1], a[2], a[3], a[4]);
 }
 
 /**

@@ -55,6 +55,7 @@
 #define SO_KEEPALIVE 9   /**< probe an idle connection */
 #define SO_OOBINLINE 10  /**< urgent data inline (ignored) */
 #define SO_LINGER 13     /**< what close does with unsent data */
+#define SO_PRIORITY 12   /**< the packets' queueing class (kept) */
 #define SO_REUSEPORT 15  /**< share a port (ignored) */
 #define SO_RCVLOWAT 18   /**< least bytes a read waits for */
 #define SO_SNDLOWAT 19   /**< least room a write waits for */
@@ -70,6 +71,7 @@
 #define TCP_KEEPIDLE 4   /**< idle seconds before the first probe */
 #define TCP_KEEPINTVL 5  /**< seconds between probes */
 #define TCP_KEEPCNT 6    /**< probes before giving up */
+#define TCP_FASTOPEN 23  /**< a listener's queue of data-bearing SYNs (kept) */
 #define IP_TOS 1         /**< type of service (accepted, ignored) */
 #define IP_TTL 2         /**< time to live (accepted, ignored) */
 #define IP_HDRINCL 3     /**< the program writes the IP header */

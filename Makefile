@@ -307,7 +307,6 @@ busybox: deps-auto
 	@$(MAKE) $(BUSYBOX)
 
 $(BUSYBOX): $(BUSYBOX_CONFIG) $(BUSYBOX_STAMP) tools/busybox.sh
-	@echo "  BUSYBOX $@ (about a minute)"
 	@$(BUSYBOX_ENV) bash tools/busybox.sh build $@ $(BUSYBOX_CONFIG)
 
 $(BUSYBOX_STAMP):

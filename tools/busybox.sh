@@ -36,6 +36,8 @@ set -euo pipefail
 CACHE=${KEEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/keel}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 ROOTFS_FILES=$REPO/user/busybox/rootfs
+# shellcheck source=tools/prebuilt.sh
+source "$REPO/tools/prebuilt.sh"
 # the install folders of applets; others (/linuxrc) are left out
 APPLET_DIRS='^(bin|sbin|usr/bin|usr/sbin)/[^/]+$'
 
@@ -70,14 +72,24 @@ load_deps() {
 
 # build OUT CONFIG: configure and compile BusyBox into OUT.
 build() {
-    local out=$1 config=$2 dir log jobs version
+    local out=$1 config=$2 dir log jobs version key
     load_deps
     dir=$(mkdir -p "$(dirname "$out")" && cd "$(dirname "$out")" && pwd)
     version=$(basename "$(realpath "$BUSYBOX_SRC")")
+    key=$(prebuilt_key busybox "$version" "$REPO/tools/busybox.sh" "$config")
+    if prebuilt_get "$key" "$dir/busybox.kept"; then
+        echo "  BUSYBOX the same build as before, kept in the cache ($key)"
+        mv "$dir/busybox.kept" "$out"
+        rm -f "$dir"/.source-*
+        touch "$dir/.source-$version"
+        touch "$out"
+        return 0
+    fi
     # a build of another version: start from an empty folder
     if [[ -f $dir/.keel-source && $(<"$dir/.keel-source") != "$version" ]]; then
         find "$dir" -mindepth 1 -delete
     fi
+    echo "  BUSYBOX $out (about a minute)"
     printf '%s\n' "$version" >"$dir/.keel-source"
     cp "$config" "$dir/.config"
     log=$dir/build.log
@@ -92,6 +104,7 @@ build() {
     fi
     [[ $(realpath "$dir/busybox") == $(realpath -m "$out") ]] ||
         cp "$dir/busybox" "$out"
+    prebuilt_put "$key" "$out"
     rm -f "$dir"/.source-*
     touch "$dir/.source-$version"
     touch "$out"

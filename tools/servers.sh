@@ -42,6 +42,8 @@ set -euo pipefail
 CACHE=${KEEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/keel}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 LOCALOPTIONS=$REPO/user/servers/localoptions.h
+# shellcheck source=tools/prebuilt.sh
+source "$REPO/tools/prebuilt.sh"
 DROPBEAR_PROGRAMS="dropbear dbclient dropbearkey dropbearconvert scp"
 
 # the configure options of each (a change rebuilds: the Makefile's rules
@@ -138,9 +140,17 @@ stamp() {
 # dropbear OUT: configure (once per option set) and build the multi-call
 # binary.
 build_dropbear() {
-    local out=$1 dir log
+    local out=$1 dir log key
     load_deps
     dir=$(prepare "$(dirname "$out")" "$DROPBEAR_SRC")
+    key=$(prebuilt_key dropbear "$(basename "$DROPBEAR_SRC")" \
+        "$REPO/tools/servers.sh" "$LOCALOPTIONS")
+    if prebuilt_get "$key" "$out"; then
+        echo "  DROPBEAR the same build as before, kept in the cache ($key)"
+        stamp "$dir" "$DROPBEAR_SRC"
+        touch "$out"
+        return 0
+    fi
     log=$dir/build.log
     : >"$log"
     cp "$LOCALOPTIONS" "$dir/localoptions.h"
@@ -156,15 +166,23 @@ build_dropbear() {
         PROGRAMS="$DROPBEAR_PROGRAMS"
     [[ $(realpath "$dir/dropbearmulti") == $(realpath -m "$out") ]] ||
         cp "$dir/dropbearmulti" "$out"
+    prebuilt_put "$key" "$out"
     stamp "$dir" "$DROPBEAR_SRC"
     touch "$out"
 }
 
 # curl OUT: configure (once per option set) and build src/curl.
 build_curl() {
-    local out=$1 dir log
+    local out=$1 dir log key
     load_deps
     dir=$(prepare "$(dirname "$out")" "$CURL_SRC")
+    key=$(prebuilt_key curl "$(basename "$CURL_SRC")" "$REPO/tools/servers.sh")
+    if prebuilt_get "$key" "$out"; then
+        echo "  CURL    the same build as before, kept in the cache ($key)"
+        stamp "$dir" "$CURL_SRC"
+        touch "$out"
+        return 0
+    fi
     log=$dir/build.log
     : >"$log"
     if [[ ! -f $dir/Makefile || $(cat "$dir/.keel-configure" 2>/dev/null) != "${CURL_CONFIGURE[*]}" ]]; then
@@ -182,6 +200,7 @@ build_curl() {
     strip "$out.tmp"
     stamp "$dir" "$CURL_SRC"
     mv "$out.tmp" "$out"
+    prebuilt_put "$key" "$out"
 }
 
 # keys DIR: the host key and root's key pair (see the top), made once.

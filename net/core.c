@@ -74,17 +74,18 @@ net_lock(void)
     mutex_lock(&net_lock_m);
 }
 
-/**
- * @brief Leave the stack, after delivering what was sent to ourselves.
- *
- * A packet to one of our own addresses waits on its interface's loop
- * queue until netif_poll(); delivering it may answer with another (a
- * SYN's SYN-ACK, data's ACK), so the queues are polled until empty.
- */
+/* Deliver what was sent to ourselves: a packet to one of our own
+ * addresses waits on its interface's loop queue until netif_poll(), and
+ * delivering it may answer with another (a SYN's SYN-ACK, data's ACK),
+ * so the queues are polled until empty (or 64 rounds: a livelock of
+ * answers would otherwise keep us here forever).
+ * @return whether anything was delivered
+ * @pre net_lock held */
 // [net_unlock]
-void
-net_unlock(void)
+static bool
+net_deliver_looped(void)
 {
+    bool delivered = false;
     for (int rounds = 0; rounds < 64; rounds++) {
         bool pending = false;
         struct netif *n;
@@ -96,7 +97,18 @@ net_unlock(void)
         if (!pending)
             break;
         netif_poll_all();
+        delivered = true;
     }
+    return delivered;
+}
+
+/**
+ * @brief Leave the stack, after delivering what was sent to ourselves.
+ */
+void
+net_unlock(void)
+{
+    net_deliver_looped();
     mutex_unlock(&net_lock_m);
 }
 // [net_unlock]
@@ -116,6 +128,13 @@ net_unlock(void)
 void
 net_sleep(struct wait_queue *wq)
 {
+    // What the caller sent itself (data, the ACK it is waiting for an
+    // answer to) must arrive before it sleeps: nobody else may leave the
+    // stack for a while. Delivering it may be the very event the caller
+    // waits for, which would wake an empty queue: return, and let the
+    // caller check again.
+    if (net_deliver_looped())
+        return;
     irqflags_t f = spin_lock_irqsave(&net_sleep_lock);
     mutex_unlock(&net_lock_m);
     wait_queue_sleep(wq, &net_sleep_lock, &f);

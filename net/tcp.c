@@ -98,6 +98,47 @@ tcp_unhook(struct socket *s)
 
 /* ---- lwIP's callbacks ------------------------------------------------- */
 
+/**
+ * @brief lwIP's hook on each segment for a connection: drop an empty
+ *        ACK that says nothing new while our receive window is closed.
+ *
+ * lwIP 2.1's tcp_receive() acknowledges every segment that does not
+ * start inside the receive window, and with the window at zero no
+ * segment does, not even an empty ACK at exactly the next sequence
+ * number. When both ends of a loopback connection have full receive
+ * buffers (each reader busy writing, as an echo server is), one such
+ * ACK is answered by the other end, whose answer is answered in turn:
+ * an endless exchange that netif_poll() delivers in one call, holding
+ * net_lock, with every other thread of the stack waiting for it. Linux
+ * answers an out-of-window segment too, but rate-limits the answers
+ * (net.ipv4.tcp_invalid_ratelimit); lwIP has no such limit, and its
+ * source is used unmodified.
+ *
+ * The segment dropped here changes nothing lwIP keeps: no data, no
+ * flag but ACK, the next sequence number we expect, an acknowledgement
+ * of what was already acknowledged with nothing in flight (so it is
+ * no duplicate ACK that fast retransmit counts), and the window we
+ * already know. A window update, a zero-window probe (one byte of
+ * data) and a keep-alive (one sequence number back) all pass.
+ * @param pcb the connection
+ * @param hdr the segment's header, already in host byte order
+ * @param p   the segment's data (the header removed)
+ * @return ERR_OK to process it, ERR_VAL to drop it
+ * @pre net_lock held (lwIP's input path)
+ */
+int
+tcp_drop_noop_ack(const struct tcp_pcb *pcb, const struct tcp_hdr *hdr,
+                  const struct pbuf *p)
+{
+    if (pcb->state == LISTEN || pcb->state == TIME_WAIT)
+        return ERR_OK;
+    bool noop = pcb->rcv_wnd == 0 && p->tot_len == 0 &&
+                TCPH_FLAGS(hdr) == TCP_ACK && hdr->seqno == pcb->rcv_nxt &&
+                hdr->ackno == pcb->lastack && pcb->unacked == NULL &&
+                (tcpwnd_size_t)SND_WND_SCALE(pcb, hdr->wnd) == pcb->snd_wnd;
+    return noop ? ERR_VAL : ERR_OK;
+}
+
 // [tcp_recv_cb]
 /* Data arrived, or the peer's FIN (p NULL). */
 static err_t

@@ -103,6 +103,21 @@ void *net_calloc(size_t count, size_t size);
 #define TCP_OVERSIZE TCP_MSS
 #define LWIP_TCP_TIMESTAMPS 0
 
+/* ---- a hook on every segment for a connection (net/tcp.c)
+ * lwIP 2.1 answers any segment outside the receive window with an ACK,
+ * even an empty one while the window is zero. Two connections over
+ * loopback whose windows are both closed then answer each other's ACKs
+ * forever, and netif_poll(), which runs until the loop queue is empty,
+ * never returns. tcp_drop_noop_ack() drops the empty ACK that would
+ * start it; see there. */
+struct tcp_pcb;
+struct tcp_hdr;
+struct pbuf;
+int tcp_drop_noop_ack(const struct tcp_pcb *pcb, const struct tcp_hdr *hdr,
+                      const struct pbuf *p);
+#define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p)         \
+    tcp_drop_noop_ack(pcb, hdr, p)
+
 /* ---- checksums: computed in software both ways (virtio's offload is
  * off, and a teaching kernel should show them) */
 #define CHECKSUM_GEN_IP 1

@@ -282,7 +282,6 @@ struct select_args {
 static long
 select_scan(void *arg, struct poll_table *pt)
 {
-    // >>> exercise 5.3 select
     struct select_args *a = arg;
     const struct fd_sets *want = a->want;
     struct fd_sets *got = a->got;
@@ -309,10 +308,6 @@ select_scan(void *arg, struct poll_table *pt)
             n += found, pt->registering = false; // no sleep: no more watches
     }
     return n;
-    // === stub: select never learns which descriptors are ready
-    // (void)arg, (void)pt;
-    // return -ENOSYS;
-    // <<< exercise 5.3 select
 }
 // [select_scan]
 

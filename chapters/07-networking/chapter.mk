@@ -95,3 +95,5 @@ RETIRED_FILES += fs/include/fs/procfs.h
 RETIRED_FILES += kernel/arch/x86_64/kernel.ld
 RETIRED_FILES += kernel/arch/x86_64/cpu/irq.c
 RETIRED_FILES += user/init.c
+RETIRED_FILES += fs/file.c
+RETIRED_FILES += fs/poll.c

@@ -97,3 +97,4 @@ RETIRED_FILES += kernel/arch/x86_64/cpu/irq.c
 RETIRED_FILES += user/init.c
 RETIRED_FILES += fs/file.c
 RETIRED_FILES += fs/poll.c
+RETIRED_FILES += fs/include/fs/poll.h

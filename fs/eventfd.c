@@ -95,6 +95,7 @@ eventfd_read(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
 }
 
 /* write: add an 8-byte value, sleeping while it does not fit. */
+// [eventfd_write]
 static long
 eventfd_write(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
 {
@@ -117,6 +118,7 @@ eventfd_write(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
     wait_queue_wake_all(&e->wq); // something to read (even after 0)
     return sizeof(add);
 }
+// [eventfd_write]
 
 /* poll: readable while the count is not 0, writable while 1 fits. */
 static unsigned

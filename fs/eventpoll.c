@@ -173,12 +173,14 @@ ep_file_item(struct list_node *bucket, const struct file *f)
  * @param f the file, being released (no descriptor names it any more,
  *          so no epoll_ctl can add it again)
  */
+// [eventpoll_release_file]
 void
 eventpoll_release_file(struct file *f)
 {
     struct list_node *bucket = ep_file_bucket(f);
+    // the usual case: never registered, nothing to lock
     if (ep_file_item(bucket, f) == NULL)
-        return;            // the usual case: never registered, nothing to lock
+        return;
     mutex_lock(&ep_mutex); // the epolls cannot be freed meanwhile
     struct epitem *epi;
     while ((epi = ep_file_item(bucket, f)) != NULL) {
@@ -189,6 +191,7 @@ eventpoll_release_file(struct file *f)
     }
     mutex_unlock(&ep_mutex);
 }
+// [eventpoll_release_file]
 
 /* The registration of (@p f, @p fd) in @p ep, or NULL. @pre ep->mtx */
 static struct epitem *
@@ -238,6 +241,7 @@ struct ep_pqueue {
 
 /* poll_wait() on @p wq while @p pt's item is added: watch the queue
  * for it. May run under the file's spinlock. */
+// [ep_ptable_queue]
 static void
 ep_ptable_queue(struct file *f, struct wait_queue *wq, struct poll_table *pt)
 {
@@ -252,6 +256,7 @@ ep_ptable_queue(struct file *f, struct wait_queue *wq, struct poll_table *pt)
     list_push_back(&epi->watches, &w->link);
     wait_queue_watch(wq, &w->watch, ep_poll_callback);
 }
+// [ep_ptable_queue]
 
 /* EPOLL_CTL_ADD: register (@p f, @p fd) with events @p ev, watch its
  * queues and queue it if ready now. @pre ep->mtx held */

@@ -448,12 +448,13 @@ eventpoll_queue_gone(struct wait_queue *wq)
     spin_unlock_irqrestore(&ep_watch_lock, fl);
 }
 
-/* A process has exited: a signalfd polled by it put epoll watches on its
+/* A process exits: a signalfd polled by it put epoll watches on its
  * queue of signals sent (fs/signalfd.c), which goes with the process,
- * while the epoll may live on in another process that shares it. */
+ * while the epoll may live on in another process that shares it. No
+ * watch is put there after this: only the process itself polls there. */
 static void
-ep_proc_release(struct proc *p)
+ep_proc_exit(struct proc *p)
 {
     eventpoll_queue_gone(&p->sig.sent);
 }
-proc_hooks(60, eventpoll, .release = ep_proc_release);
+proc_hooks(60, eventpoll, .exit = ep_proc_exit);

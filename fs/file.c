@@ -21,6 +21,7 @@
  * holds the file.
  */
 #include "fs/file.h"
+#include "fs/epoll.h"
 #include "kernel/mm.h"
 #include "kernel/string.h"
 #include "uapi/errno.h"
@@ -61,6 +62,10 @@ file_get(struct file *f)
 
 /**
  * @brief Drop a reference; the last one releases and frees the file.
+ *
+ * The last one also takes the file out of every epoll instance it is
+ * registered with: epoll registers files, not descriptors, and holds no
+ * reference (it would keep every registered file open forever).
  * @param f the file (NULL is ignored)
  */
 void
@@ -68,6 +73,9 @@ file_put(struct file *f)
 {
     if (f == NULL || __atomic_sub_fetch(&f->refs, 1, __ATOMIC_SEQ_CST) > 0)
         return;
+    // epoll instances forget the file first: their watches are on queues
+    // that its release frees
+    eventpoll_release_file(f);
     if (f->ops != NULL && f->ops->release != NULL)
         f->ops->release(f);
     if (f->dentry != NULL) {

@@ -81,6 +81,10 @@ poll_wait(struct file *f, struct wait_queue *wq, struct poll_table *pt)
 {
     if (pt == NULL || !pt->registering)
         return;
+    if (pt->queue != NULL) {
+        pt->queue(f, wq, pt); // epoll's own table
+        return;
+    }
     struct poll_entry *e = kmalloc(sizeof(*e));
     if (e == NULL) {
         pt->error = -ENOMEM;
@@ -106,8 +110,12 @@ file_poll(struct file *f, struct poll_table *pt)
     return f->ops->poll != NULL ? f->ops->poll(f, pt) : DEFAULT_POLLMASK;
 }
 
-/* A fresh table for the current thread. */
-static void
+/**
+ * @brief A fresh table for the current thread, whose poll_wait() puts
+ *        watches that wake it.
+ * @param pt the table, on the caller's stack
+ */
+void
 poll_table_init(struct poll_table *pt)
 {
     spin_init(&pt->lock, "poll");
@@ -116,6 +124,7 @@ poll_table_init(struct poll_table *pt)
     pt->error = 0;
     pt->thread = thread_current();
     list_init(&pt->entries);
+    pt->queue = NULL;
 }
 
 /* Take every watch down, then let go of the files. */
@@ -135,9 +144,14 @@ poll_table_free(struct poll_table *pt)
     }
 }
 
-/* The timer tick at or after monotonic time @p deadline (ns). */
-static uint64_t
-deadline_tick(uint64_t deadline)
+/**
+ * @brief The timer tick at or after monotonic time @p deadline, for
+ *        sched_sleep_until().
+ * @param deadline monotonic nanoseconds, or POLL_FOREVER
+ * @return the tick (UINT64_MAX for POLL_FOREVER)
+ */
+uint64_t
+poll_deadline_tick(uint64_t deadline)
 {
     if (deadline == POLL_FOREVER)
         return UINT64_MAX;
@@ -147,9 +161,13 @@ deadline_tick(uint64_t deadline)
     return time_jiffies() + (deadline - now + tick_ns - 1) / tick_ns;
 }
 
-/* Has monotonic time @p deadline come? */
-static bool
-deadline_passed(uint64_t deadline)
+/**
+ * @brief Has monotonic time @p deadline come?
+ * @param deadline monotonic nanoseconds, or POLL_FOREVER (never)
+ * @return true once it has
+ */
+bool
+poll_deadline_passed(uint64_t deadline)
 {
     return deadline != POLL_FOREVER && clock_monotonic_ns() >= deadline;
 }
@@ -167,7 +185,7 @@ poll_table_sleep(struct poll_table *pt, uint64_t deadline)
     if (signal_pending()) {
         err = -EINTR; // poll and select are never restarted
     } else if (!pt->woken) {
-        sched_sleep_until(deadline_tick(deadline), &pt->lock, f);
+        sched_sleep_until(poll_deadline_tick(deadline), &pt->lock, f);
         f = spin_lock_irqsave(&pt->lock);
     }
     pt->woken = false;
@@ -192,7 +210,7 @@ poll_loop(poll_scan_fn scan, void *arg, uint64_t deadline)
     for (;;) {
         n = scan(arg, &pt);
         pt.registering = false; // the watches are in place: keep them
-        if (n != 0 || pt.error != 0 || deadline_passed(deadline))
+        if (n != 0 || pt.error != 0 || poll_deadline_passed(deadline))
             break;
         n = poll_table_sleep(&pt, deadline);
         if (n < 0)
@@ -282,7 +300,6 @@ struct select_args {
 static long
 select_scan(void *arg, struct poll_table *pt)
 {
-    // >>> exercise 5.3 select
     struct select_args *a = arg;
     const struct fd_sets *want = a->want;
     struct fd_sets *got = a->got;
@@ -309,10 +326,6 @@ select_scan(void *arg, struct poll_table *pt)
             n += found, pt->registering = false; // no sleep: no more watches
     }
     return n;
-    // === stub: select never learns which descriptors are ready
-    // (void)arg, (void)pt;
-    // return -ENOSYS;
-    // <<< exercise 5.3 select
 }
 // [select_scan]
 

@@ -83,6 +83,20 @@ CHAPTER_FILES += \
 USER_PROGS += socktest sockfuzz udpecho
 
 # ---- epoll and eventfd: readiness of many files at once
+KERNEL_SRCS += \
+	fs/eventfd.c \
+	fs/eventpoll.c \
+	fs/epoll_ready.c \
+	kernel/syscalls/epoll.c
+CHAPTER_FILES += \
+	fs/eventpoll.h \
+	fs/include/fs/epoll.h \
+	kernel/include/uapi/eventpoll.h \
+	user/epolltest.c \
+	grading/tests/ch07_epoll.py \
+	exercises/07-networking/4-epoll.md \
+	book/figures/epoll.dot
+USER_PROGS += epolltest
 
 # ---- AF_UNIX: local sockets, socketpair, passing files and credentials
 KERNEL_SRCS += \
@@ -126,3 +140,6 @@ RETIRED_FILES += kernel/arch/x86_64/kernel.ld
 RETIRED_FILES += kernel/arch/x86_64/cpu/irq.c
 RETIRED_FILES += user/init.c
 RETIRED_FILES += kernel/syscalls/process.c
+RETIRED_FILES += fs/file.c
+RETIRED_FILES += fs/poll.c
+RETIRED_FILES += fs/include/fs/poll.h

@@ -40,6 +40,9 @@ struct poll_table {
     int error;                /**< -ENOMEM when a watch could not be made */
     struct thread *thread;    /**< the poller, whom a wake-up wakes */
     struct list_node entries; /**< struct poll_entry, one per watch */
+    /** poll_wait() hands each queue to this instead, when not NULL: epoll
+     *  keeps watches of its own (fs/eventpoll.c) */
+    void (*queue)(struct file *f, struct wait_queue *wq, struct poll_table *pt);
 };
 
 /** poll's answer for a file without a poll operation: it never blocks. */
@@ -48,6 +51,9 @@ struct poll_table {
 void poll_wait(struct file *f, struct wait_queue *wq, struct poll_table *pt);
 unsigned file_poll(struct file *f, struct poll_table *pt);
 long fs_poll(struct pollfd *fds, size_t nfds, uint64_t deadline);
+void poll_table_init(struct poll_table *pt);
+uint64_t poll_deadline_tick(uint64_t deadline);
+bool poll_deadline_passed(uint64_t deadline);
 
 /** Words of an fd_set bitmap that covers every descriptor. */
 #define FD_SET_WORDS (FD_MAX / 64)

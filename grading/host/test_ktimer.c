@@ -76,6 +76,11 @@ sched_wake(struct thread *t)
 }
 
 void
+sched_hang_defer(void)
+{
+}
+
+void
 sched_sleep_until(uint64_t wake_at, struct spinlock *held, irqflags_t flags)
 {
     (void)wake_at;

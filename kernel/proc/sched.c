@@ -117,6 +117,17 @@ sched_pick_next(void)
 }
 // [pick_next]
 
+/* sched_pick_next() chose nobody: the run queue must be empty, or the
+ * thread on the CPU would keep it forever while others wait, silently.
+ * @pre sched_lock held */
+static void
+check_none_runnable(void)
+{
+    if (!list_empty(&run_queue))
+        panic("sched: threads are runnable, but sched_pick_next() chose "
+              "none");
+}
+
 /*
  * Wait for an interrupt with the lock dropped, until a thread is runnable.
  * Ticks and wake-ups during the wait fill the run queue.
@@ -126,9 +137,7 @@ wait_for_runnable(irqflags_t *flags)
 {
     struct thread *next;
     while ((next = sched_pick_next()) == NULL) {
-        if (!list_empty(&run_queue))
-            panic("sched: threads are runnable, but sched_pick_next() "
-                  "chose none");
+        check_none_runnable();
         idling = true;
         spin_unlock_irqrestore(&sched_lock, *flags);
         arch_idle();
@@ -159,9 +168,7 @@ schedule(void)
     struct thread *next = sched_pick_next();
     if (next == NULL && prev->state == THREAD_RUNNABLE) {
         list_remove(&prev->run_link); // nobody else: keep running
-        if (!list_empty(&run_queue))
-            panic("sched: threads are runnable, but sched_pick_next() "
-                  "chose none");
+        check_none_runnable();
         next = prev;
     } else if (next == NULL) {
         next = wait_for_runnable(&flags);

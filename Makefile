@@ -312,6 +312,14 @@ $(BUSYBOX): $(BUSYBOX_CONFIG) $(BUSYBOX_STAMP) tools/busybox.sh
 $(BUSYBOX_STAMP):
 	@mkdir -p $(dir $@) && rm -f build/busybox/.source-* && touch $@
 
+# Chapter 7's servers (built below): defined here, before the rule that
+# lists them, because make expands a rule's prerequisites as it reads it.
+DROPBEAR := build/dropbear/dropbearmulti
+CURL := build/curl/curl
+SSH_KEY := build/ssh/id_ed25519
+INITRD_SERVERS := $(if $(ROOTFS_SERVERS),$(DROPBEAR) $(CURL) $(SSH_KEY).pub \
+	tools/servers.sh)
+
 # /notelf.txt must be executable whatever the checkout's file modes: on
 # Linux (the oracle) execve would say EACCES before looking inside it.
 # ROOTFS_EXTRA=dir adds a folder of your own files on top.
@@ -350,15 +358,10 @@ $(B)/initrd.cpio: $(USER_BINS) $(USER_GLIBC_BINS) $(USER_ROOTFS) Makefile \
 # /etc/dropbear/dropbear_ed25519_host_key and /root/.ssh/authorized_keys.
 DROPBEAR_SRC := $(or $(DROPBEAR_SRC),$(realpath $(KEEL_CACHE)/src/dropbear))
 CURL_SRC := $(or $(CURL_SRC),$(realpath $(KEEL_CACHE)/src/curl))
-DROPBEAR := build/dropbear/dropbearmulti
-CURL := build/curl/curl
-SSH_KEY := build/ssh/id_ed25519
 DROPBEAR_STAMP := build/dropbear/.source-$(notdir $(DROPBEAR_SRC))
 CURL_STAMP := build/curl/.source-$(notdir $(CURL_SRC))
 SERVERS_ENV := DROPBEAR_SRC="$(DROPBEAR_SRC)" CURL_SRC="$(CURL_SRC)" \
 	MUSL_INCLUDE="$(MUSL_INCLUDE)" KEEL_CACHE="$(KEEL_CACHE)"
-INITRD_SERVERS := $(if $(ROOTFS_SERVERS),$(DROPBEAR) $(CURL) $(SSH_KEY).pub \
-	tools/servers.sh)
 
 servers: deps-auto
 	@$(MAKE) $(DROPBEAR) $(CURL) $(SSH_KEY).pub

@@ -22,6 +22,7 @@
  */
 #include "fs/file.h"
 #include "fs/epoll.h"
+#include "fs/fasync.h"
 #include "kernel/mm.h"
 #include "kernel/string.h"
 #include "uapi/errno.h"
@@ -73,9 +74,10 @@ file_put(struct file *f)
 {
     if (f == NULL || __atomic_sub_fetch(&f->refs, 1, __ATOMIC_SEQ_CST) > 0)
         return;
-    // epoll instances forget the file first: their watches are on queues
-    // that its release frees
+    // epoll instances and O_ASYNC forget the file first: their watches
+    // are on queues that its release frees
     eventpoll_release_file(f);
+    fasync_release_file(f);
     if (f->ops != NULL && f->ops->release != NULL)
         f->ops->release(f);
     if (f->dentry != NULL) {

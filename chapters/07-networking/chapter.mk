@@ -98,6 +98,16 @@ CHAPTER_FILES += \
 	book/figures/epoll.dot
 USER_PROGS += epolltest
 
+# ---- signal-driven I/O: O_ASYNC, F_SETOWN and SIGIO (nginx's master
+# sets it on the socketpair of each worker)
+KERNEL_SRCS += \
+	fs/fasync.c
+CHAPTER_FILES += \
+	fs/include/fs/fasync.h \
+	kernel/include/uapi/fasync.h \
+	user/asynctest.c
+USER_PROGS += asynctest
+
 # ---- AF_UNIX: local sockets, socketpair, passing files and credentials
 KERNEL_SRCS += \
 	net/unix.c \
@@ -143,3 +153,5 @@ RETIRED_FILES += kernel/syscalls/process.c
 RETIRED_FILES += fs/file.c
 RETIRED_FILES += fs/poll.c
 RETIRED_FILES += fs/include/fs/poll.h
+RETIRED_FILES += kernel/syscalls/fd.c
+RETIRED_FILES += kernel/syscalls/prctl.c

@@ -10,7 +10,7 @@ The conformance program user/epolltest.c runs each corner on Keel and
 on the host's Linux, and the two must print the same lines; its last
 part is a 1000-connection echo server and client over 127.0.0.1.
 
-One boot runs /bin/epolltest with every part.
+One boot runs /bin/asynctest, then /bin/epolltest with every part.
 
   epoll-eventfd  (6)   part eventfd: the counter, semaphore mode, EAGAIN,
                        EINVAL, EFAULT, blocking read and write, poll.
@@ -32,6 +32,10 @@ One boot runs /bin/epolltest with every part.
                        mask.
   epoll-echo     (10)  exercise 7.4. part echo: 1000 connections open at
                        once, echoed by an epoll server.
+  epoll-async    (6)   /bin/asynctest: signal-driven I/O, the older way
+                       to wait on many (O_ASYNC, F_SETOWN, SIGIO, on
+                       pipes and a socketpair), which nginx's master
+                       sets on its workers' sockets.
 
 Python 3 standard library only.
 """
@@ -48,7 +52,8 @@ CRASH = r"EXCEPTION|KERNEL PANIC"
 @test(0, "epoll")
 def test_epoll():
     """Boot; /init runs epolltest with every part."""
-    boot("quiet -- /bin/epolltest,all", timeout=300, initrd=chapter_initrd())
+    boot("quiet -- /bin/asynctest /bin/epolltest,all", timeout=300,
+         initrd=chapter_initrd())
 
 
 def parts(lines):
@@ -152,3 +157,18 @@ def test_epoll_eintr():
 def test_epoll_echo():
     """epolltest echo: prints `echo: 1000 connections, 1000 echoes`."""
     part_matches("echo")
+
+
+@test(6, "epoll-async: O_ASYNC, F_SETOWN and SIGIO", parent=test_epoll)
+def test_epoll_async():
+    """/bin/asynctest prints what it prints on Linux."""
+    got = sections(user_lines()).get("asynctest")
+    assert_true(got is not None, "no `init: /bin/asynctest exited` line: "
+                "asynctest did not run to its end")
+    got = got[:-1]  # init's own line ends the section
+    # the section starts at the boot: keep asynctest's own lines
+    got = got[got.index("== owner"):] if "== owner" in got else got
+    want = oracle.host_output("asynctest", [])
+    assert_equal(got, want.splitlines(),
+                 "asynctest printed something else than on Linux:")
+    expect_not(CRASH)

@@ -6,10 +6,15 @@
  * A duplicate is a second descriptor for the same open file: one more
  * reference, the same offset and status flags, its own close-on-exec bit
  * (clear unless asked for).
+ *
+ * The open file's status flags and its owner (who O_ASYNC signals) are
+ * changed here too; fs/fasync.c keeps the owner and sends the signals.
  */
+#include "fs/fasync.h"
 #include "fs/file.h"
 #include "kernel/syscall.h"
 #include "uapi/errno.h"
+#include "uapi/fasync.h"
 
 /**
  * @brief dup(fd): the lowest free descriptor for the same file.
@@ -100,13 +105,49 @@ pipe_size_fcntl(int fd, int cmd, unsigned long arg)
     return r;
 }
 
+/* F_SETFL: O_APPEND, O_NONBLOCK and O_ASYNC may change; the last
+ * arms or disarms the file's signals (fs/fasync.c). */
+static long
+set_status_flags(struct file *f, int fd, unsigned arg)
+{
+    if ((arg ^ f->flags) & O_ASYNC) {
+        long r = fasync_set(f, fd, (arg & O_ASYNC) != 0);
+        if (r < 0)
+            return r;
+    }
+    f->flags =
+        (f->flags & ~(O_APPEND | O_NONBLOCK)) | (arg & (O_APPEND | O_NONBLOCK));
+    return 0;
+}
+
+/* The commands on the open file itself: F_GETFL, F_SETFL, and the
+ * owner's and signal's (fs/fasync.c). */
+static long
+file_fcntl(int fd, int cmd, long arg)
+{
+    struct file *f = fd_get(fd);
+    if (f == NULL)
+        return -EBADF;
+    long r;
+    if (cmd == F_GETFL)
+        r = f->flags;
+    else if (cmd == F_SETFL)
+        r = set_status_flags(f, fd, (unsigned)arg);
+    else
+        r = fasync_fcntl(f, cmd, arg);
+    file_put(f);
+    return r;
+}
+
 /**
  * @brief fcntl(fd, cmd, arg): F_DUPFD(_CLOEXEC), F_GETFD/F_SETFD,
- *        F_GETFL/F_SETFL (O_APPEND and O_NONBLOCK may change);
+ *        F_GETFL/F_SETFL (O_APPEND, O_NONBLOCK and O_ASYNC may change);
+ *        F_SETOWN/F_GETOWN(_EX), F_SETSIG/F_GETSIG (fs/fasync.c);
  *        F_GETPIPE_SZ/F_SETPIPE_SZ (a pipe's fixed 64 KiB).
  * @param a the six argument registers
  * @return depends on cmd; -EBADF; -EINVAL (other commands, a pipe size
- *         other than 64 KiB)
+ *         other than 64 KiB, a bad owner or signal); -ESRCH (F_SETOWN
+ *         of nobody); -EFAULT (the _EX forms)
  */
 long
 sys_fcntl(const long a[6])
@@ -123,29 +164,40 @@ sys_fcntl(const long a[6])
         return fd_set_cloexec(fd, (arg & FD_CLOEXEC) != 0);
     case F_GETFL:
     case F_SETFL:
-        break;
+    case F_SETOWN:
+    case F_GETOWN:
+    case F_SETSIG:
+    case F_GETSIG:
+    case F_SETOWN_EX:
+    case F_GETOWN_EX:
+        return file_fcntl(fd, (int)a[1], arg);
     case F_GETPIPE_SZ:
     case F_SETPIPE_SZ:
         return pipe_size_fcntl(fd, (int)a[1], (unsigned int)arg);
     default:
         return -EINVAL;
     }
-    struct file *f = fd_get(fd);
-    if (f == NULL)
-        return -EBADF;
-    long r = 0;
-    if (a[1] == F_GETFL)
-        r = f->flags;
-    else
-        f->flags = (f->flags & ~(O_APPEND | O_NONBLOCK)) |
-                   ((unsigned)arg & (O_APPEND | O_NONBLOCK));
-    file_put(f);
-    return r;
+}
+
+/* FIOASYNC: O_ASYNC on or off, on a file that can signal; -ENOTTY on
+ * others (Linux: a file without a fasync operation). */
+static long
+ioctl_fioasync(struct file *f, int fd, uptr_t arg)
+{
+    int on;
+    if (copy_from_user(&on, arg, sizeof(on)) < 0)
+        return -EFAULT;
+    if ((on != 0) == ((f->flags & O_ASYNC) != 0))
+        return 0; // no change: Linux does not ask the file
+    if (!fasync_capable(f))
+        return -ENOTTY;
+    return fasync_set(f, fd, on != 0);
 }
 
 /**
- * @brief ioctl(fd, cmd, arg): FIONBIO, FIOCLEX, FIONCLEX for every file;
- *        other commands go to the file (the console: tty_ioctl).
+ * @brief ioctl(fd, cmd, arg): FIONBIO, FIOCLEX, FIONCLEX for every file,
+ *        FIOASYNC for those that can signal; other commands go to the
+ *        file (the console: tty_ioctl).
  * @param a the six argument registers
  * @return 0 or the command's value; -EBADF; -ENOTTY (not a device that
  *         knows cmd); -EFAULT
@@ -166,7 +218,9 @@ sys_ioctl(const long a[6])
         r = copy_from_user(&on, UPTR(a[2]), sizeof(on)) < 0 ? -EFAULT : 0;
         if (r == 0)
             f->flags = on ? f->flags | O_NONBLOCK : f->flags & ~O_NONBLOCK;
-    } else if (f->ops->ioctl != NULL)
+    } else if (cmd == FIOASYNC)
+        r = ioctl_fioasync(f, fd, UPTR(a[2]));
+    else if (f->ops->ioctl != NULL)
         r = f->ops->ioctl(f, cmd, UPTR(a[2]));
     file_put(f);
     return r;

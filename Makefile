@@ -3,7 +3,7 @@
 #   make run                 build the kernel, a GRUB ISO, boot it in QEMU
 #   make test                everything CI runs (check, unit tests, grades, book)
 #   make run CHAPTER=1       the kernel as it stands at the end of chapter 1
-#   make run HTTP_PORT=8080 SSH_PORT=2222 TELNET_PORT=2323
+#   make run HTTP_PORT=8080 SSH_PORT=2222 TELNET_PORT=2323 NGINX_PORT=8081
 #                            (chapter 7 on) the host ports forwarded to the
 #                            guest's ports 80, 22 and 23 (these are the
 #                            defaults)
@@ -194,19 +194,23 @@ FORCE:
 # show the machine's screen, where a second shell runs on tty1 (chapter 6:
 # the kernel word `vtshell` asks init for it).
 # From chapter 7 on the machine has a network card on QEMU's user network,
-# with the host's 127.0.0.1:HTTP_PORT and :SSH_PORT forwarded to the
-# guest's ports 80 and 22 (keelqemu prints them at start).
+# with the host's 127.0.0.1:HTTP_PORT, :SSH_PORT, :TELNET_PORT and
+# :NGINX_PORT forwarded to the guest's ports 80 (BusyBox httpd), 22
+# (dropbear), 23 (telnetd) and 8080 (nginx); keelqemu prints them at start.
 HTTP_PORT ?= 8080
 SSH_PORT ?= 2222
 TELNET_PORT ?= 2323
+NGINX_PORT ?= 8081
 RUN_NET := $(if $(filter-out 1 2 3 4 5 6,$(CHAPTER)),--net \
-	--fwd $(HTTP_PORT):80 --fwd $(SSH_PORT):22 --fwd $(TELNET_PORT):23)
+	--fwd $(HTTP_PORT):80 --fwd $(SSH_PORT):22 --fwd $(TELNET_PORT):23 \
+	--fwd $(NGINX_PORT):8080)
 # how to log in from the host to the ssh server and telnetd init starts
 # (recursive: SSH_KEY is set further down)
 RUN_LOGIN = $(if $(ROOTFS_SERVERS),echo "keel: log in with: ssh -p \
 	$(SSH_PORT) -i $(SSH_KEY) -o StrictHostKeyChecking=no -o \
 	UserKnownHostsFile=/dev/null root@127.0.0.1  (or: telnet 127.0.0.1 \
-	$(TELNET_PORT))")
+	$(TELNET_PORT)); web: http://127.0.0.1:$(HTTP_PORT)/ (BusyBox httpd), \
+	http://127.0.0.1:$(NGINX_PORT)/ (nginx)")
 
 run: deps-auto
 	@if [ "$(GRAPHIC)" = 1 ]; then bash tools/deps.sh --graphic --check \
@@ -316,9 +320,10 @@ $(BUSYBOX_STAMP):
 # lists them, because make expands a rule's prerequisites as it reads it.
 DROPBEAR := build/dropbear/dropbearmulti
 CURL := build/curl/curl
+NGINX := build/nginx/nginx
 SSH_KEY := build/ssh/id_ed25519
-INITRD_SERVERS := $(if $(ROOTFS_SERVERS),$(DROPBEAR) $(CURL) $(SSH_KEY).pub \
-	tools/servers.sh)
+INITRD_SERVERS := $(if $(ROOTFS_SERVERS),$(DROPBEAR) $(CURL) $(NGINX) \
+	$(SSH_KEY).pub tools/servers.sh user/servers/nginx.conf)
 
 # /notelf.txt must be executable whatever the checkout's file modes: on
 # Linux (the oracle) execve would say EACCES before looking inside it.
@@ -343,28 +348,32 @@ $(B)/initrd.cpio: $(USER_BINS) $(USER_GLIBC_BINS) $(USER_ROOTFS) Makefile \
 		cpio -o -H newc -R 0:0 --quiet > $(CURDIR)/$@.tmp
 	@mv $@.tmp $@
 
-# ---- Dropbear and curl (chapter 7 on) ----------------------------------------
+# ---- Dropbear, curl and nginx (chapter 7 on) ---------------------------------
 #
 # Real network programs from Debian's source packages (tools/deps.sh
 # fetches them), static with musl, built out of tree by tools/servers.sh:
 # Dropbear's multi-call binary (dropbear, dropbearkey, dropbearconvert,
 # dbclient, scp) in build/dropbear/ with user/servers/localoptions.h, and
-# curl (HTTP only) in build/curl/; each rebuilt only when its source
+# curl (HTTP only) in build/curl/, nginx (epoll, static files, with
+# user/servers/nginx.conf) in build/nginx/; each rebuilt only when its source
 # version or the script changes. build/ssh/ holds the keys the built
 # dropbearkey makes on the host, once: the server's ed25519 host key and
 # root's key pair (id_ed25519 in OpenSSH's format, for `ssh -i`). A
 # chapter whose chapter.mk sets ROOTFS_SERVERS := 1 gets in its initramfs
-# /usr/sbin/dropbear and the other links, /usr/bin/curl,
+# /usr/sbin/dropbear and the other links, /usr/bin/curl, /usr/sbin/nginx,
 # /etc/dropbear/dropbear_ed25519_host_key and /root/.ssh/authorized_keys.
 DROPBEAR_SRC := $(or $(DROPBEAR_SRC),$(realpath $(KEEL_CACHE)/src/dropbear))
 CURL_SRC := $(or $(CURL_SRC),$(realpath $(KEEL_CACHE)/src/curl))
+NGINX_SRC := $(or $(NGINX_SRC),$(realpath $(KEEL_CACHE)/src/nginx))
 DROPBEAR_STAMP := build/dropbear/.source-$(notdir $(DROPBEAR_SRC))
 CURL_STAMP := build/curl/.source-$(notdir $(CURL_SRC))
+NGINX_STAMP := build/nginx/.source-$(notdir $(NGINX_SRC))
 SERVERS_ENV := DROPBEAR_SRC="$(DROPBEAR_SRC)" CURL_SRC="$(CURL_SRC)" \
+	NGINX_SRC="$(NGINX_SRC)" \
 	MUSL_INCLUDE="$(MUSL_INCLUDE)" KEEL_CACHE="$(KEEL_CACHE)"
 
 servers: deps-auto
-	@$(MAKE) $(DROPBEAR) $(CURL) $(SSH_KEY).pub
+	@$(MAKE) $(DROPBEAR) $(CURL) $(NGINX) $(SSH_KEY).pub
 
 $(DROPBEAR): $(DROPBEAR_STAMP) tools/servers.sh user/servers/localoptions.h
 	@$(SERVERS_ENV) bash tools/servers.sh dropbear $@
@@ -372,7 +381,10 @@ $(DROPBEAR): $(DROPBEAR_STAMP) tools/servers.sh user/servers/localoptions.h
 $(CURL): $(CURL_STAMP) tools/servers.sh
 	@$(SERVERS_ENV) bash tools/servers.sh curl $@
 
-$(DROPBEAR_STAMP) $(CURL_STAMP):
+$(NGINX): $(NGINX_STAMP) tools/servers.sh
+	@$(SERVERS_ENV) bash tools/servers.sh nginx $@
+
+$(DROPBEAR_STAMP) $(CURL_STAMP) $(NGINX_STAMP):
 	@mkdir -p $(dir $@) && rm -f $(dir $@).source-* && touch $@
 
 # made once, by the built dropbearkey; `rm -r build/ssh` makes new keys

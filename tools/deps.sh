@@ -12,7 +12,8 @@
 #     modules (grub-mkrescue builds the boot ISO from them).
 #  3. A folder of links that lets musl-gcc see the Linux kernel headers.
 #  4. The Debian source packages of lwIP, BusyBox, Dropbear (the ssh server
-#     of chapter 7) and curl, fetched and unpacked
+#     of chapter 7), curl and nginx (chapter 7's epoll web server), fetched
+#     and unpacked
 #     with `apt-get source`. The system's apt configuration is never
 #     touched: the script keeps a private one in the cache (its own sources
 #     list with deb and deb-src lines, its own package lists and caches).
@@ -29,7 +30,7 @@
 #
 #   $KEEL_CACHE (default ${XDG_CACHE_HOME:-$HOME/.cache}/keel)
 #     deps.env                  LWIP_SRC=..., BUSYBOX_SRC=..., DROPBEAR_SRC=...,
-#                               CURL_SRC=..., read by make
+#                               CURL_SRC=..., NGINX_SRC=..., read by make
 #     musl-include/             linux, asm, asm-generic -> /usr/include/...
 #     apt/etc/sources.list      private sources list
 #     apt/etc/apt.conf          private apt configuration (apt-get -c)
@@ -60,7 +61,7 @@ PACKAGES=(
     debian-archive-keyring # verifies the private sources list
     openssh-client         # ssh and scp: the host's side of chapter 7's ssh tests
 )
-SOURCE_PACKAGES=(lwip busybox dropbear curl)
+SOURCE_PACKAGES=(lwip busybox dropbear curl nginx)
 DEFAULT_MIRROR=http://deb.debian.org/debian
 DEFAULT_CODENAME=bookworm
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
@@ -100,12 +101,12 @@ usage() {
 usage: tools/deps.sh [--check] [--no-sources] [--linux] [-h|--help]
 
 Install the Debian packages Keel needs and fetch the lwIP, BusyBox,
-Dropbear and curl source packages and Debian's static BusyBox into the
+Dropbear, curl and nginx source packages and Debian's static BusyBox into the
 cache ($CACHE).
 
   --check       only report what is missing; exit 1 if anything is.
                 Installs nothing and does not use the network.
-  --no-sources  skip the source packages (lwip, busybox, dropbear, curl)
+  --no-sources  skip the source packages (lwip, busybox, dropbear, curl, nginx)
                 and busybox-static
   --linux       also fetch and unpack the Debian kernel (for make bench)
   --graphic     also install QEMU's window (qemu-system-gui), for
@@ -189,9 +190,9 @@ system does not have. Install these by hand with your package manager:
   a static glibc busybox               BUSYBOX_GLIBC=... (Debian's
                                        busybox-static)
 
-and unpack the Debian source packages lwip, busybox, dropbear and curl
-somewhere; then pass LWIP_SRC=... BUSYBOX_SRC=... DROPBEAR_SRC=...
-CURL_SRC=... BUSYBOX_GLIBC=... to make.
+and unpack the Debian source packages lwip, busybox, dropbear, curl and
+nginx somewhere; then pass LWIP_SRC=... BUSYBOX_SRC=... DROPBEAR_SRC=...
+CURL_SRC=... NGINX_SRC=... BUSYBOX_GLIBC=... to make.
 EOF
     exit 1
 }
@@ -573,6 +574,9 @@ write_env() {
         fi
         if is_complete "$CACHE/src/curl"; then
             echo "CURL_SRC=$(realpath "$CACHE/src/curl")"
+        fi
+        if is_complete "$CACHE/src/nginx"; then
+            echo "NGINX_SRC=$(realpath "$CACHE/src/nginx")"
         fi
         if is_complete "$CACHE/busybox-static/current"; then
             echo "BUSYBOX_GLIBC=$(realpath "$CACHE/busybox-static/current")/bin/busybox"

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 #
-# tools/servers.sh -- chapter 7's real network programs: Dropbear (ssh)
-# and curl, built from Debian's source packages and laid into the
+# tools/servers.sh -- chapter 7's real network programs: Dropbear (ssh),
+# curl and nginx, built from Debian's source packages and laid into the
 # initramfs.
 #
 #   tools/servers.sh dropbear OUT    build OUT (build/dropbear/dropbearmulti)
 #   tools/servers.sh curl OUT        build OUT (build/curl/curl)
+#   tools/servers.sh nginx OUT       build OUT (build/nginx/nginx)
 #   tools/servers.sh keys DIR        host and client keys in DIR (build/ssh)
 #   tools/servers.sh rootfs STAGE    add all of it to the staged initramfs
 #
@@ -20,6 +21,15 @@
 # compression, none of the other protocols, and no threaded resolver
 # (getaddrinfo in the calling thread; Keel's chapter 7 has no threads).
 #
+# nginx: nginx 1.22.1 (NGINX_SRC), static with musl: the event-driven
+# web server, one master and worker processes that each wait in
+# epoll_wait() on every connection they hold. Only the core HTTP modules
+# (static files, index, autoindex, proxy): no PCRE, no TLS, no gzip.
+# nginx builds in its source tree, so the tree (without debian/) is
+# copied into OUT's folder first. Debian's musl has no <crypt.h> (it
+# declares crypt() in <unistd.h>), which nginx's Linux header wants:
+# OUT's folder gets a one-line one.
+#
 # keys: run the built Dropbear ON THE HOST (it is a static Linux program):
 # an ed25519 host key for the server (RSA keys take minutes to make
 # under TCG, ed25519 ones a moment), and an ed25519 key pair for root's
@@ -32,9 +42,10 @@
 # the source version or what this script does changes; a build of
 # another source version starts from an empty folder.
 #
-# DROPBEAR_SRC, CURL_SRC and MUSL_INCLUDE come from the environment (make
-# passes them on), else from $KEEL_CACHE/deps.env, else the cache's
-# src/dropbear and src/curl links; when they are still missing,
+# DROPBEAR_SRC, CURL_SRC, NGINX_SRC and MUSL_INCLUDE come from the
+# environment (make passes them on), else from $KEEL_CACHE/deps.env, else
+# the cache's src/dropbear, src/curl and src/nginx links; when they are
+# still missing,
 # tools/deps.sh runs first, as `make deps` would.
 
 set -euo pipefail
@@ -42,6 +53,7 @@ set -euo pipefail
 CACHE=${KEEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/keel}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 LOCALOPTIONS=$REPO/user/servers/localoptions.h
+NGINX_CONF=$REPO/user/servers/nginx.conf
 # shellcheck source=tools/prebuilt.sh
 source "$REPO/tools/prebuilt.sh"
 DROPBEAR_PROGRAMS="dropbear dbclient dropbearkey dropbearconvert scp"
@@ -66,6 +78,19 @@ CURL_CONFIGURE=(
     --disable-manual --disable-ntlm --disable-unix-sockets
     --disable-alt-svc --disable-hsts
 )
+NGINX_CONFIGURE=(
+    --prefix=/ --sbin-path=/usr/sbin/nginx --conf-path=/etc/nginx/nginx.conf
+    --error-log-path=stderr --http-log-path=/var/log/nginx/access.log
+    --pid-path=/run/nginx.pid --lock-path=/run/nginx.lock
+    --http-client-body-temp-path=/tmp/nginx-body
+    --http-proxy-temp-path=/tmp/nginx-proxy
+    --without-pcre --without-http_rewrite_module --without-http_gzip_module
+    --without-http-cache --without-http_ssi_module --without-http_userid_module
+    --without-http_auth_basic_module --without-http_fastcgi_module
+    --without-http_uwsgi_module --without-http_scgi_module
+    --without-http_grpc_module --without-http_memcached_module
+    --without-http_upstream_hash_module
+)
 
 die() {
     printf 'servers: error: %s\n' "$*" >&2
@@ -89,21 +114,23 @@ source_of() {
     fi
 }
 
-# Set DROPBEAR_SRC, CURL_SRC and MUSL_INCLUDE, running tools/deps.sh
-# when something is missing.
+# Set DROPBEAR_SRC, CURL_SRC, NGINX_SRC and MUSL_INCLUDE, running
+# tools/deps.sh when something is missing.
 load_deps() {
     local pass
     for pass in 1 2; do
         DROPBEAR_SRC=$(source_of dropbear DROPBEAR_SRC)
         CURL_SRC=$(source_of curl CURL_SRC)
+        NGINX_SRC=$(source_of nginx NGINX_SRC)
         MUSL_INCLUDE=${MUSL_INCLUDE:-$(deps_env MUSL_INCLUDE)}
-        if [[ -n $DROPBEAR_SRC && -n $CURL_SRC && -d $MUSL_INCLUDE/linux ]]; then
+        if [[ -n $DROPBEAR_SRC && -n $CURL_SRC && -n $NGINX_SRC &&
+            -d $MUSL_INCLUDE/linux ]]; then
             return 0
         fi
         ((pass == 1)) || break
         bash "$REPO/tools/deps.sh" >&2
     done
-    die "the dropbear or curl source is missing after tools/deps.sh"
+    die "the dropbear, curl or nginx source is missing after tools/deps.sh"
 }
 
 # prepare DIR SRC: make DIR (absolute path printed), emptied first when it
@@ -130,6 +157,17 @@ logged() {
     fi
 }
 
+# recipe FUNCTION OPTION...: what decides how a program is built, for its
+# key in the build cache: the function that builds it and its configure
+# options. Only these (not the whole script), so that a change elsewhere
+# in this file (the root file system's layout, another program) does not
+# throw away a build that took minutes.
+recipe() {
+    declare -f "$1" prepare logged
+    shift
+    printf '%s\n' "$@"
+}
+
 # stamp DIR SRC: DIR/.source-<version>, the Makefile's record of the
 # source version DIR was built from (older than the program it made).
 stamp() {
@@ -144,7 +182,7 @@ build_dropbear() {
     load_deps
     dir=$(prepare "$(dirname "$out")" "$DROPBEAR_SRC")
     key=$(prebuilt_key dropbear "$(basename "$DROPBEAR_SRC")" \
-        "$REPO/tools/servers.sh" "$LOCALOPTIONS")
+        <(recipe build_dropbear "${DROPBEAR_CONFIGURE[@]}") "$LOCALOPTIONS")
     if prebuilt_get "$key" "$out"; then
         echo "  DROPBEAR the same build as before, kept in the cache ($key)"
         stamp "$dir" "$DROPBEAR_SRC"
@@ -176,7 +214,8 @@ build_curl() {
     local out=$1 dir log key
     load_deps
     dir=$(prepare "$(dirname "$out")" "$CURL_SRC")
-    key=$(prebuilt_key curl "$(basename "$CURL_SRC")" "$REPO/tools/servers.sh")
+    key=$(prebuilt_key curl "$(basename "$CURL_SRC")" \
+        <(recipe build_curl "${CURL_CONFIGURE[@]}"))
     if prebuilt_get "$key" "$out"; then
         echo "  CURL    the same build as before, kept in the cache ($key)"
         stamp "$dir" "$CURL_SRC"
@@ -199,6 +238,44 @@ build_curl() {
     cp "$dir/src/curl" "$out.tmp"
     strip "$out.tmp"
     stamp "$dir" "$CURL_SRC"
+    mv "$out.tmp" "$out"
+    prebuilt_put "$key" "$out"
+}
+
+# nginx OUT: copy the tree, configure (once per option set) and build.
+build_nginx() {
+    local out=$1 dir log key
+    load_deps
+    dir=$(prepare "$(dirname "$out")" "$NGINX_SRC")
+    key=$(prebuilt_key nginx "$(basename "$NGINX_SRC")" \
+        <(recipe build_nginx "${NGINX_CONFIGURE[@]}"))
+    if prebuilt_get "$key" "$out"; then
+        echo "  NGINX   the same build as before, kept in the cache ($key)"
+        stamp "$dir" "$NGINX_SRC"
+        touch "$out"
+        return 0
+    fi
+    log=$dir/build.log
+    : >"$log"
+    if [[ ! -f $dir/src/configure ]]; then
+        mkdir -p "$dir/src" "$dir/include"
+        tar -C "$NGINX_SRC" --exclude=./debian -cf - . | tar -C "$dir/src" -xf -
+    fi
+    printf '/* musl declares crypt() in <unistd.h> */\n#include <unistd.h>\n' \
+        >"$dir/include/crypt.h"
+    if [[ ! -f $dir/objs/Makefile || $(cat "$dir/.keel-configure" 2>/dev/null) != "${NGINX_CONFIGURE[*]}" ]]; then
+        echo "  NGINX   configure"
+        logged "nginx's configure" "$log" env -C "$dir/src" ./configure \
+            --with-cc=musl-gcc --builddir="$dir/objs" --with-ld-opt=-static \
+            --with-cc-opt="-Os -isystem $MUSL_INCLUDE -I$dir/include" \
+            "${NGINX_CONFIGURE[@]}"
+        printf '%s\n' "${NGINX_CONFIGURE[*]}" >"$dir/.keel-configure"
+    fi
+    echo "  NGINX   make"
+    logged "nginx's build" "$log" make -C "$dir/src" -j2
+    cp "$dir/objs/nginx" "$out.tmp"
+    strip "$out.tmp"
+    stamp "$dir" "$NGINX_SRC"
     mv "$out.tmp" "$out"
     prebuilt_put "$key" "$out"
 }
@@ -231,11 +308,13 @@ make_keys() {
 }
 
 # rootfs STAGE: Dropbear with its links, its host key and root's
-# authorized_keys, curl, and the files of user/servers/rootfs/.
+# authorized_keys, curl, and nginx with its configuration.
 rootfs() {
     local stage=$1 multi=$REPO/build/dropbear/dropbearmulti
-    local curl=$REPO/build/curl/curl keys=$REPO/build/ssh p
-    [[ -x $multi && -x $curl ]] || die "Dropbear or curl is not built"
+    local curl=$REPO/build/curl/curl nginx=$REPO/build/nginx/nginx
+    local keys=$REPO/build/ssh p
+    [[ -x $multi && -x $curl && -x $nginx ]] ||
+        die "Dropbear, curl or nginx is not built"
     [[ -s $keys/id_ed25519.pub ]] || die "no keys in $keys (servers.sh keys)"
     mkdir -p "$stage/usr/bin" "$stage/usr/sbin" "$stage/etc/dropbear" \
         "$stage/root/.ssh"
@@ -246,7 +325,11 @@ rootfs() {
         ln -sfn /usr/bin/dropbearmulti "$stage/usr/bin/$p"
     done
     cp "$curl" "$stage/usr/bin/curl"
-    chmod 755 "$stage/usr/bin/dropbearmulti" "$stage/usr/bin/curl"
+    mkdir -p "$stage/etc/nginx" "$stage/var/log/nginx" "$stage/run"
+    cp "$nginx" "$stage/usr/sbin/nginx"
+    cp "$NGINX_CONF" "$stage/etc/nginx/nginx.conf"
+    chmod 755 "$stage/usr/bin/dropbearmulti" "$stage/usr/bin/curl" \
+        "$stage/usr/sbin/nginx"
     cp "$keys/dropbear_ed25519_host_key" "$stage/etc/dropbear/"
     cp "$keys/id_ed25519.pub" "$stage/root/.ssh/authorized_keys"
     # Dropbear refuses keys that others could have written
@@ -264,6 +347,10 @@ curl)
     (($# == 2)) || die "usage: $0 curl OUT"
     build_curl "$2"
     ;;
+nginx)
+    (($# == 2)) || die "usage: $0 nginx OUT"
+    build_nginx "$2"
+    ;;
 keys)
     (($# == 2)) || die "usage: $0 keys DIR"
     make_keys "$2"
@@ -273,6 +360,6 @@ rootfs)
     rootfs "$2"
     ;;
 *)
-    die "usage: $0 dropbear OUT | curl OUT | keys DIR | rootfs STAGE"
+    die "usage: $0 dropbear OUT | curl OUT | nginx OUT | keys DIR | rootfs STAGE"
     ;;
 esac

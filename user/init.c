@@ -14,8 +14,9 @@
  * HOME=/ and TERM=vt100, and waits for it and for the orphans it is
  * given. With a network card (chapter 7) it also starts the servers
  * the host reaches through `make run`'s forwarded ports: BusyBox httpd,
- * Dropbear (ssh) and BusyBox telnetd (see start_servers). Without BusyBox (chapter 3) that execve fails with ENOENT and
- * the list below runs, chapter 3's tests. When init returns, the kernel
+ * Dropbear (ssh), BusyBox telnetd and nginx (see start_servers). Without
+ * BusyBox (chapter 3) that execve fails with ENOENT and the list below
+ * runs, chapter 3's tests. When init returns, the kernel
  * powers the machine off with its exit status, so `exit` in the shell
  * ends the session.
  *
@@ -242,6 +243,9 @@ static char *const dropbear_argv[] = {"/usr/sbin/dropbear", "-F", "-r",
                                       "/etc/dropbear/dropbear_ed25519_host_key",
                                       NULL};
 static char *const telnetd_argv[] = {"telnetd", "-F", "-l", "/bin/sh", NULL};
+/* nginx on port 8080, event-driven (epoll); /etc/nginx/nginx.conf keeps
+ * it in the foreground and sends its errors to stderr. */
+static char *const nginx_argv[] = {"nginx", NULL};
 static const struct server servers[] = {
     {"/usr/sbin/httpd", httpd_argv, "/dev/console",
      "httpd serves /www on port 80"},
@@ -249,11 +253,13 @@ static const struct server servers[] = {
      "dropbear (ssh) on port 22, log in /var/log/dropbear.log"},
     {"/usr/sbin/telnetd", telnetd_argv, "/var/log/telnetd.log",
      "telnetd on port 23"},
+    {"/usr/sbin/nginx", nginx_argv, "/var/log/nginx/error.log",
+     "nginx serves /www on port 8080, log in /var/log/nginx/error.log"},
 };
 #define NSERVERS (sizeof(servers) / sizeof(*servers))
 
 /* Start the servers of an interactive session (chapter 7), which `make
- * run` reaches from the host's forwarded ports (8080, 2222, 2323). Only
+ * run` reaches from the host's forwarded ports (8080, 2222, 2323, 8081). Only
  * on Keel (not when the host runs init as the oracle) and only when the
  * machine has a network card (eth0 in /proc/net/dev): a test that boots
  * without one has no use for them. Fills @p pids (-1: not started). */

@@ -125,14 +125,19 @@ CHAPTER_FILES += \
 	grading/tests/ch07_unix.py
 USER_PROGS += unixtest unixfuzz
 
-# ---- real servers: dropbear (ssh), curl, BusyBox telnetd
-# Dropbear and curl from Debian's source packages (tools/servers.sh), the
-# ssh keys made at build time, all in this chapter's initramfs; init
-# starts dropbear and telnetd; ch07_ssh.py logs in from the host.
+# ---- real servers: dropbear (ssh), curl, BusyBox telnetd, nginx
+# Dropbear, curl and nginx from Debian's source packages
+# (tools/servers.sh), the ssh keys made at build time, all in this
+# chapter's initramfs; init starts dropbear, telnetd and nginx;
+# ch07_ssh.py logs in from the host and loads nginx with 200 keep-alive
+# connections (grading/httpload.py).
 ROOTFS_SERVERS := 1
 CHAPTER_FILES += \
 	tools/servers.sh \
 	user/servers/localoptions.h \
+	user/servers/nginx.conf \
+	grading/httpload.py \
+	grading/selftest/test_httpload.py \
 	book/figures/ssh-login.dot \
 	user/busybox/rootfs/test/servers.sh \
 	grading/tests/ch07_ssh.py \

@@ -40,6 +40,13 @@ received and ends.
                     a server on the host (through 10.0.2.2).
   curl-guest  (5)   curl fetches a page from BusyBox httpd over
                     127.0.0.1, and a missing one is a 404.
+  nginx       (10)  nginx, the event-driven web server (a master and two
+                    workers, each waiting in epoll_wait on all of its
+                    connections), holds 200 keep-alive connections from
+                    the host at once and answers 5 requests on each, a
+                    small page and a 16 KiB one in turn, every byte
+                    right (grading/httpload.py); afterwards its three
+                    processes still run and its log has no alert.
 
 Every wait on the host is a few seconds to a minute, and once ssh
 itself fails the other ssh steps are skipped, so a broken kernel costs
@@ -60,7 +67,7 @@ import time
 
 from grading.gradelib import (assert_equal, assert_true, boot, expect_not,
                               test, token)
-from grading import oracle
+from grading import httpload, oracle
 from grading.progtest import chapter_initrd, user_lines
 from tools import keelqemu
 
@@ -80,7 +87,25 @@ def free_port():
         return s.getsockname()[1]
 
 
-PORTS = {"ssh": free_port(), "telnet": free_port()}
+PORTS = {"ssh": free_port(), "telnet": free_port(), "nginx": free_port()}
+NGINX_CONNS = 200
+NGINX_ROUNDS = 5
+NGINX_BIG = 16384  # bytes of /TOKEN.big: the token's line, repeated
+
+
+def nginx_pages():
+    """The pages servers.sh puts in /www for nginx, as the host expects
+    them: path -> body."""
+    line = ("%s\n" % TOKEN).encode()
+    big = (line * (NGINX_BIG // len(line) + 1))[:NGINX_BIG]
+    return {"/%s.txt" % TOKEN: ("guest-%s\n" % TOKEN).encode(),
+            "/%s.big" % TOKEN: big}
+
+
+def nginx_load():
+    """200 keep-alive connections to nginx at once, 5 rounds."""
+    return httpload.load(PORTS["nginx"], nginx_pages(), conns=NGINX_CONNS,
+                         rounds=NGINX_ROUNDS)
 
 
 class _Page(http.server.BaseHTTPRequestHandler):
@@ -299,14 +324,16 @@ def host_side(match):
     guest to read. A failed ssh skips the other ssh steps."""
     if match.group(1) != "ok":  # no address: no client would get in
         HOST.update((name, "skipped: the guest has no address (%s)"
-                     % match.group(1)) for name in ("pty", "scp", "telnet"))
+                     % match.group(1))
+                    for name in ("pty", "scp", "telnet", "nginx"))
         HOST["exec"] = (None, HOST["telnet"])
         return "host skipped\n"
     work = tempfile.mkdtemp(prefix="keel-ssh-")
     steps = [("exec", lambda: ssh_exec(work)),
              ("pty", lambda: ssh_pty(work)),
              ("scp", lambda: scp_both(work)),
-             ("telnet", telnet)]
+             ("telnet", telnet),
+             ("nginx", nginx_load)]
     try:
         for name, fn in steps:
             if name in ("pty", "scp") and HOST.get("exec", (1,))[0] != 0:
@@ -327,7 +354,8 @@ def test_ssh():
     host."""
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Page)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
-    forwards = [(PORTS["ssh"], 22), (PORTS["telnet"], 23)]
+    forwards = [(PORTS["ssh"], 22), (PORTS["telnet"], 23),
+                (PORTS["nginx"], 8080)]
     line = "sh /test/servers.sh %s %d\n" % (TOKEN, srv.server_address[1])
     try:
         boot("quiet", timeout=240, initrd=chapter_initrd(),
@@ -462,3 +490,16 @@ def test_curl_guest():
     has(lines, "guest-" + TOKEN)
     has(lines, "curl-guest: 0")
     has(lines, "404")
+
+
+@test(10, "nginx: 200 keep-alive connections to nginx (epoll)",
+      parent=test_ssh)
+def test_nginx():
+    """Every connection stays open and gets its 5 answers; nginx's
+    master and two workers survive it without an alert in the log."""
+    got = host_result("nginx")
+    assert_true(isinstance(got, httpload.Result), "nginx: %s" % (got,))
+    assert_true(got.ok(), "nginx answered %r" % got)
+    lines = section()
+    has(lines, "nginx-procs: 3")
+    has(lines, "nginx-alerts: 0")

@@ -541,6 +541,22 @@ def describe_end(output, rc, stderr, timed_out, matched, limit):
     return None, "unexpected reboot or QEMU exit (rc %s)" % rc
 
 
+def _with_parent(cmd):
+    """cmd, run so that it is killed when this process dies.
+
+    A batch QEMU runs in a session of its own (see run), so nothing kills
+    it when the grader is killed (a `timeout`, a closed terminal): it
+    would go on, using a core, until its guest powers off, and a stuck
+    guest never does. util-linux's setpriv asks the kernel for SIGKILL
+    on the parent's death (PR_SET_PDEATHSIG), kept across the exec of
+    QEMU. The parent is the thread that starts it: run() is called from
+    the main thread only. Without setpriv, cmd as it is."""
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return cmd
+    return [setpriv, "--pdeathsig", "KILL", "--"] + list(cmd)
+
+
 def _kill_group(proc, grace=2.0):
     """Stop proc and everything in its process group.
 
@@ -973,7 +989,8 @@ def run(iso, timeout, log_path, stdin=None, interactive=False, until=None,
     start = time.monotonic()
     pump = _Pump(log, echo, until, start)
     proc = subprocess.Popen(
-        cmd, stdin=stdin_arg, stdout=subprocess.PIPE,
+        cmd if interactive else _with_parent(cmd), stdin=stdin_arg,
+        stdout=subprocess.PIPE,
         stderr=None if interactive else subprocess.PIPE,
         # A batch QEMU gets its own process group so a timeout can kill it
         # and anything it started; an interactive one must stay in ours to

@@ -209,7 +209,7 @@ RUN_NET := $(if $(filter-out 1 2 3 4 5 6,$(CHAPTER)),--net \
 RUN_LOGIN = $(if $(ROOTFS_SERVERS),echo "keel: log in with: ssh -p \
 	$(SSH_PORT) -i $(SSH_KEY) -o StrictHostKeyChecking=no -o \
 	UserKnownHostsFile=/dev/null root@127.0.0.1  (or: telnet 127.0.0.1 \
-	$(TELNET_PORT)); web: http://127.0.0.1:$(HTTP_PORT)/ (BusyBox httpd), \
+	$(TELNET_PORT)); web: http://127.0.0.1:$(HTTP_PORT)/ (BusyBox httpd) and \
 	http://127.0.0.1:$(NGINX_PORT)/ (nginx)")
 
 run: deps-auto

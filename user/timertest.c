@@ -754,6 +754,29 @@ on_cont(int sig)
     hits++;
 }
 
+/* Wait (up to 2 s) until process @p pid sleeps: state S in its
+ * /proc/PID/stat. A child that just forked has only its sleep call
+ * ahead of it, so S means it is inside it. A fixed wait instead would
+ * let a loaded machine stop the child before its sleep began, and the
+ * sleep would then run whole. */
+static void
+wait_sleeping(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    for (int i = 0; i < 200; i++) {
+        int fd = open(path, O_RDONLY);
+        ssize_t n = fd < 0 ? -1 : read(fd, line, sizeof(line) - 1);
+        if (fd >= 0)
+            close(fd);
+        line[n > 0 ? n : 0] = '\0';
+        char *end = strrchr(line, ')');
+        if (end != NULL && end[1] == ' ' && end[2] == 'S')
+            return;
+        usleep(10000);
+    }
+}
+
 /* A child sleeps (@p how: 0 nanosleep, 1 absolute clock_nanosleep) for
  * 400 ms; the parent stops and continues it in the middle. */
 static void
@@ -788,7 +811,8 @@ stopped_sleep(const char *what, int how, int handler)
         fflush(stdout);
         _exit(0);
     }
-    usleep(100000);
+    wait_sleeping(pid);
+    usleep(50000); // well inside the 400 ms
     kill(pid, SIGSTOP);
     int st;
     waitpid(pid, &st, WUNTRACED);

@@ -17,6 +17,8 @@
  * (rt_sigprocmask, rt_sigaction, arch_prctl, wait4). Two good cases check
  * that the kernel's own faults are still resolved: an untouched fresh page
  * (demand zero) and, in a child after fork, a shared copy-on-write page.
+ * And a failed read keeps its data: a pipe read into a bad buffer is
+ * EFAULT, and the bytes are still in the pipe for the next read.
  */
 #include <errno.h>
 #include <signal.h>
@@ -82,6 +84,22 @@ wait_bad(char *bad)
     report("wait4 again: nothing left", syscall(SYS_wait4, pid, NULL, 0, 0));
 }
 
+/* A pipe's bytes survive a read into a bad buffer (Linux takes them out
+ * only once they are copied). */
+static void
+pipe_keeps(char *bad)
+{
+    int p[2];
+    char buf[16] = "";
+    pipe(p);
+    write(p[1], "still here", 10);
+    report("pipe read into an unmapped page", syscall(SYS_read, p[0], bad, 10));
+    report("pipe read again", syscall(SYS_read, p[0], buf, sizeof(buf)));
+    printf("the bytes: %s\n", buf);
+    close(p[0]);
+    close(p[1]);
+}
+
 /* The kernel's own faults on good memory are still resolved. */
 static void
 good_cases(void)
@@ -133,6 +151,7 @@ main(void)
     try_bad("page past brk", past, 0);
 
     wait_bad(three + PAGE);
+    pipe_keeps(three + PAGE);
     good_cases();
     printf("efaulttest: the kernel survived\n");
     return 0;

@@ -39,6 +39,7 @@
 
 /** A pipe: the ring and who has it open. */
 struct pipe {
+    struct mutex rmutex;     /**< one reader at a time takes bytes out */
     struct spinlock lock;    /**< protects everything below */
     char *buf;               /**< PIPE_SIZE bytes */
     size_t head;             /**< index of the oldest byte */
@@ -52,18 +53,25 @@ struct pipe {
 
 static uint64_t pipe_ino = 1ULL << 32; // apart from the initramfs' numbers
 
-/* Take up to @p n bytes out of the ring into @p dst: the part up to the
- * ring's end, then the part from its start. @pre lock held */
+/* Copy up to @p n bytes from the front of the ring into @p dst, leaving
+ * them there: the part up to the ring's end, then the part from its
+ * start. @pre lock held */
 static size_t
-ring_get(struct pipe *p, char *dst, size_t n)
+ring_peek(struct pipe *p, char *dst, size_t n)
 {
     n = MIN(n, p->count);
     size_t first = MIN(n, PIPE_SIZE - p->head);
     memcpy(dst, p->buf + p->head, first);
     memcpy(dst + first, p->buf, n - first);
+    return n;
+}
+
+/* Drop @p n bytes from the front of the ring. @pre lock held */
+static void
+ring_skip(struct pipe *p, size_t n)
+{
     p->head = (p->head + n) % PIPE_SIZE;
     p->count -= n;
-    return n;
 }
 
 /* Put up to @p n bytes of @p src into the ring, after its last byte
@@ -80,7 +88,42 @@ ring_put(struct pipe *p, const char *src, size_t n)
     return n;
 }
 
-/* read on the read end: what is there (at most n), sleeping for some. */
+/* Wait until the pipe holds bytes, and copy up to @p n of them into
+ * @p dst without taking them: their number, 0 at the end of file, or
+ * -EAGAIN / -ERESTARTSYS. The reader's mutex is not held while it sleeps,
+ * so a non-blocking reader is never kept waiting behind a sleeping one.
+ * @pre p->rmutex held (again on return) */
+static long
+pipe_wait_peek(struct file *f, struct pipe *p, char *dst, size_t n)
+{
+    for (;;) {
+        irqflags_t fl = spin_lock_irqsave(&p->lock);
+        long ret;
+        if (p->count > 0)
+            ret = (long)ring_peek(p, dst, n);
+        else if (p->writers == 0)
+            ret = 0; // end of file
+        else if (f->flags & O_NONBLOCK)
+            ret = -EAGAIN;
+        else if (signal_pending())
+            ret = -ERESTARTSYS; // -EINTR, or restarted (SA_RESTART)
+        else {
+            mutex_unlock(&p->rmutex);
+            wait_queue_sleep(&p->rwait, &p->lock, &fl);
+            spin_unlock_irqrestore(&p->lock, fl);
+            mutex_lock(&p->rmutex);
+            continue;
+        }
+        spin_unlock_irqrestore(&p->lock, fl);
+        return ret;
+    }
+}
+
+/* read on the read end: what is there (at most n), sleeping for some.
+ * The bytes leave the pipe only once they are in the reader's buffer: a
+ * bad buffer is -EFAULT with every byte still in the pipe, as on Linux.
+ * One reader at a time (p->rmutex), so the bytes it copied are still the
+ * first ones when it takes them out; writers only add behind them. */
 // [pipe_read]
 static long
 pipe_read(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
@@ -93,31 +136,17 @@ pipe_read(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
     char *bounce = kmalloc(PIPE_BUF);
     if (bounce == NULL)
         return -ENOMEM;
-    long ret;
-    irqflags_t fl = spin_lock_irqsave(&p->lock);
-    for (;;) {
-        if (p->count > 0) {
-            ret = (long)ring_get(p, bounce, chunk);
-            break;
-        }
-        if (p->writers == 0)
-            ret = 0; // end of file
-        else if (f->flags & O_NONBLOCK)
-            ret = -EAGAIN;
-        else if (signal_pending())
-            ret = -ERESTARTSYS; // -EINTR, or restarted (SA_RESTART)
-        else {
-            wait_queue_sleep(&p->rwait, &p->lock, &fl);
-            continue;
-        }
-        break;
-    }
-    spin_unlock_irqrestore(&p->lock, fl);
+    mutex_lock(&p->rmutex);
+    long ret = pipe_wait_peek(f, p, bounce, chunk);
+    if (ret > 0 && copy_to_user(buf, bounce, ret) < 0)
+        ret = -EFAULT; // the bytes stay in the pipe
     if (ret > 0) {
+        irqflags_t fl = spin_lock_irqsave(&p->lock);
+        ring_skip(p, (size_t)ret);
+        spin_unlock_irqrestore(&p->lock, fl);
         wait_queue_wake_all(&p->wwait);
-        if (copy_to_user(buf, bounce, ret) < 0)
-            ret = -EFAULT;
     }
+    mutex_unlock(&p->rmutex);
     kfree(bounce);
     return ret;
 }
@@ -243,6 +272,7 @@ pipe_alloc(void)
         return NULL;
     }
     spin_init(&p->lock, "pipe");
+    mutex_init(&p->rmutex, "pipe reader");
     wait_queue_init(&p->rwait, "pipe_read");
     wait_queue_init(&p->wwait, "pipe_write");
     p->buf = buf;

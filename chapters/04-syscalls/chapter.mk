@@ -24,11 +24,14 @@ CHAPTER_FILES += \
 KERNEL_SRCS += \
 	kernel/arch/x86_64/mm/usercopy.S \
 	kernel/arch/x86_64/mm/extable.c \
+	kernel/arch/x86_64/cpu/protect.c \
+	kernel/arch/x86_64/cpu/protect_test.c \
 	kernel/mm/vma.c \
 	kernel/mm/mmap.c \
 	kernel/mm/mremap.c \
 	kernel/syscalls/mmap.c
 CHAPTER_FILES += \
+	kernel/arch/x86_64/include/asm/protect.h \
 	kernel/include/uapi/mman.h \
 	exercises/04-syscalls/2-getcwd.md \
 	grading/tests/ch04_mm.py \

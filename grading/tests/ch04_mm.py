@@ -7,7 +7,7 @@ or a wrong fix-up turns any program's mistake into a kernel panic. And
 every C library allocates with mmap/munmap/mremap/brk: a region split
 wrongly or a frame freed while still shared corrupts programs much later.
 
-Groups (64 points). Neither belongs to an exercise: the exception-table
+Groups (74 points). None belongs to an exercise: the exception-table
 fix-up is what every EFAULT of chapter 4 (and chapter 3's exectest) relies
 on, so stubbing it would fail far more than one group.
 
@@ -28,11 +28,19 @@ on, so stubbing it would fail far more than one group.
                 The same boot runs /bin/mmapfile: a private mapping of a
                 file of the initramfs shows its bytes, zeros after its end,
                 keeps private writes private; EINVAL and EACCES cases.
+  smap    (5)   no exercise. Boot with `test=smap`: with SMAP on (the
+                boot log says which guards the CPU has), copy_from_user
+                reads a user page and a plain kernel read of the same page
+                faults and is caught (kernel/arch/x86_64/cpu/protect.c).
+  smep    (5)   no exercise. Boot with `test=smep`: the kernel calls into
+                a user page; SMEP stops it with a page fault whose report
+                names SMEP, and the machine stops (status 2).
 """
 
 import re
 
 from grading.gradelib import (assert_equal, assert_status, assert_true, boot,
+                              boot_selftest,
                               chapter, children, expect, result, test)
 from grading import oracle
 from grading.progtest import chapter_initrd
@@ -174,3 +182,32 @@ def test_mmap_errors():
     part_matches("mmaptest", ("mmap:", "munmap:"), "argument errors")
     expect(r"mmaptest: done")
     assert_status(0)
+
+
+# ------------------------------------------------------------- the guards
+
+
+def guards_line():
+    """The boot's `cpu: guards on: smep X, smap Y, umip Z` as a dict."""
+    m = expect(r"cpu: guards on: smep (\w+), smap (\w+), umip (\w+)")
+    return dict(zip(("smep", "smap", "umip"), m.groups()))
+
+
+@test(5, "smap: the kernel reaches user memory only through user copies")
+def test_smap():
+    """`test=smap`: copy_from_user works, a plain read faults."""
+    boot_selftest("smap", timeout=30)
+    if guards_line()["smap"] == "yes":
+        expect(r"a plain kernel read of it faults")
+
+
+@test(5, "smep: the kernel never runs user code")
+def test_smep():
+    """`test=smep`: a call into a user page is SMEP's page fault."""
+    boot("test=smep", timeout=30)
+    if guards_line()["smep"] != "yes":
+        expect(r"selftest: smep: this CPU has no SMEP")
+        return
+    expect(r"EXCEPTION: #PF[^\n]*instruction-fetch")
+    expect(r"SMEP: the kernel jumped into user memory \(0x10000000\)")
+    assert_status(2)

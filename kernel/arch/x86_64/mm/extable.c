@@ -49,6 +49,7 @@
  * linear search is enough.
  */
 #include "asm/cpu.h"
+#include "asm/protect.h"
 #include "asm/trap.h"
 #include "kernel/arch.h"
 #include "kernel/mm.h"
@@ -98,6 +99,7 @@ extable_fixup(struct trap_frame *tf)
  * into a copy-on-write page un-shares it. If the program had no right to
  * the page, the faulting instruction must be one of the listed user-access
  * instructions, and it resumes at its fix-up (the copy returns -EFAULT).
+ * A fault of SMEP or SMAP (cpu/protect.c) is never a page to bring in.
  * @param tf the registers at the fault
  * @return true when the fault is handled (return from the trap); false
  *         for a kernel bug (the caller reports it and panics)
@@ -110,6 +112,8 @@ kernel_page_fault(struct trap_frame *tf)
     struct proc *p = proc_current();
     if (addr >= USER_TOP)
         return false;
+    if (guard_violation(tf, addr)) // SMEP, SMAP: the access is the bug
+        return extable_fixup(tf);
     if (p != NULL && p->mm != NULL &&
         mm_fault(p->mm, addr, tf->error & 2, false) == 0)
         return true;

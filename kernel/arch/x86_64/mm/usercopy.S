@@ -12,6 +12,12 @@
  * fix-up, which returns -EFAULT. kernel/arch/x86_64/mm/extable.c draws the
  * whole journey.
  *
+ * With SMAP on (cpu/protect.c) the kernel may touch user pages only
+ * while RFLAGS.AC is set: each routine opens that door with `stac`
+ * before its first user access and shuts it with `clac` on every way
+ * out, the fix-up's too. Without SMAP the two instructions do not exist,
+ * so USER_OPEN and USER_SHUT test cpu_smap first.
+ *
  * Calling convention: the System V one (arguments in rdi, rsi, rdx;
  * result in rax); the routines use only caller-saved registers.
  */
@@ -26,6 +32,20 @@
     .quad insn, fixup;                 \
     .popsection
 
+/* Open and shut SMAP's door around user accesses (see the top). */
+.macro USER_OPEN
+    cmpb $0, cpu_smap(%rip)
+    je 91f
+    stac
+91:
+.endm
+.macro USER_SHUT
+    cmpb $0, cpu_smap(%rip)
+    je 92f
+    clac
+92:
+.endm
+
     .text
 
 /*
@@ -39,10 +59,13 @@
 // [copy_user]
 arch_copy_user:
     movq %rdx, %rcx
+    USER_OPEN
 1:  rep movsb
+    USER_SHUT
     xorl %eax, %eax
     ret
-2:  movq $-EFAULT, %rax
+2:  USER_SHUT
+    movq $-EFAULT, %rax
     ret
     EX_ENTRY(1b, 2b)
 // [copy_user]
@@ -58,6 +81,7 @@ arch_copy_user:
     .globl arch_strncpy_user
     .type arch_strncpy_user, @function
 arch_strncpy_user:
+    USER_OPEN
     xorl %eax, %eax
 3:  cmpq %rdx, %rax
     jae 5f
@@ -68,8 +92,27 @@ arch_strncpy_user:
     incq %rax
     jmp 3b
 5:  movq $-ENAMETOOLONG, %rax
-6:  ret
-7:  movq $-EFAULT, %rax
+6:  USER_SHUT
+    ret
+7:  USER_SHUT
+    movq $-EFAULT, %rax
     ret
     EX_ENTRY(4b, 7b)
     .size arch_strncpy_user, . - arch_strncpy_user
+
+/*
+ * long arch_probe_user_nosmap(const void *src)
+ *
+ * For the self-test of SMAP only (cpu/protect_test.c): read the byte at
+ * src WITHOUT opening the door. Returns the byte, or -EFAULT when the
+ * read faulted, as it must with SMAP on.
+ */
+    .globl arch_probe_user_nosmap
+    .type arch_probe_user_nosmap, @function
+arch_probe_user_nosmap:
+8:  movzbl (%rdi), %eax
+    ret
+9:  movq $-EFAULT, %rax
+    ret
+    EX_ENTRY(8b, 9b)
+    .size arch_probe_user_nosmap, . - arch_probe_user_nosmap

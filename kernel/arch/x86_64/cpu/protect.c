@@ -21,7 +21,9 @@
  *   a program cannot hand the kernel an open door.
  * - **UMIP** (user-mode instruction prevention): sgdt, sidt, sldt, smsw
  *   and str fault in user mode instead of telling a program where the
- *   kernel keeps its tables (Linux sets it too; the program gets SIGSEGV).
+ *   kernel keeps its tables. Keel sends the program SIGSEGV; Linux sets
+ *   UMIP too but, for old programs' sake, answers sgdt, sidt and smsw
+ *   with made-up values (arch/x86/kernel/umip.c), which Keel does not.
  *
  * Each bit is set only when CPUID says the CPU has it (QEMU's `-cpu max`
  * has all three; an old host CPU under KVM may not). `stac` and `clac`

@@ -15,8 +15,9 @@ group, so a handout with an exercise stubbed loses exactly that group:
                    back into the block they were split from.
   paging     (25)  exercise 2.2. The kernel switches to its own tables;
                    `test=vmm` (map, translate, unmap, errors) and
-                   `test=vmm-layout` (text R-X, rodata R, data RW, NX)
-                   pass; a write to kernel text faults as a protection
+                   `test=vmm-layout` (text R-X, rodata R, data RW, NX,
+                   and the direct map's aliases of text and rodata
+                   read-only) pass; a write to kernel text faults as a protection
                    violation (`test=nx-text`); running off the boot stack
                    hits the guard page (`test=stack-guard`, #DF).
   heap       (20)  exercise 2.3. `test=kmalloc` and `test=slab` pass; a
@@ -107,7 +108,8 @@ def test_paging_vmm():
 
 @test(5, "paging: image permissions", parent=test_paging)
 def test_paging_layout():
-    """`test=vmm-layout`: text R-X, rodata R--, data RW-, guard unmapped."""
+    """`test=vmm-layout`: text R-X, rodata R--, data RW-, guard unmapped;
+    the direct map's aliases of text and rodata read-only."""
     boot_selftest("vmm-layout")
 
 

@@ -10,6 +10,7 @@
  * @verbatim
  *   virtual                            maps                 permissions
  *   DMAP_BASE .. + top of RAM          all physical memory   RW, NX (2 MiB)
+ *     except the image's text, rodata  (their second alias)  R, NX (4 KiB)
  *   __text_start .. __rodata_start     kernel code, ksyms    R, X
  *   __rodata_start .. __data_start     constants, sets       R, NX
  *   __data_start .. __kernel_end       data, bss, stacks     RW, NX
@@ -18,7 +19,10 @@
  *
  * A write to kernel code, or running data as code, now faults, and so does
  * running off the bottom of the boot stack (the guard page), instead of
- * silently corrupting memory. If the tables cannot be built (no memory, or
+ * silently corrupting memory. The direct map is a second alias of every
+ * frame, the image's too: its 2 MiB pages that hold kernel text and
+ * rodata are split into 4 KiB ones, read-only over those frames, so no
+ * alias leaves the code writable (W^X everywhere). If the tables cannot be built (no memory, or
  * the page walk of exercise 2.2 missing), the kernel says so and stays on
  * the boot tables, so the rest of the boot still works.
  *
@@ -68,14 +72,35 @@ dmap_end(void)
     return ALIGN_UP(top, 2UL << 20);
 }
 
+/* Map the direct map's 2 MiB chunk at physical @p pa in @p root: one
+ * huge page, RW, or, for a chunk that holds kernel text or rodata, 512
+ * small pages, read-only over those frames. */
+static int
+map_dmap_chunk(paddr_t root, paddr_t pa)
+{
+    const paddr_t chunk = 2UL << 20;
+    paddr_t ro_lo = ALIGN_DOWN(virt_to_phys(__text_start), PAGE_SIZE);
+    paddr_t ro_hi = ALIGN_UP(virt_to_phys(__data_start), PAGE_SIZE);
+    if (pa + chunk <= ro_lo || pa >= ro_hi)
+        return arch_map_huge(root, DMAP_BASE + pa, pa,
+                             VM_READ | VM_WRITE | VM_GLOBAL);
+    for (paddr_t p = pa; p < pa + chunk; p += PAGE_SIZE) {
+        bool ro = p >= ro_lo && p < ro_hi;
+        int err = arch_map_page(root, DMAP_BASE + p, p,
+                                VM_READ | VM_GLOBAL | (ro ? 0 : VM_WRITE));
+        if (err < 0)
+            return err;
+    }
+    return 0;
+}
+
 /* Build the whole kernel tree in @p root (see the table above). */
 static int
 build_kernel_tables(paddr_t root)
 {
     paddr_t end = dmap_end();
     for (paddr_t pa = 0; pa < end; pa += 2UL << 20) {
-        int err = arch_map_huge(root, DMAP_BASE + pa, pa,
-                                VM_READ | VM_WRITE | VM_GLOBAL);
+        int err = map_dmap_chunk(root, pa);
         if (err < 0)
             return err;
     }

@@ -81,7 +81,14 @@ selftest_vmm_layout(void)
     if (check_perm("kernel text", __text_start, VM_EXEC) ||
         check_perm("rodata", __rodata_start, 0) ||
         check_perm("data", &data_word, VM_WRITE) ||
-        check_perm("direct map", phys_to_virt(0x100000), VM_WRITE))
+        check_perm("the direct map's alias of kernel text",
+                   phys_to_virt(virt_to_phys(__text_start)), 0) ||
+        check_perm("the direct map's alias of rodata",
+                   phys_to_virt(virt_to_phys(__rodata_start)), 0) ||
+        check_perm("the direct map's alias of data",
+                   phys_to_virt(virt_to_phys(&data_word)), VM_WRITE) ||
+        check_perm("the direct map past the image", phys_to_virt(64UL << 20),
+                   VM_WRITE))
         return -1;
     if (vmm_translate((vaddr_t)boot_stack_guard, NULL, NULL))
         return selftest_fail("the boot stack's guard page is mapped");

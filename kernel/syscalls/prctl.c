@@ -52,8 +52,8 @@ dumpable_set(const struct proc *p, bool on)
     int i = undumpable_find(p);
     if (on && i >= 0)
         undumpable[i] = NULL;
-    else if (!on && i < 0)
-        undumpable[undumpable_find(NULL)] = p;
+    else if (!on && i < 0 && (i = undumpable_find(NULL)) >= 0)
+        undumpable[i] = p; // always room: one entry per process at most
     spin_unlock_irqrestore(&undumpable_lock, fl);
 }
 

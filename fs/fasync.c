@@ -234,15 +234,13 @@ fasync_capable(const struct file *f)
  * On a file that cannot signal (see fasync_capable) nothing changes
  * and the answer is 0, as F_SETFL's on Linux; the ioctl checks first.
  * @param f  the file
- * @param fd the descriptor it was reached by (unused: no si_fd is sent)
  * @param on set or clear
  * @return 0; -ENOMEM
  * Locking: takes fa_mutex; the file's poll takes its own locks.
  */
 long
-fasync_set(struct file *f, int fd, bool on)
+fasync_set(struct file *f, bool on)
 {
-    (void)fd;
     long r = 0;
     mutex_lock(&fa_mutex);
     if (!fasync_capable(f)) {

@@ -108,10 +108,10 @@ pipe_size_fcntl(int fd, int cmd, unsigned long arg)
 /* F_SETFL: O_APPEND, O_NONBLOCK and O_ASYNC may change; the last
  * arms or disarms the file's signals (fs/fasync.c). */
 static long
-set_status_flags(struct file *f, int fd, unsigned arg)
+set_status_flags(struct file *f, unsigned arg)
 {
     if ((arg ^ f->flags) & O_ASYNC) {
-        long r = fasync_set(f, fd, (arg & O_ASYNC) != 0);
+        long r = fasync_set(f, (arg & O_ASYNC) != 0);
         if (r < 0)
             return r;
     }
@@ -132,7 +132,7 @@ file_fcntl(int fd, int cmd, long arg)
     if (cmd == F_GETFL)
         r = f->flags;
     else if (cmd == F_SETFL)
-        r = set_status_flags(f, fd, (unsigned)arg);
+        r = set_status_flags(f, (unsigned)arg);
     else
         r = fasync_fcntl(f, cmd, arg);
     file_put(f);
@@ -182,7 +182,7 @@ sys_fcntl(const long a[6])
 /* FIOASYNC: O_ASYNC on or off, on a file that can signal; -ENOTTY on
  * others (Linux: a file without a fasync operation). */
 static long
-ioctl_fioasync(struct file *f, int fd, uptr_t arg)
+ioctl_fioasync(struct file *f, uptr_t arg)
 {
     int on;
     if (copy_from_user(&on, arg, sizeof(on)) < 0)
@@ -191,7 +191,7 @@ ioctl_fioasync(struct file *f, int fd, uptr_t arg)
         return 0; // no change: Linux does not ask the file
     if (!fasync_capable(f))
         return -ENOTTY;
-    return fasync_set(f, fd, on != 0);
+    return fasync_set(f, on != 0);
 }
 
 /**
@@ -219,7 +219,7 @@ sys_ioctl(const long a[6])
         if (r == 0)
             f->flags = on ? f->flags | O_NONBLOCK : f->flags & ~O_NONBLOCK;
     } else if (cmd == FIOASYNC)
-        r = ioctl_fioasync(f, fd, UPTR(a[2]));
+        r = ioctl_fioasync(f, UPTR(a[2]));
     else if (f->ops->ioctl != NULL)
         r = f->ops->ioctl(f, cmd, UPTR(a[2]));
     file_put(f);

@@ -10,7 +10,7 @@
 #include "fs/file.h"
 
 bool fasync_capable(const struct file *f);
-long fasync_set(struct file *f, int fd, bool on);
+long fasync_set(struct file *f, bool on);
 long fasync_fcntl(struct file *f, int cmd, long arg);
 void fasync_release_file(struct file *f);
 

@@ -46,6 +46,7 @@ USER_PROGS :=
 USER_GLIBC_PROGS :=
 RETIRED_FILES :=
 LWIP_FILES :=
+KERNEL_HARDENING :=
 include $(addsuffix chapter.mk,$(wordlist 1,$(CHAPTER),$(CHAPTER_DIRS)))
 
 KEEL_VERSION := 0.1
@@ -90,7 +91,7 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) \
 	-ffreestanding -mno-red-zone -mcmodel=kernel -mgeneral-regs-only \
 	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
 	-mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables \
-	-fno-common
+	-fno-common $(KERNEL_HARDENING)
 KERNEL_CPPFLAGS := -DCHAPTER=$(CHAPTER) -DKEEL_VERSION='"$(KEEL_VERSION)"' \
 	-I$(SRC)kernel/include -I$(SRC)kernel/arch/x86_64/include \
 	-I$(SRC)fs/include -I$(SRC)net/include -I$(B)/gen

@@ -20,6 +20,12 @@ CHAPTER_FILES += \
 	chapters/04-syscalls/demo.sh \
 	book/04-syscalls.md
 
+# ---- the stack protector: every function with a local array checks a
+# random canary before it returns (kernel/init/stackprotector.c); the
+# last -f option wins over the Makefile's -fno-stack-protector
+KERNEL_HARDENING += -fstack-protector-strong -mstack-protector-guard=global
+KERNEL_SRCS += kernel/init/stackprotector.c
+
 # ---- user memory: the exception table, mmap and friends
 KERNEL_SRCS += \
 	kernel/arch/x86_64/mm/usercopy.S \

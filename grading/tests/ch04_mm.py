@@ -35,6 +35,11 @@ on, so stubbing it would fail far more than one group.
   smep    (5)   no exercise. Boot with `test=smep`: the kernel calls into
                 a user page; SMEP stops it with a page fault whose report
                 names SMEP, and the machine stops (status 2).
+  stackguard (5) no exercise. Boot with `test=stackguard`: the canary is
+                random (from RDRAND, or the TSC), and a function that
+                writes 48 bytes into its 16-byte array stops the machine
+                in __stack_chk_fail, which names it
+                (kernel/init/stackprotector.c).
 """
 
 import re
@@ -210,4 +215,14 @@ def test_smep():
         return
     expect(r"EXCEPTION: #PF[^\n]*instruction-fetch")
     expect(r"SMEP: the kernel jumped into user memory \(0x10000000\)")
+    assert_status(2)
+
+
+@test(5, "stackguard: an overflow of a local array stops the kernel")
+def test_stackguard():
+    """`test=stackguard`: the random canary catches a stack overflow."""
+    boot("test=stackguard", timeout=30)
+    expect(r"stack-protector: canary from (rdrand|tsc)")
+    expect(r"KERNEL PANIC: stack-protector: the stack of smash\+0x[0-9a-f]+"
+           r"/0x[0-9a-f]+ was overwritten")
     assert_status(2)

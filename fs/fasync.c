@@ -268,9 +268,9 @@ fa_pid_exists(int who)
 {
     bool found = false;
     irqflags_t fl = proc_table_lock();
-    for (int i = 0; i < PROC_MAX && !found; i++) {
-        struct proc *q = proc_table_at(i);
-        found = q != NULL && (q->pid == who || q->pgid == who);
+    for (struct proc *q = proc_next(NULL); q != NULL && !found;
+         q = proc_next(q)) {
+        found = q->pid == who || q->pgid == who;
     }
     proc_table_unlock(fl);
     return found;

@@ -3,7 +3,8 @@
  * says no.
  *
  * Guards against: a kernel that dies (or hangs) when a program creates
- * processes without end. Keel allows PROC_MAX processes at once; past that
+ * processes without end. Keel, as Linux, allows as many processes as
+ * kernel stacks fit in an eighth of memory (2048 in 256 MiB); past that
  * fork must fail with EAGAIN, the chain must unwind with every process
  * reaped, and the kernel must go on. Run as `init=/bin/forkbomb` (it is
  * not in init's list: on Linux the chain would only stop at the bound).
@@ -14,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MAX_DEPTH 1000
+#define MAX_DEPTH 100000
 
 /* Fork the rest of the chain from @p depth; exit code 1 when some link
  * saw fork fail with EAGAIN, 0 when the bound was reached first. */
@@ -24,6 +25,8 @@ chain(int depth)
     if (depth == MAX_DEPTH)
         return 0;
     pid_t pid = fork();
+    if (pid < 0 && errno == EAGAIN)
+        printf("forkbomb: the fork of link %d: EAGAIN\n", depth + 1);
     if (pid < 0)
         return errno == EAGAIN ? 1 : 2;
     if (pid == 0)

@@ -8,7 +8,8 @@
  * relies on: fork through clone with glibc's flags writes the child's
  * tid; vfork's parent waits for the child; waitid reports how a child
  * ended; a process that dropped root cannot take it back; limits are
- * inherited and checked; execve refuses a string longer than
+ * inherited and checked, RLIMIT_NPROC bounds a user's processes (not
+ * root's); execve refuses a string longer than
  * MAX_ARG_STRLEN (131072) but takes one below it.
  *
  * `proctest args` (run by the execve check) prints its argument count
@@ -262,6 +263,51 @@ limits(void)
     waitpid(c, NULL, 0);
 }
 
+/*
+ * RLIMIT_NPROC: a user may have that many processes, and fork past it is
+ * EAGAIN. In a child that becomes an unused user (uid 54321) with a
+ * limit of 3: it is one process of that user, so two forks succeed and
+ * the third fails. Root is not bound: the same limit as root forks on.
+ */
+static void
+nproc_limit(void)
+{
+    pid_t c = fork();
+    if (c == 0) {
+        struct rlimit three = {3, 3};
+        setrlimit(RLIMIT_NPROC, &three);
+        pid_t kid = fork(); // root: past the limit, and allowed
+        if (kid == 0)
+            _exit(0);
+        printf("root, NPROC 3, 4th process: %s\n", kid < 0 ? "refused" : "ok");
+        waitpid(kid, NULL, 0);
+        if (setresuid(54321, 54321, 54321) < 0) {
+            printf("setresuid(54321): %s\n", err(-1));
+            _exit(1);
+        }
+        int fds[2];
+        pipe(fds);
+        int forked = 0;
+        long r = 0;
+        for (int i = 0; i < 5 && r >= 0; i++) {
+            r = fork();
+            if (r == 0) { // wait for the pipe to close, then go
+                char byte;
+                close(fds[1]);
+                read(fds[0], &byte, 1);
+                _exit(0);
+            }
+            forked += r > 0;
+        }
+        printf("uid 54321, NPROC 3: %d forks, then %s\n", forked, err(r));
+        close(fds[1]);
+        while (wait(NULL) > 0)
+            ;
+        _exit(0);
+    }
+    waitpid(c, NULL, 0);
+}
+
 static void
 info(void)
 {
@@ -402,6 +448,7 @@ main(int argc, char *argv[])
     clones();
     waitids();
     limits();
+    nproc_limit();
     ids();
     info();
     execs();

@@ -273,17 +273,13 @@ table_at(const struct proc_entry *t, size_t count, uint64_t pos,
 static bool
 pid_at(uint64_t pos, struct listed *out)
 {
-    int pids[PROC_MAX];
-    int n = proc_info_pids(pids, PROC_MAX);
-    for (int i = 0; i < n; i++) {
-        if ((uint64_t)pids[i] + PID_POS >= pos) {
-            snprintf(out->name, sizeof(out->name), "%d", pids[i]);
-            out->type = S_IFDIR >> 12;
-            out->next = PID_POS + (uint64_t)pids[i] + 1;
-            return true;
-        }
-    }
-    return false;
+    int pid = proc_info_next_pid(pos > PID_POS ? (int)(pos - PID_POS) : 0);
+    if (pid == 0)
+        return false;
+    snprintf(out->name, sizeof(out->name), "%d", pid);
+    out->type = S_IFDIR >> 12;
+    out->next = PID_POS + (uint64_t)pid + 1;
+    return true;
 }
 
 /* The first open descriptor at or after position @p pos (2 + fd). */

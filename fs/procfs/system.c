@@ -17,6 +17,7 @@
  */
 #include "fs/procfs.h"
 #include "kernel/arch.h"
+#include "kernel/cred.h"
 #include "kernel/mm.h"
 #include "kernel/procinfo.h"
 #include "kernel/sched.h"
@@ -98,9 +99,8 @@ proc_show_loadavg(struct pbuf *b, int pid)
     (void)pid;
     unsigned long avg[3];
     unsigned running;
-    int pids[PROC_MAX];
     sched_loadavg(avg, &running);
-    int all = proc_info_pids(pids, PROC_MAX);
+    int all = proc_count();
     pbuf_printf(b, "%lu.%02lu %lu.%02lu %lu.%02lu %u/%d %d\n", avg[0] / 100,
                 avg[0] % 100, avg[1] / 100, avg[1] % 100, avg[2] / 100,
                 avg[2] % 100, running, all, proc_info_last_pid());

@@ -39,7 +39,7 @@
 
 #define KSTACK_BASE 0xffffff0000000000UL
 #define KSTACK_SLOT (32 * 1024)
-#define KSTACK_SLOTS 1024
+#define KSTACK_SLOTS KSTACK_MAX_THREADS
 
 /** What an unused word of a kernel stack holds (it reads "keelstak"). */
 #define KSTACK_PAINT 0x6b6174736c65656bUL

@@ -48,10 +48,8 @@
 bool
 jobctl_pgrp_orphaned_locked(int pgid, const struct proc *ignore)
 {
-    for (int i = 0; i < PROC_MAX; i++) {
-        struct proc *q = proc_table_at(i);
-        if (q == NULL || q == ignore || q->pgid != pgid ||
-            q->state == PROC_ZOMBIE)
+    for (struct proc *q = proc_next(NULL); q != NULL; q = proc_next(q)) {
+        if (q == ignore || q->pgid != pgid || q->state == PROC_ZOMBIE)
             continue;
         struct proc *parent = q->parent;
         if (parent != NULL && parent != ignore && parent->pid != 1 &&
@@ -100,9 +98,8 @@ signal_ignored_or_blocked(int sig)
 static bool
 has_stopped_jobs(int pgid)
 {
-    for (int i = 0; i < PROC_MAX; i++) {
-        struct proc *q = proc_table_at(i);
-        if (q != NULL && q->pgid == pgid && q->stopped)
+    for (struct proc *q = proc_next(NULL); q != NULL; q = proc_next(q)) {
+        if (q->pgid == pgid && q->stopped)
             return true;
     }
     return false;

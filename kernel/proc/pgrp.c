@@ -22,9 +22,8 @@
 static bool
 group_exists(int pgid, int sid)
 {
-    for (int i = 0; i < PROC_MAX; i++) {
-        struct proc *q = proc_table_at(i);
-        if (q != NULL && q->pgid == pgid && q->sid == sid)
+    for (struct proc *q = proc_next(NULL); q != NULL; q = proc_next(q)) {
+        if (q->pgid == pgid && q->sid == sid)
             return true;
     }
     return false;
@@ -122,9 +121,8 @@ pgrp_setsid(void)
     struct proc *self = proc_current();
     irqflags_t flags = proc_table_lock();
     int r = self->pid;
-    for (int i = 0; i < PROC_MAX; i++) {
-        struct proc *q = proc_table_at(i);
-        if (q != NULL && q->pgid == self->pid)
+    for (struct proc *q = proc_next(NULL); q != NULL; q = proc_next(q)) {
+        if (q->pgid == self->pid)
             r = -EPERM;
     }
     if (r > 0)

@@ -15,6 +15,13 @@
  * saved user registers, rax = 0: the child "returns" from fork with 0, the
  * parent with the child's pid.
  *
+ * The process table is a list, not an array: how many processes fit is
+ * a matter of memory, as on Linux. proc_limit() is Linux's threads-max,
+ * the number of kernel stacks that fit in an eighth of memory (2048 in
+ * 256 MiB); fork past it is -EAGAIN, and so is fork past the caller's
+ * RLIMIT_NPROC (kernel/proc/rlimit.c). Process ids count up to PID_MAX
+ * and wrap around to PID_WRAP, skipping ids still in use.
+ *
  * Locking: proc_lock protects the table, the tree and every state and
  * status field; a process's mm is used only by its own thread.
  */
@@ -26,9 +33,18 @@
 #include "uapi/errno.h"
 
 static struct spinlock proc_lock = SPINLOCK_INIT("proc");
-static struct proc *procs[PROC_MAX];
+/** Every process, zombies too, oldest first (through proc.table). */
+static struct list_node procs = LIST_INIT(procs);
+static int nprocs; // how many are in procs
 static int last_pid;
 static struct proc *init_proc;
+
+/** Process ids stay below this (Linux's default pid_max)... */
+#define PID_MAX 32768
+/** ...and start again here when they reach it (Linux's RESERVED_PIDS). */
+#define PID_WRAP 300
+/** The fewest processes proc_limit() allows, however small the memory. */
+#define PROC_LIMIT_MIN 64
 
 /** Room for a copy of the saved user registers (arch_frame_size()). */
 #define FRAME_MAX 256
@@ -44,10 +60,57 @@ proc_current(void)
 }
 
 /**
- * @brief A new process with no memory and no thread: a table slot and a pid.
+ * @brief How many processes may exist at once: Linux's threads-max.
+ *
+ * Linux lets kernel stacks take at most an eighth of memory
+ * (kernel/fork.c, set_max_threads); so does Keel, and a process here
+ * has one stack. The kernel-stack area (kernel/mm/kstack.c) has room
+ * for more than any memory QEMU gives gets.
+ * @return the limit, at least PROC_LIMIT_MIN
+ */
+int
+proc_limit(void)
+{
+    uint64_t n = pmm_total_frames() * PAGE_SIZE / (8 * KSTACK_SIZE);
+    if (n > KSTACK_MAX_THREADS / 2)
+        n = KSTACK_MAX_THREADS / 2; // half the stacks stay for kernel threads
+    return n < PROC_LIMIT_MIN ? PROC_LIMIT_MIN : (int)n;
+}
+
+/* Is @p pid a process's id (or, from chapter 4, a process group's or a
+ * session's, which outlive their leader)? @pre proc_lock held */
+static bool
+pid_in_use_locked(int pid)
+{
+    struct list_node *n;
+    list_for_each(n, &procs)
+    {
+        const struct proc *q = list_entry(n, struct proc, table);
+        if (q->pid == pid || q->pgid == pid || q->sid == pid)
+            return true;
+    }
+    return false;
+}
+
+/* The next free process id after last_pid, wrapping at PID_MAX.
+ * The table is never full of ids (proc_limit() < PID_MAX - PID_WRAP).
+ * @pre proc_lock held */
+static int
+pid_alloc_locked(void)
+{
+    do {
+        last_pid = last_pid + 1 >= PID_MAX ? PID_WRAP : last_pid + 1;
+    } while (pid_in_use_locked(last_pid));
+    return last_pid;
+}
+
+/**
+ * @brief A new process with no memory and no thread: a table entry and
+ *        a pid.
  * @param parent the parent, or NULL for init
  * @param name   its name
- * @return the process, or NULL (-EAGAIN: table full, or memory out)
+ * @return the process, or NULL (-EAGAIN: proc_limit() reached, or
+ *         memory out)
  */
 struct proc *
 proc_alloc(struct proc *parent, const char *name)
@@ -56,18 +119,14 @@ proc_alloc(struct proc *parent, const char *name)
     if (p == NULL)
         return NULL;
     irqflags_t flags = spin_lock_irqsave(&proc_lock);
-    int slot = -1;
-    for (int i = 0; i < PROC_MAX && slot < 0; i++) {
-        if (procs[i] == NULL)
-            slot = i;
-    }
-    if (slot < 0) {
+    if (nprocs >= proc_limit()) {
         spin_unlock_irqrestore(&proc_lock, flags);
         kfree(p);
         return NULL;
     }
-    procs[slot] = p;
-    p->pid = ++last_pid;
+    list_push_back(&procs, &p->table);
+    nprocs++;
+    p->pid = pid_alloc_locked();
     p->parent = parent;
     list_init(&p->children);
     list_init(&p->sibling);
@@ -84,10 +143,8 @@ proc_alloc(struct proc *parent, const char *name)
 static void
 proc_free_locked(struct proc *p)
 {
-    for (int i = 0; i < PROC_MAX; i++) {
-        if (procs[i] == p)
-            procs[i] = NULL;
-    }
+    list_remove(&p->table);
+    nprocs--;
     proc_hooks_free(p);
     list_remove(&p->sibling);
     kfree(p);
@@ -102,8 +159,8 @@ fork_child_return(void *frame)
 
 /**
  * @brief fork(): copy the current process.
- * @return the child's pid in the parent; -EAGAIN when the process table
- *         is full; -ENOMEM
+ * @return the child's pid in the parent; -EAGAIN when proc_limit()
+ *         processes exist, or a subsystem refuses (RLIMIT_NPROC); -ENOMEM
  * @pre called from a system call of a user process
  */
 // [fork]
@@ -115,6 +172,7 @@ proc_fork(void)
     struct proc *child = proc_alloc(parent, parent->name);
     if (child == NULL)
         return -EAGAIN;
+    int err = -ENOMEM;
     child->mm = mm_fork(parent->mm);
     if (child->mm == NULL)
         goto err_free;
@@ -127,10 +185,12 @@ proc_fork(void)
     memcpy(frame, self->user_frame, size);
     arch_frame_set_return(frame, 0);
     // the rest of what a process owns, subsystem by subsystem
-    if (proc_hooks_fork(child, parent, frame) < 0) {
+    err = proc_hooks_fork(child, parent, frame);
+    if (err < 0) {
         mm_destroy(child->mm);
         goto err_free;
     }
+    err = -ENOMEM; // from here on, only a thread can be missing
     irqflags_t flags = arch_irq_save(); // runnable only when complete
     struct thread *t =
         thread_create_with_frame(fork_child_return, frame, size, child->name);
@@ -153,7 +213,7 @@ err_free:;
     irqflags_t f = spin_lock_irqsave(&proc_lock);
     proc_free_locked(child);
     spin_unlock_irqrestore(&proc_lock, f);
-    return -ENOMEM;
+    return err;
 }
 // [fork]
 
@@ -367,15 +427,19 @@ proc_table_unlock(irqflags_t flags)
 }
 
 /**
- * @brief The process in table slot @p slot.
- * @param slot 0 .. PROC_MAX-1
- * @return the process (maybe a zombie), or NULL for a free slot
+ * @brief Walk the process table: the process after @p p, oldest first.
+ *
+ * `for (q = proc_next(NULL); q != NULL; q = proc_next(q))` visits every
+ * process, zombies too, while the table stays locked.
+ * @param p a process in the table, or NULL for the first
+ * @return the next process, or NULL after the last
  * @pre proc_table_lock() held
  */
 struct proc *
-proc_table_at(int slot)
+proc_next(const struct proc *p)
 {
-    return procs[slot];
+    const struct list_node *n = p == NULL ? procs.next : p->table.next;
+    return n == &procs ? NULL : list_entry(n, struct proc, table);
 }
 
 /**
@@ -387,24 +451,25 @@ proc_table_at(int slot)
 struct proc *
 proc_find_locked(int pid)
 {
-    for (int i = 0; i < PROC_MAX; i++) {
-        if (procs[i] != NULL && procs[i]->pid == pid)
-            return procs[i];
+    struct list_node *n;
+    list_for_each(n, &procs)
+    {
+        struct proc *p = list_entry(n, struct proc, table);
+        if (p->pid == pid)
+            return p;
     }
     return NULL;
 }
 
 /**
  * @brief How many processes exist (zombies included), for sysinfo.
- * @return the number of used process-table slots
+ * @return the number in the process table
  */
 int
 proc_count(void)
 {
-    int n = 0;
     irqflags_t flags = spin_lock_irqsave(&proc_lock);
-    for (int i = 0; i < PROC_MAX; i++)
-        n += procs[i] != NULL;
+    int n = nprocs;
     spin_unlock_irqrestore(&proc_lock, flags);
     return n;
 }

@@ -303,30 +303,24 @@ proc_info_get(int pid, struct proc_info *out)
 // [proc_info_get]
 
 /**
- * @brief The ids of all processes (zombies too), smallest first.
- * @param pids receives them
- * @param max  room in @p pids
- * @return how many were stored
+ * @brief The smallest process id at or above @p from, zombies too: how
+ *        /proc lists its pid folders in order, one per call, without a
+ *        copy of the whole table (ids wrap around, so the table is not
+ *        in id order).
+ * @param from the least id wanted
+ * @return the id, or 0 when no process has one that high
  */
 int
-proc_info_pids(int *pids, int max)
+proc_info_next_pid(int from)
 {
-    int n = 0;
+    int best = 0;
     irqflags_t flags = proc_table_lock();
-    for (int i = 0; i < PROC_MAX && n < max; i++) {
-        const struct proc *p = proc_table_at(i);
-        if (p != NULL)
-            pids[n++] = p->pid;
+    for (const struct proc *p = proc_next(NULL); p != NULL; p = proc_next(p)) {
+        if (p->pid >= from && (best == 0 || p->pid < best))
+            best = p->pid;
     }
     proc_table_unlock(flags);
-    // insertion sort: the table's slots are reused, so not in pid order
-    for (int i = 1; i < n; i++) {
-        int v = pids[i], j = i;
-        for (; j > 0 && pids[j - 1] > v; j--)
-            pids[j] = pids[j - 1];
-        pids[j] = v;
-    }
-    return n;
+    return best;
 }
 
 /**

@@ -9,6 +9,12 @@
  * may raise. A new process starts with Linux's defaults; fork copies the
  * parent's (kernel/proc/clone.c) and execve keeps them.
  *
+ * RLIMIT_NPROC bounds the processes of one user: fork fails with EAGAIN
+ * when the caller's real user already has that many (zombies count
+ * until they are reaped), unless the caller is root, as on Linux. Its
+ * default, and RLIMIT_SIGPENDING's, is half of proc_limit(), the
+ * system's bound: Linux gives init max_threads / 2 of both.
+ *
  * Locking: only a process's own thread changes its limits, and each
  * process has one thread, so none is needed.
  */
@@ -28,12 +34,12 @@ static const struct rlimit rlimit_defaults[RLIM_NLIMITS] = {
     [RLIMIT_STACK] = {8 * 1024 * 1024, RLIM_INFINITY},
     [RLIMIT_CORE] = {0, RLIM_INFINITY},
     [RLIMIT_RSS] = {RLIM_INFINITY, RLIM_INFINITY},
-    [RLIMIT_NPROC] = {PROC_MAX, PROC_MAX},
+    [RLIMIT_NPROC] = {0, 0}, // proc_limit() / 2, set by rlimit_init
     [RLIMIT_NOFILE] = {1024, 4096},
     [RLIMIT_MEMLOCK] = {8 * 1024 * 1024, 8 * 1024 * 1024},
     [RLIMIT_AS] = {RLIM_INFINITY, RLIM_INFINITY},
     [RLIMIT_LOCKS] = {RLIM_INFINITY, RLIM_INFINITY},
-    [RLIMIT_SIGPENDING] = {1024, 1024},
+    [RLIMIT_SIGPENDING] = {0, 0}, // as RLIMIT_NPROC
     [RLIMIT_MSGQUEUE] = {819200, 819200},
     [RLIMIT_NICE] = {0, 0},
     [RLIMIT_RTPRIO] = {0, 0},
@@ -46,9 +52,36 @@ rlimit_init(struct proc *p, struct proc *parent)
 {
     (void)parent;
     memcpy(p->rlim, rlimit_defaults, sizeof(p->rlim));
+    uint64_t half = (uint64_t)proc_limit() / 2;
+    p->rlim[RLIMIT_NPROC] = (struct rlimit){half, half};
+    p->rlim[RLIMIT_SIGPENDING] = (struct rlimit){half, half};
 }
 
 proc_hooks(31, rlimit, .alloc = rlimit_init);
+
+// [nproc_check]
+/*
+ * fork: may @p parent's user have one process more? Counted over the
+ * table (the child is in it already, and not counted); root, real or
+ * effective, has no bound (Linux: INIT_USER, CAP_SYS_RESOURCE).
+ */
+static int
+nproc_check(struct proc *child, struct proc *parent, void *frame)
+{
+    (void)frame;
+    uint32_t uid = parent->cred.uid;
+    if (uid == 0 || parent->cred.euid == 0)
+        return 0;
+    uint64_t n = 0;
+    irqflags_t flags = proc_table_lock();
+    for (const struct proc *q = proc_next(NULL); q != NULL; q = proc_next(q))
+        n += q != child && q->cred.uid == uid;
+    proc_table_unlock(flags);
+    return n >= parent->rlim[RLIMIT_NPROC].rlim_cur ? -EAGAIN : 0;
+}
+// [nproc_check]
+/* first of the fork hooks: a refused fork copies nothing */
+proc_hooks(05, nproc, .fork = nproc_check);
 
 /**
  * @brief Read one resource limit of @p p.

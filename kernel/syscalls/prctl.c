@@ -29,32 +29,50 @@
 #define PR_SET_NAME 15
 #define PR_GET_NAME 16
 
-/** The processes whose dumpable flag is 0 (NULL: a free entry). */
-static const struct proc *undumpable[PROC_MAX];
+/** One process whose dumpable flag is 0. */
+struct undumpable {
+    struct list_node node; /**< in undumpable */
+    const struct proc *p;  /**< the process */
+};
+
+/** The processes whose dumpable flag is 0. */
+static struct list_node undumpable = LIST_INIT(undumpable);
 static struct spinlock undumpable_lock = SPINLOCK_INIT("prctl dumpable");
 
-/* Whether @p p is listed; the entry's index, or -1. @pre the lock held */
-static int
+/* @p p's entry, or NULL. @pre the lock held */
+static struct undumpable *
 undumpable_find(const struct proc *p)
 {
-    for (int i = 0; i < PROC_MAX; i++)
-        if (undumpable[i] == p)
-            return i;
-    return -1;
+    struct list_node *n;
+    list_for_each(n, &undumpable)
+    {
+        struct undumpable *u = list_entry(n, struct undumpable, node);
+        if (u->p == p)
+            return u;
+    }
+    return NULL;
 }
 
-/* Set @p p's dumpable flag to @p on (false: listed). A table of PROC_MAX
- * entries always has room for every process. */
-static void
+/* Set @p p's dumpable flag to @p on (false: listed). 0, or -ENOMEM when
+ * there is no memory for the entry (the flag stays as it was). */
+static int
 dumpable_set(const struct proc *p, bool on)
 {
+    struct undumpable *fresh = on ? NULL : kmalloc(sizeof(*fresh));
+    if (!on && fresh == NULL)
+        return -ENOMEM;
     irqflags_t fl = spin_lock_irqsave(&undumpable_lock);
-    int i = undumpable_find(p);
-    if (on && i >= 0)
-        undumpable[i] = NULL;
-    else if (!on && i < 0 && (i = undumpable_find(NULL)) >= 0)
-        undumpable[i] = p; // always room: one entry per process at most
+    struct undumpable *u = undumpable_find(p);
+    if (on && u != NULL)
+        list_remove(&u->node);
+    else if (!on && u == NULL) {
+        fresh->p = p;
+        list_push_back(&undumpable, &fresh->node);
+        fresh = NULL; // kept
+    }
     spin_unlock_irqrestore(&undumpable_lock, fl);
+    kfree(on ? u : fresh); // the entry taken out, or the one not needed
+    return 0;
 }
 
 /* @p p's dumpable flag. */
@@ -62,7 +80,7 @@ static bool
 dumpable_get(const struct proc *p)
 {
     irqflags_t fl = spin_lock_irqsave(&undumpable_lock);
-    bool on = undumpable_find(p) < 0;
+    bool on = undumpable_find(p) == NULL;
     spin_unlock_irqrestore(&undumpable_lock, fl);
     return on;
 }
@@ -87,7 +105,8 @@ prctl_set_name(struct proc *p, uptr_t uname)
  *        PR_GET_DUMPABLE.
  * @param a the six argument registers
  * @return 0, or the flag for PR_GET_DUMPABLE; -EINVAL for other options
- *         (partial) and a dumpable value other than 0 or 1; -EFAULT
+ *         (partial) and a dumpable value other than 0 or 1; -EFAULT;
+ *         -ENOMEM (no memory to note a cleared flag)
  */
 long
 sys_prctl(const long a[6])
@@ -103,8 +122,7 @@ sys_prctl(const long a[6])
     case PR_SET_DUMPABLE:
         if (a[1] != 0 && a[1] != 1)
             return -EINVAL; // 2 (root-only cores) is for the system only
-        dumpable_set(p, a[1] == 1);
-        return 0;
+        return dumpable_set(p, a[1] == 1);
     default:
         return -EINVAL;
     }
@@ -115,9 +133,7 @@ static int
 prctl_fork(struct proc *child, struct proc *parent, void *frame)
 {
     (void)frame;
-    if (!dumpable_get(parent))
-        dumpable_set(child, false);
-    return 0;
+    return dumpable_get(parent) ? 0 : dumpable_set(child, false);
 }
 
 /* execve: a new program is dumpable (Keel has no set-uid programs). */
@@ -126,14 +142,14 @@ prctl_exec(struct proc *p, const char *path, vaddr_t sp)
 {
     (void)path;
     (void)sp;
-    dumpable_set(p, true);
+    dumpable_set(p, true); // never fails: nothing to allocate
 }
 
 /* The process is freed: its entry (if any) goes with it. */
 static void
 prctl_free(struct proc *p)
 {
-    dumpable_set(p, true);
+    dumpable_set(p, true); // never fails: nothing to allocate
 }
 proc_hooks(70, prctl, .fork = prctl_fork, .exec = prctl_exec,
            .free = prctl_free);

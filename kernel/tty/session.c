@@ -246,9 +246,9 @@ session_of_pgrp(int pgrp)
 {
     int sid = 0;
     irqflags_t flags = proc_table_lock();
-    for (int i = 0; i < PROC_MAX && sid == 0; i++) {
-        struct proc *q = proc_table_at(i);
-        if (q != NULL && q->pgid == pgrp && q->state != PROC_ZOMBIE)
+    for (struct proc *q = proc_next(NULL); q != NULL && sid == 0;
+         q = proc_next(q)) {
+        if (q->pgid == pgrp && q->state != PROC_ZOMBIE)
             sid = q->sid;
     }
     proc_table_unlock(flags);

@@ -22,9 +22,6 @@
 #include "kernel/signal.h"
 #endif
 
-/** The most processes that may exist at once (fork gives -EAGAIN past it). */
-#define PROC_MAX 64
-
 /** Where a process is in its life. */
 enum proc_state {
     PROC_RUNNING, /**< alive (its thread may be running or sleeping) */
@@ -34,6 +31,7 @@ enum proc_state {
 /** A process. */
 struct proc {
     int pid;                      /**< process id; 1 is init */
+    struct list_node table;       /**< in the process table (proc.c) */
     char name[16];                /**< the program's name, for messages */
     enum proc_state state;        /**< see enum proc_state */
     int exit_status;              /**< wait4 status word, Linux encoding */
@@ -124,6 +122,7 @@ int ustack_setup(struct mm *mm, char *const argv[], int argc,
 
 struct proc *proc_current(void);
 struct proc *proc_alloc(struct proc *parent, const char *name);
+int proc_limit(void);
 void proc_set_init(struct proc *p);
 /** The most arguments init takes from the command line (after `--`). */
 #define INIT_MAX_ARGS 32
@@ -140,7 +139,7 @@ void proc_kill_fault(int signal);
 #if CHAPTER >= 4
 irqflags_t proc_table_lock(void);
 void proc_table_unlock(irqflags_t flags);
-struct proc *proc_table_at(int slot);
+struct proc *proc_next(const struct proc *p);
 struct proc *proc_find_locked(int pid);
 #endif
 #if CHAPTER >= 6

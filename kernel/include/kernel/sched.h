@@ -114,5 +114,8 @@ size_t kstack_deepest(void);
 bool kstack_is_guard(vaddr_t addr);
 /** Bytes of one kernel stack (a guard page lies below each). */
 #define KSTACK_SIZE (16 * 1024)
+/** How many kernel stacks the stack area holds (512 MiB of addresses),
+    so how many threads can exist at once. */
+#define KSTACK_MAX_THREADS 16384
 
 #endif /* KERNEL_SCHED_H */

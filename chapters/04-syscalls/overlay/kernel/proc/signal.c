@@ -134,9 +134,8 @@ send_group_locked(int pgid, int sig, const struct sig_info *info,
                   const struct proc *skip)
 {
     int n = 0;
-    for (int i = 0; i < PROC_MAX; i++) {
-        struct proc *q = proc_table_at(i);
-        if (q == NULL || q == skip || (pgid > 0 && q->pgid != pgid))
+    for (struct proc *q = proc_next(NULL); q != NULL; q = proc_next(q)) {
+        if (q == skip || (pgid > 0 && q->pgid != pgid))
             continue;
         if (pgid < 0 && q->pid == 1)
             continue; // kill(-1): everybody but init (and the caller)

@@ -117,8 +117,8 @@ proc_show_pid_status(struct pbuf *b, int pid)
     pbuf_printf(b,
                 "Threads:\t1\nSigQ:\t0/%d\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n"
                 "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
-                PROC_MAX, pi.sig_pending, 0UL, pi.sig_blocked, pi.sig_ignored,
-                pi.sig_caught);
+                proc_limit() / 2, pi.sig_pending, 0UL, pi.sig_blocked,
+                pi.sig_ignored, pi.sig_caught);
     pbuf_printf(b,
                 "CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\n"
                 "CapBnd:\t%016lx\nCapAmb:\t%016lx\nNoNewPrivs:\t0\n"

@@ -67,7 +67,7 @@ struct proc_vma {
 ///@}
 
 int proc_info_get(int pid, struct proc_info *out);
-int proc_info_pids(int *pids, int max);
+int proc_info_next_pid(int from);
 bool proc_info_alive(int pid);
 int proc_info_vmas(int pid, struct proc_vma *out, int max);
 long proc_info_read_mem(int pid, bool env, uint64_t off, void *buf, size_t len);

@@ -11,8 +11,10 @@
  * an error. The file operations take user addresses, so the buffer is
  * lent to them as if it were user memory (uaccess_lend()).
  *
- * The source must be something Linux can splice from: a regular file or
- * a device, not a pipe or a directory (-EINVAL). Its offset is the file's
+ * The source must be something Linux 6.1 can splice from: a regular
+ * file, a socket, or one of the two character devices whose driver
+ * splices (random and urandom); not a pipe, a directory, a terminal or
+ * /dev/zero (-EINVAL). Its offset is the file's
  * own (used and advanced) or, given an offset, that one (the file's stays
  * put), which needs a seekable source (-ESPIPE). When a write takes less
  * than was read, the source's offset goes back by the rest, so no byte is
@@ -20,6 +22,7 @@
  *
  * Locking: none of its own; the files' operations lock what they need.
  */
+#include "fs/chrdev.h"
 #include "fs/file.h"
 #include "kernel/compiler.h"
 #include "kernel/mm.h"
@@ -31,14 +34,23 @@
 /** Most bytes one call moves, as read and write (Linux's MAX_RW_COUNT). */
 #define SENDFILE_MAX 0x7ffff000UL
 
-/* Could Linux splice from @p in? Not from a pipe or a directory. */
+/** Linux's major number of the memory devices (null, zero, random, ...). */
+#define MEM_MAJOR 1
+
+/* Could Linux 6.1 splice from @p in (has its file a splice_read)? */
 static bool
 source_ok(struct file *in)
 {
     struct stat st;
     file_stat(in, &st);
-    return in->ops->read != NULL && !S_ISTYPE(st.st_mode, S_IFDIR) &&
-           !S_ISTYPE(st.st_mode, S_IFIFO);
+    if (in->ops->read == NULL)
+        return false;
+    if (S_ISTYPE(st.st_mode, S_IFREG) || S_ISTYPE(st.st_mode, S_IFSOCK))
+        return true;
+    // of the character devices, random (1:8) and urandom (1:9)
+    return S_ISTYPE(st.st_mode, S_IFCHR) &&
+           DEV_MAJOR(st.st_rdev) == MEM_MAJOR &&
+           (DEV_MINOR(st.st_rdev) == 8 || DEV_MINOR(st.st_rdev) == 9);
 }
 
 /* Write all @p n bytes at @p buf to @p out: how many went, or -errno
@@ -108,14 +120,15 @@ check_source(struct file *in, const int64_t *off, size_t count)
 /**
  * @brief sendfile: copy up to @p count bytes from @p in_fd to @p out_fd.
  * @param out_fd the destination, open for writing (not O_APPEND)
- * @param in_fd  the source, open for reading: a regular file or device
+ * @param in_fd  the source, open for reading: a regular file, a socket,
+ *               /dev/random or /dev/urandom
  * @param off    where to read, advanced by what was sent (the source's
  *               own offset stays put); NULL: use and advance that one
  * @param count  bytes wanted (at most 0x7ffff000 are sent)
  * @return bytes sent (0 at the end of the source); -EBADF (a closed
  *         descriptor, wrong access mode); -ESPIPE (@p off for a source
- *         that cannot seek); -EINVAL (negative offset or count, a pipe or
- *         directory as source, an O_APPEND destination); -ENOMEM; the
+ *         that cannot seek); -EINVAL (negative offset or count, a source
+ *         Linux cannot splice from, an O_APPEND destination); -ENOMEM; the
  *         files' own errors (-EAGAIN, -EPIPE, -EINTR, ...)
  * @pre process context; may sleep
  */

@@ -90,18 +90,21 @@ vma_grow(struct mm *mm, struct vma *v, size_t more, int flags)
  * @param new_len the length wanted
  * @param flags   MREMAP_MAYMOVE; MREMAP_FIXED and MREMAP_DONTUNMAP are not
  *                supported (-EINVAL)
- * @return the mapping's address; -EINVAL (alignment, flags, lengths
- *         beyond TASK_SIZE);
- *         -EFAULT (old range not one region); -ENOMEM (no room)
+ * @return the mapping's address; -EINVAL (alignment, flags, an old
+ *         length of 0 or beyond TASK_SIZE, a new length of 0 once rounded
+ *         up to pages); -EFAULT (old range not one region); -ENOMEM (no
+ *         room: a new length beyond TASK_SIZE too, as on Linux)
  */
 long
 mm_mremap(struct mm *mm, vaddr_t old, size_t old_len, size_t new_len, int flags)
 {
-    if ((old & (PAGE_SIZE - 1)) || (flags & ~MREMAP_MAYMOVE) || new_len == 0 ||
-        old_len == 0 || old_len > TASK_SIZE || new_len > TASK_SIZE)
+    if ((old & (PAGE_SIZE - 1)) || (flags & ~MREMAP_MAYMOVE) || old_len == 0 ||
+        old_len > TASK_SIZE)
         return -EINVAL;
     old_len = ALIGN_UP(old_len, PAGE_SIZE);
-    new_len = ALIGN_UP(new_len, PAGE_SIZE);
+    new_len = ALIGN_UP(new_len, PAGE_SIZE); // within a page of 2^64: 0
+    if (new_len == 0)
+        return -EINVAL;
     struct vma *v = mm_find_vma(mm, old);
     if (v == NULL || old > TASK_SIZE - old_len || old + old_len > v->end)
         return -EFAULT;
@@ -109,6 +112,9 @@ mm_mremap(struct mm *mm, vaddr_t old, size_t old_len, size_t new_len, int flags)
         int err = mm_unmap_range(mm, old + new_len, old + old_len);
         return err < 0 ? err : (long)old;
     }
+    if (new_len > TASK_SIZE)
+        return -ENOMEM; // no room for it anywhere, as Linux finds
+
     // Make the old range a region of its own, then grow it.
     if (v->start < old)
         v = mm_split_vma(mm, v, old);

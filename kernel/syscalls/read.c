@@ -115,10 +115,12 @@ xfer_move(struct file *f, const struct xfer *x, uint64_t *pos)
 /*
  * The transfer behind all eight calls: x->n buffers of an iovec array (or
  * the one buffer of x->n bytes) at x->off. Linux's order of errors: the
- * descriptor (-EBADF), the offset (-ESPIPE for a pipe or terminal), the
- * access mode (-EBADF), the buffers (see xfer_check), then the end of the
- * transfer past the largest file offset (-EINVAL); a NULL iovec array is
- * a bad pointer like any other (-EFAULT), not "no array".
+ * descriptor (-EBADF), the offset (-ESPIPE for a pipe or terminal); then
+ * for read and write the access mode (-EBADF) before the buffer, for the
+ * vector calls the buffers (import_iovec, see xfer_check) before the
+ * access mode; then the end of the transfer past the largest file
+ * offset (-EINVAL). A NULL iovec array is a bad pointer like any other
+ * (-EFAULT), not "no array".
  */
 static long
 transfer(long fd, const struct xfer *x)
@@ -129,16 +131,21 @@ transfer(long fd, const struct xfer *x)
     long err = 0;
     uint64_t pos = (uint64_t)x->off;
     uint64_t *at = x->off == -1 ? &f->pos : &pos;
+    bool wrong_mode =
+        (f->flags & O_ACCMODE) == (x->write ? O_RDONLY : O_WRONLY);
     if (x->off != -1 && f->ops->lseek == NULL)
         err = -ESPIPE;
-    else if ((f->flags & O_ACCMODE) == (x->write ? O_RDONLY : O_WRONLY))
+    else if (!x->vec && wrong_mode)
         err = -EBADF;
-    else if (x->vec && x->n == 0)
-        err = 0; // no buffers: nothing to check or move
-    else if ((err = xfer_check(x)) >= 0 && f->ops->lseek != NULL &&
-             xfer_past_max(*at, err))
+    else if (x->vec && x->n == 0) // no buffers: nothing to check or move
+        err = wrong_mode ? -EBADF : 0;
+    else if ((err = xfer_check(x)) < 0)
+        ; // a bad buffer (a vector's before the mode, as Linux's)
+    else if (wrong_mode)
+        err = -EBADF;
+    else if (f->ops->lseek != NULL && xfer_past_max(*at, err))
         err = -EINVAL;
-    else if (err >= 0)
+    else
         err = xfer_move(f, x, at);
     file_put(f);
     return err;

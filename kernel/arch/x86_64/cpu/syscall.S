@@ -12,9 +12,10 @@
  * same struct trap_frame an interrupt would, so the C side and the way out
  * (trap_return in vectors.S, an iretq) are shared with interrupts.
  *
- * The program's flags come back as they were (r11), less NT, as on Linux.
- * MSR_FMASK (cpu/user.c) clears in the kernel every flag the program could
- * set: TF, DF, AC, NT and the arithmetic ones.
+ * The program's flags come back as they were (r11), NT included, as on
+ * Linux: MSR_FMASK (cpu/user.c) clears in the kernel every flag the
+ * program could set (TF, DF, AC, NT and the arithmetic ones), and iretq
+ * faults only on the kernel's own NT, not on the one it loads.
  *
  * One CPU: the scratch slot for the user rsp is a plain global. With more
  * CPUs it moves into per-CPU data reached through swapgs.
@@ -23,7 +24,6 @@
 #include "asm/segment.h"
 
 #define SYSCALL_VECTOR 0x100  /* in trap_frame.vector: not an interrupt */
-#define RFLAGS_NT 0x4000      /* nested task: iretq would fault on it */
 
     .data
     .balign 8
@@ -41,7 +41,6 @@ syscall_entry:
     movq syscall_kernel_rsp(%rip), %rsp
     pushq $USER_DS                  /* ss */
     pushq syscall_user_rsp(%rip)    /* rsp */
-    andq $~RFLAGS_NT, %r11          /* NT does not survive a call (Linux) */
     pushq %r11                      /* rflags */
     pushq $USER_CS                  /* cs */
     pushq %rcx                      /* rip */

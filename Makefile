@@ -18,6 +18,8 @@
 #   make servers             Dropbear, curl and ssh keys for chapter 7's
 #                            initramfs (build/dropbear/, build/curl/, build/ssh/)
 #   make bench               Keel against Linux in the same QEMU (tools/bench.py)
+#   make oracle              record what the graded programs print on Linux
+#                            (grading/linux/, grading/oracle.py)
 #   make busybox-testsuite   BusyBox's own testsuite on Keel and on Linux
 #
 # Chapters are views of one tree: chapters/NN-slug/chapter.mk lists the
@@ -123,7 +125,7 @@ endif
 .PHONY: all kernel iso print-kernel print-last-chapter print-srcs run qemu-gdb gdb grade \
 	test check format host-test book deps deps-auto clean \
 	compile_commands.json snapshot handout branches lint-chapters autograder \
-	user initrd busybox servers bench busybox-testsuite
+	user initrd busybox servers bench busybox-testsuite oracle
 
 all: kernel
 
@@ -511,6 +513,28 @@ book: deps-auto
 
 test: deps-auto
 	@QUICK=$(QUICK) bash tools/test.sh
+
+# ---- the recorded Linux answers ---------------------------------------------
+#
+# Grading compares programs with what they print on Linux, read from
+# grading/linux/ (grading/oracle.py). `make oracle` makes those files
+# anew: it fetches Debian's kernel, grades the last chapter with
+# KEEL_ORACLE=record (every answer the grade asks for is recorded by
+# booting Linux in QEMU with the same initramfs; the grade's own verdicts
+# do not matter here), removes the recordings no test asked for, and
+# shows what changed. Commit grading/linux/ afterwards.
+
+oracle: deps-auto
+	@bash tools/deps.sh --linux >/dev/null
+	@$(if $(TEST),true,$(PYTHON) -m grading.oracle --reset)
+	@mkdir -p build/oracle
+	@echo "  ORACLE  grading chapter $(LAST_CHAPTER), recording Linux's answers (about 15 minutes; log: build/oracle/grade.log)"
+	@KEEL_ORACLE=record $(MAKE) grade CHAPTER=$(LAST_CHAPTER) \
+		$(if $(TEST),TEST=$(TEST)) > build/oracle/grade.log 2>&1 || true
+	@grep -h "^oracle: recorded" build/oracle/grade.log | sed 's/^/  /' || true
+	@$(if $(TEST),true,$(PYTHON) -m grading.oracle --prune)
+	@git status --short grading/linux
+	@git diff --stat grading/linux | tail -n 1
 
 # ---- environment -------------------------------------------------------------
 

@@ -227,13 +227,23 @@ def _lookup_parent(parent):
     return parent.test
 
 
+# every token() of this run: grading/oracle.py finds a recording of
+# Linux's answer with these replaced by fixed stand-ins
+TOKENS = []
+
+
 def token(nbytes=8):
     """A fresh random hex string for this run.
 
     Put it in the command line or a file and expect it back: a stub that
-    prints fixed text cannot know it.
+    prints fixed text cannot know it. Where a program given it is also
+    compared with Linux, the recording was made with a stand-in of the
+    same length in its place (grading/oracle.py), and the stand-in is
+    replaced by this token in what the grade expects.
     """
-    return secrets.token_hex(nbytes)
+    t = secrets.token_hex(nbytes)
+    TOKENS.append(t)
+    return t
 
 
 # ---------------------------------------------------------------- building

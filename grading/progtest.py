@@ -4,8 +4,8 @@ A test boots the chapter's initramfs with programs after `--`; /init runs
 them one after the other and ends each program's part of the console with
 its own line `init: /bin/NAME exited with status N` (or `killed by signal
 N`). These helpers find the initramfs, cut the console into the programs'
-parts, and compare a part with what the same binary prints on the host
-Linux (grading/oracle.py): Linux is the oracle.
+parts, and compare a part with what the same binary printed on Linux
+(grading/oracle.py's recordings): Linux is the oracle.
 
 Python 3 standard library only.
 """
@@ -49,12 +49,12 @@ def user_lines():
                      if not KERNEL_LINE.match(ln))
 
 
-def program_matches(name, order, scratch=False):
+def program_matches(name, order):
     """Program NAME's console section equals its output on Linux, where
-    init ran the same `order` of programs (in a fresh temporary folder
-    with scratch=True: programs that make files under a relative path)."""
-    want = sections(oracle.host_output("init", order, scratch)).get(name)
-    assert_true(want is not None, "the host oracle did not run %s" % name)
+    init ran the same `order` of programs (grading/oracle.py's
+    init_output: each program recorded on Linux on its own)."""
+    want = sections(oracle.init_output(order)).get(name)
+    assert_true(want is not None, "the Linux recording did not run %s" % name)
     got = sections(user_lines()).get(name)
     assert_true(got is not None, "no `init: /bin/%s exited` line: the "
                 "program did not run to its end\n  run ended: %s"

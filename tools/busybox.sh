@@ -4,7 +4,6 @@
 #
 #   tools/busybox.sh build OUT CONFIG   build OUT (build/busybox/busybox)
 #   tools/busybox.sh rootfs STAGE       add BusyBox to the staged initramfs
-#   tools/busybox.sh links BUSYBOX DIR  a folder of applet links (for Linux)
 #
 # build: BusyBox from Debian's source package (BUSYBOX_SRC, fetched by
 # tools/deps.sh), linked static against musl, built out of tree in the
@@ -21,11 +20,6 @@
 # install path, as `busybox --install -s` makes them; /bin/busybox.glibc
 # (Debian's busybox-static, BUSYBOX_GLIBC); the files of
 # user/busybox/rootfs/ (/etc and the acceptance test's /test).
-#
-# links: the same applet links, under DIR/bin, DIR/sbin, DIR/usr/bin and
-# DIR/usr/sbin, pointing at BUSYBOX; grading/oracle.py runs the acceptance
-# script on Linux with PATH in that folder, so it runs BusyBox's applets,
-# not the host's own tools.
 #
 # BUSYBOX_SRC, BUSYBOX_GLIBC and MUSL_INCLUDE come from the environment
 # (make passes them on) or else from $KEEL_CACHE/deps.env; when they are
@@ -144,12 +138,7 @@ rootfs)
     (($# == 2)) || die "usage: $0 rootfs STAGE"
     rootfs "$2"
     ;;
-links)
-    (($# == 3)) || die "usage: $0 links BUSYBOX DIR"
-    rm -rf "$3"
-    make_links "$2" "$3" "$(realpath "$2")"
-    ;;
 *)
-    die "usage: $0 build OUT CONFIG | rootfs STAGE | links BUSYBOX DIR"
+    die "usage: $0 build OUT CONFIG | rootfs STAGE"
     ;;
 esac

@@ -84,14 +84,14 @@ def sections(text, tok):
 
 
 def section_matches(name, tok, script="accept.sh", binary="busybox"):
-    """Section `name` of the guest's output equals the host's."""
+    """Section `name` of the guest's output equals Linux's."""
     want = sections(oracle.busybox_output(script, [tok], binary), tok)
-    assert_true(name in want, "the host run printed no `== %s`" % name)
+    assert_true(name in want, "the Linux recording printed no `== %s`" % name)
     got = sections(result().output, tok)
     assert_true(name in got, "no `== %s` line: the script did not get "
                 "there\n  run ended: %s" % (name, result().reason))
     assert_equal(got[name], want[name], "`== %s` differs from Linux "
-                 "(expected: the host's busybox):" % name)
+                 "(expected: the same busybox on Linux):" % name)
 
 
 # ------------------------------------------------------------------ busybox

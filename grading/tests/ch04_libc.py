@@ -87,8 +87,8 @@ def user_lines():
 def program_matches(name, order):
     """Program `name`'s console section equals its output on Linux when
     init runs the programs `order`."""
-    want = sections(oracle.host_output("init", order)).get(name)
-    assert_true(want is not None, "the host oracle did not run %s" % name)
+    want = sections(oracle.init_output(order)).get(name)
+    assert_true(want is not None, "the Linux recording did not run %s" % name)
     got = sections(user_lines()).get(name)
     assert_true(got is not None, "no `init: /bin/%s exited` line: the "
                 "program did not run to its end\n  run ended: %s"
@@ -175,9 +175,9 @@ def badinput_group(lines, group):
 
 def badinput_matches(group):
     """Group `group` of badinput's cases answers as on Linux."""
-    want = badinput_group(sections(oracle.host_output(
-        "init", ["/bin/badinput"])).get("badinput", []), group)
-    assert_true(want, "the host oracle printed no group %s" % group)
+    want = badinput_group(sections(oracle.init_output(
+        ["/bin/badinput"])).get("badinput", []), group)
+    assert_true(want, "the Linux recording printed no group %s" % group)
     got = badinput_group(sections(user_lines()).get("badinput", []), group)
     assert_true(got is not None, "no `== %s` group in the console: badinput "
                 "did not get that far\n  run ended: %s"
@@ -295,9 +295,9 @@ def trust_group(lines, group):
 
 def trust_matches(group):
     """Group `group` of trustregress answers as on Linux."""
-    want = trust_group(sections(oracle.host_output(
-        "init", ["/bin/trustregress"])).get("trustregress", []), group)
-    assert_true(want, "the host oracle printed no group %s" % group)
+    want = trust_group(sections(oracle.init_output(
+        ["/bin/trustregress"])).get("trustregress", []), group)
+    assert_true(want, "the Linux recording printed no group %s" % group)
     got = trust_group(sections(user_lines()).get("trustregress", []), group)
     assert_true(got is not None, "no `== %s` group in the console: "
                 "trustregress did not get that far\n  run ended: %s"

@@ -69,7 +69,7 @@ def program_lines(name):
 
 def host_lines(name):
     """What the same binary prints on the host Linux, as lines."""
-    return oracle.host_output(name).splitlines()
+    return oracle.linux_output(name).splitlines()
 
 
 def part_matches(name, prefixes, what):
@@ -80,7 +80,7 @@ def part_matches(name, prefixes, what):
                 "program did not run to its end\n  run ended: %s"
                 % (name, result().reason))
     want = [ln for ln in host_lines(name) if ln.startswith(prefixes)]
-    assert_true(want, "the host oracle printed no %s lines" % what)
+    assert_true(want, "the Linux recording printed no %s lines" % what)
     assert_equal([ln for ln in got if ln.startswith(prefixes)], want,
                  "%s: Keel printed something else than Linux:" % what)
 

@@ -104,8 +104,8 @@ def shared_boot(which):
 
 
 def host_lines(prog, args):
-    """What `prog args` prints on the host, then init's line for it."""
-    out, status = oracle.host_run(prog, args)
+    """What `prog args` prints on Linux, then init's line for it."""
+    out, status = oracle.linux_run(prog, args)
     last = ("init: /bin/%s exited with status %d" % (prog, status)
             if status >= 0 else
             "init: /bin/%s killed by signal %d" % (prog, -status))
@@ -113,7 +113,7 @@ def host_lines(prog, args):
 
 
 def group_matches(group):
-    """The section of the run for `group` equals the host's."""
+    """The section of the run for `group` equals Linux's."""
     which = RUNS[group][0]
     runs = _BOOTS[which]["runs"]
     index = [g for g, _, _ in runs].index(group)

@@ -79,7 +79,7 @@ def test_pty():
                 "program did not run to its end\n  run ended: %s"
                 % result().reason)
     got = [ln for ln in got[:-1] if not ln.startswith("init: ")]
-    want = oracle.host_output("ptytest", []).splitlines()
+    want = oracle.linux_output("ptytest", []).splitlines()
     assert_equal(got, want, "/bin/ptytest printed something else than on "
                  "Linux:")
 

@@ -72,9 +72,9 @@ _HOST = {}
 
 
 def host_parts():
-    """epolltest's parts as the host's Linux prints them (run once)."""
+    """epolltest's parts as Linux prints them (run once)."""
     if not _HOST:
-        _HOST.update(parts(oracle.host_output("epolltest", ["all"])
+        _HOST.update(parts(oracle.linux_output("epolltest", ["all"])
                            .splitlines()))
     return _HOST
 
@@ -88,7 +88,7 @@ def part_matches(*names):
     for name in names:
         want = host_parts().get(name)
         assert_true(want is not None,
-                    "the host oracle did not run part " + name)
+                    "the Linux recording did not run part " + name)
         assert_equal(got.get(name, ["(part %s missing)" % name]), want,
                      "epolltest part %s printed something else than on "
                      "Linux:" % name)
@@ -168,7 +168,7 @@ def test_epoll_async():
     got = got[:-1]  # init's own line ends the section
     # the section starts at the boot: keep asynctest's own lines
     got = got[got.index("== owner"):] if "== owner" in got else got
-    want = oracle.host_output("asynctest", [])
+    want = oracle.linux_output("asynctest", [])
     assert_equal(got, want.splitlines(),
                  "asynctest printed something else than on Linux:")
     expect_not(CRASH)

@@ -81,9 +81,9 @@ _HOST = {}
 
 
 def host_parts():
-    """socktest's parts as the host's Linux prints them (run once)."""
+    """socktest's parts as Linux prints them (run once)."""
     if not _HOST:
-        _HOST.update(parts(oracle.host_output("socktest", ["all"])
+        _HOST.update(parts(oracle.linux_output("socktest", ["all"])
                            .splitlines()))
     return _HOST
 
@@ -94,7 +94,7 @@ def part_matches(name):
     assert_true(got is not None, "no `init: /bin/socktest exited` line: "
                 "socktest did not run to its end")
     want = host_parts().get(name)
-    assert_true(want is not None, "the host oracle did not run part " + name)
+    assert_true(want is not None, "the Linux recording did not run part " + name)
     got = got[:-1]  # init's own line ends the section
     assert_equal(parts(got).get(name, ["(part %s missing)" % name]), want,
                  "socktest part %s printed something else than on Linux:"

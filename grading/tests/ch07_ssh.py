@@ -454,7 +454,7 @@ def matches_linux(prog):
     got = lines[lines.index("== " + prog) + 1:]
     got = got[:next((i for i, ln in enumerate(got)
                      if ln.startswith(prog + ": ")), len(got)) + 1]
-    want, status = oracle.host_run(prog)
+    want, status = oracle.linux_run(prog)
     assert_equal(got, want.splitlines() + ["%s: %d" % (prog, status)],
                  "/bin/%s printed something else than on Linux:" % prog)
 

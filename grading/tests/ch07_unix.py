@@ -71,10 +71,9 @@ _HOST = {}
 
 
 def host_parts():
-    """unixtest's parts as the host's Linux prints them (run once)."""
+    """unixtest's parts as Linux prints them (run once)."""
     if not _HOST:
-        _HOST.update(parts(oracle.host_output("unixtest", ["all"],
-                                              scratch=True).splitlines()))
+        _HOST.update(parts(oracle.linux_output("unixtest", ["all"]).splitlines()))
     return _HOST
 
 
@@ -84,7 +83,7 @@ def unix_part(name):
     assert_true(got is not None, "no `init: /bin/unixtest exited` line: "
                 "unixtest did not run to its end")
     want = host_parts().get(name)
-    assert_true(want is not None, "the host oracle did not run part " + name)
+    assert_true(want is not None, "the Linux recording did not run part " + name)
     assert_equal(parts(got[:-1]).get(name, ["(part %s missing)" % name]),
                  want, "unixtest part %s printed something else than on "
                  "Linux:" % name)

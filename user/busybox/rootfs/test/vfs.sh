@@ -35,7 +35,7 @@ cat both
 ls nonexistent-$token 2>&1 | show
 cat nonexistent 2>/dev/null || echo "cat: status $?"
 cat <<EOF >heredoc
-expanded: ${token%"${token#???}"}... $((6 * 7))
+expanded: ${S%"${S#???}"}... ${#token} $((6 * 7))
 EOF
 cat heredoc
 cat <<'EOF'
@@ -171,8 +171,9 @@ tar tf tree.tar | sort
 mkdir out
 tar xf tree.tar -C out
 diff -r tree out/tree && echo "diff -r: same"
-(cd tree && find . -type f | sort | xargs md5sum) | show
-(cd out/tree && find . -type f | sort | xargs md5sum) | show
+# the files' bytes, the token replaced (it is in the .c files), hashed
+(cd tree && find . -type f | sort | xargs cat) | show | md5sum
+(cd out/tree && find . -type f | sort | xargs cat) | show | md5sum
 ln -s src/alpha.c tree/link
 chmod 700 tree/src/lib
 tar czf tree.tgz tree

@@ -35,6 +35,7 @@ KERNEL_SRCS += \
 	kernel/mm/vma.c \
 	kernel/mm/mmap.c \
 	kernel/mm/mremap.c \
+	kernel/proc/oom.c \
 	kernel/syscalls/mmap.c
 CHAPTER_FILES += \
 	kernel/arch/x86_64/include/asm/protect.h \
@@ -43,8 +44,9 @@ CHAPTER_FILES += \
 	grading/tests/ch04_mm.py \
 	user/efaulttest.c \
 	user/mmaptest.c \
-	user/mmapfile.c
-USER_PROGS += efaulttest mmaptest mmapfile
+	user/mmapfile.c \
+	user/memhog.c
+USER_PROGS += efaulttest mmaptest mmapfile memhog
 
 # ---- signals
 KERNEL_SRCS += \

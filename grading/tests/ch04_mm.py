@@ -7,7 +7,7 @@ or a wrong fix-up turns any program's mistake into a kernel panic. And
 every C library allocates with mmap/munmap/mremap/brk: a region split
 wrongly or a frame freed while still shared corrupts programs much later.
 
-Groups (74 points). None belongs to an exercise: the exception-table
+Groups (84 points). None belongs to an exercise: the exception-table
 fix-up is what every EFAULT of chapter 4 (and chapter 3's exectest) relies
 on, so stubbing it would fail far more than one group.
 
@@ -35,6 +35,13 @@ on, so stubbing it would fail far more than one group.
   smep    (5)   no exercise. Boot with `test=smep`: the kernel calls into
                 a user page; SMEP stops it with a page fault whose report
                 names SMEP, and the machine stops (status 2).
+  oom     (5)   no exercise. Boot with `-- /bin/memhog`: a child takes
+                memory until none is left and is killed (SIGKILL, the
+                kernel log in Linux's words: `Out of memory: Killed
+                process N (memhog) ...`); then a child sleeps on nearly
+                all memory and the parent, small, asks for 32 MiB: the
+                child is killed, not the parent, which gets its memory;
+                init lives on (kernel/proc/oom.c).
   stackguard (5) no exercise. Boot with `test=stackguard`: the canary is
                 random (from RDRAND, or the TSC), and a function that
                 writes 48 bytes into its 16-byte array stops the machine
@@ -226,3 +233,16 @@ def test_stackguard():
     expect(r"KERNEL PANIC: stack-protector: the stack of smash\+0x[0-9a-f]+"
            r"/0x[0-9a-f]+ was overwritten")
     assert_status(2)
+
+
+@test(5, "oom: out of memory, the largest process dies, not the one asking")
+def test_oom():
+    """`-- /bin/memhog`: the out-of-memory killer's two rounds."""
+    boot("quiet -- /bin/memhog", timeout=180, initrd=chapter_initrd())
+    expect(r"Out of memory: Killed process \d+ \(memhog\) total-vm:\d+kB, "
+           r"anon-rss:\d+kB")
+    expect(r"memhog: grows: the hog was killed by signal 9")
+    expect(r"memhog: sleeps: 32 MiB for the parent: ok")
+    expect(r"memhog: sleeps: the hog was killed by signal 9")
+    expect(r"init: /bin/memhog exited with status 0")
+    assert_status(0)

@@ -254,6 +254,36 @@ break_cow(struct mm *mm, vaddr_t va, paddr_t pa, unsigned prot)
 }
 // [cow]
 
+/** The out-of-memory policy; NULL until one registers (chapter 4's
+ *  kernel/proc/oom.c). */
+static bool (*oom_policy)(void);
+
+/**
+ * @brief Register what to do when a user page fault finds no free frame.
+ * @param policy returns true when the faulting access should run again
+ *               (memory is being freed, or the faulting process itself
+ *               was chosen to die), false when nothing can be done
+ * @pre at boot, before any process runs
+ */
+void
+mm_set_oom_policy(bool (*policy)(void))
+{
+    oom_policy = policy;
+}
+
+/**
+ * @brief A page fault in user mode got -ENOMEM: may the program's access
+ *        run again? Without a policy (chapter 3), no: the fault kills the
+ *        process.
+ * @return true when the policy freed, or is freeing, memory
+ * @pre a user-mode page fault of the current process, no locks held
+ */
+bool
+mm_oom_retry(void)
+{
+    return oom_policy != NULL && oom_policy();
+}
+
 /**
  * @brief Resolve a fault at @p va: demand-zero or copy-on-write.
  * @param mm    the faulting address space

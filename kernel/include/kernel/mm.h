@@ -217,6 +217,8 @@ int mm_map_anon(struct mm *mm, vaddr_t start, size_t len, unsigned prot);
 struct vma *mm_find_vma(struct mm *mm, vaddr_t va);
 int mm_copy_to(struct mm *mm, vaddr_t va, const void *src, size_t len);
 int mm_fault(struct mm *mm, vaddr_t va, bool write, bool exec);
+void mm_set_oom_policy(bool (*policy)(void));
+bool mm_oom_retry(void);
 #if CHAPTER >= 4
 bool vma_past_eof(const struct vma *v, vaddr_t va);
 #endif

@@ -223,6 +223,8 @@ user_exception(struct trap_frame *tf)
                        tf->error & PF_INSTR);
         if (err == 0)
             return;
+        if (err == -ENOMEM && mm_oom_retry())
+            return; // memory is being freed: the access runs again
         if (err == -EIO)
             sig = SIGBUS; // a file page past the end of the file
         break;

@@ -62,6 +62,11 @@ kstack_init(void)
         panic("kstack: cannot create the stack region");
     vmm_unmap(KSTACK_BASE);
     pmm_free_frame(pa);
+    // the double fault's own stack (IST 1) gets a guard page too: until
+    // now it was an array of cpu/gdt.c, with other data right below it
+    vaddr_t df = kstack_alloc();
+    if (df != 0)
+        arch_set_fault_stack(df);
 }
 
 /* Undo a partly mapped stack: unmap and free its frames. */

@@ -69,6 +69,7 @@ virt_to_phys(const void *va)
 typedef uint64_t irqflags_t;
 
 void arch_init(void);
+void arch_set_fault_stack(vaddr_t top);
 void arch_irq_enable(void);
 void arch_irq_disable(void);
 irqflags_t arch_irq_save(void);

@@ -13,6 +13,7 @@
  */
 #include "asm/segment.h"
 #include "asm/trap.h"
+#include "kernel/arch.h"
 #include "kernel/compiler.h"
 #include "kernel/string.h"
 #include "kernel/types.h"
@@ -49,6 +50,8 @@ static uint8_t double_fault_stack[8192] __aligned(16);
 
 /** IST slot the double-fault vector uses (see idt.c). */
 #define IST_DOUBLE_FAULT 1
+/** The double fault's guarded stack, once there is one (0: the array). */
+static uint64_t fault_stack_top;
 
 /*
  * A TSS descriptor is 16 bytes: base and limit scattered over the first
@@ -85,7 +88,9 @@ gdt_init(void)
 
     memset(&tss, 0, sizeof(tss));
     tss.ist[IST_DOUBLE_FAULT - 1] =
-        (uint64_t)double_fault_stack + sizeof(double_fault_stack);
+        fault_stack_top != 0
+            ? fault_stack_top
+            : (uint64_t)double_fault_stack + sizeof(double_fault_stack);
     tss.iomap_base = sizeof(tss);
     gdt_set_tss((uint64_t)&tss, sizeof(tss) - 1);
 
@@ -105,6 +110,20 @@ gdt_init(void)
                          : "m"(ptr), "i"(KERNEL_CS), "i"(KERNEL_DS),
                            "r"(GDT_TSS)
                          : "rax", "memory");
+}
+
+/**
+ * @brief Give the double fault a new stack: @p top, one with a guard page
+ *        below it (kernel/mm/kstack.c), instead of the array the boot
+ *        starts with, which has only other data below it.
+ * @param top the new stack's top (16-byte aligned)
+ * @pre interrupts off, or no double fault possible (boot)
+ */
+void
+arch_set_fault_stack(vaddr_t top)
+{
+    fault_stack_top = top; // gdt_init() may run later: it keeps this one
+    tss.ist[IST_DOUBLE_FAULT - 1] = top;
 }
 
 /**

@@ -505,12 +505,25 @@ def share_busybox(dest):
 NOBODY = 65534
 
 
+def reachable_by_all(path):
+    """Can any user reach into folder `path` (every folder on the way
+    searchable by others)? A clone in root's home is not."""
+    while True:
+        if not os.stat(path).st_mode & 0o001:
+            return False
+        parent = os.path.dirname(path)
+        if parent == path:
+            return True
+        path = parent
+
+
 def unprivileged(cmd, dest):
     """cmd, run so that it proves grading needs no privileges.
 
     As root (CI), with setpriv at hand: as user nobody, without
     capabilities, the view at dest handed over to it; a view that uses the
-    tree's ssh keys (chapter 7: a private key only its owner may read)
+    tree's ssh keys (chapter 7: a private key only its owner may read),
+    or a tree that other users cannot reach (a clone in root's home),
     stays root's, and runs as root without any capability instead (no
     mount, no chown, no setuid, no file of another user). As anyone else:
     as is.
@@ -519,7 +532,8 @@ def unprivileged(cmd, dest):
         return cmd
     drop = ["setpriv", "--inh-caps=-all", "--bounding-set=-all",
             "--no-new-privs"]
-    if os.path.exists(os.path.join(dest, "tools", "servers.sh")):
+    if (os.path.exists(os.path.join(dest, "tools", "servers.sh"))
+            or not reachable_by_all(os.path.dirname(os.path.abspath(dest)))):
         return drop + ["--"] + cmd
     for top, dirs, files in os.walk(dest):
         for name in dirs + files:

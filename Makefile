@@ -125,7 +125,8 @@ endif
 .PHONY: all kernel iso print-kernel print-last-chapter print-srcs run qemu-gdb gdb grade \
 	test check format host-test book deps deps-auto clean \
 	compile_commands.json snapshot handout branches lint-chapters autograder \
-	user initrd busybox servers bench busybox-testsuite oracle
+	user initrd busybox servers bench busybox-testsuite oracle \
+	gradescope-check
 
 all: kernel
 
@@ -452,6 +453,11 @@ branches:
 # the Gradescope bundle: setup.sh, run_autograder, grader/ (grading/README.md)
 autograder:
 	@python3 -m tools.autograder $(CHAPTER) build/autograder-ch$(CH).zip
+
+# the zip, run as Gradescope runs it in a fresh Debian 12 root (as root;
+# slow: not part of make test)
+gradescope-check:
+	@bash tools/gradescope-check.sh $(CHAPTER)
 
 lint-chapters:
 	@python3 tools/chapters.py lint

@@ -6,12 +6,16 @@ The zip holds grading/gradescope/setup.sh and run_autograder at its top
 level (where Gradescope looks for them) and grader/: the harness and the
 tests of chapters 1..CHAPTER, the tools the grader imports or runs (the
 package tools/: QEMU, cache, cpio; the ISO and dependency scripts), and the
-chapter number. See grading/README.md, section Gradescope.
+chapter number; from chapter 4 on also grader/reference/, the chapter's
+snapshot, from which setup.sh builds BusyBox (and the servers of chapter
+7) once. See grading/README.md, section Gradescope;
+tools/gradescope-check.sh runs the zip as Gradescope would.
 """
 
 import os
 import re
 import sys
+import tempfile
 import zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -48,6 +52,28 @@ def add(zf, src_rel, arcname, mode=None):
         zf.writestr(info, f.read())
 
 
+def add_reference(zf, chapter):
+    """Add the chapter's snapshot (tools/chapters.py) as grader/reference/."""
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    import chapters
+    with tempfile.TemporaryDirectory(prefix="keel-autograder-") as tmp:
+        view = os.path.join(tmp, "reference")
+        chapters.write_view(chapter, view, False)
+        for dirpath, dirs, names in os.walk(view):
+            dirs[:] = [d for d in dirs if d not in ("build", "__pycache__")]
+            for n in names:
+                path = os.path.join(dirpath, n)
+                if os.path.islink(path):
+                    continue
+                rel = os.path.relpath(path, view)
+                info = zipfile.ZipInfo("grader/reference/" + rel)
+                info.external_attr = (0o100000 |
+                                      os.stat(path).st_mode & 0o777) << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                with open(path, "rb") as f:
+                    zf.writestr(info, f.read())
+
+
 def main(argv):
     """Write the zip; print its path and contents' size."""
     if len(argv) != 3:
@@ -60,6 +86,8 @@ def main(argv):
         add(zf, "grading/gradescope/run_autograder", "run_autograder", 0o755)
         for rel in grader_files(chapter) + TOOLS:
             add(zf, rel, "grader/" + rel)
+        if chapter >= 4:
+            add_reference(zf, chapter)
         info = zipfile.ZipInfo("grader/CHAPTER")
         info.external_attr = 0o100644 << 16
         zf.writestr(info, "%d\n" % chapter)

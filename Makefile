@@ -126,7 +126,7 @@ endif
 	test check format host-test book deps deps-auto clean \
 	compile_commands.json snapshot handout branches lint-chapters autograder \
 	user initrd busybox servers bench busybox-testsuite oracle \
-	gradescope-check
+	gradescope-check classroom-check
 
 all: kernel
 
@@ -458,6 +458,11 @@ autograder:
 # slow: not part of make test)
 gradescope-check:
 	@bash tools/gradescope-check.sh $(CHAPTER)
+
+# the chapter's GitHub Classroom workflow, its steps run here (slow: not
+# part of make test)
+classroom-check:
+	@$(PYTHON) tools/classroom-check.py $(CHAPTER)
 
 lint-chapters:
 	@python3 tools/chapters.py lint

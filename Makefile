@@ -20,6 +20,7 @@
 #   make bench               Keel against Linux in the same QEMU (tools/bench.py)
 #   make oracle              record what the graded programs print on Linux
 #                            (grading/linux/, grading/oracle.py)
+#   make oracle-check        the same, failing when a recording changed
 #   make busybox-testsuite   BusyBox's own testsuite on Keel and on Linux
 #
 # Chapters are views of one tree: chapters/NN-slug/chapter.mk lists the
@@ -126,7 +127,7 @@ endif
 	test check format host-test book deps deps-auto clean \
 	compile_commands.json snapshot handout branches lint-chapters autograder \
 	user initrd busybox servers bench busybox-testsuite oracle \
-	gradescope-check classroom-check
+	gradescope-check classroom-check oracle-check
 
 all: kernel
 
@@ -546,6 +547,13 @@ oracle: deps-auto
 	@$(if $(TEST),true,$(PYTHON) -m grading.oracle --prune)
 	@git status --short grading/linux
 	@git diff --stat grading/linux | tail -n 1
+
+# the check that the committed recordings are what Linux says today: record
+# them all anew, and fail when anything changed (a stale recording)
+oracle-check: oracle
+	@if [ -z "$$(git status --porcelain grading/linux)" ]; then \
+		echo "  ORACLE  every recording is what Linux prints"; \
+	else echo "  ORACLE  recordings changed (git diff grading/linux)"; exit 1; fi
 
 # ---- environment -------------------------------------------------------------
 

@@ -57,8 +57,8 @@ From a shell:
     python3 -m grading.oracle hello a b      # the recording of hello a b
     python3 -m grading.oracle --record hello a b   # boot Linux, record it
 
-`make oracle` grades the last chapter (and chapter 3's init, which a
-chapter overlay changes) with KEEL_ORACLE=record in the environment: every
+`make oracle` grades the last chapter (whose grade runs every earlier
+chapter's tests too) with KEEL_ORACLE=record in the environment: every
 output asked for is recorded anew on Linux, and recordings no grade asked
 for are removed; `git diff grading/linux` then shows what changed.
 

@@ -17,10 +17,10 @@
  *   init (pid 1) is never chosen, as on Linux, and neither are zombies;
  * - the victim gets SIGKILL, and the kernel log says so in Linux's words
  *   ("Out of memory: Killed process 42 (hog) total-vm:... anon-rss:...");
- * - the faulting thread yields the CPU while the victim dies (the victim
- *   must run to take the signal and free its memory), then runs its
- *   access again; a victim already killed is waited for, not killed
- *   twice;
+ * - the faulting thread sleeps while the victim dies (the victim must
+ *   run to take the signal and free its memory), then runs its access
+ *   again; until the victim is a zombie nobody else is chosen (its pages
+ *   are on their way back), and it is killed only once;
  * - when the faulting process is itself the largest, it gets the SIGKILL
  *   and dies on its way back to user mode.
  *
@@ -31,7 +31,7 @@
  * and shared-memory pages; Keel counts every mapped page as anon-rss.
  *
  * Locking: the process table's lock while choosing and signalling; none
- * while yielding.
+ * while sleeping.
  */
 #include "kernel/init.h"
 #include "kernel/mm.h"
@@ -39,13 +39,20 @@
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
+#include "kernel/time.h"
 
-/** How many times a faulting thread yields to a dying victim before it
+/** How long a faulting thread waits for its victim to die before it
  *  gives up and takes the fault (SIGSEGV): a victim that cannot die. */
-#define OOM_PATIENCE 1000
+#define OOM_PATIENCE (10 * HZ)
 /** Free frames enough to go on: a fault may need a page-table frame or
- *  two besides its page, and the victim's exit a few of its own. */
+ *  two besides its page, and the victim's exit a few of its own. Below
+ *  this, memory is short; above it, an -ENOMEM was something else (a
+ *  larger block that could not be found) that killing would not cure. */
 #define OOM_RESERVE 64
+
+/** The pid of the last victim, until it has died (0: none): while it is
+ *  still exiting, its pages on their way back, nobody else is chosen. */
+static int dying;
 
 /* The pages mapped in @p mm (its resident set), and its size in pages. */
 static uint64_t
@@ -90,33 +97,46 @@ choose_victim(uint64_t *rss_out, uint64_t *vm_out)
 }
 // [oom_choose]
 
-/* Has @p p been sent SIGKILL already (and not died yet)? */
+/* Is the last victim still alive (not yet a zombie: its memory is not
+ * all back)? Forgets it once it is gone. @pre the process table locked */
 static bool
-killed_already(const struct proc *p)
+victim_dying(void)
 {
-    return (p->sig.pending & SIGBIT(SIGKILL)) != 0;
+    struct proc *v = dying != 0 ? proc_find_locked(dying) : NULL;
+    if (v == NULL || v->state == PROC_ZOMBIE)
+        dying = 0;
+    return dying != 0;
 }
 
+// [oom_kill]
 /*
- * The policy mm_oom_retry() asks: kill the largest process, wait for it,
- * and let the faulting access run again. False only when there is no
- * one to kill, or the victim would not die.
+ * The policy mm_oom_retry() asks: kill the largest process, wait for it
+ * to die, and let the faulting access run again. False when memory is
+ * not what is short, when there is no one to kill, or when the victim
+ * would not die within OOM_PATIENCE.
  */
 static bool
 oom_kill(void)
 {
     struct proc *self = proc_current();
-    for (int tries = 0; tries < OOM_PATIENCE; tries++) {
-        if (tries > 0 && pmm_free_frames() > OOM_RESERVE)
-            return true; // a victim's memory came back: try again
-        uint64_t rss = 0, vm = 0;
+    if (pmm_free_frames() > OOM_RESERVE)
+        return false; // frames are there: the -ENOMEM was something else
+    uint64_t deadline = time_jiffies() + OOM_PATIENCE;
+    while (time_jiffies() < deadline) {
+        if (self->sig.pending & SIGBIT(SIGKILL))
+            return true; // we were chosen: we die on the way out
         irqflags_t flags = proc_table_lock();
-        struct proc *victim = choose_victim(&rss, &vm);
-        if (victim == NULL) {
-            proc_table_unlock(flags);
-            return false;
-        }
-        if (!killed_already(victim)) {
+        if (!victim_dying()) {
+            if (pmm_free_frames() > OOM_RESERVE) {
+                proc_table_unlock(flags);
+                return true; // the victim's memory is back: try again
+            }
+            uint64_t rss = 0, vm = 0;
+            struct proc *victim = choose_victim(&rss, &vm);
+            if (victim == NULL) {
+                proc_table_unlock(flags);
+                return false;
+            }
             pr_err("keel: %s invoked oom-killer\n", self->name);
             pr_err("Out of memory: Killed process %d (%s) total-vm:%lukB, "
                    "anon-rss:%lukB, file-rss:0kB, shmem-rss:0kB, UID:%u "
@@ -125,14 +145,14 @@ oom_kill(void)
                    rss * (PAGE_SIZE / 1024), victim->cred.uid);
             struct sig_info info = {.code = SI_KERNEL};
             signal_send(victim, SIGKILL, &info);
+            dying = victim->pid;
         }
         proc_table_unlock(flags);
-        if (victim == self)
-            return true; // SIGKILL is pending: we die on the way out
-        sched_yield();   // the victim must run to die
+        sched_sleep_ticks(1); // the victim must run to die
     }
     return false;
 }
+// [oom_kill]
 
 /* At boot: page faults that find no frame ask oom_kill(). */
 static int

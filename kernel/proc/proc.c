@@ -260,13 +260,16 @@ proc_exit(int status)
         arch_power_off(code);
     }
     proc_hooks_exit(p); // what still needs our memory
-    // leave the address space before freeing it
+    // leave the address space, and detach it from the process (with
+    // interrupts off: whoever walks the table sees it whole or not at
+    // all), before freeing it
     irqflags_t irq = arch_irq_save();
     self->mm_root = vmm_kernel_root();
     mm_activate(NULL);
-    arch_irq_restore(irq);
-    mm_destroy(p->mm);
+    struct mm *mm = p->mm;
     p->mm = NULL;
+    arch_irq_restore(irq);
+    mm_destroy(mm);
     proc_hooks_release(p); // the rest of what we hold
 
     irqflags_t flags = spin_lock_irqsave(&proc_lock);

@@ -80,7 +80,8 @@ nproc_check(struct proc *child, struct proc *parent, void *frame)
     return n >= parent->rlim[RLIMIT_NPROC].rlim_cur ? -EAGAIN : 0;
 }
 // [nproc_check]
-/* first of the fork hooks: a refused fork copies nothing */
+/* first of the fork hooks: a refused fork copies no file table, no
+ * signal state (the address space is copied before the hooks run) */
 proc_hooks(05, nproc, .fork = nproc_check);
 
 /**

@@ -187,6 +187,8 @@ table_at(const struct proc_entry *t, size_t count, uint64_t pos,
 static bool
 pid_at(uint64_t pos, struct listed *out)
 {
+    if (pos > PID_POS + (uint64_t)0x7fffffff)
+        return false; // past every pid
     int pid = proc_info_next_pid(pos > PID_POS ? (int)(pos - PID_POS) : 0);
     if (pid == 0)
         return false;

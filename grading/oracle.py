@@ -100,17 +100,6 @@ def keel_path(prog):
     return "/init" if prog == "init" else "/bin/" + prog
 
 
-def staged_programs():
-    """The names of the staged programs: init first, then /bin's, sorted."""
-    names = ["init"] if (STAGE / "init").is_file() else []
-    if (STAGE / "bin").is_dir():
-        # not BusyBox and its applet links: busybox_run runs those
-        names += sorted(p.name for p in (STAGE / "bin").iterdir()
-                        if p.is_file() and not p.is_symlink()
-                        and not p.name.startswith("busybox"))
-    return names
-
-
 def recording_mode():
     """True when this run records anew (KEEL_ORACLE=record, make oracle)."""
     return os.environ.get("KEEL_ORACLE", "") == "record"

@@ -488,6 +488,9 @@ check: deps-auto $(GEN)
 	@if [ -f tools/treecheck.py ]; then \
 		echo "  CHECK   the tree's structure (tools/treecheck.py)"; \
 		$(PYTHON) tools/treecheck.py; fi
+	@if [ -f tools/gen-syscheck.py ]; then \
+		echo "  CHECK   the bad-input checklist covers the system-call table"; \
+		$(PYTHON) tools/gen-syscheck.py check; fi
 	@if [ "$(CHECK_BUILDS)" = 1 ]; then \
 		echo "  CHECK   kernel builds for every chapter with -Werror"; \
 		for n in $$(seq 1 $(LAST_CHAPTER)); do \

@@ -377,7 +377,7 @@ dcache_getdents(struct file *f, uptr_t buf, size_t n)
     uint64_t pos = f->pos;
     long err = f->dentry->dead ? -ENOENT : 0;
     while (err == 0 && entry_at(f->dentry, &pos, &name, &len, &node)) {
-        size_t reclen = ALIGN_UP(sizeof(rec.d) + len + 1, 8);
+        size_t reclen = DIRENT64_RECLEN(len);
         if (used + reclen > n) {
             err = used == 0 ? -EINVAL : 0;
             break;

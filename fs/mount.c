@@ -125,9 +125,11 @@ attach(struct super_block *sb, struct dentry *mp, const char *source,
  * @brief Mount a new @p type file system on directory @p target.
  * @param source what mount(2) names as the device ("tmpfs", "none")
  * @param target the mount point (a walked dentry, crossing mounts)
- * @param type   the type's name
+ * @param type   the type's name; NULL (none given) is -EINVAL but for a
+ *               remount
  * @param flags  MS_* (MS_REMOUNT changes the flags of the mount at
- *               @p target; MS_BIND and MS_MOVE are not supported)
+ *               @p target; MS_BIND and MS_MOVE are not supported;
+ *               MS_NOUSER is -EINVAL)
  * @param data   the option string, or NULL
  * @return 0; -ENODEV (unknown type); -ENOTDIR; -EINVAL (bad options,
  *         remount of a non-mount, bind/move); -ENOENT (target removed);
@@ -137,10 +139,12 @@ int
 vfs_mount(const char *source, struct dentry *target, const char *type,
           unsigned long flags, const char *data)
 {
-    if (proc_current() != NULL && proc_current()->cred.euid != 0)
-        return -EPERM;
     if ((flags & MS_MGC_MSK) == 0xc0ed0000)
         flags &= ~MS_MGC_MSK; // the old magic in the high half
+    if (flags & MS_NOUSER)
+        return -EINVAL; // only the kernel mounts such (Linux's order)
+    if (proc_current() != NULL && proc_current()->cred.euid != 0)
+        return -EPERM;
     if (flags & (MS_BIND | MS_MOVE))
         return -EINVAL;
     mutex_lock(&vfs_lock);
@@ -156,8 +160,10 @@ vfs_mount(const char *source, struct dentry *target, const char *type,
     } else if (!S_ISTYPE(target->inode->mode, S_IFDIR)) {
         err = -ENOTDIR;
     } else {
-        const struct fs_type *t = fs_type_find(type);
-        err = t == NULL ? -ENODEV : t->mount(source, flags, data, &sb);
+        const struct fs_type *t = type != NULL ? fs_type_find(type) : NULL;
+        err = type == NULL ? -EINVAL // a new mount needs a type
+              : t == NULL  ? -ENODEV
+                           : t->mount(source, flags, data, &sb);
         if (err == 0 && attach(sb, target, source, flags) == NULL) {
             if (sb->ops != NULL && sb->ops->kill != NULL)
                 sb->ops->kill(sb);

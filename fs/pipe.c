@@ -31,7 +31,9 @@
 #include "kernel/signal.h"
 #include "kernel/string.h"
 #include "kernel/sync.h"
+#include "kernel/uaccess.h"
 #include "uapi/errno.h"
+#include "uapi/termios.h"
 
 /** Bytes a pipe holds. */
 #define PIPE_SIZE (64 * 1024)
@@ -284,11 +286,27 @@ pipe_poll(struct file *f, struct poll_table *pt)
 }
 // [pipe_poll]
 
+/* ioctl: FIONREAD, the bytes a read could take now (either end, as
+ * Linux's pipe_ioctl); anything else is not a pipe's: -ENOTTY. A bad
+ * pointer is -EFAULT. */
+static long
+pipe_ioctl(struct file *f, unsigned long cmd, uptr_t arg)
+{
+    struct pipe *p = f->priv;
+    if (cmd != FIONREAD)
+        return -ENOTTY;
+    irqflags_t fl = spin_lock_irqsave(&p->lock);
+    int n = (int)p->count;
+    spin_unlock_irqrestore(&p->lock, fl);
+    return copy_to_user(arg, &n, sizeof(n)) < 0 ? -EFAULT : 0;
+}
+
 static const struct file_ops pipe_ops = {
     .read = pipe_read,
     .write = pipe_write,
     .release = pipe_release,
     .poll = pipe_poll,
+    .ioctl = pipe_ioctl,
 };
 
 /* A new empty pipe with no end open; NULL when memory is out. */

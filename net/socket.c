@@ -468,6 +468,8 @@ sock_socket(int family, int type, int protocol)
         return unix_socket(type, protocol, flags);
     if (family != AF_INET)
         return -EAFNOSUPPORT;
+    if (protocol < 0 || protocol >= IPPROTO_MAX)
+        return -EINVAL; // Linux's inet_create, before it looks for a match
     const struct sock_proto *proto;
     if (type == SOCK_STREAM && (protocol == 0 || protocol == IPPROTO_TCP)) {
         proto = &tcp_proto;
@@ -532,14 +534,20 @@ sock_socketpair(int family, int type, int protocol, int fds[2])
     return -EOPNOTSUPP;
 }
 
-/* An AF_INET address from bind or connect, checked as Linux checks it. */
+/* An AF_INET address from bind or connect, checked as Linux checks it.
+ * bind (@p unspec_any) also takes AF_UNSPEC with the any-address, as
+ * Linux's inet_bind does "for compatibility". */
 static int
 sock_inet_addr(const struct sockaddr_storage *a, unsigned len,
-               struct sockaddr_in *out)
+               struct sockaddr_in *out, bool unspec_any)
 {
     if (len < sizeof(struct sockaddr_in))
         return -EINVAL;
     memcpy(out, a, sizeof *out);
+    if (out->sin_family == AF_UNSPEC && unspec_any && out->sin_addr == 0) {
+        out->sin_family = AF_INET;
+        return 0;
+    }
     if (out->sin_family != AF_INET)
         return -EAFNOSUPPORT;
     return 0;
@@ -566,7 +574,7 @@ sock_bind(int fd, const struct sockaddr_storage *a, unsigned len)
         return err;
     }
     struct sockaddr_in in;
-    err = sock_inet_addr(a, len, &in);
+    err = sock_inet_addr(a, len, &in, true);
     if (err == 0) {
         struct socket *s = sock_enter(f, 0);
         err = sock_local_addr_ok(in.sin_addr);
@@ -606,8 +614,11 @@ sock_connect(int fd, const struct sockaddr_storage *a, unsigned len)
         s->type != SOCK_STREAM) {
         memset(&in, 0, sizeof in); // a datagram socket forgets its peer
         err = s->proto->connect(s, &in, s->nonblock);
+    } else if (len >= sizeof(uint16_t) && a->ss_family == AF_UNSPEC &&
+               s->state == SOCK_UNCONNECTED) {
+        err = 0; // Linux's disconnect of a stream that has nothing to drop
     } else {
-        err = sock_inet_addr(a, len, &in);
+        err = sock_inet_addr(a, len, &in, false);
         if (err == 0)
             err = s->proto->connect(s, &in, s->nonblock);
     }
@@ -721,9 +732,21 @@ sock_sendmsg(int fd, const struct iovec *iov, size_t n,
         file_put(f);
         return err;
     }
+    // Linux's udp_sendmsg checks, in its order: the size, MSG_OOB, then
+    // the address, where AF_UNSPEC counts as AF_INET and port 0 is none
+    struct socket *sk = f->priv; // type and protocol never change
+    bool udp = sk->type == SOCK_DGRAM && sk->protocol == IPPROTO_UDP;
     struct sockaddr_in in, *dst = NULL;
-    if (to != NULL) {
-        err = sock_inet_addr(to, tolen, &in);
+    if (udp && it.left > 0xffff)
+        err = -EMSGSIZE;
+    else if (udp && (flags & MSG_OOB))
+        err = -EOPNOTSUPP;
+    else if (to != NULL) {
+        err = sock_inet_addr(to, tolen, &in, false);
+        if (udp && err == -EAFNOSUPPORT && in.sin_family == AF_UNSPEC)
+            err = 0;
+        if (udp && err == 0 && in.sin_port == 0)
+            err = -EINVAL;
         dst = &in;
     }
     if (err == 0) {

@@ -113,8 +113,12 @@ USER_PROGS += polltest sendfiletest fifotest
 # Linux is the oracle: each program makes its files under the directory
 # named by its first argument (a temporary folder on the host).
 USER_PROGS += fdshare appendrace pipesem integrity badpaths walkedge \
-	fsfuzz shmtest
+	fsfuzz shmtest syscheck
 CHAPTER_FILES += \
+	user/syscheck.c \
+	user/syscheck_cases.h \
+	tools/gen-syscheck.py \
+	grading/tests/ch05_checklist.py \
 	user/shmtest.c \
 	user/fdshare.c \
 	user/appendrace.c \

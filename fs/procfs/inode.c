@@ -411,7 +411,7 @@ procfs_getdents(struct file *f, uptr_t buf, size_t n)
         prune_dead(f->dentry);
     while (listed_at(pn, f->pos, &e)) {
         size_t len = strlen(e.name);
-        size_t reclen = ALIGN_UP(sizeof(rec.d) + len + 1, 8);
+        size_t reclen = DIRENT64_RECLEN(len);
         if (used + reclen > n)
             return used == 0 ? -EINVAL : (long)used;
         memset(&rec, 0, reclen);

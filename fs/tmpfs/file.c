@@ -5,7 +5,9 @@
  *
  * A file's bytes are a table of pages: entry i holds bytes
  * [i * 4096, (i + 1) * 4096), or is NULL for a hole that reads as zeros
- * (after a seek past the end, or a truncate that grew the file). Pages
+ * (after a seek past the end, or a truncate that grew the file). The
+ * table has two levels (struct tmpfs_data), so a sparse file costs
+ * memory for the pages it has, not for the offsets it spans. Pages
  * come from the frame allocator one at a time and count against the
  * instance's size limit (-ENOSPC).
  *
@@ -39,14 +41,23 @@
 #include "kernel/string.h"
 #include "uapi/errno.h"
 
-/** The largest file (4 GiB): its page table is then 8 MiB. */
+/** The largest file (4 GiB): 2048 leaves, a directory of 16 KiB. */
 #define TMPFS_FILE_MAX (1ULL << 32)
 
-/** A regular file's bytes (inode::priv). */
+/** Page pointers in one leaf of a file's page table (one 4 KiB block). */
+#define LEAF_PAGES (PAGE_SIZE / sizeof(uint8_t *))
+
+/**
+ * A regular file's bytes (inode::priv). The page table has two levels,
+ * as a sparse file wants: a directory of leaves, each leaf LEAF_PAGES
+ * page pointers. A file written only at 2 GiB costs one leaf and a
+ * directory of 1024 entries, not a table of half a million; a NULL leaf
+ * or page is a hole.
+ */
 struct tmpfs_data {
     const uint8_t *borrowed; /**< the archive's bytes, or NULL */
-    uint8_t **pages;         /**< the page table, NULL entries: holes */
-    size_t npages;           /**< entries in the table */
+    uint8_t ***leaves;       /**< the directory; NULL entries: holes */
+    size_t nleaves;          /**< entries in the directory */
 };
 
 static const uint8_t zero_page[PAGE_SIZE];
@@ -83,32 +94,49 @@ sb_of(struct inode *n)
     return n->sb->priv;
 }
 
-/* Make the table hold at least @p count entries; 0 or -ENOMEM. */
+/* Make the directory hold at least @p count leaves; 0 or -ENOMEM. */
 static int
-grow_table(struct tmpfs_data *td, size_t count)
+grow_dir(struct tmpfs_data *td, size_t count)
 {
-    if (count <= td->npages)
+    if (count <= td->nleaves)
         return 0;
-    size_t want = MAX(count, td->npages * 2);
-    uint8_t **t = kzalloc(want * sizeof(*t));
+    size_t want = MAX(count, td->nleaves * 2);
+    uint8_t ***t = kzalloc(want * sizeof(*t));
     if (t == NULL)
         return -ENOMEM;
-    if (td->npages > 0)
-        memcpy(t, td->pages, td->npages * sizeof(*t));
-    kfree(td->pages);
-    td->pages = t;
-    td->npages = want;
+    if (td->nleaves > 0)
+        memcpy(t, td->leaves, td->nleaves * sizeof(*t));
+    kfree(td->leaves);
+    td->leaves = t;
+    td->nleaves = want;
     return 0;
+}
+
+/* Page @p i of the file, or NULL for a hole. */
+static uint8_t *
+page_at(const struct tmpfs_data *td, size_t i)
+{
+    size_t leaf = i / LEAF_PAGES;
+    if (td == NULL || leaf >= td->nleaves || td->leaves[leaf] == NULL)
+        return NULL;
+    return td->leaves[leaf][i % LEAF_PAGES];
 }
 
 /* Page @p i of @p n, allocated (zeroed) if it was a hole. */
 static uint8_t *
 page_get(struct inode *n, struct tmpfs_data *td, size_t i, int *err)
 {
-    if ((*err = grow_table(td, i + 1)) < 0)
+    size_t leaf = i / LEAF_PAGES;
+    if ((*err = grow_dir(td, leaf + 1)) < 0)
         return NULL;
-    if (td->pages[i] != NULL)
-        return td->pages[i];
+    if (td->leaves[leaf] == NULL &&
+        (td->leaves[leaf] = kzalloc(LEAF_PAGES * sizeof(uint8_t *))) == NULL) {
+        *err = -ENOMEM;
+        return NULL;
+    }
+    uint8_t **slot = &td->leaves[leaf][i % LEAF_PAGES];
+    if (*slot != NULL)
+        return *slot;
     struct tmpfs_sb *ts = sb_of(n);
     bool room = ts->max_pages == 0 || ts->used_pages < ts->max_pages;
     paddr_t pa = room ? pmm_alloc_frame() : 0; // max 0: no limit (size=0)
@@ -117,21 +145,31 @@ page_get(struct inode *n, struct tmpfs_data *td, size_t i, int *err)
         return NULL;
     }
     __atomic_add_fetch(&ts->used_pages, 1, __ATOMIC_SEQ_CST);
-    td->pages[i] = phys_to_virt(pa);
-    memset(td->pages[i], 0, PAGE_SIZE);
-    return td->pages[i];
+    *slot = phys_to_virt(pa);
+    memset(*slot, 0, PAGE_SIZE);
+    return *slot;
 }
 
 /* Drop pages from index @p from on (a page a mapping still maps lives
- * on until it is unmapped: pmm_put). */
+ * on until it is unmapped: pmm_put), and the leaves left empty. */
 static void
 free_pages_from(struct inode *n, struct tmpfs_data *td, size_t from)
 {
-    for (size_t i = from; i < td->npages; i++) {
-        if (td->pages[i] != NULL) {
-            pmm_put(virt_to_phys(td->pages[i]));
-            td->pages[i] = NULL;
-            __atomic_sub_fetch(&sb_of(n)->used_pages, 1, __ATOMIC_SEQ_CST);
+    for (size_t leaf = from / LEAF_PAGES; leaf < td->nleaves; leaf++) {
+        uint8_t **l = td->leaves[leaf];
+        if (l == NULL)
+            continue;
+        size_t first = leaf * LEAF_PAGES;
+        for (size_t k = from > first ? from - first : 0; k < LEAF_PAGES; k++) {
+            if (l[k] != NULL) {
+                pmm_put(virt_to_phys(l[k]));
+                l[k] = NULL;
+                __atomic_sub_fetch(&sb_of(n)->used_pages, 1, __ATOMIC_SEQ_CST);
+            }
+        }
+        if (from <= first) {
+            kfree(l);
+            td->leaves[leaf] = NULL;
         }
     }
 }
@@ -171,9 +209,8 @@ copy_out(struct tmpfs_data *td, uint64_t off, size_t len, void *dst, bool user)
         const uint8_t *src = zero_page;
         if (td != NULL && td->borrowed != NULL)
             src = td->borrowed + at, k = len - done;
-        else if (td != NULL && at / PAGE_SIZE < td->npages &&
-                 td->pages[at / PAGE_SIZE] != NULL)
-            src = td->pages[at / PAGE_SIZE] + at % PAGE_SIZE;
+        else if (page_at(td, at / PAGE_SIZE) != NULL)
+            src = page_at(td, at / PAGE_SIZE) + at % PAGE_SIZE;
         uint8_t *d = (uint8_t *)dst + done;
         if (!user)
             memcpy(d, src, k);
@@ -255,7 +292,7 @@ file_write_op(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
 static bool
 has_page(const struct tmpfs_data *td, size_t i)
 {
-    return td != NULL && i < td->npages && td->pages[i] != NULL;
+    return page_at(td, i) != NULL;
 }
 
 /*
@@ -344,8 +381,8 @@ truncate_op(struct inode *n, uint64_t size)
     if (size < n->size) {
         free_pages_from(n, td, ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE);
         size_t last = size / PAGE_SIZE;
-        if (size % PAGE_SIZE && last < td->npages && td->pages[last])
-            memset(td->pages[last] + size % PAGE_SIZE, 0,
+        if (size % PAGE_SIZE && page_at(td, last) != NULL)
+            memset(page_at(td, last) + size % PAGE_SIZE, 0,
                    PAGE_SIZE - size % PAGE_SIZE);
     }
     n->size = size;
@@ -421,7 +458,7 @@ evict_op(struct inode *n)
     struct tmpfs_data *td = n->priv;
     if (td != NULL) {
         free_pages_from(n, td, 0);
-        kfree(td->pages);
+        kfree(td->leaves);
         kfree(td);
     }
     tmpfs_inode_gone(n);

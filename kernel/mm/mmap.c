@@ -183,6 +183,16 @@ mmap_insert(struct mm *mm, const struct vma *tmpl, vaddr_t at, size_t len,
     return 0;
 }
 
+/* Does a mapping of @p len bytes get past the overcommit check? Linux
+ * accounts private writable mappings and shared anonymous ones, unless
+ * MAP_NORESERVE asks it not to (mm_commit_ok()). */
+static bool
+mmap_commit_ok(size_t len, int prot, int flags, bool shared, bool anon)
+{
+    bool accounted = shared ? anon : (prot & PROT_WRITE) != 0;
+    return !accounted || (flags & MAP_NORESERVE) || mm_commit_ok(len);
+}
+
 /**
  * @brief mmap: add a region of @p len bytes; see mmap(2).
  * @param mm    the address space
@@ -235,6 +245,8 @@ mm_mmap(struct mm *mm, vaddr_t addr, size_t len, int prot, int flags, int fd,
     if (err < 0)
         return err;
     long at = mmap_place(mm, addr, len, flags);
+    if (at >= 0 && !mmap_commit_ok(len, prot, flags, shared, anon))
+        at = -ENOMEM;
     if (at >= 0)
         err = mmap_insert(mm, &tmpl, (vaddr_t)at, len, flags);
     if (tmpl.file != NULL)
@@ -244,6 +256,8 @@ mm_mmap(struct mm *mm, vaddr_t addr, size_t len, int prot, int flags, int fd,
     if (err < 0)
         return err;
     long at = mmap_place(mm, addr, len, flags);
+    if (at >= 0 && !mmap_commit_ok(len, prot, flags, shared, anon))
+        at = -ENOMEM;
 #endif
     if (at < 0)
         return at;
@@ -540,7 +554,8 @@ mm_brk(struct mm *mm, vaddr_t want)
         return mm->brk;
     vaddr_t mapped = ALIGN_UP(mm->brk, PAGE_SIZE);
     vaddr_t need = ALIGN_UP(want, PAGE_SIZE);
-    if (need > mapped && brk_grow(mm, mapped, need) < 0)
+    if (need > mapped &&
+        (!mm_commit_ok(need - mapped) || brk_grow(mm, mapped, need) < 0))
         return mm->brk;
     if (need < mapped && mm_unmap_range(mm, need, mapped) < 0)
         return mm->brk;

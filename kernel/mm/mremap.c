@@ -88,32 +88,51 @@ vma_grow(struct mm *mm, struct vma *v, size_t more, int flags)
  * @param old_len its length (rounded up to pages); it must lie in one
  *                region
  * @param new_len the length wanted
+ *
+ * Linux's order: @p old must be in a region (-EFAULT); then a shrink
+ * (new_len <= old_len, once rounded up) is an munmap of the tail, which
+ * may reach past that region; only growing needs the old range to be
+ * one region, and a length of 0 (Linux's "duplicate a shared mapping")
+ * is refused there.
  * @param flags   MREMAP_MAYMOVE; MREMAP_FIXED and MREMAP_DONTUNMAP are not
  *                supported (-EINVAL)
- * @return the mapping's address; -EINVAL (alignment, flags, an old
- *         length of 0 or beyond TASK_SIZE, a new length of 0 once rounded
- *         up to pages); -EFAULT (old range not one region); -ENOMEM (no
- *         room: a new length beyond TASK_SIZE too, as on Linux)
+ * @return the mapping's address; -EINVAL (alignment, flags, a new length
+ *         of 0 once rounded up to pages, a shrink whose tail leaves user
+ *         space, an old length of 0); -EFAULT (@p old in no region, or a
+ *         growing old range not one region); -ENOMEM (no room: a new
+ *         length beyond TASK_SIZE too, as on Linux; more than memory)
  */
 long
 mm_mremap(struct mm *mm, vaddr_t old, size_t old_len, size_t new_len, int flags)
 {
-    if ((old & (PAGE_SIZE - 1)) || (flags & ~MREMAP_MAYMOVE) || old_len == 0 ||
-        old_len > TASK_SIZE)
+    if ((old & (PAGE_SIZE - 1)) || (flags & ~MREMAP_MAYMOVE))
         return -EINVAL;
-    old_len = ALIGN_UP(old_len, PAGE_SIZE);
-    new_len = ALIGN_UP(new_len, PAGE_SIZE); // within a page of 2^64: 0
+    old_len = ALIGN_UP(old_len, PAGE_SIZE); // within a page of 2^64: 0
+    new_len = ALIGN_UP(new_len, PAGE_SIZE);
     if (new_len == 0)
         return -EINVAL;
     struct vma *v = mm_find_vma(mm, old);
-    if (v == NULL || old > TASK_SIZE - old_len || old + old_len > v->end)
+    if (v == NULL)
         return -EFAULT;
     if (new_len <= old_len) {
-        int err = mm_unmap_range(mm, old + new_len, old + old_len);
+        vaddr_t tail = old + new_len;
+        if (new_len == old_len)
+            return (long)old; // nothing to unmap (Linux ignores the EINVAL)
+        if (tail < old || tail > TASK_SIZE ||
+            old_len - new_len > TASK_SIZE - tail)
+            return -EINVAL; // munmap's own check
+        int err = mm_unmap_range(mm, tail, old + old_len);
         return err < 0 ? err : (long)old;
     }
+    if (old_len == 0)
+        return -EINVAL; // duplicating a shared mapping: not supported
+    if (old > TASK_SIZE - old_len || old + old_len > v->end)
+        return -EFAULT;
     if (new_len > TASK_SIZE)
         return -ENOMEM; // no room for it anywhere, as Linux finds
+    if (!(v->flags & VMA_SHARED) && (v->prot & VM_WRITE) &&
+        !mm_commit_ok(new_len - old_len))
+        return -ENOMEM; // more than memory: Linux's overcommit check
 
     // Make the old range a region of its own, then grow it.
     if (v->start < old)

@@ -76,6 +76,24 @@ mm_destroy(struct mm *mm)
 }
 
 /**
+ * @brief May @p len more bytes of private memory be promised?
+ *
+ * Linux's default overcommit policy ("guess", vm.overcommit_memory = 0)
+ * refuses only the obviously impossible: a single request larger than
+ * all of memory (and swap, which Keel has none of). mmap of a private
+ * writable or a shared anonymous mapping, brk, and mremap growing one
+ * ask this first and fail with -ENOMEM (brk: stays) when it says no;
+ * anything smaller is promised and paid for at fault time, as on Linux.
+ * @param len bytes asked for
+ * @return true when it is not more than memory
+ */
+bool
+mm_commit_ok(size_t len)
+{
+    return len / PAGE_SIZE <= pmm_total_frames();
+}
+
+/**
  * @brief The region containing @p va, or NULL.
  * @param mm the address space
  * @param va any address

@@ -59,14 +59,18 @@ int
 pgrp_setpgid(int pid, int pgid)
 {
     struct proc *self = proc_current();
+    // Linux's order: 0 names the caller, a pgid of 0 the process itself,
+    // and only then is a negative pgid (setpgid(-1, 0) too) -EINVAL
+    if (pid == 0)
+        pid = self->pid;
+    if (pgid == 0)
+        pgid = pid;
     if (pgid < 0)
         return -EINVAL;
     if (pid < 0)
         return -ESRCH;
     irqflags_t flags = proc_table_lock();
-    struct proc *p = pid == 0 ? self : proc_find_locked(pid);
-    if (p != NULL && pgid == 0)
-        pgid = p->pid;
+    struct proc *p = proc_find_locked(pid);
     int err = setpgid_check(self, p, pgid);
     if (err == 0)
         p->pgid = pgid;

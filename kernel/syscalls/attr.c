@@ -213,14 +213,17 @@ sys_utimes(const long a[6])
 }
 
 /**
- * @brief futimesat(dirfd, path, times).
+ * @brief futimesat(dirfd, path, times); a NULL path with a real dirfd
+ *        sets dirfd's own times, as Linux's do_utimes.
  * @param a the argument registers
  * @return as utimes(); -EBADF
  */
 long
 sys_futimesat(const long a[6])
 {
-    return a[1] == 0 ? -EFAULT : set_timevals(a[0], a[1], a[2]);
+    if (a[1] == 0 && (int)a[0] == AT_FDCWD)
+        return -EFAULT;
+    return set_timevals(a[0], a[1], a[2]);
 }
 
 /**

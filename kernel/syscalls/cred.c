@@ -13,6 +13,7 @@
  *   new effective id (so a dropped id cannot be taken back).
  */
 #include "kernel/cred.h"
+#include "kernel/compiler.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
@@ -223,13 +224,22 @@ sys_getgroups(const long a[6])
         return c->ngroups;
     if (size < c->ngroups)
         return -EINVAL;
-    if (copy_to_user(UPTR(a[1]), c->groups, c->ngroups * 4) < 0)
+    // no group, no copy: Linux touches the list only to write a group
+    if (c->ngroups > 0 &&
+        copy_to_user(UPTR(a[1]), c->groups, c->ngroups * 4) < 0)
         return -EFAULT;
     return c->ngroups;
 }
 
+/** Linux's limit on a setgroups list (its NGROUPS_MAX). */
+#define LINUX_NGROUPS_MAX 65536
+
 /**
  * @brief setgroups(size, list): root only.
+ *
+ * Linux takes up to 65536 groups; Keel keeps NGROUPS_MAX. A list in
+ * between is read whole first, so a bad pointer is -EFAULT as on Linux,
+ * and only then refused with -EINVAL.
  * @param a the six argument registers
  * @return 0; -EPERM for non-root; -EINVAL for size < 0 or past
  *         NGROUPS_MAX; -EFAULT
@@ -241,7 +251,14 @@ sys_setgroups(const long a[6])
     uint32_t groups[NGROUPS_MAX];
     if (!cred_is_root())
         return -EPERM;
-    if (size < 0 || size > NGROUPS_MAX)
+    if (size < 0 || size > LINUX_NGROUPS_MAX)
+        return -EINVAL;
+    for (long at = 0; at < size; at += NGROUPS_MAX) {
+        long n = MIN(size - at, (long)NGROUPS_MAX);
+        if (copy_from_user(groups, UPTR(a[1] + at * 4), n * 4) < 0)
+            return -EFAULT;
+    }
+    if (size > NGROUPS_MAX)
         return -EINVAL;
     if (copy_from_user(groups, UPTR(a[1]), size * 4) < 0)
         return -EFAULT;

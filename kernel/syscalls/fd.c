@@ -106,10 +106,15 @@ pipe_size_fcntl(int fd, int cmd, unsigned long arg)
 }
 
 /* F_SETFL: O_APPEND, O_NONBLOCK and O_ASYNC may change; the last
- * arms or disarms the file's signals (fs/fasync.c). */
+ * arms or disarms the file's signals (fs/fasync.c). O_DIRECT is
+ * -EINVAL except on a pipe (Linux's packet mode, taken and ignored):
+ * no Keel file can skip a cache, as Linux's tmpfs cannot. */
 static long
 set_status_flags(struct file *f, unsigned arg)
 {
+    if ((arg & O_DIRECT) &&
+        (f->inode == NULL || !S_ISTYPE(f->inode->mode, S_IFIFO)))
+        return -EINVAL;
     if ((arg ^ f->flags) & O_ASYNC) {
         long r = fasync_set(f, (arg & O_ASYNC) != 0);
         if (r < 0)

@@ -24,10 +24,12 @@
 static long
 do_open(int dirfd, long upath, long flags, long mode)
 {
+    // a handle only: every other flag is ignored, O_TMPFILE's bits too
+    // (Linux's build_open_how: "O_PATH beats everything else")
+    if (flags & O_PATH)
+        flags &= O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW;
     if ((flags & O_TMPFILE) == O_TMPFILE)
         return -EOPNOTSUPP;
-    if (flags & O_PATH) // a handle only: every other flag is ignored
-        flags &= O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW;
     if ((flags & O_ACCMODE) == 3)
         return -EINVAL;
     if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))

@@ -52,15 +52,18 @@ affinity_target(long pid, bool set)
  *
  * Any process may be asked about (taskset -p 1), as on Linux.
  * @param a the six argument registers
- * @return the size of the mask written (8); -EINVAL when len is not a
- *         positive multiple of 8 (checked first, as Linux does); -ESRCH
+ * @return the size of the mask written (8); -EINVAL when len (32 bits)
+ *         is not a positive multiple of 8 (checked first, as Linux does;
+ *         2^31 * 8 wraps to 0 there too); -ESRCH
  *         for no such process; -EFAULT
  */
 long
 sys_sched_getaffinity(const long a[6])
 {
     uint64_t mask = 1;
-    if ((unsigned long)a[1] < 8 || (a[1] & 7))
+    uint32_t len = (uint32_t)a[1]; // an unsigned int, as Linux's
+    // Linux: len * 8 (in 32 bits) must cover the CPUs, len a multiple of 8
+    if ((uint32_t)(len * 8) < 1 || (len & 7))
         return -EINVAL;
     int err = affinity_target((int)a[0], false);
     if (err < 0)
@@ -81,9 +84,10 @@ long
 sys_sched_setaffinity(const long a[6])
 {
     uint8_t first = 0;
-    if (a[1] <= 0)
-        return -EINVAL;
-    if (copy_from_user(&first, UPTR(a[2]), 1) < 0)
+    uint32_t len = (uint32_t)a[1]; // an unsigned int, as Linux's
+    // Linux copies min(len, its mask size) bytes; a len of 0 copies none
+    // and leaves the mask empty (-EINVAL below)
+    if (len > 0 && copy_from_user(&first, UPTR(a[2]), 1) < 0)
         return -EFAULT;
     int err = affinity_target((int)a[0], true);
     if (err < 0)

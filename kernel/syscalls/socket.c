@@ -264,6 +264,8 @@ ctl_copy_in(void **ctl, struct msghdr *h)
 long
 sys_sendmsg(const long a[6])
 {
+    if ((unsigned)a[2] & MSG_CMSG_COMPAT)
+        return -EINVAL; // a 32-bit caller's flag: Linux refuses it first
     long err = sock_fd_check((int)a[0]);
     if (err < 0)
         return err;
@@ -319,6 +321,8 @@ recvmsg_out(long u, const struct msghdr *h, const struct sockaddr_storage *from,
 long
 sys_recvmsg(const long a[6])
 {
+    if ((unsigned)a[2] & MSG_CMSG_COMPAT)
+        return -EINVAL; // a 32-bit caller's flag: Linux refuses it first
     long err = sock_fd_check((int)a[0]);
     if (err < 0)
         return err;
@@ -406,12 +410,12 @@ sys_getpeername(const long a[6])
 long
 sys_setsockopt(const long a[6])
 {
+    int len = (int)a[4];
+    if (len < 0)
+        return -EINVAL; // before the descriptor, as Linux
     long err = sock_fd_check((int)a[0]);
     if (err < 0)
         return err;
-    int len = (int)a[4];
-    if (len < 0)
-        return -EINVAL;
     uint8_t val[32] = {0};
     size_t n = (size_t)len < sizeof val ? (size_t)len : sizeof val;
     if (n > 0 && copy_from_user(val, UPTR(a[3]), n) < 0)

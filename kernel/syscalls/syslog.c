@@ -99,8 +99,14 @@ sys_syslog(const long a[6])
     case SYSLOG_ACTION_READ:
     case SYSLOG_ACTION_READ_ALL:
     case SYSLOG_ACTION_READ_CLEAR: {
-        if (len < 0)
+        // Linux's checks, in its order: no buffer, a negative length,
+        // nothing to read, a buffer that leaves user space
+        if (a[1] == 0 || len < 0)
             return -EINVAL;
+        if (len == 0)
+            return 0;
+        if (!user_access_ok(UPTR(a[1]), (size_t)len))
+            return -EFAULT;
         long got = read_all(UPTR(a[1]), (size_t)len);
         if (got >= 0 && action != SYSLOG_ACTION_READ_ALL)
             klog_clear(); // READ consumes what it read, as READ_CLEAR does

@@ -100,6 +100,8 @@ long
 sys_timer_settime(const long a[6])
 {
     struct itimerspec v, old;
+    if (a[2] == 0) // no new setting: Linux says -EINVAL, not -EFAULT
+        return -EINVAL;
     if (copy_from_user(&v, UPTR(a[2]), sizeof(v)) < 0)
         return -EFAULT;
     int err = ptimer_settime((int)a[0], (int)a[1], &v, a[3] ? &old : NULL);

@@ -215,6 +215,7 @@ void mm_destroy(struct mm *mm);
 struct mm *mm_fork(struct mm *parent);
 int mm_map_anon(struct mm *mm, vaddr_t start, size_t len, unsigned prot);
 struct vma *mm_find_vma(struct mm *mm, vaddr_t va);
+bool mm_commit_ok(size_t len);
 int mm_copy_to(struct mm *mm, vaddr_t va, const void *src, size_t len);
 int mm_fault(struct mm *mm, vaddr_t va, bool write, bool exec);
 void mm_set_oom_policy(bool (*policy)(void));

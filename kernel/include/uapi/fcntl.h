@@ -22,6 +22,7 @@
 #define O_TRUNC 01000       /**< truncate to length 0 */
 #define O_APPEND 02000      /**< every write goes to the end */
 #define O_NONBLOCK 04000    /**< never sleep: -EAGAIN instead */
+#define O_DIRECT 040000     /**< no page cache (Keel has none to skip) */
 #define O_LARGEFILE 0100000 /**< offsets past 2 GiB (always, on 64 bits) */
 #define O_DIRECTORY 0200000 /**< fail unless a directory */
 #define O_NOFOLLOW 0400000  /**< fail on a symlink as last component */

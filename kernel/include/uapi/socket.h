@@ -39,6 +39,7 @@
 #define IPPROTO_TCP 6   /**< TCP */
 #define IPPROTO_UDP 17  /**< UDP */
 #define IPPROTO_RAW 255 /**< raw IP */
+#define IPPROTO_MAX 263 /**< protocols are below this (else -EINVAL) */
 ///@}
 
 /** @name Option levels and options (setsockopt, getsockopt). */
@@ -90,6 +91,7 @@
 #define MSG_NOSIGNAL 0x4000         /**< no SIGPIPE with EPIPE */
 #define MSG_MORE 0x8000             /**< more is coming: hold the segment */
 #define MSG_CMSG_CLOEXEC 0x40000000 /**< passed descriptors get FD_CLOEXEC */
+#define MSG_CMSG_COMPAT 0x80000000u /**< a 32-bit caller (refused: -EINVAL) */
 ///@}
 
 /** @name shutdown's @p how. */

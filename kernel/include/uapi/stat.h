@@ -112,6 +112,13 @@ _Static_assert(__builtin_offsetof(struct linux_dirent64, d_reclen) == 16,
 _Static_assert(__builtin_offsetof(struct linux_dirent64, d_name) == 19,
                "d_name at 19");
 
+/** Bytes of the getdents64 record of a name of @p n bytes: Linux's size,
+ *  from byte 19 where the name starts (not from sizeof, which pads the
+ *  header to 24), with its NUL, rounded up to 8. */
+#define DIRENT64_RECLEN(n)                                                     \
+    ((__builtin_offsetof(struct linux_dirent64, d_name) + (n) + 1 + 7) &       \
+     ~(size_t)7)
+
 /** @name d_type values: the file type bits shifted down by 12. */
 ///@{
 #define DT_UNKNOWN 0 /**< unknown */

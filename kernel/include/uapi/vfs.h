@@ -43,6 +43,7 @@ struct statfs {
 #define MS_REMOUNT 32         /**< change an existing mount */
 #define MS_BIND 4096          /**< bind mount (not supported) */
 #define MS_MOVE 8192          /**< move a mount (not supported) */
+#define MS_NOUSER (1ul << 31) /**< not mountable from user space */
 #define MS_MGC_MSK 0xffff0000 /**< old magic in the high half: ignored */
 ///@}
 

@@ -117,7 +117,7 @@ dir_getdents(struct file *f, uptr_t buf, size_t n)
     size_t len;
     struct fnode *node;
     while (dir_entry(f->node, f->pos, &name, &len, &node)) {
-        size_t reclen = ALIGN_UP(sizeof(rec.d) + len + 1, 8);
+        size_t reclen = DIRENT64_RECLEN(len);
         if (used + reclen > n)
             break;
         memset(&rec, 0, reclen);

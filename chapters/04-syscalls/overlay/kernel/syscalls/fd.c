@@ -136,6 +136,11 @@ sys_fcntl(const long a[6])
     long r = 0;
     if (a[1] == F_GETFL)
         r = f->flags;
+#if CHAPTER >= 5
+    else if ((arg & O_DIRECT) &&
+             (f->inode == NULL || !S_ISTYPE(f->inode->mode, S_IFIFO)))
+        r = -EINVAL; // no Keel file can skip a cache (a pipe ignores it)
+#endif
     else
         f->flags = (f->flags & ~(O_APPEND | O_NONBLOCK)) |
                    ((unsigned)arg & (O_APPEND | O_NONBLOCK));

@@ -113,28 +113,30 @@ sys_waitid(const long a[6])
     unsigned long options = (unsigned long)a[3];
     const unsigned long known = WNOHANG | WSTOPPED | WEXITED | WCONTINUED |
                                 WNOWAIT | WNOTHREAD | WALL | WCLONE;
+    int pid = 0;
     if ((options & ~known) || !(options & WEXITED))
-        return -EINVAL;
-    if (idtype == P_ALL)
+        pid = -EINVAL;
+    else if (idtype == P_ALL)
         id = -1;
     else if (idtype == P_PGID && id >= 0)
         id = pgid_selector((int)id);
     else if (idtype != P_PID || id <= 0)
-        return -EINVAL;
+        pid = -EINVAL;
     int status = 0;
     uint32_t uid = 0;
-    int pid = proc_waitid((int)id, options & WNOWAIT, options & WNOHANG,
+    if (pid == 0)
+        pid = proc_waitid((int)id, options & WNOWAIT, options & WNOHANG,
                           &status, &uid);
-    if (pid < 0)
-        return pid;
     struct siginfo_chld si;
     memset(&si, 0, sizeof(si));
     if (pid > 0)
         fill_siginfo(&si, pid, status, uid);
-    // Linux's order: the rusage of a reaped child, then infop
+    // Linux's order: the rusage of a reaped child, then infop, which is
+    // written whatever the answer (zeros for an error or no child ready),
+    // so a bad infop is -EFAULT even when the wait itself failed
     if (pid > 0 && wait_put_rusage(a[4]) < 0)
         return -EFAULT;
     if (infop != 0 && copy_to_user(UPTR(infop), &si, sizeof(si)) < 0)
         return -EFAULT;
-    return 0;
+    return pid < 0 ? pid : 0;
 }

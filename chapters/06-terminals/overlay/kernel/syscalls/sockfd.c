@@ -54,11 +54,13 @@ sys_getsockname(const long a[6])
  * @brief setsockopt(fd, level, name, value, len): set a socket's option
  *        (SO_KEEPALIVE, ...).
  * @param a the argument registers
- * @return -EBADF or -ENOTSOCK
+ * @return -EINVAL (a negative len), -EBADF or -ENOTSOCK
  */
 long
 sys_setsockopt(const long a[6])
 {
+    if ((int)a[4] < 0)
+        return -EINVAL; // a negative length, before the descriptor
     return not_a_socket(a[0]);
 }
 

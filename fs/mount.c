@@ -132,7 +132,7 @@ attach(struct super_block *sb, struct dentry *mp, const char *source,
  *               MS_NOUSER is -EINVAL)
  * @param data   the option string, or NULL
  * @return 0; -ENODEV (unknown type); -ENOTDIR; -EINVAL (bad options,
- *         remount of a non-mount, bind/move); -ENOENT (target removed);
+ *         remount of a non-mount, bind/move, MS_NOUSER, no type); -ENOENT (target removed);
  *         -EPERM (not root); -ENOMEM; -ENOSPC
  */
 int

@@ -452,7 +452,8 @@ sock_install(struct socket *s, int flags)
  * @param type     SOCK_STREAM, SOCK_DGRAM or SOCK_RAW, with SOCK_NONBLOCK
  *                 and SOCK_CLOEXEC
  * @param protocol 0 or the type's own (TCP, UDP; ICMP for raw)
- * @return the descriptor; -EAFNOSUPPORT, -EINVAL (bad type or flags),
+ * @return the descriptor; -EAFNOSUPPORT, -EINVAL (bad type or flags, an
+ *         AF_INET protocol outside 0..IPPROTO_MAX-1),
  *         -ESOCKTNOSUPPORT, -EPROTONOSUPPORT, -EMFILE, -ENOMEM
  */
 long

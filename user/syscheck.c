@@ -27,9 +27,11 @@
  * result differs from run to run, marked SC_VARY).
  *
  * The cases of one call run in a child process, which makes the calls by
- * hand (no C library wrapper checks or changes anything) and does not
- * use the C library after its first case: a case may have changed the
- * thread pointer or blocked signals. A shared page tells the parent
+ * hand (no C library wrapper checks or changes anything) and then uses
+ * only C library functions that need no thread pointer (memset): a case
+ * may have changed the thread pointer or blocked signals. Before each
+ * case the fixtures are put back as they were (fill()): the structures'
+ * contents, the files' offsets, the pages a case may have moved. A shared page tells the parent
  * which case runs. A case that kills its child is reported by the
  * parent (`killed by signal 11`), and one that makes no progress for 2
  * seconds is killed (`blocked`); either way a new child goes on with the
@@ -78,20 +80,21 @@
 
 /* Descriptors at fixed numbers (see the top of the file). */
 enum {
-    FD_DIR = 900,    // /tmp/sc, a directory
-    FD_RO = 901,     // /tmp/sc/file, read-only
-    FD_RW = 902,     // /tmp/sc/data, read-write: the file writes go to
-    FD_NULL = 903,   // /dev/null
-    FD_PR = 904,     // a pipe's read end (empty)
-    FD_PW = 905,     // its write end
-    FD_EP = 906,     // an epoll set watching FD_PW for EPOLLOUT (chapter 7)
-    FD_US = 907,     // one end of a Unix stream socket pair (chapter 7)
-    FD_TCP = 908,    // a TCP socket, neither bound nor connected (chapter 7)
-    FD_LISTEN = 909, // a non-blocking TCP socket listening on 127.0.0.1
-    FD_UDP = 910,    // a non-blocking UDP socket bound to 127.0.0.1
-    FD_TFD = 911,    // a timerfd, disarmed (chapter 6)
-    FD_SPARE = 950,  // not open: the target of dup2 and dup3
-    FD_CLOSED = 990, // never open: the `closed` bad value
+    FD_DIR = 900,     // /tmp/sc, a directory
+    FD_RO = 901,      // /tmp/sc/file, read-only
+    FD_RW = 902,      // /tmp/sc/data, read-write: the file writes go to
+    FD_NULL = 903,    // /dev/null
+    FD_PR = 904,      // a pipe's read end (empty)
+    FD_PW = 905,      // its write end
+    FD_EP = 906,      // an epoll set watching FD_PW for EPOLLOUT (chapter 7)
+    FD_US = 907,      // one end of a Unix stream socket pair (chapter 7)
+    FD_TCP = 908,     // a TCP socket, neither bound nor connected (chapter 7)
+    FD_LISTEN = 909,  // a non-blocking TCP socket listening on 127.0.0.1
+    FD_UDP = 910,     // a non-blocking UDP socket bound to 127.0.0.1
+    FD_TFD = 911,     // a timerfd, disarmed (chapter 6)
+    FD_US_PEER = 912, // the other end of FD_US's pair
+    FD_SPARE = 950,   // not open: the target of dup2 and dup3
+    FD_CLOSED = 990,  // never open: the `closed` bad value
 };
 
 #define PORT_LISTEN 7301
@@ -265,6 +268,7 @@ bads_of(char k)
             {"empty", (long)RO},
             {"unterm", (long)UNTERM},
             {"long", (long)LONGSTR},
+            {NULL, 0},
         };
         const struct bad i[] = {
             {"-1", -1},      {"closed", FD_CLOSED},
@@ -585,6 +589,25 @@ setup_memory(void)
 static void
 fill(void)
 {
+    // the files' offsets and the pages a case may have moved or cut:
+    // back where they were (by hand: a case may have broken errno's TLS)
+    long seek[6] = {FD_RO, 0, SEEK_SET};
+    raw(SYS_lseek, seek);
+    seek[0] = FD_DIR;
+    raw(SYS_lseek, seek);
+    long unmap[6] = {(long)SPARE_ADDR, 1L << 31};
+    raw(SYS_munmap, unmap);
+    long spare[6] = {(long)SPARE_ADDR,
+                     PAGE,
+                     PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+                     -1,
+                     0};
+    raw(SYS_mmap, spare);
+    long ro[6] = {(long)RO,  PAGE,
+                  PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+                  -1,        0};
+    raw(SYS_mmap, ro);
     memset(STRUCTS, 0, PAGE);
     memset(STRUCTS2, 0, PAGE);
     IOV[0] = (struct iovec){BUF, 16};
@@ -656,6 +679,7 @@ setup_files(void)
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) < 0)
         fail("socketpair");
     place(fds[0], FD_US, "socketpair");
+    place(fds[1], FD_US_PEER, "socketpair");
     place(socket(AF_INET, SOCK_STREAM, 0), FD_TCP, "socket");
     place(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), FD_LISTEN, "socket");
     struct sockaddr_in sin = {.sin_family = AF_INET,

@@ -113,8 +113,10 @@ USER_PROGS += polltest sendfiletest fifotest
 # Linux is the oracle: each program makes its files under the directory
 # named by its first argument (a temporary folder on the host).
 USER_PROGS += fdshare appendrace pipesem integrity badpaths walkedge \
-	fsfuzz shmtest syscheck
+	fsfuzz shmtest syscheck exhaust
 CHAPTER_FILES += \
+	user/exhaust.c \
+	grading/tests/ch05_exhaust.py \
 	user/syscheck.c \
 	user/syscheck_cases.h \
 	tools/gen-syscheck.py \

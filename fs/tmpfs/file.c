@@ -43,6 +43,8 @@
 
 /** The largest file (4 GiB): 2048 leaves, a directory of 16 KiB. */
 #define TMPFS_FILE_MAX (1ULL << 32)
+/** Leaves of the largest file: the directory never grows past this. */
+#define MAX_LEAVES (TMPFS_FILE_MAX / PAGE_SIZE / LEAF_PAGES)
 
 /** Page pointers in one leaf of a file's page table (one 4 KiB block). */
 #define LEAF_PAGES (PAGE_SIZE / sizeof(uint8_t *))
@@ -51,7 +53,7 @@
  * A regular file's bytes (inode::priv). The page table has two levels,
  * as a sparse file wants: a directory of leaves, each leaf LEAF_PAGES
  * page pointers. A file written only at 2 GiB costs one leaf and a
- * directory of 1024 entries, not a table of half a million; a NULL leaf
+ * directory of 1025 entries, not a table of half a million; a NULL leaf
  * or page is a hole.
  */
 struct tmpfs_data {
@@ -101,6 +103,8 @@ grow_dir(struct tmpfs_data *td, size_t count)
     if (count <= td->nleaves)
         return 0;
     size_t want = MAX(count, td->nleaves * 2);
+    if (want > MAX_LEAVES) // doubling stops at the largest file's size
+        want = MAX(count, (size_t)MAX_LEAVES);
     uint8_t ***t = kzalloc(want * sizeof(*t));
     if (t == NULL)
         return -ENOMEM;

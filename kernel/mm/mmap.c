@@ -203,7 +203,8 @@ mmap_commit_ok(size_t len, int prot, int flags, bool shared, bool anon)
  * @param fd    the file for a file mapping (without MAP_ANONYMOUS)
  * @param off   file offset, page-aligned
  * @return the region's address; -EINVAL (len 0, flags, alignment),
- *         -ENOMEM (no room), -EEXIST (MAP_FIXED_NOREPLACE), -EPERM (below
+ *         -ENOMEM (no room; a private writable or shared anonymous
+ *         mapping larger than memory, mm_commit_ok()), -EEXIST (MAP_FIXED_NOREPLACE), -EPERM (below
  *         MMAP_MIN_ADDR), -EBADF or -EACCES (the file), -EOVERFLOW,
  *         -EOPNOTSUPP (MAP_SHARED_VALIDATE with an unknown flag)
  */
@@ -542,7 +543,8 @@ brk_grow(struct mm *mm, vaddr_t from, vaddr_t to)
  *
  * Growing adds demand-zero pages; shrinking gives the pages past the new
  * end back. A request below the heap's start, or into another region,
- * changes nothing; like Linux the call then returns the old end.
+ * changes nothing; like Linux the call then returns the old end. So does
+ * growth by more than all of memory (mm_commit_ok()).
  * @param mm   the address space
  * @param want the new end, or 0 to ask
  * @return the (possibly unchanged) end of the heap

@@ -83,17 +83,19 @@ vma_grow(struct mm *mm, struct vma *v, size_t more, int flags)
 
 /**
  * @brief mremap(old, old_len, new_len, flags): resize a mapping.
- * @param mm      the address space
- * @param old     page-aligned start of the mapping
- * @param old_len its length (rounded up to pages); it must lie in one
- *                region
- * @param new_len the length wanted
  *
  * Linux's order: @p old must be in a region (-EFAULT); then a shrink
  * (new_len <= old_len, once rounded up) is an munmap of the tail, which
  * may reach past that region; only growing needs the old range to be
  * one region, and a length of 0 (Linux's "duplicate a shared mapping")
- * is refused there.
+ * is refused there. Growing a private writable region by more than all
+ * of memory is -ENOMEM (mm_commit_ok(); Keel does not track
+ * MAP_NORESERVE on a region, so such a region is checked too).
+ * @param mm      the address space
+ * @param old     page-aligned start of the mapping
+ * @param old_len its length (rounded up to pages); it must lie in one
+ *                region
+ * @param new_len the length wanted
  * @param flags   MREMAP_MAYMOVE; MREMAP_FIXED and MREMAP_DONTUNMAP are not
  *                supported (-EINVAL)
  * @return the mapping's address; -EINVAL (alignment, flags, a new length
@@ -126,8 +128,8 @@ mm_mremap(struct mm *mm, vaddr_t old, size_t old_len, size_t new_len, int flags)
     }
     if (old_len == 0)
         return -EINVAL; // duplicating a shared mapping: not supported
-    if (old > TASK_SIZE - old_len || old + old_len > v->end)
-        return -EFAULT;
+    if (old_len > v->end - old)
+        return -EFAULT; // the old range runs past its region
     if (new_len > TASK_SIZE)
         return -ENOMEM; // no room for it anywhere, as Linux finds
     if (!(v->flags & VMA_SHARED) && (v->prot & VM_WRITE) &&

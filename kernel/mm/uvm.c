@@ -81,8 +81,9 @@ mm_destroy(struct mm *mm)
  * Linux's default overcommit policy ("guess", vm.overcommit_memory = 0)
  * refuses only the obviously impossible: a single request larger than
  * all of memory (and swap, which Keel has none of). mmap of a private
- * writable or a shared anonymous mapping, brk, and mremap growing one
- * ask this first and fail with -ENOMEM (brk: stays) when it says no;
+ * writable or a shared anonymous mapping, brk, and mremap growing a
+ * private writable one ask this first and fail with -ENOMEM (brk: the
+ * end stays) when it says no;
  * anything smaller is promised and paid for at fault time, as on Linux.
  * @param len bytes asked for
  * @return true when it is not more than memory

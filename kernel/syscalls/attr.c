@@ -168,8 +168,9 @@ set_times(long dirfd, long upath, long flags, const struct timespec *ts)
 }
 
 /**
- * @brief utimensat(dirfd, path, times, flags); a NULL path: dirfd itself;
- *        NULL times: both now; UTIME_NOW, UTIME_OMIT.
+ * @brief utimensat(dirfd, path, times, flags); a NULL path: dirfd itself
+ *        (-EFAULT with AT_FDCWD); NULL times: both now; UTIME_NOW,
+ *        UTIME_OMIT.
  * @param a the argument registers
  * @return 0; -EINVAL; -EPERM; -EACCES; -ENOENT; -EBADF; -EROFS; -EFAULT
  */
@@ -179,6 +180,8 @@ sys_utimensat(const long a[6])
     struct timespec ts[2];
     if (a[2] != 0 && copy_from_user(ts, UPTR(a[2]), sizeof(ts)) < 0)
         return -EFAULT;
+    if (a[1] == 0 && (int)a[0] == AT_FDCWD)
+        return -EFAULT; // no path and no descriptor: Linux's do_utimes
     return set_times(a[0], a[1], a[3], a[2] != 0 ? ts : NULL);
 }
 
@@ -188,6 +191,8 @@ set_timevals(long dirfd, long upath, long utv)
 {
     struct timeval tv[2];
     struct timespec ts[2];
+    if (upath == 0 && (int)dirfd == AT_FDCWD && utv == 0)
+        return -EFAULT; // no path and no descriptor: Linux's do_utimes
     if (utv == 0)
         return set_times(dirfd, upath, 0, NULL);
     if (copy_from_user(tv, UPTR(utv), sizeof(tv)) < 0)
@@ -198,6 +203,8 @@ set_timevals(long dirfd, long upath, long utv)
         ts[i].tv_sec = tv[i].tv_sec;
         ts[i].tv_nsec = tv[i].tv_usec * 1000;
     }
+    if (upath == 0 && (int)dirfd == AT_FDCWD)
+        return -EFAULT; // the times are checked first, as Linux does
     return set_times(dirfd, upath, 0, ts);
 }
 
@@ -209,7 +216,7 @@ set_timevals(long dirfd, long upath, long utv)
 long
 sys_utimes(const long a[6])
 {
-    return a[0] == 0 ? -EFAULT : set_timevals(AT_FDCWD, a[0], a[1]);
+    return set_timevals(AT_FDCWD, a[0], a[1]); // a NULL path: -EFAULT
 }
 
 /**
@@ -221,8 +228,6 @@ sys_utimes(const long a[6])
 long
 sys_futimesat(const long a[6])
 {
-    if (a[1] == 0 && (int)a[0] == AT_FDCWD)
-        return -EFAULT;
     return set_timevals(a[0], a[1], a[2]);
 }
 

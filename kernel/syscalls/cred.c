@@ -242,7 +242,7 @@ sys_getgroups(const long a[6])
  * and only then refused with -EINVAL.
  * @param a the six argument registers
  * @return 0; -EPERM for non-root; -EINVAL for size < 0 or past
- *         NGROUPS_MAX; -EFAULT
+ *         NGROUPS_MAX, or a gid of -1; -EFAULT
  */
 long
 sys_setgroups(const long a[6])
@@ -253,15 +253,20 @@ sys_setgroups(const long a[6])
         return -EPERM;
     if (size < 0 || size > LINUX_NGROUPS_MAX)
         return -EINVAL;
-    for (long at = 0; at < size; at += NGROUPS_MAX) {
+    for (long at = NGROUPS_MAX; at < size; at += NGROUPS_MAX) {
         long n = MIN(size - at, (long)NGROUPS_MAX);
-        if (copy_from_user(groups, UPTR(a[1] + at * 4), n * 4) < 0)
-            return -EFAULT;
+        if (copy_from_user(groups, UPTR((uint64_t)a[1] + (uint64_t)at * 4),
+                           n * 4) < 0)
+            return -EFAULT; // the part past what Keel keeps: read, dropped
     }
+    if (copy_from_user(groups, UPTR(a[1]), MIN(size, (long)NGROUPS_MAX) * 4) <
+        0)
+        return -EFAULT;
     if (size > NGROUPS_MAX)
         return -EINVAL;
-    if (copy_from_user(groups, UPTR(a[1]), size * 4) < 0)
-        return -EFAULT;
+    for (long i = 0; i < size; i++)
+        if (groups[i] == (uint32_t)-1)
+            return -EINVAL; // Linux: not a valid gid
     struct cred *c = cred();
     memcpy(c->groups, groups, size * 4);
     c->ngroups = (uint32_t)size;

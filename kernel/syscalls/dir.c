@@ -79,7 +79,10 @@ sys_getdents64(const long a[6])
         return -EBADF;
     long r = -ENOTDIR;
     if (f->ops->getdents != NULL)
-        r = f->ops->getdents(f, UPTR(a[1]), (size_t)a[2] & 0x7fffffff);
+        // an unsigned int that Linux keeps in an int: past 2^31 it is
+        // negative, and no entry fits (-EINVAL; 0 at the end)
+        r = f->ops->getdents(f, UPTR(a[1]),
+                             (int)a[2] < 0 ? 0 : (size_t)(unsigned)a[2]);
     file_put(f);
     return r;
 }

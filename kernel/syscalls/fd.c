@@ -15,6 +15,7 @@
 #include "kernel/syscall.h"
 #include "uapi/errno.h"
 #include "uapi/fasync.h"
+#include "uapi/termios.h"
 
 /**
  * @brief dup(fd): the lowest free descriptor for the same file.
@@ -151,7 +152,8 @@ file_fcntl(int fd, int cmd, long arg)
  *        F_GETPIPE_SZ/F_SETPIPE_SZ (a pipe's fixed 64 KiB).
  * @param a the six argument registers
  * @return depends on cmd; -EBADF; -EINVAL (other commands, a pipe size
- *         other than 64 KiB, a bad owner or signal); -ESRCH (F_SETOWN
+ *         other than 64 KiB, a bad owner or signal, F_SETFL O_DIRECT
+ *         on anything but a pipe); -ESRCH (F_SETOWN
  *         of nobody); -EFAULT (the _EX forms)
  */
 long
@@ -201,8 +203,8 @@ ioctl_fioasync(struct file *f, uptr_t arg)
 
 /**
  * @brief ioctl(fd, cmd, arg): FIONBIO, FIOCLEX, FIONCLEX for every file,
- *        FIOASYNC for those that can signal; other commands go to the
- *        file (the console: tty_ioctl).
+ *        FIOASYNC for those that can signal, FIONREAD for a regular file;
+ *        other commands go to the file (the console: tty_ioctl; a pipe).
  * @param a the six argument registers
  * @return 0 or the command's value; -EBADF; -ENOTTY (not a device that
  *         knows cmd); -EFAULT
@@ -225,7 +227,13 @@ sys_ioctl(const long a[6])
             f->flags = on ? f->flags | O_NONBLOCK : f->flags & ~O_NONBLOCK;
     } else if (cmd == FIOASYNC)
         r = ioctl_fioasync(f, UPTR(a[2]));
-    else if (f->ops->ioctl != NULL)
+    else if (cmd == FIONREAD && f->inode != NULL &&
+             S_ISTYPE(f->inode->mode, S_IFREG)) {
+        // a regular file: the bytes from the offset to the end (Linux's
+        // do_vfs_ioctl; other files answer for themselves)
+        int left = (int)(f->inode->size - f->pos);
+        r = copy_to_user(UPTR(a[2]), &left, sizeof(left)) < 0 ? -EFAULT : 0;
+    } else if (f->ops->ioctl != NULL)
         r = f->ops->ioctl(f, cmd, UPTR(a[2]));
     file_put(f);
     return r;

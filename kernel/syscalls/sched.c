@@ -8,6 +8,7 @@
  * only for root, as Linux does without CAP_SYS_NICE), and `nice`,
  * `renice` and `taskset` see Linux's answers.
  */
+#include "kernel/compiler.h"
 #include "kernel/cred.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
@@ -83,12 +84,13 @@ sys_sched_getaffinity(const long a[6])
 long
 sys_sched_setaffinity(const long a[6])
 {
-    uint8_t first = 0;
+    uint64_t mask = 0;
     uint32_t len = (uint32_t)a[1]; // an unsigned int, as Linux's
-    // Linux copies min(len, its mask size) bytes; a len of 0 copies none
-    // and leaves the mask empty (-EINVAL below)
-    if (len > 0 && copy_from_user(&first, UPTR(a[2]), 1) < 0)
+    // Linux copies min(len, its mask size: 8 bytes here) bytes; a len of
+    // 0 copies none and leaves the mask empty (-EINVAL below)
+    if (len > 0 && copy_from_user(&mask, UPTR(a[2]), MIN(len, 8u)) < 0)
         return -EFAULT;
+    uint8_t first = (uint8_t)mask;
     int err = affinity_target((int)a[0], true);
     if (err < 0)
         return err;

@@ -84,14 +84,15 @@ read_all(uptr_t buf, size_t len)
  * @brief syslog(type, buf, len): read or control the kernel log.
  * @param a the six argument registers: action, user buffer, its length
  * @return bytes copied (READ, READ_ALL, READ_CLEAR), the size asked for
- *         (SIZE_*), 0; -EINVAL for an unknown action, a negative length
- *         or a level outside 1..8; -EFAULT for a bad buffer
+ *         (SIZE_*), 0; -EINVAL for an unknown action, a NULL buffer, a
+ *         negative length (an int) or a level outside 1..8; -EFAULT for
+ *         a buffer that leaves user space or cannot be written
  */
 long
 sys_syslog(const long a[6])
 {
     int action = (int)a[0];
-    long len = a[2];
+    long len = (int)a[2]; // an int, as Linux's: 2^31 is negative
     switch (action) {
     case SYSLOG_ACTION_CLOSE:
     case SYSLOG_ACTION_OPEN:

@@ -163,16 +163,56 @@ signal_send_pgrp(int pgid, int sig)
     return n > 0 ? 0 : -ESRCH;
 }
 
+/* May @p self send @p sig to @p t? Linux's check_kill_permission: to
+ * itself; as root (CAP_KILL); to a process whose real or saved uid is the
+ * sender's real or effective uid; SIGCONT within its own session.
+ * @pre proc_table_lock() held */
+static bool
+may_signal(const struct proc *self, const struct proc *t, int sig)
+{
+    const struct cred *c = &self->cred, *tc = &t->cred;
+    if (t == self || c->euid == 0)
+        return true;
+    if (c->euid == tc->suid || c->euid == tc->uid || c->uid == tc->suid ||
+        c->uid == tc->uid)
+        return true;
+    return sig == SIGCONT && t->sid == self->sid;
+}
+
+/* kill's group forms: @p sig to every process of group @p pgid (-1:
+ * everybody but init and @p self) that @p self may signal. How many got
+ * it; *@p refused counts those it may not signal. @pre the lock held */
+static int
+kill_group_locked(const struct proc *self, int pgid, int sig,
+                  const struct sig_info *info, int *refused)
+{
+    int n = 0;
+    for (struct proc *q = proc_next(NULL); q != NULL; q = proc_next(q)) {
+        if (pgid > 0 ? q->pgid != pgid : (q == self || q->pid == 1))
+            continue;
+        if (!may_signal(self, q, sig)) {
+            (*refused)++;
+            continue;
+        }
+        signal_send(q, sig, info);
+        n++;
+    }
+    return n;
+}
+
 /**
  * @brief kill(), tkill(): send @p sig as the current process.
  *
- * Everyone is root in Keel, so the permission check always passes; Linux
- * would answer -EPERM to an ordinary user signalling another's process.
+ * Linux's permission rule (may_signal()): a user signals its own
+ * processes, root any. kill(-1) is 0 once any process other than init
+ * and the caller exists, even when every one refused (Linux's answer);
+ * a group that refused every member is -EPERM.
  * @param pid  > 0: that process; 0: the caller's group; -1: everybody but
  *             init and the caller; < -1: group -pid
  * @param sig  0 (only check that the target exists) .. NSIG-1
  * @param code SI_USER (kill) or SI_TKILL (tkill, tgkill)
- * @return 0; -EINVAL for a bad signal; -ESRCH when no process matches
+ * @return 0; -EINVAL for a bad signal; -ESRCH when no process matches;
+ *         -EPERM when the caller may signal none of them
  */
 int
 signal_kill(int pid, int sig, int code)
@@ -182,18 +222,24 @@ signal_kill(int pid, int sig, int code)
     if (sig < 0 || sig >= NSIG)
         return -EINVAL;
     irqflags_t flags = proc_table_lock();
-    int n = 0;
+    int n = 0, refused = 0;
     if (pid > 0) {
         struct proc *p = proc_find_locked(pid);
-        if (p != NULL)
+        if (p != NULL && !may_signal(self, p, sig))
+            n = -EPERM;
+        else if (p != NULL)
             n = 1 + signal_send(p, sig, &info);
     } else if (pid == -1) {
-        n = send_group_locked(-1, sig, &info, self);
+        n = kill_group_locked(self, -1, sig, &info, &refused);
+        n += refused; // Linux: 0 even if every one refused
     } else if (pid == 0 || pid > -PROC_PID_MAX) {
-        n = send_group_locked(pid == 0 ? self->pgid : -pid, sig, &info, NULL);
+        n = kill_group_locked(self, pid == 0 ? self->pgid : -pid, sig, &info,
+                              &refused);
+        if (n == 0 && refused > 0)
+            n = -EPERM;
     }
     proc_table_unlock(flags);
-    return n > 0 ? 0 : -ESRCH;
+    return n > 0 ? 0 : n < 0 ? n : -ESRCH;
 }
 
 /**

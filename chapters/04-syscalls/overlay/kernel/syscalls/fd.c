@@ -106,7 +106,7 @@ pipe_size_fcntl(int fd, int cmd, unsigned long arg)
  *        F_GETPIPE_SZ/F_SETPIPE_SZ (a pipe's fixed 64 KiB).
  * @param a the six argument registers
  * @return depends on cmd; -EBADF; -EINVAL (other commands, a pipe size
- *         other than 64 KiB)
+ *         other than 64 KiB, F_SETFL O_DIRECT from chapter 5 on)
  */
 long
 sys_fcntl(const long a[6])

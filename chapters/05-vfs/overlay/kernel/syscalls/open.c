@@ -45,6 +45,12 @@ do_open(int dirfd, long upath, long flags, long mode)
     kfree(path);
     if (err < 0)
         return err;
+    if (flags & O_DIRECT) {
+        // opened (and made) first, then refused, as Linux's
+        // do_dentry_open: no Keel file can bypass a cache
+        file_put(f);
+        return -EINVAL;
+    }
     int fd = fd_install(f, 0, (flags & O_CLOEXEC) != 0);
     if (fd < 0)
         file_put(f);

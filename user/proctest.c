@@ -308,6 +308,58 @@ nproc_limit(void)
     waitpid(c, NULL, 0);
 }
 
+/*
+ * kill's permission rule: a user signals only processes whose real or
+ * saved uid is its own real or effective uid; root signals any; SIGCONT
+ * also reaches any process of the caller's session. A root process (the
+ * victim, in a group of its own) and a user process (uid 54321) of the
+ * same session: the user may signal itself and its own child, not the
+ * victim nor init, except with SIGCONT. kill(-1) is 0 even when every
+ * process refused (Linux's answer), a group that refuses all is EPERM.
+ */
+static void
+kill_permission(void)
+{
+    pid_t victim = fork();
+    if (victim == 0) {
+        setpgid(0, 0);
+        for (;;)
+            pause();
+    }
+    setpgid(victim, victim);
+    pid_t c = fork();
+    if (c == 0) {
+        if (setresuid(54321, 54321, 54321) < 0) {
+            printf("setresuid(54321): %s\n", err(-1));
+            _exit(1);
+        }
+        pid_t own = fork();
+        if (own == 0) {
+            for (;;)
+                pause();
+        }
+        printf("user: kill(root's, 0): %s\n", err(kill(victim, 0)));
+        printf("user: kill(root's, SIGTERM): %s\n", err(kill(victim, SIGTERM)));
+        printf("user: kill(init, 0): %s\n", err(kill(1, 0)));
+        printf("user: kill(root's group, 0): %s\n", err(kill(-victim, 0)));
+        printf("user: kill(root's, SIGCONT), same session: %s\n",
+               err(kill(victim, SIGCONT)));
+        printf("user: kill(own child, 0): %s\n", err(kill(own, 0)));
+        printf("user: kill(-1, 0): %s\n", err(kill(-1, 0)));
+        kill(own, SIGKILL);
+        waitpid(own, NULL, 0);
+        _exit(0);
+    }
+    waitpid(c, NULL, 0);
+    int status = 0;
+    kill(victim, SIGKILL);
+    waitpid(victim, &status, 0);
+    printf("root's process: %s\n",
+           WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL
+               ? "lived until root killed it"
+               : "was killed by the user");
+}
+
 static void
 info(void)
 {
@@ -449,6 +501,7 @@ main(int argc, char *argv[])
     waitids();
     limits();
     nproc_limit();
+    kill_permission();
     ids();
     info();
     execs();

@@ -5,7 +5,9 @@
  *
  * Usage: syscheck CHAPTER [NAME:NAME...]: the calls of chapters up to
  * CHAPTER, less the names listed (the grader lists the calls a chapter's
- * exercises stub out in the handout).
+ * exercises stub out in the handout). `syscheck fuzz SEED SECONDS
+ * [CHAPTER]` makes random calls from the same table instead (see
+ * fuzz_main(); `make fuzz`).
  *
  * The calls and one good argument list for each come from
  * user/syscheck_cases.h, which tools/gen-syscheck.py generates from the
@@ -44,6 +46,7 @@
  * same initramfs (grading/linuxrec.c), so paths and numbers agree.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -410,12 +413,12 @@ run_cases(int c, int from, int n)
 /* ---- the parent ------------------------------------------------------- */
 
 /* Wait for child @p pid into *status; kill it when its case has not
- * changed for BLOCKED_MS. No alarm(): chapter 5 has none, so the parent
+ * changed for @p blocked_ms. No alarm(): chapter 5 has none, so the parent
  * looks every POLL_MS. Returns 1 when the child was killed as blocked. */
 #define POLL_MS 5
 #define BLOCKED_MS 2000
 static int
-wait_child(pid_t pid, int *status)
+wait_child(pid_t pid, int *status, int blocked_ms)
 {
     int seen = *running, still = 0;
     struct timespec nap = {0, POLL_MS * 1000000L};
@@ -425,7 +428,7 @@ wait_child(pid_t pid, int *status)
         if (*running != seen) {
             seen = *running;
             still = 0;
-        } else if ((still += POLL_MS) >= BLOCKED_MS) {
+        } else if ((still += POLL_MS) >= blocked_ms) {
             kill(pid, SIGKILL);
             waitpid(pid, status, 0);
             return 1;
@@ -455,7 +458,7 @@ run_call(int c)
         }
         if (pid == 0)
             run_cases(c, from, n);
-        blocked = wait_child(pid, &status);
+        blocked = wait_child(pid, &status, BLOCKED_MS);
         if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !blocked)
             return;
         struct line l = {.len = 0};
@@ -711,13 +714,232 @@ wanted(int c, const char *skip)
     return 1;
 }
 
+/* ---- fuzz: the same calls and values, at random, for a while --------- */
+
+/*
+ * `syscheck fuzz SEED SECONDS [CHAPTER]` (make fuzz): children that make
+ * random calls with typed arguments (each argument good, a bad value of
+ * its kind, or a random number) as uid FUZZ_UID, one after another for
+ * SECONDS; the parent restarts each child that dies or blocks and counts
+ * how they ended. Running as an ordinary user keeps the fuzzer from
+ * killing its parent or init (kill(-1) reaches only its own processes)
+ * and from remounting or renaming the machine; RLIMIT_NPROC bounds what
+ * fork-like calls can start. At the end every process of the user is
+ * killed, /tmp/sc removed, and MemAvailable compared with the start.
+ */
+#define FUZZ_UID 54321
+#define FUZZ_CALLS 2000 /* per child: a fresh child clears what it broke */
+#define UNKILLABLE_MS 10000
+/* A call that blocks this long (pause, a read of an empty pipe) ends its
+ * child: a fresh one makes more calls than one that waits. */
+#define FUZZ_BLOCKED_MS 300
+
+static uint64_t rng;
+
+static uint64_t
+next_random(void)
+{
+    rng ^= rng >> 12; // xorshift64*
+    rng ^= rng << 25;
+    rng ^= rng >> 27;
+    return rng * 0x2545f4914f6cdd1dull;
+}
+
+/* A random value for an argument of kind k whose good value is good. */
+static long
+fuzz_value(char k, long good)
+{
+    const struct bad *b = bads_of(k);
+    int n = 0;
+
+    while (b[n].name != NULL)
+        n++;
+    switch (next_random() % 6) {
+    case 0:
+        return b[next_random() % n].value;
+    case 1:
+        return (long)next_random();
+    case 2:
+        return (long)(next_random() % 2048) - 16; // small numbers, fds
+    case 3:
+        return good ^ (1L << (next_random() % 64)); // one bit flipped
+    default:
+        return good;
+    }
+}
+
+/* A child: FUZZ_CALLS random calls, then exit; the shared page counts. */
+static void
+fuzz_child(const int *pool, int npool, uint64_t seed)
+{
+    volatile long *calls = (volatile long *)(running + 16);
+
+    rng = seed | 1;
+    SELF = raw1(SYS_getpid, 0);
+    for (int i = 0; i < FUZZ_CALLS; i++) {
+        int c = pool[next_random() % (uint64_t)npool];
+        long a[6] = {0};
+
+        fill();
+        sc_good(c, a);
+        for (int j = 0; sc_calls[c].kinds[j]; j++)
+            a[j] = fuzz_value(sc_calls[c].kinds[j], a[j]);
+        (*running)++;
+        raw(sc_calls[c].nr, a);
+        (*calls)++;
+    }
+    raw1(SYS_exit_group, 0);
+}
+
+/* Remove @p path and everything under it (the fuzzer's files). */
+static void
+remove_tree(const char *path)
+{
+    struct stat st;
+
+    if (lstat(path, &st) < 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        char sub[512];
+        DIR *d = opendir(path);
+        struct dirent *e;
+        chmod(path, 0700);
+        while (d != NULL && (e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+                snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+                remove_tree(sub);
+            }
+        }
+        if (d != NULL)
+            closedir(d);
+        rmdir(path);
+    } else
+        unlink(path);
+}
+
+/* MemAvailable in kB, or -1. */
+static long
+mem_available(void)
+{
+    char line[128];
+    long kb = -1;
+    FILE *f = fopen("/proc/meminfo", "r");
+
+    while (f != NULL && fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, "MemAvailable: %ld kB", &kb) == 1)
+            break;
+    if (f != NULL)
+        fclose(f);
+    return kb;
+}
+
+static double
+now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Kill every process of FUZZ_UID: a helper of that uid does kill(-1). */
+static void
+kill_fuzz_user(void)
+{
+    struct timespec nap = {0, 100 * 1000000L};
+
+    for (int round = 0; round < 5; round++) {
+        pid_t p = fork();
+        if (p == 0) {
+            if (setuid(FUZZ_UID) == 0)
+                kill(-1, SIGKILL);
+            _exit(0);
+        }
+        while (waitpid(-1, NULL, 0) > 0) // ours; init reaps the orphans
+            ;
+        nanosleep(&nap, NULL);
+    }
+}
+
+static int
+fuzz_main(uint64_t seed, int seconds)
+{
+    static int pool[sizeof sc_calls / sizeof sc_calls[0]];
+    int npool = 0, children = 0, exited = 0, blocked = 0, unkillable = 0;
+    int by_signal[65] = {0};
+    volatile long *calls = (volatile long *)(running + 16);
+
+    for (int c = 0; c < NCALLS; c++)
+        if (wanted(c, ""))
+            pool[npool++] = c;
+    // the fuzzer's user may use the fixtures' files
+    const char *owned[] = {"/tmp/sc", PATH_FILE, PATH_DATA, PATH_DIR, PATH_MNT};
+    for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++)
+        if (chown(owned[i], FUZZ_UID, FUZZ_UID) < 0)
+            fail("chown");
+    struct rlimit nproc = {64, 64};
+    setrlimit(RLIMIT_NPROC, &nproc);
+    long before = mem_available();
+    printf("fuzz: seed %llu, %d s, chapter %d, %d calls to choose from\n",
+           (unsigned long long)seed, seconds, chapter, npool);
+
+    double end = now_s() + seconds;
+    while (now_s() < end) {
+        int status = 0;
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid < 0) {
+            printf("fuzz: fork: %s\n", errname(errno));
+            break;
+        }
+        if (pid == 0) {
+            if (setgid(FUZZ_UID) < 0 || setuid(FUZZ_UID) < 0)
+                _exit(99);
+            fuzz_child(pool, npool, seed * 0x9e3779b97f4a7c15ull + children);
+        }
+        children++;
+        if (wait_child(pid, &status, FUZZ_BLOCKED_MS)) {
+            blocked++;
+            continue;
+        }
+        if (WIFEXITED(status))
+            exited++;
+        else if (WIFSIGNALED(status) && WTERMSIG(status) < 65)
+            by_signal[WTERMSIG(status)]++;
+    }
+    kill_fuzz_user();
+    // a child SIGKILL cannot end within UNKILLABLE_MS: the kernel's fault
+    struct timespec nap = {0, 100 * 1000000L};
+    for (int waited = 0; waited < UNKILLABLE_MS; waited += 100) {
+        if (waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD)
+            break;
+        nanosleep(&nap, NULL);
+    }
+    if (waitpid(-1, NULL, WNOHANG) == 0)
+        unkillable++;
+    remove_tree("/tmp/sc");
+    nanosleep(&nap, NULL);
+    long after = mem_available();
+
+    printf("fuzz: %ld calls in %d children\n", *calls, children);
+    printf("fuzz: children that ended: %d exited", exited);
+    for (int sig = 1; sig < 65; sig++)
+        if (by_signal[sig])
+            printf(", %d killed by signal %d", by_signal[sig], sig);
+    printf("\nfuzz: blocked %d, unkillable %d\n", blocked, unkillable);
+    printf("fuzz: memory before %ld kB, after %ld kB\n", before, after);
+    printf("fuzz: done\n");
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
     const char *skip = argc > 2 ? argv[2] : "";
     int calls = 0, cases = 0;
+    int fuzz = argc > 3 && strcmp(argv[1], "fuzz") == 0;
 
-    chapter = argc > 1 ? atoi(argv[1]) : 99;
+    chapter = fuzz ? (argc > 4 ? atoi(argv[4]) : 99)
+                   : (argc > 1 ? atoi(argv[1]) : 99);
     setvbuf(stdout, NULL, _IOLBF, 0);
     umask(022);
     setup_memory();
@@ -727,6 +949,8 @@ main(int argc, char **argv)
                    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (running == MAP_FAILED)
         fail("mmap shared");
+    if (fuzz)
+        return fuzz_main(strtoull(argv[2], NULL, 10), atoi(argv[3]));
 
     for (int c = 0; c < NCALLS; c++)
         if (wanted(c, skip)) {

@@ -120,6 +120,7 @@ CHAPTER_FILES += \
 	user/syscheck.c \
 	user/syscheck_cases.h \
 	tools/gen-syscheck.py \
+	tools/fuzz.py \
 	grading/tests/ch05_checklist.py \
 	user/shmtest.c \
 	user/fdshare.c \

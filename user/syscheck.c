@@ -774,7 +774,12 @@ fuzz_child(const int *pool, int npool, uint64_t seed)
 {
     volatile long *calls = (volatile long *)(running + 16);
 
-    rng = seed | 1;
+    // splitmix64 of the seed: neighbouring seeds (child n and n + 1) give
+    // unrelated streams, and the state is never 0
+    seed += 0x9e3779b97f4a7c15ull;
+    seed = (seed ^ (seed >> 30)) * 0xbf58476d1ce4e5b9ull;
+    seed = (seed ^ (seed >> 27)) * 0x94d049bb133111ebull;
+    rng = (seed ^ (seed >> 31)) | 1;
     SELF = raw1(SYS_getpid, 0);
     for (int i = 0; i < FUZZ_CALLS; i++) {
         int c = pool[next_random() % (uint64_t)npool];

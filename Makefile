@@ -22,6 +22,8 @@
 #                            (grading/linux/, grading/oracle.py)
 #   make oracle-check        the same, failing when a recording changed
 #   make busybox-testsuite   BusyBox's own testsuite on Keel and on Linux
+#   make test SANITIZE=1     (also run, grade) kernels with UBSAN and the
+#                            stricter heap checks, in build/chNN/san/
 #
 # Chapters are views of one tree: chapters/NN-slug/chapter.mk lists the
 # files chapter NN adds, and CHAPTER=N builds the union of chapters 1..N
@@ -76,8 +78,17 @@ endif
 # tree's file, or nothing (then it is not built).
 GONE_FILES := $(foreach f,$(RETIRED_FILES),$(if $(wildcard $(SRC)$(f)),,$(f)))
 KERNEL_SRCS := $(filter-out $(GONE_FILES),$(KERNEL_SRCS))
-KERNEL := $(B)/keel.elf
-ISO := $(B)/keel.iso
+# SANITIZE=1 (make run, grade or test SANITIZE=1): every kernel file is
+# built with the undefined-behaviour checks (kernel/init/ubsan.c) and
+# KEEL_SANITIZE (red zones and poisoned frees in kmalloc and the frame
+# allocator), in a folder of its own, so that the two builds never mix.
+SANITIZE ?=
+ifneq ($(filter-out 0 1,$(SANITIZE)),)
+$(error SANITIZE=$(SANITIZE): say SANITIZE=1 (a debug build) or nothing)
+endif
+KB := $(B)$(if $(filter 1,$(SANITIZE)),/san)
+KERNEL := $(KB)/keel.elf
+ISO := $(KB)/keel.iso
 CMDLINE ?=
 # from chapter 3 on, the chapters' user programs boot as the initramfs
 INITRD ?= $(if $(USER_PROGS),$(B)/initrd.cpio)
@@ -101,7 +112,25 @@ KERNEL_CPPFLAGS := -DCHAPTER=$(CHAPTER) -DKEEL_VERSION='"$(KEEL_VERSION)"' \
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	-T $(SRC)kernel/arch/x86_64/kernel.ld
 
-KOBJS := $(patsubst %,$(B)/obj/%.o,$(KERNEL_SRCS))
+KOBJS := $(patsubst %,$(KB)/obj/%.o,$(KERNEL_SRCS))
+
+# The undefined-behaviour checks Linux's UBSAN makes, and a few more
+# (signed overflow: Keel is not built with -fwrapv). Alignment is left
+# out, as on x86 Linux: the CPU allows it and packed headers rely on it.
+# kernel/init/ubsan_test.c always has them (its self-test proves the
+# runtime); SANITIZE=1 gives them to every file but the runtime itself.
+UBSAN_FLAGS := -fsanitize=shift,integer-divide-by-zero,unreachable \
+	-fsanitize=vla-bound,null,signed-integer-overflow,bounds,object-size \
+	-fsanitize=bool,enum,nonnull-attribute,returns-nonnull-attribute \
+	-fsanitize=pointer-overflow,builtin
+# (object-size is off there: its array case is the bounds check's, once)
+$(KB)/obj/kernel/init/ubsan_test.c.o: KERNEL_CFLAGS += $(UBSAN_FLAGS) \
+	-fno-sanitize=object-size
+ifeq ($(SANITIZE),1)
+KERNEL_CFLAGS += $(UBSAN_FLAGS)
+KERNEL_CPPFLAGS += -DKEEL_SANITIZE=1
+$(KB)/obj/kernel/init/ubsan.c.o: KERNEL_CFLAGS += -fno-sanitize=all
+endif
 
 # lwIP (from chapter 7): its sources are compiled from Debian's source
 # package in the cache (LWIP_SRC, from deps.env below), never copied into
@@ -114,13 +143,15 @@ KOBJS := $(patsubst %,$(B)/obj/%.o,$(KERNEL_SRCS))
 # quieter warnings, and Keel's -Werror is not imposed on it.
 ifneq ($(LWIP_FILES),)
 -include $(or $(KEEL_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/keel)/deps.env
-LWIP_OBJS := $(patsubst %,$(B)/obj/lwip/%.o,$(LWIP_FILES))
+LWIP_OBJS := $(patsubst %,$(KB)/obj/lwip/%.o,$(LWIP_FILES))
 KOBJS += $(LWIP_OBJS)
 KERNEL_CPPFLAGS += -I$(SRC)net/port/include -I$(SRC)net/port/libc \
 	-I$(LWIP_SRC)/src/include
 LWIP_CFLAGS := $(filter-out -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wundef -Wimplicit-fallthrough,$(KERNEL_CFLAGS)) \
 	-Wno-unused-parameter -Wno-address
+# lwIP is someone else's code: SANITIZE=1 checks Keel's, not lwIP's
+LWIP_CFLAGS := $(filter-out $(UBSAN_FLAGS),$(LWIP_CFLAGS))
 endif
 
 .PHONY: all kernel iso print-kernel print-last-chapter print-srcs run qemu-gdb gdb grade \
@@ -154,18 +185,18 @@ $(B)/gen/.stamp: tools/gen-syscalls.py kernel/syscalls/syscall_64.tbl \
 	@$(PYTHON) tools/gen-syscalls.py kernel $(CHAPTER) $(B)/gen
 	@touch $@
 
-$(B)/obj/%.c.o: $(SRC)%.c Makefile $(CHAPTER_DIRS:%=%chapter.mk) | $(GEN)
+$(KB)/obj/%.c.o: $(SRC)%.c Makefile $(CHAPTER_DIRS:%=%chapter.mk) | $(GEN)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(KERNEL_CPPFLAGS) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/obj/lwip/%.c.o: $(LWIP_SRC)/src/%.c Makefile $(SRC)net/port/include/lwipopts.h
+$(KB)/obj/lwip/%.c.o: $(LWIP_SRC)/src/%.c Makefile $(SRC)net/port/include/lwipopts.h
 	@test -n "$(LWIP_SRC)" || { echo "error: lwIP's source is missing: run make deps" >&2; exit 1; }
 	@mkdir -p $(dir $@)
 	@echo "  CC      lwip/$*.c"
 	@$(CC) $(KERNEL_CPPFLAGS) $(LWIP_CFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/obj/%.S.o: $(SRC)%.S Makefile | $(GEN)
+$(KB)/obj/%.S.o: $(SRC)%.S Makefile | $(GEN)
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	@$(CC) $(KERNEL_CPPFLAGS) -D__ASSEMBLY__ -g -MMD -MP -c $< -o $@
@@ -175,13 +206,13 @@ $(B)/obj/%.S.o: $(SRC)%.S Makefile | $(GEN)
 # script, so filling it moves no function; the cmp proves it.
 $(KERNEL): $(KOBJS) $(SRC)kernel/arch/x86_64/kernel.ld tools/gen-ksyms.sh
 	@echo "  LD      $@"
-	@NM=$(NM) sh tools/gen-ksyms.sh > $(B)/ksyms0.S
-	@$(CC) -c $(B)/ksyms0.S -o $(B)/ksyms0.o
-	@$(LD) $(KERNEL_LDFLAGS) -o $(B)/keel.pass1.elf $(KOBJS) $(B)/ksyms0.o
-	@NM=$(NM) sh tools/gen-ksyms.sh $(B)/keel.pass1.elf > $(B)/ksyms.S
-	@$(CC) -c $(B)/ksyms.S -o $(B)/ksyms.o
-	@$(LD) $(KERNEL_LDFLAGS) -o $@.tmp $(KOBJS) $(B)/ksyms.o
-	@NM=$(NM) sh tools/gen-ksyms.sh $@.tmp | cmp -s - $(B)/ksyms.S || \
+	@NM=$(NM) sh tools/gen-ksyms.sh > $(KB)/ksyms0.S
+	@$(CC) -c $(KB)/ksyms0.S -o $(KB)/ksyms0.o
+	@$(LD) $(KERNEL_LDFLAGS) -o $(KB)/keel.pass1.elf $(KOBJS) $(KB)/ksyms0.o
+	@NM=$(NM) sh tools/gen-ksyms.sh $(KB)/keel.pass1.elf > $(KB)/ksyms.S
+	@$(CC) -c $(KB)/ksyms.S -o $(KB)/ksyms.o
+	@$(LD) $(KERNEL_LDFLAGS) -o $@.tmp $(KOBJS) $(KB)/ksyms.o
+	@NM=$(NM) sh tools/gen-ksyms.sh $@.tmp | cmp -s - $(KB)/ksyms.S || \
 		{ echo "error: symbol table moved between links" >&2; exit 1; }
 	@mv $@.tmp $@
 

@@ -63,6 +63,7 @@ HEADER_LAYER = {
     "kernel/cmdline.h": "init",
     "kernel/init.h": "init",
     "kernel/selftest.h": "init",
+    "kernel/ubsan.h": "init",
     "kernel/irq.h": "irq",
     "kernel/time.h": "time",
     "kernel/clock.h": "time",

@@ -24,6 +24,7 @@ KERNEL_SRCS += \
 	kernel/init/panic.c \
 	kernel/init/selftest.c \
 	kernel/init/backtrace_test.c \
+	kernel/init/ubsan.c \
 	kernel/lib/string.c \
 	kernel/lib/vsprintf.c \
 	kernel/lib/vsprintf_test.c \
@@ -56,6 +57,7 @@ CHAPTER_FILES += \
 	kernel/include/kernel/selftest.h \
 	kernel/include/kernel/string.h \
 	kernel/include/kernel/time.h \
+	kernel/include/kernel/ubsan.h \
 	kernel/include/kernel/types.h \
 	kernel/include/uapi/errno.h \
 	chapters/01-boot/README.md \

@@ -33,6 +33,10 @@ HOST_TEST_buddy_KFLAGS :=
 
 # The kernel heap: slab caches and kmalloc on top of them.
 KERNEL_SRCS += kernel/mm/slab.c kernel/mm/kmalloc.c kernel/mm/kmalloc_test.c
+
+# The sanitizer's self-test (test=ubsan): the runtime is chapter 1's
+# kernel/init/ubsan.c; SANITIZE=1 builds are explained in this chapter.
+KERNEL_SRCS += kernel/init/ubsan_test.c
 CHAPTER_FILES += grading/host/test_slab.c
 
 HOST_TESTS += slab

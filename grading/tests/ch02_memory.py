@@ -5,7 +5,7 @@ calls kmalloc; a bug here shows up chapters later as a corrupted process.
 Each group runs in-kernel self-tests (kernel/mm/*_test.c) and reads the
 reports the kernel prints, so a failure says which layer broke.
 
-Groups (80 points). Each exercise of chapter 2 is graded by exactly one
+Groups (85 points). Each exercise of chapter 2 is graded by exactly one
 group, so a handout with an exercise stubbed loses exactly that group:
 
   memory     (10)  boot with a random memory size: the frame allocator's
@@ -25,12 +25,17 @@ group, so a handout with an exercise stubbed loses exactly that group:
                    (`test=heap-overrun`).
   pagefault   (5)  the page-fault report of `test=fault` shows the page
                    walk of the faulting address.
+  ubsan       (5)  boot with `test=ubsan`: four undefined operations on
+                   purpose (kernel/init/ubsan_test.c), each reported once
+                   in Linux's UBSAN shape with its line, and a backtrace.
 """
 
+import re
 import secrets
 
-from grading.gradelib import (assert_status, assert_true, boot, boot_selftest,
-                              expect, expect_not, expect_selftest, test)
+from grading.gradelib import (assert_equal, assert_status, assert_true, boot,
+                              boot_selftest, expect, expect_not,
+                              expect_selftest, result, test)
 
 RUN = {"memory_mb": secrets.choice([96, 128, 192, 256, 384, 512])}
 
@@ -178,3 +183,47 @@ def test_pagefault_walk():
     expect(r"page walk for 0x00000000dead0000")
     expect(r"PML4\[\s*0\] = 0x0+\s+not present")
     assert_status(2)
+
+
+# ----------------------------------------------------------------- ubsan
+
+# What kernel/init/ubsan_test.c does on purpose, and the line the report
+# must carry for each (Linux's UBSAN words; the values are the test's).
+UBSAN_WANT = [
+    ("shift-out-of-bounds",
+     "shift exponent 64 is too large for 64-bit type 'long unsigned int'"),
+    ("signed-integer-overflow",
+     "2147483647 + 1 cannot be represented in type 'int'"),
+    ("array-index-out-of-bounds",
+     "index 4 is out of range for type 'int [4]'"),
+    ("invalid-load",
+     "load of value 2 is not a valid value for type '_Bool'"),
+]
+
+
+@test(0, "ubsan")
+def test_ubsan():
+    """Boot the sanitizer's self-test: undefined behaviour on purpose."""
+    boot("test=ubsan", timeout=30)
+
+
+@test(2, "ubsan: self-test passes", parent=test_ubsan)
+def test_ubsan_pass():
+    """Each operation was caught once, with its kind and line."""
+    expect_selftest("ubsan")
+
+
+@test(3, "ubsan: reports in Linux's shape", parent=test_ubsan)
+def test_ubsan_reports():
+    """Each report names the kind and the place, explains it in Linux's
+    words, and shows a backtrace."""
+    out = result().output
+    for kind, words in UBSAN_WANT:
+        m = re.search(r"UBSAN: %s in kernel/init/ubsan_test\.c:\d+:\d+\s*\n"
+                      r"(.*)\n(.*)" % re.escape(kind), out)
+        assert_true(m, "no `UBSAN: %s in kernel/init/ubsan_test.c:LINE:COL` "
+                    "line" % kind)
+        assert_equal(m.group(1).strip(), words,
+                     "the %s report explains:" % kind)
+        assert_true(m.group(2).strip().startswith("backtrace:"),
+                    "the %s report has no backtrace after its words" % kind)

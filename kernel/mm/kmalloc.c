@@ -31,6 +31,32 @@
  * slab_page_free(), implemented here with the frame allocator and the
  * direct map; that keeps slab.c free of kernel dependencies.
  *
+ * **SANITIZE=1.** The slab's red zones (kernel/mm/slab.c) guard the end
+ * of the *class* object: a 40-byte request gets a 64-byte object, and a
+ * write to its byte 50 goes unseen. A SANITIZE=1 build (KEEL_SANITIZE)
+ * adds what Linux's KASAN would catch there, at kfree time:
+ *
+ * @verbatim
+ *   kmalloc(40), SANITIZE=1: a 64-byte object (40 + the size word)
+ *
+ *   +------------------------------+----------------+----------+
+ *   | the caller's 40 bytes        | 0xcc 0xcc ...  | size: 40 |
+ *   +------------------------------+----------------+----------+
+ *   0                              40               56         64
+ * @endverbatim
+ *
+ * - every block remembers the size asked for, and the bytes between it
+ *   and the end of the object (or run) hold 0xcc, checked by kfree: a
+ *   write past the end of what was asked for is reported there;
+ * - a freed block is filled with 0x6b and held back in a *quarantine*
+ *   (the last QUARANTINE_BYTES of frees) before its cache may hand it
+ *   out again; leaving the quarantine it must still hold 0x6b, so a
+ *   write through a pointer kept after kfree() is caught even when the
+ *   block would otherwise have been reused at once;
+ * - kfree of a block that is already in the quarantine is a double free.
+ *
+ * Each finding panics with the block, the offset and the byte found.
+ *
  * Locking: each heap operation runs with interrupts off, so an interrupt
  * handler cannot see a cache half-changed, and the timer cannot preempt
  * the operation. That is enough with a single CPU; a second CPU needs a
@@ -55,8 +81,23 @@
 struct kmalloc_run {
     uint32_t magic; /**< KMALLOC_RUN_MAGIC while the run is in use */
     uint32_t order; /**< the run is 2^order pages */
-    uint64_t pad;   /**< keeps the caller's block 16-byte aligned */
+    uint64_t size;  /**< bytes asked for (SANITIZE=1: the tail is checked);
+                         also keeps the caller's block 16-byte aligned */
 };
+
+#ifndef KEEL_SANITIZE
+#define KEEL_SANITIZE 0
+#endif
+/** SANITIZE=1: what fills a block past the size asked for. */
+#define TAIL_BYTE 0xcc
+/** SANITIZE=1: what fills a freed block while it waits in quarantine. */
+#define FREED_BYTE 0x6b
+/** SANITIZE=1: the bytes of freed blocks held back before reuse. */
+#define QUARANTINE_BYTES (64 * 1024)
+/** SANITIZE=1: at most this many blocks in quarantine. */
+#define QUARANTINE_SLOTS 256
+/** SANITIZE=1: the size word at the end of a slab object. */
+#define SIZE_WORD sizeof(uint64_t)
 
 static struct slab_cache caches[KMALLOC_NCACHES];
 static const char *const cache_names[KMALLOC_NCACHES] = {
@@ -134,6 +175,10 @@ kmalloc_run(size_t size)
     struct kmalloc_run *run = phys_to_virt(pa);
     run->magic = KMALLOC_RUN_MAGIC;
     run->order = order;
+    run->size = size;
+    if (KEEL_SANITIZE)
+        memset((char *)(run + 1) + size, TAIL_BYTE,
+               (PAGE_SIZE << order) - sizeof(*run) - size);
     irqflags_t flags = arch_irq_save();
     bytes_in_use += PAGE_SIZE << order;
     arch_irq_restore(flags);
@@ -159,15 +204,22 @@ kmalloc(size_t size)
         panic("kmalloc(%zu) before kmalloc_init()", size);
     if (size == 0)
         return NULL;
-    if (size > KMALLOC_MAX_SLAB)
+    // SANITIZE=1: room for the size word after the caller's bytes
+    size_t need = KEEL_SANITIZE ? size + SIZE_WORD : size;
+    if (need > KMALLOC_MAX_SLAB)
         return kmalloc_run(size);
 
-    struct slab_cache *c = cache_for(size);
+    struct slab_cache *c = cache_for(need);
     irqflags_t flags = arch_irq_save();
     void *obj = slab_alloc(c);
     if (obj != NULL)
         bytes_in_use += c->obj_size;
     arch_irq_restore(flags);
+    if (KEEL_SANITIZE && obj != NULL) {
+        char *end = (char *)obj + c->obj_size - SIZE_WORD;
+        memset((char *)obj + size, TAIL_BYTE, end - ((char *)obj + size));
+        memcpy(end, &(uint64_t){size}, SIZE_WORD);
+    }
     return obj;
 }
 
@@ -186,6 +238,97 @@ kzalloc(size_t size)
     return p;
 }
 
+#if KEEL_SANITIZE
+/*
+ * SANITIZE=1: the first of @p n bytes at @p p that is not @p byte, or
+ * NULL when all are.
+ */
+static const unsigned char *
+first_not(const void *p, size_t n, unsigned char byte)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        if (b[i] != byte)
+            return b + i;
+    return NULL;
+}
+
+/*
+ * SANITIZE=1: the bytes past the @p size asked for, up to @p end, must
+ * still be TAIL_BYTE; otherwise the block's owner wrote past its end.
+ */
+static void
+check_tail(const void *ptr, size_t size, const void *end)
+{
+    const unsigned char *bad =
+        first_not((const char *)ptr + size,
+                  (const char *)end - ((const char *)ptr + size), TAIL_BYTE);
+    if (bad != NULL)
+        panic("kmalloc: red zone of the kmalloc(%zu) block %p overwritten "
+              "at +%zu (0x%02x found, 0x%02x expected)",
+              size, ptr, (size_t)(bad - (const unsigned char *)ptr), *bad,
+              TAIL_BYTE);
+}
+
+/* The blocks freed last, oldest first (a ring); interrupts off. */
+static struct {
+    void *obj;
+    struct slab_cache *cache;
+} quarantine[QUARANTINE_SLOTS];
+static unsigned q_first, q_count;
+static size_t q_bytes;
+
+/* Let the oldest block out of quarantine, to its cache; it must still
+ * be all FREED_BYTE. Interrupts off. */
+static void
+quarantine_release(void)
+{
+    struct slab_cache *c = quarantine[q_first].cache;
+    char *obj = quarantine[q_first].obj;
+    q_first = (q_first + 1) % QUARANTINE_SLOTS;
+    q_count--;
+    q_bytes -= c->obj_size;
+    const unsigned char *bad = first_not(obj, c->obj_size, FREED_BYTE);
+    if (bad != NULL)
+        panic("kmalloc: use after free: the %zu-byte block %p was written "
+              "at +%zu after kfree (0x%02x found, 0x%02x expected)",
+              c->obj_size, obj, (size_t)(bad - (unsigned char *)obj), *bad,
+              FREED_BYTE);
+    slab_free(c, obj);
+}
+
+/*
+ * Free slab object @p obj of cache @p c (SANITIZE=1): check the tail
+ * past its size, fill it with FREED_BYTE and hold it back; the oldest
+ * blocks leave the quarantine for their caches. Interrupts off.
+ */
+static void
+sanitize_free(struct slab_cache *c, void *obj)
+{
+    char *end = (char *)obj + c->obj_size - SIZE_WORD;
+    uint64_t size;
+    memcpy(&size, end, SIZE_WORD);
+    if (first_not(obj, c->obj_size, FREED_BYTE) == NULL)
+        panic("kmalloc: double free of the %zu-byte block %p (it is in "
+              "quarantine since its first kfree)",
+              c->obj_size, obj);
+    if (size > c->obj_size - SIZE_WORD)
+        panic("kmalloc: red zone of the %zu-byte block %p overwritten up "
+              "to its size word (0x%lx)",
+              c->obj_size, obj, size);
+    check_tail(obj, size, end);
+    memset(obj, FREED_BYTE, c->obj_size);
+    while (q_count == QUARANTINE_SLOTS ||
+           (q_count > 0 && q_bytes + c->obj_size > QUARANTINE_BYTES))
+        quarantine_release();
+    unsigned slot = (q_first + q_count) % QUARANTINE_SLOTS;
+    quarantine[slot].obj = obj;
+    quarantine[slot].cache = c;
+    q_count++;
+    q_bytes += c->obj_size;
+}
+#endif
+
 /* Free the page run whose header is @p run; @p ptr is what the caller has. */
 static void
 kfree_run(struct kmalloc_run *run, void *ptr)
@@ -193,6 +336,9 @@ kfree_run(struct kmalloc_run *run, void *ptr)
     if (ptr != (void *)(run + 1))
         panic("kfree(%p): inside a kmalloc page run, not its start", ptr);
     unsigned order = run->order;
+#if KEEL_SANITIZE
+    check_tail(ptr, run->size, (char *)run + (PAGE_SIZE << order));
+#endif
     run->magic = 0; // a second kfree of ptr now panics
     irqflags_t flags = arch_irq_save();
     bytes_in_use -= PAGE_SIZE << order;
@@ -227,7 +373,11 @@ kfree(void *ptr)
         panic("kfree(%p): not a block kmalloc returned (%s)", ptr,
               c == NULL ? "no heap page" : c->name);
     irqflags_t flags = arch_irq_save();
+#if KEEL_SANITIZE
+    sanitize_free(c, ptr);
+#else
     slab_free(c, ptr);
+#endif
     bytes_in_use -= c->obj_size;
     arch_irq_restore(flags);
 }
@@ -243,6 +393,10 @@ void
 kmalloc_shrink(void)
 {
     irqflags_t flags = arch_irq_save();
+#if KEEL_SANITIZE
+    while (q_count > 0) // the quarantine's blocks may free whole slabs
+        quarantine_release();
+#endif
     for (int i = 0; i < KMALLOC_NCACHES; i++)
         slab_shrink(&caches[i]);
     arch_irq_restore(flags);

@@ -290,13 +290,15 @@ sys_sendmsg(const long a[6])
  *  descriptors and the credentials. */
 #define CTL_ROOM 2048
 
+/* Where @p field lies in the user's struct msghdr. */
+#define MSGHDR_AT(field) ((long)__builtin_offsetof(struct msghdr, field))
+
 /* Write recvmsg's answers into the user's header @p u: the sender's
  * name and its length, the control bytes and their length, msg_flags. */
 static long
 recvmsg_out(long u, const struct msghdr *h, const struct sockaddr_storage *from,
             unsigned fromlen, const void *ctl, size_t ctllen, int flags)
 {
-    struct msghdr *o = NULL; // offsets into the user's header
     size_t n = h->msg_namelen < fromlen ? h->msg_namelen : fromlen;
     uint32_t full = h->msg_name != 0 ? fromlen : 0;
     uint64_t clen = ctllen;
@@ -304,10 +306,11 @@ recvmsg_out(long u, const struct msghdr *h, const struct sockaddr_storage *from,
     if ((h->msg_name != 0 && n > 0 &&
          copy_to_user(UPTR(h->msg_name), from, n) < 0) ||
         (ctllen > 0 && copy_to_user(UPTR(h->msg_control), ctl, ctllen) < 0) ||
-        copy_to_user(UPTR(u + (long)&o->msg_namelen), &full, sizeof full) < 0 ||
-        copy_to_user(UPTR(u + (long)&o->msg_controllen), &clen, sizeof clen) <
+        copy_to_user(UPTR(u + MSGHDR_AT(msg_namelen)), &full, sizeof full) <
             0 ||
-        copy_to_user(UPTR(u + (long)&o->msg_flags), &out, sizeof out) < 0)
+        copy_to_user(UPTR(u + MSGHDR_AT(msg_controllen)), &clen, sizeof clen) <
+            0 ||
+        copy_to_user(UPTR(u + MSGHDR_AT(msg_flags)), &out, sizeof out) < 0)
         return -EFAULT;
     return 0;
 }

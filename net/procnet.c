@@ -170,14 +170,14 @@ show_pnp(struct pbuf *b, int pid)
 
 /** The files of /proc/net. */
 static const struct proc_entry procnet_entries[] = {
-    {"dev", S_IFREG | 0444, show_dev, NULL, 0},
-    {"pnp", S_IFREG | 0444, show_pnp, NULL, 0},
-    {"route", S_IFREG | 0444, show_route, NULL, 0},
-    {"sockstat", S_IFREG | 0444, show_sockstat, NULL, 0},
-    {"tcp", S_IFREG | 0444, show_tcp, NULL, 0},
-    {"tcp6", S_IFREG | 0444, show_conns6, NULL, 0},
-    {"udp", S_IFREG | 0444, show_udp, NULL, 0},
-    {"udp6", S_IFREG | 0444, show_conns6, NULL, 0},
-    {"unix", S_IFREG | 0444, unix_show_proc, NULL, 0},
+    {"dev", S_IFREG | 0444, show_dev, NULL, 0, NULL},
+    {"pnp", S_IFREG | 0444, show_pnp, NULL, 0, NULL},
+    {"route", S_IFREG | 0444, show_route, NULL, 0, NULL},
+    {"sockstat", S_IFREG | 0444, show_sockstat, NULL, 0, NULL},
+    {"tcp", S_IFREG | 0444, show_tcp, NULL, 0, NULL},
+    {"tcp6", S_IFREG | 0444, show_conns6, NULL, 0, NULL},
+    {"udp", S_IFREG | 0444, show_udp, NULL, 0, NULL},
+    {"udp6", S_IFREG | 0444, show_conns6, NULL, 0, NULL},
+    {"unix", S_IFREG | 0444, unix_show_proc, NULL, 0, NULL},
 };
 proc_dir(net, "net", procnet_entries);

@@ -77,6 +77,7 @@ KERNEL_SRCS += \
 	kernel/tty/ttydev.c \
 	kernel/log/klog.c \
 	kernel/proc/procinfo.c \
+	kernel/proc/failinject.c \
 	kernel/syscalls/syslog.c
 CHAPTER_FILES += \
 	fs/include/fs/chrdev.h \
@@ -113,9 +114,11 @@ USER_PROGS += polltest sendfiletest fifotest
 # Linux is the oracle: each program makes its files under the directory
 # named by its first argument (a temporary folder on the host).
 USER_PROGS += fdshare appendrace pipesem integrity badpaths walkedge \
-	fsfuzz shmtest syscheck exhaust
+	fsfuzz shmtest syscheck exhaust failrun
 CHAPTER_FILES += \
 	user/exhaust.c \
+	user/failrun.c \
+	grading/tests/ch05_failinject.py \
 	grading/tests/ch05_exhaust.py \
 	user/syscheck.c \
 	user/syscheck_cases.h \

@@ -108,6 +108,26 @@ procfs_read(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
     return (long)k;
 }
 
+/*
+ * Write: a file with a store function takes what is written (at most
+ * 31 bytes, as Linux reads for its numbers); others are read-only.
+ */
+static long
+procfs_write(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
+{
+    (void)pos;
+    const struct proc_node *pn = f->inode->priv;
+    char text[32];
+    if (pn->entry->store == NULL)
+        return -EINVAL;
+    size_t k = MIN(n, sizeof(text) - 1);
+    if (copy_from_user(text, buf, k) < 0)
+        return -EFAULT;
+    text[k] = 0;
+    int err = pn->entry->store(pn->pid, text);
+    return err < 0 ? err : (long)n;
+}
+
 /* lseek within the text: SEEK_SET and SEEK_CUR, as seq_file allows. */
 static long
 procfs_lseek(struct file *f, int64_t off, int whence)
@@ -133,5 +153,6 @@ procfs_release(struct file *f)
 /** The operations of every generated file. */
 const struct file_ops procfs_show_fops = {.open = procfs_open,
                                           .read = procfs_read,
+                                          .write = procfs_write,
                                           .lseek = procfs_lseek,
                                           .release = procfs_release};

@@ -179,6 +179,40 @@ subdir_lookup(const char *path, size_t len, const struct dentry *d,
     return false;
 }
 
+/*
+ * Forget the cached names of processes that have gone (vfs_lock held). A
+ * walk drops such a name only when it meets it again, which for a pid
+ * that is never reused may be never: each short-lived process that read
+ * /proc/self/... would leave its directory behind. So the names are
+ * swept whenever a new process directory is looked up (Linux flushes a
+ * process's names when it is reaped), and when ps lists /proc.
+ */
+static void
+prune_dead_locked(struct dentry *root)
+{
+    struct list_node *it = root->children.next;
+    while (it != &root->children) {
+        struct dentry *d = list_entry(it, struct dentry, sibling);
+        it = it->next;
+        const struct proc_node *pn = d->inode->priv;
+        if (pn->kind == PROC_NODE_PID && !proc_info_alive(pn->pid)) {
+            dentry_get(d);
+            procfs_drop_tree(d);
+            dcache_remove(d);
+            dentry_put(d);
+        }
+    }
+}
+
+/* prune_dead_locked(), taking vfs_lock. */
+static void
+prune_dead(struct dentry *root)
+{
+    mutex_lock(&vfs_lock);
+    prune_dead_locked(root);
+    mutex_unlock(&vfs_lock);
+}
+
 // [procfs_lookup]
 /* lookup: does @p d's name exist in directory @p dir? */
 static int
@@ -198,6 +232,7 @@ procfs_lookup(struct inode *dir, struct dentry *d)
                 (struct proc_node){.pid = num, .fd = -1, .kind = PROC_NODE_PID};
             mode = S_IFDIR | 0555;
             found = true;
+            prune_dead_locked(d->parent); // the walk holds vfs_lock
         }
     } else if (pd->kind == PROC_NODE_PID) {
         found = table_lookup(proc_pid_entries, proc_pid_count, d, &pn, &mode);
@@ -368,30 +403,6 @@ listed_at(const struct proc_node *pn, uint64_t pos, struct listed *out)
     default:
         return false;
     }
-}
-
-/*
- * Forget the cached names of processes that have gone: a walk drops such
- * a name only when it meets it again, and ps lists /proc before each
- * look, so that is where the dcache is swept.
- */
-static void
-prune_dead(struct dentry *root)
-{
-    mutex_lock(&vfs_lock);
-    struct list_node *it = root->children.next;
-    while (it != &root->children) {
-        struct dentry *d = list_entry(it, struct dentry, sibling);
-        it = it->next;
-        const struct proc_node *pn = d->inode->priv;
-        if (pn->kind == PROC_NODE_PID && !proc_info_alive(pn->pid)) {
-            dentry_get(d);
-            procfs_drop_tree(d);
-            dcache_remove(d);
-            dentry_put(d);
-        }
-    }
-    mutex_unlock(&vfs_lock);
 }
 
 /* getdents64 of a procfs directory: generated names from f->pos on. */

@@ -75,6 +75,47 @@ proc_show_pid_comm(struct pbuf *b, int pid)
         pbuf_printf(b, "%s\n", pi.name);
 }
 
+/**
+ * @brief /proc/[pid]/make-it-fail: 0 or 1, without a newline (as Linux).
+ * @param b   the buffer
+ * @param pid the process
+ */
+void
+proc_show_pid_make_it_fail(struct pbuf *b, int pid)
+{
+    int v = failinject_get(pid);
+    if (v >= 0)
+        pbuf_printf(b, "%d", v);
+}
+
+/**
+ * @brief Write /proc/[pid]/make-it-fail: a decimal number, blanks around
+ *        it allowed (Linux's kstrtoint after strstrip).
+ * @param pid  the process
+ * @param text what was written
+ * @return 0; -EINVAL (not a number, or not 0 or 1); -EPERM (not root);
+ *         -ESRCH (the process is gone)
+ */
+int
+proc_store_pid_make_it_fail(int pid, const char *text)
+{
+    while (*text == ' ' || (*text >= '\t' && *text <= '\r'))
+        text++;
+    bool minus = *text == '-';
+    if (*text == '-' || *text == '+')
+        text++;
+    if (*text < '0' || *text > '9')
+        return -EINVAL;
+    long v = 0;
+    while (*text >= '0' && *text <= '9' && v < 1000)
+        v = v * 10 + (*text++ - '0');
+    while (*text == ' ' || (*text >= '\t' && *text <= '\r'))
+        text++;
+    if (*text != '\0')
+        return -EINVAL;
+    return failinject_set(pid, minus ? -v : v);
+}
+
 /* One line of maps; @p exe names the program's regions. */
 static void
 maps_line(struct pbuf *b, const struct proc_vma *v, const char *exe)

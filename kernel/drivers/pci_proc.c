@@ -84,6 +84,6 @@ pci_show_devices(struct pbuf *b, int pid)
 
 /** The files of /proc/bus/pci. */
 static const struct proc_entry pci_proc_entries[] = {
-    {"devices", S_IFREG | 0444, pci_show_devices, NULL, 0},
+    {"devices", S_IFREG | 0444, pci_show_devices, NULL, 0, NULL},
 };
 proc_dir(pci, "bus/pci", pci_proc_entries);

@@ -104,6 +104,8 @@ static const char *const cache_names[KMALLOC_NCACHES] = {
     "kmalloc-16",  "kmalloc-32",  "kmalloc-64",   "kmalloc-128",
     "kmalloc-256", "kmalloc-512", "kmalloc-1024", "kmalloc-2048"};
 static bool ready;
+/* See mm.h: NULL until failslab= or failpage= asks for failures. */
+bool (*mm_fail_hook)(int kind);
 /** Bytes in blocks handed out: class size for objects, whole runs. */
 static uint64_t bytes_in_use;
 
@@ -204,6 +206,8 @@ kmalloc(size_t size)
         panic("kmalloc(%zu) before kmalloc_init()", size);
     if (size == 0)
         return NULL;
+    if (mm_fail_hook != NULL && mm_fail_hook(MM_FAIL_SLAB))
+        return NULL; // an injected failure (failslab=)
     // SANITIZE=1: room for the size word after the caller's bytes
     size_t need = KEEL_SANITIZE ? size + SIZE_WORD : size;
     if (need > KMALLOC_MAX_SLAB)

@@ -287,6 +287,8 @@ paddr_t
 pmm_alloc_pages(unsigned order)
 {
     check_ready("pmm_alloc_pages");
+    if (mm_fail_hook != NULL && mm_fail_hook(MM_FAIL_PAGE))
+        return 0; // an injected failure (failpage=)
     irqflags_t flags = arch_irq_save();
     int64_t pfn = buddy_alloc(&pmm_buddy, order);
 #if KEEL_SANITIZE

@@ -116,6 +116,20 @@ void slab_free(struct slab_cache *c, void *obj);
 void slab_shrink(struct slab_cache *c);
 struct slab_cache *slab_cache_of(const void *obj);
 
+/** @name Fault injection: which allocation mm_fail_hook is asked about. */
+///@{
+#define MM_FAIL_SLAB 0 /**< a kmalloc */
+#define MM_FAIL_PAGE 1 /**< a block of frames (pmm_alloc_pages) */
+///@}
+/**
+ * Asked before every kmalloc and every frame allocation, when not NULL:
+ * true makes the allocation fail as if memory had run out. Set by the
+ * fault injection of the kernel words failslab= and failpage=
+ * (kernel/proc/failinject.c), so that the paths that handle a failed
+ * allocation run too. Called with any interrupt state; must not allocate.
+ */
+extern bool (*mm_fail_hook)(int kind);
+
 void kmalloc_init(void);
 void *kmalloc(size_t size);
 void *kzalloc(size_t size);

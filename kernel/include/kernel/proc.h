@@ -77,6 +77,8 @@ struct proc {
     vaddr_t env_start;    /**< its environment strings */
     vaddr_t env_end;      /**< one past the last one's NUL */
     char *exe_path;       /**< the program's absolute path (kmalloc), or NULL */
+    bool make_it_fail;    /**< /proc/[pid]/make-it-fail: its allocations
+                               may fail on purpose (failinject.c) */
 #endif
 #if CHAPTER >= 6
     /* job control (kernel/proc/jobctl.c) */

@@ -75,5 +75,7 @@ int proc_info_vmas(int pid, struct proc_vma *out, int max);
 long proc_info_read_mem(int pid, bool env, uint64_t off, void *buf, size_t len);
 int proc_info_exe(int pid, char *buf, size_t size);
 int proc_info_last_pid(void);
+int failinject_get(int pid);
+int failinject_set(int pid, long on);
 
 #endif /* KERNEL_PROCINFO_H */

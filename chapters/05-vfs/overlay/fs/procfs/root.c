@@ -37,15 +37,15 @@ link_self(int pid, int fd, char *buf, size_t size)
 // [proc_root_entries]
 /** The entries of /proc itself (the process directories come on top). */
 const struct proc_entry proc_root_entries[] = {
-    {"cpuinfo", S_IFREG | 0444, proc_show_cpuinfo, NULL, 0},
-    {"filesystems", S_IFREG | 0444, proc_show_filesystems, NULL, 0},
-    {"loadavg", S_IFREG | 0444, proc_show_loadavg, NULL, 0},
-    {"meminfo", S_IFREG | 0444, proc_show_meminfo, NULL, 0},
-    {"mounts", S_IFREG | 0444, proc_show_mounts, NULL, 0},
-    {"self", S_IFLNK | 0777, NULL, link_self, 0},
-    {"stat", S_IFREG | 0444, proc_show_stat, NULL, 0},
-    {"uptime", S_IFREG | 0444, proc_show_uptime, NULL, 0},
-    {"version", S_IFREG | 0444, proc_show_version, NULL, 0},
+    {"cpuinfo", S_IFREG | 0444, proc_show_cpuinfo, NULL, 0, NULL},
+    {"filesystems", S_IFREG | 0444, proc_show_filesystems, NULL, 0, NULL},
+    {"loadavg", S_IFREG | 0444, proc_show_loadavg, NULL, 0, NULL},
+    {"meminfo", S_IFREG | 0444, proc_show_meminfo, NULL, 0, NULL},
+    {"mounts", S_IFREG | 0444, proc_show_mounts, NULL, 0, NULL},
+    {"self", S_IFLNK | 0777, NULL, link_self, 0, NULL},
+    {"stat", S_IFREG | 0444, proc_show_stat, NULL, 0, NULL},
+    {"uptime", S_IFREG | 0444, proc_show_uptime, NULL, 0, NULL},
+    {"version", S_IFREG | 0444, proc_show_version, NULL, 0, NULL},
 };
 // [proc_root_entries]
 /** How many. */
@@ -53,19 +53,21 @@ const size_t proc_root_count = ARRAY_SIZE(proc_root_entries);
 
 /** The entries of /proc/[pid]. */
 const struct proc_entry proc_pid_entries[] = {
-    {"cmdline", S_IFREG | 0444, proc_show_pid_cmdline, NULL, 0},
-    {"comm", S_IFREG | 0644, proc_show_pid_comm, NULL, 0},
-    {"cwd", S_IFLNK | 0777, NULL, proc_link_cwd, 0},
-    {"environ", S_IFREG | 0400, proc_show_pid_environ, NULL, 0},
-    {"exe", S_IFLNK | 0777, NULL, proc_link_exe, 0},
-    {"fd", S_IFDIR | 0500, NULL, NULL, PROC_NODE_FDDIR},
-    {"maps", S_IFREG | 0444, proc_show_pid_maps, NULL, 0},
-    {"mounts", S_IFREG | 0444, proc_show_mounts, NULL, 0},
-    {"root", S_IFLNK | 0777, NULL, proc_link_root, 0},
-    {"stat", S_IFREG | 0444, proc_show_pid_stat, NULL, 0},
-    {"statm", S_IFREG | 0444, proc_show_pid_statm, NULL, 0},
-    {"status", S_IFREG | 0444, proc_show_pid_status, NULL, 0},
-    {"task", S_IFDIR | 0555, NULL, NULL, PROC_NODE_TASKS},
+    {"cmdline", S_IFREG | 0444, proc_show_pid_cmdline, NULL, 0, NULL},
+    {"comm", S_IFREG | 0644, proc_show_pid_comm, NULL, 0, NULL},
+    {"cwd", S_IFLNK | 0777, NULL, proc_link_cwd, 0, NULL},
+    {"environ", S_IFREG | 0400, proc_show_pid_environ, NULL, 0, NULL},
+    {"exe", S_IFLNK | 0777, NULL, proc_link_exe, 0, NULL},
+    {"fd", S_IFDIR | 0500, NULL, NULL, PROC_NODE_FDDIR, NULL},
+    {"make-it-fail", S_IFREG | 0644, proc_show_pid_make_it_fail, NULL, 0,
+     proc_store_pid_make_it_fail},
+    {"maps", S_IFREG | 0444, proc_show_pid_maps, NULL, 0, NULL},
+    {"mounts", S_IFREG | 0444, proc_show_mounts, NULL, 0, NULL},
+    {"root", S_IFLNK | 0777, NULL, proc_link_root, 0, NULL},
+    {"stat", S_IFREG | 0444, proc_show_pid_stat, NULL, 0, NULL},
+    {"statm", S_IFREG | 0444, proc_show_pid_statm, NULL, 0, NULL},
+    {"status", S_IFREG | 0444, proc_show_pid_status, NULL, 0, NULL},
+    {"task", S_IFDIR | 0555, NULL, NULL, PROC_NODE_TASKS, NULL},
 };
 /** How many. */
 const size_t proc_pid_count = ARRAY_SIZE(proc_pid_entries);

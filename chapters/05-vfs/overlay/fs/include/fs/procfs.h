@@ -38,14 +38,18 @@ typedef void (*proc_show_fn)(struct pbuf *b, int pid);
 /** Write the target of a link for process @p pid (and descriptor @p fd)
  *  into @p buf: its length or -errno. */
 typedef long (*proc_link_fn)(int pid, int fd, char *buf, size_t size);
+/** Take what was written to a writable file of process @p pid: the
+ *  NUL-terminated @p text (at most 31 bytes); 0 or -errno. */
+typedef int (*proc_store_fn)(int pid, const char *text);
 
 /** One name in a procfs directory. */
 struct proc_entry {
-    const char *name;  /**< the name */
-    uint32_t mode;     /**< S_IF* and permissions */
-    proc_show_fn show; /**< a file: its text */
-    proc_link_fn link; /**< a link: its target */
-    int dir;           /**< a directory: its PROC_NODE_* kind */
+    const char *name;    /**< the name */
+    uint32_t mode;       /**< S_IF* and permissions */
+    proc_show_fn show;   /**< a file: its text */
+    proc_link_fn link;   /**< a link: its target */
+    int dir;             /**< a directory: its PROC_NODE_* kind */
+    proc_store_fn store; /**< a writable file: takes a write; else NULL */
 };
 
 /** What a procfs inode stands for (inode::priv). */
@@ -100,6 +104,8 @@ void proc_show_pid_statm(struct pbuf *b, int pid);
 void proc_show_pid_cmdline(struct pbuf *b, int pid);
 void proc_show_pid_environ(struct pbuf *b, int pid);
 void proc_show_pid_comm(struct pbuf *b, int pid);
+void proc_show_pid_make_it_fail(struct pbuf *b, int pid);
+int proc_store_pid_make_it_fail(int pid, const char *text);
 void proc_show_pid_maps(struct pbuf *b, int pid);
 long proc_link_exe(int pid, int fd, char *buf, size_t size);
 long proc_link_cwd(int pid, int fd, char *buf, size_t size);

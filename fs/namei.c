@@ -96,7 +96,12 @@ lookup_child(struct dentry *dir, const char *s, size_t len, struct dentry **out)
     struct dentry *d = dcache_lookup(dir, s, len);
     if (d != NULL && ops != NULL && ops->revalidate != NULL &&
         !ops->revalidate(d)) {
+        // its cached children (a gone process's status, fd/3) go with
+        // it: each holds a reference on it, so they would keep it forever
+        dentry_get(d); // dcache_remove() wants the caller's reference
+        dcache_prune(d);
         dcache_remove(d);
+        dentry_put(d);
         d = NULL;
     }
     if (d != NULL) {

@@ -109,15 +109,16 @@ procfs_read(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
 }
 
 /*
- * Write: a file with a store function takes what is written (at most
- * 31 bytes, as Linux reads for its numbers); others are read-only.
+ * Write: a file with a store function takes what is written; others are
+ * read-only. As Linux's number files (PROC_NUMBUF), only the first 12
+ * bytes are read, and the count returned says so.
  */
 static long
 procfs_write(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
 {
     (void)pos;
     const struct proc_node *pn = f->inode->priv;
-    char text[32];
+    char text[13];
     if (pn->entry->store == NULL)
         return -EINVAL;
     size_t k = MIN(n, sizeof(text) - 1);
@@ -125,7 +126,7 @@ procfs_write(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
         return -EFAULT;
     text[k] = 0;
     int err = pn->entry->store(pn->pid, text);
-    return err < 0 ? err : (long)n;
+    return err < 0 ? err : (long)k;
 }
 
 /* lseek within the text: SEEK_SET and SEEK_CUR, as seq_file allows. */

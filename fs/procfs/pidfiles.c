@@ -15,6 +15,7 @@
  * is: the program's path, [heap] or [stack].
  */
 #include "fs/procfs.h"
+#include "kernel/cred.h"
 #include "kernel/mm.h"
 #include "kernel/procinfo.h"
 #include "kernel/string.h"
@@ -88,32 +89,41 @@ proc_show_pid_make_it_fail(struct pbuf *b, int pid)
         pbuf_printf(b, "%d", v);
 }
 
+/* Blanks, as Linux's strstrip() removes them. */
+static bool
+blank(char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 /**
- * @brief Write /proc/[pid]/make-it-fail: a decimal number, blanks around
- *        it allowed (Linux's kstrtoint after strstrip).
+ * @brief Write /proc/[pid]/make-it-fail, as Linux: root only, then a
+ *        number (0x hex and 0 octal too, blanks around it), 0 or 1.
  * @param pid  the process
- * @param text what was written
- * @return 0; -EINVAL (not a number, or not 0 or 1); -EPERM (not root);
- *         -ESRCH (the process is gone)
+ * @param text what was written (procfs_write() keeps the first 12 bytes)
+ * @return 0; -EPERM (not root: Linux asks for CAP_SYS_RESOURCE before it
+ *         reads anything); -EINVAL (not a number, or not 0 or 1); -ESRCH
+ *         (the process is gone)
  */
 int
 proc_store_pid_make_it_fail(int pid, const char *text)
 {
-    while (*text == ' ' || (*text >= '\t' && *text <= '\r'))
+    if (!cred_is_root())
+        return -EPERM;
+    while (blank(*text))
         text++;
     bool minus = *text == '-';
     if (*text == '-' || *text == '+')
         text++;
     if (*text < '0' || *text > '9')
         return -EINVAL;
-    long v = 0;
-    while (*text >= '0' && *text <= '9' && v < 1000)
-        v = v * 10 + (*text++ - '0');
-    while (*text == ' ' || (*text >= '\t' && *text <= '\r'))
-        text++;
-    if (*text != '\0')
+    const char *end;
+    unsigned long v = strtoul(text, &end, 0);
+    while (blank(*end))
+        end++;
+    if (*end != '\0' || v > 1)
         return -EINVAL;
-    return failinject_set(pid, minus ? -v : v);
+    return failinject_set(pid, minus ? -(long)v : (long)v);
 }
 
 /* One line of maps; @p exe names the program's regions. */

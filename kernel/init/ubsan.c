@@ -24,7 +24,7 @@
  * one knows the other:
  *
  *     ================================================================
- *     UBSAN: shift-out-of-bounds in kernel/init/ubsan_test.c:51:39
+ *     UBSAN: shift-out-of-bounds in kernel/init/ubsan_test.c:56:39
  *     shift exponent 64 is too large for 64-bit type 'long unsigned int'
  *     backtrace: ...
  *     ================================================================

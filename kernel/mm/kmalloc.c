@@ -104,8 +104,6 @@ static const char *const cache_names[KMALLOC_NCACHES] = {
     "kmalloc-16",  "kmalloc-32",  "kmalloc-64",   "kmalloc-128",
     "kmalloc-256", "kmalloc-512", "kmalloc-1024", "kmalloc-2048"};
 static bool ready;
-/* See mm.h: NULL until failslab= or failpage= asks for failures. */
-bool (*mm_fail_hook)(int kind);
 /** Bytes in blocks handed out: class size for objects, whole runs. */
 static uint64_t bytes_in_use;
 
@@ -209,11 +207,12 @@ kmalloc(size_t size)
     if (mm_fail_hook != NULL && mm_fail_hook(MM_FAIL_SLAB))
         return NULL; // an injected failure (failslab=)
     // SANITIZE=1: room for the size word after the caller's bytes
-    size_t need = KEEL_SANITIZE ? size + SIZE_WORD : size;
-    if (need > KMALLOC_MAX_SLAB)
+    size_t room =
+        KEEL_SANITIZE ? KMALLOC_MAX_SLAB - SIZE_WORD : KMALLOC_MAX_SLAB;
+    if (size > room)
         return kmalloc_run(size);
 
-    struct slab_cache *c = cache_for(need);
+    struct slab_cache *c = cache_for(KEEL_SANITIZE ? size + SIZE_WORD : size);
     irqflags_t flags = arch_irq_save();
     void *obj = slab_alloc(c);
     if (obj != NULL)
@@ -309,6 +308,7 @@ quarantine_release(void)
 static void
 sanitize_free(struct slab_cache *c, void *obj)
 {
+    slab_check_free(c, obj); // a bad pointer, or freed and reused before
     char *end = (char *)obj + c->obj_size - SIZE_WORD;
     uint64_t size;
     memcpy(&size, end, SIZE_WORD);

@@ -70,6 +70,9 @@ struct phys_range {
 /* from the linker script: the physical extent of the kernel image */
 extern char __kernel_phys_start[], __kernel_phys_end[];
 
+/* See mm.h: NULL until failslab= or failpage= asks for failures. */
+bool (*mm_fail_hook)(int kind);
+
 static struct buddy pmm_buddy;
 static bool pmm_ready;
 static uint64_t pmm_usable;
@@ -313,11 +316,10 @@ pmm_free_pages(paddr_t pa, unsigned order)
     if ((pa & (PAGE_SIZE - 1)) != 0)
         panic("pmm: free of 0x%lx: not a page address", pa);
     irqflags_t flags = arch_irq_save();
-#if KEEL_SANITIZE
-    poison_frames(pa, order); // before buddy_free: a double free panics
-                              // there, after the fill, which is harmless
-#endif
     buddy_free(&pmm_buddy, pa >> PAGE_SHIFT, order);
+#if KEEL_SANITIZE
+    poison_frames(pa, order); // after buddy_free's checks of the address
+#endif
     arch_irq_restore(flags);
 }
 

@@ -394,6 +394,31 @@ slab_check_object(struct slab_cache *c, const void *obj)
 }
 
 /**
+ * @brief Check, without freeing it, that @p obj may be given back to @p c.
+ *
+ * The checks slab_free() makes first: @p obj is the start of an object of
+ * one of @p c's slabs and (in a debug build) not on its free list. For a
+ * caller that holds freed objects back before freeing them (kmalloc's
+ * quarantine in a SANITIZE=1 build), so that a bad pointer is reported at
+ * its kfree, not later. Panics on a bad pointer or a double free.
+ * @param c   the cache @p obj is said to come from
+ * @param obj the object
+ * @pre the caller serializes calls on @p c
+ */
+void
+slab_check_free(struct slab_cache *c, const void *obj)
+{
+    struct slab *s = slab_check_object(c, obj);
+#if KEEL_MM_DEBUG
+    if (debug_on_free_list(s, obj))
+        panic("slab: double free in cache %s: object %p is already free",
+              c->name, obj);
+#else
+    (void)s;
+#endif
+}
+
+/**
  * @brief Give @p obj back to @p c.
  *
  * Finds the slab by rounding @p obj down to its page, checks that the page

@@ -28,7 +28,9 @@
  * @endverbatim
  *
  * An allocation in an interrupt handler counts for the process it
- * interrupted. The counts of allocations asked and failed are in the
+ * interrupted, and may fail: Linux's task filter spares interrupt
+ * handlers, Keel's does not, so their failure paths (a dropped packet,
+ * a signal not queued) run too. The counts of allocations asked and failed are in the
  * kernel log when a process with the flag set writes 0 to it again.
  *
  * Locking: the counters are changed with interrupts off (an interrupt
@@ -112,6 +114,7 @@ failinject_get(int pid)
  * @param on  the new value, 0 or 1
  * @return 0; -EPERM (not root: Linux asks for CAP_SYS_RESOURCE), -EINVAL
  *         (not 0 or 1), -ESRCH (no such process)
+ * @note procfs checks the privilege before it parses, as Linux does.
  * @pre process context; takes the process table's lock
  */
 int

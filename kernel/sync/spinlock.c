@@ -34,6 +34,11 @@ irqflags_t
 spin_lock_irqsave(struct spinlock *l)
 {
     irqflags_t flags = arch_irq_save();
+    // neither 0 nor 1: not a lock at all, most likely one inside a block
+    // that was freed (its bytes poisoned); its name is garbage too
+    if (l->locked != 0 && l->locked != 1)
+        panic("spinlock at %p holds 0x%x: not a lock (freed memory?)",
+              (void *)l, (unsigned)l->locked);
     // one CPU: a held lock can only be ours, and waiting would never end
     if (l->locked)
         panic("spinlock %s taken twice (deadlock)", l->name);

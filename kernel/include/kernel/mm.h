@@ -113,6 +113,7 @@ struct slab_cache {
 void slab_cache_init(struct slab_cache *c, const char *name, size_t size);
 void *slab_alloc(struct slab_cache *c);
 void slab_free(struct slab_cache *c, void *obj);
+void slab_check_free(struct slab_cache *c, const void *obj);
 void slab_shrink(struct slab_cache *c);
 struct slab_cache *slab_cache_of(const void *obj);
 

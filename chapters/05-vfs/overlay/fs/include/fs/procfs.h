@@ -39,7 +39,7 @@ typedef void (*proc_show_fn)(struct pbuf *b, int pid);
  *  into @p buf: its length or -errno. */
 typedef long (*proc_link_fn)(int pid, int fd, char *buf, size_t size);
 /** Take what was written to a writable file of process @p pid: the
- *  NUL-terminated @p text (at most 31 bytes); 0 or -errno. */
+ *  NUL-terminated @p text (at most 12 bytes); 0 or -errno. */
 typedef int (*proc_store_fn)(int pid, const char *text);
 
 /** One name in a procfs directory. */

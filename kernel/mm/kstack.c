@@ -107,7 +107,13 @@ kstack_alloc(void)
         if (pa == 0 || vmm_map(va, pa, VM_READ | VM_WRITE) < 0) {
             if (pa != 0)
                 pmm_free_frame(pa);
-            kstack_free(top); // unmaps what was mapped, frees the slot
+            // not kstack_free(): its depth count would read the frames
+            // mapped so far, which hold whatever was there before (the
+            // paint of an earlier stack, say), up into the unmapped page
+            unmap_stack(top);
+            flags = spin_lock_irqsave(&kstack_lock);
+            slot_used[slot] = 0;
+            spin_unlock_irqrestore(&kstack_lock, flags);
             return 0;
         }
     }

@@ -228,7 +228,7 @@ pipe_write(struct file *f, uptr_t buf, size_t n, uint64_t *pos)
 /*
  * Close @p rd read ends and @p wr write ends of @p p and wake both sides
  * (a reader sees end-of-file, a writer EPIPE). The last end frees the
- * pipe; a FIFO's inode then has none, so the next open makes a new one
+ * pipe (the wake-ups come before the locks are let go: see inside); a FIFO's inode then has none, so the next open makes a new one
  * (the bytes left in it are lost, as on Linux).
  */
 static void
@@ -241,10 +241,16 @@ pipe_drop(struct pipe *p, int rd, int wr)
     bool gone = p->readers == 0 && p->writers == 0;
     if (gone && p->slot != NULL)
         *p->slot = NULL;
+    // wake while the locks are held: once they are let go, the other
+    // end's last close may free the pipe (a preemption right here is
+    // enough), and its queues with it. With no end left nobody sleeps
+    // on them: every sleeper and poller holds an open end.
+    if (!gone) {
+        wait_queue_wake_all(&p->rwait);
+        wait_queue_wake_all(&p->wwait);
+    }
     spin_unlock_irqrestore(&p->lock, fl);
     spin_unlock_irqrestore(&fifo_lock, ff);
-    wait_queue_wake_all(&p->rwait);
-    wait_queue_wake_all(&p->wwait);
     if (gone) {
         kfree(p->buf);
         kfree(p);

@@ -282,6 +282,10 @@ proc_exit(int status)
     if (proc_hooks_zombie(p, status))
         proc_free_locked(p); // nobody will wait for it
     wait_queue_wake_all(&parent->child_exit);
+    // from the unlock on, the parent's wait4 (or the line above) may free
+    // p while this thread still runs to thread_exit(); a timer tick in
+    // between would charge its time to the freed process
+    self->proc = NULL;
     spin_unlock_irqrestore(&proc_lock, flags);
     thread_exit(0);
 }

@@ -225,9 +225,14 @@ pipe_release(struct file *f)
     else
         p->writers--;
     bool gone = p->readers == 0 && p->writers == 0;
+    // wake while the lock is held: once it is let go, the other end's
+    // last close may free the pipe (a preemption right here is enough),
+    // and its queues with it; with no end left nobody sleeps on them
+    if (!gone) {
+        wait_queue_wake_all(&p->rwait);
+        wait_queue_wake_all(&p->wwait);
+    }
     spin_unlock_irqrestore(&p->lock, fl);
-    wait_queue_wake_all(&p->rwait);
-    wait_queue_wake_all(&p->wwait);
     if (gone) {
         kfree(p->buf);
         kfree(p);

@@ -79,10 +79,15 @@ run(const char *path, char *const argv[], const char *const env[])
         printf("init: cannot run %s: errno %d\n", path, errno);
         _exit(127);
     }
+    // wait for the program, reaping the orphans given to init meanwhile
+    // (a zombie nobody reaps keeps its process slot and its kernel stack)
     int status;
-    if (wait4(pid, &status, 0, NULL) != pid) {
-        printf("init: wait4 failed: errno %d\n", errno);
-        return -1;
+    pid_t done;
+    while ((done = wait4(-1, &status, 0, NULL)) != pid) {
+        if (done < 0 && errno != EINTR) {
+            printf("init: wait4 failed: errno %d\n", errno);
+            return -1;
+        }
     }
     return status;
 }

@@ -333,7 +333,8 @@ find_zombie(struct proc *p, int pid, struct proc **z)
  * @param status  receives the wait status
  * @param options 0, WNOHANG (1), PROC_WNOWAIT (leave the zombie)
  * @return the child's pid; 0 with WNOHANG when none has exited; -ECHILD
- *         when no child matches; -EINVAL for a pid this kernel cannot
+ *         when no child matches; -ESRCH for INT_MIN, as Linux; -EINVAL
+ *         for a pid this kernel cannot
  *         select by; the errno of a proc_hooks wait_check that ends the
  *         wait (-ERESTARTSYS: a signal arrived while it slept)
  */
@@ -342,6 +343,8 @@ int
 proc_wait4(int pid, int *status, int options)
 {
     struct proc *self = proc_current();
+    if (pid == -2147483647 - 1) // INT_MIN: group -pid does not exist
+        return -ESRCH;          // (Linux's answer; -pid would overflow)
     irqflags_t flags = spin_lock_irqsave(&proc_lock);
     for (;;) {
         struct proc *z;

@@ -313,7 +313,8 @@ run_failing(char *const argv[])
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int e = wait_for(pid);
     if (verbose)
-        printf("failrun: ended %d after %.1f s\n", e, since(&t0));
+        printf("failrun: ended %d after %.1f s, MemAvailable %ld kB\n", e,
+               since(&t0), mem_available());
     return e;
 }
 

@@ -26,6 +26,19 @@
 
 #include "errname.h"
 
+/* fork(), or end the test when it fails (no memory, or fault injection):
+ * its -1, handed to kill() later, would signal every process there is. */
+static pid_t
+fork_or_exit(void)
+{
+    pid_t pid = fork();
+    if (pid < 0) {
+        printf("fork: %s\n", strerror(errno));
+        exit(1);
+    }
+    return pid;
+}
+
 static char path[4096];
 
 static void
@@ -78,7 +91,7 @@ poll_print(const char *what, int fd, int events)
 static pid_t
 child_open(int ms, int flags, const char *msg, int hold)
 {
-    pid_t pid = fork();
+    pid_t pid = fork_or_exit();
     if (pid == 0) {
         usleep(ms * 1000);
         int fd = open(path, flags);
@@ -164,7 +177,7 @@ rendezvous(void)
     printf("child: %d\n", reap(c));
     close(r);
     // a read that blocks until the writer writes
-    c = fork();
+    c = fork_or_exit();
     if (c == 0) {
         int fd = open(path, O_WRONLY);
         usleep(100 * 1000);
@@ -189,7 +202,7 @@ on_usr1(int sig)
 static pid_t
 signaller(pid_t parent)
 {
-    pid_t c = fork();
+    pid_t c = fork_or_exit();
     if (c == 0) {
         for (;;) {
             usleep(100 * 1000);

@@ -29,6 +29,19 @@
 
 #include "errname.h"
 
+/* fork(), or end the test when it fails (no memory, or fault injection):
+ * its -1, handed to kill() later, would signal every process there is. */
+static pid_t
+fork_or_exit(void)
+{
+    pid_t pid = fork();
+    if (pid < 0) {
+        printf("fork: %s\n", strerror(errno));
+        exit(1);
+    }
+    return pid;
+}
+
 static void
 report(const char *what, long r)
 {
@@ -94,7 +107,7 @@ on_usr1(int sig)
 static pid_t
 later(int ms, int wfd, int close_it)
 {
-    pid_t pid = fork();
+    pid_t pid = fork_or_exit();
     if (pid == 0) {
         for (;;) {
             usleep(ms * 1000);

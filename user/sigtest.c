@@ -21,6 +21,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* fork(), or end the test when it fails (no memory, or fault injection):
+ * its -1, handed to kill() later, would signal every process there is. */
+static pid_t
+fork_or_exit(void)
+{
+    pid_t pid = fork();
+    if (pid < 0) {
+        printf("fork: %s\n", strerror(errno));
+        exit(1);
+    }
+    return pid;
+}
+
 static volatile sig_atomic_t hits;
 static volatile int seen_signo, seen_code, seen_pid_ok, seen_status;
 static volatile int mask_self, mask_other;
@@ -160,7 +173,7 @@ step_sigsuspend(void)
     sigaddset(&set, SIGUSR1);
     sigprocmask(SIG_BLOCK, &set, NULL);
     hits = 0;
-    pid_t c = fork();
+    pid_t c = fork_or_exit();
     if (c == 0) {
         kill(getppid(), SIGUSR1);
         _exit(0);
@@ -185,7 +198,7 @@ step_sigchld(void)
     sigprocmask(SIG_BLOCK, &set, NULL);
     install(SIGCHLD, on_chld, 0, 0);
     hits = 0;
-    pid_t c = fork();
+    pid_t c = fork_or_exit();
     if (c == 0)
         _exit(7);
     int st;
@@ -194,7 +207,7 @@ step_sigchld(void)
     printf("SIGCHLD: hits %d code %s status %d pid %s\n", hits,
            seen_code == CLD_EXITED ? "CLD_EXITED" : "other", seen_status,
            seen_pid_ok == c ? "child" : "other");
-    c = fork();
+    c = fork_or_exit();
     if (c == 0) {
         for (;;)
             pause();
@@ -236,7 +249,7 @@ step_eintr(int restart)
     sa.sa_flags = restart ? SA_RESTART : 0;
     sigaction(SIGUSR1, &sa, NULL);
     hits = 0;
-    pid_t waiter = fork();
+    pid_t waiter = fork_or_exit();
     if (waiter == 0) {
         if (!restart)
             for (;;)
@@ -245,7 +258,7 @@ step_eintr(int restart)
             sched_yield();
         _exit(5);
     }
-    pid_t sender = fork();
+    pid_t sender = fork_or_exit();
     if (sender == 0) {
         pid_t parent = getppid();
         for (;;) {
@@ -286,7 +299,7 @@ step_pipe_restart(int restart)
     int fds[2];
     if (pipe(fds) != 0)
         return;
-    pid_t child = fork();
+    pid_t child = fork_or_exit();
     if (child == 0) {
         close(fds[0]);
         pid_t parent = getppid();

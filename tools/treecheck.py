@@ -133,6 +133,8 @@ EDGES = {
     ("sync", "log"): "a broken lock invariant panics",
     ("sync", "arch-api"): "spinlocks turn interrupts off",
     ("sync", "proc"): "sleeping locks and wait queues call the scheduler",
+    ("sync", "init"): "the lock checker reads its kernel word",
+    ("sync", "irq"): "the lock checker asks whether an interrupt handler runs",
     ("time", "lib"): "timer lists",
     ("time", "log"): "clock set-up is logged",
     ("time", "arch-api"): "reading the TSC, interrupt state",

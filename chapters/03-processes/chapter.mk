@@ -32,7 +32,9 @@ KERNEL_SRCS += \
 	kernel/proc/sched_test.c \
 	kernel/sync/spinlock.c \
 	kernel/sync/waitqueue.c \
-	kernel/sync/mutex.c
+	kernel/sync/mutex.c \
+	kernel/sync/lockdep.c \
+	kernel/sync/lockdep_test.c
 CHAPTER_FILES += \
 	kernel/include/kernel/sched.h \
 	kernel/include/kernel/sync.h

@@ -6,7 +6,7 @@ threads in shows up chapters later as a hang or a corrupted file. The
 in-kernel self-tests (kernel/proc/sched_test.c) bound every wait, so a
 broken scheduler fails here instead of hanging.
 
-Groups (105 points). Each group belongs to exactly one exercise (or to
+Groups (110 points). Each group belongs to exactly one exercise (or to
 none), so a handout with the exercises stubbed loses exactly their groups:
 
   threads    (20)  exercise 3.1. `test=threads`: four yielding threads run
@@ -23,6 +23,10 @@ none), so a handout with the exercises stubbed loses exactly their groups:
                    binary prints on the host (grading/oracle.py).
   mutex      (20)  exercise 3.3. `test=mutex`: no update lost under a
                    mutex with yields inside the critical section.
+  lockdep     (5)  `test=lockdep`: the lock checker (kernel/sync/lockdep.c)
+                   reports a circle of lock orders, a mutex under a
+                   spinlock and a mutex in an interrupt handler, each
+                   once and in Linux's words, and nothing for right uses.
   initramfs  (10)  boot with a cpio archive holding a file with a random
                    name and content; `test=initramfs` must find it.
 """
@@ -34,7 +38,7 @@ import tempfile
 
 from grading.gradelib import (assert_equal, assert_status, assert_true, boot,
                               boot_selftest, children, expect,
-                              expect_selftest, test, token)
+                              expect_selftest, result, test, token)
 from grading.progtest import chapter_initrd, program_matches, user_lines
 from tools import cpio
 
@@ -94,6 +98,44 @@ def test_mutex():
 def test_mutex_counter():
     """Four threads, 200 increments each, yields inside the section: 800."""
     expect_selftest("mutex")
+
+
+# ----------------------------------------------------------------- lockdep
+
+
+@test(0, "lockdep")
+def test_lockdep():
+    """Boot the lock checker's self-test: wrong lock uses on purpose."""
+    boot("test=lockdep", timeout=30)
+
+
+@test(2, "lockdep: self-test passes", parent=test_lockdep)
+def test_lockdep_pass():
+    """Each wrong use reported once, of its kind; right uses not at all."""
+    expect_selftest("lockdep")
+
+
+@test(3, "lockdep: reports in Linux's shape", parent=test_lockdep)
+def test_lockdep_reports():
+    """The circle names the lock taken, the one held, the chain between
+    them and the scenario; the sleeping reports say the context."""
+    out = result().output
+    for want in [
+            r"WARNING: possible circular locking dependency detected",
+            r"kmain/0 is trying to acquire lock:\s*\n"
+            r"\s*\(lockdep-test A\)\{spinlock\}, at: selftest_lockdep\+",
+            r"but task is already holding lock:\s*\n"
+            r"\s*\(lockdep-test C\)\{spinlock\}, at: selftest_lockdep\+",
+            r"-> #1 \(lockdep-test B\)\{spinlock\}",
+            r"\*\*\* DEADLOCK \*\*\*",
+            r"BUG: sleeping function called from invalid context at "
+            r"selftest_lockdep\+.*\n.*in_irq\(\): 0, spinlocks held: 1",
+            r"BUG: sleeping function called from invalid context at "
+            r"selftest_lockdep\+.*\n.*in_irq\(\): 1, spinlocks held: 0",
+    ]:
+        assert_true(re.search(want, out), "no report matching %r" % want)
+    assert_equal(len(re.findall(r"(WARNING|BUG): ", out)), 3,
+                 "reports of the lock checker:")
 
 
 # --------------------------------------------------------------- initramfs

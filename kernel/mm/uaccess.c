@@ -106,6 +106,7 @@ user_access_ok(uptr_t u, size_t n)
 int
 copy_from_user(void *dst, uptr_t src, size_t n)
 {
+    lockdep_might_sleep(RET_IP); // a fault on a file's page may sleep
     if (!user_range_ok(src.addr, n))
         return -EFAULT;
     return (int)arch_copy_user(dst, (const void *)src.addr, n);
@@ -124,6 +125,7 @@ copy_from_user(void *dst, uptr_t src, size_t n)
 int
 copy_to_user(uptr_t dst, const void *src, size_t n)
 {
+    lockdep_might_sleep(RET_IP);
     if (!user_range_ok(dst.addr, n))
         return -EFAULT;
     return (int)arch_copy_user((void *)dst.addr, src, n);
@@ -144,6 +146,7 @@ copy_to_user(uptr_t dst, const void *src, size_t n)
 long
 strncpy_from_user(char *dst, uptr_t src, size_t max)
 {
+    lockdep_might_sleep(RET_IP);
     if (src.addr >= USER_TOP)
         return -EFAULT;
     size_t room = MIN(max, USER_TOP - src.addr);

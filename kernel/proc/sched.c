@@ -69,6 +69,7 @@ sched_init(void)
     arch_set_kernel_stack(kmain_thread.kstack_top);
     kstack_init();
     hang_limit = cmdline_ulong("hangcheck", 0) * HZ;
+    lockdep_init();
     pr_info("sched: round-robin, %d ticks a slice\n", SCHED_SLICE);
 }
 
@@ -159,6 +160,7 @@ wait_for_runnable(irqflags_t *flags)
 void
 schedule(void)
 {
+    lockdep_schedule(RET_IP); // no spinlock may be held across a switch
     irqflags_t flags = spin_lock_irqsave(&sched_lock);
     struct thread *prev = current;
     if (prev->state == THREAD_RUNNING) {

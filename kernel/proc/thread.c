@@ -109,6 +109,7 @@ thread_create_with_frame(thread_fn fn, const void *frame, size_t size,
 void
 thread_start(int (*fn)(void *), void *arg)
 {
+    lockdep_handover(&sched_lock);
     spin_unlock_irqrestore(&sched_lock, 0);
     arch_irq_enable();
     sched_reap();

@@ -22,6 +22,8 @@ void
 mutex_init(struct mutex *m, const char *name)
 {
     spin_init(&m->lock, name);
+    m->lock.kind = LOCK_MUTEX_INNER;
+    m->dep_class = 0;
     m->locked = false;
     m->owner = NULL;
     wait_queue_init(&m->wait, name);
@@ -37,6 +39,10 @@ mutex_init(struct mutex *m, const char *name)
 void
 mutex_lock(struct mutex *m)
 {
+    // may sleep: wrong under a spinlock or in an interrupt handler; and
+    // a new nesting order is checked before it can hang
+    lockdep_might_sleep(RET_IP);
+    lockdep_acquire(m, &m->dep_class, LOCK_MUTEX, m->lock.name, RET_IP);
     irqflags_t flags = spin_lock_irqsave(&m->lock);
     if (m->locked && m->owner == thread_current())
         panic("mutex %s: locked twice by %s", m->lock.name,
@@ -66,6 +72,7 @@ mutex_unlock(struct mutex *m)
     m->locked = false;
     m->owner = NULL;
     spin_unlock_irqrestore(&m->lock, flags);
+    lockdep_release(m, RET_IP);
     wait_queue_wake_one(&m->wait);
 }
 

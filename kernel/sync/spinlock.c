@@ -8,7 +8,8 @@
  * we hold it, which would spin forever. The atomic exchange
  * (__atomic_exchange_n, a locked xchg on x86) makes taking the lock one
  * indivisible step. Taking a lock already held by the current CPU is a
- * deadlock on one CPU, so it panics with the lock's name.
+ * deadlock on one CPU, so it panics with the lock's name. Both ends tell
+ * the lock checker (lockdep.c), which does nothing unless it is on.
  */
 #include "kernel/panic.h"
 #include "kernel/sync.h"
@@ -22,6 +23,8 @@ void
 spin_init(struct spinlock *l, const char *name)
 {
     l->locked = 0;
+    l->kind = LOCK_SPIN;
+    l->dep_class = 0;
     l->name = name;
 }
 
@@ -42,6 +45,7 @@ spin_lock_irqsave(struct spinlock *l)
     // one CPU: a held lock can only be ours, and waiting would never end
     if (l->locked)
         panic("spinlock %s taken twice (deadlock)", l->name);
+    lockdep_acquire(l, &l->dep_class, l->kind, l->name, RET_IP);
     while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE) != 0)
         __asm__ __volatile__("pause");
     return flags;
@@ -57,6 +61,7 @@ spin_unlock_irqrestore(struct spinlock *l, irqflags_t flags)
 {
     if (!l->locked)
         panic("spinlock %s released but not held", l->name);
+    lockdep_release(l, RET_IP);
     __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
     arch_irq_restore(flags);
 }

@@ -35,6 +35,7 @@ void
 wait_queue_init(struct wait_queue *wq, const char *name)
 {
     spin_init(&wq->lock, name);
+    wq->lock.kind = LOCK_WAITQ; // its own class, apart from `name`'s owner
     list_init(&wq->waiters);
     list_init(&wq->watchers);
 }

@@ -18,6 +18,11 @@
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define __noinline __attribute__((noinline))
 
+/** 1 in a SANITIZE=1 build (the Makefile defines it), 0 otherwise. */
+#ifndef KEEL_SANITIZE
+#define KEEL_SANITIZE 0
+#endif
+
 /** Number of elements of a true array (not a pointer). */
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -48,6 +48,9 @@ struct thread {
     void *user_frame; /**< the registers saved at entry from user mode */
     /** FPU/SSE registers while not running (user programs use SSE) */
     uint8_t fpu[512] __aligned(16);
+    /** the locks it holds, as the lock checker sees them (lockdep.c) */
+    struct held_lock held[LOCKDEP_DEPTH];
+    unsigned held_depth; /**< entries of held[] in use */
 #if CHAPTER >= 4
     /* signals: each thread has its own mask */
     uint64_t sig_blocked; /**< signals not delivered to it now */

@@ -20,16 +20,29 @@
 #include "kernel/arch.h"
 #include "kernel/list.h"
 
+/**
+ * What a lock is, for the lock checker (kernel/sync/lockdep.c): locks of
+ * one kind and one name form one class, whose order it learns.
+ */
+enum lock_kind {
+    LOCK_SPIN,        /**< a spinlock of its own */
+    LOCK_WAITQ,       /**< the spinlock inside a wait queue */
+    LOCK_MUTEX_INNER, /**< the spinlock inside a mutex */
+    LOCK_MUTEX,       /**< a mutex itself: held across sleeps */
+};
+
 /** A spinlock; initialise with SPINLOCK_INIT or spin_init(). */
 struct spinlock {
     volatile int locked; /**< 1 while held */
-    const char *name;    /**< for error messages */
+    uint8_t kind;        /**< enum lock_kind, for the lock checker */
+    uint16_t dep_class;  /**< the checker's class; 0: not looked up yet */
+    const char *name;    /**< for error messages; names the class */
 };
 
 /** Static initialiser: `struct spinlock l = SPINLOCK_INIT("name");` */
 #define SPINLOCK_INIT(n)                                                       \
     {                                                                          \
-        0, n                                                                   \
+        .locked = 0, .kind = LOCK_SPIN, .dep_class = 0, .name = n              \
     }
 
 void spin_init(struct spinlock *l, const char *name);
@@ -79,6 +92,7 @@ void wait_queue_unwatch(struct wait_watch *w);
 struct mutex {
     struct spinlock lock;   /**< protects the fields below */
     bool locked;            /**< held by owner */
+    uint16_t dep_class;     /**< the lock checker's class of the mutex */
     struct thread *owner;   /**< the holder, for error checks */
     struct wait_queue wait; /**< threads waiting for it */
 };
@@ -87,5 +101,34 @@ void mutex_init(struct mutex *m, const char *name);
 void mutex_lock(struct mutex *m);
 void mutex_unlock(struct mutex *m);
 bool mutex_held(struct mutex *m);
+
+/** Most locks one thread may hold at once, as the lock checker counts. */
+#define LOCKDEP_DEPTH 16
+
+/** One lock a thread holds, as the lock checker (lockdep.c) sees it. */
+struct held_lock {
+    const void *lock; /**< the spinlock or mutex */
+    uintptr_t ip;     /**< the code that took it */
+    uint16_t cls;     /**< its class */
+    bool irq;         /**< taken by an interrupt handler */
+    bool sleeping;    /**< a mutex: may be held across a sleep */
+};
+
+void lockdep_init(void);
+void lockdep_acquire(const void *lock, uint16_t *cls, enum lock_kind kind,
+                     const char *name, uintptr_t ip);
+void lockdep_release(const void *lock, uintptr_t ip);
+void lockdep_handover(const struct spinlock *l);
+void lockdep_might_sleep(uintptr_t ip);
+void lockdep_schedule(uintptr_t ip);
+void lockdep_print_stats(void);
+
+/** The address a function returns to: where its caller called it. */
+#define RET_IP ((uintptr_t)__builtin_return_address(0))
+
+extern bool lockdep_on;
+extern bool lockdep_no_panic;
+extern unsigned long lockdep_reports;
+extern const char *lockdep_last_kind;
 
 #endif /* KERNEL_SYNC_H */

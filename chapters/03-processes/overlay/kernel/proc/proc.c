@@ -260,6 +260,7 @@ proc_exit(int status)
                     (status >> 8) & 0xff,
                     (status & 0x7f) ? " (killed by a signal)" : "");
         int code = status == 0 ? KEEL_EXIT_OK : KEEL_EXIT_INIT;
+        lockdep_print_stats();
         pr_notice("keel: power off (status %d)\n", code);
         arch_power_off(code);
     }

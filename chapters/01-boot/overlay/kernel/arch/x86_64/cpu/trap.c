@@ -14,6 +14,7 @@
 #include "asm/trap.h"
 #include "asm/cpu.h"
 #include "kernel/arch.h"
+#include "kernel/irq.h"
 #include "kernel/ksyms.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -404,6 +405,10 @@ exception_handle(struct trap_frame *tf)
     panic("unhandled %s in kernel mode", exception_names[v][1]);
 }
 
+/** How many interrupt handlers are running (0 or 1: they do not nest,
+ *  interrupts stay off in them); in_irq() reads it. */
+unsigned irq_depth;
+
 /**
  * @brief The C side of every trap: route by vector.
  * @param tf the saved registers (struct trap_frame), on the current stack
@@ -413,12 +418,15 @@ void
 trap_dispatch(struct trap_frame *tf)
 {
     extern const struct trap_exit __trap_exits_start[], __trap_exits_end[];
-    if (tf->vector < 32)
+    if (tf->vector < 32) {
         exception_handle(tf);
-    else if (tf->vector < IRQ_BASE + IRQ_COUNT)
+    } else if (tf->vector < IRQ_BASE + IRQ_COUNT) {
+        irq_depth++;
         irq_handle(tf);
-    else
+        irq_depth--;
+    } else {
         pr_warn("trap: stray vector %lu ignored\n", tf->vector);
+    }
     for_each_in_set(e, __trap_exits_start, __trap_exits_end)
     {
         e->fn(tf);

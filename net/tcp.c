@@ -761,7 +761,11 @@ static int
 tcp_list(struct tcp_pcb *list, struct net_conn *out, int n, int max)
 {
     for (struct tcp_pcb *p = list; p != NULL && n < max; p = p->next) {
-        struct socket *s = p->callback_arg;
+        // a connection not yet accepted (SYN_RCVD) still carries its
+        // listener's argument, which lwIP does not clear when the
+        // listening socket is closed and freed: it has no socket of its
+        // own yet (Linux shows inode 0 for it too)
+        struct socket *s = p->state == SYN_RCVD ? NULL : p->callback_arg;
         struct net_conn *c = &out[n++];
         bool listen = p->state == LISTEN; // a smaller struct: no peer
         c->local = ip4_addr_get_u32(ip_2_ip4(&p->local_ip));

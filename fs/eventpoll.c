@@ -60,7 +60,7 @@ ep_file_bucket(const struct file *f)
 static int
 ep_boot(void)
 {
-    mutex_init(&ep_mutex, "epoll");
+    mutex_init(&ep_mutex, "epoll loops"); // a class apart from ep->mtx
     for (int i = 0; i < EP_FILE_BUCKETS; i++)
         list_init(&ep_files[i]);
     return 0;

@@ -55,7 +55,7 @@ static const struct file_ops unix_fops;
 static int
 unix_init(void)
 {
-    mutex_init(&unix_lock, "unix");
+    mutex_init(&unix_lock, "unix table"); // not the sockets' queues
     return 0;
 }
 initcall(core, unix_init);

@@ -24,9 +24,11 @@ none), so a handout with the exercises stubbed loses exactly their groups:
   mutex      (20)  exercise 3.3. `test=mutex`: no update lost under a
                    mutex with yields inside the critical section.
   lockdep     (5)  `test=lockdep`: the lock checker (kernel/sync/lockdep.c)
-                   reports a circle of lock orders, a mutex under a
-                   spinlock and a mutex in an interrupt handler, each
-                   once and in Linux's words, and nothing for right uses.
+                   reports a circle of spinlock orders and one of mutex
+                   orders, a mutex under a spinlock, a mutex in an
+                   interrupt handler and a mutex held on the way back to
+                   user mode, each once and in Linux's words, and nothing
+                   for right uses.
   initramfs  (10)  boot with a cpio archive holding a file with a random
                    name and content; `test=initramfs` must find it.
 """
@@ -123,18 +125,21 @@ def test_lockdep_reports():
     for want in [
             r"WARNING: possible circular locking dependency detected",
             r"kmain/0 is trying to acquire lock:\s*\n"
-            r"\s*\(lockdep-test A\)\{spinlock\}, at: selftest_lockdep\+",
+            r"\s*\(lockdep-test A\)\{spinlock\}, at: (selftest_lockdep|nest)\+",
             r"but task is already holding lock:\s*\n"
-            r"\s*\(lockdep-test C\)\{spinlock\}, at: selftest_lockdep\+",
+            r"\s*\(lockdep-test C\)\{spinlock\}, at: (selftest_lockdep|nest)\+",
             r"-> #1 \(lockdep-test B\)\{spinlock\}",
             r"\*\*\* DEADLOCK \*\*\*",
             r"BUG: sleeping function called from invalid context at "
             r"selftest_lockdep\+.*\n.*in_irq\(\): 0, spinlocks held: 1",
             r"BUG: sleeping function called from invalid context at "
             r"selftest_lockdep\+.*\n.*in_irq\(\): 1, spinlocks held: 0",
+            r"is trying to acquire lock:\s*\n\s*\(lockdep-test M\)\{mutex\}",
+            r"WARNING: lock held when returning to user space!\s*\n"
+            r"kmain/0 is leaving the kernel after the self-test",
     ]:
         assert_true(re.search(want, out), "no report matching %r" % want)
-    assert_equal(len(re.findall(r"(WARNING|BUG): ", out)), 3,
+    assert_equal(len(re.findall(r"(WARNING|BUG): ", out)), 5,
                  "reports of the lock checker:")
 
 

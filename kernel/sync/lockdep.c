@@ -46,6 +46,9 @@
  * "scheduling while atomic" do, whether or not this call would have
  * slept.
  *
+ * **Back to user mode** with a lock held is a lock never let go:
+ * lockdep_user_return() checks every system call's and fault's way back.
+ *
  * **Held locks.** Each thread keeps the locks it holds in order
  * (struct thread's held[]). A mutex stays there while its holder sleeps.
  * An interrupt handler's locks go on the interrupted thread's list,
@@ -56,11 +59,11 @@
  * **When it runs.** It costs a few comparisons per lock, a search per
  * new edge, and the memory below. It is on in SANITIZE=1 builds and off
  * otherwise; the kernel word `lockdep=on|warn|off` overrides that. A
- * report stops the machine unless `lockdep=warn`, when each place
- * reports once and the kernel goes on.
+ * report stops the machine unless `lockdep=warn`, when the kernel goes
+ * on: each new order reports once, each place that sleeps wrongly once.
  *
- * Locking: every entry point runs with interrupts off on the one CPU, so
- * the tables need no lock of their own (they would need one, taken
+ * Locking: every entry point turns interrupts off on the one CPU while it
+ * works, so the tables need no lock of their own (they would need one, taken
  * without this checker, with more CPUs). Reports never recurse: a lock
  * taken while a report prints is recorded but not checked.
  */
@@ -91,7 +94,7 @@ static bool reporting;     /* a report is being printed */
 
 #define MAX_CLASSES 256 /* enough for every lock name the kernel has */
 #define MAX_EDGES 2048  /* pairs of classes ever nested */
-#define MAX_REPORTED 32 /* places a sleeping report was made from */
+#define MAX_REPORTED 64 /* places a sleeping report was made from */
 
 /* A class: every lock of one kind and name. */
 struct lock_class {
@@ -317,14 +320,16 @@ report_circular(struct thread *t, const struct held_lock *h, uint16_t c,
     report_end("possible circular locking dependency");
 }
 
-/* Has the code at @p ip made a sleeping report (warn mode: once each)? */
+/* Has the code at @p ip made a sleeping report (warn mode: once each)?
+ * If not, it is remembered as having made one now (while there is room:
+ * past MAX_REPORTED places, new ones report each time). */
 static bool
 reported_before(uintptr_t ip)
 {
     for (unsigned i = 0; i < nreported; i++)
         if (reported_ips[i] == ip)
             return true;
-    if (nreported < MAX_REPORTED)
+    if (!reporting && nreported < MAX_REPORTED)
         reported_ips[nreported++] = ip;
     return false;
 }
@@ -339,10 +344,14 @@ spinlocks_held(const struct thread *t)
     return n;
 }
 
+/* The checker cannot go on (a table is full): a report of its own, so a
+ * run that lost its checker does not pass for a clean one. */
 static void
 lockdep_off(const char *why)
 {
     lockdep_on = false;
+    lockdep_reports++;
+    lockdep_last_kind = "off";
     pr_err("lockdep: %s: the lock checker is off from here\n", why);
 }
 
@@ -402,7 +411,9 @@ lockdep_acquire(const void *lock, uint16_t *cls, enum lock_kind kind,
         const struct held_lock *h = &t->held[i];
         if (h->irq != irq || h->cls == c || has_edge(h->cls, c))
             continue;
-        if (!reporting && path_exists(c, h->cls))
+        if (reporting) // a lock the report's printing takes: not learned
+            continue;
+        if (path_exists(c, h->cls))
             report_circular(t, h, c, ip);
         add_edge(h->cls, c, h->ip, ip);
     }
@@ -458,7 +469,9 @@ lockdep_release(const void *lock, uintptr_t ip)
  *
  * A new thread's first code releases sched_lock, which schedule() in
  * another thread took (thread_start()); every other release is of a lock
- * the releasing thread took itself.
+ * the releasing thread took itself. Without this, the release would find
+ * nothing to take off the list and be ignored: the hand-over says what
+ * happens, so the list stays a true account.
  * @param l the lock, held
  */
 void
@@ -516,7 +529,8 @@ lockdep_might_sleep(uintptr_t ip)
 
 /**
  * @brief schedule() is about to give the CPU away, called from @p ip:
- *        report when the current thread holds a spinlock.
+ *        report when the current thread holds a spinlock or is an
+ *        interrupt handler.
  *
  * An interrupt handler does not get here: preemption happens after
  * irq_handle() returns (trap exit), where nothing is held.
@@ -544,6 +558,35 @@ lockdep_schedule(uintptr_t ip)
 }
 
 /**
+ * @brief The current thread goes back to user mode after @p what (a
+ *        system call's name, or "a trap"): report any lock it still holds.
+ *
+ * A lock kept across the return is never let go (Linux's "lock held
+ * when returning to user space!"): the next thread to want it waits
+ * forever.
+ * @param what the way back, for the report
+ */
+void
+lockdep_user_return(const char *what)
+{
+    struct thread *t = thread_current();
+    if (!lockdep_on || t == NULL || t->held_depth == 0)
+        return;
+    irqflags_t flags = arch_irq_save();
+    if (!reported_before((uintptr_t)what) &&
+        report_begin("held-at-user-return")) {
+        pr_err("\n====================================================\n");
+        pr_err("WARNING: lock held when returning to user space!\n");
+        pr_err("%s/%d is leaving the kernel after %s with locks still "
+               "held!\n",
+               t->name, t->tid, what);
+        say_held(t);
+        report_end("lock held when returning to user space");
+    }
+    arch_irq_restore(flags);
+}
+
+/**
  * @brief Say what the checker learned (when init ends, as the machine
  *        powers off): the classes, the orders between them, the deepest
  *        nesting, the reports. Nothing when the checker is off.
@@ -551,9 +594,10 @@ lockdep_schedule(uintptr_t ip)
 void
 lockdep_print_stats(void)
 {
-    if (!lockdep_on)
+    if (nclasses == 1) // never on (or no lock taken)
         return;
-    pr_notice("lockdep: %u lock classes, %u orders between them, at most "
+    pr_notice("lockdep: %s%u lock classes, %u orders between them, at most "
               "%u locks held at once, %lu reports\n",
-              nclasses - 1, nedges - 1, max_depth, lockdep_reports);
+              lockdep_on ? "" : "(off) ", nclasses - 1, nedges - 1, max_depth,
+              lockdep_reports);
 }

@@ -1,7 +1,7 @@
 /**
  * @file
  * @ingroup sync
- * @brief The lock checker's self-test (`test=lockdep`): three wrong uses
+ * @brief The lock checker's self-test (`test=lockdep`): five wrong uses
  *        of locks on purpose, each reported once, and right ones not.
  *
  * None of the wrong uses hangs or breaks anything on one CPU, which is
@@ -13,9 +13,13 @@
  *   reports nothing more (the order is known now).
  * - A mutex taken while a spinlock is held: one "sleep-in-atomic".
  * - A mutex taken inside an interrupt handler (this test raises
- *   irq_depth as trap_dispatch() does around irq_handle()): one
- *   "sleep-in-irq".
+ *   irq_depth, with interrupts off, as trap_dispatch() does around
+ *   irq_handle()): one "sleep-in-irq".
  * - A spinlock taken under a mutex is right, and reports nothing.
+ * - Mutexes M -> N, then N -> M: one "circular" (mutexes are ordered
+ *   too, and can deadlock even on one CPU).
+ * - A mutex still held when a system call would return to user mode:
+ *   one "held-at-user-return".
  *
  * The test turns the checker on for its run (a normal build has it off)
  * and turns the reports' panic off meanwhile.
@@ -34,6 +38,7 @@ static struct spinlock lock_b = SPINLOCK_INIT("lockdep-test B");
 static struct spinlock lock_c = SPINLOCK_INIT("lockdep-test C");
 static struct spinlock lock_d = SPINLOCK_INIT("lockdep-test D");
 static struct mutex mutex_m;
+static struct mutex mutex_n;
 
 /* Take @p outer, then @p inner inside it, and let both go. */
 static void
@@ -68,6 +73,7 @@ selftest_lockdep(void)
     lockdep_on = true;
     lockdep_no_panic = true;
     mutex_init(&mutex_m, "lockdep-test M");
+    mutex_init(&mutex_n, "lockdep-test N");
     int err = 0;
 
     unsigned long n = lockdep_reports;
@@ -90,10 +96,12 @@ selftest_lockdep(void)
     err = err ?: reported("mutex under a spinlock", n, 1, "sleep-in-atomic");
 
     n = lockdep_reports;
-    irq_depth++; // as trap_dispatch() around an interrupt handler
+    f = arch_irq_save(); // as trap_dispatch() around an interrupt handler:
+    irq_depth++;         // interrupts off, so no real one comes meanwhile
     mutex_lock(&mutex_m);
     mutex_unlock(&mutex_m);
     irq_depth--;
+    arch_irq_restore(f);
     err = err ?: reported("mutex in an interrupt", n, 1, "sleep-in-irq");
 
     n = lockdep_reports;
@@ -104,6 +112,26 @@ selftest_lockdep(void)
     spin_unlock_irqrestore(&lock_d, f);
     mutex_unlock(&mutex_m);
     err = err ?: reported("spinlock under a mutex", n, 0, NULL);
+
+    n = lockdep_reports;
+    mutex_lock(&mutex_m); // mutexes are ordered too: M -> N, then N -> M
+    mutex_lock(&mutex_n);
+    mutex_unlock(&mutex_n);
+    mutex_unlock(&mutex_m);
+    err = err ?: reported("M -> N", n, 0, NULL);
+    mutex_lock(&mutex_n);
+    mutex_lock(&mutex_m);
+    mutex_unlock(&mutex_m);
+    mutex_unlock(&mutex_n);
+    err = err ?: reported("N -> M", n, 1, "circular");
+
+    n = lockdep_reports;
+    mutex_lock(&mutex_m);
+    lockdep_user_return("the self-test"); // as if a system call ended
+    mutex_unlock(&mutex_m);
+    err = err
+              ?: reported("back to user mode with a mutex held", n, 1,
+                          "held-at-user-return");
 
     if (!err && thread_current()->held_depth != 0)
         err = selftest_fail("%u locks still on the held list",

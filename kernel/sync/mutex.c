@@ -42,7 +42,10 @@ mutex_lock(struct mutex *m)
     // may sleep: wrong under a spinlock or in an interrupt handler; and
     // a new nesting order is checked before it can hang
     lockdep_might_sleep(RET_IP);
-    lockdep_acquire(m, &m->dep_class, LOCK_MUTEX, m->lock.name, RET_IP);
+    // the mutex is known by its dep_class field's address: the mutex's
+    // own address is its inner spinlock's too
+    lockdep_acquire(&m->dep_class, &m->dep_class, LOCK_MUTEX, m->lock.name,
+                    RET_IP);
     irqflags_t flags = spin_lock_irqsave(&m->lock);
     if (m->locked && m->owner == thread_current())
         panic("mutex %s: locked twice by %s", m->lock.name,
@@ -72,7 +75,7 @@ mutex_unlock(struct mutex *m)
     m->locked = false;
     m->owner = NULL;
     spin_unlock_irqrestore(&m->lock, flags);
-    lockdep_release(m, RET_IP);
+    lockdep_release(&m->dep_class, RET_IP);
     wait_queue_wake_one(&m->wait);
 }
 

@@ -169,6 +169,9 @@ syscall_dispatch(void *frame)
     // a successful execve has set up fresh registers: leave them alone
     if (!(nr == __NR_execve && ret == 0))
         arch_frame_set_return(frame, ret);
+    // a call must let go of every lock it took
+    lockdep_user_return(e != NULL && e->name != NULL ? e->name
+                                                     : "a system call");
     arch_irq_disable();
     // back to user mode: pending work (signals: restarts, handlers)
     proc_return_to_user(frame, (long)nr);

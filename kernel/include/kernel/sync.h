@@ -121,6 +121,7 @@ void lockdep_release(const void *lock, uintptr_t ip);
 void lockdep_handover(const struct spinlock *l);
 void lockdep_might_sleep(uintptr_t ip);
 void lockdep_schedule(uintptr_t ip);
+void lockdep_user_return(const char *what);
 void lockdep_print_stats(void);
 
 /** The address a function returns to: where its caller called it. */

@@ -29,7 +29,9 @@ proc_trap_exit(struct trap_frame *tf)
 {
     if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + IRQ_COUNT)
         sched_preempt(); // the slice may be over: run someone else
-    if ((tf->cs & 3) == 3)
+    if ((tf->cs & 3) == 3) {
+        lockdep_user_return("a trap"); // a fault's handler let go of all
         proc_return_to_user(tf, -1);
+    }
 }
 trap_exit(10, proc_trap_exit);

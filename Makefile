@@ -479,7 +479,8 @@ busybox-testsuite: deps-auto
 # prints a table (calls, children, panics, hangs, unkillable children,
 # memory before and after) and fails on a panic, a hang or a leak. Not
 # part of make test: the short form of random calls there is chapter 4's
-# sysfuzz group.
+# sysfuzz group. `make fuzz SANITIZE=1` fuzzes the debug kernel (UBSAN,
+# the stricter heap, the lock checker): any report stops it, as a panic.
 SEEDS ?= 1
 MINUTES ?= 1
 
@@ -488,7 +489,7 @@ fuzz: deps-auto
 		echo "make fuzz: the fuzzer comes with chapter 5"; exit 1; fi
 	@$(MAKE) -s CHAPTER=$(LAST_CHAPTER) kernel initrd
 	@$(PYTHON) -m tools.fuzz --chapter $(LAST_CHAPTER) \
-		--kernel build/ch$(shell printf %02d $(LAST_CHAPTER))/keel.elf \
+		--kernel build/ch$(shell printf %02d $(LAST_CHAPTER))$(if $(filter 1,$(SANITIZE)),/san)/keel.elf \
 		--initrd build/ch$(shell printf %02d $(LAST_CHAPTER))/initrd.cpio \
 		--seeds "$(SEEDS)" --minutes $(MINUTES)
 

@@ -172,7 +172,7 @@ eventfd_open(unsigned initval, int flags)
     struct file *f = anon_file_alloc("[eventfd]", &eventfd_ops, e, oflags);
     if (f == NULL) {
         kfree(e);
-        return -ENOMEM;
+        return file_alloc_error();
     }
     int fd = fd_install(f, 0, (flags & EFD_CLOEXEC) != 0);
     if (fd < 0)

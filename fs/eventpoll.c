@@ -103,7 +103,7 @@ epoll_open(int flags)
     ep->file = anon_file_alloc("[eventpoll]", &eventpoll_ops, ep, O_RDWR);
     if (ep->file == NULL) {
         kfree(ep);
-        return -ENOMEM;
+        return file_alloc_error();
     }
     int fd = fd_install(ep->file, 0, (flags & EPOLL_CLOEXEC) != 0);
     if (fd < 0)

@@ -354,11 +354,11 @@ pipe_create(struct file **rd, struct file **wr, unsigned flags)
     *rd = file_alloc(&p->node, &pipe_ops, O_RDONLY | flags);
     *wr = file_alloc(&p->node, &pipe_ops, O_WRONLY | flags);
     if (*rd == NULL || *wr == NULL) {
-        kfree(*rd);
-        kfree(*wr);
+        file_free_unused(*rd);
+        file_free_unused(*wr);
         kfree(p->buf);
         kfree(p);
-        return -ENOMEM;
+        return file_alloc_error();
     }
     (*rd)->priv = (*wr)->priv = p;
     p->readers = p->writers = 1;

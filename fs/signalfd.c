@@ -118,7 +118,7 @@ signalfd_create(k_sigset_t mask, unsigned flags)
     struct file *f = anon_file_alloc("[signalfd]", &signalfd_ops, ctx, oflags);
     if (f == NULL) {
         kfree(ctx);
-        return -ENOMEM;
+        return file_alloc_error();
     }
     int fd = fd_install(f, 0, flags & SFD_CLOEXEC);
     if (fd < 0)

@@ -165,7 +165,7 @@ timerfd_create(int clock, int flags, struct file **out)
                            O_RDWR | (flags & TFD_NONBLOCK ? O_NONBLOCK : 0));
     if (*out == NULL) {
         kfree(t);
-        return -ENOMEM;
+        return file_alloc_error();
     }
     return 0;
 }

@@ -432,7 +432,7 @@ sock_install(struct socket *s, int flags)
     unsigned fl = O_RDWR | ((flags & SOCK_NONBLOCK) ? O_NONBLOCK : 0);
     struct file *f = file_alloc(&s->node, &sock_fops, fl);
     if (f == NULL)
-        return -ENOMEM;
+        return file_alloc_error();
     f->priv = s;
     int fd = fd_install(f, 0, (flags & SOCK_CLOEXEC) != 0);
     if (fd < 0) {

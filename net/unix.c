@@ -365,7 +365,7 @@ unix_install(struct unix_sock *u, int flags)
         mutex_lock(&unix_lock);
         unix_sock_put(u);
         mutex_unlock(&unix_lock);
-        return -ENOMEM;
+        return file_alloc_error();
     }
     int fd = fd_install(f, 0, (flags & SOCK_CLOEXEC) != 0);
     if (fd < 0)

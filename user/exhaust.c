@@ -14,9 +14,13 @@
  *   8 MiB stack limit: SIGSEGV on the guard page;
  * - nproc: as uid 54321 with RLIMIT_NPROC 64, fork until EAGAIN;
  * - hog: memory taken a MiB at a time until the out-of-memory killer
- *   ends the taker (SIGKILL).
+ *   ends the taker (SIGKILL);
+ * - nfile: the system's table of open files (fs.file-max), past what
+ *   one process may hold: children of uid 54322 open 1000 files each
+ *   until an open fails with ENFILE; root may still open one then; once
+ *   they are gone, the ordinary user opens again.
  *
- * Then all five at once, in five children (quiet: their lines would come
+ * Then all six at once, in six children (quiet: their lines would come
  * in any order); then the shell runs a command. The whole round runs
  * twice, and these lines are compared with Linux's (the recording).
  *
@@ -45,6 +49,9 @@
 #define MIB (1024 * 1024)
 #define NPROC_LIMIT 64
 #define NOBODY 54321
+#define NFILE_USER 54322 /* nfile's children: apart from nproc's kill(-1) */
+#define NFILE_EACH 1000  /* files each nfile child opens */
+#define NFILE_KIDS 200   /* enough for any fs.file-max of a test machine */
 
 /* MemAvailable from /proc/meminfo, in kB; -1 if it cannot be read. */
 static long
@@ -164,9 +171,84 @@ fill_memory(void)
     }
 }
 
-/* The five, by name, each run in a child by run(). */
-static const char *const names[] = {"fds", "tmpfs", "stack", "nproc", "hog"};
-#define NPHASES 5
+/* One child of nfile: as NFILE_USER, open up to NFILE_EACH files, tell
+ * the parent how many and the errno on @p wfd, and keep them open. */
+static void
+nfile_child(int wfd)
+{
+    int r[2] = {0, 0};
+
+    if (setgid(NFILE_USER) < 0 || setuid(NFILE_USER) < 0)
+        _exit(1);
+    while (r[0] < NFILE_EACH && open("/dev/null", O_RDONLY) >= 0)
+        r[0]++;
+    r[1] = r[0] < NFILE_EACH ? errno : 0;
+    write(wfd, r, sizeof r);
+    for (;;)
+        pause();
+}
+
+/* nfile: the whole system's open files, until ENFILE. */
+static int
+fill_nfile(void)
+{
+    pid_t kids[NFILE_KIDS];
+    int p[2], nkids = 0, err = 0;
+    long total = 0;
+
+    if (pipe(p) < 0) {
+        printf("nfile: pipe: %s\n", errname(errno));
+        return 1;
+    }
+    while (nkids < NFILE_KIDS && err == 0) {
+        int r[2];
+        pid_t c = fork();
+        if (c < 0) {
+            err = errno;
+            break;
+        }
+        if (c == 0)
+            nfile_child(p[1]);
+        kids[nkids++] = c;
+        if (read(p[0], r, sizeof r) != sizeof r) {
+            err = -1; // the child died before it could tell
+            break;
+        }
+        total += r[0];
+        err = r[1];
+    }
+    // Linux's floor for fs.file-max is 8192: the count above it depends
+    // on the machine's memory, and is not compared
+    if (err > 0)
+        printf("nfile: %s after %s opens\n", errname(err),
+               total > 8192 ? "more than 8192" : "8192 or fewer");
+    else
+        printf("nfile: no refusal after %ld opens\n", total);
+    int fd = open("/dev/null", O_RDONLY); // root may go past the limit
+    printf("nfile: root opens past it: %s\n", fd >= 0 ? "yes" : errname(errno));
+    if (fd >= 0)
+        close(fd);
+    for (int i = 0; i < nkids; i++)
+        kill(kids[i], SIGKILL);
+    while (wait(NULL) > 0)
+        ;
+    pid_t c = fork(); // every file closed again: an ordinary user opens
+    if (c == 0) {
+        if (setgid(NFILE_USER) < 0 || setuid(NFILE_USER) < 0)
+            _exit(2);
+        _exit(open("/dev/null", O_RDONLY) >= 0 ? 0 : 1);
+    }
+    int status = 0;
+    waitpid(c, &status, 0);
+    printf("nfile: then a user opens again: %s\n",
+           WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "yes" : "no");
+    return 0;
+}
+
+/* The six, by name, each run in a child by run(). */
+static const char *const names[] = {"fds",   "tmpfs", "stack",
+                                    "nproc", "hog",   "nfile"};
+#define NPHASES 6
 
 static int
 phase(int i, int copy)
@@ -183,8 +265,10 @@ phase(int i, int copy)
         return fill_stack();
     case 3:
         return fill_nproc();
-    default:
+    case 4:
         return fill_memory();
+    default:
+        return fill_nfile();
     }
 }
 
@@ -204,7 +288,7 @@ ending(int status)
     return buf;
 }
 
-/* Run exhaustion i in a child; copy 1 (all at once) prints nothing: five
+/* Run exhaustion i in a child; copy 1 (all at once) prints nothing: six
  * children's lines would come in any order. */
 static pid_t
 start(int i, int copy)
@@ -223,7 +307,7 @@ start(int i, int copy)
     return p;
 }
 
-/* One round: the five alone, then together, then the shell. */
+/* One round: the six alone, then together, then the shell. */
 static void
 round_of_all(void)
 {

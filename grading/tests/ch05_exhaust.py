@@ -2,7 +2,7 @@
 
 Why this check: a kernel is trusted when a program that takes everything
 (descriptors, a file system's room, the stack, a user's processes,
-memory) is refused with the right errno or killed, and everything it held
+memory, the system's open files) is refused with the right errno or killed, and everything it held
 comes back. A table that fills may crash a kernel; a failed call that
 unwinds without freeing what it took leaks a little every time, which no
 test of the happy path sees.
@@ -14,8 +14,9 @@ Groups (15 points):
                    EMFILE after the 1021 descriptors RLIMIT_NOFILE
                    leaves, ENOSPC after the 1 MiB of a tmpfs, SIGSEGV past
                    the stack limit, EAGAIN at RLIMIT_NPROC, SIGKILL from
-                   the out-of-memory killer.
-    together  (4)  all five at once end, the shell then runs a command,
+                   the out-of-memory killer, ENFILE past fs.file-max for
+                   an ordinary user (not for root).
+    together  (4)  all six at once end, the shell then runs a command,
                    and init goes on; no panic.
     memory    (5)  MemAvailable after a second round of all of it is
                    within 64 kB of what it was before that round (the
@@ -69,9 +70,9 @@ def test_exhaustion_alone():
 @test(4, "exhaustion: all at once, then the shell answers",
       parent=test_exhaustion)
 def test_exhaustion_together():
-    """The five children end, sh -c echo runs, init goes on."""
+    """The six children end, sh -c echo runs, init goes on."""
     expect_not(CRASH, msg="the kernel crashed under exhaustion:")
-    expect(r"^exhaust: 5 of 5 ended", msg="not every child of the "
+    expect(r"^exhaust: 6 of 6 ended", msg="not every child of the "
            "simultaneous run ended")
     expect(r"^the shell answers", msg="the shell did not run afterwards")
     expect(r"init: /bin/exhaust exited with status 0")

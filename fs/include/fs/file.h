@@ -99,6 +99,8 @@ struct file *file_alloc(struct inode *node, const struct file_ops *ops,
                         unsigned flags);
 void file_get(struct file *f);
 void file_put(struct file *f);
+void file_free_unused(struct file *f);
+int file_alloc_error(void);
 long file_read(struct file *f, uptr_t buf, size_t n, uint64_t *pos);
 long file_write(struct file *f, uptr_t buf, size_t n, uint64_t *pos);
 long file_lseek(struct file *f, int64_t off, int whence);

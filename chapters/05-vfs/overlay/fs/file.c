@@ -21,9 +21,44 @@
  * holds the file.
  */
 #include "fs/file.h"
+#include "kernel/cred.h"
 #include "kernel/mm.h"
 #include "kernel/string.h"
 #include "uapi/errno.h"
+
+/** The fewest open files a system may hold (Linux's NR_FILE). */
+#define NR_FILE 8192
+
+/** Open files in the whole system, every process's (Linux's nr_files). */
+static unsigned long nr_files;
+
+/*
+ * Linux's fs.file-max: the most open files the system holds for users
+ * other than root, a tenth of memory's kB (a file and what it keeps
+ * alive take about 1 KiB), at least NR_FILE. Past it, open, pipe,
+ * socket and their kin fail with ENFILE for everyone but root, who can
+ * still repair things.
+ */
+static bool
+files_full(void)
+{
+    uint64_t max = pmm_total_frames() * (PAGE_SIZE / 1024) / 10;
+    if (max < NR_FILE)
+        max = NR_FILE;
+    return __atomic_load_n(&nr_files, __ATOMIC_RELAXED) >= max &&
+           !cred_is_root();
+}
+
+/**
+ * @brief Why file_alloc() just returned NULL, for its caller to return.
+ * @return -ENFILE when the system's open files are at fs.file-max (and
+ *         the caller is not root), otherwise -ENOMEM
+ */
+int
+file_alloc_error(void)
+{
+    return files_full() ? -ENFILE : -ENOMEM;
+}
 
 /**
  * @brief A new open file with one reference, on no dentry yet.
@@ -33,14 +68,18 @@
  * @param flags the open flags kept (access mode, O_APPEND, O_NONBLOCK;
  *              O_DIRECTORY, O_NOFOLLOW, O_LARGEFILE, which F_GETFL shows
  *              as Linux does)
- * @return the file, or NULL when memory is out
+ * @return the file, or NULL when memory is out or the system holds
+ *         fs.file-max open files (file_alloc_error() tells which)
  */
 struct file *
 file_alloc(struct inode *node, const struct file_ops *ops, unsigned flags)
 {
+    if (files_full())
+        return NULL;
     struct file *f = kzalloc(sizeof(*f));
     if (f == NULL)
         return NULL;
+    __atomic_add_fetch(&nr_files, 1, __ATOMIC_RELAXED);
     f->refs = 1;
     f->inode = node;
     f->ops = ops;
@@ -74,6 +113,21 @@ file_put(struct file *f)
         __atomic_sub_fetch(&f->dentry->sb->users, 1, __ATOMIC_SEQ_CST);
         dentry_put(f->dentry);
     }
+    file_free_unused(f);
+}
+
+/**
+ * @brief Free @p f, fresh from file_alloc() and never used (a call that
+ *        fails after making it): no release, no dentry, one less open
+ *        file in the system's count.
+ * @param f the file (NULL is ignored)
+ */
+void
+file_free_unused(struct file *f)
+{
+    if (f == NULL)
+        return;
+    __atomic_sub_fetch(&nr_files, 1, __ATOMIC_RELAXED);
     kfree(f);
 }
 

@@ -89,7 +89,7 @@ open_dentry(struct dentry *d, unsigned flags, bool created, struct file **out)
     // records it in the flags (F_GETFL), pipe() does not
     struct file *f = file_alloc(n, n->fops, flags | O_LARGEFILE);
     if (f == NULL)
-        return -ENOMEM;
+        return file_alloc_error();
     dentry_get(d);
     f->dentry = d;
     __atomic_add_fetch(&d->sb->users, 1, __ATOMIC_SEQ_CST);

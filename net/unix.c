@@ -318,11 +318,11 @@ unix_release_sock(struct unix_sock *u, struct list_node *puts, bool embryo)
     unix_wake(u);
 }
 
-/* The last descriptor is closed. */
+/* Let socket @p u go, as the last close of its file would: its peer is
+ * told and its own reference dropped. unix_lock not held. */
 static void
-unix_release(struct file *f)
+unix_drop(struct unix_sock *u)
 {
-    struct unix_sock *u = f->priv;
     struct list_node puts = LIST_INIT(puts);
     mutex_lock(&unix_lock);
     unix_release_sock(u, &puts, false);
@@ -330,6 +330,13 @@ unix_release(struct file *f)
     mutex_unlock(&unix_lock);
     unix_put_files(&puts);
     unix_gc();
+}
+
+/* The last descriptor is closed. */
+static void
+unix_release(struct file *f)
+{
+    unix_drop(f->priv);
 }
 
 static const struct file_ops unix_fops = {
@@ -362,10 +369,9 @@ unix_install(struct unix_sock *u, int flags)
 {
     struct file *f = unix_file(u, flags);
     if (f == NULL) {
-        mutex_lock(&unix_lock);
-        unix_sock_put(u);
-        mutex_unlock(&unix_lock);
-        return file_alloc_error();
+        int err = file_alloc_error();
+        unix_drop(u); // a socketpair's other end is told, as by a close
+        return err;
     }
     int fd = fd_install(f, 0, (flags & SOCK_CLOEXEC) != 0);
     if (fd < 0)
@@ -431,7 +437,14 @@ unix_socketpair(int type, int protocol, int flags, int fds[2])
     mutex_unlock(&unix_lock);
     long fa = unix_install(a, flags);
     if (fa < 0) {
-        file_put(unix_file(b, 0)); // close b as if it had a descriptor
+        // close b as if it had a descriptor; when even its file cannot
+        // be made (the same ENFILE or ENOMEM), let the socket go as
+        // unix_install() does
+        struct file *fb = unix_file(b, 0);
+        if (fb != NULL)
+            file_put(fb);
+        else
+            unix_drop(b);
         return fa;
     }
     long fb = unix_install(b, flags);

@@ -25,6 +25,7 @@
 #include "fs/fasync.h"
 #include "kernel/cred.h"
 #include "kernel/mm.h"
+#include "kernel/proc.h"
 #include "kernel/string.h"
 #include "uapi/errno.h"
 
@@ -47,8 +48,9 @@ files_full(void)
     uint64_t max = pmm_total_frames() * (PAGE_SIZE / 1024) / 10;
     if (max < NR_FILE)
         max = NR_FILE;
+    // a kernel thread has no process, and no limit either
     return __atomic_load_n(&nr_files, __ATOMIC_RELAXED) >= max &&
-           !cred_is_root();
+           proc_current() != NULL && !cred_is_root();
 }
 
 /**

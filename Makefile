@@ -49,6 +49,7 @@ CHAPTER_FILES :=
 HOST_TESTS :=
 USER_PROGS :=
 USER_GLIBC_PROGS :=
+USER_DYN_PROGS :=
 RETIRED_FILES :=
 LWIP_FILES :=
 KERNEL_HARDENING :=
@@ -302,7 +303,15 @@ USER_HEADERS := $(wildcard user/*.h)
 USER_GLIBC_CC := gcc
 USER_GLIBC_BINS := $(USER_GLIBC_PROGS:%=build/user/glibc/%)
 
-user: $(USER_BINS) $(USER_GLIBC_BINS)
+# And in USER_DYN_PROGS: the same C files linked dynamically against
+# glibc (gcc's default: a position-independent program whose PT_INTERP
+# names /lib64/ld-linux-x86-64.so.2), as build/user/dyn/<name>, in the
+# initramfs as /bin/<name>.dyn. The loader and the libraries they need
+# (ldd's list: Debian's libc6, which gcc links against) are copied from
+# this machine to the same paths in the initramfs.
+USER_DYN_BINS := $(USER_DYN_PROGS:%=build/user/dyn/%)
+
+user: $(USER_BINS) $(USER_GLIBC_BINS) $(USER_DYN_BINS)
 
 initrd: $(INITRD)
 
@@ -315,6 +324,11 @@ $(USER_GLIBC_BINS): build/user/glibc/%: user/%.c $(USER_HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  GLIBCC  $<"
 	@$(USER_GLIBC_CC) $(USER_CFLAGS) -o $@ $<
+
+$(USER_DYN_BINS): build/user/dyn/%: user/%.c $(USER_HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  DYNCC   $<"
+	@$(USER_GLIBC_CC) $(filter-out -static,$(USER_CFLAGS)) -o $@ $<
 
 # ---- BusyBox (chapter 4 on) ---------------------------------------------------
 #
@@ -364,7 +378,8 @@ INITRD_SERVERS := $(if $(ROOTFS_SERVERS),$(DROPBEAR) $(CURL) $(NGINX) \
 # /notelf.txt must be executable whatever the checkout's file modes: on
 # Linux (the oracle) execve would say EACCES before looking inside it.
 # ROOTFS_EXTRA=dir adds a folder of your own files on top.
-$(B)/initrd.cpio: $(USER_BINS) $(USER_GLIBC_BINS) $(USER_ROOTFS) Makefile \
+$(B)/initrd.cpio: $(USER_BINS) $(USER_GLIBC_BINS) $(USER_DYN_BINS) \
+		$(USER_ROOTFS) Makefile \
 		$(INITRD_EXTRA) $(INITRD_BUSYBOX) $(INITRD_SERVERS) $(INITRD_RESTAGE)
 	@echo "  CPIO    $@"
 	@rm -rf $(USER_ROOT) && mkdir -p $(USER_ROOT)/bin $(dir $@)
@@ -376,6 +391,13 @@ $(B)/initrd.cpio: $(USER_BINS) $(USER_GLIBC_BINS) $(USER_ROOTFS) Makefile \
 		else cp build/user/$$p $(USER_ROOT)/bin/$$p; fi; done
 	@for p in $(USER_GLIBC_PROGS); do \
 		cp build/user/glibc/$$p $(USER_ROOT)/bin/$$p.glibc; done
+	@for p in $(USER_DYN_PROGS); do \
+		cp build/user/dyn/$$p $(USER_ROOT)/bin/$$p.dyn; done
+	@if [ -n "$(USER_DYN_BINS)" ]; then \
+		for lib in $$(ldd $(USER_DYN_BINS) | sed -n 's|^[^/]*\(/[^ ]*\) [(]0x.*|\1|p' | \
+				sort -u); do \
+			mkdir -p $(USER_ROOT)$$(dirname $$lib) && \
+			cp -L $$lib $(USER_ROOT)$$lib || exit 1; done; fi
 	@$(if $(ROOTFS_BUSYBOX),$(BUSYBOX_ENV) bash tools/busybox.sh rootfs $(USER_ROOT))
 	@$(if $(ROOTFS_SERVERS),$(SERVERS_ENV) bash tools/servers.sh rootfs $(USER_ROOT))
 	@echo $(CH) > $(USER_ROOT).chapter

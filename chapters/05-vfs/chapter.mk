@@ -110,6 +110,15 @@ CHAPTER_FILES += \
 	exercises/05-vfs/3-select.md
 USER_PROGS += polltest sendfiletest fifotest
 
+# ---- dynamically linked programs: glibc's loader maps libc.so.6 from
+# the file system (user/hello.c as /bin/hello.dyn, the loader and libc
+# in /lib64 and /lib), and execve's errors for a loader that is wrong
+USER_PROGS += dyntest
+USER_DYN_PROGS += hello
+CHAPTER_FILES += \
+	user/dyntest.c \
+	grading/tests/ch05_dynamic.py
+
 # ---- conformance programs and BusyBox scripts
 # Linux is the oracle: each program makes its files under the directory
 # named by its first argument (a temporary folder on the host).

@@ -5,7 +5,8 @@
  * Guards against: a loader that trusts the file (a program header table
  * or a segment past the end of the file, offsets and sizes whose sum
  * wraps around, p_filesz > p_memsz, addresses in the kernel half or over
- * the stack), that runs a dynamic program (PT_INTERP), that maps a
+ * the stack), that takes a malformed PT_INTERP path or puts the dynamic
+ * loader anywhere but the top of the mmap area, that maps a
  * segment with the wrong rights or at the wrong place, copies the wrong
  * bytes, fails on two segments sharing a page, or leaves the bss dirty;
  * wrong auxv facts (AT_PHDR, the entry, the load bias of a static-PIE
@@ -50,6 +51,7 @@ static struct mm the_mm;
 static struct vma vmas[MAX_VMAS];
 static int nvmas;
 static int map_calls_left = -1; /* at 0, mm_map_anon fails: -ENOMEM */
+static bool gap_none;           /* mm_find_gap finds no room */
 
 /** One page of the model memory; pages never written read as zero. */
 struct page {
@@ -68,6 +70,7 @@ mem_reset(void)
     npages = 0;
     nvmas = 0;
     map_calls_left = -1;
+    gap_none = false;
 }
 
 static struct page *
@@ -144,6 +147,37 @@ mm_copy_to(struct mm *mm, vaddr_t va, const void *src, size_t len)
         len -= n;
     }
     return 0;
+}
+
+/* The contract of kernel/mm/vma.c: the highest free range below MMAP_TOP. */
+vaddr_t
+mm_find_gap(struct mm *mm, size_t len)
+{
+    CHECK(mm == &the_mm, "mm_find_gap got another mm");
+    if (gap_none || len > MMAP_TOP - MMAP_MIN_ADDR)
+        return 0;
+    vaddr_t at = MMAP_TOP - len;
+    for (int i = 0; i < nvmas; i++) { // lower it past each region in the way
+        if (at < vmas[i].end && vmas[i].start < at + len) {
+            if (vmas[i].start < MMAP_MIN_ADDR + len)
+                return 0;
+            at = vmas[i].start - len;
+            i = -1;
+        }
+    }
+    return at;
+}
+
+/* The contract of kernel/mm/uvm.c: does no region overlap [start, end)? */
+bool
+mm_range_free(struct mm *mm, vaddr_t start, vaddr_t end)
+{
+    CHECK(mm == &the_mm, "mm_range_free got another mm");
+    for (int i = 0; i < nvmas; i++) {
+        if (start < vmas[i].end && vmas[i].start < end)
+            return false;
+    }
+    return true;
 }
 
 uint64_t
@@ -317,16 +351,17 @@ prot_of(uint32_t f)
 }
 
 /*
- * Check what elf_load() made of @p img (accepted by elf_check): regions,
- * bytes, bss, and every field of @p out, against the file itself.
+ * Check what elf_load() made of @p img (accepted by elf_check), moved by
+ * @p bias: regions, bytes, bss, and every field of @p out, against the
+ * file itself; when it is @p alone in the address space, that no region
+ * lies outside it.
  */
 static void
-check_loaded(const char *name, const unsigned char *img, size_t size,
-             const struct elf_image *out)
+check_loaded_at(const char *name, const unsigned char *img, size_t size,
+                const struct elf_image *out, vaddr_t bias, bool alone)
 {
     Elf64_Ehdr eh;
     memcpy(&eh, img, sizeof(eh));
-    vaddr_t bias = eh.e_type == ET_DYN ? DYN_BASE : 0;
     CHECK(out->entry == eh.e_entry + bias, "%s: entry %#lx", name, out->entry);
     CHECK(out->load_bias == bias, "%s: bias %#lx", name, out->load_bias);
     CHECK(out->phnum == eh.e_phnum && out->phent == sizeof(Elf64_Phdr),
@@ -359,7 +394,7 @@ check_loaded(const char *name, const unsigned char *img, size_t size,
     }
     CHECK(out->brk == ((end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)),
           "%s: brk %#lx, end %#lx", name, out->brk, end);
-    for (int i = 0; i < nvmas; i++) {
+    for (int i = 0; alone && i < nvmas; i++) {
         CHECK(vmas[i].start >= MIN_ADDR && vmas[i].end <= out->brk,
               "%s: region [%#lx, %#lx) outside the program", name,
               vmas[i].start, vmas[i].end);
@@ -373,6 +408,17 @@ check_loaded(const char *name, const unsigned char *img, size_t size,
                   memcmp(buf, img + eh.e_phoff, table) == 0,
               "%s: no program headers at AT_PHDR %#lx", name, out->phdr);
     free(buf);
+}
+
+/* check_loaded_at() for a program loaded alone where elf_load() puts it. */
+static void
+check_loaded(const char *name, const unsigned char *img, size_t size,
+             const struct elf_image *out)
+{
+    Elf64_Ehdr eh;
+    memcpy(&eh, img, sizeof(eh));
+    check_loaded_at(name, img, size, out, eh.e_type == ET_DYN ? DYN_BASE : 0,
+                    true);
 }
 
 /* elf_check, then elf_load into a fresh model; the load's result. */
@@ -442,6 +488,78 @@ test_static_pie(void)
     CHECK(out.load_bias == DYN_BASE && out.entry == DYN_BASE + 0x1120 &&
               out.phdr == DYN_BASE + 0x40 && vmas[0].start == DYN_BASE,
           "bias %#lx entry %#lx phdr %#lx", out.load_bias, out.entry, out.phdr);
+    free(img);
+}
+
+/*
+ * A dynamically linked program: its PT_INTERP path is found, and its
+ * loader goes at the top of the mmap area, refused when it is not a
+ * position-independent x86_64 ELF file or there is no room.
+ */
+static void
+test_interp(void)
+{
+    static const char path[] = "/lib64/ld-linux-x86-64.so.2";
+    struct seg s[STD_N];
+    memcpy(s, std_segs, sizeof(s));
+    s[3] = (struct seg){PT_INTERP, PF_R, 0x1f00, 0, sizeof(path), 0, 1};
+    unsigned char *img = build(ET_EXEC, 0x401000, s, STD_N, STD_SIZE);
+    memcpy(img + 0x1f00, path, sizeof(path));
+    CHECK(elf_check(img, STD_SIZE) == 0, "dynamic program refused");
+    const char *got = elf_interp(img, STD_SIZE);
+    CHECK(got != NULL && strcmp(got, path) == 0, "PT_INTERP not found");
+    unsigned char *plain = std_image();
+    CHECK(elf_interp(plain, STD_SIZE) == NULL, "a static program has one");
+    free(plain);
+
+    struct elf_image prog, ld;
+    CHECK(load(img, STD_SIZE, &prog) == 0, "dynamic program not loaded");
+    unsigned char *ldimg = small_image(ET_DYN); // links at 0, 5 pages
+    int before = nvmas;
+    CHECK(elf_load_interp(&the_mm, ldimg, SMALL_SIZE, &ld) == 0,
+          "loader not loaded");
+    vaddr_t base = MMAP_TOP - 0x5000;
+    CHECK(ld.load_bias == base && ld.entry == base + 0x1120 &&
+              ld.start == ld.entry && nvmas > before,
+          "loader: bias %#lx entry %#lx", ld.load_bias, ld.entry);
+    check_loaded_at("loader", ldimg, SMALL_SIZE, &ld, base, false);
+    CHECK(prog.entry == 0x401000 && prog.interp_base == 0,
+          "the program's own facts changed");
+    // a second one goes below the first: the highest gap that is free
+    struct elf_image ld2;
+    CHECK(elf_load_interp(&the_mm, ldimg, SMALL_SIZE, &ld2) == 0 &&
+              ld2.load_bias == base - 0x5000,
+          "second loader at %#lx", ld2.load_bias);
+
+    gap_none = true;
+    CHECK(elf_load_interp(&the_mm, ldimg, SMALL_SIZE, &ld) == -ENOMEM,
+          "no room: not -ENOMEM");
+    gap_none = false;
+    // a loader at fixed addresses: where the program is, refused
+    unsigned char *exec = small_image(ET_EXEC);
+    CHECK(elf_load_interp(&the_mm, exec, SMALL_SIZE, &ld) == -ELIBBAD,
+          "an ET_EXEC loader over the program accepted");
+    // Linux's errors, in its order
+    CHECK(elf_load_interp(&the_mm, ldimg, 40, &ld) == -EIO,
+          "a loader shorter than its header: not -EIO");
+    put16(ldimg, offsetof(Elf64_Ehdr, e_type), 1); // ET_REL
+    CHECK(elf_load_interp(&the_mm, ldimg, SMALL_SIZE, &ld) == -EINVAL,
+          "an ET_REL loader: not -EINVAL");
+    put16(ldimg, offsetof(Elf64_Ehdr, e_type), ET_DYN);
+    put16(ldimg, offsetof(Elf64_Ehdr, e_phentsize), 32);
+    CHECK(elf_load_interp(&the_mm, ldimg, SMALL_SIZE, &ld) == -ENOEXEC,
+          "a loader with odd program headers: not -ENOEXEC");
+    ldimg[0] = 0;
+    CHECK(elf_load_interp(&the_mm, ldimg, SMALL_SIZE, &ld) == -ELIBBAD,
+          "a loader without ELF magic: not -ELIBBAD");
+    // ... and in an empty space, at its own addresses
+    mem_reset();
+    CHECK(elf_load_interp(&the_mm, exec, SMALL_SIZE, &ld) == 0 &&
+              ld.load_bias == 0 && ld.entry == 0x401120,
+          "an ET_EXEC loader not loaded at its addresses");
+    check_loaded_at("ET_EXEC loader", exec, SMALL_SIZE, &ld, 0, true);
+    free(exec);
+    free(ldimg);
     free(img);
 }
 
@@ -594,9 +712,33 @@ filesz_over_memsz(unsigned char *b)
     put64(b, PH_AT(1, offsetof(Elf64_Phdr, p_memsz)), 0x80);
 }
 static void
-interp(unsigned char *b)
+interp_empty(unsigned char *b)
 {
     put32(b, PH_AT(3, offsetof(Elf64_Phdr, p_type)), PT_INTERP);
+}
+static void
+interp_past_end(unsigned char *b)
+{
+    put32(b, PH_AT(3, offsetof(Elf64_Phdr, p_type)), PT_INTERP);
+    put64(b, PH_AT(3, offsetof(Elf64_Phdr, p_offset)), STD_SIZE - 0x10);
+    put64(b, PH_AT(3, offsetof(Elf64_Phdr, p_filesz)), 0x11);
+    b[STD_SIZE - 1] = 0;
+}
+static void
+interp_no_nul(unsigned char *b)
+{
+    put32(b, PH_AT(3, offsetof(Elf64_Phdr, p_type)), PT_INTERP);
+    put64(b, PH_AT(3, offsetof(Elf64_Phdr, p_offset)), 0x1f00);
+    put64(b, PH_AT(3, offsetof(Elf64_Phdr, p_filesz)), 0x10);
+    b[0x1f0f] = 'x';
+}
+static void
+interp_huge(unsigned char *b)
+{
+    put32(b, PH_AT(3, offsetof(Elf64_Phdr, p_type)), PT_INTERP);
+    put64(b, PH_AT(3, offsetof(Elf64_Phdr, p_offset)), 0);
+    put64(b, PH_AT(3, offsetof(Elf64_Phdr, p_filesz)), 0x1001);
+    b[0x1000] = 0;
 }
 static void
 vaddr_kernel(unsigned char *b)
@@ -690,7 +832,10 @@ test_refused(void)
         {"p_filesz past the end", filesz_past_end},
         {"p_offset + p_filesz wraps", offset_wraps},
         {"p_filesz > p_memsz", filesz_over_memsz},
-        {"PT_INTERP", interp},
+        {"PT_INTERP of 0 bytes", interp_empty},
+        {"PT_INTERP past the end", interp_past_end},
+        {"PT_INTERP without its NUL", interp_no_nul},
+        {"PT_INTERP longer than PATH_MAX", interp_huge},
         {"p_vaddr in the kernel", vaddr_kernel},
         {"p_vaddr past USER_TOP", vaddr_past_user_top},
         {"segment over the stack", vaddr_in_stack},
@@ -1021,6 +1166,7 @@ main(int argc, char *argv[])
 {
     test_standard();
     test_static_pie();
+    test_interp();
     test_shared_pages();
     test_no_memory();
     test_refused();

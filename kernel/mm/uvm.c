@@ -114,6 +114,55 @@ mm_find_vma(struct mm *mm, vaddr_t va)
 }
 
 /**
+ * @brief Does no region of @p mm overlap [start, end)?
+ * @param mm    the address space
+ * @param start first byte
+ * @param end   one past the last byte
+ * @return true when the range is free
+ */
+bool
+mm_range_free(struct mm *mm, vaddr_t start, vaddr_t end)
+{
+    struct list_node *n;
+    list_for_each(n, &mm->vmas)
+    {
+        struct vma *v = list_entry(n, struct vma, link);
+        if (start < v->end && v->start < end)
+            return false;
+    }
+    return true;
+}
+
+/**
+ * @brief The highest free range of @p len bytes below MMAP_TOP.
+ *
+ * Used by mmap (chapter 4) and by exec to place a program's dynamic
+ * loader. Walks the sorted regions once; every gap between two regions (and the
+ * one above the last) that is large enough replaces the previous answer,
+ * so the last one found is the highest.
+ * @param mm  the address space
+ * @param len page-aligned length
+ * @return the start of the range, or 0 when none is left
+ */
+vaddr_t
+mm_find_gap(struct mm *mm, size_t len)
+{
+    vaddr_t best = 0, lo = MMAP_MIN_ADDR;
+    struct list_node *n;
+    list_for_each(n, &mm->vmas)
+    {
+        struct vma *v = list_entry(n, struct vma, link);
+        vaddr_t hi = MIN(v->start, MMAP_TOP);
+        if (hi > lo && hi - lo >= len)
+            best = hi - len;
+        lo = MAX(lo, v->end);
+    }
+    if (MMAP_TOP > lo && MMAP_TOP - lo >= len)
+        best = MMAP_TOP - len;
+    return best;
+}
+
+/**
  * @brief Add a region of demand-zero pages [start, start + len).
  * @param mm    the address space
  * @param start page-aligned user address

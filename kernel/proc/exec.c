@@ -4,8 +4,8 @@
  * @brief execve and the start of init: a program replaces a process's image.
  *
  * execve builds the new image completely *before* touching the old one: a
- * fresh address space, the ELF segments loaded into it (kernel/proc/elf.c),
- * the stack with argv, envp and the auxiliary vector (kernel/proc/ustack.c).
+ * fresh address space, the ELF segments loaded into it (kernel/proc/elf.c;
+ * for a dynamically linked program, its loader's too), the stack with argv, envp and the auxiliary vector (kernel/proc/ustack.c).
  * Only when all of that worked does the process switch to it and free the
  * old one, so a failed exec returns an error to a process that is still
  * intact. The pid, the parent and the children stay; the registers start
@@ -94,6 +94,32 @@ find_program(const char *path, struct cpio_entry *e, void **copy)
 }
 #endif
 
+/*
+ * Load the dynamic loader at @p path (a PT_INTERP's) into @p mm beside
+ * program @p img, and start the process there, AT_BASE telling it where it
+ * is. Found as a program is (it must be executable); -ENOENT, -EACCES,
+ * -ELIBBAD (not a loader Keel can run), -ENOMEM.
+ */
+static int
+load_interp(struct mm *mm, const char *path, struct elf_image *img)
+{
+    struct cpio_entry e;
+    void *copy;
+    if (path[0] == '\0')
+        return -EACCES; // Linux looks "" up as the cwd: not a regular file
+    int err = find_program(path, &e, &copy);
+    if (err < 0)
+        return err;
+    struct elf_image ld;
+    err = elf_load_interp(mm, e.data, e.size, &ld);
+    kfree(copy);
+    if (err < 0)
+        return err;
+    img->interp_base = ld.load_bias;
+    img->start = ld.entry;
+    return 0;
+}
+
 /* Build a complete new image of @p path; on success *mmp, *entry, *sp. */
 static int
 build_image(const char *path, char *const argv[], int argc, char *const envp[],
@@ -110,7 +136,12 @@ build_image(const char *path, char *const argv[], int argc, char *const envp[],
         return -ENOMEM;
     }
     struct elf_image img;
+    // [interp]
     err = elf_load(mm, e.data, e.size, &img);
+    const char *interp = err == 0 ? elf_interp(e.data, e.size) : NULL;
+    if (interp != NULL) // a dynamically linked program: ld.so runs first
+        err = load_interp(mm, interp, &img);
+    // [interp]
     kfree(copy); // the segments are copied into the new image
     if (err == 0)
         err = ustack_setup(mm, argv, argc, envp, envc, &img, path, sp);
@@ -120,7 +151,7 @@ build_image(const char *path, char *const argv[], int argc, char *const envp[],
     }
     mm->brk_start = mm->brk = img.brk;
     *mmp = mm;
-    *entry = img.entry;
+    *entry = img.start;
     return 0;
 }
 
@@ -202,8 +233,9 @@ build_program(const char *path, char *const argv[], int argc,
  * @param envc their number
  * @return does not return to the old program on success (the saved user
  *         registers now start the new one; the value 0 is ignored);
- *         -ENOENT, -EACCES, -ENOEXEC, -E2BIG, -ENOMEM on failure (and
- *         -ELOOP for scripts nested too deep, from chapter 4)
+ *         -ENOENT, -EACCES, -ENOEXEC, -E2BIG, -ENOMEM on failure,
+ *         -ELIBBAD for a dynamic loader Keel cannot run (and -ELOOP for
+ *         scripts nested too deep, from chapter 4)
  */
 // [execve]
 int

@@ -127,7 +127,7 @@ fill_auxv(uint64_t av[AUXV_WORDS], const struct elf_image *img, vaddr_t random,
         AUX(AT_PHNUM, img->phnum);
     }
     AUX(AT_PAGESZ, PAGE_SIZE);
-    AUX(AT_BASE, 0); // no dynamic loader
+    AUX(AT_BASE, img->interp_base); // the dynamic loader, or 0: none
     AUX(AT_FLAGS, 0);
     AUX(AT_ENTRY, img->entry);
     AUX(AT_UID, 0); // everyone is root until users exist

@@ -154,6 +154,10 @@ void slab_page_free(void *page);
 /** Where the user stack ends (its top), and its size. */
 #define USER_STACK_TOP 0x00007ffffffff000UL
 #define USER_STACK_SIZE (8UL << 20)
+/** Lowest address mmap hands out (as Linux's vm.mmap_min_addr). */
+#define MMAP_MIN_ADDR 0x10000UL
+/** mmap places regions top-down below this (a guard page under the stack). */
+#define MMAP_TOP (USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE)
 
 #if CHAPTER >= 5
 /**
@@ -230,6 +234,8 @@ void mm_destroy(struct mm *mm);
 struct mm *mm_fork(struct mm *parent);
 int mm_map_anon(struct mm *mm, vaddr_t start, size_t len, unsigned prot);
 struct vma *mm_find_vma(struct mm *mm, vaddr_t va);
+bool mm_range_free(struct mm *mm, vaddr_t start, vaddr_t end);
+vaddr_t mm_find_gap(struct mm *mm, size_t len);
 bool mm_commit_ok(size_t len);
 int mm_copy_to(struct mm *mm, vaddr_t va, const void *src, size_t len);
 int mm_fault(struct mm *mm, vaddr_t va, bool write, bool exec);
@@ -249,10 +255,6 @@ void mm_activate(struct mm *mm);
 /** vma.flags: a file mapping: a page wholly past the end of the file
  *  (file_size, rounded up to a page) is SIGBUS, not zeros. */
 #define VMA_FILE 0x2
-/** Lowest address mmap hands out (as Linux's vm.mmap_min_addr). */
-#define MMAP_MIN_ADDR 0x10000UL
-/** mmap places regions top-down below this (a guard page under the stack). */
-#define MMAP_TOP (USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE)
 
 /* regions (kernel/mm/vma.c) */
 struct vma *vma_clone(const struct vma *v);
@@ -298,8 +300,6 @@ void vm_file_shrink(struct vm_file_maps *maps, uint64_t from);
 #endif
 struct vma *mm_split_vma(struct mm *mm, struct vma *v, vaddr_t at);
 void mm_insert_vma(struct mm *mm, struct vma *v);
-bool mm_range_free(struct mm *mm, vaddr_t start, vaddr_t end);
-vaddr_t mm_find_gap(struct mm *mm, size_t len);
 void mm_drop_pages(struct mm *mm, vaddr_t start, vaddr_t end);
 int mm_unmap_range(struct mm *mm, vaddr_t start, vaddr_t end);
 int mm_populate(struct mm *mm, vaddr_t start, vaddr_t end);

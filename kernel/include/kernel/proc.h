@@ -107,17 +107,22 @@ struct proc {
 
 /** What the ELF loader found: where to start, and the auxv facts. */
 struct elf_image {
-    vaddr_t entry;     /**< the program's entry point (after relocation) */
-    vaddr_t phdr;      /**< user address of the program headers, or 0 */
-    unsigned phnum;    /**< number of program headers */
-    unsigned phent;    /**< size of one program header */
-    vaddr_t load_bias; /**< 0 for ET_EXEC, the base for static-PIE */
-    vaddr_t brk;       /**< end of the highest segment: the heap's start */
+    vaddr_t entry;       /**< the program's entry point (after relocation) */
+    vaddr_t phdr;        /**< user address of the program headers, or 0 */
+    unsigned phnum;      /**< number of program headers */
+    unsigned phent;      /**< size of one program header */
+    vaddr_t load_bias;   /**< 0 for ET_EXEC, the base for ET_DYN */
+    vaddr_t interp_base; /**< AT_BASE: where the dynamic loader is, or 0 */
+    vaddr_t start;       /**< where the process starts: entry, or ld.so's */
+    vaddr_t brk;         /**< end of the highest segment: the heap's start */
 };
 
 int elf_check(const void *image, size_t size);
+const char *elf_interp(const void *image, size_t size);
 int elf_load(struct mm *mm, const void *image, size_t size,
              struct elf_image *out);
+int elf_load_interp(struct mm *mm, const void *image, size_t size,
+                    struct elf_image *out);
 int ustack_setup(struct mm *mm, char *const argv[], int argc,
                  char *const envp[], int envc, const struct elf_image *img,
                  const char *execfn, vaddr_t *sp);

@@ -554,6 +554,18 @@ sock_inet_addr(const struct sockaddr_storage *a, unsigned len,
     return 0;
 }
 
+/*
+ * A peer address as Linux routes it: the any-address (0.0.0.0) as a
+ * destination means this host, so a connect or send to it goes to the
+ * loopback (ip_route_output_key_hash_rcu() does the same).
+ */
+static void
+sock_peer_addr(struct sockaddr_in *in)
+{
+    if (in->sin_addr == 0)
+        in->sin_addr = lwip_htonl(0x7f000001); // 127.0.0.1
+}
+
 /**
  * @brief bind(fd, addr, len): give the socket its local address.
  * @param fd  the socket
@@ -620,6 +632,7 @@ sock_connect(int fd, const struct sockaddr_storage *a, unsigned len)
         err = 0; // Linux's disconnect of a stream that has nothing to drop
     } else {
         err = sock_inet_addr(a, len, &in, false);
+        sock_peer_addr(&in);
         if (err == 0)
             err = s->proto->connect(s, &in, s->nonblock);
     }
@@ -748,6 +761,7 @@ sock_sendmsg(int fd, const struct iovec *iov, size_t n,
             err = 0;
         if (udp && err == 0 && in.sin_port == 0)
             err = -EINVAL;
+        sock_peer_addr(&in);
         dst = &in;
     }
     if (err == 0) {

@@ -1431,6 +1431,28 @@ part_edge(void)
     struct sockaddr_in self = local_of(u);
     printf("its address: %s\n", addr_text(&self, sizeof(self)));
     close(u);
+    // the any-address as a destination is this host: Linux routes it to
+    // the loopback, for TCP and UDP alike
+    struct sockaddr_in any = la;
+    any.sin_addr.s_addr = htonl(INADDR_ANY);
+    c = socket(AF_INET, SOCK_STREAM, 0);
+    R("connect to 0.0.0.0, the listener's port",
+      connect(c, (struct sockaddr *)&any, sizeof(any)));
+    OK("accept it", a = accept(ls, NULL, NULL));
+    close(a);
+    close(c);
+    struct sockaddr_in ua;
+    int u1 = udp_bound(&ua);
+    any.sin_port = ua.sin_port;
+    u = socket(AF_INET, SOCK_DGRAM, 0);
+    R("sendto 0.0.0.0, a bound UDP socket's port",
+      sendto(u, "any", 3, 0, (struct sockaddr *)&any, sizeof(any)));
+    char got[8] = "";
+    wait_in(u1);
+    R("recv it", recv(u1, got, sizeof(got) - 1, MSG_DONTWAIT));
+    printf("received: %s\n", got);
+    close(u);
+    close(u1);
     close(ls);
 }
 

@@ -29,7 +29,8 @@ random seed, then /test/net.sh with a random token.
   sock-udp      (10)  exercise 7.3. part udp: datagrams, their senders,
                       their boundaries, MSG_TRUNC, sendmsg and recvmsg.
   sock-edge     (5)   exercise 7.2. part edge: what a small stack often
-                      gets wrong (resets, a 0-byte recv, EDOM...).
+                      gets wrong (resets, a 0-byte recv, EDOM, a
+                      connect or sendto to 0.0.0.0, which is this host).
   sockfuzz      (10)  /bin/sockfuzz: random socket calls with random
                       arguments; the kernel survives, the program ends
                       its run, and every socket is freed after it

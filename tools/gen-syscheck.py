@@ -156,6 +156,7 @@ GOOD = {
     "getresuid": "BUF, BUF2, BUF3",
     "setresgid": "-1, -1, -1",
     "getresgid": "BUF, BUF2, BUF3",
+    "capget": "CAPHDR, BUF",
     "getpgid": "0",
     "getsid": "0",
     "rt_sigpending": "BUF, 8",

@@ -7,7 +7,8 @@
  * times, no memory sizes. Each check guards a rule a C library or a shell
  * relies on: fork through clone with glibc's flags writes the child's
  * tid; vfork's parent waits for the child; waitid reports how a child
- * ended; a process that dropped root cannot take it back; limits are
+ * ended; a process that dropped root cannot take it back, and capget
+ * says which capabilities it kept; limits are
  * inherited and checked, RLIMIT_NPROC bounds a user's processes (not
  * root's); execve refuses a string longer than
  * MAX_ARG_STRLEN (131072) but takes one below it.
@@ -178,6 +179,57 @@ print_ids(const char *when)
            e, s, getuid(), geteuid(), gr, ge, gs);
 }
 
+/* capget's header and one 32-bit part of its sets (linux/capability.h). */
+struct cap_header {
+    unsigned version;
+    int pid;
+};
+struct cap_data {
+    unsigned effective, permitted, inheritable;
+};
+
+/* The capability sets capget gives for process @p pid (0: the caller). */
+static void
+print_caps(const char *when, int pid)
+{
+    struct cap_header h = {0x20080522, pid}; // version 3: two parts
+    struct cap_data d[2];
+    memset(d, 0xee, sizeof(d));
+    long r = syscall(SYS_capget, &h, d);
+    if (r < 0) {
+        printf("%s: capget: %s\n", when, err(r));
+        return;
+    }
+    printf("%s: caps effective %08x%08x permitted %08x%08x inheritable "
+           "%08x%08x\n",
+           when, d[1].effective, d[0].effective, d[1].permitted, d[0].permitted,
+           d[1].inheritable, d[0].inheritable);
+}
+
+/* capget's answers to a wrong header: Linux's order of checks. */
+static void
+capget_errors(void)
+{
+    struct cap_header h = {0x12345678, 0};
+    struct cap_data d[2];
+    printf("capget, unknown version: %s", err(syscall(SYS_capget, &h, d)));
+    printf(", version written back %#x\n", h.version);
+    h.version = 0x12345678;
+    printf("capget, unknown version, no data: %s\n",
+           err(syscall(SYS_capget, &h, NULL)));
+    h.version = 0x19980330; // version 1: one part
+    memset(d, 0xee, sizeof(d));
+    long r = syscall(SYS_capget, &h, d);
+    printf("capget, version 1: %s, second part %s\n", err(r),
+           d[1].effective == 0xeeeeeeee ? "untouched" : "written");
+    h.version = 0x20080522;
+    h.pid = -1;
+    printf("capget, pid -1: %s\n", err(syscall(SYS_capget, &h, d)));
+    h.pid = 99999;
+    printf("capget, no such pid: %s\n", err(syscall(SYS_capget, &h, d)));
+    print_caps("init's", 1);
+}
+
 /* In a child: drop root and try to get it back. */
 static void
 drop_root(void)
@@ -190,11 +242,13 @@ drop_root(void)
     printf("getgroups(1): %s\n", err(getgroups(1, got)));
     printf("setresuid(1000, 2000, 0): %s\n", err(setresuid(1000, 2000, 0)));
     print_ids("after setresuid");
+    print_caps("after setresuid", 0);
     printf("seteuid(0) (saved): %s\n", err(seteuid(0)));
     printf("setresuid(-1, 1000, 1000): %s\n", err(setresuid(-1, 1000, 1000)));
     printf("setgid(1000): %s\n", err(setgid(1000)));
     printf("setuid(1000): %s\n", err(setuid(1000)));
     print_ids("after setuid(1000)");
+    print_caps("after setuid(1000)", 0);
     printf("setuid(0): %s\n", err(setuid(0)));
     printf("setresuid(0, -1, -1): %s\n", err(setresuid(0, -1, -1)));
     printf("setreuid(-1, 0): %s\n", err(setreuid(-1, 0)));
@@ -215,6 +269,8 @@ static void
 ids(void)
 {
     print_ids("at start");
+    print_caps("at start", 0);
+    capget_errors();
     pid_t c = fork();
     if (c == 0) {
         drop_root();

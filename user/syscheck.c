@@ -161,6 +161,7 @@ static int *OPTVAL;    // 1
 static struct msghdr *MSG, *MSG_IN;
 static uint64_t *CPUSET; // CPU 0
 static off_t *OFF;       // 0
+static uint32_t *CAPHDR; // capget's header: version 3, pid 0 (the caller)
 
 /* Per child: its pid, and a POSIX timer it made (chapter 6 on). */
 static long SELF;
@@ -583,6 +584,7 @@ setup_memory(void)
     CARVE(SIN_ANY, 1);
     CARVE(MSG, 1);
     CARVE(MSG_IN, 1);
+    CARVE(CAPHDR, 2);
 #undef CARVE
 }
 
@@ -632,6 +634,7 @@ fill(void)
     *CPUSET = 1;
     *OPTVAL = 1;
     *LEN = 128;
+    CAPHDR[0] = 0x20080522; // _LINUX_CAPABILITY_VERSION_3
     SIGEV->sigev_notify = SIGEV_NONE;
     SIGINFO->si_code = SI_QUEUE;
     EPEV->events = EPOLLIN;

@@ -100,6 +100,7 @@ static const struct sc_call sc_calls[] = {
     {120, "getresgid", 4, "ppp", 0},
     {121, "getpgid", 4, "i", SC_VARY},
     {124, "getsid", 4, "i", SC_VARY},
+    {125, "capget", 4, "pp", 0},
     {127, "rt_sigpending", 4, "pu", 0},
     {128, "rt_sigtimedwait", 6, "pppu", 0},
     {129, "rt_sigqueueinfo", 6, "iip", 0},
@@ -609,255 +610,259 @@ sc_good(int i, long a[6])
     case 92: /* getsid */
         a[0] = (long)(0);
         break;
-    case 93: /* rt_sigpending */
+    case 93: /* capget */
+        a[0] = (long)(CAPHDR);
+        a[1] = (long)(BUF);
+        break;
+    case 94: /* rt_sigpending */
         a[0] = (long)(BUF);
         a[1] = (long)(8);
         break;
-    case 94: /* rt_sigtimedwait */
+    case 95: /* rt_sigtimedwait */
         a[0] = (long)(SET);
         a[1] = (long)(BUF);
         a[2] = (long)(TS);
         a[3] = (long)(8);
         break;
-    case 95: /* rt_sigqueueinfo */
+    case 96: /* rt_sigqueueinfo */
         a[0] = (long)(SELF);
         a[1] = (long)(0);
         a[2] = (long)(SIGINFO);
         break;
-    case 96: /* rt_sigsuspend */
+    case 97: /* rt_sigsuspend */
         a[0] = (long)(SET);
         a[1] = (long)(8);
         break;
-    case 97: /* sigaltstack */
+    case 98: /* sigaltstack */
         a[0] = (long)(SS);
         a[1] = (long)(BUF);
         break;
-    case 98: /* utime */
+    case 99: /* utime */
         a[0] = (long)(PATH_FILE);
         a[1] = (long)(UTB);
         break;
-    case 99: /* mknod */
+    case 100: /* mknod */
         a[0] = (long)(PATH_FIFO);
         a[1] = (long)(S_IFIFO | 0644);
         a[2] = (long)(0);
         break;
-    case 100: /* statfs */
+    case 101: /* statfs */
         a[0] = (long)(PATH_DIR);
         a[1] = (long)(BUF);
         break;
-    case 101: /* fstatfs */
+    case 102: /* fstatfs */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(BUF);
         break;
-    case 102: /* getpriority */
+    case 103: /* getpriority */
         a[0] = (long)(PRIO_PROCESS);
         a[1] = (long)(0);
         break;
-    case 103: /* setpriority */
+    case 104: /* setpriority */
         a[0] = (long)(PRIO_PROCESS);
         a[1] = (long)(0);
         a[2] = (long)(0);
         break;
-    case 104: /* prctl */
+    case 105: /* prctl */
         a[0] = (long)(PR_GET_NAME);
         a[1] = (long)(BUF);
         a[2] = (long)(0);
         a[3] = (long)(0);
         a[4] = (long)(0);
         break;
-    case 105: /* arch_prctl */
+    case 106: /* arch_prctl */
         a[0] = (long)(ARCH_GET_FS);
         a[1] = (long)(BUF);
         break;
-    case 106: /* setrlimit */
+    case 107: /* setrlimit */
         a[0] = (long)(RLIMIT_CORE);
         a[1] = (long)(RLIM);
         break;
-    case 107: /* mount */
+    case 108: /* mount */
         a[0] = (long)(NAME);
         a[1] = (long)(PATH_MNT);
         a[2] = (long)(FSTYPE);
         a[3] = (long)(0);
         a[4] = (long)(0);
         break;
-    case 108: /* umount2 */
+    case 109: /* umount2 */
         a[0] = (long)(PATH_MNT);
         a[1] = (long)(0);
         break;
-    case 109: /* sethostname */
+    case 110: /* sethostname */
         a[0] = (long)(NAME);
         a[1] = (long)(4);
         break;
-    case 110: /* setdomainname */
+    case 111: /* setdomainname */
         a[0] = (long)(NAME);
         a[1] = (long)(4);
         break;
-    case 111: /* tkill */
+    case 112: /* tkill */
         a[0] = (long)(SELF);
         a[1] = (long)(0);
         break;
-    case 112: /* time */
+    case 113: /* time */
         a[0] = (long)(BUF);
         break;
-    case 113: /* sched_setaffinity */
+    case 114: /* sched_setaffinity */
         a[0] = (long)(0);
         a[1] = (long)(8);
         a[2] = (long)(CPUSET);
         break;
-    case 114: /* sched_getaffinity */
+    case 115: /* sched_getaffinity */
         a[0] = (long)(0);
         a[1] = (long)(8);
         a[2] = (long)(BUF);
         break;
-    case 115: /* epoll_create */
+    case 116: /* epoll_create */
         a[0] = (long)(1);
         break;
-    case 116: /* getdents64 */
+    case 117: /* getdents64 */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(BUF);
         a[2] = (long)(4096);
         break;
-    case 117: /* set_tid_address */
+    case 118: /* set_tid_address */
         a[0] = (long)(BUF);
         break;
-    case 118: /* timer_create */
+    case 119: /* timer_create */
         a[0] = (long)(CLOCK_MONOTONIC);
         a[1] = (long)(SIGEV);
         a[2] = (long)(BUF);
         break;
-    case 119: /* timer_settime */
+    case 120: /* timer_settime */
         a[0] = (long)(TIMER);
         a[1] = (long)(0);
         a[2] = (long)(ITS);
         a[3] = (long)(BUF);
         break;
-    case 120: /* timer_gettime */
+    case 121: /* timer_gettime */
         a[0] = (long)(TIMER);
         a[1] = (long)(BUF);
         break;
-    case 121: /* timer_getoverrun */
+    case 122: /* timer_getoverrun */
         a[0] = (long)(TIMER);
         break;
-    case 122: /* timer_delete */
+    case 123: /* timer_delete */
         a[0] = (long)(TIMER);
         break;
-    case 123: /* clock_gettime */
+    case 124: /* clock_gettime */
         a[0] = (long)(CLOCK_MONOTONIC);
         a[1] = (long)(BUF);
         break;
-    case 124: /* clock_getres */
+    case 125: /* clock_getres */
         a[0] = (long)(CLOCK_MONOTONIC);
         a[1] = (long)(BUF);
         break;
-    case 125: /* clock_nanosleep */
+    case 126: /* clock_nanosleep */
         a[0] = (long)(CLOCK_MONOTONIC);
         a[1] = (long)(0);
         a[2] = (long)(TS);
         a[3] = (long)(BUF);
         break;
-    case 126: /* epoll_wait */
+    case 127: /* epoll_wait */
         a[0] = (long)(FD_EP);
         a[1] = (long)(BUF);
         a[2] = (long)(4);
         a[3] = (long)(0);
         break;
-    case 127: /* epoll_ctl */
+    case 128: /* epoll_ctl */
         a[0] = (long)(FD_EP);
         a[1] = (long)(EPOLL_CTL_ADD);
         a[2] = (long)(FD_PR);
         a[3] = (long)(EPEV);
         break;
-    case 128: /* tgkill */
+    case 129: /* tgkill */
         a[0] = (long)(SELF);
         a[1] = (long)(SELF);
         a[2] = (long)(0);
         break;
-    case 129: /* utimes */
+    case 130: /* utimes */
         a[0] = (long)(PATH_FILE);
         a[1] = (long)(TV2);
         break;
-    case 130: /* waitid */
+    case 131: /* waitid */
         a[0] = (long)(P_ALL);
         a[1] = (long)(0);
         a[2] = (long)(BUF);
         a[3] = (long)(WEXITED | WNOHANG);
         a[4] = (long)(BUF2);
         break;
-    case 131: /* openat */
+    case 132: /* openat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_FILE);
         a[2] = (long)(O_RDONLY);
         a[3] = (long)(0);
         break;
-    case 132: /* mkdirat */
+    case 133: /* mkdirat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_NEW);
         a[2] = (long)(0755);
         break;
-    case 133: /* mknodat */
+    case 134: /* mknodat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_FIFO);
         a[2] = (long)(S_IFIFO | 0644);
         a[3] = (long)(0);
         break;
-    case 134: /* fchownat */
+    case 135: /* fchownat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_FILE);
         a[2] = (long)(0);
         a[3] = (long)(0);
         a[4] = (long)(0);
         break;
-    case 135: /* futimesat */
+    case 136: /* futimesat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_FILE);
         a[2] = (long)(TV2);
         break;
-    case 136: /* newfstatat */
+    case 137: /* newfstatat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_FILE);
         a[2] = (long)(BUF);
         a[3] = (long)(0);
         break;
-    case 137: /* unlinkat */
+    case 138: /* unlinkat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_NONE);
         a[2] = (long)(0);
         break;
-    case 138: /* renameat */
+    case 139: /* renameat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_NONE);
         a[2] = (long)(FD_DIR);
         a[3] = (long)(REL_NEW);
         break;
-    case 139: /* linkat */
+    case 140: /* linkat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_FILE);
         a[2] = (long)(FD_DIR);
         a[3] = (long)(REL_NEW);
         a[4] = (long)(0);
         break;
-    case 140: /* symlinkat */
+    case 141: /* symlinkat */
         a[0] = (long)(PATH_FILE);
         a[1] = (long)(FD_DIR);
         a[2] = (long)(REL_NEW);
         break;
-    case 141: /* readlinkat */
+    case 142: /* readlinkat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_LINK);
         a[2] = (long)(BUF);
         a[3] = (long)(4096);
         break;
-    case 142: /* fchmodat */
+    case 143: /* fchmodat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_FILE);
         a[2] = (long)(0644);
         break;
-    case 143: /* faccessat */
+    case 144: /* faccessat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_FILE);
         a[2] = (long)(R_OK);
         break;
-    case 144: /* pselect6 */
+    case 145: /* pselect6 */
         a[0] = (long)(FD_NULL + 1);
         a[1] = (long)(RSET);
         a[2] = (long)(0);
@@ -865,29 +870,29 @@ sc_good(int i, long a[6])
         a[4] = (long)(TS0);
         a[5] = (long)(0);
         break;
-    case 145: /* ppoll */
+    case 146: /* ppoll */
         a[0] = (long)(POLLFD);
         a[1] = (long)(1);
         a[2] = (long)(TS0);
         a[3] = (long)(0);
         a[4] = (long)(8);
         break;
-    case 146: /* set_robust_list */
+    case 147: /* set_robust_list */
         a[0] = (long)(BUF);
         a[1] = (long)(24);
         break;
-    case 147: /* get_robust_list */
+    case 148: /* get_robust_list */
         a[0] = (long)(0);
         a[1] = (long)(BUF);
         a[2] = (long)(BUF2);
         break;
-    case 148: /* utimensat */
+    case 149: /* utimensat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_FILE);
         a[2] = (long)(TS2);
         a[3] = (long)(0);
         break;
-    case 149: /* epoll_pwait */
+    case 150: /* epoll_pwait */
         a[0] = (long)(FD_EP);
         a[1] = (long)(BUF);
         a[2] = (long)(4);
@@ -895,118 +900,118 @@ sc_good(int i, long a[6])
         a[4] = (long)(0);
         a[5] = (long)(8);
         break;
-    case 150: /* signalfd */
+    case 151: /* signalfd */
         a[0] = (long)(-1);
         a[1] = (long)(SET);
         a[2] = (long)(8);
         break;
-    case 151: /* timerfd_create */
+    case 152: /* timerfd_create */
         a[0] = (long)(CLOCK_MONOTONIC);
         a[1] = (long)(0);
         break;
-    case 152: /* eventfd */
+    case 153: /* eventfd */
         a[0] = (long)(0);
         break;
-    case 153: /* timerfd_settime */
+    case 154: /* timerfd_settime */
         a[0] = (long)(FD_TFD);
         a[1] = (long)(0);
         a[2] = (long)(ITS);
         a[3] = (long)(BUF);
         break;
-    case 154: /* timerfd_gettime */
+    case 155: /* timerfd_gettime */
         a[0] = (long)(FD_TFD);
         a[1] = (long)(BUF);
         break;
-    case 155: /* accept4 */
+    case 156: /* accept4 */
         a[0] = (long)(FD_LISTEN);
         a[1] = (long)(BUF);
         a[2] = (long)(LEN);
         a[3] = (long)(0);
         break;
-    case 156: /* signalfd4 */
+    case 157: /* signalfd4 */
         a[0] = (long)(-1);
         a[1] = (long)(SET);
         a[2] = (long)(8);
         a[3] = (long)(0);
         break;
-    case 157: /* eventfd2 */
+    case 158: /* eventfd2 */
         a[0] = (long)(0);
         a[1] = (long)(0);
         break;
-    case 158: /* epoll_create1 */
+    case 159: /* epoll_create1 */
         a[0] = (long)(0);
         break;
-    case 159: /* dup3 */
+    case 160: /* dup3 */
         a[0] = (long)(FD_RO);
         a[1] = (long)(FD_SPARE);
         a[2] = (long)(0);
         break;
-    case 160: /* pipe2 */
+    case 161: /* pipe2 */
         a[0] = (long)(BUF);
         a[1] = (long)(0);
         break;
-    case 161: /* preadv */
+    case 162: /* preadv */
         a[0] = (long)(FD_RO);
         a[1] = (long)(IOV);
         a[2] = (long)(2);
         a[3] = (long)(0);
         break;
-    case 162: /* pwritev */
+    case 163: /* pwritev */
         a[0] = (long)(FD_RW);
         a[1] = (long)(IOV);
         a[2] = (long)(2);
         a[3] = (long)(0);
         break;
-    case 163: /* rt_tgsigqueueinfo */
+    case 164: /* rt_tgsigqueueinfo */
         a[0] = (long)(SELF);
         a[1] = (long)(SELF);
         a[2] = (long)(0);
         a[3] = (long)(SIGINFO);
         break;
-    case 164: /* prlimit64 */
+    case 165: /* prlimit64 */
         a[0] = (long)(0);
         a[1] = (long)(RLIMIT_CORE);
         a[2] = (long)(0);
         a[3] = (long)(BUF);
         break;
-    case 165: /* syncfs */
+    case 166: /* syncfs */
         a[0] = (long)(FD_RO);
         break;
-    case 166: /* getcpu */
+    case 167: /* getcpu */
         a[0] = (long)(BUF);
         a[1] = (long)(BUF2);
         a[2] = (long)(0);
         break;
-    case 167: /* renameat2 */
+    case 168: /* renameat2 */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_NONE);
         a[2] = (long)(FD_DIR);
         a[3] = (long)(REL_NEW);
         a[4] = (long)(0);
         break;
-    case 168: /* getrandom */
+    case 169: /* getrandom */
         a[0] = (long)(BUF);
         a[1] = (long)(16);
         a[2] = (long)(0);
         break;
-    case 169: /* memfd_create */
+    case 170: /* memfd_create */
         a[0] = (long)(NAME);
         a[1] = (long)(0);
         break;
-    case 170: /* statx */
+    case 171: /* statx */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_FILE);
         a[2] = (long)(0);
         a[3] = (long)(0x7ff);
         a[4] = (long)(BUF);
         break;
-    case 171: /* faccessat2 */
+    case 172: /* faccessat2 */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_FILE);
         a[2] = (long)(R_OK);
         a[3] = (long)(0);
         break;
-    case 172: /* epoll_pwait2 */
+    case 173: /* epoll_pwait2 */
         a[0] = (long)(FD_EP);
         a[1] = (long)(BUF);
         a[2] = (long)(4);

@@ -272,3 +272,99 @@ sys_setgroups(const long a[6])
     c->ngroups = (uint32_t)size;
     return 0;
 }
+
+/* ---- capabilities ------------------------------------------------------ */
+
+/** @name capget's header versions (linux/capability.h) */
+///@{
+#define CAP_VERSION_1 0x19980330 /**< 32-bit sets: one data word each */
+#define CAP_VERSION_2 0x20071026 /**< 64-bit sets (deprecated) */
+#define CAP_VERSION_3 0x20080522 /**< 64-bit sets: two data words each */
+///@}
+/** The highest capability Linux 6.1 knows (CAP_CHECKPOINT_RESTORE). */
+#define CAP_LAST_CAP 40
+
+/** One 32-bit part of the three sets, as capget writes them. */
+struct cap_data {
+    uint32_t effective, permitted, inheritable;
+};
+
+/*
+ * The version in the header at @p hdr, checked as Linux's
+ * cap_validate_magic() checks it: the number of cap_data words in *@p n.
+ * An unknown version is answered with the current one written back to
+ * the header, and -EINVAL.
+ */
+static long
+cap_version(uint64_t hdr, unsigned *n)
+{
+    uint32_t version;
+    if (copy_from_user(&version, UPTR(hdr), 4) < 0)
+        return -EFAULT;
+    if (version == CAP_VERSION_1) {
+        *n = 1;
+        return 0;
+    }
+    if (version == CAP_VERSION_2 || version == CAP_VERSION_3) {
+        *n = 2;
+        return 0;
+    }
+    version = CAP_VERSION_3;
+    if (copy_to_user(UPTR(hdr), &version, 4) < 0)
+        return -EFAULT;
+    return -EINVAL;
+}
+
+/**
+ * @brief capget(hdr, data): a process's capability sets.
+ *
+ * Keel has no capability sets of its own: root (an effective uid of 0)
+ * may do everything and anyone else what the permission checks allow, as
+ * in Linux when no program changed its capabilities. So the sets are
+ * what Linux gives such a process: every capability effective and
+ * permitted while the effective uid is 0; permitted but not effective
+ * while only the real or saved uid is 0 (a root program that set its
+ * effective uid aside); none for anyone else; nothing inheritable.
+ *
+ * The errors are Linux's, in its order: the header's version first (an
+ * unknown one is -EINVAL, with the current version written back; a NULL
+ * @p data with any version is a probe and returns 0), then the pid (-1 and
+ * below: -EINVAL; a process that does not exist: -ESRCH), then the copy.
+ *
+ * @param a the six argument registers: the header {version, pid} and the
+ *          data array (one cap_data for version 1, two otherwise)
+ * @return 0; -EFAULT, -EINVAL, -ESRCH
+ * Locking: takes the process table's lock to read another process's ids.
+ */
+long
+sys_capget(const long a[6])
+{
+    unsigned n = 0;
+    long err = cap_version((uint64_t)a[0], &n);
+    if (a[1] == 0)
+        return err == -EINVAL ? 0 : err;
+    if (err < 0)
+        return err;
+    int32_t pid;
+    if (copy_from_user(&pid, UPTR((uint64_t)a[0] + 4), 4) < 0)
+        return -EFAULT;
+    if (pid < 0)
+        return -EINVAL;
+    struct proc *self = proc_current();
+    irqflags_t flags = proc_table_lock();
+    struct proc *p = pid == 0 ? self : proc_find_locked(pid);
+    struct cred c = p != NULL ? p->cred : self->cred;
+    proc_table_unlock(flags);
+    if (p == NULL)
+        return -ESRCH;
+    uint64_t all = (2UL << CAP_LAST_CAP) - 1;
+    uint64_t permitted = c.uid == 0 || c.euid == 0 || c.suid == 0 ? all : 0;
+    uint64_t effective = c.euid == 0 ? all : 0;
+    struct cap_data d[2] = {
+        {(uint32_t)effective, (uint32_t)permitted, 0},
+        {(uint32_t)(effective >> 32), (uint32_t)(permitted >> 32), 0},
+    };
+    if (copy_to_user(UPTR(a[1]), d, n * sizeof(d[0])) < 0)
+        return -EFAULT;
+    return 0;
+}

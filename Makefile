@@ -22,6 +22,7 @@
 #                            (grading/linux/, grading/oracle.py)
 #   make oracle-check        the same, failing when a recording changed
 #   make busybox-testsuite   BusyBox's own testsuite on Keel and on Linux
+#   make stress              stress-ng's stressors on Keel and on Linux
 #   make test SANITIZE=1     (also run, grade) kernels with UBSAN and the
 #                            stricter heap checks, in build/chNN/san/
 #
@@ -159,7 +160,7 @@ endif
 	test check format host-test book deps deps-auto clean \
 	compile_commands.json snapshot handout branches lint-chapters autograder \
 	user initrd busybox servers bench busybox-testsuite oracle \
-	gradescope-check classroom-check oracle-check fuzz
+	gradescope-check classroom-check oracle-check fuzz stress
 
 all: kernel
 
@@ -514,6 +515,36 @@ fuzz: deps-auto
 		--kernel build/ch$(shell printf %02d $(LAST_CHAPTER))$(if $(filter 1,$(SANITIZE)),/san)/keel.elf \
 		--initrd build/ch$(shell printf %02d $(LAST_CHAPTER))/initrd.cpio \
 		--seeds "$(SEEDS)" --minutes $(MINUTES)
+
+# ---- make stress: stress-ng on Keel and on Linux ------------------------------
+#
+# Debian's stress-ng (tools/deps.sh --stress fetches it and the shared
+# libraries it needs; it is dynamically linked against glibc) runs a list
+# of its stressors one after the other in the last chapter's kernel, each
+# for STRESS_SECONDS, twice over, then the same on Debian's Linux in the
+# same QEMU and initramfs (tools/stress.py; logs in build/stress/). It
+# prints the table (how each ended, bogo ops/s on each kernel) and fails
+# on a panic, a hang or a leak. STRESSFLAGS passes more, e.g.
+# --stressors fork,pipe, --rounds 3, --only keel, --quick (the form make
+# test runs). `make stress SANITIZE=1` stresses the debug kernel.
+STRESS_SECONDS ?= 5
+STRESSFLAGS ?=
+
+stress: deps-auto
+	@if [ ! -f tools/stress.py ]; then \
+		echo "make stress: stress-ng runs from chapter 5 (dynamic programs)"; exit 1; fi
+	@if [ -z "$(filter --quick,$(STRESSFLAGS))" ] && \
+		{ ! grep -qs '^LINUX_VMLINUZ=.' $(KEEL_CACHE)/deps.env || \
+		[ ! -f "$$(sed -n 's/^LINUX_VMLINUZ=//p' $(KEEL_CACHE)/deps.env)" ]; }; then \
+		echo "  STRESS  fetching the Debian kernel (tools/deps.sh --linux)"; \
+		bash tools/deps.sh --linux || exit 1; fi
+	@if ! grep -qs '^STRESS_NG_ROOT=.' $(KEEL_CACHE)/deps.env; then \
+		echo "  STRESS  fetching stress-ng (tools/deps.sh --stress)"; \
+		bash tools/deps.sh --stress || exit 1; fi
+	@$(MAKE) -s CHAPTER=$(LAST_CHAPTER) kernel
+	@$(PYTHON) -m tools.stress --chapter $(LAST_CHAPTER) \
+		--kernel build/ch$(shell printf %02d $(LAST_CHAPTER))$(if $(filter 1,$(SANITIZE)),/san)/keel.elf \
+		--seconds $(STRESS_SECONDS) $(STRESSFLAGS)
 
 # ---- chapters as views of the tree (tools/chapters.py) -----------------------
 

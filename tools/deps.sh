@@ -24,6 +24,11 @@
 #     the system's busybox.
 #  6. With --linux, the Debian kernel image (for `make bench`), downloaded
 #     through the same private configuration and unpacked, not installed.
+#  7. With --stress, Debian's stress-ng and the shared libraries it needs
+#     (for `make stress`), downloaded and unpacked the same way. The
+#     source package's files are missing from the archive, so this is the
+#     binary package: dynamically linked against glibc, which Keel runs
+#     through glibc's own loader.
 #
 # Everything fetched lives in the cache folder, so deleting it is always
 # safe; the next run fetches it again:
@@ -42,8 +47,11 @@
 #     busybox-static/current -> <version>
 #     linux/<abi>/              unpacked linux-image-<abi>-amd64 (--linux)
 #     linux/current -> <abi>
+#     stress-ng/<version>/      stress-ng and its libraries, unpacked (--stress)
+#     stress-ng/current -> <version>
 #
-# Usage: tools/deps.sh [--check] [--no-sources] [--linux] [-h|--help]
+# Usage: tools/deps.sh [--check] [--no-sources] [--linux] [--stress]
+#                      [-h|--help]
 
 set -euo pipefail
 
@@ -62,6 +70,15 @@ PACKAGES=(
     openssh-client         # ssh and scp: the host's side of chapter 7's ssh tests
 )
 SOURCE_PACKAGES=(lwip busybox dropbear curl nginx)
+# stress-ng and the packages of every library its program and those
+# libraries name (DT_NEEDED), on Debian 12; tools/stress.py checks that
+# the list is complete and names any library still missing
+STRESS_PACKAGES=(
+    stress-ng libc6 libgcc-s1 libapparmor1 libbsd0 libmd0 libcrypt1
+    libegl1 libglvnd0 libgles2 libgbm1 libdrm2 libwayland-server0
+    libexpat1 libffi8 libipsec-mb1 libjpeg62-turbo libjudydebian1 libkmod2
+    liblzma5 libzstd1 libssl3 libsctp1 libxxhash0 zlib1g
+)
 DEFAULT_MIRROR=http://deb.debian.org/debian
 DEFAULT_CODENAME=bookworm
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
@@ -77,6 +94,7 @@ export DEBIAN_FRONTEND=noninteractive
 opt_check=0
 opt_sources=1
 opt_linux=0
+opt_stress=0
 missing=0
 
 # Print a progress line.
@@ -98,7 +116,7 @@ die() {
 # Print the usage text.
 usage() {
     cat <<EOF
-usage: tools/deps.sh [--check] [--no-sources] [--linux] [-h|--help]
+usage: tools/deps.sh [--check] [--no-sources] [--linux] [--stress] [-h|--help]
 
 Install the Debian packages Keel needs and fetch the lwIP, BusyBox,
 Dropbear, curl and nginx source packages and Debian's static BusyBox into the
@@ -109,6 +127,8 @@ cache ($CACHE).
   --no-sources  skip the source packages (lwip, busybox, dropbear, curl, nginx)
                 and busybox-static
   --linux       also fetch and unpack the Debian kernel (for make bench)
+  --stress      also fetch and unpack stress-ng and its libraries (for
+                make stress)
   --graphic     also install QEMU's window (qemu-system-gui), for
                 `make run GRAPHIC=1`
   -h, --help    show this text
@@ -124,6 +144,7 @@ parse_args() {
         --check) opt_check=1 ;;
         --no-sources) opt_sources=0 ;;
         --linux) opt_linux=1 ;;
+        --stress) opt_stress=1 ;;
         --graphic) PACKAGES+=(qemu-system-gui) ;;
         -h | --help)
             usage
@@ -555,6 +576,37 @@ fetch_linux() {
     say "kernel: $CACHE/linux/current/boot/vmlinuz-$abi-amd64"
 }
 
+# Download stress-ng and STRESS_PACKAGES (the versions the package lists
+# name) and unpack them all into one folder, $CACHE/stress-ng/<version>/
+# (not installed); point $CACHE/stress-ng/current at it.
+fetch_stress() {
+    local version dir tmp debs deb
+    version=$(apt_cache_private show --no-all-versions stress-ng 2>/dev/null |
+        sed -n 's/^Version: //p' | head -n 1) ||
+        die "stress-ng not found in the private package lists"
+    dir=$CACHE/stress-ng/${version#*:}
+    if is_complete "$dir"; then
+        say "stress-ng $version: present"
+    else
+        say "fetching stress-ng $version and ${#STRESS_PACKAGES[@]} packages of its libraries ..."
+        tmp=$(make_tmp)
+        (cd "$tmp" && quietly apt_private -q download "${STRESS_PACKAGES[@]}") ||
+            die "apt-get download of stress-ng's packages failed"
+        mapfile -t debs < <(find "$tmp" -maxdepth 1 -name '*.deb')
+        for deb in "${debs[@]}"; do
+            dpkg-deb -x "$deb" "$tmp/root"
+        done
+        [[ -x $tmp/root/usr/bin/stress-ng ]] || die "stress-ng: no usr/bin/stress-ng in the package"
+        printf '%s\n' "$version" >"$tmp/root/.keel-complete"
+        rm -rf "$dir"
+        mkdir -p "$CACHE/stress-ng"
+        mv "$tmp/root" "$dir"
+        rm -rf "$tmp"
+    fi
+    ln -sfn "${dir##*/}" "$CACHE/stress-ng/current"
+    say "stress-ng: $CACHE/stress-ng/current/usr/bin/stress-ng"
+}
+
 # Write $CACHE/deps.env (make syntax) for what the cache holds now.
 write_env() {
     local tmp vmlinuz
@@ -585,6 +637,9 @@ write_env() {
             vmlinuz=$(find "$(realpath "$CACHE/linux/current")/boot" \
                 -maxdepth 1 -name 'vmlinuz-*' | head -n 1)
             echo "LINUX_VMLINUZ=$vmlinuz"
+        fi
+        if is_complete "$CACHE/stress-ng/current"; then
+            echo "STRESS_NG_ROOT=$(realpath "$CACHE/stress-ng/current")"
         fi
     } >"$tmp"
     mv "$tmp" "$CACHE/deps.env"
@@ -618,6 +673,10 @@ run_check() {
     fi
     if ((opt_linux)) && ! is_complete "$CACHE/linux/current"; then
         say "missing: reference kernel ($CACHE/linux/current)"
+        missing=1
+    fi
+    if ((opt_stress)) && ! is_complete "$CACHE/stress-ng/current"; then
+        say "missing: stress-ng ($CACHE/stress-ng/current)"
         missing=1
     fi
     [[ -f $CACHE/deps.env ]] || {
@@ -664,7 +723,7 @@ main() {
     check_versions
     say "ok (qemu, gcc, grub versions)"
     make_musl_include
-    if ((opt_sources || opt_linux)); then
+    if ((opt_sources || opt_linux || opt_stress)); then
         setup_private_apt
         refresh_lists
     fi
@@ -676,6 +735,9 @@ main() {
     fi
     if ((opt_linux)); then
         fetch_linux
+    fi
+    if ((opt_stress)); then
+        fetch_stress
     fi
     write_env
     say "done (cache: $CACHE)"

@@ -112,12 +112,15 @@ USER_PROGS += polltest sendfiletest fifotest
 
 # ---- dynamically linked programs: glibc's loader maps libc.so.6 from
 # the file system (user/hello.c as /bin/hello.dyn, the loader and libc
-# in /lib64 and /lib), and execve's errors for a loader that is wrong
+# in /lib64 and /lib), and execve's errors for a loader that is wrong;
+# tools/stress.py runs Debian's stress-ng, a dynamic glibc program
+# (make stress)
 USER_PROGS += dyntest
 USER_DYN_PROGS += hello
 CHAPTER_FILES += \
 	user/dyntest.c \
-	grading/tests/ch05_dynamic.py
+	grading/tests/ch05_dynamic.py \
+	tools/stress.py
 
 # ---- conformance programs and BusyBox scripts
 # Linux is the oracle: each program makes its files under the directory

@@ -72,7 +72,7 @@ vfs_chmod(struct dentry *d, uint32_t mode)
     mutex_lock(&vfs_lock);
     const struct cred *c = &proc_current()->cred;
     mode &= 07777;
-    if (c->euid != 0 && c->egid != n->gid) {
+    if (!capable(CAP_FSETID) && c->egid != n->gid) {
         bool member = false;
         for (uint32_t i = 0; i < c->ngroups; i++)
             member |= c->groups[i] == n->gid;
@@ -90,7 +90,7 @@ static int
 may_chown(const struct inode *n, uint32_t uid, uint32_t gid)
 {
     const struct cred *c = &proc_current()->cred;
-    if (c->euid == 0)
+    if (capable(CAP_CHOWN))
         return 0;
     if (uid != (uint32_t)-1 && uid != n->uid)
         return -EPERM;

@@ -50,7 +50,7 @@ files_full(void)
         max = NR_FILE;
     // a kernel thread has no process, and no limit either
     return __atomic_load_n(&nr_files, __ATOMIC_RELAXED) >= max &&
-           proc_current() != NULL && !cred_is_root();
+           !capable(CAP_SYS_ADMIN);
 }
 
 /**

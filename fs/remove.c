@@ -53,8 +53,8 @@ may_delete(struct dentry *dir, struct dentry *d)
     if (err < 0)
         return err;
     uint32_t euid = proc_current()->cred.euid;
-    if ((dir->inode->mode & S_ISVTX) && euid != 0 && euid != d->inode->uid &&
-        euid != dir->inode->uid)
+    if ((dir->inode->mode & S_ISVTX) && euid != d->inode->uid &&
+        euid != dir->inode->uid && !capable(CAP_FOWNER))
         return -EPERM;
     if (dir->inode->iops == NULL || dir->inode->iops->mknod == NULL)
         return -EPERM;

@@ -236,7 +236,7 @@ net_if_ioctl(unsigned long cmd, uptr_t arg)
     bool set = cmd == SIOCSIFFLAGS || cmd == SIOCSIFADDR ||
                cmd == SIOCSIFNETMASK || cmd == SIOCSIFBRDADDR ||
                cmd == SIOCSIFMTU || cmd == SIOCADDRT || cmd == SIOCDELRT;
-    if (set && !cred_is_root())
+    if (set && !capable(CAP_NET_ADMIN))
         return -EPERM;
     long err;
     net_lock();

@@ -942,7 +942,7 @@ sock_set_socket_opt(struct socket *s, int name, int v, const void *val,
         break;
     case SO_PRIORITY: // 0..6 for anyone, any value for root (Linux: the
                       // capability CAP_NET_ADMIN)
-        if ((v < 0 || v > 6) && !cred_is_root())
+        if ((v < 0 || v > 6) && !capable(CAP_NET_ADMIN))
             return -EPERM;
         s->priority = v;
         break;

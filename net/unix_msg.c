@@ -79,13 +79,13 @@ unix_user(uint32_t uid)
 }
 
 /* Whether the caller has too many files in flight to pass more: more
- * than its RLIMIT_NOFILE, unless it is root (Linux's
- * too_many_unix_fds). unix_lock held. */
+ * than its RLIMIT_NOFILE, unless it has CAP_SYS_RESOURCE or
+ * CAP_SYS_ADMIN (Linux's too_many_unix_fds). unix_lock held. */
 static bool
 unix_too_many_fds(void)
 {
     struct proc *p = proc_current();
-    if (p->cred.euid == 0)
+    if (capable(CAP_SYS_RESOURCE) || capable(CAP_SYS_ADMIN))
         return false;
     struct rlimit r;
     struct unix_user *e = unix_user(p->cred.uid);
@@ -262,10 +262,11 @@ unix_scm_cred(struct unix_scm *scm, const void *data, size_t len)
         return -EINVAL;
     const struct proc *p = proc_current();
     const struct cred *k = &p->cred;
-    bool root = k->euid == 0;
-    if ((c.pid != p->pid && !root) ||
-        (c.uid != k->uid && c.uid != k->euid && c.uid != k->suid && !root) ||
-        (c.gid != k->gid && c.gid != k->egid && c.gid != k->sgid && !root))
+    if ((c.pid != p->pid && !capable(CAP_SYS_ADMIN)) ||
+        (c.uid != k->uid && c.uid != k->euid && c.uid != k->suid &&
+         !capable(CAP_SETUID)) ||
+        (c.gid != k->gid && c.gid != k->egid && c.gid != k->sgid &&
+         !capable(CAP_SETGID)))
         return -EPERM;
     scm->cred = c;
     return 0;

@@ -157,6 +157,7 @@ GOOD = {
     "setresgid": "-1, -1, -1",
     "getresgid": "BUF, BUF2, BUF3",
     "capget": "CAPHDR, BUF",
+    "capset": "CAPHDR, CAPDATA",
     "getpgid": "0",
     "getsid": "0",
     "rt_sigpending": "BUF, 8",

@@ -8,7 +8,8 @@
  * relies on: fork through clone with glibc's flags writes the child's
  * tid; vfork's parent waits for the child; waitid reports how a child
  * ended; a process that dropped root cannot take it back, and capget
- * says which capabilities it kept; limits are
+ * says which capabilities it kept; capset drops capabilities and what
+ * they guarded is refused; limits are
  * inherited and checked, RLIMIT_NPROC bounds a user's processes (not
  * root's); execve refuses a string longer than
  * MAX_ARG_STRLEN (131072) but takes one below it.
@@ -20,6 +21,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -230,6 +232,98 @@ capget_errors(void)
     print_caps("init's", 1);
 }
 
+/* capset with version 3: the three sets, 64 bits each. */
+static long
+capset3(unsigned long eff, unsigned long perm, unsigned long inh, int pid)
+{
+    struct cap_header h = {0x20080522, pid};
+    struct cap_data d[2] = {{eff, perm, inh},
+                            {eff >> 32, perm >> 32, inh >> 32}};
+    return syscall(SYS_capset, &h, d);
+}
+
+#define CAPS_ALL 0x1fffffffffful
+#define CAP_BIT(n) (1ul << (n))
+
+/* In a child, as root: drop capabilities with capset and see what they
+ * guarded refused; what capset itself refuses; execve gives root's
+ * program every capability back. */
+static void
+capsets(void)
+{
+    // a process of another user, to signal; it ends when the pipe's
+    // write end closes (this process may no longer kill it by then)
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0) {
+        printf("pipe2: %s\n", err(-1));
+        return;
+    }
+    pid_t other = fork();
+    if (other == 0) {
+        char b;
+        close(p[1]);
+        setresuid(1000, 1000, 1000);
+        read(p[0], &b, 1);
+        _exit(0);
+    }
+    close(p[0]);
+    usleep(100000);
+    printf("capset, the same sets: %s\n",
+           err(capset3(CAPS_ALL, CAPS_ALL, 0, 0)));
+    printf("capset, pid 1: %s\n", err(capset3(CAPS_ALL, CAPS_ALL, 0, 1)));
+    printf("capset, pid -1: %s\n", err(capset3(CAPS_ALL, CAPS_ALL, 0, -1)));
+    printf("capset, effective past permitted: %s\n",
+           err(capset3(CAPS_ALL, CAPS_ALL & ~CAP_BIT(5), 0, 0)));
+    printf("kill another user's process, CAP_KILL: %s\n", err(kill(other, 0)));
+    // CAP_KILL (5) out of effective, then out of permitted
+    printf("capset, no CAP_KILL in effective: %s\n",
+           err(capset3(CAPS_ALL & ~CAP_BIT(5), CAPS_ALL, 0, 0)));
+    print_caps("without CAP_KILL", 0);
+    printf("kill another user's process, no CAP_KILL: %s\n",
+           err(kill(other, 0)));
+    printf("capset, CAP_KILL back in effective: %s\n",
+           err(capset3(CAPS_ALL, CAPS_ALL, 0, 0)));
+    printf("kill another user's process, CAP_KILL again: %s\n",
+           err(kill(other, 0)));
+    printf("capset, no CAP_KILL in permitted: %s\n",
+           err(capset3(CAPS_ALL & ~CAP_BIT(5), CAPS_ALL & ~CAP_BIT(5), 0, 0)));
+    printf("capset, CAP_KILL back in permitted: %s\n",
+           err(capset3(CAPS_ALL, CAPS_ALL, 0, 0)));
+    // inheritable: only what is permitted, unless CAP_SETPCAP (8)
+    unsigned long perm = CAPS_ALL & ~CAP_BIT(5);
+    printf("capset, CAP_KILL inheritable with CAP_SETPCAP: %s\n",
+           err(capset3(perm, perm, CAP_BIT(5), 0)));
+    perm &= ~CAP_BIT(0); // CAP_CHOWN
+    unsigned long eff = perm & ~CAP_BIT(8);
+    printf("capset, no CAP_SETPCAP, no CAP_CHOWN: %s\n",
+           err(capset3(eff, perm, CAP_BIT(5), 0)));
+    printf("capset, CAP_CHOWN inheritable without CAP_SETPCAP: %s\n",
+           err(capset3(eff, perm, CAP_BIT(5) | CAP_BIT(0), 0)));
+    print_caps("after the inheritable ones", 0);
+    // CAP_SETUID (7) out of effective: setuid to another user is refused
+    printf("capset, no CAP_SETUID: %s\n",
+           err(capset3(eff & ~CAP_BIT(7), perm, CAP_BIT(5), 0)));
+    printf("setuid(1000) without CAP_SETUID: %s\n", err(setuid(1000)));
+    // version 1 sets only the low 32 bits: the high ones are dropped
+    struct cap_header h = {0x19980330, 0};
+    struct cap_data d = {(unsigned)(eff & ~CAP_BIT(7)), (unsigned)perm, 0};
+    printf("capset, version 1: %s\n", err(syscall(SYS_capset, &h, &d)));
+    print_caps("after version 1", 0);
+    // execve: root's program starts with every capability again
+    char self[512];
+    const char *root = getenv("ROOT");
+    snprintf(self, sizeof(self), "%s/bin/proctest", root ? root : "");
+    pid_t c = fork();
+    if (c == 0) {
+        char *args[] = {"proctest", "caps", NULL};
+        execve(self, args, NULL);
+        _exit(127);
+    }
+    waitpid(c, NULL, 0);
+    close(p[1]);
+    waitpid(other, NULL, 0);
+}
+
 /* In a child: drop root and try to get it back. */
 static void
 drop_root(void)
@@ -272,6 +366,12 @@ ids(void)
     print_caps("at start", 0);
     capget_errors();
     pid_t c = fork();
+    if (c == 0) {
+        capsets();
+        _exit(0);
+    }
+    waitpid(c, NULL, 0);
+    c = fork();
     if (c == 0) {
         drop_root();
         _exit(0);
@@ -543,6 +643,10 @@ main(int argc, char *argv[])
         reboot(RB_AUTOBOOT);
         printf("reboot: %s\n", err(-1));
         return 1;
+    }
+    if (argc == 2 && strcmp(argv[1], "caps") == 0) {
+        print_caps("after execve", 0);
+        return 0;
     }
     if (argc == 2) {
         printf("proctest: exec'd with %d arguments, the first %zu bytes\n",

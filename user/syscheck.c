@@ -159,9 +159,10 @@ static struct sockaddr_in *SIN_UDP, *SIN_CLOSED, *SIN_ANY;
 static socklen_t *LEN; // 128
 static int *OPTVAL;    // 1
 static struct msghdr *MSG, *MSG_IN;
-static uint64_t *CPUSET; // CPU 0
-static off_t *OFF;       // 0
-static uint32_t *CAPHDR; // capget's header: version 3, pid 0 (the caller)
+static uint64_t *CPUSET;  // CPU 0
+static off_t *OFF;        // 0
+static uint32_t *CAPHDR;  // capget's header: version 3, pid 0 (the caller)
+static uint32_t *CAPDATA; // capset's sets: root's (all effective, permitted)
 
 /* Per child: its pid, and a POSIX timer it made (chapter 6 on). */
 static long SELF;
@@ -585,6 +586,7 @@ setup_memory(void)
     CARVE(MSG, 1);
     CARVE(MSG_IN, 1);
     CARVE(CAPHDR, 2);
+    CARVE(CAPDATA, 6);
 #undef CARVE
 }
 
@@ -634,7 +636,9 @@ fill(void)
     *CPUSET = 1;
     *OPTVAL = 1;
     *LEN = 128;
-    CAPHDR[0] = 0x20080522; // _LINUX_CAPABILITY_VERSION_3
+    CAPHDR[0] = 0x20080522;               // _LINUX_CAPABILITY_VERSION_3
+    CAPDATA[0] = CAPDATA[1] = 0xffffffff; // capabilities 0-31
+    CAPDATA[3] = CAPDATA[4] = 0x1ff;      // 32-40
     SIGEV->sigev_notify = SIGEV_NONE;
     SIGINFO->si_code = SI_QUEUE;
     EPEV->events = EPOLLIN;

@@ -101,6 +101,7 @@ static const struct sc_call sc_calls[] = {
     {121, "getpgid", 4, "i", SC_VARY},
     {124, "getsid", 4, "i", SC_VARY},
     {125, "capget", 4, "pp", 0},
+    {126, "capset", 4, "pp", 0},
     {127, "rt_sigpending", 4, "pu", 0},
     {128, "rt_sigtimedwait", 6, "pppu", 0},
     {129, "rt_sigqueueinfo", 6, "iip", 0},
@@ -614,255 +615,259 @@ sc_good(int i, long a[6])
         a[0] = (long)(CAPHDR);
         a[1] = (long)(BUF);
         break;
-    case 94: /* rt_sigpending */
+    case 94: /* capset */
+        a[0] = (long)(CAPHDR);
+        a[1] = (long)(CAPDATA);
+        break;
+    case 95: /* rt_sigpending */
         a[0] = (long)(BUF);
         a[1] = (long)(8);
         break;
-    case 95: /* rt_sigtimedwait */
+    case 96: /* rt_sigtimedwait */
         a[0] = (long)(SET);
         a[1] = (long)(BUF);
         a[2] = (long)(TS);
         a[3] = (long)(8);
         break;
-    case 96: /* rt_sigqueueinfo */
+    case 97: /* rt_sigqueueinfo */
         a[0] = (long)(SELF);
         a[1] = (long)(0);
         a[2] = (long)(SIGINFO);
         break;
-    case 97: /* rt_sigsuspend */
+    case 98: /* rt_sigsuspend */
         a[0] = (long)(SET);
         a[1] = (long)(8);
         break;
-    case 98: /* sigaltstack */
+    case 99: /* sigaltstack */
         a[0] = (long)(SS);
         a[1] = (long)(BUF);
         break;
-    case 99: /* utime */
+    case 100: /* utime */
         a[0] = (long)(PATH_FILE);
         a[1] = (long)(UTB);
         break;
-    case 100: /* mknod */
+    case 101: /* mknod */
         a[0] = (long)(PATH_FIFO);
         a[1] = (long)(S_IFIFO | 0644);
         a[2] = (long)(0);
         break;
-    case 101: /* statfs */
+    case 102: /* statfs */
         a[0] = (long)(PATH_DIR);
         a[1] = (long)(BUF);
         break;
-    case 102: /* fstatfs */
+    case 103: /* fstatfs */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(BUF);
         break;
-    case 103: /* getpriority */
+    case 104: /* getpriority */
         a[0] = (long)(PRIO_PROCESS);
         a[1] = (long)(0);
         break;
-    case 104: /* setpriority */
+    case 105: /* setpriority */
         a[0] = (long)(PRIO_PROCESS);
         a[1] = (long)(0);
         a[2] = (long)(0);
         break;
-    case 105: /* prctl */
+    case 106: /* prctl */
         a[0] = (long)(PR_GET_NAME);
         a[1] = (long)(BUF);
         a[2] = (long)(0);
         a[3] = (long)(0);
         a[4] = (long)(0);
         break;
-    case 106: /* arch_prctl */
+    case 107: /* arch_prctl */
         a[0] = (long)(ARCH_GET_FS);
         a[1] = (long)(BUF);
         break;
-    case 107: /* setrlimit */
+    case 108: /* setrlimit */
         a[0] = (long)(RLIMIT_CORE);
         a[1] = (long)(RLIM);
         break;
-    case 108: /* mount */
+    case 109: /* mount */
         a[0] = (long)(NAME);
         a[1] = (long)(PATH_MNT);
         a[2] = (long)(FSTYPE);
         a[3] = (long)(0);
         a[4] = (long)(0);
         break;
-    case 109: /* umount2 */
+    case 110: /* umount2 */
         a[0] = (long)(PATH_MNT);
         a[1] = (long)(0);
         break;
-    case 110: /* sethostname */
+    case 111: /* sethostname */
         a[0] = (long)(NAME);
         a[1] = (long)(4);
         break;
-    case 111: /* setdomainname */
+    case 112: /* setdomainname */
         a[0] = (long)(NAME);
         a[1] = (long)(4);
         break;
-    case 112: /* tkill */
+    case 113: /* tkill */
         a[0] = (long)(SELF);
         a[1] = (long)(0);
         break;
-    case 113: /* time */
+    case 114: /* time */
         a[0] = (long)(BUF);
         break;
-    case 114: /* sched_setaffinity */
+    case 115: /* sched_setaffinity */
         a[0] = (long)(0);
         a[1] = (long)(8);
         a[2] = (long)(CPUSET);
         break;
-    case 115: /* sched_getaffinity */
+    case 116: /* sched_getaffinity */
         a[0] = (long)(0);
         a[1] = (long)(8);
         a[2] = (long)(BUF);
         break;
-    case 116: /* epoll_create */
+    case 117: /* epoll_create */
         a[0] = (long)(1);
         break;
-    case 117: /* getdents64 */
+    case 118: /* getdents64 */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(BUF);
         a[2] = (long)(4096);
         break;
-    case 118: /* set_tid_address */
+    case 119: /* set_tid_address */
         a[0] = (long)(BUF);
         break;
-    case 119: /* timer_create */
+    case 120: /* timer_create */
         a[0] = (long)(CLOCK_MONOTONIC);
         a[1] = (long)(SIGEV);
         a[2] = (long)(BUF);
         break;
-    case 120: /* timer_settime */
+    case 121: /* timer_settime */
         a[0] = (long)(TIMER);
         a[1] = (long)(0);
         a[2] = (long)(ITS);
         a[3] = (long)(BUF);
         break;
-    case 121: /* timer_gettime */
+    case 122: /* timer_gettime */
         a[0] = (long)(TIMER);
         a[1] = (long)(BUF);
         break;
-    case 122: /* timer_getoverrun */
+    case 123: /* timer_getoverrun */
         a[0] = (long)(TIMER);
         break;
-    case 123: /* timer_delete */
+    case 124: /* timer_delete */
         a[0] = (long)(TIMER);
         break;
-    case 124: /* clock_gettime */
+    case 125: /* clock_gettime */
         a[0] = (long)(CLOCK_MONOTONIC);
         a[1] = (long)(BUF);
         break;
-    case 125: /* clock_getres */
+    case 126: /* clock_getres */
         a[0] = (long)(CLOCK_MONOTONIC);
         a[1] = (long)(BUF);
         break;
-    case 126: /* clock_nanosleep */
+    case 127: /* clock_nanosleep */
         a[0] = (long)(CLOCK_MONOTONIC);
         a[1] = (long)(0);
         a[2] = (long)(TS);
         a[3] = (long)(BUF);
         break;
-    case 127: /* epoll_wait */
+    case 128: /* epoll_wait */
         a[0] = (long)(FD_EP);
         a[1] = (long)(BUF);
         a[2] = (long)(4);
         a[3] = (long)(0);
         break;
-    case 128: /* epoll_ctl */
+    case 129: /* epoll_ctl */
         a[0] = (long)(FD_EP);
         a[1] = (long)(EPOLL_CTL_ADD);
         a[2] = (long)(FD_PR);
         a[3] = (long)(EPEV);
         break;
-    case 129: /* tgkill */
+    case 130: /* tgkill */
         a[0] = (long)(SELF);
         a[1] = (long)(SELF);
         a[2] = (long)(0);
         break;
-    case 130: /* utimes */
+    case 131: /* utimes */
         a[0] = (long)(PATH_FILE);
         a[1] = (long)(TV2);
         break;
-    case 131: /* waitid */
+    case 132: /* waitid */
         a[0] = (long)(P_ALL);
         a[1] = (long)(0);
         a[2] = (long)(BUF);
         a[3] = (long)(WEXITED | WNOHANG);
         a[4] = (long)(BUF2);
         break;
-    case 132: /* openat */
+    case 133: /* openat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_FILE);
         a[2] = (long)(O_RDONLY);
         a[3] = (long)(0);
         break;
-    case 133: /* mkdirat */
+    case 134: /* mkdirat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_NEW);
         a[2] = (long)(0755);
         break;
-    case 134: /* mknodat */
+    case 135: /* mknodat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_FIFO);
         a[2] = (long)(S_IFIFO | 0644);
         a[3] = (long)(0);
         break;
-    case 135: /* fchownat */
+    case 136: /* fchownat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_FILE);
         a[2] = (long)(0);
         a[3] = (long)(0);
         a[4] = (long)(0);
         break;
-    case 136: /* futimesat */
+    case 137: /* futimesat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_FILE);
         a[2] = (long)(TV2);
         break;
-    case 137: /* newfstatat */
+    case 138: /* newfstatat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_FILE);
         a[2] = (long)(BUF);
         a[3] = (long)(0);
         break;
-    case 138: /* unlinkat */
+    case 139: /* unlinkat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_NONE);
         a[2] = (long)(0);
         break;
-    case 139: /* renameat */
+    case 140: /* renameat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_NONE);
         a[2] = (long)(FD_DIR);
         a[3] = (long)(REL_NEW);
         break;
-    case 140: /* linkat */
+    case 141: /* linkat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_FILE);
         a[2] = (long)(FD_DIR);
         a[3] = (long)(REL_NEW);
         a[4] = (long)(0);
         break;
-    case 141: /* symlinkat */
+    case 142: /* symlinkat */
         a[0] = (long)(PATH_FILE);
         a[1] = (long)(FD_DIR);
         a[2] = (long)(REL_NEW);
         break;
-    case 142: /* readlinkat */
+    case 143: /* readlinkat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_LINK);
         a[2] = (long)(BUF);
         a[3] = (long)(4096);
         break;
-    case 143: /* fchmodat */
+    case 144: /* fchmodat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_FILE);
         a[2] = (long)(0644);
         break;
-    case 144: /* faccessat */
+    case 145: /* faccessat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_FILE);
         a[2] = (long)(R_OK);
         break;
-    case 145: /* pselect6 */
+    case 146: /* pselect6 */
         a[0] = (long)(FD_NULL + 1);
         a[1] = (long)(RSET);
         a[2] = (long)(0);
@@ -870,29 +875,29 @@ sc_good(int i, long a[6])
         a[4] = (long)(TS0);
         a[5] = (long)(0);
         break;
-    case 146: /* ppoll */
+    case 147: /* ppoll */
         a[0] = (long)(POLLFD);
         a[1] = (long)(1);
         a[2] = (long)(TS0);
         a[3] = (long)(0);
         a[4] = (long)(8);
         break;
-    case 147: /* set_robust_list */
+    case 148: /* set_robust_list */
         a[0] = (long)(BUF);
         a[1] = (long)(24);
         break;
-    case 148: /* get_robust_list */
+    case 149: /* get_robust_list */
         a[0] = (long)(0);
         a[1] = (long)(BUF);
         a[2] = (long)(BUF2);
         break;
-    case 149: /* utimensat */
+    case 150: /* utimensat */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_FILE);
         a[2] = (long)(TS2);
         a[3] = (long)(0);
         break;
-    case 150: /* epoll_pwait */
+    case 151: /* epoll_pwait */
         a[0] = (long)(FD_EP);
         a[1] = (long)(BUF);
         a[2] = (long)(4);
@@ -900,118 +905,118 @@ sc_good(int i, long a[6])
         a[4] = (long)(0);
         a[5] = (long)(8);
         break;
-    case 151: /* signalfd */
+    case 152: /* signalfd */
         a[0] = (long)(-1);
         a[1] = (long)(SET);
         a[2] = (long)(8);
         break;
-    case 152: /* timerfd_create */
+    case 153: /* timerfd_create */
         a[0] = (long)(CLOCK_MONOTONIC);
         a[1] = (long)(0);
         break;
-    case 153: /* eventfd */
+    case 154: /* eventfd */
         a[0] = (long)(0);
         break;
-    case 154: /* timerfd_settime */
+    case 155: /* timerfd_settime */
         a[0] = (long)(FD_TFD);
         a[1] = (long)(0);
         a[2] = (long)(ITS);
         a[3] = (long)(BUF);
         break;
-    case 155: /* timerfd_gettime */
+    case 156: /* timerfd_gettime */
         a[0] = (long)(FD_TFD);
         a[1] = (long)(BUF);
         break;
-    case 156: /* accept4 */
+    case 157: /* accept4 */
         a[0] = (long)(FD_LISTEN);
         a[1] = (long)(BUF);
         a[2] = (long)(LEN);
         a[3] = (long)(0);
         break;
-    case 157: /* signalfd4 */
+    case 158: /* signalfd4 */
         a[0] = (long)(-1);
         a[1] = (long)(SET);
         a[2] = (long)(8);
         a[3] = (long)(0);
         break;
-    case 158: /* eventfd2 */
+    case 159: /* eventfd2 */
         a[0] = (long)(0);
         a[1] = (long)(0);
         break;
-    case 159: /* epoll_create1 */
+    case 160: /* epoll_create1 */
         a[0] = (long)(0);
         break;
-    case 160: /* dup3 */
+    case 161: /* dup3 */
         a[0] = (long)(FD_RO);
         a[1] = (long)(FD_SPARE);
         a[2] = (long)(0);
         break;
-    case 161: /* pipe2 */
+    case 162: /* pipe2 */
         a[0] = (long)(BUF);
         a[1] = (long)(0);
         break;
-    case 162: /* preadv */
+    case 163: /* preadv */
         a[0] = (long)(FD_RO);
         a[1] = (long)(IOV);
         a[2] = (long)(2);
         a[3] = (long)(0);
         break;
-    case 163: /* pwritev */
+    case 164: /* pwritev */
         a[0] = (long)(FD_RW);
         a[1] = (long)(IOV);
         a[2] = (long)(2);
         a[3] = (long)(0);
         break;
-    case 164: /* rt_tgsigqueueinfo */
+    case 165: /* rt_tgsigqueueinfo */
         a[0] = (long)(SELF);
         a[1] = (long)(SELF);
         a[2] = (long)(0);
         a[3] = (long)(SIGINFO);
         break;
-    case 165: /* prlimit64 */
+    case 166: /* prlimit64 */
         a[0] = (long)(0);
         a[1] = (long)(RLIMIT_CORE);
         a[2] = (long)(0);
         a[3] = (long)(BUF);
         break;
-    case 166: /* syncfs */
+    case 167: /* syncfs */
         a[0] = (long)(FD_RO);
         break;
-    case 167: /* getcpu */
+    case 168: /* getcpu */
         a[0] = (long)(BUF);
         a[1] = (long)(BUF2);
         a[2] = (long)(0);
         break;
-    case 168: /* renameat2 */
+    case 169: /* renameat2 */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_NONE);
         a[2] = (long)(FD_DIR);
         a[3] = (long)(REL_NEW);
         a[4] = (long)(0);
         break;
-    case 169: /* getrandom */
+    case 170: /* getrandom */
         a[0] = (long)(BUF);
         a[1] = (long)(16);
         a[2] = (long)(0);
         break;
-    case 170: /* memfd_create */
+    case 171: /* memfd_create */
         a[0] = (long)(NAME);
         a[1] = (long)(0);
         break;
-    case 171: /* statx */
+    case 172: /* statx */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_FILE);
         a[2] = (long)(0);
         a[3] = (long)(0x7ff);
         a[4] = (long)(BUF);
         break;
-    case 172: /* faccessat2 */
+    case 173: /* faccessat2 */
         a[0] = (long)(FD_DIR);
         a[1] = (long)(REL_FILE);
         a[2] = (long)(R_OK);
         a[3] = (long)(0);
         break;
-    case 173: /* epoll_pwait2 */
+    case 174: /* epoll_pwait2 */
         a[0] = (long)(FD_EP);
         a[1] = (long)(BUF);
         a[2] = (long)(4);

@@ -108,7 +108,7 @@ blank(char c)
 int
 proc_store_pid_make_it_fail(int pid, const char *text)
 {
-    if (!cred_is_root())
+    if (!capable(CAP_SYS_RESOURCE))
         return -EPERM;
     while (blank(*text))
         text++;

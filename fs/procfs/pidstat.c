@@ -121,8 +121,8 @@ proc_show_pid_status(struct pbuf *b, int pid)
                 "CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\n"
                 "CapBnd:\t%016lx\nCapAmb:\t%016lx\nNoNewPrivs:\t0\n"
                 "Seccomp:\t0\n",
-                0UL, c->euid == 0 ? 0x1ffffffffffUL : 0UL,
-                c->euid == 0 ? 0x1ffffffffffUL : 0UL, 0x1ffffffffffUL, 0UL);
+                c->cap_inheritable, c->cap_permitted, c->cap_effective,
+                CAP_FULL_SET, 0UL);
 }
 
 /**

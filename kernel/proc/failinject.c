@@ -120,7 +120,7 @@ failinject_get(int pid)
 int
 failinject_set(int pid, long on)
 {
-    if (!cred_is_root())
+    if (!capable(CAP_SYS_RESOURCE))
         return -EPERM;
     if (on != 0 && on != 1)
         return -EINVAL;

@@ -62,15 +62,17 @@ proc_hooks(31, rlimit, .alloc = rlimit_init);
 // [nproc_check]
 /*
  * fork: may @p parent's user have one process more? Counted over the
- * table (the child is in it already, and not counted); root, real or
- * effective, has no bound (Linux: INIT_USER, CAP_SYS_RESOURCE).
+ * table (the child is in it already, and not counted); root's processes
+ * (real uid 0, Linux's INIT_USER) and a parent with CAP_SYS_RESOURCE or
+ * CAP_SYS_ADMIN have no bound.
  */
 static int
 nproc_check(struct proc *child, struct proc *parent, void *frame)
 {
     (void)frame;
     uint32_t uid = parent->cred.uid;
-    if (uid == 0 || parent->cred.euid == 0)
+    if (uid == 0 || cred_capable(&parent->cred, CAP_SYS_RESOURCE) ||
+        cred_capable(&parent->cred, CAP_SYS_ADMIN))
         return 0;
     uint64_t n = 0;
     irqflags_t flags = proc_table_lock();
@@ -114,7 +116,7 @@ rlimit_set(struct proc *p, unsigned res, const struct rlimit *lim)
 {
     if (res >= RLIM_NLIMITS || lim->rlim_cur > lim->rlim_max)
         return -EINVAL;
-    if (lim->rlim_max > p->rlim[res].rlim_max && !cred_is_root())
+    if (lim->rlim_max > p->rlim[res].rlim_max && !capable(CAP_SYS_RESOURCE))
         return -EPERM;
     if (res == RLIMIT_NOFILE && lim->rlim_max > NR_OPEN_MAX)
         return -EPERM;

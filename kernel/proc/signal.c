@@ -183,7 +183,7 @@ static bool
 may_signal(const struct proc *self, const struct proc *t, int sig)
 {
     const struct cred *c = &self->cred, *tc = &t->cred;
-    if (t == self || c->euid == 0)
+    if (t == self || cred_capable(c, CAP_KILL))
         return true;
     if (c->euid == tc->suid || c->euid == tc->uid || c->uid == tc->suid ||
         c->uid == tc->uid)

@@ -80,7 +80,7 @@ long
 sys_setuid(const long a[6])
 {
     long id = (uint32_t)a[0];
-    if (cred_is_root())
+    if (capable(CAP_SETUID))
         return cred_setresuid(id, id, id);
     if (id != cred()->uid && id != cred()->suid)
         return -EPERM;
@@ -96,7 +96,7 @@ long
 sys_setgid(const long a[6])
 {
     long id = (uint32_t)a[0];
-    if (cred_is_root())
+    if (capable(CAP_SETGID))
         return cred_setresgid(id, id, id);
     if (id != cred()->gid && id != cred()->sgid)
         return -EPERM;
@@ -128,7 +128,7 @@ sys_setreuid(const long a[6])
 {
     long r = id_arg(a[0]), e = id_arg(a[1]);
     struct cred *c = cred();
-    if (!cred_is_root() && r != -1 && r != c->uid && r != c->euid)
+    if (!capable(CAP_SETUID) && r != -1 && r != c->uid && r != c->euid)
         return -EPERM;
     long s = re_saved(r, e, c->uid);
     if (s == -1 && r != -1)
@@ -146,7 +146,7 @@ sys_setregid(const long a[6])
 {
     long r = id_arg(a[0]), e = id_arg(a[1]);
     struct cred *c = cred();
-    if (!cred_is_root() && r != -1 && r != c->gid && r != c->egid)
+    if (!capable(CAP_SETGID) && r != -1 && r != c->gid && r != c->egid)
         return -EPERM;
     long s = re_saved(r, e, c->gid);
     if (s == -1 && r != -1)
@@ -249,7 +249,7 @@ sys_setgroups(const long a[6])
 {
     long size = (int)a[0];
     uint32_t groups[NGROUPS_MAX];
-    if (!cred_is_root())
+    if (!capable(CAP_SETGID))
         return -EPERM;
     if (size < 0 || size > LINUX_NGROUPS_MAX)
         return -EINVAL;
@@ -281,9 +281,6 @@ sys_setgroups(const long a[6])
 #define CAP_VERSION_2 0x20071026 /**< 64-bit sets (deprecated) */
 #define CAP_VERSION_3 0x20080522 /**< 64-bit sets: two data words each */
 ///@}
-/** The highest capability Linux 6.1 knows (CAP_CHECKPOINT_RESTORE). */
-#define CAP_LAST_CAP 40
-
 /** One 32-bit part of the three sets, as capget writes them. */
 struct cap_data {
     uint32_t effective, permitted, inheritable;
@@ -315,16 +312,18 @@ cap_version(uint64_t hdr, unsigned *n)
     return -EINVAL;
 }
 
+/* The header's pid, checked: 0 (the caller), or -EFAULT or -EINVAL. */
+static long
+cap_pid(uint64_t hdr, int32_t *pid)
+{
+    if (copy_from_user(pid, UPTR(hdr + 4), 4) < 0)
+        return -EFAULT;
+    return *pid < 0 ? -EINVAL : 0;
+}
+
 /**
- * @brief capget(hdr, data): a process's capability sets.
- *
- * Keel has no capability sets of its own: root (an effective uid of 0)
- * may do everything and anyone else what the permission checks allow, as
- * in Linux when no program changed its capabilities. So the sets are
- * what Linux gives such a process: every capability effective and
- * permitted while the effective uid is 0; permitted but not effective
- * while only the real or saved uid is 0 (a root program that set its
- * effective uid aside); none for anyone else; nothing inheritable.
+ * @brief capget(hdr, data): a process's capability sets (kernel/proc/cred.c
+ *        says how they follow its uids).
  *
  * The errors are Linux's, in its order: the header's version first (an
  * unknown one is -EINVAL, with the current version written back; a NULL
@@ -346,10 +345,9 @@ sys_capget(const long a[6])
     if (err < 0)
         return err;
     int32_t pid;
-    if (copy_from_user(&pid, UPTR((uint64_t)a[0] + 4), 4) < 0)
-        return -EFAULT;
-    if (pid < 0)
-        return -EINVAL;
+    err = cap_pid((uint64_t)a[0], &pid);
+    if (err < 0)
+        return err;
     struct proc *self = proc_current();
     irqflags_t flags = proc_table_lock();
     struct proc *p = pid == 0 ? self : proc_find_locked(pid);
@@ -357,14 +355,47 @@ sys_capget(const long a[6])
     proc_table_unlock(flags);
     if (p == NULL)
         return -ESRCH;
-    uint64_t all = (2UL << CAP_LAST_CAP) - 1;
-    uint64_t permitted = c.uid == 0 || c.euid == 0 || c.suid == 0 ? all : 0;
-    uint64_t effective = c.euid == 0 ? all : 0;
     struct cap_data d[2] = {
-        {(uint32_t)effective, (uint32_t)permitted, 0},
-        {(uint32_t)(effective >> 32), (uint32_t)(permitted >> 32), 0},
+        {(uint32_t)c.cap_effective, (uint32_t)c.cap_permitted,
+         (uint32_t)c.cap_inheritable},
+        {(uint32_t)(c.cap_effective >> 32), (uint32_t)(c.cap_permitted >> 32),
+         (uint32_t)(c.cap_inheritable >> 32)},
     };
     if (copy_to_user(UPTR(a[1]), d, n * sizeof(d[0])) < 0)
         return -EFAULT;
     return 0;
+}
+
+/**
+ * @brief capset(hdr, data): set the caller's capability sets.
+ *
+ * Errors in Linux's order: the header's version (as capget; a NULL
+ * @p data is no probe here: -EFAULT), the pid (another process's sets
+ * cannot be set: -EPERM), the copy of the data, then the rules of
+ * cred_capset(). Bits past the last capability are dropped, as Linux
+ * drops them.
+ *
+ * @param a the six argument registers: the header and the data array
+ * @return 0; -EFAULT, -EINVAL, -EPERM
+ */
+long
+sys_capset(const long a[6])
+{
+    unsigned n = 0;
+    long err = cap_version((uint64_t)a[0], &n);
+    if (err < 0)
+        return err;
+    int32_t pid;
+    if (copy_from_user(&pid, UPTR((uint64_t)a[0] + 4), 4) < 0)
+        return -EFAULT;
+    if (pid != 0 && pid != proc_current()->pid)
+        return -EPERM;
+    struct cap_data d[2] = {{0, 0, 0}, {0, 0, 0}};
+    if (copy_from_user(d, UPTR(a[1]), n * sizeof(d[0])) < 0)
+        return -EFAULT;
+#define CAP_SET(field)                                                         \
+    ((((uint64_t)d[1].field << 32) | d[0].field) & CAP_FULL_SET)
+    return cred_capset(CAP_SET(effective), CAP_SET(permitted),
+                       CAP_SET(inheritable));
+#undef CAP_SET
 }

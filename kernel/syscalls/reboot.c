@@ -58,7 +58,7 @@ long
 sys_reboot(const long a[6])
 {
     unsigned long cmd = (unsigned int)a[2];
-    if (!cred_is_root())
+    if (!capable(CAP_SYS_BOOT))
         return -EPERM;
     if ((unsigned int)a[0] != LINUX_REBOOT_MAGIC1 ||
         !magic2_ok((unsigned int)a[1]))

@@ -40,7 +40,7 @@ affinity_target(long pid, bool set)
     struct proc *p =
         pid > 0 && pid <= INT32_MAX ? proc_find_locked((int)pid) : NULL;
     if (p != NULL)
-        err = !set || cred_is_root() || me->euid == p->cred.euid ||
+        err = !set || capable(CAP_SYS_NICE) || me->euid == p->cred.euid ||
                       me->euid == p->cred.uid
                   ? 0
                   : -EPERM;
@@ -144,7 +144,7 @@ sys_setpriority(const long a[6])
     if (a[0] != PRIO_PROCESS || !is_self((int)a[1]))
         return -ESRCH;
     nice = nice < -20 ? -20 : nice > 19 ? 19 : nice;
-    if (nice < p->nice && !cred_is_root())
+    if (nice < p->nice && !capable(CAP_SYS_NICE))
         return -EACCES;
     p->nice = (int)nice;
     return 0;

@@ -65,7 +65,7 @@ static long
 set_name(char *name, long src, long len)
 {
     char buf[UTS_FIELD_LEN];
-    if (!cred_is_root())
+    if (!capable(CAP_SYS_ADMIN))
         return -EPERM;
     if (len < 0 || len > UTS_NAME_MAX)
         return -EINVAL;

@@ -138,7 +138,7 @@ ioctl_lock_termios(struct tty *tty, bool set, uptr_t arg)
         spin_unlock_irqrestore(&tty->lock, flags);
         return copy_to_user(arg, &t, sizeof(t));
     }
-    if (proc_current()->cred.euid != 0)
+    if (!capable(CAP_SYS_ADMIN))
         return -EPERM;
     if (copy_from_user(&t, arg, sizeof(t)) < 0)
         return -EFAULT;

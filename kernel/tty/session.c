@@ -182,7 +182,7 @@ tty_set_ctty(struct tty *tty, int steal)
         err = -EPERM;
         goto out;
     }
-    if (tty->session != 0 && !(steal == 1 && p->cred.euid == 0)) {
+    if (tty->session != 0 && !(steal == 1 && capable(CAP_SYS_ADMIN))) {
         err = -EPERM;
         goto out;
     }

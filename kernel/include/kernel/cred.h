@@ -18,12 +18,39 @@
 /** The most supplementary groups a process may have (Linux: 65536). */
 #define NGROUPS_MAX 32
 
-/** Who a process is: user and group ids, Linux's three of each. */
+/** @name Capabilities (linux/capability.h): the privileges of root,
+ *  one bit each; the ones Keel checks */
+///@{
+#define CAP_CHOWN 0           /**< chown to anyone */
+#define CAP_DAC_OVERRIDE 1    /**< ignore the permission bits */
+#define CAP_DAC_READ_SEARCH 2 /**< read any file, search any directory */
+#define CAP_FOWNER 3          /**< act as any file's owner (chmod, utimes) */
+#define CAP_FSETID 4          /**< keep set-group-id on a chmod */
+#define CAP_KILL 5            /**< signal anyone */
+#define CAP_SETGID 6          /**< set any group id, setgroups */
+#define CAP_SETUID 7          /**< set any user id */
+#define CAP_SETPCAP 8         /**< add to the inheritable set */
+#define CAP_NET_ADMIN 12      /**< configure interfaces, SO_PRIORITY > 6 */
+#define CAP_SYS_ADMIN 21      /**< the rest: steal a tty, pass any pid... */
+#define CAP_SYS_BOOT 22       /**< reboot */
+#define CAP_SYS_NICE 23       /**< raise priority, others' affinity */
+#define CAP_SYS_RESOURCE 24   /**< raise hard limits, past RLIMIT_NPROC */
+#define CAP_MKNOD 27          /**< make device nodes */
+#define CAP_LAST_CAP 40       /**< Linux 6.1's last: CAP_CHECKPOINT_RESTORE */
+/** Every capability: root's sets. */
+#define CAP_FULL_SET ((2UL << CAP_LAST_CAP) - 1)
+///@}
+
+/** Who a process is: user and group ids, Linux's three of each, and the
+ *  capability sets that hold root's privileges. */
 struct cred {
     uint32_t uid, euid, suid;     /**< real, effective, saved user id */
     uint32_t gid, egid, sgid;     /**< real, effective, saved group id */
     uint32_t ngroups;             /**< supplementary groups in use */
     uint32_t groups[NGROUPS_MAX]; /**< the supplementary groups */
+    uint64_t cap_effective;       /**< what the process may do now */
+    uint64_t cap_permitted;       /**< what it may take into effective */
+    uint64_t cap_inheritable;     /**< what it may keep across execve */
 };
 
 /** What clone(2) asked for beyond a copy (see kernel/proc/clone.c). */
@@ -60,7 +87,9 @@ struct proc;
 
 int cred_setresuid(long r, long e, long s);
 int cred_setresgid(long r, long e, long s);
-bool cred_is_root(void);
+bool capable(int cap);
+bool cred_capable(const struct cred *c, int cap);
+int cred_capset(uint64_t effective, uint64_t permitted, uint64_t inheritable);
 
 /* resource limits (kernel/proc/rlimit.c) */
 int rlimit_get(struct proc *p, unsigned res, struct rlimit *out);

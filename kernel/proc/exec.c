@@ -322,7 +322,9 @@ proc_start_init(const char *path, const char *const args[], int nargs)
     arch_fpu_reset(t->fpu);
     thread_detach(t);
     p->thread = t;
-    arch_irq_restore(flags);
+    // said before init can run: with interrupts on, the timer could
+    // switch to init first, and this line would land inside its output
     pr_info("keel: started %s as pid %d\n", path, p->pid);
+    arch_irq_restore(flags);
     return 0;
 }

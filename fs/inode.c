@@ -147,29 +147,32 @@ in_group(const struct cred *c, uint32_t gid, bool real)
 }
 
 /*
- * Do the caller's capabilities let it past the permission bits of @p n for
- * @p mask (Linux's generic_permission())? CAP_DAC_OVERRIDE allows
- * anything but running a file without any x bit; CAP_DAC_READ_SEARCH
- * reading a file and reading or searching a directory. With @p real_ids
- * (access(2)) the capabilities are those the real uid would have: all the
- * permitted ones for a real uid of 0, none otherwise. @p c is NULL for the
- * kernel itself, at boot, which may do anything.
+ * What the caller's capabilities say about @p mask on @p n, before the
+ * permission bits are looked at (Linux's generic_permission()): 1 when
+ * they allow it, -EACCES when nothing may (running a file without any x
+ * bit, even with CAP_DAC_OVERRIDE), 0 when the bits decide.
+ * CAP_DAC_OVERRIDE allows anything else; CAP_DAC_READ_SEARCH reading a
+ * file and reading or searching a directory. With @p real_ids (access(2))
+ * the capabilities are those the real uid would have: all the permitted
+ * ones for a real uid of 0, none otherwise. @p c is NULL for the kernel
+ * itself, at boot, which may do anything.
  */
-static bool
+static int
 dac_override(const struct cred *c, const struct inode *n, int mask,
              bool real_ids)
 {
     if (c == NULL)
-        return true;
+        return 1;
     uint64_t caps = !real_ids     ? c->cap_effective
                     : c->uid == 0 ? c->cap_permitted
                                   : 0;
     bool dir = S_ISTYPE(n->mode, S_IFDIR);
     if ((caps >> CAP_DAC_OVERRIDE) & 1)
-        return !(mask & X_OK) || dir || (n->mode & 0111);
-    if ((caps >> CAP_DAC_READ_SEARCH) & 1)
-        return dir ? !(mask & W_OK) : mask == R_OK;
-    return false;
+        return !(mask & X_OK) || dir || (n->mode & 0111) ? 1 : -EACCES;
+    if (((caps >> CAP_DAC_READ_SEARCH) & 1) &&
+        (dir ? !(mask & W_OK) : mask == R_OK))
+        return 1;
+    return 0;
 }
 
 /**
@@ -188,8 +191,9 @@ inode_access(const struct inode *n, int mask, bool real_ids)
     struct proc *p = proc_current();
     const struct cred *c = p != NULL ? &p->cred : NULL;
     uint32_t uid = c == NULL ? 0 : real_ids ? c->uid : c->euid;
-    if (dac_override(c, n, mask, real_ids))
-        return 0; // root: anything, but running a file needs some x bit
+    int root = dac_override(c, n, mask, real_ids);
+    if (root != 0) // root: anything, but running a file needs some x bit
+        return root < 0 ? root : 0;
     // >>> exercise 5.1 permission
     unsigned bits = n->mode & 07; // others
     if (n->uid == uid)

@@ -27,7 +27,8 @@ reads it and stops any server still waiting for a client.
                      server on the host (through 10.0.2.2).
   nic-httpd    (10)  exercise 7.2 (and 7.1). The host fetches BusyBox
                      httpd's page through a forwarded port, then opens
-                     50 connections at once: every one is answered.
+                     50 connections at once: every one is answered (a
+                     connection reset is tried once more).
   nic-bulk     (10)  exercise 7.2 (and 7.1). 10 MiB from the host to
                      `nc -l` in Keel and 10 MiB from Keel's `nc -l` to
                      the host, each compared by checksum.
@@ -102,16 +103,31 @@ def fifty(port):
     went wrong with the others is kept in HOST["fifty_errors"])."""
     ok = []
     errors = HOST.setdefault("fifty_errors", [])
+    resets = HOST.setdefault("fifty_resets", [])
 
     def one():
-        try:
-            body = http_get(port, timeout=120).strip()
-            if body == "guest-" + TOKEN:
-                ok.append(1)
-            else:
-                errors.append("a wrong page: %r" % body[:40])
-        except Exception as e:  # http.client's errors are not all OSError
-            errors.append("%s: %s" % (type(e).__name__, e))
+        # A reset is tried once more, as a browser would: QEMU's user-mode
+        # network resets a forwarded connection it gave up on, and on a
+        # loaded machine 4 or 5 of the 50 were, about one run in three
+        # (not explained yet; a server that resets every connection still
+        # fails here). The resets are counted in HOST["fifty_resets"].
+        for attempt in (1, 2):
+            try:
+                body = http_get(port, timeout=120).strip()
+                if body == "guest-" + TOKEN:
+                    ok.append(1)
+                else:
+                    errors.append("a wrong page: %r" % body[:40])
+                return
+            except ConnectionResetError as e:
+                if attempt == 2:
+                    errors.append("%s: %s (tried twice)"
+                                  % (type(e).__name__, e))
+                else:
+                    resets.append(1)
+            except Exception as e:  # http.client's are not all OSError
+                errors.append("%s: %s" % (type(e).__name__, e))
+                return
     threads = [threading.Thread(target=one) for _ in range(50)]
     for t in threads:
         t.start()

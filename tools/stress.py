@@ -26,7 +26,7 @@ added to the initramfs with ROOTFS_EXTRA, is
 `--quick` is the short form `make test` runs: every stressor for one
 second, on Keel only, twice (so the memory check holds).
 
-    make stress                                  # ~10 minutes under TCG
+    make stress                                  # about 5 minutes under TCG
     make stress STRESSFLAGS="--stressors fork,pipe --seconds 10"
     python3 -m tools.stress --help
 

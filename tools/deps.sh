@@ -508,11 +508,33 @@ fetch_source() {
     say "source $pkg: $dir"
 }
 
+# Download packages PKG... (the private lists' versions) and unpack them
+# all into DIR, replacing it, marked complete with VERSION. NEED, a path
+# inside DIR, must be there afterwards ("" for no such check).
+unpack_debs() {
+    local dir=$1 version=$2 need=$3 tmp debs deb
+    shift 3
+    tmp=$(make_tmp)
+    (cd "$tmp" && quietly apt_private -q download "$@") ||
+        die "apt-get download $* failed"
+    mapfile -t debs < <(find "$tmp" -maxdepth 1 -name '*.deb')
+    ((${#debs[@]} == $#)) || die "apt-get download $*: expected $# .deb files"
+    for deb in "${debs[@]}"; do
+        dpkg-deb -x "$deb" "$tmp/root"
+    done
+    [[ -z $need || -e $tmp/root/$need ]] || die "$1: no $need in the package"
+    printf '%s\n' "$version" >"$tmp/root/.keel-complete"
+    rm -rf "$dir"
+    mkdir -p "${dir%/*}"
+    mv "$tmp/root" "$dir"
+    rm -rf "$tmp"
+}
+
 # Download Debian's busybox-static (a static glibc binary) and unpack it
 # into $CACHE/busybox-static/<version>/ (not installed: it conflicts with
 # the busybox package); point $CACHE/busybox-static/current at it.
 fetch_busybox_glibc() {
-    local pkg=busybox-static version dir tmp debs
+    local pkg=busybox-static version dir
     version=$(apt_cache_private show --no-all-versions "$pkg" 2>/dev/null |
         sed -n 's/^Version: //p' | head -n 1) || version=""
     if [[ -z $version ]]; then
@@ -527,18 +549,7 @@ fetch_busybox_glibc() {
         say "$pkg $version: present"
     else
         say "fetching $pkg $version ..."
-        tmp=$(make_tmp)
-        (cd "$tmp" && quietly apt_private -q download "$pkg=$version") ||
-            die "apt-get download $pkg failed"
-        mapfile -t debs < <(find "$tmp" -maxdepth 1 -name '*.deb')
-        ((${#debs[@]} == 1)) || die "apt-get download $pkg: expected one .deb"
-        dpkg-deb -x "${debs[0]}" "$tmp/root"
-        [[ -x $tmp/root/bin/busybox ]] || die "$pkg: no bin/busybox in the package"
-        printf '%s\n' "$version" >"$tmp/root/.keel-complete"
-        rm -rf "$dir"
-        mkdir -p "$CACHE/$pkg"
-        mv "$tmp/root" "$dir"
-        rm -rf "$tmp"
+        unpack_debs "$dir" "$version" bin/busybox "$pkg=$version"
     fi
     ln -sfn "${dir##*/}" "$CACHE/$pkg/current"
     say "$pkg: $CACHE/$pkg/current/bin/busybox"
@@ -547,7 +558,7 @@ fetch_busybox_glibc() {
 # Download the kernel that linux-image-amd64 depends on and unpack it into
 # $CACHE/linux/<abi>/ (not installed); point $CACHE/linux/current at it.
 fetch_linux() {
-    local dep abi version dir tmp debs
+    local dep abi version dir
     dep=$(apt_cache_private show --no-all-versions linux-image-amd64 2>/dev/null |
         sed -n 's/^Depends: //p' | grep -o 'linux-image-[^ ,]*-amd64' | head -n 1) ||
         die "linux-image-amd64 not found in the private package lists"
@@ -560,17 +571,7 @@ fetch_linux() {
         say "kernel $dep $version: present"
     else
         say "fetching kernel $dep $version ..."
-        tmp=$(make_tmp)
-        (cd "$tmp" && quietly apt_private -q download "$dep=$version") ||
-            die "apt-get download $dep failed"
-        mapfile -t debs < <(find "$tmp" -maxdepth 1 -name '*.deb')
-        ((${#debs[@]} == 1)) || die "apt-get download $dep: expected one .deb"
-        dpkg-deb -x "${debs[0]}" "$tmp/root"
-        printf '%s\n' "$version" >"$tmp/root/.keel-complete"
-        rm -rf "$dir"
-        mkdir -p "$CACHE/linux"
-        mv "$tmp/root" "$dir"
-        rm -rf "$tmp"
+        unpack_debs "$dir" "$version" "" "$dep=$version"
     fi
     ln -sfn "$abi" "$CACHE/linux/current"
     say "kernel: $CACHE/linux/current/boot/vmlinuz-$abi-amd64"
@@ -580,7 +581,7 @@ fetch_linux() {
 # name) and unpack them all into one folder, $CACHE/stress-ng/<version>/
 # (not installed); point $CACHE/stress-ng/current at it.
 fetch_stress() {
-    local version dir tmp debs deb
+    local version dir
     version=$(apt_cache_private show --no-all-versions stress-ng 2>/dev/null |
         sed -n 's/^Version: //p' | head -n 1) ||
         die "stress-ng not found in the private package lists"
@@ -589,19 +590,7 @@ fetch_stress() {
         say "stress-ng $version: present"
     else
         say "fetching stress-ng $version and ${#STRESS_PACKAGES[@]} packages of its libraries ..."
-        tmp=$(make_tmp)
-        (cd "$tmp" && quietly apt_private -q download "${STRESS_PACKAGES[@]}") ||
-            die "apt-get download of stress-ng's packages failed"
-        mapfile -t debs < <(find "$tmp" -maxdepth 1 -name '*.deb')
-        for deb in "${debs[@]}"; do
-            dpkg-deb -x "$deb" "$tmp/root"
-        done
-        [[ -x $tmp/root/usr/bin/stress-ng ]] || die "stress-ng: no usr/bin/stress-ng in the package"
-        printf '%s\n' "$version" >"$tmp/root/.keel-complete"
-        rm -rf "$dir"
-        mkdir -p "$CACHE/stress-ng"
-        mv "$tmp/root" "$dir"
-        rm -rf "$tmp"
+        unpack_debs "$dir" "$version" usr/bin/stress-ng "${STRESS_PACKAGES[@]}"
     fi
     ln -sfn "${dir##*/}" "$CACHE/stress-ng/current"
     say "stress-ng: $CACHE/stress-ng/current/usr/bin/stress-ng"
